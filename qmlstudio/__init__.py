@@ -1,0 +1,38 @@
+"""QML Studio: design, train and export parameterised quantum circuits.
+
+The public Python API — usable without Qt::
+
+    import qmlstudio as q
+    c = q.Circuit(2).add("ry", [0], q.x(0)).add("cx", [0, 1]).add("rz", [1], q.w(0))
+    values, grad = q.vjp(c, X, weights, ["Z1"], cotangent)
+"""
+
+from ._version import __version__
+from .core import (
+    Circuit,
+    CircuitError,
+    Const,
+    Feature,
+    Operation,
+    QMLStudioError,
+    Weight,
+    w,
+    x,
+)
+from .engine import expval, statevector, vjp
+
+__all__ = [
+    "Circuit",
+    "CircuitError",
+    "Const",
+    "Feature",
+    "Operation",
+    "QMLStudioError",
+    "Weight",
+    "__version__",
+    "expval",
+    "statevector",
+    "vjp",
+    "w",
+    "x",
+]

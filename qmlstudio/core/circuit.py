@@ -1,0 +1,168 @@
+"""Immutable circuit values: :class:`Operation` and :class:`Circuit`.
+
+A circuit is a value, like Quirk's ``CircuitDefinition``: qubit count, an ordered tuple of
+operations and the wires measured at the end. It holds no amplitudes; simulation results live
+in the engine. Every edit returns a new circuit, so an undo command only keeps the old and the
+new value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .errors import CircuitError
+from .gates import gate_spec
+from .parameters import Const, Feature, Param, Weight, as_param
+
+__all__ = ["MAX_QUBITS", "Circuit", "Operation"]
+
+MAX_QUBITS = 64
+"""Largest qubit count a circuit value may declare (simulation has its own memory guard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One gate applied to ``wires`` (controls first, as in OpenQASM) with its parameters.
+
+    ``group`` ties operations inserted together (a template block) so an editor can select,
+    move or collapse them as one unit.
+    """
+
+    gate: str
+    wires: tuple[int, ...]
+    params: tuple[Param, ...] = ()
+    group: str | None = None
+
+    def __post_init__(self) -> None:
+        spec = gate_spec(self.gate)
+        object.__setattr__(self, "gate", spec.name)
+        try:
+            wires = tuple(self.wires)
+        except TypeError:
+            raise CircuitError(f"{spec.name}: wires must be a sequence of integers") from None
+        for wire in wires:
+            if isinstance(wire, bool) or not isinstance(wire, int) or wire < 0:
+                raise CircuitError(f"{spec.name}: wire {wire!r} is not a non-negative integer")
+        if len(wires) != spec.n_wires:
+            raise CircuitError(
+                f"{spec.name} acts on {spec.n_wires} wire(s), got {len(wires)}: {list(wires)}"
+            )
+        if len(set(wires)) != len(wires):
+            raise CircuitError(f"{spec.name}: duplicate wires {list(wires)}")
+        params = tuple(as_param(p) for p in self.params)
+        if len(params) != spec.n_params:
+            raise CircuitError(
+                f"{spec.name} takes {spec.n_params} parameter(s), got {len(params)}"
+            )
+        object.__setattr__(self, "wires", wires)
+        object.__setattr__(self, "params", params)
+
+    @property
+    def label(self) -> str:
+        """Text for a gate box, e.g. ``RY(x₀)`` or ``CX``."""
+        name = self.gate.upper()
+        if not self.params:
+            return name
+        return f"{name}({', '.join(p.label for p in self.params)})"
+
+
+def _check_wires(op: Operation, n_qubits: int, position: int) -> None:
+    for wire in op.wires:
+        if wire >= n_qubits:
+            raise CircuitError(
+                f"operation {position} ({op.gate}): wire {wire} does not exist "
+                f"in a {n_qubits}-qubit circuit"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Circuit:
+    """An immutable parameterised circuit: ``n_qubits``, ``operations`` and ``measured`` wires.
+
+    Wire 0 is the most significant bit of the state index (textbook and PennyLane order;
+    Qiskit's is the reverse).
+    """
+
+    n_qubits: int
+    operations: tuple[Operation, ...] = ()
+    measured: tuple[int, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        n = self.n_qubits
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_QUBITS:
+            raise CircuitError(f"a circuit needs 1 to {MAX_QUBITS} qubits, got {n!r}")
+        ops = tuple(self.operations)
+        for position, op in enumerate(ops):
+            if not isinstance(op, Operation):
+                raise CircuitError(f"operation {position} is not an Operation: {op!r}")
+            _check_wires(op, n, position)
+        measured = tuple(self.measured)
+        for wire in measured:
+            if isinstance(wire, bool) or not isinstance(wire, int) or not 0 <= wire < n:
+                raise CircuitError(
+                    f"measured wire {wire!r} does not exist in a {n}-qubit circuit"
+                )
+        if len(set(measured)) != len(measured):
+            raise CircuitError(f"measured wires repeat: {list(measured)}")
+        object.__setattr__(self, "operations", ops)
+        object.__setattr__(self, "measured", measured)
+
+    # -- derived facts ---------------------------------------------------------------------
+    @property
+    def n_weights(self) -> int:
+        """Number of trainable weights: highest weight index used + 1 (0 if none)."""
+        return 1 + max((p.index for p in self._params() if isinstance(p, Weight)), default=-1)
+
+    @property
+    def n_features(self) -> int:
+        """Number of data features read: highest feature index used + 1 (0 if none)."""
+        return 1 + max((p.index for p in self._params() if isinstance(p, Feature)), default=-1)
+
+    def _params(self) -> Iterable[Param]:
+        return (p for op in self.operations for p in op.params if not isinstance(p, Const))
+
+    # -- edits (each returns a new circuit) --------------------------------------------------
+    def add(self, gate: str, wires: int | Sequence[int], *params: object) -> Circuit:
+        """Return a copy with ``gate`` on ``wires`` appended (wires: controls first)."""
+        wires = (wires,) if isinstance(wires, int) else tuple(wires)
+        return self.inserted(len(self.operations), Operation(gate, wires, params))
+
+    def inserted(self, index: int, *ops: Operation) -> Circuit:
+        """Return a copy with ``ops`` inserted before position ``index``."""
+        for k, op in enumerate(ops):
+            _check_wires(op, self.n_qubits, index + k)
+        new_ops = self.operations[:index] + tuple(ops) + self.operations[index:]
+        return _unchecked(self.n_qubits, new_ops, self.measured)
+
+    def replaced(self, index: int, op: Operation) -> Circuit:
+        """Return a copy with the operation at ``index`` replaced by ``op``."""
+        _check_wires(op, self.n_qubits, index)
+        ops = list(self.operations)
+        ops[index] = op
+        return _unchecked(self.n_qubits, tuple(ops), self.measured)
+
+    def without(self, indices: Iterable[int]) -> Circuit:
+        """Return a copy without the operations at ``indices``."""
+        drop = set(indices)
+        ops = tuple(op for k, op in enumerate(self.operations) if k not in drop)
+        return _unchecked(self.n_qubits, ops, self.measured)
+
+    def with_measured(self, wires: Iterable[int]) -> Circuit:
+        """Return a copy that measures ``wires`` at the end."""
+        return Circuit(self.n_qubits, self.operations, tuple(wires))
+
+    def with_n_qubits(self, n_qubits: int) -> Circuit:
+        """Return a copy with ``n_qubits`` wires (fails if an operation uses a removed wire)."""
+        return Circuit(n_qubits, self.operations,
+                       tuple(m for m in self.measured if m < n_qubits))
+
+
+def _unchecked(n_qubits: int, ops: tuple[Operation, ...], measured: tuple[int, ...]) -> Circuit:
+    """Build a circuit whose parts were already validated (keeps edits O(changed part))."""
+    circuit = object.__new__(Circuit)
+    object.__setattr__(circuit, "n_qubits", n_qubits)
+    object.__setattr__(circuit, "operations", ops)
+    object.__setattr__(circuit, "measured", measured)
+    return circuit
+

@@ -1,0 +1,44 @@
+"""Every numba decorator the engine uses, with its options in one place.
+
+* ``cache=True`` everywhere: a second launch loads machine code from numba's on-disk cache
+  instead of compiling again.
+* ``nogil=True`` everywhere: the GUI thread keeps running while a worker thread computes.
+* ``fastmath={"reassoc", "contract"}``: lets LLVM reorder sums and fuse multiply-adds so the
+  amplitude loops and their reductions vectorise. No ``nnan``/``ninf``: inputs are checked for
+  NaN/inf before any kernel runs, and we never want non-finite values silently assumed away.
+  The summation order stays fixed for a given input (chunk sizes never depend on the thread
+  count), so results are reproducible whatever ``NUMBA_NUM_THREADS`` is.
+* ``error_model="numpy"``: division follows numpy (no Python exception checks in hot loops).
+
+Exception: :func:`parallel_kernel` adds ``parallel=True``; only the batch drivers use it.
+
+Threading layer: numba would pick ``omp`` here (GNU OpenMP, not fork-safe) or ``workqueue``
+(aborts if two threads enter a parallel region at once). We choose ``workqueue`` — always
+available, no extra library — and serialise every parallel call through :data:`PARALLEL_LOCK`,
+so a GUI compute worker and, say, a test thread can never run parallel kernels concurrently.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numba
+
+__all__ = ["PARALLEL_LOCK", "kernel", "parallel_kernel"]
+
+numba.config.THREADING_LAYER = "workqueue"
+
+PARALLEL_LOCK = threading.Lock()
+"""Held around every call of a ``parallel_kernel``: one parallel region at a time."""
+
+_OPTIONS = dict(cache=True, nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
+
+
+def kernel(fn):
+    """Compile ``fn`` as a serial engine kernel."""
+    return numba.njit(**_OPTIONS)(fn)
+
+
+def parallel_kernel(fn):
+    """Compile ``fn`` as a parallel driver (``prange`` loops run on numba's thread pool)."""
+    return numba.njit(parallel=True, **_OPTIONS)(fn)

@@ -1,0 +1,188 @@
+"""The engine's public functions: :func:`statevector`, :func:`expval` and :func:`vjp`.
+
+They validate every argument (raising :class:`~qmlstudio.core.CircuitError` with a message
+that names the problem, never a numba error), compile the circuit (cached) and run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numba
+import numpy as np
+
+from ..core import Circuit, CircuitError, PauliString, parse_observable
+from .gradients import GRADIENT_METHODS
+from .measure import encode_paulis
+from .memory import check_memory
+from .program import compile_program
+from .shots import sample_expectations
+from .simulate import run_program
+
+__all__ = ["expval", "statevector", "vjp"]
+
+Observables = str | PauliString | Sequence[str | PauliString]
+
+
+def _check_circuit(circuit: object) -> Circuit:
+    if not isinstance(circuit, Circuit):
+        raise CircuitError(f"expected a qmlstudio.Circuit, got {type(circuit).__name__}")
+    return circuit
+
+
+def _finite_array(value: object, what: str, ndim: tuple[int, ...]) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise CircuitError(f"{what} must be numeric") from None
+    if array.ndim not in ndim:
+        raise CircuitError(f"{what} must have {' or '.join(map(str, ndim))} dimension(s), "
+                           f"got shape {array.shape}")
+    bad = np.argwhere(~np.isfinite(array))
+    if len(bad):
+        where = ", ".join(str(int(i)) for i in bad[0])
+        raise CircuitError(f"{what} contains {array[tuple(bad[0])]} at [{where}]; "
+                           "values must be finite")
+    return np.ascontiguousarray(array)
+
+
+def _weights(circuit: Circuit, weights: object) -> np.ndarray:
+    if weights is None:
+        weights = np.zeros(0)
+    array = _finite_array(weights, "weights", (1,))
+    if len(array) != circuit.n_weights:
+        raise CircuitError(
+            f"the circuit has {circuit.n_weights} weight(s) (highest index used + 1), "
+            f"got {len(array)} weight value(s)"
+        )
+    return array
+
+
+def _initial_state(circuit: Circuit, state: object) -> np.ndarray | None:
+    if state is None:
+        return None
+    dim = 1 << circuit.n_qubits
+    try:
+        array = np.asarray(state, dtype=np.complex128)
+    except (TypeError, ValueError):
+        raise CircuitError("initial_state must be a complex array") from None
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != dim:
+        raise CircuitError(
+            f"initial_state must have shape ({dim},) or (n_samples, {dim}) for "
+            f"{circuit.n_qubits} qubits, got {np.shape(state)}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise CircuitError("initial_state contains NaN or infinite amplitudes")
+    norms = np.linalg.norm(array, axis=1)
+    bad = np.flatnonzero(np.abs(norms - 1.0) > 1e-6)
+    if len(bad):
+        raise CircuitError(f"initial_state row {bad[0]} has norm {norms[bad[0]]:.6g}; "
+                           "states must be normalised")
+    return np.ascontiguousarray(array)
+
+
+def _features(circuit: Circuit, x: object, init: np.ndarray | None) -> np.ndarray:
+    n_features = circuit.n_features
+    if x is None:
+        if n_features:
+            raise CircuitError(f"the circuit reads {n_features} data feature(s) but X is None")
+        return np.zeros((len(init) if init is not None else 1, 0))
+    array = _finite_array(x, "X", (1, 2))
+    if array.ndim == 1:
+        array = array[None, :] if n_features or array.size == 0 else array[:, None][:, :0]
+    if array.shape[1] != n_features:
+        raise CircuitError(
+            f"the circuit reads {n_features} data feature(s) (highest index used + 1), "
+            f"but X has {array.shape[1]} column(s)"
+        )
+    if len(array) == 0:
+        raise CircuitError("X has no samples")
+    if init is not None and len(init) not in (1, len(array)):
+        raise CircuitError(f"initial_state has {len(init)} rows but X has {len(array)} samples")
+    return np.ascontiguousarray(array)
+
+
+def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray, ...]:
+    if isinstance(observables, str | PauliString):
+        observables = [observables]
+    paulis = [parse_observable(o, circuit.n_qubits) for o in observables]
+    if not paulis:
+        raise CircuitError("give at least one observable, e.g. 'Z0'")
+    return encode_paulis(paulis, circuit.n_qubits)
+
+
+def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator | None]:
+    if shots is None:
+        return None, None
+    if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots < 1:
+        raise CircuitError(f"shots must be a positive integer or None, got {shots!r}")
+    try:
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise CircuitError(f"seed must be an integer or None, got {seed!r}") from None
+    return int(shots), rng
+
+
+def _prepare(circuit, x, weights, initial_state, want_states=False):
+    circuit = _check_circuit(circuit)
+    init = _initial_state(circuit, initial_state)
+    xs = _features(circuit, x, init)
+    w = _weights(circuit, weights)
+    check_memory(circuit.n_qubits, len(xs), numba.get_num_threads(), want_states)
+    return compile_program(circuit), xs, w, init
+
+
+def statevector(circuit: Circuit, x: object = None, weights: object = None,
+                initial_state: object = None) -> np.ndarray:
+    """The final state (2**n,) of ``circuit`` for one sample ``x`` and ``weights``.
+
+    Wire 0 is the most significant bit of the index (Qiskit orders the other way round).
+    """
+    if x is not None:
+        x = np.asarray(x, dtype=float).reshape(1, -1) if np.ndim(x) <= 1 else x
+        if len(x) != 1:
+            raise CircuitError("statevector simulates one sample; use expval for a batch")
+    program, xs, w, init = _prepare(circuit, x, weights, initial_state, want_states=True)
+    if init is not None and len(init) != 1:
+        raise CircuitError("statevector takes one initial state of shape (2**n,)")
+    paulis = encode_paulis([PauliString(())], circuit.n_qubits)
+    return run_program(program, xs, w, init, paulis, want_states=True).states[0]
+
+
+def expval(circuit: Circuit, X: object, weights: object, observables: Observables = ("Z0",),
+           initial_state: object = None, shots: int | None = None,
+           seed: int | None = None) -> np.ndarray:
+    """Expectation values (B, K) of Pauli-string ``observables`` for every sample of ``X``.
+
+    ``initial_state`` is one state (2**n,) or one per sample (B, 2**n) (amplitude encoding).
+    With ``shots`` the values are estimated from that many seeded measurements.
+    """
+    program, xs, w, init = _prepare(circuit, X, weights, initial_state)
+    n_shots, rng = _shots(shots, seed)
+    values = run_program(program, xs, w, init, _observables(circuit, observables)).values
+    return values if n_shots is None else sample_expectations(values, n_shots, rng)
+
+
+def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
+        cotangent: object, method: str = "adjoint", initial_state: object = None,
+        shots: int | None = None, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Values (B, K) and the vector–Jacobian product ``Σ_bk cotangent[b,k] ∂values[b,k]/∂w``.
+
+    ``method`` is ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that
+    accepts ``shots``). A loss gradient is one call: pass ∂loss/∂values as the cotangent.
+    """
+    if method not in GRADIENT_METHODS:
+        raise CircuitError(f"unknown gradient method {method!r}; choose one of "
+                           f"{', '.join(GRADIENT_METHODS)}")
+    program, xs, w, init = _prepare(circuit, X, weights, initial_state)
+    paulis = _observables(circuit, observables)
+    cot = _finite_array(cotangent, "cotangent", (1, 2))
+    if cot.ndim == 1 and len(paulis[0]) == 1:
+        cot = cot[:, None]
+    if cot.shape != (len(xs), len(paulis[0])):
+        raise CircuitError(f"cotangent must have shape ({len(xs)}, {len(paulis[0])}) "
+                           f"(samples, observables), got {cot.shape}")
+    n_shots, rng = _shots(shots, seed)
+    return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng)

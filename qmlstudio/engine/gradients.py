@@ -1,0 +1,69 @@
+"""Gradient methods. All share one signature and are picked by name.
+
+``method(program, x, weights, init, paulis, cotangent, shots, rng) -> (values, dweights)``
+returns the values (B, K) and the vector–Jacobian product
+``dweights[k] = Σ_b Σ_j cotangent[b, j] · ∂values[b, j]/∂w[k]``.
+
+* ``adjoint`` (default): exact, one forward and one backward sweep per sample, a few states of
+  memory (see :mod:`.simulate`). Shots are refused: there is no measurement to sample.
+* ``parameter-shift``: what hardware can do — for every weight factor, re-evaluate the batch
+  with its angle shifted, ``∂f/∂θ = Σ c · f(θ + s)`` (two- or four-term rules from the gate
+  library). With shots, every evaluation carries its own shot noise.
+
+A weight read by a factor with scale ``a`` (θ = a·w + b) gets ``a · ∂f/∂θ``; shared weights
+sum over their factors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..core import CircuitError
+from .program import Program
+from .shots import sample_expectations
+from .simulate import run_program
+
+__all__ = ["GRADIENT_METHODS", "adjoint", "parameter_shift"]
+
+
+def _to_weights(program: Program, factor_grads: np.ndarray) -> np.ndarray:
+    fac = program.weight_factors
+    prog = program.arrays
+    return np.bincount(prog.fac_idx[fac], weights=prog.fac_scale[fac] * factor_grads[fac],
+                       minlength=program.n_weights).astype(float)
+
+
+def adjoint(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
+    """Exact vjp by adjoint differentiation."""
+    if shots is not None:
+        raise CircuitError(
+            "the adjoint method computes exact gradients and cannot use shots; "
+            "use method='parameter-shift' with shots"
+        )
+    result = run_program(program, x, weights, init, paulis, cotangent)
+    return result.values, _to_weights(program, result.factor_grads)
+
+
+def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
+    """vjp by the parameter-shift rule (with shot noise when ``shots`` is given)."""
+
+    def evaluate(shift_factor: int = -1, shift: float = 0.0) -> np.ndarray:
+        values = run_program(program, x, weights, init, paulis, None,
+                             shift_factor=shift_factor, shift=shift).values
+        return values if shots is None else sample_expectations(values, shots, rng)
+
+    values = evaluate()
+    factor_grads = np.zeros(len(program.arrays.fac_src))
+    for f in program.weight_factors:
+        for coef, shift in program.shift_rules[f]:
+            factor_grads[f] += coef * float(np.sum(cotangent * evaluate(int(f), shift)))
+    return values, _to_weights(program, factor_grads)
+
+
+GRADIENT_METHODS: dict[str, Callable] = {
+    "adjoint": adjoint,
+    "parameter-shift": parameter_shift,
+}
+"""Gradient methods by name."""

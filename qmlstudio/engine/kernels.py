@@ -1,0 +1,185 @@
+"""State kernels: apply a block to a state, or undo it while collecting gradient data.
+
+States are kept as two float64 planes (real, imaginary): numba leaves complex128 loops
+unvectorised, while split planes let LLVM vectorise the amplitude loops.
+
+Every kernel works on an index range ``[lo, hi)`` — of amplitude pairs (one-qubit blocks),
+quadruples (two-qubit blocks) or amplitudes — so the same code serves both drivers: the batch
+driver passes the whole range for one sample per thread, the large-state driver splits the
+range into fixed-size chunks across threads.
+
+``t`` is a bit position (wire ``w`` of an ``n``-qubit circuit sits at bit ``n - 1 - w``).
+The backward kernels undo the block on the forward state ``ψ`` and on the costate ``λ`` in the
+same sweep and accumulate ``R[a, b] = Σ ψ_prev[a] · conj(λ[b])`` over the untouched bits:
+``Tr(∂U/∂θ · R)`` is then ⟨λ|∂U|ψ_prev⟩ for every factor of the block.
+"""
+
+from __future__ import annotations
+
+from ._jit import kernel
+
+__all__ = [
+    "apply_dense1",
+    "apply_dense2",
+    "apply_diag2",
+    "backward_dense1",
+    "backward_dense2",
+    "backward_diag2",
+    "gather",
+]
+
+
+@kernel
+def _pair_start(p, t):
+    """Index of the first amplitude of pair ``p`` for bit ``t`` (bit t of the result is 0)."""
+    low = p & ((1 << t) - 1)
+    return ((p - low) << 1) | low
+
+
+@kernel
+def _quad_start(q, t_hi, t_lo):
+    """Index of the first amplitude of quadruple ``q`` (bits t_hi and t_lo are 0)."""
+    return _pair_start(_pair_start(q, t_lo), t_hi)
+
+
+@kernel
+def apply_dense1(re, im, t, u, lo, hi):
+    """Apply the 2×2 matrix ``u[:2, :2]`` on bit ``t`` to pairs ``lo..hi``."""
+    u00r, u00i, u01r, u01i = u[0, 0].real, u[0, 0].imag, u[0, 1].real, u[0, 1].imag
+    u10r, u10i, u11r, u11i = u[1, 0].real, u[1, 0].imag, u[1, 1].real, u[1, 1].imag
+    s = 1 << t
+    p = lo
+    while p < hi:
+        i0 = _pair_start(p, t)
+        run = min(s - (p & (s - 1)), hi - p)
+        for i in range(i0, i0 + run):
+            j = i + s
+            ar, ai, br, bi = re[i], im[i], re[j], im[j]
+            re[i] = u00r * ar - u00i * ai + u01r * br - u01i * bi
+            im[i] = u00r * ai + u00i * ar + u01r * bi + u01i * br
+            re[j] = u10r * ar - u10i * ai + u11r * br - u11i * bi
+            im[j] = u10r * ai + u10i * ar + u11r * bi + u11i * br
+        p += run
+
+
+@kernel
+def backward_dense1(pre, pim, lre, lim, t, u, lo, hi, r):
+    """Undo ``u`` on ψ and λ for pairs ``lo..hi``; add ψ_prev ⊗ conj(λ) into ``r[:2, :2]``."""
+    # U† entries: (U†)_{ab} = conj(U_{ba})
+    v00r, v00i, v01r, v01i = u[0, 0].real, -u[0, 0].imag, u[1, 0].real, -u[1, 0].imag
+    v10r, v10i, v11r, v11i = u[0, 1].real, -u[0, 1].imag, u[1, 1].real, -u[1, 1].imag
+    r00r = r00i = r01r = r01i = r10r = r10i = r11r = r11i = 0.0
+    s = 1 << t
+    p = lo
+    while p < hi:
+        i0 = _pair_start(p, t)
+        run = min(s - (p & (s - 1)), hi - p)
+        for i in range(i0, i0 + run):
+            j = i + s
+            ar, ai, br, bi = pre[i], pim[i], pre[j], pim[j]
+            a0r = v00r * ar - v00i * ai + v01r * br - v01i * bi
+            a0i = v00r * ai + v00i * ar + v01r * bi + v01i * br
+            a1r = v10r * ar - v10i * ai + v11r * br - v11i * bi
+            a1i = v10r * ai + v10i * ar + v11r * bi + v11i * br
+            pre[i], pim[i], pre[j], pim[j] = a0r, a0i, a1r, a1i
+            l0r, l0i, l1r, l1i = lre[i], lim[i], lre[j], lim[j]
+            # R[a, b] += ψ_a · conj(λ_b)
+            r00r += a0r * l0r + a0i * l0i
+            r00i += a0i * l0r - a0r * l0i
+            r01r += a0r * l1r + a0i * l1i
+            r01i += a0i * l1r - a0r * l1i
+            r10r += a1r * l0r + a1i * l0i
+            r10i += a1i * l0r - a1r * l0i
+            r11r += a1r * l1r + a1i * l1i
+            r11i += a1i * l1r - a1r * l1i
+            lre[i] = v00r * l0r - v00i * l0i + v01r * l1r - v01i * l1i
+            lim[i] = v00r * l0i + v00i * l0r + v01r * l1i + v01i * l1r
+            lre[j] = v10r * l0r - v10i * l0i + v11r * l1r - v11i * l1i
+            lim[j] = v10r * l0i + v10i * l0r + v11r * l1i + v11i * l1r
+        p += run
+    r[0, 0] += complex(r00r, r00i)
+    r[0, 1] += complex(r01r, r01i)
+    r[1, 0] += complex(r10r, r10i)
+    r[1, 1] += complex(r11r, r11i)
+
+
+@kernel
+def _quad(q, t_hi, t_lo):
+    i0 = _quad_start(q, t_hi, t_lo)
+    return i0, i0 | (1 << t_lo), i0 | (1 << t_hi), i0 | (1 << t_hi) | (1 << t_lo)
+
+
+@kernel
+def apply_dense2(re, im, t_hi, t_lo, u, lo, hi):
+    """Apply the 4×4 matrix ``u`` on bits (t_hi, t_lo) (local index 2·b_hi + b_lo)."""
+    for q in range(lo, hi):
+        idx = _quad(q, t_hi, t_lo)
+        a0 = complex(re[idx[0]], im[idx[0]])
+        a1 = complex(re[idx[1]], im[idx[1]])
+        a2 = complex(re[idx[2]], im[idx[2]])
+        a3 = complex(re[idx[3]], im[idx[3]])
+        for row in range(4):
+            v = u[row, 0] * a0 + u[row, 1] * a1 + u[row, 2] * a2 + u[row, 3] * a3
+            re[idx[row]] = v.real
+            im[idx[row]] = v.imag
+
+
+@kernel
+def backward_dense2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
+    """Undo the 4×4 ``u`` on ψ and λ for quadruples ``lo..hi``; accumulate ``r``."""
+    a = [0j, 0j, 0j, 0j]
+    lam = [0j, 0j, 0j, 0j]
+    for q in range(lo, hi):
+        idx = _quad(q, t_hi, t_lo)
+        for k in range(4):
+            a[k] = complex(pre[idx[k]], pim[idx[k]])
+            lam[k] = complex(lre[idx[k]], lim[idx[k]])
+        for row in range(4):
+            v = 0j
+            w = 0j
+            for k in range(4):
+                c = u[k, row].conjugate()
+                v += c * a[k]
+                w += c * lam[k]
+            pre[idx[row]], pim[idx[row]] = v.real, v.imag
+            lre[idx[row]], lim[idx[row]] = w.real, w.imag
+            for b in range(4):
+                r[row, b] += v * lam[b].conjugate()
+
+
+@kernel
+def apply_diag2(re, im, t_hi, t_lo, u, lo, hi):
+    """Multiply by the diagonal of ``u`` on bits (t_hi, t_lo)."""
+    for q in range(lo, hi):
+        idx = _quad(q, t_hi, t_lo)
+        for k in range(4):
+            d = u[k, k]
+            ar, ai = re[idx[k]], im[idx[k]]
+            re[idx[k]] = d.real * ar - d.imag * ai
+            im[idx[k]] = d.real * ai + d.imag * ar
+
+
+@kernel
+def backward_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
+    """Undo the diagonal ``u`` on ψ and λ; accumulate the diagonal of ``r``."""
+    for q in range(lo, hi):
+        idx = _quad(q, t_hi, t_lo)
+        for k in range(4):
+            dr, di = u[k, k].real, -u[k, k].imag
+            i = idx[k]
+            ar = dr * pre[i] - di * pim[i]
+            ai = dr * pim[i] + di * pre[i]
+            pre[i], pim[i] = ar, ai
+            lr, li = lre[i], lim[i]
+            r[k, k] += complex(ar * lr + ai * li, ai * lr - ar * li)
+            lre[i] = dr * lr - di * li
+            lim[i] = dr * li + di * lr
+
+
+@kernel
+def gather(src_re, src_im, dst_re, dst_im, table, lo, hi):
+    """dst[i] = src[table[i]] for amplitudes ``lo..hi`` (a permutation block)."""
+    for i in range(lo, hi):
+        k = table[i]
+        dst_re[i] = src_re[k]
+        dst_im[i] = src_im[k]

@@ -1,0 +1,121 @@
+"""Initial product states, Pauli expectation values and the adjoint costate.
+
+A Pauli string ``P`` is encoded by three numbers: ``flip`` (bits of its X and Y factors),
+``zmask`` (bits of its Y and Z factors) and ``ny`` (number of Y factors). Then
+
+    (P ψ)_i = i^ny · (−1)^popcount(j & zmask) · ψ_j,   j = i XOR flip,
+
+so ``⟨P⟩ = Σ_i conj(ψ_i) (Pψ)_i`` and the costate ``λ = Σ_k c_k P_k ψ`` need no matrices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import PauliString
+from ._jit import kernel
+
+__all__ = ["costate", "encode_paulis", "expectation", "product_amplitudes", "product_tables"]
+
+
+def encode_paulis(paulis: list[PauliString], n_qubits: int) -> tuple[np.ndarray, ...]:
+    """(flip, zmask, ny) arrays for the kernels."""
+    flip = np.zeros(len(paulis), dtype=np.int64)
+    zmask = np.zeros_like(flip)
+    ny = np.zeros_like(flip)
+    for k, pauli in enumerate(paulis):
+        for wire, letter in pauli.terms:
+            bit = 1 << (n_qubits - 1 - wire)
+            if letter in "XY":
+                flip[k] |= bit
+            if letter in "YZ":
+                zmask[k] |= bit
+            ny[k] += letter == "Y"
+    return flip, zmask, ny % 4
+
+
+@kernel
+def _parity(v):
+    v ^= v >> 32
+    v ^= v >> 16
+    v ^= v >> 8
+    v ^= v >> 4
+    v ^= v >> 2
+    v ^= v >> 1
+    return v & 1
+
+
+@kernel
+def expectation(re, im, flip, zmask, ny, lo, hi):
+    """Σ over amplitudes ``lo..hi`` of conj(ψ_i)(Pψ)_i (real part; the total is real)."""
+    acc = 0.0
+    for i in range(lo, hi):
+        j = i ^ flip
+        sign = 1.0 - 2.0 * _parity(j & zmask)
+        if ny == 0:
+            term = re[i] * re[j] + im[i] * im[j]
+        elif ny == 1:
+            term = -(re[i] * im[j] - im[i] * re[j])
+        elif ny == 2:
+            term = -(re[i] * re[j] + im[i] * im[j])
+        else:
+            term = re[i] * im[j] - im[i] * re[j]
+        acc += sign * term
+    return acc
+
+
+@kernel
+def costate(re, im, lre, lim, flip, zmask, ny, coef, lo, hi):
+    """λ_i = Σ_k coef[k] (P_k ψ)_i for amplitudes ``lo..hi``."""
+    for i in range(lo, hi):
+        lr = 0.0
+        li = 0.0
+        for k in range(len(coef)):
+            if coef[k] == 0.0:
+                continue
+            j = i ^ flip[k]
+            c = coef[k] * (1.0 - 2.0 * _parity(j & zmask[k]))
+            br, bi = re[j], im[j]
+            if ny[k] == 0:
+                lr += c * br
+                li += c * bi
+            elif ny[k] == 1:
+                lr -= c * bi
+                li += c * br
+            elif ny[k] == 2:
+                lr -= c * br
+                li -= c * bi
+            else:
+                lr += c * bi
+                li -= c * br
+        lre[i] = lr
+        lim[i] = li
+
+
+@kernel
+def product_tables(vectors, n, tab_hi, tab_lo):
+    """Tables for the product state ⊗_q vectors[q]: amplitude i = tab_hi[i >> h]·tab_lo[i & m].
+
+    ``vectors[q]`` is wire q's single-qubit state; ``h = n // 2`` low bits go to ``tab_lo``.
+    """
+    h = n // 2
+    for m in range(1 << h):
+        amp = 1.0 + 0j
+        for bit in range(h):
+            amp *= vectors[n - 1 - bit, (m >> bit) & 1]
+        tab_lo[m] = amp
+    for m in range(1 << (n - h)):
+        amp = 1.0 + 0j
+        for bit in range(n - h):
+            amp *= vectors[n - 1 - h - bit, (m >> bit) & 1]
+        tab_hi[m] = amp
+
+
+@kernel
+def product_amplitudes(re, im, tab_hi, tab_lo, h, lo, hi):
+    """Write amplitudes ``lo..hi`` of the product state described by the tables."""
+    mask = (1 << h) - 1
+    for i in range(lo, hi):
+        a = tab_hi[i >> h] * tab_lo[i & mask]
+        re[i] = a.real
+        im[i] = a.imag
