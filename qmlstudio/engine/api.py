@@ -170,19 +170,30 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         shots: int | None = None, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Values (B, K) and the vector–Jacobian product ``Σ_bk cotangent[b,k] ∂values[b,k]/∂w``.
 
-    ``method`` is ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that
-    accepts ``shots``). A loss gradient is one call: pass ∂loss/∂values as the cotangent.
+    ``cotangent`` is a (B, K) array, or a function ``values -> (B, K) array`` (∂loss/∂values),
+    so a loss and its gradient take one call and one forward pass. ``method`` is
+    ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that accepts
+    ``shots``).
     """
     if method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
     program, xs, w, init = _prepare(circuit, X, weights, initial_state)
     paulis = _observables(circuit, observables)
-    cot = _finite_array(cotangent, "cotangent", (1, 2))
-    if cot.ndim == 1 and len(paulis[0]) == 1:
-        cot = cot[:, None]
-    if cot.shape != (len(xs), len(paulis[0])):
-        raise CircuitError(f"cotangent must have shape ({len(xs)}, {len(paulis[0])}) "
-                           f"(samples, observables), got {cot.shape}")
+    shape = (len(xs), len(paulis[0]))
     n_shots, rng = _shots(shots, seed)
+    if callable(cotangent):
+        cot = lambda values: _cotangent(cotangent(values), shape)  # noqa: E731
+    else:
+        cot = _cotangent(cotangent, shape)
     return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng)
+
+
+def _cotangent(value: object, shape: tuple[int, int]) -> np.ndarray:
+    cot = _finite_array(value, "cotangent", (1, 2))
+    if cot.ndim == 1 and shape[1] == 1:
+        cot = cot[:, None]
+    if cot.shape != shape:
+        raise CircuitError(f"cotangent must have shape {shape} (samples, observables), "
+                           f"got {cot.shape}")
+    return cot

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ._jit import kernel
-from .program import DEP_FEATURES, SRC_CONST, SRC_FEATURE, SRC_WEIGHT, PERM
+from .program import DEP_FEATURES, PERM, SRC_FEATURE, SRC_WEIGHT
 
 __all__ = ["block_matrices", "constant_block_matrices"]
 
@@ -64,7 +64,8 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, u, deriv, work
         c, s = math.cos(phase), math.sin(phase)
         for a in range(d):
             for b in range(d):
-                mats[j, a, b] = prog.fac_a[f, a, b] + c * prog.fac_b[f, a, b] + s * prog.fac_c[f, a, b]
+                mats[j, a, b] = (prog.fac_a[f, a, b] + c * prog.fac_b[f, a, b]
+                                 + s * prog.fac_c[f, a, b])
         trainable |= prog.fac_src[f] == SRC_WEIGHT
     prefix[0, :d, :d] = 0
     for a in range(d):

@@ -2,7 +2,8 @@
 
 ``method(program, x, weights, init, paulis, cotangent, shots, rng) -> (values, dweights)``
 returns the values (B, K) and the vector–Jacobian product
-``dweights[k] = Σ_b Σ_j cotangent[b, j] · ∂values[b, j]/∂w[k]``.
+``dweights[k] = Σ_b Σ_j cotangent[b, j] · ∂values[b, j]/∂w[k]``. The cotangent is an array,
+or a function of the values that returns one (a loss gradient, so one call does it all).
 
 * ``adjoint`` (default): exact, one forward and one backward sweep per sample, a few states of
   memory (see :mod:`.simulate`). Shots are refused: there is no measurement to sample.
@@ -55,6 +56,8 @@ def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rn
         return values if shots is None else sample_expectations(values, shots, rng)
 
     values = evaluate()
+    if callable(cotangent):
+        cotangent = cotangent(values)
     factor_grads = np.zeros(len(program.arrays.fac_src))
     for f in program.weight_factors:
         for coef, shift in program.shift_rules[f]:

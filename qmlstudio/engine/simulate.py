@@ -18,6 +18,8 @@ backwards (ψ ← U†ψ, λ ← U†λ) gives ∂(Σ_k c_k⟨P_k⟩)/∂θ = 2 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numba import prange
 
@@ -32,8 +34,9 @@ from .kernels import (
     backward_diag2,
     gather,
 )
+from .leading_layer import boundary_contractions, lead_reduced_matrices
 from .measure import costate, expectation, product_amplitudes, product_tables
-from .program import DEP_FEATURES, DENSE1, DENSE2, DIAG2, PERM, SRC_WEIGHT, Program
+from .program import DENSE1, DENSE2, DEP_FEATURES, DIAG2, PERM, SRC_WEIGHT, Program
 
 __all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program"]
 
@@ -101,14 +104,20 @@ def _lead_vectors(prog, u_all, n, vectors):
 
 
 @parallel_kernel
-def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, want_grad,
-               u_const, d_const, shift_factor, shift, max_factors,
+def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_forward,
+               do_backward, u_const, d_const, shift_factor, shift, max_factors,
                values, grad_chunks, states_re, states_im):
+    """Forward and/or backward for a batch of small states, parallel over sample chunks.
+
+    Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
+    vjp whose cotangent needed the values first); with it they are stored there if given.
+    """
     dim = 1 << n
-    n_samples = values.shape[0]
-    n_obs = values.shape[1]
+    n_samples = x.shape[0]
+    n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
     use_product = init_re.shape[0] == 0
+    keep_states = states_re.shape[0] > 0
     h = n // 2
     for c in prange((n_samples + _SAMPLE_CHUNK - 1) // _SAMPLE_CHUNK):
         re = np.empty(dim)
@@ -122,54 +131,66 @@ def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, want
         u_all = u_const.copy()
         deriv = d_const.copy()
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
-        r = np.zeros((4, 4), dtype=np.complex128)
+        reduced = np.zeros((n_ops, 4, 4), dtype=np.complex128)
         vectors = np.empty((n, 2), dtype=np.complex128)
         tab_hi = np.empty(1 << (n - h), dtype=np.complex128)
         tab_lo = np.empty(1 << h, dtype=np.complex128)
+        t_hi = np.empty(1 << (n - h), dtype=np.complex128)
+        t_lo = np.empty(1 << h, dtype=np.complex128)
         grad = grad_chunks[c]
         for b in range(c * _SAMPLE_CHUNK, min(n_samples, (c + 1) * _SAMPLE_CHUNK)):
-            x_row = x[b]
             for op in range(n_ops):
                 if prog.op_kind[op] != PERM and prog.op_dep[op] == DEP_FEATURES:
-                    block_matrices(prog, op, x_row, weights, shift_factor, shift,
+                    block_matrices(prog, op, x[b], weights, shift_factor, shift,
                                    u_all[op], deriv, work)
             if use_product:
                 _lead_vectors(prog, u_all, n, vectors)
                 product_tables(vectors, n, tab_hi, tab_lo)
-                product_amplitudes(re, im, tab_hi, tab_lo, h, 0, dim)
-            else:
-                row = b if init_re.shape[0] > 1 else 0
-                re[:] = init_re[row]
-                im[:] = init_im[row]
-            for op in range(n_ops):
-                if use_product and prog.op_lead[op]:
-                    continue
-                _apply_block(prog, op, u_all[op], re, im, sre, sim, 0, dim)
-                if prog.op_kind[op] == PERM:
-                    re, sre = sre, re
-                    im, sim = sim, im
-            for k in range(n_obs):
-                values[b, k] = expectation(re, im, flip[k], zmask[k], ny[k], 0, dim)
-            if states_re.shape[0] > 0:
-                states_re[b] = re
-                states_im[b] = im
-            if not want_grad:
-                continue
-            costate(re, im, lre, lim, flip, zmask, ny, cot[b], 0, dim)
-            for step in range(2):  # 0: ordinary blocks in reverse; 1: the leading blocks
-                for op in range(n_ops - 1, -1, -1):
-                    if (use_product and prog.op_lead[op]) != (step == 1):
+            if do_forward:
+                if use_product:
+                    product_amplitudes(re, im, tab_hi, tab_lo, h, 0, dim)
+                else:
+                    row = b if init_re.shape[0] > 1 else 0
+                    re[:] = init_re[row]
+                    im[:] = init_im[row]
+                for op in range(n_ops):
+                    if use_product and prog.op_lead[op]:
                         continue
-                    r[:] = 0
-                    _backward_block(prog, op, u_all[op], re, im, lre, lim, sre, sim, slre,
-                                    slim, 0, dim, r)
+                    _apply_block(prog, op, u_all[op], re, im, sre, sim, 0, dim)
                     if prog.op_kind[op] == PERM:
                         re, sre = sre, re
                         im, sim = sim, im
-                        lre, slre = slre, lre
-                        lim, slim = slim, lim
-                    else:
-                        _add_gradients(prog, op, deriv, r, grad)
+                for k in range(n_obs):
+                    values[b, k] = expectation(re, im, flip[k], zmask[k], ny[k], 0, dim)
+                if keep_states:
+                    states_re[b] = re
+                    states_im[b] = im
+            else:
+                re[:] = states_re[b]
+                im[:] = states_im[b]
+            if not do_backward:
+                continue
+            costate(re, im, lre, lim, flip, zmask, ny, cot[b], 0, dim)
+            for op in range(n_ops - 1, -1, -1):
+                if use_product and prog.op_lead[op]:
+                    continue
+                reduced[op] = 0
+                _backward_block(prog, op, u_all[op], re, im, lre, lim, sre, sim, slre,
+                                slim, 0, dim, reduced[op])
+                if prog.op_kind[op] == PERM:
+                    re, sre = sre, re
+                    im, sim = sim, im
+                    lre, slre = slre, lre
+                    lim, slim = slim, lim
+                else:
+                    _add_gradients(prog, op, deriv, reduced[op], grad)
+            if use_product:
+                t_lo[:] = 0
+                boundary_contractions(lre, lim, tab_hi, tab_lo, h, 0, 1 << (n - h), t_hi, t_lo)
+                lead_reduced_matrices(prog, n, vectors, t_hi, t_lo, reduced)
+                for op in range(n_ops):
+                    if prog.op_lead[op]:
+                        _add_gradients(prog, op, deriv, reduced[op], grad)
 
 
 @parallel_kernel
@@ -220,8 +241,23 @@ def _product_chunked(re, im, tab_hi, tab_lo, h):
                            min(dim, (c + 1) * _AMP_CHUNK))
 
 
+@parallel_kernel
+def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo):
+    rows = t_hi.shape[0]
+    rows_per_chunk = max(1, _AMP_CHUNK >> h)
+    n_chunks = (rows + rows_per_chunk - 1) // rows_per_chunk
+    partial = np.zeros((n_chunks, t_lo.shape[0]), dtype=np.complex128)
+    for c in prange(n_chunks):
+        boundary_contractions(lre, lim, tab_hi, tab_lo, h, c * rows_per_chunk,
+                              min(rows, (c + 1) * rows_per_chunk), t_hi, partial[c])
+    t_lo[:] = 0
+    for c in range(n_chunks):
+        t_lo += partial[c]
+
+
 class SimulationResult:
-    """Values (B, K), per-factor gradients summed over the batch (F,), final states or None."""
+    """Values (B, K), per-factor gradients summed over the batch (F,) or None, final states
+    (B, 2**n) or None."""
 
     __slots__ = ("factor_grads", "states", "values")
 
@@ -231,20 +267,24 @@ class SimulationResult:
         self.states = states
 
 
-def _run_large(program, x, weights, init, paulis, cot, want_grad, want_states, u_const,
-               d_const, shift_factor, shift, values, grads):
-    """One sample at a time with every stage split over amplitude chunks."""
+def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
+               d_const, shift_factor, shift, values, grads, states):
+    """One sample at a time with every stage split over amplitude chunks (see _run_batch)."""
     prog = program.arrays
     n = program.n_qubits
     dim = 1 << n
+    h = n // 2
     flip, zmask, ny = paulis
     re, im, sre, sim = (np.empty(dim) for _ in range(4))
-    lre, lim, slre, slim = (np.empty(dim) for _ in range(4)) if want_grad else (None,) * 4
+    if do_backward:
+        lre, lim, slre, slim = (np.empty(dim) for _ in range(4))
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
-    r = np.zeros((4, 4), dtype=np.complex128)
-    h = n // 2
-    states = np.empty((len(x), dim), dtype=np.complex128) if want_states else None
+    reduced = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
+    vectors = np.empty((n, 2), dtype=np.complex128)
+    tab_hi = np.empty(1 << (n - h), dtype=np.complex128)
+    tab_lo = np.empty(1 << h, dtype=np.complex128)
     use_product = init is None
+    lead = prog.op_lead if use_product else np.zeros(program.n_ops, dtype=np.bool_)
     for b in range(len(x)):
         u_all, deriv = u_const.copy(), d_const.copy()
         for op in range(program.n_ops):
@@ -252,78 +292,109 @@ def _run_large(program, x, weights, init, paulis, cot, want_grad, want_states, u
                 block_matrices(prog, op, x[b], weights, shift_factor, shift, u_all[op], deriv,
                                work)
         if use_product:
-            vectors = np.empty((n, 2), dtype=np.complex128)
             _lead_vectors(prog, u_all, n, vectors)
-            tab_hi = np.empty(1 << (n - h), dtype=np.complex128)
-            tab_lo = np.empty(1 << h, dtype=np.complex128)
             product_tables(vectors, n, tab_hi, tab_lo)
-            _product_chunked(re, im, tab_hi, tab_lo, h)
+        if do_forward:
+            if use_product:
+                _product_chunked(re, im, tab_hi, tab_lo, h)
+            else:
+                row = init[b if len(init) > 1 else 0]
+                re[:], im[:] = row.real, row.imag
+            for op in np.flatnonzero(~lead):
+                _apply_block_chunked(prog, op, u_all[op], re, im, sre, sim)
+                if prog.op_kind[op] == PERM:
+                    re, sre, im, sim = sre, re, sim, im
+            for k in range(len(flip)):
+                values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
+            if states is not None:
+                states[b] = re + 1j * im
         else:
-            row = init[b if len(init) > 1 else 0]
-            re[:], im[:] = row.real, row.imag
-        for op in range(program.n_ops):
-            if use_product and prog.op_lead[op]:
-                continue
-            _apply_block_chunked(prog, op, u_all[op], re, im, sre, sim)
-            if prog.op_kind[op] == PERM:
-                re, sre, im, sim = sre, re, sim, im
-        for k in range(len(flip)):
-            values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
-        if want_states:
-            states[b] = re + 1j * im
-        if not want_grad:
+            re[:], im[:] = states[b].real, states[b].imag
+        if not do_backward:
             continue
         _costate_chunked(re, im, lre, lim, flip, zmask, ny, cot[b])
-        order = [op for op in reversed(range(program.n_ops))
-                 if not (use_product and prog.op_lead[op])]
-        order += [op for op in range(program.n_ops) if use_product and prog.op_lead[op]]
-        for op in order:
+        for op in np.flatnonzero(~lead)[::-1]:
             _backward_block_chunked(prog, op, u_all[op], re, im, lre, lim, sre, sim, slre,
-                                    slim, r)
+                                    slim, reduced[op])
             if prog.op_kind[op] == PERM:
                 re, sre, im, sim = sre, re, sim, im
                 lre, slre, lim, slim = slre, lre, slim, lim
             else:
-                _add_gradients(prog, op, deriv, r, grads)
-    return states
+                _add_gradients(prog, op, deriv, reduced[op], grads)
+        if use_product:
+            t_hi = np.empty(1 << (n - h), dtype=np.complex128)
+            t_lo = np.empty(1 << h, dtype=np.complex128)
+            _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo)
+            lead_reduced_matrices(prog, n, vectors, t_hi, t_lo, reduced)
+            for op in np.flatnonzero(lead):
+                _add_gradients(prog, op, deriv, reduced[op], grads)
+
+
+def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
+             d_const, shift_factor, shift, values, states):
+    """Run one phase with the driver that suits the state size; returns factor gradients."""
+    prog = program.arrays
+    n = program.n_qubits
+    n_factors = len(prog.fac_src)
+    if n > SAMPLE_PARALLEL_MAX_QUBITS:
+        grads = np.zeros(n_factors)
+        _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
+                   d_const, shift_factor, shift, values, grads, states)
+        return grads
+    dim = 1 << n
+    n_chunks = (len(x) + _SAMPLE_CHUNK - 1) // _SAMPLE_CHUNK
+    grad_chunks = np.zeros((n_chunks, n_factors))
+    if states is None:
+        states_re = states_im = np.empty((0, dim))
+    elif do_forward:
+        states_re, states_im = np.empty(states.shape), np.empty(states.shape)
+    else:
+        states_re, states_im = np.ascontiguousarray(states.real), np.ascontiguousarray(states.imag)
+    init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
+    init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
+    _run_batch(prog, n, x, weights, init_re, init_im, *paulis, cot, do_forward, do_backward,
+               u_const, d_const, shift_factor, shift, program.max_factors, values,
+               grad_chunks, states_re, states_im)
+    if states is not None and do_forward:
+        states[:] = states_re + 1j * states_im
+    return grad_chunks.sum(axis=0)
 
 
 def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
                 init: np.ndarray | None, paulis: tuple[np.ndarray, ...],
-                cotangent: np.ndarray | None = None, want_states: bool = False,
-                shift_factor: int = -1, shift: float = 0.0) -> SimulationResult:
-    """Simulate ``program`` for every row of ``x`` (validated by the caller).
+                cotangent: np.ndarray | Callable[[np.ndarray], np.ndarray] | None = None,
+                want_states: bool = False, shift_factor: int = -1,
+                shift: float = 0.0) -> SimulationResult:
+    """Simulate ``program`` for every row of ``x`` (arguments validated by the caller).
 
     ``init`` is None (start in |0…0⟩) or a (1 | B, 2**n) complex array. With a ``cotangent``
-    (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every factor ``f``.
-    ``shift_factor``/``shift`` move one factor's angle (used by parameter-shift).
+    (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every factor ``f``; a
+    callable cotangent receives the values first (the final states are kept in between, so
+    the forward pass runs once). ``shift_factor``/``shift`` move one factor's angle.
     """
     prog = program.arrays
-    n = program.n_qubits
     n_samples, n_obs = len(x), len(paulis[0])
-    n_factors = len(prog.fac_src)
-    want_grad = cotangent is not None
-    cot = cotangent if want_grad else np.zeros((n_samples, n_obs))
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
-    d_const = np.zeros((n_factors, 4, 4), dtype=np.complex128)
+    d_const = np.zeros((len(prog.fac_src), 4, 4), dtype=np.complex128)
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
     values = np.empty((n_samples, n_obs))
+    two_phase = callable(cotangent)
+    states = None
+    if want_states or two_phase:
+        states = np.empty((n_samples, 1 << program.n_qubits), dtype=np.complex128)
+    cot = cotangent if isinstance(cotangent, np.ndarray) else np.zeros((n_samples, n_obs))
+    grads = None
     with PARALLEL_LOCK:
         constant_block_matrices(prog, weights, shift_factor, shift, u_const, d_const, work)
-        if n <= SAMPLE_PARALLEL_MAX_QUBITS:
-            n_chunks = (n_samples + _SAMPLE_CHUNK - 1) // _SAMPLE_CHUNK
-            grad_chunks = np.zeros((n_chunks, n_factors))
-            shape = (n_samples, 1 << n) if want_states else (0, 1 << n)
-            states_re, states_im = np.empty(shape), np.empty(shape)
-            init_re = np.empty((0, 1 << n)) if init is None else np.ascontiguousarray(init.real)
-            init_im = np.empty((0, 1 << n)) if init is None else np.ascontiguousarray(init.imag)
-            _run_batch(prog, n, x, weights, init_re, init_im, *paulis, cot, want_grad,
-                       u_const, d_const, shift_factor, shift, program.max_factors,
-                       values, grad_chunks, states_re, states_im)
-            grads = grad_chunks.sum(axis=0)
-            states = states_re + 1j * states_im if want_states else None
+        run = (program, x, weights, init, paulis)
+        if two_phase:
+            _execute(*run, cot, True, False, u_const, d_const, shift_factor, shift, values,
+                     states)
+            cot = cotangent(values)
+            grads = _execute(*run, cot, False, True, u_const, d_const, shift_factor, shift,
+                             values, states)
         else:
-            grads = np.zeros(n_factors)
-            states = _run_large(program, x, weights, init, paulis, cot, want_grad, want_states,
-                                u_const, d_const, shift_factor, shift, values, grads)
-    return SimulationResult(values, grads if want_grad else None, states)
+            grads = _execute(*run, cot, True, cotangent is not None, u_const, d_const,
+                             shift_factor, shift, values, states)
+    return SimulationResult(values, grads if cotangent is not None else None,
+                            states if want_states else None)

@@ -67,8 +67,10 @@ def test_every_parametric_gate_reads_weights_and_features(name):
     rng = np.random.default_rng(7)
     arity, n_params, _ = LITERAL_GATES[name]
     wires = tuple(range(arity))[::-1]
-    params = [w(1), x(0, scale=-1.5, offset=0.3), w(0)][:n_params]
-    circuit = Circuit(3).add("h", 0).add("h", 1).add("h", 2).add(name, wires, *params)
+    feature = x(0, scale=-1.5, offset=0.3)
+    circuit = (Circuit(3).add("h", 0).add("h", 1).add("h", 2)
+               .add(name, wires, *[w(1), feature, w(0)][:n_params])
+               .add(name, wires[::-1], *[feature, w(1), w(0)][:n_params]))
     xs, ws = np.array([0.7]), np.array([0.4, -1.1])
     _check(circuit, xs, ws)
     _check(circuit, xs, ws, random_states(rng, 3))

@@ -1,0 +1,205 @@
+"""Bad input raises CircuitError naming the problem: never a numba error or a crash."""
+
+import time
+
+import numpy as np
+import pytest
+
+import qmlstudio as qs
+from qmlstudio import CircuitError, QMLStudioError
+from qmlstudio.core import Circuit, w, x
+
+
+def _circuit() -> Circuit:
+    """2 weights, 2 features, 3 qubits."""
+    return (Circuit(3).add("ry", 0, x(0)).add("rx", 1, x(1, 2.0)).add("cx", [0, 2])
+            .add("rz", 2, w(0)).add("crx", [2, 1], w(1)))
+
+
+C = _circuit()
+WS = np.array([0.1, 0.2])
+X = np.array([[0.3, 0.4], [0.5, 0.6]])
+COT = np.ones((2, 1))
+
+
+def test_error_family():
+    assert issubclass(CircuitError, QMLStudioError)
+    assert issubclass(QMLStudioError, ValueError)
+
+
+def test_circuit_construction_errors():
+    with pytest.raises(CircuitError, match="wire 9"):
+        qs.Circuit(4).add("h", 9)
+    with pytest.raises(CircuitError, match="unknown gate"):
+        qs.Circuit(4).add("hadamard-ish", 0)
+    with pytest.raises(CircuitError, match="duplicate"):
+        qs.Circuit(4).add("ccx", [0, 2, 0])
+
+
+@pytest.mark.parametrize("bad", [np.zeros(1), np.zeros(3), None, np.zeros((2, 1))])
+def test_wrong_number_of_weights(bad):
+    with pytest.raises(CircuitError, match="weight"):
+        qs.statevector(C, x=X[0], weights=bad)
+    with pytest.raises(CircuitError, match="weight"):
+        qs.expval(C, X, bad)
+    with pytest.raises(CircuitError, match="weight"):
+        qs.vjp(C, X, bad, ["Z0"], COT)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((2, 1)), np.zeros(2), np.zeros((2, 2, 1)), None])
+def test_wrong_feature_shape_in_expval(bad):
+    with pytest.raises(CircuitError, match=r"feature|\bX\b"):
+        qs.expval(C, bad, WS)
+    with pytest.raises(CircuitError, match=r"feature|\bX\b"):
+        qs.vjp(C, bad, WS, ["Z0"], COT, method="parameter-shift")
+
+
+@pytest.mark.parametrize("bad", [np.zeros(1), None, np.zeros((1, 2))])
+def test_wrong_feature_vector_in_statevector(bad):
+    with pytest.raises(CircuitError, match=r"feature|\bx\b"):
+        qs.statevector(C, x=bad, weights=WS)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_inputs(value):
+    bad_x = X.copy()
+    bad_x[1, 0] = value
+    bad_w = WS.copy()
+    bad_w[1] = value
+    pattern = "finite|NaN|nan|inf"
+    with pytest.raises(CircuitError, match=pattern):
+        qs.expval(C, bad_x, WS)
+    with pytest.raises(CircuitError, match=pattern):
+        qs.expval(C, X, bad_w)
+    with pytest.raises(CircuitError, match=pattern):
+        qs.vjp(C, bad_x, WS, ["Z0"], COT)
+    with pytest.raises(CircuitError, match=pattern):
+        qs.vjp(C, X, bad_w, ["Z0"], COT, method="parameter-shift")
+    with pytest.raises(CircuitError, match=pattern):
+        qs.statevector(C, x=bad_x[1], weights=WS)
+    with pytest.raises(CircuitError, match=pattern):
+        qs.statevector(C, x=X[0], weights=bad_w)
+    bad_cot = COT.copy()
+    bad_cot[0, 0] = value
+    with pytest.raises(CircuitError, match=pattern):
+        qs.vjp(C, X, WS, ["Z0"], bad_cot)
+    bad_init = np.full(8, 0.5, dtype=complex)
+    bad_init[3] = value
+    with pytest.raises(CircuitError, match=pattern):
+        qs.statevector(C, x=X[0], weights=WS, initial_state=bad_init)
+
+
+@pytest.mark.parametrize("bad", [np.ones(7), np.ones(16), np.ones((2, 4)), np.ones((3, 8)),
+                                 np.ones((2, 8, 1))])
+def test_wrong_initial_state_shape(bad):
+    with pytest.raises(CircuitError, match="initial"):
+        qs.expval(C, X, WS, initial_state=bad.astype(complex))
+    with pytest.raises(CircuitError, match="initial"):
+        qs.vjp(C, X, WS, ["Z0"], COT, initial_state=bad.astype(complex))
+
+
+def test_wrong_initial_state_in_statevector():
+    with pytest.raises(CircuitError, match="initial"):
+        qs.statevector(C, x=X[0], weights=WS, initial_state=np.ones(4))
+    with pytest.raises(CircuitError, match="initial"):
+        qs.statevector(C, x=X[0], weights=WS, initial_state=np.ones((2, 8)))
+
+
+def test_zero_initial_state_is_refused():
+    with pytest.raises(CircuitError, match="initial"):
+        qs.statevector(C, x=X[0], weights=WS, initial_state=np.zeros(8))
+
+
+@pytest.mark.parametrize(("obs", "pattern"), [
+    (["Q0"], "observable"), (["Z"], "observable"), ([""], "observable"),
+    (["Z0 Z0"], "observable"), (["Z3"], "wire 3"), (["X0 Y7"], "wire 7"), ([42], "observable"),
+])
+def test_bad_observables(obs, pattern):
+    with pytest.raises(CircuitError, match=pattern):
+        qs.expval(C, X, WS, observables=obs)
+    with pytest.raises(CircuitError, match=pattern):
+        qs.vjp(C, X, WS, obs, COT)
+
+
+def test_no_observables():
+    with pytest.raises(CircuitError, match="observable"):
+        qs.expval(C, X, WS, observables=[])
+
+
+def test_a_bare_string_observable_is_not_split_into_characters():
+    # "Z0" passed instead of ["Z0"]: either treated as one observable or refused clearly.
+    try:
+        got = qs.expval(C, X, WS, observables="Z0")
+    except CircuitError:
+        return
+    np.testing.assert_allclose(got, qs.expval(C, X, WS, observables=["Z0"]), atol=0)
+
+
+@pytest.mark.parametrize("bad", [np.ones((2, 2)), np.ones((3, 1)), np.ones(2), np.ones((2, 1, 1))])
+def test_wrong_cotangent_shape(bad):
+    with pytest.raises(CircuitError, match="cotangent"):
+        qs.vjp(C, X, WS, ["Z0"], bad)
+
+
+def test_adjoint_with_shots():
+    with pytest.raises(CircuitError, match="shots"):
+        qs.vjp(C, X, WS, ["Z0"], COT, shots=100)
+    with pytest.raises(CircuitError, match="shots"):
+        qs.vjp(C, X, WS, ["Z0"], COT, method="adjoint", shots=100, seed=1)
+
+
+@pytest.mark.parametrize("method", ["finite-diff", "Adjoint ", "backprop", "", None])
+def test_unknown_method(method):
+    with pytest.raises(CircuitError, match="method"):
+        qs.vjp(C, X, WS, ["Z0"], COT, method=method)
+
+
+@pytest.mark.parametrize("shots", [0, -5, 2.5, "100", True])
+def test_bad_shot_counts(shots):
+    with pytest.raises(CircuitError, match="shots"):
+        qs.expval(C, X, WS, shots=shots, seed=1)
+    with pytest.raises(CircuitError, match="shots"):
+        qs.vjp(C, X, WS, ["Z0"], COT, method="parameter-shift", shots=shots, seed=1)
+
+
+def test_batch_sizes_must_agree():
+    init = np.tile(np.eye(8, dtype=complex)[0], (3, 1))  # 3 initial states, 2 samples
+    with pytest.raises(CircuitError, match=r"initial|batch|sample"):
+        qs.expval(C, X, WS, initial_state=init)
+
+
+@pytest.mark.parametrize("n", [40, 64])
+def test_memory_guard_names_the_bytes(n):
+    c = qs.Circuit(n).add("h", 0).add("ry", n - 1, w(0))
+    start = time.perf_counter()
+    with pytest.raises(CircuitError, match="bytes"):
+        qs.statevector(c, weights=[0.1])
+    with pytest.raises(CircuitError, match="bytes"):
+        qs.expval(c, None, [0.1])
+    with pytest.raises(CircuitError, match="bytes"):
+        qs.vjp(c, None, [0.1], ["Z0"], np.ones((1, 1)))
+    assert time.perf_counter() - start < 5.0
+
+
+def test_memory_guard_counts_the_batch():
+    """A 24-qubit state fits, but 100000 of them (one per sample) would not."""
+    c = qs.Circuit(24).add("ry", 0, x(0))
+    with pytest.raises(CircuitError, match="bytes"):
+        qs.expval(c, np.zeros((100_000, 1)), None)
+
+
+def test_errors_are_not_numba_errors():
+    """Sweep many bad inputs: every failure is a CircuitError (a ValueError), nothing else."""
+    bad_calls = [
+        lambda: qs.expval(C, X.astype(object), WS),
+        lambda: qs.expval(C, X, np.array(["a", "b"])),
+        lambda: qs.expval(C, X, WS, observables=["Z0"], initial_state="zero"),
+        lambda: qs.vjp(C, X, WS, ["Z0"], "ones"),
+        lambda: qs.statevector(C, x=[1.0, "two"], weights=WS),
+        lambda: qs.statevector("not a circuit"),
+        lambda: qs.expval(C, X, WS, seed="abc", shots=10),
+    ]
+    for k, call in enumerate(bad_calls):
+        with pytest.raises(CircuitError):
+            call()
+            pytest.fail(f"bad call {k} was accepted")
