@@ -47,7 +47,8 @@ def _angle(prog, f, x_row, weights, shift_factor, shift):
 def block_matrices(prog, op, x_row, weights, shift_factor, shift, u, deriv, work):
     """Write block ``op``'s unitary into ``u`` and ∂U/∂θ of its weight factors into ``deriv``.
 
-    ``deriv`` is indexed by factor; ``work`` is scratch of shape (3 * max_factors + 2, 4, 4).
+    ``deriv`` is indexed by weight slot (``prog.fac_wslot``); ``work`` is scratch of shape
+    (3 * max_factors + 2, 4, 4).
     A factor equal to ``shift_factor`` has its angle moved by ``shift`` (parameter shift).
     """
     f0 = prog.op_f0[op]
@@ -91,7 +92,7 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, u, deriv, work
             for b in range(d):
                 mats[j, a, b] = freq * (c * prog.fac_c[f, a, b] - s * prog.fac_b[f, a, b])
         _matmul(mats[j], prefix[j], tmp, d)
-        _matmul(suffix[j], tmp, deriv[f], d)
+        _matmul(suffix[j], tmp, deriv[prog.fac_wslot[f]], d)
 
 
 @kernel

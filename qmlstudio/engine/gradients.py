@@ -29,10 +29,11 @@ from .simulate import run_program
 __all__ = ["GRADIENT_METHODS", "adjoint", "parameter_shift"]
 
 
-def _to_weights(program: Program, factor_grads: np.ndarray) -> np.ndarray:
+def _to_weights(program: Program, slot_grads: np.ndarray) -> np.ndarray:
+    """Sum the gradients of the weight factors (by weight slot) into gradients of the weights."""
     fac = program.weight_factors
     prog = program.arrays
-    return np.bincount(prog.fac_idx[fac], weights=prog.fac_scale[fac] * factor_grads[fac],
+    return np.bincount(prog.fac_idx[fac], weights=prog.fac_scale[fac] * slot_grads,
                        minlength=program.n_weights).astype(float)
 
 
@@ -44,7 +45,7 @@ def adjoint(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
             "use method='parameter-shift' with shots"
         )
     result = run_program(program, x, weights, init, paulis, cotangent)
-    return result.values, _to_weights(program, result.factor_grads)
+    return result.values, _to_weights(program, result.slot_grads)
 
 
 def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
@@ -58,11 +59,11 @@ def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rn
     values = evaluate()
     if callable(cotangent):
         cotangent = cotangent(values)
-    factor_grads = np.zeros(len(program.arrays.fac_src))
-    for f in program.weight_factors:
+    slot_grads = np.zeros(len(program.weight_factors))
+    for slot, f in enumerate(program.weight_factors):
         for coef, shift in program.shift_rules[f]:
-            factor_grads[f] += coef * float(np.sum(cotangent * evaluate(int(f), shift)))
-    return values, _to_weights(program, factor_grads)
+            slot_grads[slot] += coef * float(np.sum(cotangent * evaluate(int(f), shift)))
+    return values, _to_weights(program, slot_grads)
 
 
 GRADIENT_METHODS: dict[str, Callable] = {

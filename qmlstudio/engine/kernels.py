@@ -52,13 +52,15 @@ def apply_dense1(re, im, t, u, lo, hi):
     while p < hi:
         i0 = _pair_start(p, t)
         run = min(s - (p & (s - 1)), hi - p)
-        for i in range(i0, i0 + run):
-            j = i + s
-            ar, ai, br, bi = re[i], im[i], re[j], im[j]
-            re[i] = u00r * ar - u00i * ai + u01r * br - u01i * bi
-            im[i] = u00r * ai + u00i * ar + u01r * bi + u01i * br
-            re[j] = u10r * ar - u10i * ai + u11r * br - u11i * bi
-            im[j] = u10r * ai + u10i * ar + u11r * bi + u11i * br
+        # Contiguous slices with a zero-based index let LLVM prove the loop vectorisable.
+        xr, xi = re[i0:i0 + run], im[i0:i0 + run]
+        yr, yi = re[i0 + s:i0 + s + run], im[i0 + s:i0 + s + run]
+        for k in range(run):
+            ar, ai, br, bi = xr[k], xi[k], yr[k], yi[k]
+            xr[k] = u00r * ar - u00i * ai + u01r * br - u01i * bi
+            xi[k] = u00r * ai + u00i * ar + u01r * bi + u01i * br
+            yr[k] = u10r * ar - u10i * ai + u11r * br - u11i * bi
+            yi[k] = u10r * ai + u10i * ar + u11r * bi + u11i * br
         p += run
 
 
@@ -74,15 +76,18 @@ def backward_dense1(pre, pim, lre, lim, t, u, lo, hi, r):
     while p < hi:
         i0 = _pair_start(p, t)
         run = min(s - (p & (s - 1)), hi - p)
-        for i in range(i0, i0 + run):
-            j = i + s
-            ar, ai, br, bi = pre[i], pim[i], pre[j], pim[j]
+        xr, xi = pre[i0:i0 + run], pim[i0:i0 + run]
+        yr, yi = pre[i0 + s:i0 + s + run], pim[i0 + s:i0 + s + run]
+        mr, mi = lre[i0:i0 + run], lim[i0:i0 + run]
+        nr, ni = lre[i0 + s:i0 + s + run], lim[i0 + s:i0 + s + run]
+        for k in range(run):
+            ar, ai, br, bi = xr[k], xi[k], yr[k], yi[k]
             a0r = v00r * ar - v00i * ai + v01r * br - v01i * bi
             a0i = v00r * ai + v00i * ar + v01r * bi + v01i * br
             a1r = v10r * ar - v10i * ai + v11r * br - v11i * bi
             a1i = v10r * ai + v10i * ar + v11r * bi + v11i * br
-            pre[i], pim[i], pre[j], pim[j] = a0r, a0i, a1r, a1i
-            l0r, l0i, l1r, l1i = lre[i], lim[i], lre[j], lim[j]
+            xr[k], xi[k], yr[k], yi[k] = a0r, a0i, a1r, a1i
+            l0r, l0i, l1r, l1i = mr[k], mi[k], nr[k], ni[k]
             # R[a, b] += ψ_a · conj(λ_b)
             r00r += a0r * l0r + a0i * l0i
             r00i += a0i * l0r - a0r * l0i
@@ -92,10 +97,10 @@ def backward_dense1(pre, pim, lre, lim, t, u, lo, hi, r):
             r10i += a1i * l0r - a1r * l0i
             r11r += a1r * l1r + a1i * l1i
             r11i += a1i * l1r - a1r * l1i
-            lre[i] = v00r * l0r - v00i * l0i + v01r * l1r - v01i * l1i
-            lim[i] = v00r * l0i + v00i * l0r + v01r * l1i + v01i * l1r
-            lre[j] = v10r * l0r - v10i * l0i + v11r * l1r - v11i * l1i
-            lim[j] = v10r * l0i + v10i * l0r + v11r * l1i + v11i * l1r
+            mr[k] = v00r * l0r - v00i * l0i + v01r * l1r - v01i * l1i
+            mi[k] = v00r * l0i + v00i * l0r + v01r * l1i + v01i * l1r
+            nr[k] = v10r * l0r - v10i * l0i + v11r * l1r - v11i * l1i
+            ni[k] = v10r * l0i + v10i * l0r + v11r * l1i + v11i * l1r
         p += run
     r[0, 0] += complex(r00r, r00i)
     r[0, 1] += complex(r01r, r01i)
@@ -177,9 +182,16 @@ def backward_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
 
 
 @kernel
-def gather(src_re, src_im, dst_re, dst_im, table, lo, hi):
-    """dst[i] = src[table[i]] for amplitudes ``lo..hi`` (a permutation block)."""
-    for i in range(lo, hi):
-        k = table[i]
-        dst_re[i] = src_re[k]
-        dst_im[i] = src_im[k]
+def gather(src_re, src_im, dst_re, dst_im, table, lanes_log2, lo, hi):
+    """dst[i] = src[table[i]] for amplitudes ``lo..hi`` (a permutation block).
+
+    With ``lanes_log2 = m`` every index carries ``m`` extra low bits (a lane per sample):
+    each table entry moves a contiguous row of ``2**m`` values.
+    """
+    lanes = 1 << lanes_log2
+    for i in range(lo >> lanes_log2, hi >> lanes_log2):
+        src = table[i] << lanes_log2
+        dst = i << lanes_log2
+        for lane in range(lanes):
+            dst_re[dst + lane] = src_re[src + lane]
+            dst_im[dst + lane] = src_im[src + lane]

@@ -60,15 +60,13 @@ def _environments(tensor, vectors, first_wire, n_wires, out):
 
 
 @kernel
-def lead_reduced_matrices(prog, n, vectors, t_hi, t_lo, reduced):
-    """reduced[op] = R of every leading block ``op`` from the two boundary contractions."""
+def lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced):
+    """reduced[q] = R of wire q's leading block, from the two boundary contractions."""
     h = n // 2
     env = np.zeros((n, 2), dtype=np.complex128)
     _environments(t_hi, vectors, 0, n - h, env[: n - h])
     _environments(t_lo, vectors, n - h, h, env[n - h:])
-    for op in range(len(prog.op_kind)):
-        if prog.op_lead[op]:
-            wire = n - 1 - prog.op_t0[op]
-            reduced[op, :, :] = 0
-            reduced[op, 0, 0] = env[wire, 0]
-            reduced[op, 0, 1] = env[wire, 1]
+    reduced[:] = 0
+    for wire in range(n):
+        reduced[wire, 0, 0] = env[wire, 0]
+        reduced[wire, 0, 1] = env[wire, 1]

@@ -47,6 +47,7 @@ class ProgramArrays(NamedTuple):
     fac_idx: np.ndarray  # (F,) int: weight or feature index
     fac_scale: np.ndarray  # (F,) float
     fac_offset: np.ndarray  # (F,) float
+    fac_wslot: np.ndarray  # (F,) int: position among the weight factors, or -1
     op_kind: np.ndarray  # (N,) int: DENSE1 | DENSE2 | DIAG2 | PERM
     op_t0: np.ndarray  # (N,) int: bit position of the first (more significant) wire
     op_t1: np.ndarray  # (N,) int: bit position of the second wire (two-qubit blocks)
@@ -55,6 +56,7 @@ class ProgramArrays(NamedTuple):
     op_dep: np.ndarray  # (N,) int: DEP_*: what the block's matrix depends on
     op_lead: np.ndarray  # (N,) bool: leading single-qubit block (part of the product state)
     op_perm: np.ndarray  # (N,) int: row of the permutation tables, or -1
+    op_fslot: np.ndarray  # (N,) int: position among the sample-dependent blocks, or -1
     perm_fwd: np.ndarray  # (R, 2**n) int32: new[i] = old[perm_fwd[i]]
     perm_inv: np.ndarray  # (R, 2**n) int32: the inverse gather
 
@@ -68,13 +70,19 @@ class Program:
     n_features: int
     arrays: ProgramArrays
     max_factors: int
-    weight_factors: np.ndarray = field(repr=False)  # factor indices whose source is a weight
+    weight_factors: np.ndarray = field(repr=False)  # factor indices whose source is a weight,
+    # in weight-slot order (``fac_wslot``)
     shift_rules: tuple = field(repr=False, default=())  # per factor: ((coef, shift), ...) or ()
 
     @property
     def n_ops(self) -> int:
         """Number of blocks."""
         return len(self.arrays.op_kind)
+
+    @property
+    def n_feature_blocks(self) -> int:
+        """Number of blocks whose matrix depends on the data sample."""
+        return int(self.arrays.op_fslot.max(initial=-1)) + 1
 
 
 @dataclass(slots=True)
@@ -226,14 +234,20 @@ def _compile_cached(circuit: Circuit) -> Program:
     inv = np.empty_like(fwd)
     for r in range(len(tables)):
         inv[r, fwd[r]] = np.arange(dim, dtype=np.int32)
+    weight_factors = np.flatnonzero(fac_int[:, 0] == SRC_WEIGHT)
+    wslot = np.full(n_factors, -1, dtype=np.int64)
+    wslot[weight_factors] = np.arange(len(weight_factors))
+    feature_blocks = (ops[:, 5] == DEP_FEATURES) & (ops[:, 0] != PERM)
+    fslot = np.full(len(blocks), -1, dtype=np.int64)
+    fslot[feature_blocks] = np.arange(int(feature_blocks.sum()))
     arrays = ProgramArrays(
         fac_a, fac_b, fac_c,
         np.ascontiguousarray(fac_num[:, 0]), np.ascontiguousarray(fac_int[:, 0]),
         np.ascontiguousarray(fac_int[:, 1]), np.ascontiguousarray(fac_num[:, 1]),
-        np.ascontiguousarray(fac_num[:, 2]),
-        *(np.ascontiguousarray(ops[:, c]) for c in range(5)), np.ascontiguousarray(ops[:, 5]),
-        lead, np.ascontiguousarray(ops[:, 6]), fwd, inv,
+        np.ascontiguousarray(fac_num[:, 2]), wslot,
+        *(np.ascontiguousarray(ops[:, c]) for c in range(6)),
+        lead, np.ascontiguousarray(ops[:, 6]), fslot, fwd, inv,
     )
     max_factors = max((len(b.items) for b in blocks), default=1)
     return Program(n, circuit.n_weights, circuit.n_features, arrays, max(max_factors, 1),
-                   np.flatnonzero(fac_int[:, 0] == SRC_WEIGHT), tuple(rules))
+                   weight_factors, tuple(rules))

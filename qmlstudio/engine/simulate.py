@@ -1,15 +1,21 @@
 """Run a compiled program on a batch: forward values and (optionally) adjoint gradients.
 
 The pipeline per sample is: initial state → blocks → expectation values → costate → blocks
-undone in reverse, each yielding ``R`` for its gradients. Two drivers run it:
+undone in reverse, each yielding ``R`` for its gradients → the leading blocks' gradients from
+one contraction (:mod:`.leading_layer`). Two drivers run it:
 
-* :func:`_run_batch` — small states (up to :data:`SAMPLE_PARALLEL_MAX_QUBITS` qubits): threads
-  take fixed-size chunks of samples and each sample's ψ and λ stay in cache for the whole
-  forward and backward pass;
+* :func:`_run_batch` — small states (up to :data:`SAMPLE_PARALLEL_MAX_QUBITS` qubits). Threads
+  take chunks of :data:`LANES` samples stored *interleaved*: amplitude ``i`` of lane ``l`` sits
+  at ``i * LANES + l``, so the chunk is one state of ``n + 3`` bits whose 3 lowest bits are the
+  sample. A block whose matrix is shared by all samples (weights and constants only) is then
+  applied once to the whole chunk at bit ``t + 3`` — long contiguous loops that vectorise
+  even for the lowest wire bits — and its reduced matrix ``R`` is summed over the lanes, which
+  is exactly what the summed gradient needs. Blocks that read data features are applied lane
+  by lane. The chunk's states stay in cache for the whole forward and backward pass.
 * :func:`_run_large` — large states: one sample at a time, every stage split into fixed-size
   amplitude chunks across threads.
 
-Both call the same range kernels, and neither chunk size depends on the thread count, so the
+Both call the same range kernels, and no chunk size depends on the thread count, so the
 numbers are identical whatever ``NUMBA_NUM_THREADS`` is.
 
 The adjoint gradient: with ψ_N the final state and λ = Σ_k c_k P_k ψ_N, walking the blocks
@@ -36,168 +42,240 @@ from .kernels import (
 )
 from .leading_layer import boundary_contractions, lead_reduced_matrices
 from .measure import costate, expectation, product_amplitudes, product_tables
-from .program import DENSE1, DENSE2, DEP_FEATURES, DIAG2, PERM, SRC_WEIGHT, Program
+from .program import DENSE1, DENSE2, DIAG2, PERM, Program
 
-__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program"]
+__all__ = ["LANES", "SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
-"""Up to this many qubits a sample's states fit in a core's cache: parallelise over samples."""
+"""Up to this many qubits a chunk's states fit in a core's cache: parallelise over samples."""
 
-_SAMPLE_CHUNK = 4  # samples per task in the batch driver
+LANES_LOG2 = 3
+LANES = 1 << LANES_LOG2
+"""Samples interleaved in one chunk of the batch driver."""
+
 _AMP_CHUNK = 1 << 15  # amplitudes per task in the large-state driver
 
 
 @kernel
-def _apply_block(prog, op, u, re, im, sre, sim, lo, hi):
-    """Apply block ``op`` to amplitudes ``lo..hi`` (a PERM block writes into ``sre, sim``)."""
+def _apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
+    """Apply block ``op`` to amplitudes ``lo..hi`` (a PERM block writes into ``sre, sim``).
+
+    ``lanes_log2`` extra low index bits hold interleaved samples sharing the matrix ``u``.
+    """
     kind = prog.op_kind[op]
+    t0 = prog.op_t0[op] + lanes_log2
+    t1 = prog.op_t1[op] + lanes_log2
     if kind == DENSE1:
-        apply_dense1(re, im, prog.op_t0[op], u, lo >> 1, hi >> 1)
+        apply_dense1(re, im, t0, u, lo >> 1, hi >> 1)
     elif kind == DENSE2:
-        apply_dense2(re, im, prog.op_t0[op], prog.op_t1[op], u, lo >> 2, hi >> 2)
+        apply_dense2(re, im, t0, t1, u, lo >> 2, hi >> 2)
     elif kind == DIAG2:
-        apply_diag2(re, im, prog.op_t0[op], prog.op_t1[op], u, lo >> 2, hi >> 2)
+        apply_diag2(re, im, t0, t1, u, lo >> 2, hi >> 2)
     else:
-        gather(re, im, sre, sim, prog.perm_fwd[prog.op_perm[op]], lo, hi)
+        gather(re, im, sre, sim, prog.perm_fwd[prog.op_perm[op]], lanes_log2, lo, hi)
 
 
 @kernel
-def _backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lo, hi, r):
+def _backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lanes_log2, lo,
+                    hi, r):
     """Undo block ``op`` on ψ and λ over ``lo..hi``, adding its reduced matrix into ``r``."""
     kind = prog.op_kind[op]
+    t0 = prog.op_t0[op] + lanes_log2
+    t1 = prog.op_t1[op] + lanes_log2
     if kind == DENSE1:
-        backward_dense1(pre, pim, lre, lim, prog.op_t0[op], u, lo >> 1, hi >> 1, r)
+        backward_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1, r)
     elif kind == DENSE2:
-        backward_dense2(pre, pim, lre, lim, prog.op_t0[op], prog.op_t1[op], u, lo >> 2, hi >> 2, r)
+        backward_dense2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
     elif kind == DIAG2:
-        backward_diag2(pre, pim, lre, lim, prog.op_t0[op], prog.op_t1[op], u, lo >> 2, hi >> 2, r)
+        backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
     else:
         table = prog.perm_inv[prog.op_perm[op]]
-        gather(pre, pim, spre, spim, table, lo, hi)
-        gather(lre, lim, slre, slim, table, lo, hi)
+        gather(pre, pim, spre, spim, table, lanes_log2, lo, hi)
+        gather(lre, lim, slre, slim, table, lanes_log2, lo, hi)
 
 
 @kernel
 def _add_gradients(prog, op, deriv, r, grad):
-    """grad[f] += 2 Re Tr(D_f R) for the weight factors of block ``op``."""
+    """grad[slot] += 2 Re Tr(D R) for every weight factor of block ``op``."""
     d = 2 if prog.op_kind[op] == DENSE1 else 4
     for f in range(prog.op_f0[op], prog.op_f1[op]):
-        if prog.fac_src[f] != SRC_WEIGHT:
+        slot = prog.fac_wslot[f]
+        if slot < 0:
             continue
         acc = 0.0
         for a in range(d):
             for b in range(d):
-                acc += (deriv[f, b, a] * r[a, b]).real
-        grad[f] += 2.0 * acc
+                acc += (deriv[slot, b, a] * r[a, b]).real
+        grad[slot] += 2.0 * acc
 
 
 @kernel
-def _lead_vectors(prog, u_all, n, vectors):
-    """Single-qubit start states: U_q|0⟩ of each wire's leading block, |0⟩ elsewhere."""
+def _block_u(prog, op, u_const, u_feat):
+    """The matrix of block ``op`` for the current sample."""
+    slot = prog.op_fslot[op]
+    return u_feat[slot] if slot >= 0 else u_const[op]
+
+
+@kernel
+def _sample_matrices(prog, x_row, weights, shift_factor, shift, u_feat, d_feat, work):
+    """Matrices (and weight derivatives) of the blocks that read this sample's features."""
+    for op in range(len(prog.op_kind)):
+        slot = prog.op_fslot[op]
+        if slot >= 0:
+            block_matrices(prog, op, x_row, weights, shift_factor, shift, u_feat[slot], d_feat,
+                           work)
+
+
+@kernel
+def _start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo):
+    """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none)."""
     vectors[:, 0] = 1.0
     vectors[:, 1] = 0.0
     for op in range(len(prog.op_kind)):
         if prog.op_lead[op]:
+            u = _block_u(prog, op, u_const, u_feat)
             wire = n - 1 - prog.op_t0[op]
-            vectors[wire, 0] = u_all[op, 0, 0]
-            vectors[wire, 1] = u_all[op, 1, 0]
+            vectors[wire, 0] = u[0, 0]
+            vectors[wire, 1] = u[1, 0]
+    product_tables(vectors, n, tab_hi, tab_lo)
+
+
+@kernel
+def _lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grad):
+    """Add the gradients of the leading blocks from the boundary contractions."""
+    lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced)
+    for op in range(len(prog.op_kind)):
+        if prog.op_lead[op]:
+            deriv = d_feat if prog.op_fslot[op] >= 0 else d_const
+            _add_gradients(prog, op, deriv, reduced[n - 1 - prog.op_t0[op]], grad)
 
 
 @parallel_kernel
 def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_forward,
                do_backward, u_const, d_const, shift_factor, shift, max_factors,
-               values, grad_chunks, states_re, states_im):
-    """Forward and/or backward for a batch of small states, parallel over sample chunks.
+               n_feature_blocks, values, grad_chunks, states_re, states_im):
+    """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
 
     Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
     vjp whose cotangent needed the values first); with it they are stored there if given.
+    The last chunk's spare lanes repeat the last sample, with a zero costate.
     """
     dim = 1 << n
+    size = dim << LANES_LOG2
     n_samples = x.shape[0]
     n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
+    n_slots = d_const.shape[0]
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
     h = n // 2
-    for c in prange((n_samples + _SAMPLE_CHUNK - 1) // _SAMPLE_CHUNK):
-        re = np.empty(dim)
-        im = np.empty(dim)
-        sre = np.empty(dim)
-        sim = np.empty(dim)
-        lre = np.empty(dim)
-        lim = np.empty(dim)
-        slre = np.empty(dim)
-        slim = np.empty(dim)
-        u_all = u_const.copy()
-        deriv = d_const.copy()
+    for c in prange((n_samples + LANES - 1) // LANES):
+        re = np.empty(size)
+        im = np.empty(size)
+        sre = np.empty(size)
+        sim = np.empty(size)
+        lre = np.empty(size)
+        lim = np.empty(size)
+        slre = np.empty(size)
+        slim = np.empty(size)
+        u_feat = np.empty((LANES, n_feature_blocks, 4, 4), dtype=np.complex128)
+        d_feat = np.zeros((LANES, n_slots, 4, 4), dtype=np.complex128)
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
-        reduced = np.zeros((n_ops, 4, 4), dtype=np.complex128)
-        vectors = np.empty((n, 2), dtype=np.complex128)
-        tab_hi = np.empty(1 << (n - h), dtype=np.complex128)
-        tab_lo = np.empty(1 << h, dtype=np.complex128)
+        r = np.zeros((4, 4), dtype=np.complex128)
+        reduced = np.zeros((n, 4, 4), dtype=np.complex128)
+        vectors = np.empty((LANES, n, 2), dtype=np.complex128)
+        tab_hi = np.empty((LANES, 1 << (n - h)), dtype=np.complex128)
+        tab_lo = np.empty((LANES, 1 << h), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
+        zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
-        for b in range(c * _SAMPLE_CHUNK, min(n_samples, (c + 1) * _SAMPLE_CHUNK)):
-            for op in range(n_ops):
-                if prog.op_kind[op] != PERM and prog.op_dep[op] == DEP_FEATURES:
-                    block_matrices(prog, op, x[b], weights, shift_factor, shift,
-                                   u_all[op], deriv, work)
+        first = c * LANES
+        n_active = min(LANES, n_samples - first)
+        for lane in range(LANES):
+            b = first + min(lane, n_active - 1)
+            _sample_matrices(prog, x[b], weights, shift_factor, shift, u_feat[lane],
+                             d_feat[lane], work)
             if use_product:
-                _lead_vectors(prog, u_all, n, vectors)
-                product_tables(vectors, n, tab_hi, tab_lo)
-            if do_forward:
+                _start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
+                              tab_lo[lane])
+        if do_forward:
+            for lane in range(LANES):
+                b = first + min(lane, n_active - 1)
                 if use_product:
-                    product_amplitudes(re, im, tab_hi, tab_lo, h, 0, dim)
+                    product_amplitudes(re[lane::LANES], im[lane::LANES], tab_hi[lane],
+                                       tab_lo[lane], h, 0, dim)
                 else:
                     row = b if init_re.shape[0] > 1 else 0
-                    re[:] = init_re[row]
-                    im[:] = init_im[row]
-                for op in range(n_ops):
-                    if use_product and prog.op_lead[op]:
-                        continue
-                    _apply_block(prog, op, u_all[op], re, im, sre, sim, 0, dim)
-                    if prog.op_kind[op] == PERM:
-                        re, sre = sre, re
-                        im, sim = sim, im
-                for k in range(n_obs):
-                    values[b, k] = expectation(re, im, flip[k], zmask[k], ny[k], 0, dim)
-                if keep_states:
-                    states_re[b] = re
-                    states_im[b] = im
-            else:
-                re[:] = states_re[b]
-                im[:] = states_im[b]
-            if not do_backward:
-                continue
-            costate(re, im, lre, lim, flip, zmask, ny, cot[b], 0, dim)
-            for op in range(n_ops - 1, -1, -1):
+                    re[lane::LANES] = init_re[row]
+                    im[lane::LANES] = init_im[row]
+            for op in range(n_ops):
                 if use_product and prog.op_lead[op]:
                     continue
-                reduced[op] = 0
-                _backward_block(prog, op, u_all[op], re, im, lre, lim, sre, sim, slre,
-                                slim, 0, dim, reduced[op])
+                slot = prog.op_fslot[op]
+                if slot >= 0:
+                    for lane in range(LANES):
+                        _apply_block(prog, op, u_feat[lane, slot], re[lane::LANES],
+                                     im[lane::LANES], sre, sim, 0, 0, dim)
+                    continue
+                _apply_block(prog, op, u_const[op], re, im, sre, sim, LANES_LOG2, 0, size)
                 if prog.op_kind[op] == PERM:
                     re, sre = sre, re
                     im, sim = sim, im
-                    lre, slre = slre, lre
-                    lim, slim = slim, lim
-                else:
-                    _add_gradients(prog, op, deriv, reduced[op], grad)
-            if use_product:
+            for lane in range(n_active):
+                for k in range(n_obs):
+                    values[first + lane, k] = expectation(re[lane::LANES], im[lane::LANES],
+                                                          flip[k], zmask[k], ny[k], 0, dim)
+                if keep_states:
+                    states_re[first + lane] = re[lane::LANES]
+                    states_im[first + lane] = im[lane::LANES]
+        else:
+            for lane in range(LANES):
+                b = first + min(lane, n_active - 1)
+                re[lane::LANES] = states_re[b]
+                im[lane::LANES] = states_im[b]
+        if not do_backward:
+            continue
+        for lane in range(LANES):
+            coef = cot[first + lane] if lane < n_active else zero_cot
+            costate(re[lane::LANES], im[lane::LANES], lre[lane::LANES], lim[lane::LANES],
+                    flip, zmask, ny, coef, 0, dim)
+        for op in range(n_ops - 1, -1, -1):
+            if use_product and prog.op_lead[op]:
+                continue
+            slot = prog.op_fslot[op]
+            if slot >= 0:
+                for lane in range(LANES):
+                    r[:] = 0
+                    _backward_block(prog, op, u_feat[lane, slot], re[lane::LANES],
+                                    im[lane::LANES], lre[lane::LANES], lim[lane::LANES],
+                                    sre, sim, slre, slim, 0, 0, dim, r)
+                    _add_gradients(prog, op, d_feat[lane], r, grad)
+                continue
+            r[:] = 0
+            _backward_block(prog, op, u_const[op], re, im, lre, lim, sre, sim, slre, slim,
+                            LANES_LOG2, 0, size, r)
+            if prog.op_kind[op] == PERM:
+                re, sre = sre, re
+                im, sim = sim, im
+                lre, slre = slre, lre
+                lim, slim = slim, lim
+            else:
+                _add_gradients(prog, op, d_const, r, grad)
+        if use_product:
+            for lane in range(LANES):
                 t_lo[:] = 0
-                boundary_contractions(lre, lim, tab_hi, tab_lo, h, 0, 1 << (n - h), t_hi, t_lo)
-                lead_reduced_matrices(prog, n, vectors, t_hi, t_lo, reduced)
-                for op in range(n_ops):
-                    if prog.op_lead[op]:
-                        _add_gradients(prog, op, deriv, reduced[op], grad)
+                boundary_contractions(lre[lane::LANES], lim[lane::LANES], tab_hi[lane],
+                                      tab_lo[lane], h, 0, 1 << (n - h), t_hi, t_lo)
+                _lead_gradients(prog, n, vectors[lane], t_hi, t_lo, d_const, d_feat[lane],
+                                reduced, grad)
 
 
 @parallel_kernel
 def _apply_block_chunked(prog, op, u, re, im, sre, sim):
     dim = re.shape[0]
     for c in prange((dim + _AMP_CHUNK - 1) // _AMP_CHUNK):
-        _apply_block(prog, op, u, re, im, sre, sim, c * _AMP_CHUNK,
+        _apply_block(prog, op, u, re, im, sre, sim, 0, c * _AMP_CHUNK,
                      min(dim, (c + 1) * _AMP_CHUNK))
 
 
@@ -207,7 +285,7 @@ def _backward_block_chunked(prog, op, u, pre, pim, lre, lim, spre, spim, slre, s
     n_chunks = (dim + _AMP_CHUNK - 1) // _AMP_CHUNK
     partial = np.zeros((n_chunks, 4, 4), dtype=np.complex128)
     for c in prange(n_chunks):
-        _backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim,
+        _backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, 0,
                         c * _AMP_CHUNK, min(dim, (c + 1) * _AMP_CHUNK), partial[c])
     r[:] = 0
     for c in range(n_chunks):
@@ -256,14 +334,14 @@ def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo):
 
 
 class SimulationResult:
-    """Values (B, K), per-factor gradients summed over the batch (F,) or None, final states
-    (B, 2**n) or None."""
+    """Values (B, K); gradients of the weight factors summed over the batch (by weight slot)
+    or None; final states (B, 2**n) or None."""
 
-    __slots__ = ("factor_grads", "states", "values")
+    __slots__ = ("slot_grads", "states", "values")
 
-    def __init__(self, values, factor_grads, states):
+    def __init__(self, values, slot_grads, states):
         self.values = values
-        self.factor_grads = factor_grads
+        self.slot_grads = slot_grads
         self.states = states
 
 
@@ -279,29 +357,31 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
     if do_backward:
         lre, lim, slre, slim = (np.empty(dim) for _ in range(4))
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
-    reduced = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
+    r = np.zeros((4, 4), dtype=np.complex128)
+    reduced = np.zeros((n, 4, 4), dtype=np.complex128)
     vectors = np.empty((n, 2), dtype=np.complex128)
     tab_hi = np.empty(1 << (n - h), dtype=np.complex128)
     tab_lo = np.empty(1 << h, dtype=np.complex128)
+    t_hi = np.empty(1 << (n - h), dtype=np.complex128)
+    t_lo = np.empty(1 << h, dtype=np.complex128)
+    u_feat = np.empty((program.n_feature_blocks, 4, 4), dtype=np.complex128)
+    d_feat = np.zeros_like(d_const)
     use_product = init is None
     lead = prog.op_lead if use_product else np.zeros(program.n_ops, dtype=np.bool_)
+    body = np.flatnonzero(~lead)
     for b in range(len(x)):
-        u_all, deriv = u_const.copy(), d_const.copy()
-        for op in range(program.n_ops):
-            if prog.op_kind[op] != PERM and prog.op_dep[op] == DEP_FEATURES:
-                block_matrices(prog, op, x[b], weights, shift_factor, shift, u_all[op], deriv,
-                               work)
+        _sample_matrices(prog, x[b], weights, shift_factor, shift, u_feat, d_feat, work)
         if use_product:
-            _lead_vectors(prog, u_all, n, vectors)
-            product_tables(vectors, n, tab_hi, tab_lo)
+            _start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo)
         if do_forward:
             if use_product:
                 _product_chunked(re, im, tab_hi, tab_lo, h)
             else:
                 row = init[b if len(init) > 1 else 0]
                 re[:], im[:] = row.real, row.imag
-            for op in np.flatnonzero(~lead):
-                _apply_block_chunked(prog, op, u_all[op], re, im, sre, sim)
+            for op in body:
+                _apply_block_chunked(prog, op, _block_u(prog, op, u_const, u_feat), re, im,
+                                     sre, sim)
                 if prog.op_kind[op] == PERM:
                     re, sre, im, sim = sre, re, sim, im
             for k in range(len(flip)):
@@ -313,37 +393,33 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
         if not do_backward:
             continue
         _costate_chunked(re, im, lre, lim, flip, zmask, ny, cot[b])
-        for op in np.flatnonzero(~lead)[::-1]:
-            _backward_block_chunked(prog, op, u_all[op], re, im, lre, lim, sre, sim, slre,
-                                    slim, reduced[op])
+        for op in body[::-1]:
+            _backward_block_chunked(prog, op, _block_u(prog, op, u_const, u_feat), re, im, lre,
+                                    lim, sre, sim, slre, slim, r)
             if prog.op_kind[op] == PERM:
                 re, sre, im, sim = sre, re, sim, im
                 lre, slre, lim, slim = slre, lre, slim, lim
             else:
-                _add_gradients(prog, op, deriv, reduced[op], grads)
+                _add_gradients(prog, op, d_feat if prog.op_fslot[op] >= 0 else d_const, r,
+                               grads)
         if use_product:
-            t_hi = np.empty(1 << (n - h), dtype=np.complex128)
-            t_lo = np.empty(1 << h, dtype=np.complex128)
             _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo)
-            lead_reduced_matrices(prog, n, vectors, t_hi, t_lo, reduced)
-            for op in np.flatnonzero(lead):
-                _add_gradients(prog, op, deriv, reduced[op], grads)
+            _lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grads)
 
 
 def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
              d_const, shift_factor, shift, values, states):
-    """Run one phase with the driver that suits the state size; returns factor gradients."""
+    """Run one phase with the driver that suits the state size; returns slot gradients."""
     prog = program.arrays
     n = program.n_qubits
-    n_factors = len(prog.fac_src)
+    n_slots = len(program.weight_factors)
     if n > SAMPLE_PARALLEL_MAX_QUBITS:
-        grads = np.zeros(n_factors)
+        grads = np.zeros(n_slots)
         _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
                    d_const, shift_factor, shift, values, grads, states)
         return grads
     dim = 1 << n
-    n_chunks = (len(x) + _SAMPLE_CHUNK - 1) // _SAMPLE_CHUNK
-    grad_chunks = np.zeros((n_chunks, n_factors))
+    grad_chunks = np.zeros(((len(x) + LANES - 1) // LANES, n_slots))
     if states is None:
         states_re = states_im = np.empty((0, dim))
     elif do_forward:
@@ -353,8 +429,8 @@ def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
     _run_batch(prog, n, x, weights, init_re, init_im, *paulis, cot, do_forward, do_backward,
-               u_const, d_const, shift_factor, shift, program.max_factors, values,
-               grad_chunks, states_re, states_im)
+               u_const, d_const, shift_factor, shift, program.max_factors,
+               program.n_feature_blocks, values, grad_chunks, states_re, states_im)
     if states is not None and do_forward:
         states[:] = states_re + 1j * states_im
     return grad_chunks.sum(axis=0)
@@ -368,14 +444,14 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     """Simulate ``program`` for every row of ``x`` (arguments validated by the caller).
 
     ``init`` is None (start in |0…0⟩) or a (1 | B, 2**n) complex array. With a ``cotangent``
-    (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every factor ``f``; a
+    (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every weight factor ``f``; a
     callable cotangent receives the values first (the final states are kept in between, so
     the forward pass runs once). ``shift_factor``/``shift`` move one factor's angle.
     """
     prog = program.arrays
     n_samples, n_obs = len(x), len(paulis[0])
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
-    d_const = np.zeros((len(prog.fac_src), 4, 4), dtype=np.complex128)
+    d_const = np.zeros((len(program.weight_factors), 4, 4), dtype=np.complex128)
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
     values = np.empty((n_samples, n_obs))
     two_phase = callable(cotangent)
@@ -383,7 +459,6 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     if want_states or two_phase:
         states = np.empty((n_samples, 1 << program.n_qubits), dtype=np.complex128)
     cot = cotangent if isinstance(cotangent, np.ndarray) else np.zeros((n_samples, n_obs))
-    grads = None
     with PARALLEL_LOCK:
         constant_block_matrices(prog, weights, shift_factor, shift, u_const, d_const, work)
         run = (program, x, weights, init, paulis)
