@@ -87,6 +87,13 @@ class Circuit:
     n_qubits: int
     operations: tuple[Operation, ...] = ()
     measured: tuple[int, ...] = field(default=())
+    _hash: list = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        # Circuits key the engine's compile cache: hash the (possibly long) tuple only once.
+        if not self._hash:
+            self._hash.append(hash((self.n_qubits, self.operations, self.measured)))
+        return self._hash[0]
 
     def __post_init__(self) -> None:
         n = self.n_qubits
@@ -164,5 +171,6 @@ def _unchecked(n_qubits: int, ops: tuple[Operation, ...], measured: tuple[int, .
     object.__setattr__(circuit, "n_qubits", n_qubits)
     object.__setattr__(circuit, "operations", ops)
     object.__setattr__(circuit, "measured", measured)
+    object.__setattr__(circuit, "_hash", [])
     return circuit
 

@@ -46,13 +46,13 @@ def _finite_array(value: object, what: str, ndim: tuple[int, ...]) -> np.ndarray
     return np.ascontiguousarray(array)
 
 
-def _weights(circuit: Circuit, weights: object) -> np.ndarray:
+def _weights(n_weights: int, weights: object) -> np.ndarray:
     if weights is None:
         weights = np.zeros(0)
     array = _finite_array(weights, "weights", (1,))
-    if len(array) != circuit.n_weights:
+    if len(array) != n_weights:
         raise CircuitError(
-            f"the circuit has {circuit.n_weights} weight(s) (highest index used + 1), "
+            f"the circuit has {n_weights} weight(s) (highest index used + 1), "
             f"got {len(array)} weight value(s)"
         )
     return array
@@ -83,15 +83,14 @@ def _initial_state(circuit: Circuit, state: object) -> np.ndarray | None:
     return np.ascontiguousarray(array)
 
 
-def _features(circuit: Circuit, x: object, init: np.ndarray | None) -> np.ndarray:
-    n_features = circuit.n_features
-    if x is None:
+def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None) -> np.ndarray:
+    """X as (samples, features); a 1-D X is one sample."""
+    if array is None:
         if n_features:
             raise CircuitError(f"the circuit reads {n_features} data feature(s) but X is None")
         return np.zeros((len(init) if init is not None else 1, 0))
-    array = _finite_array(x, "X", (1, 2))
     if array.ndim == 1:
-        array = array[None, :] if n_features or array.size == 0 else array[:, None][:, :0]
+        array = array[None, :]
     if array.shape[1] != n_features:
         raise CircuitError(
             f"the circuit reads {n_features} data feature(s) (highest index used + 1), "
@@ -126,12 +125,15 @@ def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator
 
 
 def _prepare(circuit, x, weights, initial_state, want_states=False):
+    """Validate the arguments, check memory, compile: (program, X, weights, initial state)."""
     circuit = _check_circuit(circuit)
     init = _initial_state(circuit, initial_state)
-    xs = _features(circuit, x, init)
-    w = _weights(circuit, weights)
-    check_memory(circuit.n_qubits, len(xs), numba.get_num_threads(), want_states)
-    return compile_program(circuit), xs, w, init
+    xs = None if x is None else _finite_array(x, "X", (1, 2))
+    n_samples = len(xs) if xs is not None and xs.ndim == 2 else len(init) if init is not None else 1
+    check_memory(circuit.n_qubits, n_samples, numba.get_num_threads(), want_states)
+    program = compile_program(circuit)
+    xs = _features(program.n_features, xs, init)
+    return program, xs, _weights(program.n_weights, weights), init
 
 
 def statevector(circuit: Circuit, x: object = None, weights: object = None,

@@ -44,8 +44,9 @@ def _angle(prog, f, x_row, weights, shift_factor, shift):
 
 
 @kernel
-def block_matrices(prog, op, x_row, weights, shift_factor, shift, u, deriv, work):
-    """Write block ``op``'s unitary into ``u`` and ∂U/∂θ of its weight factors into ``deriv``.
+def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u, deriv, work):
+    """Write block ``op``'s unitary into ``u`` and, ``with_derivs``, ∂U/∂θ of its weight
+    factors into ``deriv``.
 
     ``deriv`` is indexed by weight slot (``prog.fac_wslot``); ``work`` is scratch of shape
     (3 * max_factors + 2, 4, 4).
@@ -74,7 +75,7 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, u, deriv, work
     for j in range(nf):
         _matmul(mats[j], prefix[j], prefix[j + 1], d)
     u[:d, :d] = prefix[nf, :d, :d]
-    if not trainable:
+    if not (trainable and with_derivs):
         return
     suffix[nf - 1, :d, :d] = 0
     for a in range(d):
@@ -96,9 +97,11 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, u, deriv, work
 
 
 @kernel
-def constant_block_matrices(prog, weights, shift_factor, shift, u_all, deriv, work):
+def constant_block_matrices(prog, weights, shift_factor, shift, with_derivs, u_all, deriv,
+                            work):
     """Fill ``u_all``/``deriv`` for every block whose matrix does not depend on the sample."""
     empty = np.zeros(0)
     for op in range(len(prog.op_kind)):
         if prog.op_kind[op] != PERM and prog.op_dep[op] != DEP_FEATURES:
-            block_matrices(prog, op, empty, weights, shift_factor, shift, u_all[op], deriv, work)
+            block_matrices(prog, op, empty, weights, shift_factor, shift, with_derivs,
+                           u_all[op], deriv, work)

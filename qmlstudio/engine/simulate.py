@@ -117,13 +117,14 @@ def _block_u(prog, op, u_const, u_feat):
 
 
 @kernel
-def _sample_matrices(prog, x_row, weights, shift_factor, shift, u_feat, d_feat, work):
+def _sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
+                     work):
     """Matrices (and weight derivatives) of the blocks that read this sample's features."""
     for op in range(len(prog.op_kind)):
         slot = prog.op_fslot[op]
         if slot >= 0:
-            block_matrices(prog, op, x_row, weights, shift_factor, shift, u_feat[slot], d_feat,
-                           work)
+            block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs,
+                           u_feat[slot], d_feat, work)
 
 
 @kernel
@@ -179,7 +180,7 @@ def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_f
         slre = np.empty(size)
         slim = np.empty(size)
         u_feat = np.empty((LANES, n_feature_blocks, 4, 4), dtype=np.complex128)
-        d_feat = np.zeros((LANES, n_slots, 4, 4), dtype=np.complex128)
+        d_feat = np.empty((LANES, n_slots, 4, 4), dtype=np.complex128)
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
         r = np.zeros((4, 4), dtype=np.complex128)
         reduced = np.zeros((n, 4, 4), dtype=np.complex128)
@@ -194,8 +195,8 @@ def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_f
         n_active = min(LANES, n_samples - first)
         for lane in range(LANES):
             b = first + min(lane, n_active - 1)
-            _sample_matrices(prog, x[b], weights, shift_factor, shift, u_feat[lane],
-                             d_feat[lane], work)
+            _sample_matrices(prog, x[b], weights, shift_factor, shift, do_backward,
+                             u_feat[lane], d_feat[lane], work)
             if use_product:
                 _start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
                               tab_lo[lane])
@@ -365,12 +366,13 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
     t_hi = np.empty(1 << (n - h), dtype=np.complex128)
     t_lo = np.empty(1 << h, dtype=np.complex128)
     u_feat = np.empty((program.n_feature_blocks, 4, 4), dtype=np.complex128)
-    d_feat = np.zeros_like(d_const)
+    d_feat = np.empty_like(d_const)
     use_product = init is None
     lead = prog.op_lead if use_product else np.zeros(program.n_ops, dtype=np.bool_)
     body = np.flatnonzero(~lead)
     for b in range(len(x)):
-        _sample_matrices(prog, x[b], weights, shift_factor, shift, u_feat, d_feat, work)
+        _sample_matrices(prog, x[b], weights, shift_factor, shift, do_backward, u_feat, d_feat,
+                         work)
         if use_product:
             _start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo)
         if do_forward:
@@ -387,9 +389,9 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
             for k in range(len(flip)):
                 values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
             if states is not None:
-                states[b] = re + 1j * im
+                states[0][b], states[1][b] = re, im
         else:
-            re[:], im[:] = states[b].real, states[b].imag
+            re[:], im[:] = states[0][b], states[1][b]
         if not do_backward:
             continue
         _costate_chunked(re, im, lre, lim, flip, zmask, ny, cot[b])
@@ -409,7 +411,10 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
 
 def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
              d_const, shift_factor, shift, values, states):
-    """Run one phase with the driver that suits the state size; returns slot gradients."""
+    """Run one phase with the driver that suits the state size; returns slot gradients.
+
+    ``states`` is None or a pair of (B, 2**n) planes (real, imaginary) for the final states.
+    """
     prog = program.arrays
     n = program.n_qubits
     n_slots = len(program.weight_factors)
@@ -420,19 +425,12 @@ def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_
         return grads
     dim = 1 << n
     grad_chunks = np.zeros(((len(x) + LANES - 1) // LANES, n_slots))
-    if states is None:
-        states_re = states_im = np.empty((0, dim))
-    elif do_forward:
-        states_re, states_im = np.empty(states.shape), np.empty(states.shape)
-    else:
-        states_re, states_im = np.ascontiguousarray(states.real), np.ascontiguousarray(states.imag)
+    states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
     _run_batch(prog, n, x, weights, init_re, init_im, *paulis, cot, do_forward, do_backward,
                u_const, d_const, shift_factor, shift, program.max_factors,
                program.n_feature_blocks, values, grad_chunks, states_re, states_im)
-    if states is not None and do_forward:
-        states[:] = states_re + 1j * states_im
     return grad_chunks.sum(axis=0)
 
 
@@ -457,10 +455,11 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     two_phase = callable(cotangent)
     states = None
     if want_states or two_phase:
-        states = np.empty((n_samples, 1 << program.n_qubits), dtype=np.complex128)
+        states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
     cot = cotangent if isinstance(cotangent, np.ndarray) else np.zeros((n_samples, n_obs))
     with PARALLEL_LOCK:
-        constant_block_matrices(prog, weights, shift_factor, shift, u_const, d_const, work)
+        constant_block_matrices(prog, weights, shift_factor, shift, cotangent is not None,
+                                u_const, d_const, work)
         run = (program, x, weights, init, paulis)
         if two_phase:
             _execute(*run, cot, True, False, u_const, d_const, shift_factor, shift, values,
@@ -472,4 +471,4 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
             grads = _execute(*run, cot, True, cotangent is not None, u_const, d_const,
                              shift_factor, shift, values, states)
     return SimulationResult(values, grads if cotangent is not None else None,
-                            states if want_states else None)
+                            states[0] + 1j * states[1] if want_states else None)
