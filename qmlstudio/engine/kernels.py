@@ -182,16 +182,17 @@ def backward_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
 
 
 @kernel
-def gather(src_re, src_im, dst_re, dst_im, table, lanes_log2, lo, hi):
-    """dst[i] = src[table[i]] for amplitudes ``lo..hi`` (a permutation block).
+def gather(src, dst, table, lanes_log2, lo, hi):
+    """dst[p][i] = src[p][table[i]] for every plane ``p`` and amplitudes ``lo..hi``.
 
-    With ``lanes_log2 = m`` every index carries ``m`` extra low bits (a lane per sample):
-    each table entry moves a contiguous row of ``2**m`` values.
+    ``src`` and ``dst`` are tuples of planes (ψ's real and imaginary parts, and λ's in the
+    backward pass: one read of the table moves all of them). With ``lanes_log2 = m`` every
+    index carries ``m`` extra low bits (a lane per sample): each entry moves a row of 2**m.
     """
     lanes = 1 << lanes_log2
     for i in range(lo >> lanes_log2, hi >> lanes_log2):
-        src = table[i] << lanes_log2
-        dst = i << lanes_log2
-        for lane in range(lanes):
-            dst_re[dst + lane] = src_re[src + lane]
-            dst_im[dst + lane] = src_im[src + lane]
+        source = table[i] << lanes_log2
+        target = i << lanes_log2
+        for plane in range(len(src)):
+            for lane in range(lanes):
+                dst[plane][target + lane] = src[plane][source + lane]

@@ -72,7 +72,7 @@ def _apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
     elif kind == DIAG2:
         apply_diag2(re, im, t0, t1, u, lo >> 2, hi >> 2)
     else:
-        gather(re, im, sre, sim, prog.perm_fwd[prog.op_perm[op]], lanes_log2, lo, hi)
+        gather((re, im), (sre, sim), prog.perm_fwd[prog.op_perm[op]], lanes_log2, lo, hi)
 
 
 @kernel
@@ -89,9 +89,8 @@ def _backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lan
     elif kind == DIAG2:
         backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
     else:
-        table = prog.perm_inv[prog.op_perm[op]]
-        gather(pre, pim, spre, spim, table, lanes_log2, lo, hi)
-        gather(lre, lim, slre, slim, table, lanes_log2, lo, hi)
+        gather((pre, pim, lre, lim), (spre, spim, slre, slim), prog.perm_inv[prog.op_perm[op]],
+               lanes_log2, lo, hi)
 
 
 @kernel
@@ -273,24 +272,31 @@ def _run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_f
 
 
 @parallel_kernel
-def _apply_block_chunked(prog, op, u, re, im, sre, sim):
+def _apply_run_chunked(prog, ops, us, re, im, sre, sim):
+    """Apply ``ops`` in order, chunk by chunk: each chunk stays in cache for the whole run.
+
+    Only valid for chunk-local blocks (all bits below the chunk size), or a single block.
+    """
     dim = re.shape[0]
     for c in prange((dim + _AMP_CHUNK - 1) // _AMP_CHUNK):
-        _apply_block(prog, op, u, re, im, sre, sim, 0, c * _AMP_CHUNK,
-                     min(dim, (c + 1) * _AMP_CHUNK))
+        for k in range(len(ops)):
+            _apply_block(prog, ops[k], us[k], re, im, sre, sim, 0, c * _AMP_CHUNK,
+                         min(dim, (c + 1) * _AMP_CHUNK))
 
 
 @parallel_kernel
-def _backward_block_chunked(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, r):
+def _backward_run_chunked(prog, ops, us, pre, pim, lre, lim, spre, spim, slre, slim, rs):
+    """Undo ``ops`` (given in backward order) chunk by chunk; rs[k] receives block k's R."""
     dim = pre.shape[0]
     n_chunks = (dim + _AMP_CHUNK - 1) // _AMP_CHUNK
-    partial = np.zeros((n_chunks, 4, 4), dtype=np.complex128)
+    partial = np.zeros((n_chunks, len(ops), 4, 4), dtype=np.complex128)
     for c in prange(n_chunks):
-        _backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, 0,
-                        c * _AMP_CHUNK, min(dim, (c + 1) * _AMP_CHUNK), partial[c])
-    r[:] = 0
+        for k in range(len(ops)):
+            _backward_block(prog, ops[k], us[k], pre, pim, lre, lim, spre, spim, slre, slim,
+                            0, c * _AMP_CHUNK, min(dim, (c + 1) * _AMP_CHUNK), partial[c, k])
+    rs[:] = 0
     for c in range(n_chunks):
-        r += partial[c]
+        rs += partial[c]
 
 
 @parallel_kernel
@@ -346,6 +352,27 @@ class SimulationResult:
         self.states = states
 
 
+def _chunk_local_runs(prog, ops: np.ndarray) -> list[np.ndarray]:
+    """Split ``ops`` into runs: consecutive blocks whose bits all lie inside one amplitude
+    chunk (applied chunk by chunk, one pass over memory per run) and single other blocks."""
+    limit = _AMP_CHUNK.bit_length() - 1
+    local = (prog.op_kind[ops] != PERM) & (prog.op_t0[ops] < limit) & (prog.op_t1[ops] < limit)
+    runs: list[list[int]] = []
+    previous_local = False
+    for op, is_local in zip(ops.tolist(), local.tolist(), strict=True):
+        if is_local and previous_local:
+            runs[-1].append(op)
+        else:
+            runs.append([op])
+        previous_local = is_local
+    return [np.array(run, dtype=np.int64) for run in runs]
+
+
+def _run_matrices(prog, run, u_const, u_feat):
+    """The matrices of the blocks in ``run`` for the current sample, stacked."""
+    return np.stack([_block_u(prog, op, u_const, u_feat) for op in run])
+
+
 def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
                d_const, shift_factor, shift, values, grads, states):
     """One sample at a time with every stage split over amplitude chunks (see _run_batch)."""
@@ -358,7 +385,6 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
     if do_backward:
         lre, lim, slre, slim = (np.empty(dim) for _ in range(4))
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
-    r = np.zeros((4, 4), dtype=np.complex128)
     reduced = np.zeros((n, 4, 4), dtype=np.complex128)
     vectors = np.empty((n, 2), dtype=np.complex128)
     tab_hi = np.empty(1 << (n - h), dtype=np.complex128)
@@ -369,7 +395,7 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
     d_feat = np.empty_like(d_const)
     use_product = init is None
     lead = prog.op_lead if use_product else np.zeros(program.n_ops, dtype=np.bool_)
-    body = np.flatnonzero(~lead)
+    runs = _chunk_local_runs(prog, np.flatnonzero(~lead))
     for b in range(len(x)):
         _sample_matrices(prog, x[b], weights, shift_factor, shift, do_backward, u_feat, d_feat,
                          work)
@@ -381,10 +407,10 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
             else:
                 row = init[b if len(init) > 1 else 0]
                 re[:], im[:] = row.real, row.imag
-            for op in body:
-                _apply_block_chunked(prog, op, _block_u(prog, op, u_const, u_feat), re, im,
-                                     sre, sim)
-                if prog.op_kind[op] == PERM:
+            for run in runs:
+                _apply_run_chunked(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im,
+                                   sre, sim)
+                if prog.op_kind[run[0]] == PERM:
                     re, sre, im, sim = sre, re, sim, im
             for k in range(len(flip)):
                 values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
@@ -395,13 +421,16 @@ def _run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, 
         if not do_backward:
             continue
         _costate_chunked(re, im, lre, lim, flip, zmask, ny, cot[b])
-        for op in body[::-1]:
-            _backward_block_chunked(prog, op, _block_u(prog, op, u_const, u_feat), re, im, lre,
-                                    lim, sre, sim, slre, slim, r)
-            if prog.op_kind[op] == PERM:
+        for run in runs[::-1]:
+            run = run[::-1]
+            reduced_run = np.empty((len(run), 4, 4), dtype=np.complex128)
+            _backward_run_chunked(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im,
+                                  lre, lim, sre, sim, slre, slim, reduced_run)
+            if prog.op_kind[run[0]] == PERM:
                 re, sre, im, sim = sre, re, sim, im
                 lre, slre, lim, slim = slre, lre, slim, lim
-            else:
+                continue
+            for op, r in zip(run, reduced_run, strict=True):
                 _add_gradients(prog, op, d_feat if prog.op_fslot[op] >= 0 else d_const, r,
                                grads)
         if use_product:
