@@ -1,10 +1,18 @@
 """The errors QML Studio raises on purpose.
 
 Every one derives from :class:`QMLStudioError`, itself a ``ValueError``, so callers can catch
-the whole family with one clause. Each message says what is wrong and where.
+the whole family with one clause. Each message says what is wrong and where (file, line, JSON
+path, row/column).
 """
 
-__all__ = ["CircuitError", "QMLStudioError"]
+__all__ = [
+    "CircuitError",
+    "DatasetError",
+    "ModelFileError",
+    "ProjectError",
+    "QMLStudioError",
+    "QasmError",
+]
 
 
 class QMLStudioError(ValueError):
@@ -13,3 +21,19 @@ class QMLStudioError(ValueError):
 
 class CircuitError(QMLStudioError):
     """A circuit, an operation, or an argument given to the simulator is invalid."""
+
+
+class QasmError(QMLStudioError):
+    """OpenQASM text that cannot be imported faithfully (message names line and construct)."""
+
+
+class ProjectError(QMLStudioError):
+    """A project file that cannot be read or written (message names file and JSON path)."""
+
+
+class DatasetError(QMLStudioError):
+    """A data set that cannot be loaded or used (message names row and column)."""
+
+
+class ModelFileError(QMLStudioError):
+    """A ``.qmodel`` file that cannot be read or written."""

@@ -28,8 +28,9 @@ __all__ = ["PARALLEL_LOCK", "kernel", "parallel_kernel"]
 
 numba.config.THREADING_LAYER = "workqueue"
 
-PARALLEL_LOCK = threading.Lock()
-"""Held around every call of a ``parallel_kernel``: one parallel region at a time."""
+PARALLEL_LOCK = threading.RLock()
+"""Held around every run of parallel kernels: one parallel region at a time (re-entrant, so a
+cotangent function may itself call the engine)."""
 
 _OPTIONS = dict(cache=True, nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
 
