@@ -515,6 +515,13 @@ def machine_info() -> None:
     except Exception:
         ours = "not importable"
     print(f"- qmlstudio {ours} (from {REPO})")
+    with contextlib.suppress(OSError, AttributeError):
+        load = os.getloadavg()
+        print(f"- load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        if load[0] > 0.5 * (os.cpu_count() or 1):
+            print("  WARNING: the machine is busy; timings are unreliable, and OpenMP peers "
+                  "(qulacs, lightning) can slow down many-fold when their threads are "
+                  "descheduled (try --omp-threads 1)")
 
 
 # =============================================================================================
@@ -530,7 +537,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"(default all): {', '.join(e.key for e in ENGINES if e.is_peer)}")
     ap.add_argument("--cold-start", action="store_true",
                     help="also time import + first vjp in fresh processes")
+    ap.add_argument("--omp-threads", type=int, default=None,
+                    help="set OMP_NUM_THREADS for the OpenMP peers (qulacs, lightning) before "
+                    "they load; numba's thread count is not affected")
     args = ap.parse_args(argv)
+    if args.omp_threads is not None:
+        os.environ["OMP_NUM_THREADS"] = str(args.omp_threads)
 
     names = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     unknown = [w for w in names if w not in WORKLOADS]

@@ -1,0 +1,128 @@
+"""The per-block steps both batch drivers share: apply, undo, gradients, sample matrices.
+
+A block's matrix is either shared by every sample (``u_const[op]``, computed once per call)
+or read from the current sample's ``u_feat[op_fslot[op]]``. Gradients land in weight slots:
+``grad[slot] += 2 Re Tr(D R)`` with ``D = ∂U/∂θ`` of the factor and ``R`` the block's reduced
+matrix (see :mod:`.kernels`).
+"""
+
+from __future__ import annotations
+
+from ._jit import kernel
+from .block_matrices import block_matrices
+from .kernels import (
+    apply_dense1,
+    apply_dense2,
+    apply_diag2,
+    backward_dense1,
+    backward_dense2,
+    backward_diag2,
+    gather,
+)
+from .leading_layer import lead_reduced_matrices
+from .measure import product_tables
+from .program import DENSE1, DENSE2, DIAG2
+
+__all__ = [
+    "add_gradients",
+    "apply_block",
+    "backward_block",
+    "block_u",
+    "lead_gradients",
+    "sample_matrices",
+    "start_tables",
+]
+
+
+@kernel
+def apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
+    """Apply block ``op`` to amplitudes ``lo..hi`` (a PERM block writes into ``sre, sim``).
+
+    ``lanes_log2`` extra low index bits hold interleaved samples sharing the matrix ``u``.
+    """
+    kind = prog.op_kind[op]
+    t0 = prog.op_t0[op] + lanes_log2
+    t1 = prog.op_t1[op] + lanes_log2
+    if kind == DENSE1:
+        apply_dense1(re, im, t0, u, lo >> 1, hi >> 1)
+    elif kind == DENSE2:
+        apply_dense2(re, im, t0, t1, u, lo >> 2, hi >> 2)
+    elif kind == DIAG2:
+        apply_diag2(re, im, t0, t1, u, lo >> 2, hi >> 2)
+    else:
+        gather((re, im), (sre, sim), prog.perm_fwd[prog.op_perm[op]], lanes_log2, lo, hi)
+
+
+@kernel
+def backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lanes_log2, lo,
+                    hi, r):
+    """Undo block ``op`` on ψ and λ over ``lo..hi``, adding its reduced matrix into ``r``."""
+    kind = prog.op_kind[op]
+    t0 = prog.op_t0[op] + lanes_log2
+    t1 = prog.op_t1[op] + lanes_log2
+    if kind == DENSE1:
+        backward_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1, r)
+    elif kind == DENSE2:
+        backward_dense2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
+    elif kind == DIAG2:
+        backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
+    else:
+        gather((pre, pim, lre, lim), (spre, spim, slre, slim), prog.perm_inv[prog.op_perm[op]],
+               lanes_log2, lo, hi)
+
+
+@kernel
+def add_gradients(prog, op, deriv, r, grad):
+    """grad[slot] += 2 Re Tr(D R) for every weight factor of block ``op``."""
+    d = 2 if prog.op_kind[op] == DENSE1 else 4
+    for f in range(prog.op_f0[op], prog.op_f1[op]):
+        slot = prog.fac_wslot[f]
+        if slot < 0:
+            continue
+        acc = 0.0
+        for a in range(d):
+            for b in range(d):
+                acc += (deriv[slot, b, a] * r[a, b]).real
+        grad[slot] += 2.0 * acc
+
+
+@kernel
+def block_u(prog, op, u_const, u_feat):
+    """The matrix of block ``op`` for the current sample."""
+    slot = prog.op_fslot[op]
+    return u_feat[slot] if slot >= 0 else u_const[op]
+
+
+@kernel
+def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
+                     work):
+    """Matrices (and weight derivatives) of the blocks that read this sample's features."""
+    for op in range(len(prog.op_kind)):
+        slot = prog.op_fslot[op]
+        if slot >= 0:
+            block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs,
+                           u_feat[slot], d_feat, work)
+
+
+@kernel
+def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo):
+    """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none)."""
+    vectors[:, 0] = 1.0
+    vectors[:, 1] = 0.0
+    for op in range(len(prog.op_kind)):
+        if prog.op_lead[op]:
+            u = block_u(prog, op, u_const, u_feat)
+            wire = n - 1 - prog.op_t0[op]
+            vectors[wire, 0] = u[0, 0]
+            vectors[wire, 1] = u[1, 0]
+    product_tables(vectors, n, tab_hi, tab_lo)
+
+
+@kernel
+def lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grad):
+    """Add the gradients of the leading blocks from the boundary contractions."""
+    lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced)
+    for op in range(len(prog.op_kind)):
+        if prog.op_lead[op]:
+            deriv = d_feat if prog.op_fslot[op] >= 0 else d_const
+            add_gradients(prog, op, deriv, reduced[n - 1 - prog.op_t0[op]], grad)
