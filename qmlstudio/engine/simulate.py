@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._jit import PARALLEL_LOCK
-from .batch_driver import LANES, run_batch
+from .batch_driver import lanes_log2_for, run_batch
 from .block_matrices import constant_block_matrices
 from .large_driver import run_large
 from .program import Program
@@ -62,13 +62,14 @@ def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_
                    d_const, shift_factor, shift, values, grads, states)
         return grads
     dim = 1 << n
-    grad_chunks = np.zeros(((len(x) + LANES - 1) // LANES, n_slots))
+    lanes_log2 = lanes_log2_for(len(x))
+    grad_chunks = np.zeros((((len(x) - 1) >> lanes_log2) + 1, n_slots))
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
     run_batch(prog, n, x, weights, init_re, init_im, *paulis, cot, do_forward, do_backward,
                u_const, d_const, shift_factor, shift, program.max_factors,
-               program.n_feature_blocks, values, grad_chunks, states_re, states_im)
+               program.n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im)
     return grad_chunks.sum(axis=0)
 
 
