@@ -22,7 +22,7 @@ eigenvalues ``{0, ±½}``, two frequencies, and take the four-term rule.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 import numpy as np
@@ -113,6 +113,21 @@ class GateSpec:
     factors: tuple[Factor, ...]
     shift_rules: tuple[tuple[tuple[float, float], ...], ...] = ()
     description: str = ""
+    is_permutation: bool = field(init=False)
+    """True for constant gates that only permute basis states (x, cx, swap, ccx, cswap)."""
+    is_diagonal: bool = field(init=False)
+    """True if the matrix is diagonal for every parameter value."""
+
+    def __post_init__(self) -> None:
+        # Computed once here: compilers ask these for every operation of a circuit.
+        permutation = False
+        if not self.n_params:
+            m = self.matrix()
+            permutation = bool(np.all((m == 0) | (m == 1)) and np.all(m.sum(axis=0) == 1))
+        diagonal = all(np.count_nonzero(mat - np.diag(np.diag(mat))) == 0
+                       for f in self.factors for mat in (f.a, f.b, f.c))
+        object.__setattr__(self, "is_permutation", permutation)
+        object.__setattr__(self, "is_diagonal", diagonal)
 
     def matrix(self, params: tuple[float, ...] | list[float] = ()) -> np.ndarray:
         """The gate's unitary for numeric ``params`` (local order: first wire most significant)."""
@@ -133,23 +148,6 @@ class GateSpec:
                 acc = (f.derivative(angle) if k == pos else f.matrix(angle)) @ acc
             total += acc
         return total
-
-    @property
-    def is_permutation(self) -> bool:
-        """True for constant gates that only permute basis states (x, cx, swap, ccx, cswap)."""
-        if self.n_params:
-            return False
-        m = self.matrix()
-        return bool(np.all((m == 0) | (m == 1)) and np.all(m.sum(axis=0) == 1))
-
-    @property
-    def is_diagonal(self) -> bool:
-        """True if the matrix is diagonal for every parameter value."""
-        return all(
-            np.count_nonzero(mat - np.diag(np.diag(mat))) == 0
-            for f in self.factors
-            for mat in (f.a, f.b, f.c)
-        )
 
     def _check(self, params: tuple[float, ...] | list[float]) -> tuple[float, ...]:
         if len(params) != self.n_params:

@@ -12,6 +12,12 @@
 
 Exception: :func:`parallel_kernel` adds ``parallel=True``; only the batch drivers use it.
 
+Cache location: numba keys a cached function on its own file only, so after an edit to a
+kernel in another module a caller could load stale machine code (seen here as a segfault).
+The cache therefore lives in the user's cache folder under a directory named for a hash of
+all engine sources and the numba version: any change to the engine starts a fresh cache. An
+explicit ``NUMBA_CACHE_DIR`` is honoured as the parent folder.
+
 Threading layer: numba would pick ``omp`` here (GNU OpenMP, not fork-safe) or ``workqueue``
 (aborts if two threads enter a parallel region at once). We choose ``workqueue`` — always
 available, no extra library — and serialise every parallel call through :data:`PARALLEL_LOCK`,
@@ -20,13 +26,28 @@ so a GUI compute worker and, say, a test thread can never run parallel kernels c
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
+from pathlib import Path
 
 import numba
+import platformdirs
 
 __all__ = ["PARALLEL_LOCK", "kernel", "parallel_kernel"]
 
 numba.config.THREADING_LAYER = "workqueue"
+
+
+def _cache_dir() -> Path:
+    digest = hashlib.sha256(numba.__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    parent = os.environ.get("NUMBA_CACHE_DIR") or platformdirs.user_cache_dir("qmlstudio")
+    return Path(parent) / f"engine-{digest.hexdigest()[:16]}"
+
+
+numba.config.CACHE_DIR = str(_cache_dir())
 
 PARALLEL_LOCK = threading.RLock()
 """Held around every run of parallel kernels: one parallel region at a time (re-entrant, so a

@@ -64,10 +64,11 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
         f = f0 + j
         phase = prog.fac_freq[f] * _angle(prog, f, x_row, weights, shift_factor, shift)
         c, s = math.cos(phase), math.sin(phase)
+        kind = prog.fac_kind[f]
         for a in range(d):
             for b in range(d):
-                mats[j, a, b] = (prog.fac_a[f, a, b] + c * prog.fac_b[f, a, b]
-                                 + s * prog.fac_c[f, a, b])
+                mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
+                                 + s * prog.kind_c[kind, a, b])
         trainable |= prog.fac_src[f] == SRC_WEIGHT
     prefix[0, :d, :d] = 0
     for a in range(d):
@@ -89,9 +90,10 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
         phase = prog.fac_freq[f] * _angle(prog, f, x_row, weights, shift_factor, shift)
         c, s = math.cos(phase), math.sin(phase)
         freq = prog.fac_freq[f]
+        kind = prog.fac_kind[f]
         for a in range(d):
             for b in range(d):
-                mats[j, a, b] = freq * (c * prog.fac_c[f, a, b] - s * prog.fac_b[f, a, b])
+                mats[j, a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
         _matmul(mats[j], prefix[j], tmp, d)
         _matmul(suffix[j], tmp, deriv[prog.fac_wslot[f]], d)
 
@@ -102,6 +104,6 @@ def constant_block_matrices(prog, weights, shift_factor, shift, with_derivs, u_a
     """Fill ``u_all``/``deriv`` for every block whose matrix does not depend on the sample."""
     empty = np.zeros(0)
     for op in range(len(prog.op_kind)):
-        if prog.op_kind[op] != PERM and prog.op_dep[op] != DEP_FEATURES:
+        if prog.op_kind[op] < PERM and prog.op_dep[op] != DEP_FEATURES:
             block_matrices(prog, op, empty, weights, shift_factor, shift, with_derivs,
                            u_all[op], deriv, work)

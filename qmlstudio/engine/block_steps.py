@@ -18,10 +18,11 @@ from .kernels import (
     backward_dense2,
     backward_diag2,
     gather,
+    swap_pairs,
 )
 from .leading_layer import lead_reduced_matrices
 from .measure import product_tables
-from .program import DENSE1, DENSE2, DIAG2
+from .program import DENSE1, DENSE2, DIAG2, SWAPS
 
 __all__ = [
     "add_gradients",
@@ -35,8 +36,16 @@ __all__ = [
 
 
 @kernel
+def _swaps(prog, op, planes, lanes_log2, lo, hi):
+    m = prog.op_masks[op]
+    swap_pairs(planes, m[0] << lanes_log2, m[1] << lanes_log2, m[2] << lanes_log2,
+               m[3] << lanes_log2, lo, hi)
+
+
+@kernel
 def apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
-    """Apply block ``op`` to amplitudes ``lo..hi`` (a PERM block writes into ``sre, sim``).
+    """Apply block ``op`` to amplitudes ``lo..hi`` (a PERM block writes into ``sre, sim``;
+    the caller swaps the buffers).
 
     ``lanes_log2`` extra low index bits hold interleaved samples sharing the matrix ``u``.
     """
@@ -49,6 +58,8 @@ def apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
         apply_dense2(re, im, t0, t1, u, lo >> 2, hi >> 2)
     elif kind == DIAG2:
         apply_diag2(re, im, t0, t1, u, lo >> 2, hi >> 2)
+    elif kind == SWAPS:
+        _swaps(prog, op, (re, im), lanes_log2, lo, hi)
     else:
         gather((re, im), (sre, sim), prog.perm_fwd[prog.op_perm[op]], lanes_log2, lo, hi)
 
@@ -66,6 +77,8 @@ def backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lane
         backward_dense2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
     elif kind == DIAG2:
         backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
+    elif kind == SWAPS:  # its own inverse
+        _swaps(prog, op, (pre, pim, lre, lim), lanes_log2, lo, hi)
     else:
         gather((pre, pim, lre, lim), (spre, spim, slre, slim), prog.perm_inv[prog.op_perm[op]],
                lanes_log2, lo, hi)

@@ -26,6 +26,7 @@ __all__ = [
     "backward_dense2",
     "backward_diag2",
     "gather",
+    "swap_pairs",
 ]
 
 
@@ -196,3 +197,17 @@ def gather(src, dst, table, lanes_log2, lo, hi):
         for plane in range(len(src)):
             for lane in range(lanes):
                 dst[plane][target + lane] = src[plane][source + lane]
+
+
+@kernel
+def swap_pairs(planes, control, xor, select, value, lo, hi):
+    """Swap amplitude ``i`` with ``i ^ xor`` in every plane, for each ``i`` in ``lo..hi`` whose
+    ``control`` bits are all set and whose ``select`` bits equal ``value`` (so each pair is
+    visited once): cx/ccx flip a target bit, swap/cswap exchange two bits, in place."""
+    for i in range(lo, hi):
+        if (i & control) == control and (i & select) == value:
+            j = i ^ xor
+            for plane in range(len(planes)):
+                tmp = planes[plane][i]
+                planes[plane][i] = planes[plane][j]
+                planes[plane][j] = tmp

@@ -102,7 +102,7 @@ def _chunk_local_runs(prog, ops: np.ndarray) -> list[np.ndarray]:
     """Split ``ops`` into runs: consecutive blocks whose bits all lie inside one amplitude
     chunk (applied chunk by chunk, one pass over memory per run) and single other blocks."""
     limit = _AMP_CHUNK.bit_length() - 1
-    local = (prog.op_kind[ops] != PERM) & (prog.op_t0[ops] < limit) & (prog.op_t1[ops] < limit)
+    local = (prog.op_kind[ops] < PERM) & (prog.op_t0[ops] < limit) & (prog.op_t1[ops] < limit)
     runs: list[list[int]] = []
     previous_local = False
     for op, is_local in zip(ops.tolist(), local.tolist(), strict=True):

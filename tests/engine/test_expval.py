@@ -8,6 +8,7 @@ from qmlstudio.core import Circuit, w, x
 from tests.reference.dense import dense_expval
 from tests.reference.qiskit_oracle import qiskit_expval
 from tests.reference.random_circuits import random_circuit, random_observables, random_states
+from tests.reference.structured_circuits import STRUCTURED
 
 ATOL = 1e-10
 
@@ -70,6 +71,21 @@ def test_single_initial_state_is_shared_by_the_batch(seed):
     np.testing.assert_allclose(got, dense_expval(circuit, X, ws, obs, init), atol=ATOL)
     tiled = _expval(circuit, X, ws, obs, np.tile(init, (6, 1)))
     np.testing.assert_allclose(got, tiled, atol=1e-13)
+
+
+@pytest.mark.parametrize(("label", "circuit"), STRUCTURED, ids=[s[0] for s in STRUCTURED])
+def test_structured_circuits_batch(label, circuit):
+    """Blocks mixing weights and features must be rebuilt for every sample of the batch."""
+    rng = np.random.default_rng(17)
+    n, B = circuit.n_qubits, 6
+    obs = random_observables(rng, n, 5)
+    X = rng.uniform(-2, 2, size=(B, circuit.n_features))
+    ws = rng.uniform(-2, 2, size=circuit.n_weights)
+    np.testing.assert_allclose(_expval(circuit, X, ws, obs), dense_expval(circuit, X, ws, obs),
+                               atol=ATOL)
+    init = random_states(rng, n, B)
+    np.testing.assert_allclose(_expval(circuit, X, ws, obs, init),
+                               dense_expval(circuit, X, ws, obs, init), atol=ATOL)
 
 
 def test_no_features_gives_one_row_or_one_per_initial_state():

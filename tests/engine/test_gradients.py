@@ -8,6 +8,7 @@ from qmlstudio.core import Circuit, w, x
 from tests.reference.dense import LITERAL_GATES, dense_expval
 from tests.reference.qiskit_oracle import qiskit_expval
 from tests.reference.random_circuits import random_circuit, random_observables, random_states
+from tests.reference.structured_circuits import STRUCTURED
 
 METHODS = ("adjoint", "parameter-shift")
 FD_STEP = 1e-6
@@ -95,6 +96,18 @@ def test_every_parametric_gate(name):
     _compare_all(c, X, ws, obs, cot)
 
 
+@pytest.mark.parametrize(("label", "circuit"), STRUCTURED, ids=[s[0] for s in STRUCTURED])
+@pytest.mark.parametrize("with_init", [False, True])
+def test_structured_circuits(label, circuit, with_init):
+    rng = np.random.default_rng(18)
+    n, B = circuit.n_qubits, 3
+    obs = random_observables(rng, n, 4)
+    X = rng.uniform(-2, 2, size=(B, circuit.n_features))
+    ws = rng.uniform(-2, 2, size=circuit.n_weights)
+    init = random_states(rng, n, B) if with_init else None
+    _compare_all(circuit, X, ws, obs, rng.normal(size=(B, 4)), init)
+
+
 def test_controlled_rotations_and_cu3():
     c = (Circuit(3).add("h", 0).add("ry", 1, x(0)).add("rx", 2, 0.4)
          .add("crx", [0, 1], w(0)).add("cry", [1, 2], w(1)).add("crz", [2, 0], w(2))
@@ -166,19 +179,20 @@ def test_batch_gradient_is_sum_of_sample_gradients():
     np.testing.assert_allclose(total, parts, atol=1e-11)
 
 
-def test_fifteen_qubits_adjoint_vs_finite_differences():
+@pytest.mark.parametrize("n", [15, 18])
+def test_large_states_adjoint_vs_finite_differences(n):
     """The amplitude-parallel path (n > ~14): values vs Qiskit, gradient vs FD of expval."""
     rng = np.random.default_rng(26)
-    n = 15
     c = Circuit(n)
     for q in range(n):
         c = c.add("ry", q, x(q % 2, 0.7, 0.1))
     for q in range(n):
         c = c.add("rz", q, w(q % 3)).add("cx", [q, (q + 1) % n])
-    c = (c.add("crx", [3, 11], w(3)).add("cu3", [14, 0], w(4), w(0), 0.2).add("rzz", [2, 9], w(5))
-         .add("u3", 7, w(1), w(4), w(5)).add("ryy", [0, 14], w(2)).add("cp", [5, 6], w(3))
-         .add("h", 10).add("cry", [10, 4], w(1)))
-    obs = ["Z0", "X7 Y3", "Z14"]
+    c = (c.add("crx", [3, 11], w(3)).add("cu3", [n - 1, 0], w(4), w(0), 0.2)
+         .add("rzz", [2, 9], w(5)).add("u3", 7, w(1), w(4), w(5))
+         .add("ryy", [0, n - 1], w(2)).add("cp", [5, 6], w(3)).add("h", 10)
+         .add("cry", [10, 4], w(1)))
+    obs = ["Z0", "X7 Y3", f"Z{n - 1}"]
     X = rng.uniform(-2, 2, size=(2, 2))
     ws = rng.uniform(-2, 2, size=6)
     init = random_states(rng, n, 2)

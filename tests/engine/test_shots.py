@@ -116,6 +116,13 @@ def workload():
                        shots=50, seed=8)[1].tolist()
     out["large"] = qs.expval(_large_circuit(), np.array([[0.3], [1.4]]), WS,
                              ["Z0", "X9", "Z3 Z4"], shots=1000, seed=9).tolist()
+    # Exact numbers too: shot estimates are drawn from them, so they must not depend on the
+    # thread count either (no reduction whose order follows the threads).
+    values, grad = qs.vjp(_circuit(), X, WS, ["Z0", "Y2"], cot)
+    out["exact values"], out["exact grad"] = values.tolist(), grad.tolist()
+    values, grad = qs.vjp(_large_circuit(), np.array([[0.3]]), WS, ["Z0", "X9"],
+                          np.array([[1.0, -0.5]]))
+    out["large exact values"], out["large exact grad"] = values.tolist(), grad.tolist()
     return out
 """
 

@@ -12,6 +12,7 @@ from qmlstudio.core import Circuit, w, x
 from tests.reference.dense import LITERAL_GATES, embed, gate_matrix, simulate
 from tests.reference.qiskit_oracle import qiskit_statevector
 from tests.reference.random_circuits import ALL_GATES, random_circuit, random_states
+from tests.reference.structured_circuits import STRUCTURED
 
 ATOL = 1e-10
 
@@ -98,40 +99,6 @@ def test_random_circuits_hypothesis(seed, n, n_ops, kinds):
     _check(circuit, xs, ws, qiskit=False)
 
 
-# Circuits aimed at the compile-time passes: fusion, same-pair blocks, permutation runs and
-# the product state for the leading layer.
-def _structured_circuits():
-    yield "fused single-qubit run", (
-        Circuit(3).add("rx", 1, x(0)).add("ry", 1, w(0)).add("rz", 1, 0.3).add("h", 1)
-        .add("u3", 1, w(1), x(1, 2.0, -0.5), w(0)).add("p", 1, w(2)).add("sx", 1)
-        .add("t", 1).add("sdg", 1).add("u2", 1, x(0), 0.4).add("y", 1).add("sxdg", 1))
-    yield "same pair, both orientations", (
-        Circuit(3).add("h", 0).add("ry", 1, w(0)).add("cx", [0, 1]).add("crx", [1, 0], w(1))
-        .add("rzz", [1, 0], x(0)).add("cu3", [1, 0], w(2), w(0), x(1)).add("ch", [0, 1])
-        .add("iswap", [1, 0]).add("cy", [1, 0]).add("ryy", [0, 1], 0.7).add("rxx", [1, 0], w(1)))
-    yield "diagonal run, mixed orientation", (
-        Circuit(3).add("h", 0).add("h", 1).add("h", 2).add("cz", [0, 2]).add("crz", [2, 0], w(0))
-        .add("cp", [0, 2], x(0)).add("rzz", [2, 0], w(1)).add("crz", [0, 2], x(1, -1.0, 1.0))
-        .add("cp", [2, 0], 0.9).add("rz", 2, w(2)).add("rx", 0, 0.2))
-    yield "permutation run", (
-        Circuit(4).add("ry", 0, w(0)).add("rx", 1, x(0)).add("h", 2).add("ry", 3, w(1))
-        .add("cx", [0, 1]).add("swap", [1, 3]).add("ccx", [3, 0, 2]).add("cswap", [2, 3, 1])
-        .add("cx", [2, 0]).add("x", 1).add("cx", [1, 2]).add("swap", [0, 2]))
-    yield "trailing permutations", (
-        Circuit(3).add("u3", 0, w(0), w(1), w(2)).add("ry", 1, x(0)).add("cx", [0, 1])
-        .add("swap", [0, 2]).add("ccx", [2, 1, 0]).add("x", 2))
-    yield "partial leading layer", (
-        Circuit(4).add("ry", 0, x(0)).add("rx", 0, w(0)).add("h", 2).add("cx", [2, 1])
-        .add("rz", 1, w(1)).add("ry", 3, x(1, 0.5)).add("cz", [0, 3]).add("rx", 1, w(2)))
-    yield "only a leading layer", (
-        Circuit(4).add("ry", 0, x(0)).add("rx", 1, w(0)).add("u3", 2, w(1), x(1), 0.3)
-        .add("h", 3).add("rz", 3, w(2)))
-    yield "gates interleaved across wires", (
-        Circuit(3).add("rx", 0, w(0)).add("ry", 1, w(1)).add("rx", 0, w(2)).add("cx", [0, 2])
-        .add("ry", 1, x(0)).add("rz", 0, x(1)).add("cx", [1, 0]).add("ry", 1, w(0)))
-
-
-STRUCTURED = list(_structured_circuits())
 
 
 @pytest.mark.parametrize(("label", "circuit"), STRUCTURED, ids=[s[0] for s in STRUCTURED])
@@ -177,10 +144,13 @@ def _large_circuit(rng, n):
     return c
 
 
-def test_fifteen_qubits_matches_qiskit():
-    """Above ~14 qubits the engine parallelises over amplitudes: check that path too."""
-    rng = np.random.default_rng(15)
-    n = 15
+@pytest.mark.parametrize("n", [15, 18])
+def test_large_states_match_qiskit(n):
+    """Above ~14 qubits the engine parallelises over amplitudes: check that path too.
+
+    18 qubits makes even two-qubit gates split into several amplitude chunks.
+    """
+    rng = np.random.default_rng(n)
     circuit = _large_circuit(rng, n)
     xs, ws = rng.uniform(-2, 2, size=3), rng.uniform(-2, 2, size=6)
     got = qs.statevector(circuit, x=xs, weights=ws)
@@ -188,3 +158,20 @@ def test_fifteen_qubits_matches_qiskit():
     init = random_states(rng, n)
     got = qs.statevector(circuit, x=xs, weights=ws, initial_state=init)
     np.testing.assert_allclose(got, qiskit_statevector(circuit, xs, ws, init), atol=ATOL)
+
+
+def test_many_permutation_runs_on_a_large_state():
+    """Dozens of separate CNOT/SWAP/Toffoli runs on 18 qubits (more gather tables than a
+    program would want to hold), each run broken by a rotation on a wire it touches."""
+    rng = np.random.default_rng(40)
+    n = 18
+    c = Circuit(n)
+    for q in range(n):
+        c = c.add("h", q)
+    for k in range(40):
+        a, b, d = (int(v) for v in rng.choice(n, size=3, replace=False))
+        c = c.add("cx", [a, b]).add("swap", [b, d]).add("ccx", [d, a, b]).add("cswap", [a, d, b])
+        c = c.add("ry", b, w(k % 3)).add("rz", a, x(0, 0.5))
+    xs, ws = np.array([0.8]), rng.uniform(-2, 2, size=3)
+    got = qs.statevector(c, x=xs, weights=ws)
+    np.testing.assert_allclose(got, qiskit_statevector(c, xs, ws), atol=ATOL)
