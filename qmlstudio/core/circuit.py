@@ -68,6 +68,8 @@ class Operation:
 
 
 def _check_wires(op: Operation, n_qubits: int, position: int) -> None:
+    if not isinstance(op, Operation):
+        raise CircuitError(f"operation {position} is not an Operation: {op!r}")
     for wire in op.wires:
         if wire >= n_qubits:
             raise CircuitError(
@@ -101,8 +103,6 @@ class Circuit:
             raise CircuitError(f"a circuit needs 1 to {MAX_QUBITS} qubits, got {n!r}")
         ops = tuple(self.operations)
         for position, op in enumerate(ops):
-            if not isinstance(op, Operation):
-                raise CircuitError(f"operation {position} is not an Operation: {op!r}")
             _check_wires(op, n, position)
         measured = tuple(self.measured)
         for wire in measured:

@@ -143,8 +143,8 @@ def statevector(circuit: Circuit, x: object = None, weights: object = None,
     Wire 0 is the most significant bit of the index (Qiskit orders the other way round).
     """
     if x is not None:
-        x = np.asarray(x, dtype=float).reshape(1, -1) if np.ndim(x) <= 1 else x
-        if len(x) != 1:
+        x = _finite_array(x, "x", (1, 2))
+        if x.ndim == 2 and len(x) != 1:
             raise CircuitError("statevector simulates one sample; use expval for a batch")
     program, xs, w, init = _prepare(circuit, x, weights, initial_state, want_states=True)
     if init is not None and len(init) != 1:
