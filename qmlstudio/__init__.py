@@ -5,6 +5,7 @@ The public Python API — usable without Qt::
     import qmlstudio as q
     c = q.Circuit(2).add("ry", [0], q.x(0)).add("cx", [0, 1]).add("rz", [1], q.w(0))
     values, grad = q.vjp(c, X, weights, ["Z1"], cotangent)
+    text = q.to_qasm(c)              # OpenQASM 3 with inputs x0, w0; q.from_qasm(text) == c
 """
 
 from ._version import __version__
@@ -14,12 +15,14 @@ from .core import (
     Const,
     Feature,
     Operation,
+    QasmError,
     QMLStudioError,
     Weight,
     w,
     x,
 )
 from .engine import expval, statevector, vjp
+from .io import from_qasm, to_qasm
 
 __all__ = [
     "Circuit",
@@ -28,10 +31,13 @@ __all__ = [
     "Feature",
     "Operation",
     "QMLStudioError",
+    "QasmError",
     "Weight",
     "__version__",
     "expval",
+    "from_qasm",
     "statevector",
+    "to_qasm",
     "vjp",
     "w",
     "x",

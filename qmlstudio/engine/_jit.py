@@ -36,7 +36,15 @@ import platformdirs
 
 __all__ = ["PARALLEL_LOCK", "kernel", "parallel_kernel"]
 
-numba.config.THREADING_LAYER = "workqueue"
+
+def _configure(name: str, value: str) -> None:
+    """Set a numba option through its environment variable too: numba's compiler reloads its
+    configuration from the environment, which would undo a plain ``numba.config`` assignment."""
+    os.environ[f"NUMBA_{name}"] = value
+    setattr(numba.config, name, value)
+
+
+_configure("THREADING_LAYER", "workqueue")
 
 
 def _cache_dir() -> Path:
@@ -47,7 +55,7 @@ def _cache_dir() -> Path:
     return Path(parent) / f"engine-{digest.hexdigest()[:16]}"
 
 
-numba.config.CACHE_DIR = str(_cache_dir())
+_configure("CACHE_DIR", str(_cache_dir()))
 
 PARALLEL_LOCK = threading.RLock()
 """Held around every run of parallel kernels: one parallel region at a time (re-entrant, so a

@@ -20,7 +20,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Affine", "ExpressionError", "Node", "evaluate", "parse_expressions", "substitute"]
+__all__ = [
+    "Affine", "ExpressionError", "Node", "evaluate", "free_names", "parse_expressions",
+    "substitute",
+]
 
 Node = float | tuple
 """A parsed expression: a folded constant or a tuple node (see the module docstring)."""
@@ -205,7 +208,9 @@ class _Parser:
             return _fold(("f", text, node))
         if kind == "name":
             return ("v", text)
-        raise ExpressionError(f"unexpected '{text or 'end'}' in '{self.text}'")
+        if kind == "end":
+            raise ExpressionError(f"'{self.text}' ends too early")
+        raise ExpressionError(f"unexpected '{text}' in '{self.text}'")
 
 
 def parse_expressions(text: str, version: int = 3) -> list[Node]:
@@ -244,3 +249,12 @@ def substitute(node: Node, mapping: Mapping[str, Node]) -> Node:
     if node[0] == "f":
         return _fold(("f", node[1], substitute(node[2], mapping)))
     return _fold((node[0], *(substitute(child, mapping) for child in node[1:])))
+
+
+def free_names(node: Node) -> set[str]:
+    """The variables ``node`` reads, other than the constants ``pi``, ``tau``, ``euler``."""
+    if isinstance(node, float):
+        return set()
+    if node[0] == "v":
+        return set() if node[1] in _CONSTANTS else {node[1]}
+    return set().union(*(free_names(child) for child in node[1:] if not isinstance(child, str)))

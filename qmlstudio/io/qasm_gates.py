@@ -73,9 +73,10 @@ gate c4x a, b, c, d, e {
 """
 """Qiskit's ``qelib1.inc`` gates outside the library, as ``qelib1.inc`` defines them."""
 
-ORIGINAL_QELIB1 = frozenset(
-    "u3 u2 u1 cx id x y z h s sdg t tdg rx ry rz cz cy ch ccx crz cu1 cu3".split()
-)
+ORIGINAL_QELIB1 = frozenset((
+    "u3", "u2", "u1", "cx", "id", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "rx", "ry", "rz",
+    "cz", "cy", "ch", "ccx", "crz", "cu1", "cu3",
+))
 """The gates of the original ``qelib1.inc`` (OpenQASM 2.0 paper), which every loader knows."""
 
 QASM2_NAMES: dict[str, str] = {"p": "u1", "cp": "cu1"}
@@ -87,8 +88,8 @@ _RYY = "rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b; rx(-pi/2) a; rx(-
 _RZZ = "cx a, b; rz(theta) b; cx a, b;"
 
 QASM2_DEFINITIONS: dict[str, str] = {
-    "sx": "gate sx a { sdg a; h a; sdg a; }",
-    "sxdg": "gate sxdg a { s a; h a; s a; }",
+    "sx": "gate sx a { h a; s a; h a; }",
+    "sxdg": "gate sxdg a { h a; sdg a; h a; }",
     "swap": "gate swap a, b { cx a, b; cx b, a; cx a, b; }",
     "iswap": f"gate iswap a, b {{ {_ISWAP} }}",
     "crx": "gate crx(theta) a, b { h b; crz(theta) a, b; h b; }",
@@ -100,19 +101,21 @@ QASM2_DEFINITIONS: dict[str, str] = {
 }
 """Exact QASM 2 definitions, in original ``qelib1.inc`` gates, of the other library gates."""
 
-STDGATES = frozenset(
-    "p x y z h s sdg t tdg sx rx ry rz cx cy cz cp crx cry crz ch swap ccx cswap id u3 u2"
-    .split()
-)
+STDGATES = frozenset((
+    "p", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "rx", "ry", "rz", "cx", "cy", "cz",
+    "cp", "crx", "cry", "crz", "ch", "swap", "ccx", "cswap", "id", "u3", "u2",
+))
 """Library gates that ``stdgates.inc`` provides under the same name."""
 
 QASM3_DEFINITIONS: dict[str, str] = {
-    "sxdg": "gate sxdg a { s a; h a; s a; }",
+    "sxdg": "gate sxdg a { h a; sdg a; h a; }",
     "iswap": f"gate iswap a, b {{ {_ISWAP} }}",
     "rxx": f"gate rxx(theta) a, b {{ {_RXX} }}",
     "ryy": f"gate ryy(theta) a, b {{ {_RYY} }}",
     "rzz": f"gate rzz(theta) a, b {{ {_RZZ} }}",
-    "cu3": "gate cu3(theta, phi, lambda) a, b { cu(theta, phi, lambda, 0) a, b; }",
+    # Parameter names sort in declared order: qiskit-qasm3-import 0.6 binds a definition's
+    # parameters in sorted-name order (its GateBuilder gets no explicit order).
+    "cu3": "gate cu3(p0, p1, p2) a, b { cu(p0, p1, p2, 0) a, b; }",
 }
 """Exact QASM 3 definitions, in ``stdgates.inc`` gates, of the library gates it lacks."""
 

@@ -1,0 +1,137 @@
+"""Write a :class:`~qmlstudio.core.Circuit` as OpenQASM 3 or 2.0: :func:`to_qasm`.
+
+OpenQASM 3 (the default) keeps the circuit's parameters symbolic: data features are
+``input float[64] x0;`` ... and an affine map is an expression (``0.5*x0 + 0.1``); weights are
+``input float[64] w0;`` ... (so a weight shared by several gates stays shared) unless values
+are given. Reading the text back with :func:`~qmlstudio.io.from_qasm` gives the identical
+circuit (constants are written with ``repr``, so every float survives).
+
+OpenQASM 2.0 has no inputs, so every parameter must be a number: weights must be given, and a
+circuit that reads data features needs the sample ``x`` to bind (one circuit per sample is
+what a QASM 2 device runs). Gates outside the original ``qelib1.inc`` get an exact ``gate``
+definition, so strict loaders (``qiskit.qasm2.loads`` with default settings) accept the file.
+
+Both versions write the gates flat: group ids (template blocks) are an editor notion and are
+not written. Measured wires become ``measure`` statements at the end, in ``measured`` order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Circuit, Const, QasmError, Weight
+from ..core.parameters import Param
+from .qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
+
+__all__ = ["to_qasm"]
+
+
+def _number(value: float) -> str:
+    """``repr`` (exact round trip), with a decimal point as QASM 2 reals require."""
+    text = repr(float(value))
+    mantissa, exp_mark, exponent = text.partition("e")
+    if exp_mark and "." not in mantissa:
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+def _affine(name: str, scale: float, offset: float) -> str:
+    if scale == 1.0:
+        text = name
+    elif scale == -1.0:
+        text = f"-{name}"
+    else:
+        text = f"{_number(scale)}*{name}"
+    if offset > 0:
+        text += f" + {_number(offset)}"
+    elif offset < 0:
+        text += f" - {_number(-offset)}"
+    return text
+
+
+def _values(values: object, count: int, what: str, hint: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise QasmError(f"{what} must be numbers") from None
+    if array.ndim != 1 or len(array) != count:
+        raise QasmError(f"the circuit has {count} {what} ({hint}), got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise QasmError(f"{what} must be finite")
+    return array
+
+
+class _Writer:
+    """Formats parameters for one version, with or without bound values."""
+
+    def __init__(self, circuit: Circuit, version: int, weights: object, x: object) -> None:
+        self.weights = None if weights is None else _values(
+            weights, circuit.n_weights, "weight values", "highest weight index used + 1")
+        self.x = None if x is None else _values(
+            x, circuit.n_features, "feature values", "highest feature index used + 1")
+        if version == 2 and circuit.n_weights and self.weights is None:
+            raise QasmError(
+                f"OpenQASM 2 has no inputs: the circuit has {circuit.n_weights} trainable "
+                "weight(s); pass weights=... to write them as numbers, or write OpenQASM 3")
+        if version == 2 and circuit.n_features and self.x is None:
+            raise QasmError(
+                f"OpenQASM 2 has no inputs: the circuit reads {circuit.n_features} data "
+                "feature(s); pass one sample x=... to bind them, or write OpenQASM 3 "
+                "(features become 'input float[64] x0;' ...)")
+
+    def param(self, param: Param) -> str:
+        if isinstance(param, Const):
+            return _number(param.value)
+        if isinstance(param, Weight):
+            if self.weights is None:
+                return f"w{param.index}"
+            return _number(self.weights[param.index])
+        if self.x is None:
+            return _affine(f"x{param.index}", param.scale, param.offset)
+        return _number(param.scale * self.x[param.index] + param.offset)
+
+
+def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
+            x: object = None) -> str:
+    """The circuit as OpenQASM ``version`` 3 or 2 text (wire ``k`` is ``q[k]``).
+
+    ``weights`` (one value per weight index) writes weights as numbers; without it QASM 3
+    declares them as inputs ``w0, w1, ...``. ``x`` (one sample's features) likewise binds the
+    data features, which QASM 3 otherwise declares as inputs ``x0, x1, ...``. QASM 2 needs
+    every parameter bound. Raises :class:`~qmlstudio.core.QasmError` if values are missing
+    or have the wrong length.
+    """
+    if not isinstance(circuit, Circuit):
+        raise QasmError(f"to_qasm needs a qmlstudio.Circuit, got {type(circuit).__name__}")
+    if version not in (2, 3) or isinstance(version, bool):
+        raise QasmError(f"version must be 2 or 3, got {version!r}")
+    writer = _Writer(circuit, version, weights, x)
+    used = dict.fromkeys(op.gate for op in circuit.operations)
+    if version == 2:
+        lines = ["OPENQASM 2.0;", 'include "qelib1.inc";']
+        lines += [QASM2_DEFINITIONS[g] for g in used if g in QASM2_DEFINITIONS]
+        lines.append(f"qreg q[{circuit.n_qubits}];")
+        names = QASM2_NAMES
+    else:
+        lines = ["OPENQASM 3.0;", 'include "stdgates.inc";']
+        if writer.x is None:
+            lines += [f"input float[64] x{j};" for j in range(circuit.n_features)]
+        if writer.weights is None:
+            lines += [f"input float[64] w{k};" for k in range(circuit.n_weights)]
+        lines += [QASM3_DEFINITIONS[g] for g in used if g in QASM3_DEFINITIONS]
+        lines.append(f"qubit[{circuit.n_qubits}] q;")
+        names = {}
+    for op in circuit.operations:
+        name = names.get(op.gate, op.gate)
+        wires = ", ".join(f"q[{w}]" for w in op.wires)
+        if op.params:
+            name += f"({', '.join(writer.param(p) for p in op.params)})"
+        lines.append(f"{name} {wires};")
+    if circuit.measured:
+        m = len(circuit.measured)
+        lines.append(f"creg c[{m}];" if version == 2 else f"bit[{m}] c;")
+        for i, wire in enumerate(circuit.measured):
+            lines.append(f"measure q[{wire}] -> c[{i}];" if version == 2
+                         else f"c[{i}] = measure q[{wire}];")
+    return "\n".join(lines) + "\n"
+

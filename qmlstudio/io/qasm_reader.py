@@ -1,0 +1,391 @@
+"""The OpenQASM reader behind :func:`~qmlstudio.io.from_qasm`: statements to operations.
+
+:class:`QasmReader` makes one pass over the statements. Library-gate calls are cached by their
+text (a long program repeats the same lines, so most statements cost one dictionary look-up);
+``gate`` definitions are flattened once into library gates with parameter trees, so a call
+expands without recursion; measured wires are remembered so that a later gate on one of them
+is refused as mid-circuit measurement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from ..core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
+from ..core.parameters import Const, Feature, Param, Weight
+from . import qasm_syntax as syntax
+from .qasm_expressions import (
+    Affine,
+    ExpressionError,
+    Node,
+    evaluate,
+    free_names,
+    parse_expressions,
+    substitute,
+)
+from .qasm_gates import EXTRA_DEFINITIONS, STANDARD_GATES, BodyEntry, body_matches_library
+
+__all__ = ["KnownGate", "QasmReader", "builtin_gates"]
+
+
+@dataclass(frozen=True, slots=True)
+class KnownGate:
+    """A gate the reader knows: a library gate, or a flattened definition to expand."""
+
+    n_params: int
+    n_qubits: int
+    library: str | None = None
+    params: tuple[str, ...] = ()
+    body: tuple[BodyEntry, ...] = ()
+
+
+@cache
+def builtin_gates() -> dict[str, KnownGate]:
+    """Standard names, then the expanded extras of ``qelib1.inc`` (read once; copy to change)."""
+    gates = {qasm: KnownGate(GATES[name].n_params, GATES[name].n_wires, library=name)
+             for qasm, name in STANDARD_GATES.items()}
+    reader = QasmReader(2, gates.copy())
+    reader.read(EXTRA_DEFINITIONS)
+    return reader.gates
+
+
+class QasmReader:
+    """One pass over the statements, building operations in a list."""
+
+    def __init__(self, version: int, gates: dict[str, KnownGate]) -> None:
+        self.version = version
+        self.gates = gates
+        self.qregs: dict[str, tuple[int, int]] = {}
+        self.cregs: dict[str, int] = {}
+        self.declared: set[str] = set()
+        self.inputs: dict[str, Affine] = {}
+        self.n_qubits = 0
+        self.ops: list[Operation] = []
+        self.measured: dict[int, int] = {}
+        self.user_gates: set[str] = set()
+        self.opaque: set[str] = set()
+        self.groups: dict[str, int] = {}
+        self.simple: dict[str, tuple[Operation, ...]] = {}
+        self.values: dict[str, tuple[float | Affine, ...]] = {}
+        self.operands: dict[str, list[tuple[int, ...]]] = {}
+
+    # -- the statement loop ----------------------------------------------------------------
+    def read(self, text: str) -> None:
+        """Read every statement of ``text``, adding to what was read before."""
+        text = syntax.strip_comments(text)
+        self.inputs = syntax.input_map(text)
+        statements = syntax.statements(text)
+        simple, ops = self.simple, self.ops
+        first = True
+        for body, terminator, line in statements:
+            if terminator == ";":
+                cached = simple.get(body)
+                if cached is not None:
+                    if self.measured:
+                        self._check_not_measured(cached, line)
+                    ops.extend(cached)
+                elif first and body.startswith("OPENQASM"):
+                    self._version(body, line)
+                elif body:
+                    self._statement(body, line)
+            elif terminator == "{":
+                self._block(body, line, statements)
+            else:
+                raise QasmError(f"line {line}: unexpected '}}'")
+            first = False
+
+    def _version(self, body: str, line: int) -> None:
+        match = syntax.VERSION.fullmatch(body)
+        if not match or match.group(1) not in ("2", "3"):
+            raise QasmError(f"line {line}: unsupported version '{body}' (OpenQASM 2 or 3)")
+        self.version = int(match.group(1))
+
+    def _statement(self, body: str, line: int) -> None:
+        word = syntax.WORD.match(body)
+        head = word.group() if word else body[:1]
+        if head in syntax.REFUSED:
+            raise QasmError(f"line {line}: {syntax.REFUSED[head]} is not supported: "
+                            f"{syntax.REASON}")
+        if "=" in body:
+            match = syntax.ASSIGN_MEASURE.fullmatch(body)
+            if not match:
+                raise QasmError(f"line {line}: classical assignment '{body[:40]}' is not "
+                                f"supported: {syntax.REASON}")
+            self._measure(match.group(2), match.group(1), line)
+        elif head in ("qreg", "creg", "qubit", "bit"):
+            self._register(body, line)
+        elif head == "measure":
+            self._measure(body[len("measure"):], None, line)
+        elif head == "include":
+            self._include(body, line)
+        elif head == "input":
+            self._input(body, line)
+        elif head == "opaque":
+            match = syntax.OPAQUE.match(body)
+            self.opaque.add(match.group(1) if match else "")
+        elif head in self.gates:
+            self._call(body, line)
+        elif head in self.opaque:
+            raise QasmError(f"line {line}: opaque gate '{head}' has no definition to simulate")
+        elif head == "OPENQASM":
+            raise QasmError(f"line {line}: the OPENQASM version must be the first statement")
+        elif head == "$":
+            raise QasmError(f"line {line}: physical qubits ('{body.split()[0]}') are not "
+                            "supported; declare a qubit register")
+        elif head != "barrier":
+            raise QasmError(f"line {line}: unknown gate or statement '{head}'")
+
+    # -- declarations ----------------------------------------------------------------------
+    def _declare(self, name: str, line: int) -> None:
+        if name in self.declared:
+            raise QasmError(f"line {line}: '{name}' is already declared")
+        self.declared.add(name)
+
+    def _register(self, body: str, line: int) -> None:
+        old = syntax.OLD_REGISTER.fullmatch(body)
+        new = None if old else syntax.NEW_REGISTER.fullmatch(body)
+        if old:
+            kind, name, size = old.group(1), old.group(2), int(old.group(3))
+        elif new:
+            kind, name, size = new.group(1), new.group(3), int(new.group(2) or 1)
+        else:
+            raise QasmError(f"line {line}: cannot read the declaration '{body}'")
+        self._declare(name, line)
+        if size < 1:
+            raise QasmError(f"line {line}: register '{name}' must have at least one bit")
+        if kind in ("qreg", "qubit"):
+            self.qregs[name] = (self.n_qubits, size)
+            self.n_qubits += size
+            if self.n_qubits > MAX_QUBITS:
+                raise QasmError(f"line {line}: {self.n_qubits} qubits declared; a circuit has "
+                                f"at most {MAX_QUBITS}")
+        else:
+            self.cregs[name] = size
+
+    def _include(self, body: str, line: int) -> None:
+        match = syntax.INCLUDE.fullmatch(body)
+        if not match or match.group(1) not in ("qelib1.inc", "stdgates.inc"):
+            raise QasmError(f"line {line}: cannot include {body[len('include'):].strip()}: "
+                            "only qelib1.inc and stdgates.inc are built in")
+
+    def _input(self, body: str, line: int) -> None:
+        match = syntax.INPUT.fullmatch(body)
+        if not match:
+            raise QasmError(f"line {line}: cannot read the input declaration '{body}'")
+        if match.group(1) not in ("float", "angle"):
+            raise QasmError(f"line {line}: an input of type '{match.group(1)}' is not "
+                            "supported; only float and angle inputs become circuit parameters")
+        self._declare(match.group(2), line)
+
+    # -- gate definitions ------------------------------------------------------------------
+    def _block(self, header: str, line: int, statements: Iterator) -> None:
+        word = syntax.WORD.match(header)
+        head = word.group() if word else header[:1]
+        if head != "gate":
+            what = syntax.REFUSED.get(head, f"a '{head}' block")
+            raise QasmError(f"line {line}: {what} is not supported: {syntax.REASON}")
+        match = syntax.GATE_HEADER.fullmatch(header)
+        if not match:
+            raise QasmError(f"line {line}: cannot read the gate definition '{header}'")
+        name = match.group(1)
+        params = tuple(p.strip() for p in (match.group(2) or "").split(",") if p.strip())
+        qubits = tuple(q.strip() for q in match.group(3).split(","))
+        for formal in params + qubits:
+            if not syntax.WORD.fullmatch(formal):
+                raise QasmError(f"line {line}: gate '{name}': bad parameter or qubit '{formal}'")
+        if len(set(params + qubits)) != len(params + qubits):
+            raise QasmError(f"line {line}: gate '{name}' repeats a parameter or qubit name")
+        if name in self.user_gates:
+            raise QasmError(f"line {line}: gate '{name}' is already defined")
+        body: list[BodyEntry] = []
+        for text, terminator, body_line in statements:
+            if terminator == "{":
+                raise QasmError(f"line {body_line}: a block inside gate '{name}' is not "
+                                "supported")
+            if text:
+                body.extend(self._body_call(text, body_line, name, params, qubits))
+            if terminator == "}":
+                break
+        else:
+            raise QasmError(f"line {line}: gate '{name}' has no closing '}}'")
+        self._define(name, params, qubits, tuple(body))
+
+    def _define(self, name: str, params: tuple[str, ...], qubits: tuple[str, ...],
+                body: tuple[BodyEntry, ...]) -> None:
+        known = self.gates.get(name)
+        if known is not None and known.library is not None and \
+                body_matches_library(body, params, known.library, len(qubits)):
+            return
+        self.gates[name] = KnownGate(len(params), len(qubits), None, params, body)
+        self.user_gates.add(name)
+        self.simple.clear()  # cached calls may have used the name's previous meaning
+
+    def _body_call(self, text: str, line: int, name: str, params: tuple[str, ...],
+                   qubits: tuple[str, ...]) -> list[BodyEntry]:
+        match = syntax.CALL.fullmatch(text)
+        if not match:
+            raise QasmError(f"line {line}: gate '{name}': cannot read '{text[:40]}'")
+        callee = match.group(1)
+        if callee == "barrier":
+            return []
+        gate = self.gates.get(callee)
+        if callee in syntax.REFUSED or callee == "measure":
+            what = syntax.REFUSED.get(callee, f"'{callee}'")
+            raise QasmError(f"line {line}: {what} is not supported inside gate '{name}'")
+        if gate is None:
+            raise QasmError(f"line {line}: gate '{name}' uses unknown gate '{callee}'")
+        nodes = self._parse(match.group(2) or "", line)
+        unknown = set().union(*map(free_names, nodes)) - set(params)
+        if unknown:
+            raise QasmError(f"line {line}: gate '{name}' uses undefined name(s) "
+                            f"{', '.join(sorted(unknown))}")
+        args = [a.strip() for a in match.group(3).split(",")]
+        if any(a not in qubits for a in args) or len(set(args)) != len(args):
+            raise QasmError(f"line {line}: gate '{name}': '{match.group(3)}' must name "
+                            f"distinct qubits among {', '.join(qubits)}")
+        self._check_arity(callee, gate, len(nodes), len(args), line)
+        local = tuple(qubits.index(a) for a in args)
+        if gate.library is not None:
+            return [(gate.library, tuple(nodes), local)]
+        mapping = dict(zip(gate.params, nodes, strict=True))
+        return [(lib, tuple(substitute(n, mapping) for n in inner), tuple(local[i] for i in w))
+                for lib, inner, w in gate.body]
+
+    # -- gate calls ------------------------------------------------------------------------
+    def _parse(self, text: str, line: int) -> list[Node]:
+        try:
+            return parse_expressions(text, self.version)
+        except ExpressionError as error:
+            raise QasmError(f"line {line}: {error}") from None
+
+    def _check_arity(self, name: str, gate: KnownGate, n_params: int, n_qubits: int,
+                     line: int) -> None:
+        if n_params != gate.n_params:
+            raise QasmError(f"line {line}: gate '{name}' takes {gate.n_params} parameter(s), "
+                            f"got {n_params}")
+        if n_qubits != gate.n_qubits:
+            raise QasmError(f"line {line}: gate '{name}' acts on {gate.n_qubits} qubit(s), "
+                            f"got {n_qubits}")
+
+    def _param(self, value: float | Affine, line: int) -> Param:
+        if not isinstance(value, Affine):
+            return Const(value)
+        if value.kind == "x":
+            return Feature(value.index, value.scale, value.offset)
+        if value.scale != 1.0 or value.offset != 0.0:
+            raise QasmError(f"line {line}: weight '{value.name}' must be used as it is "
+                            f"(got {value.scale!r}*{value.name} + {value.offset!r}): a "
+                            "trainable weight is a gate angle itself, never scaled or shifted")
+        return Weight(value.index)
+
+    def _evaluate(self, nodes: list[Node] | tuple[Node, ...], env: dict,
+                  line: int) -> tuple[float | Affine, ...]:
+        try:
+            return tuple(evaluate(node, env) for node in nodes)
+        except ExpressionError as error:
+            raise QasmError(f"line {line}: {error}") from None
+
+    def _call(self, body: str, line: int) -> None:
+        match = syntax.CALL.fullmatch(body)
+        name, ptext, atext = match.group(1), match.group(2) or "", match.group(3)
+        gate = self.gates[name]
+        if not atext.strip():
+            raise QasmError(f"line {line}: gate '{name}' needs {gate.n_qubits} qubit "
+                            "operand(s)")
+        values = self.values.get(ptext)
+        if values is None:
+            values = self._evaluate(self._parse(ptext, line), self.inputs, line)
+            self.values[ptext] = values
+        wire_sets = self._qubits(atext, line)
+        self._check_arity(name, gate, len(values), len(wire_sets[0]), line)
+        try:
+            if gate.library is not None:
+                params = tuple(self._param(v, line) for v in values)
+                new = tuple(Operation(gate.library, wires, params) for wires in wire_sets)
+                self.simple[body] = new
+            else:
+                new = tuple(self._expand(name, gate, values, wire_sets, line))
+        except CircuitError as error:
+            raise QasmError(f"line {line}: {error}") from None
+        if self.measured:
+            self._check_not_measured(new, line)
+        self.ops.extend(new)
+
+    def _expand(self, name: str, gate: KnownGate, values: tuple, wire_sets: list,
+                line: int) -> Iterator[Operation]:
+        env = dict(zip(gate.params, values, strict=True))
+        for wires in wire_sets:
+            count = self.groups.get(name, 0)
+            self.groups[name] = count + 1
+            group = f"{name}#{count}"
+            for lib, nodes, local in gate.body:
+                params = tuple(self._param(v, line) for v in self._evaluate(nodes, env, line))
+                yield Operation(lib, tuple(wires[i] for i in local), params, group)
+
+    def _qubits(self, text: str, line: int) -> list[tuple[int, ...]]:
+        """Wire tuples for the operands, broadcasting whole registers (as OpenQASM does)."""
+        cached = self.operands.get(text)
+        if cached is not None:
+            return cached
+        groups = [self._operand(part.strip(), self.qregs, "qubit", line)
+                  for part in text.split(",")]
+        wire_sets = syntax.broadcast(groups, text, line)
+        self.operands[text] = wire_sets
+        return wire_sets
+
+    def _operand(self, text: str, registers: dict, kind: str, line: int) -> list[int] | int:
+        """A whole register as a list of indices, or one index as an int."""
+        match = syntax.OPERAND.fullmatch(text)
+        if not match:
+            raise QasmError(f"line {line}: cannot read the {kind} operand '{text}'")
+        name, index = match.group(1), match.group(2)
+        if name not in registers:
+            raise QasmError(f"line {line}: {kind} register '{name}' is not declared")
+        offset, size = registers[name] if kind == "qubit" else (0, registers[name])
+        if index is None:
+            return list(range(offset, offset + size))
+        if int(index) >= size:
+            raise QasmError(f"line {line}: {name}[{index}] is out of range: '{name}' has "
+                            f"{size} {kind}(s)")
+        return offset + int(index)
+
+    # -- measurement -----------------------------------------------------------------------
+    def _measure(self, qtext: str, ctext: str | None, line: int) -> None:
+        if ctext is None and "->" in qtext:
+            qtext, ctext = qtext.split("->", 1)
+        qubits = self._operand(qtext.strip(), self.qregs, "qubit", line)
+        wires = qubits if isinstance(qubits, list) else [qubits]
+        if ctext is not None:
+            bits = self._operand(ctext.strip(), self.cregs, "bit", line)
+            n_bits = len(bits) if isinstance(bits, list) else 1
+            if n_bits != len(wires):
+                raise QasmError(f"line {line}: measure of {len(wires)} qubit(s) into "
+                                f"{n_bits} bit(s)")
+        for wire in wires:
+            self.measured.setdefault(wire, line)
+
+    def _check_not_measured(self, ops: tuple[Operation, ...], line: int) -> None:
+        for op in ops:
+            for wire in op.wires:
+                if wire in self.measured:
+                    raise QasmError(
+                        f"line {self.measured[wire]}: mid-circuit measurement: "
+                        f"{self._qubit_name(wire)} is measured, then used again on line "
+                        f"{line}; {syntax.REASON}")
+
+    def _qubit_name(self, wire: int) -> str:
+        for name, (offset, size) in self.qregs.items():
+            if offset <= wire < offset + size:
+                return f"{name}[{wire - offset}]"
+        return f"qubit {wire}"
+
+    def circuit(self) -> Circuit:
+        """The circuit read so far."""
+        if self.n_qubits == 0:
+            raise QasmError("the program declares no qubits")
+        try:
+            return Circuit(self.n_qubits, tuple(self.ops), tuple(self.measured))
+        except CircuitError as error:
+            raise QasmError(str(error)) from None

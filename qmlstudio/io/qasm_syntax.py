@@ -1,0 +1,105 @@
+"""The statement-level syntax of OpenQASM 2/3 that the reader understands.
+
+A program is cut into statements at ``;``, ``{`` and ``}`` (after comments are blanked, keeping
+line numbers), and each statement is recognised by its first word with the patterns below;
+expressions are left to :mod:`.qasm_expressions`. ``REFUSED`` names every construct the
+simulator cannot honour, so the reader can refuse it by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..core import QasmError
+from .qasm_expressions import Affine
+
+__all__ = [
+    "ASSIGN_MEASURE", "CALL", "GATE_HEADER", "INCLUDE", "INPUT", "NEW_REGISTER", "OLD_REGISTER",
+    "OPAQUE", "OPERAND", "REASON", "REFUSED", "VERSION", "WORD", "broadcast", "input_map",
+    "statements", "strip_comments",
+]
+
+NAME = r"[^\W\d]\w*"
+COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|^[ \t]*(?:#?pragma\b|@)[^\n]*", re.S | re.M)
+STATEMENT = re.compile(r"[^;{}]*[;{}]")
+WORD = re.compile(NAME)
+CALL = re.compile(rf"({NAME})\s*(?:\((.*)\))?\s*(.*)", re.S)
+OPERAND = re.compile(rf"({NAME})\s*(?:\[\s*(\d+)\s*\])?")
+VERSION = re.compile(r"OPENQASM\s+(\d+)(?:\.\d+)?")
+INCLUDE = re.compile(r'include\s+"([^"]*)"')
+OLD_REGISTER = re.compile(rf"(qreg|creg)\s+({NAME})\s*\[\s*(\d+)\s*\]")
+NEW_REGISTER = re.compile(rf"(qubit|bit)\s*(?:\[\s*(\d+)\s*\])?\s+({NAME})")
+INPUT = re.compile(rf"input\s+(\w+)\s*(?:\[\s*\d+\s*\])?\s+({NAME})")
+GATE_HEADER = re.compile(rf"gate\s+({NAME})\s*(?:\((.*)\))?\s*(.*)", re.S)
+OPAQUE = re.compile(rf"opaque\s+({NAME})")
+ASSIGN_MEASURE = re.compile(r"(.*?)=\s*measure\b(.*)", re.S)
+INDEXED = re.compile(r"([xw])(\d+)")
+
+REFUSED = {
+    "reset": "reset", "if": "classical control ('if')", "else": "classical control ('else')",
+    "switch": "classical control ('switch')", "for": "a 'for' loop",
+    "while": "a 'while' loop", "break": "'break'", "continue": "'continue'", "end": "'end'",
+    "def": "a subroutine ('def')", "return": "'return'", "extern": "an 'extern' function",
+    "box": "a 'box' block", "delay": "timing ('delay')", "stretch": "timing ('stretch')",
+    "duration": "timing ('duration')", "cal": "pulse calibration ('cal')",
+    "defcal": "pulse calibration ('defcal')", "defcalgrammar": "pulse calibration",
+    "let": "an alias ('let')", "const": "a 'const' declaration",
+    "output": "an 'output' declaration", "gphase": "a global phase ('gphase')",
+    "ctrl": "a gate modifier ('ctrl @')", "negctrl": "a gate modifier ('negctrl @')",
+    "inv": "a gate modifier ('inv @')", "pow": "a gate modifier ('pow @')",
+    **{kind: f"a classical variable ('{kind}')" for kind in
+       ("int", "uint", "float", "angle", "bool", "complex", "array")},
+}
+REASON = "QML Studio simulates unitary circuits whose measurements come last"
+
+
+def strip_comments(text: str) -> str:
+    """``text`` with comments, pragmas and annotations blanked (newlines kept)."""
+    return COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+
+
+def statements(text: str) -> Iterator[tuple[str, str, int]]:
+    """``(statement, terminator, line)`` for each piece ending in ``;``, ``{`` or ``}``."""
+    line, end = 1, 0
+    for match in STATEMENT.finditer(text):
+        chunk = match.group()
+        body = chunk[:-1]
+        stripped = body.lstrip()
+        start = line + body.count("\n", 0, len(body) - len(stripped))
+        line += chunk.count("\n")
+        end = match.end()
+        yield stripped.rstrip(), chunk[-1], start
+    tail = text[end:]
+    if tail.strip():
+        start = line + tail.count("\n", 0, len(tail) - len(tail.lstrip()))
+        raise QasmError(f"line {start}: statement '{tail.strip()[:40]}' does not end with ';'")
+
+
+def input_map(text: str) -> dict[str, Affine]:
+    """Parameters for the ``input`` declarations: ``xj`` -> feature j, ``wk`` -> weight k."""
+    names = [m.group(2) for m in INPUT.finditer(text) if m.group(1) in ("float", "angle")]
+    indexed = {name: INDEXED.fullmatch(name) for name in names}
+    next_x = 1 + max((int(m.group(2)) for m in indexed.values() if m and m.group(1) == "x"),
+                     default=-1)
+    inputs = {}
+    for name in names:
+        match = indexed[name]
+        if match:
+            inputs[name] = Affine(name, match.group(1), int(match.group(2)))
+        else:
+            inputs[name] = Affine(name, "x", next_x)
+            next_x += 1
+    return inputs
+
+
+def broadcast(groups: list, text: str, line: int) -> list[tuple[int, ...]]:
+    """Wire tuples for operands (whole registers as lists, single qubits as ints), as
+    OpenQASM broadcasts a gate over equal-sized registers."""
+    sizes = {len(g) for g in groups if isinstance(g, list)}
+    if not sizes:
+        return [tuple(groups)]
+    if len(sizes) > 1:
+        raise QasmError(f"line {line}: registers of different sizes in '{text}'")
+    size = sizes.pop()
+    return [tuple(g[k] if isinstance(g, list) else g for g in groups) for k in range(size)]

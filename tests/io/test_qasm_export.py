@@ -1,0 +1,187 @@
+"""to_qasm: exact QASM 3 round trips, and output that Qiskit's loaders read to the same state."""
+
+import numpy as np
+import pytest
+import qiskit.qasm2
+import qiskit.qasm3
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import qmlstudio as qs
+from qmlstudio.core import GATES, Circuit, Const, Feature, Operation, QasmError, Weight, w, x
+from qmlstudio.io import from_qasm, to_qasm
+from qmlstudio.io.qasm_gates import (
+    ORIGINAL_QELIB1,
+    QASM2_DEFINITIONS,
+    QASM2_NAMES,
+    QASM3_DEFINITIONS,
+    STDGATES,
+)
+from tests.io.qasm_helpers import qiskit_state
+from tests.reference.random_circuits import random_circuit
+
+
+def test_qasm3_text():
+    circuit = (Circuit(2).add("ry", 0, x(0)).add("ry", 1, x(1, 0.5, -0.1)).add("rzz", [0, 1], w(0))
+               .add("rz", 1, w(0)).add("cx", [0, 1]).add("p", 0, 1e-5).with_measured([1]))
+    assert to_qasm(circuit) == """\
+OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] x0;
+input float[64] x1;
+input float[64] w0;
+gate rzz(theta) a, b { cx a, b; rz(theta) b; cx a, b; }
+qubit[2] q;
+ry(x0) q[0];
+ry(0.5*x1 - 0.1) q[1];
+rzz(w0) q[0], q[1];
+rz(w0) q[1];
+cx q[0], q[1];
+p(1.0e-05) q[0];
+bit[1] c;
+c[0] = measure q[1];
+"""
+
+
+def test_qasm2_text_binds_values():
+    circuit = Circuit(2).add("ry", 0, x(0, 2.0)).add("cp", [0, 1], w(0)).add("swap", [0, 1])
+    assert to_qasm(circuit, 2, weights=[0.25], x=[0.5]) == """\
+OPENQASM 2.0;
+include "qelib1.inc";
+gate swap a, b { cx a, b; cx b, a; cx a, b; }
+qreg q[2];
+ry(1.0) q[0];
+cu1(0.25) q[0], q[1];
+swap q[0], q[1];
+"""
+
+
+def test_qasm3_with_bound_weights_has_no_weight_inputs():
+    circuit = Circuit(1).add("rx", 0, w(1)).add("ry", 0, x(0))
+    text = to_qasm(circuit, weights=[0.5, -1.5])
+    assert "input float[64] w" not in text and "rx(-1.5) q[0];" in text
+    assert from_qasm(text) == Circuit(1).add("rx", 0, -1.5).add("ry", 0, x(0))
+
+
+@pytest.mark.parametrize("name", sorted(GATES))
+def test_every_gate_is_standard_or_defined_exactly(name):
+    """Every library gate is written so strict loaders know it, and reads back as itself."""
+    assert (QASM2_NAMES.get(name, name) in ORIGINAL_QELIB1) != (name in QASM2_DEFINITIONS)
+    assert (name in STDGATES) != (name in QASM3_DEFINITIONS)
+    spec = GATES[name]
+    op = Operation(name, tuple(range(spec.n_wires)), tuple(0.1 * k + 0.3 for k in
+                                                            range(spec.n_params)))
+    circuit = Circuit(3, (op,))
+    assert from_qasm(to_qasm(circuit)) == circuit
+    assert from_qasm(to_qasm(circuit, 2)) == circuit
+
+
+# -- round trips and Qiskit on random circuits ----------------------------------------------
+_finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _params(draw):
+    kind = draw(st.sampled_from("cwx"))
+    if kind == "c":
+        return Const(draw(_finite))
+    if kind == "w":
+        return Weight(draw(st.integers(0, 3)))
+    scale = draw(st.one_of(st.just(1.0), st.just(-1.0), _finite))
+    offset = draw(st.one_of(st.just(0.0), _finite))
+    return Feature(draw(st.integers(0, 3)), scale, offset)
+
+
+@st.composite
+def _circuits(draw):
+    n = draw(st.integers(1, 4))
+    names = [g for g in sorted(GATES) if GATES[g].n_wires <= n]
+    ops = []
+    for _ in range(draw(st.integers(0, 12))):
+        spec = GATES[draw(st.sampled_from(names))]
+        wires = draw(st.permutations(range(n)))[: spec.n_wires]
+        ops.append(Operation(spec.name, tuple(wires),
+                             tuple(draw(_params()) for _ in range(spec.n_params))))
+    measured = draw(st.permutations(range(n)))[: draw(st.integers(0, n))]
+    return Circuit(n, tuple(ops), tuple(measured))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_circuits())
+def test_qasm3_round_trip_is_exact(circuit):
+    assert from_qasm(to_qasm(circuit)) == circuit
+
+
+@settings(max_examples=40, deadline=None)
+@given(_circuits(), st.integers(0, 2**32 - 1))
+def test_qasm2_round_trip_keeps_the_state(circuit, seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.uniform(-3, 3, circuit.n_weights)
+    xs = rng.uniform(-3, 3, circuit.n_features)
+    # hypothesis floats reach 1e308: keep angles the simulator can take (bound, then finite).
+    bounded = Circuit(circuit.n_qubits, tuple(
+        Operation(op.gate, op.wires, tuple(
+            Const(np.remainder(p.value, 7.0)) if isinstance(p, Const) else
+            Feature(p.index, np.remainder(p.scale, 3.0), np.remainder(p.offset, 3.0))
+            if isinstance(p, Feature) else p for p in op.params))
+        for op in circuit.operations), circuit.measured)
+    text = to_qasm(bounded, 2, weights=weights, x=xs)
+    back = from_qasm(text)
+    assert back.measured == bounded.measured and back.n_weights == back.n_features == 0
+    np.testing.assert_allclose(qs.statevector(back), qs.statevector(bounded, xs, weights),
+                               atol=1e-9)
+
+
+def _random_cases(count):
+    rng = np.random.default_rng(20_240_611)
+    for _ in range(count):
+        circuit = random_circuit(rng, 4, 50)
+        yield circuit, rng.uniform(-2, 2, circuit.n_weights), rng.uniform(-2, 2,
+                                                                          circuit.n_features)
+
+
+@pytest.mark.parametrize(("circuit", "weights", "xs"), list(_random_cases(4)))
+def test_qasm2_output_loads_in_qiskit_with_default_settings(circuit, weights, xs):
+    text = to_qasm(circuit.with_measured([2, 0]), 2, weights=weights, x=xs)
+    want = qs.statevector(circuit, xs, weights)
+    np.testing.assert_allclose(qiskit_state(qiskit.qasm2.loads(text)), want, atol=1e-9)
+    legacy = qiskit.qasm2.loads(text, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    np.testing.assert_allclose(qiskit_state(legacy), want, atol=1e-9)
+
+
+@pytest.mark.parametrize(("circuit", "weights", "xs"), list(_random_cases(3)))
+def test_qasm3_output_loads_in_qiskit_with_inputs_bound(circuit, weights, xs):
+    qc = qiskit.qasm3.loads(to_qasm(circuit.with_measured([1])))
+    values = {"x": xs, "w": weights}
+    qc = qc.assign_parameters({p: values[p.name[0]][int(p.name[1:])] for p in qc.parameters})
+    np.testing.assert_allclose(qiskit_state(qc), qs.statevector(circuit, xs, weights),
+                               atol=1e-9)
+
+
+# -- refusals -------------------------------------------------------------------------------
+def test_qasm2_needs_weights_and_features_bound():
+    circuit = Circuit(1).add("rx", 0, w(0)).add("ry", 0, x(1))
+    with pytest.raises(QasmError, match=r"OpenQASM 2 has no inputs.*1 trainable weight"):
+        to_qasm(circuit, 2)
+    with pytest.raises(QasmError, match=r"OpenQASM 2 has no inputs.*2 data feature"):
+        to_qasm(circuit, 2, weights=[0.1])
+    assert "ry(0.7) q[0];" in to_qasm(circuit, 2, weights=[0.1], x=[0.0, 0.7])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"weights": [1.0, 2.0]}, "1 weight values .* got shape \\(2,\\)"),
+    ({"weights": [[1.0]]}, "got shape \\(1, 1\\)"),
+    ({"weights": [np.nan]}, "must be finite"),
+    ({"weights": ["a"]}, "must be numbers"),
+    ({"x": [1.0]}, "2 feature values"),
+    ({"version": 4}, "version must be 2 or 3"),
+])
+def test_bad_arguments(kwargs, message):
+    circuit = Circuit(1).add("rx", 0, w(0)).add("ry", 0, x(1))
+    with pytest.raises(QasmError, match=message):
+        to_qasm(circuit, **kwargs)
+
+
+def test_only_circuits():
+    with pytest.raises(QasmError, match=r"needs a qmlstudio\.Circuit"):
+        to_qasm("h q[0];")
