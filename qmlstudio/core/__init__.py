@@ -1,6 +1,8 @@
-"""Qt-free, numba-free values a project is made of: circuits, gates, parameters, errors."""
+"""Qt-free, numba-free values a project is made of: circuits, gates, parameters, the project
+and its data set / preprocessing / model / training values, errors."""
 
 from .circuit import MAX_QUBITS, Circuit, Operation
+from .dataset_spec import DatasetSpec
 from .errors import (
     CircuitError,
     DatasetError,
@@ -10,8 +12,12 @@ from .errors import (
     QMLStudioError,
 )
 from .gates import GATES, GateSpec, gate_spec
+from .model_spec import ModelSpec, ReadoutParams
 from .observables import PauliString, parse_observable
 from .parameters import Const, Feature, Param, Weight, w, x
+from .preprocessing import FittedPreprocessing, Preprocessing
+from .project import Project, software_versions
+from .training_config import EpochRecord, TrainingConfig, TrainingHistory
 
 __all__ = [
     "GATES",
@@ -20,18 +26,28 @@ __all__ = [
     "CircuitError",
     "Const",
     "DatasetError",
+    "DatasetSpec",
+    "EpochRecord",
     "Feature",
+    "FittedPreprocessing",
     "GateSpec",
     "ModelFileError",
+    "ModelSpec",
     "Operation",
     "Param",
     "PauliString",
+    "Preprocessing",
+    "Project",
     "ProjectError",
     "QMLStudioError",
     "QasmError",
+    "ReadoutParams",
+    "TrainingConfig",
+    "TrainingHistory",
     "Weight",
     "gate_spec",
     "parse_observable",
+    "software_versions",
     "w",
     "x",
 ]

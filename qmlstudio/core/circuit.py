@@ -55,6 +55,8 @@ class Operation:
             raise CircuitError(
                 f"{spec.name} takes {spec.n_params} parameter(s), got {len(params)}"
             )
+        if self.group is not None and not isinstance(self.group, str):
+            raise CircuitError(f"{spec.name}: group must be text or None, got {self.group!r}")
         object.__setattr__(self, "wires", wires)
         object.__setattr__(self, "params", params)
 

@@ -248,9 +248,8 @@ ALIASES: dict[str, str] = {
 
 def gate_spec(name: str) -> GateSpec:
     """The library entry for ``name`` (aliases such as ``cnot`` or ``u`` accepted)."""
-    key = name.lower() if isinstance(name, str) else name
-    key = ALIASES.get(key, key)
-    try:
-        return GATES[key]
-    except (KeyError, TypeError):
-        raise CircuitError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}") from None
+    key = name.lower() if isinstance(name, str) else None
+    spec = GATES.get(ALIASES.get(key, key)) if key is not None else None
+    if spec is None:
+        raise CircuitError(f"unknown gate {name!r}; known gates: {', '.join(GATES)}")
+    return spec

@@ -1,10 +1,17 @@
-"""Reading and writing what a project is made of, without Qt: OpenQASM 2/3 import and export.
+"""Reading and writing what a project is made of, without Qt.
 
-``from_qasm(text_or_path) -> Circuit`` and ``to_qasm(circuit, version=3, weights=None) -> str``;
-both raise :class:`~qmlstudio.core.QasmError` naming the line and the construct.
+* OpenQASM 2/3: ``from_qasm(text_or_path) -> Circuit`` and
+  ``to_qasm(circuit, version=3, weights=None) -> str`` (errors: :class:`QasmError` naming the
+  line and construct).
+* Projects: ``save_project(project, path)`` (atomic) and ``load_project(path) -> Project``
+  (errors: :class:`ProjectError` naming the file and JSON path); ``relink_dataset`` points a
+  project whose CSV moved or changed at the file again.
 """
 
+from .dataset_link import csv_dataset, relink_dataset
+from .project_file import load_project, project_text, save_project
 from .qasm_export import to_qasm
 from .qasm_import import from_qasm
 
-__all__ = ["from_qasm", "to_qasm"]
+__all__ = ["csv_dataset", "from_qasm", "load_project", "project_text", "relink_dataset",
+           "save_project", "to_qasm"]

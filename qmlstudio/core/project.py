@@ -1,0 +1,135 @@
+"""A whole project as one immutable value: :class:`Project`.
+
+A project is a circuit plus everything needed to train it and to reproduce the training: the
+data set reference, preprocessing, model/readout choice, training configuration, the trained
+circuit weights and readout parameters (kept apart), the training history and the versions of
+the software that trained it. Like :class:`~qmlstudio.core.circuit.Circuit` it is a value: edits
+return new projects (``dataclasses.replace`` or the ``with_*`` methods), so an undo command only
+keeps the old and the new project.
+
+Invalid values raise :class:`ProjectError` whose message starts with the field's path
+(``weights: 5 values but the circuit uses 6 weights``); an invalid circuit raises
+:class:`CircuitError` when the circuit itself is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+
+from .._version import __version__
+from .circuit import Circuit
+from .dataset_spec import DatasetSpec
+from .errors import CircuitError, ProjectError
+from .model_spec import ModelSpec, ReadoutParams
+from .observables import parse_observable
+from .preprocessing import Preprocessing
+from .project_fields import check_floats, check_pairs, check_text
+from .training_config import TrainingConfig, TrainingHistory
+
+__all__ = ["Project", "software_versions"]
+
+_CLASSIFICATION_ONLY = ("accuracy", "f1")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Circuit, data, model, training configuration and trained state of one study.
+
+    ``weights`` is empty until the project is trained; once present it holds exactly
+    ``circuit.n_weights`` finite values. ``readout`` holds one output scale and bias per
+    readout output (or none). ``versions`` maps package names to the versions that produced
+    the trained state (see :func:`software_versions`), stored as sorted pairs.
+    """
+
+    circuit: Circuit
+    name: str = ""
+    dataset: DatasetSpec = field(default_factory=DatasetSpec)
+    preprocessing: Preprocessing = field(default_factory=Preprocessing)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    weights: tuple[float, ...] = ()
+    readout: ReadoutParams = field(default_factory=ReadoutParams)
+    history: TrainingHistory = field(default_factory=TrainingHistory)
+    versions: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, kind in _SECTIONS:
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise ProjectError(f"{name}: expected a {kind.__name__}, got {value!r}")
+        check_text(self.name, "name")
+        weights = check_floats(self.weights, "weights")
+        if weights and len(weights) != self.circuit.n_weights:
+            raise ProjectError(f"weights: {len(weights)} values but the circuit uses "
+                               f"{self.circuit.n_weights} weights")
+        object.__setattr__(self, "weights", weights)
+        versions = check_pairs(self.versions, "versions")
+        for package, version in versions:
+            if not isinstance(version, str):
+                raise ProjectError(f"versions.{package}: expected text, got {version!r}")
+        object.__setattr__(self, "versions", versions)
+        self._check_model()
+
+    def _check_model(self) -> None:
+        model, n_qubits = self.model, self.circuit.n_qubits
+        for i, text in enumerate(model.observables):
+            try:
+                parse_observable(text, n_qubits)
+            except CircuitError as error:
+                raise ProjectError(f"model.observables[{i}]: {error}") from None
+        n_readout = len(self.readout.scale)
+        if n_readout not in (0, model.n_outputs):
+            raise ProjectError(f"readout.scale: {n_readout} values for "
+                               f"{model.n_outputs} readout outputs")
+        loss, metric = self.training.loss, self.training.early_stopping_metric
+        if model.task == "regression":
+            if loss != "mse":
+                raise ProjectError(f"training.loss: a regressor trains with 'mse', got {loss!r}")
+            if metric in _CLASSIFICATION_ONLY:
+                raise ProjectError(f"training.early_stopping_metric: {metric!r} needs a "
+                                   f"classifier")
+        elif metric == "r2":
+            raise ProjectError("training.early_stopping_metric: 'r2' needs a regressor")
+
+    @property
+    def is_trained(self) -> bool:
+        """True if the project holds trained circuit weights."""
+        return bool(self.weights)
+
+    def with_circuit(self, circuit: Circuit) -> Project:
+        """A copy with ``circuit``, keeping the trained weights that still exist.
+
+        Weights beyond the new circuit's count are dropped and new ones start at 0.0 (an
+        identity-like angle), so editing a trained circuit never discards the training.
+        """
+        weights = self.weights
+        if weights:
+            n = circuit.n_weights
+            weights = weights[:n] + (0.0,) * (n - len(weights))
+        return replace(self, circuit=circuit, weights=weights)
+
+
+_SECTIONS = (
+    ("circuit", Circuit),
+    ("dataset", DatasetSpec),
+    ("preprocessing", Preprocessing),
+    ("model", ModelSpec),
+    ("training", TrainingConfig),
+    ("readout", ReadoutParams),
+    ("history", TrainingHistory),
+)
+
+
+def software_versions() -> dict[str, str]:
+    """The running versions of qmlstudio, numpy and numba (for ``Project.versions``).
+
+    Read from the installed package metadata, so numba is not imported here.
+    """
+    versions = {"qmlstudio": __version__}
+    for package in ("numpy", "numba"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions

@@ -1,0 +1,132 @@
+"""``.qmlproj`` project files: :func:`save_project` and :func:`load_project`.
+
+A project file is UTF-8 JSON meant to be read and diffed by people::
+
+    {
+      "format": "qmlstudio-project",
+      "schema_version": 1,
+      "qmlstudio": "0.1.0",
+      "name": "Moons",
+      "circuit": {
+        "n_qubits": 2,
+        "measured": [],
+        "operations": [
+          {"gate": "ry", "wires": [0], "params": [{"feature": 0, "scale": 1.0, "offset": 0.0}]},
+          {"gate": "rz", "wires": [1], "params": [{"weight": 0}]},
+          {"gate": "cx", "wires": [0, 1]}
+        ]
+      },
+      "dataset": {...}, "preprocessing": {...}, "model": {...}, "training": {...},
+      "weights": [...], "readout": {"scale": [...], "bias": [...]},
+      "history": {...}, "versions": {...}
+    }
+
+Saving is atomic (:mod:`qmlstudio.io.atomic`). Loading checks everything and raises one
+:class:`ProjectError` naming the file, the JSON path of the bad field and what is wrong; a CSV
+data set that moved or changed is not an error (see :mod:`qmlstudio.io.dataset_link`).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import replace
+
+from .._version import __version__
+from ..core.errors import ProjectError
+from ..core.project import Project
+from .atomic import atomic_write_bytes
+from .dataset_link import check_dataset
+from .document_reader import DocumentReader, describe
+from .json_text import dumps_document, parse_document
+from .project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
+from .project_migrations import migrate
+
+__all__ = ["MAX_PROJECT_BYTES", "load_project", "project_text", "save_project"]
+
+MAX_PROJECT_BYTES = 1 << 30
+"""Files larger than this are refused before reading (a wrongly chosen file, not a project)."""
+
+
+def project_text(project: Project, project_dir: str | os.PathLike = ".") -> str:
+    """The file text of ``project`` as if saved in ``project_dir``."""
+    if not isinstance(project, Project):
+        raise ProjectError(f"expected a Project, got {type(project).__name__}")
+    try:
+        return dumps_document(encode_project(project, os.path.abspath(project_dir)))
+    except (TypeError, ValueError) as error:  # e.g. an operation group that is not text
+        raise ProjectError(f"the project cannot be written as JSON: {error}") from None
+
+
+def save_project(project: Project, path: str | os.PathLike) -> None:
+    """Write ``project`` to ``path`` atomically: on any error the previous file is unchanged.
+
+    Raises :class:`ProjectError` (naming the file) if it cannot be written.
+    """
+    path = os.fspath(path)
+    text = project_text(project, os.path.dirname(os.path.abspath(path)))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate in text the core does not check
+        raise ProjectError(f"{path}: cannot be saved: {error}") from None
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot be saved ({error.strerror or error}); "
+                           f"the previous file, if any, is unchanged") from error
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        info = os.stat(path)
+        regular = stat.S_ISREG(info.st_mode)
+        if regular and info.st_size <= MAX_PROJECT_BYTES:
+            with open(path, "rb") as handle:
+                return handle.read()
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: file not found") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL character in the path
+        reason = getattr(error, "strerror", None) or error
+        raise ProjectError(f"{path}: cannot be read ({reason})") from None
+    if not regular:  # a folder, a device or a pipe (reading a pipe could block forever)
+        raise ProjectError(f"{path}: not a project file (not a regular file)")
+    raise ProjectError(f"{path}: not a project file ({info.st_size} bytes is too large)")
+
+
+def _schema_version(reader: DocumentReader) -> int:
+    """Check the header fields; return the document's schema version."""
+    document = reader.object()
+    if "format" not in document:
+        reader.fail('not a QML Studio project (it has no "format" field)')
+    kind = reader.field("format")
+    if kind.value != FORMAT:
+        kind.fail(f"expected {FORMAT!r}, got {describe(kind.value)}: not a QML Studio project")
+    version = reader.integer("schema_version", minimum=0)
+    if version > SCHEMA_VERSION:
+        writer = document.get("qmlstudio")
+        by = f"QML Studio {writer}" if isinstance(writer, str) else "a newer QML Studio"
+        reader.fail(f"schema {version} was written by {by}; QML Studio {__version__} reads "
+                    f"schema {SCHEMA_VERSION} and older, please update", "schema_version")
+    return version
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read the project at ``path``; raise one :class:`ProjectError` if it cannot be used.
+
+    Files from older schema versions are upgraded on the way in. A CSV data set is looked up
+    (relative paths against the project's folder) and its hash compared: if the file is gone
+    or changed, the project still opens with ``dataset.status`` ``"missing"`` or
+    ``"changed"`` and a message; :func:`~qmlstudio.io.dataset_link.relink_dataset` fixes it.
+    """
+    path = os.fspath(path)
+    data = _read_bytes(path)
+    try:
+        document = parse_document(data)
+    except ValueError as error:
+        raise ProjectError(f"{path}: {error}") from None
+    version = _schema_version(DocumentReader(document, source=path))
+    if version < SCHEMA_VERSION:
+        document = migrate(document, version, SCHEMA_VERSION)
+    project = decode_project(DocumentReader(document, source=path),
+                             os.path.dirname(os.path.abspath(path)))
+    return replace(project, dataset=check_dataset(project.dataset))

@@ -1,0 +1,50 @@
+"""Upgrading project documents written by older QML Studio versions.
+
+Each schema change adds one function that turns a version ``n`` document into a version
+``n + 1`` document; :func:`migrate` chains them up to the current schema, so a file from any
+older version opens. Migrations work on the parsed JSON before it is validated, so they must
+accept malformed documents without failing (the decoder reports what is still wrong, at the
+field's current JSON path).
+
+Schema history:
+
+* 0 — pre-release files: ``circuit.qubits`` held the qubit count, and the trained readout
+  lived inside the model as ``model.output_scale`` / ``model.output_bias``.
+* 1 — ``circuit.n_qubits``; readout parameters in their own top-level ``readout`` object,
+  apart from the circuit weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+
+def _v0_to_v1(document: dict) -> dict:
+    document = dict(document)
+    circuit = document.get("circuit")
+    if isinstance(circuit, dict) and "qubits" in circuit and "n_qubits" not in circuit:
+        circuit = dict(circuit)
+        circuit["n_qubits"] = circuit.pop("qubits")
+        document["circuit"] = circuit
+    model = document.get("model")
+    if (isinstance(model, dict) and "readout" not in document
+            and ("output_scale" in model or "output_bias" in model)):
+        model = dict(model)
+        document["readout"] = {"scale": model.pop("output_scale", []),
+                               "bias": model.pop("output_bias", [])}
+        document["model"] = model
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1}
+"""``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
+
+
+def migrate(document: dict, version: int, target: int) -> dict:
+    """``document`` (schema ``version``) upgraded to schema ``target``."""
+    for step in range(version, target):
+        document = MIGRATIONS[step](document)
+    document["schema_version"] = target
+    return document
