@@ -157,19 +157,27 @@ def broadcast_ok(wl: Workload) -> bool:
 # --- PennyLane default.qubit, backprop, autograd ----------------------------------------------
 def prepare_pl_autograd(wl: Workload, X, y, weights) -> LossGrad:
     import pennylane as qml
-    from pennylane import numpy as pnp
 
     dev = qml.device("default.qubit", wires=wl.n_qubits)
     circuit = _pl_qnode(qml, dev, wl, interface="autograd", diff_method="backprop")
+    return _autograd_loss_and_grad(circuit, X, y, weights, broadcast=broadcast_ok(wl))
+
+
+def _autograd_loss_and_grad(circuit, X, y, weights, broadcast: bool) -> LossGrad:
+    """MSE loss and its gradient through PennyLane's autograd interface: one broadcast QNode
+    call, or a loop over samples."""
+    import pennylane as qml
+    from pennylane import numpy as pnp
+
     B = len(y)
     Xp = pnp.array(X, requires_grad=False)
     rows = [pnp.array(X[b], requires_grad=False) for b in range(B)]
 
-    if broadcast_ok(wl):
+    if broadcast:
         def loss(w):
             return pnp.mean((circuit(Xp, w) - y) ** 2)
     else:
-        def loss(w):  # loop over samples: broadcasting is wrong here (see broadcast_ok)
+        def loss(w):
             total = 0.0
             for b in range(B):
                 total = total + (circuit(rows[b], w) - y[b]) ** 2
@@ -221,35 +229,14 @@ def prepare_pl_lightning(wl: Workload, X, y, weights) -> LossGrad:
     (no jit) took 10.8. Set LIGHTNING_MODE to broadcast-devvjp, loop or loop-devvjp to compare.
     """
     import pennylane as qml
-    from pennylane import numpy as pnp
 
     dev = qml.device("lightning.qubit", wires=wl.n_qubits)
     mode = os.environ.get("LIGHTNING_MODE", "broadcast")
     device_vjp = mode.endswith("devvjp")
     circuit = _pl_qnode(qml, dev, wl, interface="autograd", diff_method="adjoint",
                         device_vjp=device_vjp)
-    B = len(y)
-    Xp = pnp.array(X, requires_grad=False)
-    rows = [pnp.array(X[b], requires_grad=False) for b in range(B)]
-
-    if mode.startswith("broadcast"):
-        def loss(w):
-            return pnp.mean((circuit(Xp, w) - y) ** 2)
-    else:
-        def loss(w):
-            total = 0.0
-            for b in range(B):
-                total = total + (circuit(rows[b], w) - y[b]) ** 2
-            return total / B
-
-    grad_fn = qml.grad(loss, argnums=0)
-    w0 = pnp.array(weights, requires_grad=True)
-
-    def call():
-        g = grad_fn(w0)
-        return float(grad_fn.forward), np.asarray(g, dtype=float)
-
-    return call
+    return _autograd_loss_and_grad(circuit, X, y, weights,
+                                   broadcast=mode.startswith("broadcast"))
 
 
 # --- qulacs ---------------------------------------------------------------------------------
