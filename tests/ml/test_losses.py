@@ -1,0 +1,89 @@
+"""Losses: values against closed forms, gradients against central finite differences."""
+
+import numpy as np
+import pytest
+
+from qmlstudio.core import ProjectError
+from qmlstudio.ml.losses import (
+    cross_entropy,
+    hinge,
+    log_softmax,
+    logsumexp,
+    loss_function,
+    mse,
+    probability_mse,
+    sigmoid,
+    softmax,
+)
+
+STEP = 1e-6
+
+
+def fd_grad(loss, outputs, targets):
+    """Central differences of ``loss(outputs, targets)[0]`` entry by entry."""
+    grad = np.zeros_like(outputs)
+    for idx in np.ndindex(outputs.shape):
+        plus, minus = outputs.copy(), outputs.copy()
+        plus[idx] += STEP
+        minus[idx] -= STEP
+        grad[idx] = (loss(plus, targets)[0] - loss(minus, targets)[0]) / (2 * STEP)
+    return grad
+
+
+@pytest.mark.parametrize("loss", [cross_entropy, hinge, probability_mse])
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_classification_gradients_match_finite_differences(loss, n_classes):
+    rng = np.random.default_rng(n_classes)
+    logits = rng.normal(scale=2.0, size=(7, n_classes))
+    labels = rng.integers(0, n_classes, size=7)
+    margins = 1 + logits - logits[np.arange(7), labels][:, None]
+    assert np.min(np.abs(margins)) > 1e-3  # away from the hinge's kinks
+    value, grad = loss(logits, labels)
+    assert np.isscalar(value) and grad.shape == logits.shape
+    np.testing.assert_allclose(grad, fd_grad(loss, logits, labels), atol=1e-8)
+
+
+def test_mse_value_and_gradient():
+    pred, target = np.array([1.0, 2.0, -1.0]), np.array([0.0, 2.5, 1.0])
+    value, grad = mse(pred, target)
+    assert value == pytest.approx((1 + 0.25 + 4) / 3)
+    np.testing.assert_allclose(grad, fd_grad(mse, pred, target), atol=1e-8)
+
+
+def test_binary_logits_reduce_to_the_textbook_binary_losses():
+    z = np.array([-2.0, 0.3, 1.7, 0.5])
+    labels = np.array([0, 1, 1, 0])
+    logits = np.column_stack([np.zeros(4), z])
+    t = 2 * labels - 1
+    assert cross_entropy(logits, labels)[0] == pytest.approx(np.mean(np.log1p(np.exp(-t * z))))
+    assert hinge(logits, labels)[0] == pytest.approx(np.mean(np.maximum(0, 1 - t * z)))
+    p1 = 1 / (1 + np.exp(-z))
+    assert probability_mse(logits, labels)[0] == pytest.approx(np.mean((p1 - labels) ** 2))
+
+
+def test_cross_entropy_hand_value():
+    logits = np.array([[1.0, 2.0, 3.0]])
+    expected = np.log(np.exp(1) + np.exp(2) + np.exp(3)) - 1.0
+    assert cross_entropy(logits, np.array([0]))[0] == pytest.approx(expected)
+
+
+def test_softmax_helpers_are_stable_for_huge_logits():
+    z = np.array([[1000.0, 0.0, -1000.0], [-1e4, -1e4, -1e4]])
+    p = softmax(z)
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p[0], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(p[1], [1 / 3] * 3)
+    np.testing.assert_allclose(logsumexp(z), [1000.0, -1e4 + np.log(3)])
+    np.testing.assert_allclose(log_softmax(z)[0], [0.0, -1000.0, -2000.0])
+    value, grad = cross_entropy(z, np.array([2, 0]))
+    assert value == pytest.approx((2000.0 + np.log(3)) / 2) and np.all(np.isfinite(grad))
+    s = sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    np.testing.assert_allclose(s, [0.0, 0.5, 1.0])
+
+
+def test_losses_by_name():
+    assert loss_function("cross_entropy", "classification") is cross_entropy
+    assert loss_function("mse", "classification") is probability_mse
+    assert loss_function("mse", "regression") is mse
+    with pytest.raises(ProjectError, match="not a regression loss"):
+        loss_function("hinge", "regression")

@@ -1,0 +1,72 @@
+"""Metrics against small cases counted by hand."""
+
+import numpy as np
+import pytest
+
+from qmlstudio.core import DatasetError
+from qmlstudio.ml.metrics import (
+    accuracy,
+    confusion_matrix,
+    evaluate_metrics,
+    f1_score,
+    mean_squared_error,
+    r2_score,
+)
+
+# true: 0 0 0 1 1 1 1 2
+# pred: 0 1 0 1 1 0 2 2
+TRUE = np.array([0, 0, 0, 1, 1, 1, 1, 2])
+PRED = np.array([0, 1, 0, 1, 1, 0, 2, 2])
+
+
+def test_accuracy_and_confusion_matrix():
+    assert accuracy(TRUE, PRED) == pytest.approx(5 / 8)
+    np.testing.assert_array_equal(confusion_matrix(TRUE, PRED), [[2, 1, 0],
+                                                                 [1, 2, 1],
+                                                                 [0, 0, 1]])
+    assert confusion_matrix([0, 1], [1, 1], n_classes=3).shape == (3, 3)
+    with pytest.raises(DatasetError, match=r"0\.\.1"):
+        confusion_matrix([0, 2], [0, 0], n_classes=2)
+
+
+def test_f1_binary_and_macro():
+    # Binary, positive 1: TP 2, FP 1, FN 1 -> 2·2 / (2·2 + 1 + 1) = 2/3.
+    t, p = np.array([1, 1, 1, 0, 0]), np.array([1, 1, 0, 1, 0])
+    assert f1_score(t, p) == pytest.approx(2 / 3)
+    assert f1_score(t, p, positive=0) == pytest.approx(2 * 1 / (2 * 1 + 1 + 1))
+    # Macro over classes 0, 1, 2: class 0: TP 2 FP 1 FN 1 -> 4/6; class 1: TP 2 FP 1 FN 2
+    # -> 4/7; class 2: TP 1 FP 1 FN 0 -> 2/3.
+    assert f1_score(TRUE, PRED, "macro") == pytest.approx((4 / 6 + 4 / 7 + 2 / 3) / 3)
+    assert f1_score([0, 0], [0, 0]) == 0.0  # no positives anywhere: 0 as in scikit-learn
+
+
+def test_string_labels_work_for_accuracy_and_f1():
+    t, p = ["a", "b", "b"], ["a", "b", "a"]
+    assert accuracy(t, p) == pytest.approx(2 / 3)
+    assert f1_score(t, p, positive="b") == pytest.approx(2 / 3)
+
+
+def test_regression_metrics():
+    y, yhat = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.5, 2.0, 2.0, 4.0])
+    assert mean_squared_error(y, yhat) == pytest.approx((0.25 + 0 + 1 + 0) / 4)
+    # SS_res 1.25, SS_tot 5 -> R² = 0.75.
+    assert r2_score(y, yhat) == pytest.approx(0.75)
+    assert r2_score([2.0, 2.0], [2.0, 2.0]) == 1.0
+    assert r2_score([2.0, 2.0], [1.0, 2.0]) == 0.0
+
+
+def test_evaluate_metrics_by_task():
+    assert evaluate_metrics("classification", [0, 1, 1], [0, 1, 0]) == {
+        "accuracy": pytest.approx(2 / 3), "f1": pytest.approx(2 / 3)}
+    assert evaluate_metrics("classification", TRUE, PRED)["f1"] == pytest.approx(
+        f1_score(TRUE, PRED, "macro"))
+    assert evaluate_metrics("regression", [1.0, 3.0], [1.0, 3.0]) == {"mse": 0.0, "r2": 1.0}
+
+
+def test_bad_shapes():
+    with pytest.raises(DatasetError, match="equal length"):
+        accuracy([0, 1], [0])
+    with pytest.raises(DatasetError, match="at least one"):
+        accuracy([], [])
+    with pytest.raises(DatasetError, match="average"):
+        f1_score([0], [0], average="micro")
