@@ -180,7 +180,9 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
     if method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
-    program, xs, w, init = _prepare(circuit, X, weights, initial_state)
+    # A cotangent function needs the final states kept between the two passes.
+    program, xs, w, init = _prepare(circuit, X, weights, initial_state,
+                                    want_states=callable(cotangent))
     paulis = _observables(circuit, observables)
     shape = (len(xs), len(paulis[0]))
     n_shots, rng = _shots(shots, seed)
