@@ -31,6 +31,17 @@ from .core import (
 )
 from .engine import expval, statevector, vjp
 from .io import from_qasm, load_project, relink_dataset, save_project, to_qasm
+from .ml import (
+    QNNClassifier,
+    QNNRegressor,
+    TrainedModel,
+    Trainer,
+    TrainingReport,
+    export_project,
+    load_model,
+    save_model,
+    train,
+)
 
 __all__ = [
     "Circuit",
@@ -46,17 +57,26 @@ __all__ = [
     "Project",
     "ProjectError",
     "QMLStudioError",
+    "QNNClassifier",
+    "QNNRegressor",
     "QasmError",
+    "TrainedModel",
+    "Trainer",
     "TrainingConfig",
+    "TrainingReport",
     "Weight",
     "__version__",
+    "export_project",
     "expval",
     "from_qasm",
+    "load_model",
     "load_project",
     "relink_dataset",
+    "save_model",
     "save_project",
     "statevector",
     "to_qasm",
+    "train",
     "vjp",
     "w",
     "x",

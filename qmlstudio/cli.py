@@ -1,34 +1,251 @@
-"""Command-line entry point: ``qmlstudio [--version] [--help]``.
+"""The ``qmlstudio`` command.
 
-Later subcommands (``train``, ``predict``, ``export``) and the desktop app hang off here.
+::
+
+    qmlstudio [PATH]                                  the desktop app (not available yet)
+    qmlstudio train PROJECT.qmlproj [--epochs N] [--seed S] [--restart] [--json] [--quiet]
+    qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv]
+    qmlstudio export PROJECT.qmlproj --to qmodel|qasm3|qasm2|pennylane|qiskit -o FILE
+
+``train`` shows a progress bar on stderr, saves the weights and history back into the project
+(atomically; a trained project continues from its weights unless ``--restart``) and prints the
+final metrics on stdout (with ``--json``, one JSON object). ``predict`` writes a CSV of
+predictions (and class probabilities ``p_<class>``) to ``OUT.csv`` or stdout. A problem with the
+arguments or a file is reported as one line on stderr with a non-zero exit status: 2 for bad
+arguments, 1 for a file or data problem, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from ._version import __version__
+from .core.errors import QMLStudioError
+from .io.atomic import atomic_write_bytes
+from .io.project_file import load_project, save_project
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .ml.training_report import TrainingReport
+
+__all__ = ["build_parser", "main"]
+
+COMMANDS = ("train", "predict", "export")
+EXPORT_FORMATS = ("qmodel", "qasm3", "qasm2", "pennylane", "qiskit")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block) with exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _count(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"expected an integer of at least {minimum}, "
+                                         f"got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for ``qmlstudio``."""
-    parser = argparse.ArgumentParser(
-        prog="qmlstudio",
-        description="QML Studio: design, train and export parameterised quantum circuits.",
-    )
+    """The argument parser for ``qmlstudio`` and its subcommands."""
+    parser = _Parser(
+        prog="qmlstudio", usage="qmlstudio [-h] [--version] [PATH | COMMAND ...]",
+        description="QML Studio: design, train and export parameterised quantum circuits. "
+                    "Without a command it opens the desktop app (with PATH, that project).")
     parser.add_argument("--version", action="version", version=f"qmlstudio {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND",
+                                     parser_class=_Parser)
+    train = commands.add_parser(
+        "train", prog="qmlstudio train",
+        help="train a project and save the weights and history into it",
+        description="Train PROJECT.qmlproj and save the trained weights, fitted preprocessing "
+                    "and history back into it (atomically). A trained project continues from "
+                    "its weights.")
+    train.add_argument("project", metavar="PROJECT.qmlproj")
+    train.add_argument("--epochs", type=lambda t: _count(t, 1), metavar="N",
+                       help="epochs to train (default: the project's setting)")
+    train.add_argument("--seed", type=lambda t: _count(t, 0), metavar="S",
+                       help="random seed (default: the project's; stored in the project)")
+    train.add_argument("--restart", action="store_true",
+                       help="start from fresh weights and discard the history")
+    train.add_argument("--json", action="store_true",
+                       help="print the final metrics as one JSON object")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(run=_train)
+    predict = commands.add_parser(
+        "predict", prog="qmlstudio predict",
+        help="predict with a .qmodel file on a CSV of features",
+        description="Write a CSV of predictions (and class probabilities p_<class>) for the "
+                    "rows of DATA.csv, whose header names the model's feature columns (or "
+                    "which has exactly those columns, in order, without a header).")
+    predict.add_argument("model", metavar="MODEL.qmodel")
+    predict.add_argument("data", metavar="DATA.csv")
+    predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: stdout")
+    predict.set_defaults(run=_predict)
+    export = commands.add_parser(
+        "export", prog="qmlstudio export",
+        help="export a trained project as a model, OpenQASM or a Python script",
+        description="Export the trained PROJECT.qmlproj.")
+    export.add_argument("project", metavar="PROJECT.qmlproj")
+    export.add_argument("--to", required=True, choices=EXPORT_FORMATS, metavar="FORMAT",
+                        help=f"one of {', '.join(EXPORT_FORMATS)}")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.set_defaults(run=_export)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
-    build_parser().parse_args(argv)
-    print(f"qmlstudio {__version__}: the desktop app arrives in a later release; "
-          "see `qmlstudio --help`.")
+# -- train -----------------------------------------------------------------------------------
+class _Progress:
+    """A one-line progress bar on ``stream``: redrawn in place on a terminal, otherwise
+    printed as a new line at most once a second (and for the last epoch)."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream, self.enabled = stream, enabled
+        self.live = enabled and stream.isatty()
+        self.shown = 0.0
+
+    def update(self, report: TrainingReport) -> None:
+        """Show ``report`` if it is time."""
+        if not self.enabled or report.kind == "done":
+            return
+        now = time.monotonic()
+        last = report.kind == "epoch" and report.epoch == report.last_epoch
+        if not last and now - self.shown < (0.1 if self.live else 1.0):
+            return
+        if not self.live and report.kind != "epoch":
+            return
+        self.shown = now
+        line = _progress_line(report, self.WIDTH)
+        self.stream.write(f"\r{line}\x1b[K" if self.live else f"{line}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the live line."""
+        if self.live and self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _progress_line(report: TrainingReport, width: int) -> str:
+    filled = round(report.progress * width)
+    bar = "#" * filled + "-" * (width - filled)
+    parts = [f"epoch {report.epoch}/{report.last_epoch} [{bar}] {report.progress:4.0%}"]
+    values = report.values()
+    for name in ("train_loss", "test_loss", "test_accuracy", "test_r2"):
+        if values.get(name) is not None:
+            parts.append(f"{name} {values[name]:.4f}")
+    if 0 < report.progress < 1:
+        remaining = report.elapsed * (1 - report.progress) / report.progress
+        parts.append(f"ETA {remaining:.0f}s")
+    return "  ".join(parts)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .ml.trainer import Trainer
+
+    project = load_project(args.project)
+    try:
+        trainer = Trainer(project, epochs=args.epochs, seed=args.seed, restart=args.restart)
+    except QMLStudioError as error:  # name the project: the message names only its field
+        raise type(error)(f"{args.project}: {error}") from None
+    progress = _Progress(sys.stderr, not args.quiet)
+    try:
+        for report in trainer:
+            progress.update(report)
+    finally:
+        progress.close()
+    save_project(trainer.result_project(), args.project)
+    summary = {"epoch": report.epoch, "stop_reason": report.stop_reason,
+               "seconds": round(report.elapsed, 3), **report.values()}
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"{args.project}: {report.stop_reason} (epoch {report.epoch}, "
+              f"{report.elapsed:.1f} s); saved")
+        for name, value in report.values().items():
+            print(f"  {name:<16} {'-' if value is None else f'{value:.4f}'}")
     return 0
+
+
+# -- predict and export ------------------------------------------------------------------------
+def _predict(args: argparse.Namespace) -> int:
+    from .ml.feature_csv import read_feature_csv
+    from .ml.model_file import load_model
+
+    model = load_model(args.model)
+    features = read_feature_csv(args.data, model.feature_names)
+    predictions = model.predict(features)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if model.is_classifier:
+        writer.writerow(["prediction", *(f"p_{label}" for label in model.classes_)])
+        for label, row in zip(predictions, model.predict_proba(features), strict=True):
+            writer.writerow([label, *(repr(float(p)) for p in row)])
+    else:
+        writer.writerow(["prediction"])
+        writer.writerows([repr(float(value))] for value in predictions)
+    if args.output is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        atomic_write_bytes(args.output, buffer.getvalue().encode("utf-8"))
+        print(f"{args.output}: {len(predictions)} predictions", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .ml.script_export import export_project
+
+    export_project(load_project(args.project), args.to, args.output)
+    print(f"{args.output}: exported {args.project} as {args.to}", file=sys.stderr)
+    return 0
+
+
+# -- entry point ---------------------------------------------------------------------------------
+def _fail(message: str, status: int) -> int:
+    print(f"qmlstudio: error: {' '.join(message.split())}", file=sys.stderr)
+    return status
+
+
+def _open_app(paths: Sequence[str]) -> int:
+    if len(paths) > 1:
+        return _fail(f"unknown command {paths[0]!r}; choose one of {', '.join(COMMANDS)} "
+                     f"(see 'qmlstudio --help')", 2)
+    print("qmlstudio: the desktop app is not available yet; use 'qmlstudio train|predict|"
+          "export' (see 'qmlstudio --help').")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or (arguments[0] not in COMMANDS and not arguments[0].startswith("-")):
+        return _open_app(arguments)
+    args = build_parser().parse_args(arguments)
+    if args.command is None:
+        return _open_app([])
+    try:
+        return args.run(args)
+    except QMLStudioError as error:
+        return _fail(str(error), 1)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"{where}{error.strerror or error}", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted; no file was changed", 130)
 
 
 if __name__ == "__main__":

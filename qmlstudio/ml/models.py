@@ -180,7 +180,9 @@ class QuantumModel:
         """``(loss, ∂loss/∂weights, ∂loss/∂readout)`` of a batch from one engine call.
 
         The readout gradient is the flat ``(scales, biases)`` vector, all zeros when
-        ``spec.train_readout`` is false (the readout stays fixed).
+        ``spec.train_readout`` is false (the readout stays fixed). A diverged batch (a loss or
+        gradient that overflows to inf or NaN, e.g. after a far too large learning rate) is
+        returned as that non-finite loss with NaN gradients, for the caller to stop on.
         """
         xs, init = self._inputs(X)
         targets = self._targets(y, len(xs))
@@ -190,15 +192,24 @@ class QuantumModel:
         found: dict[str, object] = {}
 
         def cotangent(values: np.ndarray) -> np.ndarray:
-            loss, grad_outputs = loss_fn(self._outputs(self._affine(values, vector)), targets)
-            grad_z = self._to_affine(grad_outputs)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                loss, grad_outputs = loss_fn(self._outputs(self._affine(values, vector)),
+                                             targets)
+                grad_z = self._to_affine(grad_outputs)
+                found["readout"] = np.concatenate([(grad_z * values).sum(0), grad_z.sum(0)])
+                cot = grad_z * scale
             found["loss"] = loss
-            found["readout"] = np.concatenate([(grad_z * values).sum(0), grad_z.sum(0)])
-            return grad_z * scale
+            if not (np.isfinite(loss) and np.isfinite(cot).all()):
+                # The engine refuses a non-finite cotangent; there is no gradient to take.
+                found["diverged"] = True
+                return np.zeros_like(cot)
+            return cot
 
         _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
                           method=self.method, initial_state=init, shots=self.shots, seed=seed)
         dreadout = found["readout"] if self.spec.train_readout else np.zeros_like(vector)
+        if found.get("diverged"):
+            dweights, dreadout = np.full_like(dweights, np.nan), np.full_like(vector, np.nan)
         return float(found["loss"]), dweights, dreadout
 
     # -- internals -----------------------------------------------------------------------------

@@ -191,3 +191,13 @@ def test_bad_inputs_and_targets():
     with pytest.raises(ProjectError, match="classifier"):
         QuantumModel(Circuit(1), ModelSpec(task="regression")).predict_proba(
             [[0.0]], None, None)
+
+
+def test_a_diverged_loss_gives_nan_gradients_not_an_engine_error():
+    circuit = build_model_circuit(2, 2, layers=1)
+    model = QuantumModel(circuit, ModelSpec(task="regression"))
+    X, rng = data(2)
+    huge = np.array([1e200, 1e200])  # scale and bias far beyond any sensible readout
+    loss, dw, dr = model.loss_and_grad(X, np.zeros(len(X)), rng.normal(size=6), huge)
+    assert loss == np.inf
+    assert np.isnan(dw).all() and np.isnan(dr).all()

@@ -1,0 +1,219 @@
+"""``.qmodel`` files: a :class:`~qmlstudio.core.saved_model.SavedModel` as UTF-8 JSON, and back.
+
+A model file is JSON like a project file (no pickle; reading it runs no code)::
+
+    {
+      "format": "qmlstudio-model",
+      "schema_version": 1,
+      "qmlstudio": "0.1.0",
+      "name": "Moons",
+      "task": "classification",
+      "feature_names": ["x0", "x1"],
+      "class_labels": [0, 1],
+      "preprocessing": {"scaling": "minmax", "scale_range": [0.0, 3.14159...],
+                        "center": [...], "width": [...], "pca_mean": [], "pca_components": []},
+      "amplitude_encoding": false,
+      "readout": {"kind": "expval", "observables": ["Z0"], "scale": [...], "bias": [...]},
+      "circuit": {"n_qubits": 4, "measured": [], "operations": [...]},
+      "weights": [...],
+      "versions": {"numba": "0.61.0", "numpy": "2.2.0", "qmlstudio": "0.1.0"}
+    }
+
+The circuit is written by :mod:`qmlstudio.io.circuit_codec`, exactly as in a project. Loading
+checks every field and raises one :class:`ModelFileError` naming the file, the JSON path of the
+bad field and what is wrong (``model.qmodel: weights[3]: must be a finite number, got nan``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .._version import __version__
+from ..core.errors import ModelFileError, ProjectError
+from ..core.model_spec import ModelSpec, ReadoutParams
+from ..core.preprocessing import SCALINGS, FittedPreprocessing, Preprocessing
+from ..core.saved_model import SavedModel
+from .circuit_codec import decode_circuit, encode_circuit
+from .document_reader import DocumentReader, describe
+from .json_text import Inline, dumps_document, parse_document
+
+__all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encode_model",
+           "model_text", "read_model"]
+
+FORMAT = "qmlstudio-model"
+SCHEMA_VERSION = 1
+MAX_MODEL_BYTES = 1 << 30
+"""Files larger than this are refused before reading (a wrongly chosen file, not a model)."""
+
+_KEYS = ("format", "schema_version", "qmlstudio", "name", "task", "feature_names",
+         "class_labels", "preprocessing", "amplitude_encoding", "readout", "circuit", "weights",
+         "versions")
+_PREPROCESSING_KEYS = ("scaling", "scale_range", "center", "width", "pca_mean",
+                       "pca_components")
+_READOUT_KEYS = ("kind", "observables", "scale", "bias")
+
+
+# -- encoding ------------------------------------------------------------------------------
+def encode_model(saved: SavedModel) -> dict:
+    """The JSON document of ``saved`` (keys in a fixed order, the circuit near the end)."""
+    pre, fitted = saved.preprocessing, saved.preprocessing.fitted
+    model = saved.model
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "qmlstudio": __version__,
+        "name": saved.name,
+        "task": model.task,
+        "feature_names": Inline(list(saved.feature_names)),
+        "class_labels": Inline(list(model.class_labels)),
+        "preprocessing": {
+            "scaling": pre.scaling,
+            "scale_range": Inline(list(pre.scale_range)),
+            "center": Inline(list(fitted.center)),
+            "width": Inline(list(fitted.width)),
+            "pca_mean": Inline(list(fitted.pca_mean)),
+            "pca_components": [Inline(list(row)) for row in fitted.pca_components],
+        },
+        "amplitude_encoding": saved.amplitude_encoding,
+        "readout": {"kind": model.readout, "observables": Inline(list(model.observables)),
+                    "scale": Inline(list(saved.readout.scale)),
+                    "bias": Inline(list(saved.readout.bias))},
+        "circuit": encode_circuit(saved.circuit),
+        "weights": Inline(list(saved.weights)),
+        "versions": dict(saved.versions),
+    }
+
+
+def model_text(saved: SavedModel) -> str:
+    """The file text of ``saved``; raises :class:`ModelFileError` if it cannot be JSON."""
+    if not isinstance(saved, SavedModel):
+        raise ModelFileError(f"expected a SavedModel, got {type(saved).__name__}")
+    try:
+        return dumps_document(encode_model(saved))
+    except (TypeError, ValueError) as error:  # e.g. an operation group that is not text
+        raise ModelFileError(f"the model cannot be written as JSON: {error}") from None
+
+
+# -- decoding ------------------------------------------------------------------------------
+def _label(reader: DocumentReader) -> int | str:
+    value = reader.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        reader.fail(f"expected an integer or text class label, got {describe(value)}")
+    return reader.as_str()
+
+
+@contextmanager
+def _renamed(reader: DocumentReader, *renames: tuple[str, str]) -> Iterator[None]:
+    """Like ``reader.converting()``, with core field names mapped to this file's JSON paths."""
+    with reader.converting():
+        try:
+            yield
+        except ProjectError as error:
+            message = str(error)
+            for old, new in renames:
+                if message.startswith(old):
+                    message = new + message[len(old):]
+                    break
+            raise ProjectError(message) from None
+
+
+def _decode_preprocessing(reader: DocumentReader) -> Preprocessing:
+    reader.object(_PREPROCESSING_KEYS)
+    scaling = reader.text("scaling", choices=SCALINGS)
+    scale_range = reader.floats("scale_range", list(Preprocessing().scale_range))
+    components = tuple(row.as_floats() for row in reader.field("pca_components", []).items())
+    with reader.converting():
+        fitted = FittedPreprocessing(reader.floats("center", []), reader.floats("width", []),
+                                     reader.floats("pca_mean", []), components)
+    with _renamed(reader, ("fitted.", "")):
+        return Preprocessing(scaling, scale_range, len(components) or None, fitted=fitted)
+
+
+def _decode_spec(reader: DocumentReader, task: str) -> ModelSpec:
+    """The task (top level), class labels (top level) and readout kind and observables."""
+    labels = tuple(_label(item) for item in reader.field("class_labels", []).items())
+    readout = reader.section("readout", _READOUT_KEYS)
+    kind = readout.text("kind", "expval")
+    observables = tuple(item.as_str() for item in readout.field("observables").items())
+    with _renamed(reader, ("readout", "readout.kind"), ("observables", "readout.observables")):
+        return ModelSpec(task, kind, observables, labels)
+
+
+def decode_model(reader: DocumentReader) -> SavedModel:
+    """The model in a current-schema document (every field checked, errors at their path)."""
+    reader.object(_KEYS)
+    reader.text("qmlstudio", "")  # informative only, but a hand edit must still be text
+    name = reader.text("name", "")
+    task = reader.text("task", choices=("classification", "regression"))
+    names = tuple(item.as_str() for item in reader.field("feature_names").items())
+    preprocessing = _decode_preprocessing(reader.section("preprocessing"))
+    amplitude = reader.boolean("amplitude_encoding", False)
+    model = _decode_spec(reader, task)
+    readout_reader = reader.section("readout")
+    scale, bias = readout_reader.floats("scale"), readout_reader.floats("bias")
+    with readout_reader.converting():
+        readout = ReadoutParams(scale, bias)
+    circuit = decode_circuit(reader.section("circuit"))
+    weights = reader.floats("weights")
+    versions_reader = reader.section("versions", default={})
+    versions = tuple((key, versions_reader.child(key, value).as_str())
+                     for key, value in versions_reader.value.items())
+    with _renamed(reader, ("model.observables", "readout.observables"),
+                  ("model.class_labels", "class_labels"),
+                  ("preprocessing.fitted", "preprocessing")):
+        return SavedModel(circuit, model, preprocessing, weights, readout, names, amplitude,
+                          name, versions)
+
+
+# -- files ---------------------------------------------------------------------------------
+def _read_bytes(path: str) -> bytes:
+    try:
+        info = os.stat(path)
+        regular = stat.S_ISREG(info.st_mode)
+        if regular and info.st_size <= MAX_MODEL_BYTES:
+            with open(path, "rb") as handle:
+                return handle.read()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: file not found") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL character in the path
+        reason = getattr(error, "strerror", None) or error
+        raise ModelFileError(f"{path}: cannot be read ({reason})") from None
+    if not regular:  # a folder, a device or a pipe (reading a pipe could block forever)
+        raise ModelFileError(f"{path}: not a model file (not a regular file)")
+    raise ModelFileError(f"{path}: not a model file ({info.st_size} bytes is too large)")
+
+
+def _check_header(reader: DocumentReader) -> None:
+    document = reader.object()
+    if "format" not in document:
+        reader.fail('not a QML Studio model (it has no "format" field)')
+    kind = reader.field("format")
+    if kind.value != FORMAT:
+        hint = ("; export a model from it with 'qmlstudio export PROJECT --to qmodel'"
+                if kind.value == "qmlstudio-project" else "")
+        kind.fail(f"expected {FORMAT!r}, got {describe(kind.value)}: not a QML Studio "
+                  f"model{hint}")
+    version = reader.integer("schema_version", minimum=1)
+    if version > SCHEMA_VERSION:
+        writer = document.get("qmlstudio")
+        by = f"QML Studio {writer}" if isinstance(writer, str) else "a newer QML Studio"
+        reader.fail(f"schema {version} was written by {by}; QML Studio {__version__} reads "
+                    f"schema {SCHEMA_VERSION}, please update", "schema_version")
+
+
+def read_model(path: str | os.PathLike) -> SavedModel:
+    """The model in the file at ``path``; one :class:`ModelFileError` if it cannot be used."""
+    path = os.fspath(path)
+    data = _read_bytes(path)
+    try:
+        document = parse_document(data)
+    except ValueError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+    reader = DocumentReader(document, source=path, error=ModelFileError)
+    _check_header(reader)
+    return decode_model(reader)

@@ -1,0 +1,261 @@
+"""scikit-learn-style estimators: :class:`QNNClassifier` and :class:`QNNRegressor`.
+
+They follow scikit-learn's conventions without depending on it: the constructor only stores its
+arguments (checked when fitting), ``get_params``/``set_params`` read and change them (so
+``sklearn.base.clone`` and grid searches work), and everything learnt ends in ``_``
+(``classes_``, ``n_features_in_``, ``project_``, ``history_``).
+
+``fit(X, y)`` builds a default circuit with
+:func:`~qmlstudio.ml.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
+``reuploading`` on ``n_qubits`` qubits), wraps it in a :class:`~qmlstudio.core.Project` whose
+data set is ``X, y`` embedded as a table, and trains it with the same
+:class:`~qmlstudio.ml.trainer.Trainer` as the studio. ``project_`` is that trained project:
+save it with :func:`~qmlstudio.io.save_project` or export it like any other.
+
+A classifier with two classes reads ``<Z0>``; with ``C > 2`` classes it reads ``<Z0>..<Z(C-1)>``,
+one qubit per class. ``n_qubits=None`` uses one qubit per feature (for amplitude encoding, the
+fewest that hold the features), and at least one per class.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import ClassVar
+
+import numpy as np
+
+from ..core import (
+    DatasetError,
+    DatasetSpec,
+    ModelSpec,
+    Preprocessing,
+    Project,
+    ProjectError,
+    TrainingConfig,
+)
+from ..core.dataset_spec import MAX_EMBEDDED_CELLS
+from .dataset import Dataset
+from .encodings import amplitude_qubits
+from .losses import softmax
+from .metrics import accuracy, r2_score
+from .models import DEFAULT_LOSSES
+from .preprocessing import apply_preprocessing
+from .templates import build_model_circuit
+from .trainer import Trainer
+
+__all__ = ["QNNClassifier", "QNNRegressor"]
+
+
+def _features(X: object, what: str = "X") -> np.ndarray:
+    try:
+        array = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise DatasetError(f"{what} must be a numeric (samples, features) array") from None
+    if array.ndim != 2 or 0 in array.shape:
+        raise DatasetError(f"{what} must have shape (samples, features), got {array.shape}")
+    if not np.isfinite(array).all():
+        raise DatasetError(f"{what} contains NaN or infinite values")
+    return array
+
+
+def _label(value: object) -> int | str:
+    """An original class label as a project stores it (an integer or a text)."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return int(value) if float(value).is_integer() else repr(float(value))
+    return str(value)
+
+
+class _QNNEstimator:
+    """Parameters, fitting and prediction shared by the classifier and the regressor."""
+
+    _task: ClassVar[str]
+
+    def __init__(self, n_qubits: int | None = None, layers: int = 2, encoding: str = "angle",
+                 ansatz: str = "strongly_entangling", reuploading: bool = False,
+                 optimizer: str = "adam", learning_rate: float = 0.05, epochs: int = 30,
+                 batch_size: int = 16, loss: str | None = None, weight_init: str = "uniform",
+                 gradient_method: str = "adjoint", shots: int | None = None,
+                 scaling: str = "minmax", validation_fraction: float = 0.0,
+                 early_stopping_patience: int | None = None,
+                 random_state: int | None = 0) -> None:
+        self.n_qubits = n_qubits
+        self.layers = layers
+        self.encoding = encoding
+        self.ansatz = ansatz
+        self.reuploading = reuploading
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.loss = loss
+        self.weight_init = weight_init
+        self.gradient_method = gradient_method
+        self.shots = shots
+        self.scaling = scaling
+        self.validation_fraction = validation_fraction
+        self.early_stopping_patience = early_stopping_patience
+        self.random_state = random_state
+
+    # -- parameters ----------------------------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return sorted(name for name in inspect.signature(cls.__init__).parameters
+                      if name != "self")
+
+    def get_params(self, deep: bool = True) -> dict[str, object]:
+        """The constructor parameters and their values (``deep`` is accepted for
+        compatibility: no parameter is itself an estimator)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: object) -> _QNNEstimator:
+        """Change constructor parameters; returns the estimator."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}; "
+                                 f"valid parameters are {', '.join(valid)}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {name: p.default
+                    for name, p in inspect.signature(type(self).__init__).parameters.items()}
+        changed = [f"{name}={value!r}" for name, value in self.get_params().items()
+                   if value != defaults[name]]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    # -- fitting -------------------------------------------------------------------------------
+    def fit(self, X: object, y: object) -> _QNNEstimator:
+        """Train on features ``X`` (samples, features) and targets ``y``; returns the
+        estimator."""
+        features = _features(X)
+        targets = np.asarray(y)
+        if targets.shape != (len(features),):
+            raise DatasetError(f"y must have one value per sample, shape ({len(features)},), "
+                               f"got {targets.shape}")
+        dataset, cells, fitted = self._dataset(features, targets)
+        project = self._project(dataset, cells)
+        trainer = Trainer(project, dataset=dataset)
+        for _ in trainer:
+            pass
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        self.project_ = trainer.result_project()
+        self.history_ = self.project_.history
+        self.model_ = trainer.model
+        self.n_features_in_ = features.shape[1]
+        return self
+
+    def _dataset(self, X: np.ndarray, y: np.ndarray) -> tuple[Dataset, list, dict]:
+        """The data set, its label cells as the embedded table stores them, and the fitted
+        attributes the targets determine."""
+        raise NotImplementedError
+
+    def _project(self, dataset: Dataset, label_cells: list) -> Project:
+        n_features = dataset.n_features
+        if dataset.n_samples * (n_features + 1) > MAX_EMBEDDED_CELLS:
+            raise DatasetError(f"{dataset.n_samples} samples of {n_features} features are more "
+                               f"than a project embeds ({MAX_EMBEDDED_CELLS} values); train a "
+                               f"project on a CSV data set instead")
+        n_outputs = dataset.n_classes if dataset.n_classes > 2 else 1
+        n_qubits = self.n_qubits
+        if n_qubits is None:
+            needed = amplitude_qubits(n_features) if self.encoding == "amplitude" else n_features
+            n_qubits = max(needed, n_outputs)
+        elif n_qubits < n_outputs:
+            raise ProjectError(f"n_qubits: {dataset.n_classes} classes need one qubit each, "
+                               f"got n_qubits={n_qubits}")
+        circuit = build_model_circuit(n_qubits, n_features, self.encoding, self.ansatz,
+                                      self.layers, self.reuploading)
+        columns = (*(f"x{j}" for j in range(n_features)), "y")
+        rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
+                                                       strict=True))
+        seed = self.random_state
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**31))
+        model = ModelSpec(self._task, observables=tuple(f"Z{k}" for k in range(n_outputs)),
+                          class_labels=dataset.class_labels)
+        training = TrainingConfig(
+            self.optimizer, self.loss or DEFAULT_LOSSES[self._task], self.learning_rate,
+            self.epochs, self.batch_size, seed, self.weight_init, self.gradient_method,
+            self.shots, early_stopping_patience=self.early_stopping_patience)
+        return Project(circuit, type(self).__name__,
+                       DatasetSpec.embedded(columns, rows, "y"),
+                       Preprocessing(self.scaling, test_fraction=self.validation_fraction,
+                                     split_seed=seed),
+                       model, training)
+
+    # -- prediction ----------------------------------------------------------------------------
+    def _outputs(self, X: object) -> np.ndarray:
+        if not hasattr(self, "project_"):
+            raise ProjectError(f"this {type(self).__name__} is not fitted yet; call fit first")
+        features = _features(X)
+        if features.shape[1] != self.n_features_in_:
+            raise DatasetError(f"X has {features.shape[1]} features, but the estimator was "
+                               f"fitted with {self.n_features_in_}")
+        project = self.project_
+        inputs = apply_preprocessing(project.preprocessing, features)
+        return self.model_.forward(inputs, np.array(project.weights), project.readout)
+
+
+class QNNClassifier(_QNNEstimator):
+    """A variational quantum classifier (see the module docstring).
+
+    Fitted attributes: ``classes_`` (the sorted original labels; ``predict_proba`` columns
+    follow them), ``n_features_in_``, ``project_`` (the trained project), ``history_``.
+    """
+
+    _task = "classification"
+
+    def _dataset(self, X: np.ndarray, y: np.ndarray) -> tuple[Dataset, list, dict]:
+        classes, indices = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
+            raise DatasetError(f"y has a single class {classes.tolist()!r}; a classifier needs "
+                               f"at least two")
+        labels = tuple(_label(value) for value in classes)
+        if len(set(labels)) != len(labels):
+            raise DatasetError(f"class labels {classes.tolist()!r} are not distinct as "
+                               f"integers or texts")
+        dataset = Dataset(X, indices.astype(np.int64), "classification", labels)
+        return dataset, [labels[k] for k in indices], {"classes_": classes}
+
+    def predict_proba(self, X: object) -> np.ndarray:
+        """Class probabilities ``(samples, classes)``, columns in the order of ``classes_``."""
+        return softmax(self._outputs(X))
+
+    def predict(self, X: object) -> np.ndarray:
+        """The most probable class of each sample, as an original label."""
+        outputs = self._outputs(X)
+        return self.classes_[np.argmax(outputs, axis=1)]
+
+    def score(self, X: object, y: object) -> float:
+        """Accuracy of ``predict(X)`` against ``y``."""
+        return accuracy(np.asarray(y), self.predict(X))
+
+
+class QNNRegressor(_QNNEstimator):
+    """A variational quantum regressor: ``scale·<Z0> + bias`` (see the module docstring).
+
+    Fitted attributes: ``n_features_in_``, ``project_`` (the trained project), ``history_``.
+    """
+
+    _task = "regression"
+
+    def _dataset(self, X: np.ndarray, y: np.ndarray) -> tuple[Dataset, list, dict]:
+        try:
+            targets = y.astype(float)
+        except (TypeError, ValueError):
+            raise DatasetError("y must be numeric for a regressor") from None
+        return Dataset(X, targets, "regression"), targets.tolist(), {}
+
+    def predict(self, X: object) -> np.ndarray:
+        """Predicted values ``(samples,)``."""
+        return self._outputs(X)
+
+    def score(self, X: object, y: object) -> float:
+        """The coefficient of determination R² of ``predict(X)`` against ``y``."""
+        return r2_score(np.asarray(y, dtype=float), self.predict(X))

@@ -1,0 +1,247 @@
+"""The trainer: learning that broken gradients cannot fake, bit-for-bit reproducibility, the
+step / pause / resume / cancel protocol, early stopping with the best weights restored,
+divergence, resuming a trained project, and errors raised before any step."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from qmlstudio.core import (
+    Circuit,
+    DatasetError,
+    DatasetSpec,
+    ModelSpec,
+    Preprocessing,
+    Project,
+    ProjectError,
+    TrainingConfig,
+    x,
+)
+from qmlstudio.ml.dataset import Dataset
+from qmlstudio.ml.generators import make_moons
+from qmlstudio.ml.templates import build_model_circuit, init_weights
+from qmlstudio.ml.trainer import Trainer, train
+from qmlstudio.ml.training_report import TrainingReport
+
+MOONS = {"n_samples": 120, "noise": 0.1, "seed": 3}
+
+
+def moons_project(**training) -> Project:
+    """A 2-qubit re-uploading classifier on 120 moons points, half of them held out."""
+    circuit = build_model_circuit(2, 2, layers=3, reuploading=True)
+    config = {"epochs": 10, "learning_rate": 0.1, **training}
+    return Project(circuit, dataset=DatasetSpec.builtin("moons", **MOONS),
+                   preprocessing=Preprocessing(test_fraction=0.5),
+                   training=TrainingConfig(**config))
+
+
+def sine_project(**training) -> Project:
+    circuit = build_model_circuit(1, 1, layers=3, reuploading=True)
+    return Project(circuit, dataset=DatasetSpec.builtin("sine", n_samples=60),
+                   model=ModelSpec(task="regression"),
+                   training=TrainingConfig(loss="mse", **{"epochs": 4, **training}))
+
+
+def run(trainer: Trainer) -> list[TrainingReport]:
+    return list(trainer)
+
+
+def majority_rate(labels: np.ndarray) -> float:
+    return float(np.max(np.bincount(labels)) / len(labels))
+
+
+# -- learning --------------------------------------------------------------------------------
+def test_learns_moons_far_above_the_majority_rate():
+    trainer = Trainer(moons_project())
+    data = trainer.data
+    initial = data.model.loss_value(data.X_train, data.y_train,
+                                    init_weights(data.project.circuit.n_weights, seed=0), None)
+    done = run(trainer)[-1]
+    assert done.kind == "done" and done.stop_reason == "completed"
+    assert done.metrics["test_accuracy"] >= majority_rate(data.y_test) + 0.2
+    assert done.train_loss < 0.5 * initial  # the gradient descended
+
+
+def test_shuffled_labels_stay_near_chance():
+    moons = make_moons(**MOONS)
+    shuffled = np.random.default_rng(1).permutation(moons.labels)
+    trainer = Trainer(moons_project(), dataset=Dataset(moons.features, shuffled,
+                                                       class_labels=(0, 1)))
+    done = run(trainer)[-1]
+    assert done.metrics["test_accuracy"] <= majority_rate(trainer.data.y_test) + 0.15
+
+
+def test_regression_learns_a_sine():
+    done = run(Trainer(sine_project(epochs=15, learning_rate=0.1)))[-1]
+    assert done.metrics["test_r2"] > 0.8
+
+
+# -- reproducibility -------------------------------------------------------------------------
+def test_same_seed_same_run_bit_for_bit_and_another_seed_differs():
+    a = train(moons_project(epochs=3))
+    b = train(moons_project(epochs=3))
+    assert a.weights == b.weights and a.readout == b.readout and a.history == b.history
+    c = train(moons_project(epochs=3), seed=5)
+    assert c.weights != a.weights
+    assert c.training.seed == 5
+
+
+@pytest.mark.parametrize("training", [
+    {"optimizer": "spsa", "learning_rate": 0.2},
+    {"optimizer": "sgd", "gradient_method": "parameter-shift", "shots": 200},
+])
+def test_spsa_and_shots_are_seeded_too(training):
+    a = train(moons_project(epochs=1, **training))
+    assert a.weights == train(moons_project(epochs=1, **training)).weights
+    assert all(r.get("train_loss") is not None for r in a.history.records)
+
+
+# -- the step protocol -----------------------------------------------------------------------
+def test_reports_follow_steps_then_epochs_then_done():
+    trainer = Trainer(moons_project(epochs=2, batch_size=16))
+    reports = run(trainer)
+    kinds = [r.kind for r in reports]
+    steps = 4  # 60 training rows in batches of 16
+    assert kinds == (["step"] * steps + ["epoch"]) * 2 + ["done"]
+    assert [r.step for r in reports[:steps + 1]] == [1, 2, 3, 4, 4]
+    assert [r.epoch for r in reports] == [1] * 5 + [2] * 6
+    progress = [r.progress for r in reports]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    step = reports[0]
+    n = trainer.data.project.circuit.n_weights
+    assert step.grad_magnitudes.shape == (n,) and np.all(step.grad_magnitudes >= 0)
+    assert step.grad_norm > 0 and step.test_loss is None and not step.metrics
+    assert not step.weights.flags.writeable and step.readout.shape == (2,)
+    epoch = reports[steps]
+    assert set(epoch.values()) == {"train_loss", "test_loss", "train_accuracy", "train_f1",
+                                   "test_accuracy", "test_f1"}
+    assert trainer.history.records[0].get("test_accuracy") == epoch.metrics["test_accuracy"]
+    assert reports[-1].elapsed >= epoch.elapsed > 0
+    with pytest.raises(StopIteration):
+        next(trainer)
+
+
+def test_pause_single_step_and_resume_give_the_uninterrupted_run():
+    trainer = Trainer(moons_project(epochs=2))
+    first = []
+    for report in trainer:
+        first.append(report)
+        if len(first) == 3:
+            trainer.pause()
+    assert len(first) == 3 and trainer.paused and not trainer.finished
+    assert list(trainer) == []  # a paused loop yields nothing
+    stepped = next(trainer)  # single-stepping works while paused
+    assert stepped.kind == "step" and stepped.step == 4
+    trainer.resume()
+    rest = run(trainer)
+    assert rest[-1].kind == "done" and trainer.finished
+    uninterrupted = run(Trainer(moons_project(epochs=2)))
+    assert len(first) + 1 + len(rest) == len(uninterrupted)
+    np.testing.assert_array_equal(rest[-1].weights, uninterrupted[-1].weights)
+
+
+def test_cancel_stops_between_steps_and_keeps_the_weights():
+    trainer = Trainer(moons_project(epochs=5))
+    reports = [next(trainer) for _ in range(3)]
+    trainer.cancel()
+    assert trainer.result_project().history.stop_reason == "cancelled"
+    done = next(trainer)
+    assert done.kind == "done" and done.stop_reason == "cancelled"
+    np.testing.assert_array_equal(done.weights, reports[-1].weights)
+    with pytest.raises(StopIteration):
+        next(trainer)
+    project = trainer.result_project()
+    assert project.history.stop_reason == "cancelled" and not project.history.records
+    assert np.array_equal(project.weights, reports[-1].weights)
+
+
+# -- best weights and early stopping ---------------------------------------------------------
+def test_early_stopping_restores_the_best_weights():
+    trainer = Trainer(moons_project(epochs=40, learning_rate=0.4, early_stopping_patience=2))
+    reports = run(trainer)
+    history = trainer.history
+    assert history.stop_reason.startswith("early stopping: test_loss did not improve")
+    assert len(history.records) < 40
+    losses = history.series("test_loss")
+    best = int(np.argmin(losses))
+    assert trainer.best_epoch == history.records[best].epoch
+    assert len(losses) - 1 - best == 2  # stopped after exactly `patience` worse epochs
+    best_report = next(r for r in reports if r.kind == "epoch" and r.epoch == trainer.best_epoch)
+    np.testing.assert_array_equal(reports[-1].weights, best_report.weights)
+    assert reports[-1].test_loss == best_report.test_loss
+
+
+def test_restore_best_on_demand_by_a_greater_is_better_metric():
+    trainer = Trainer(moons_project(epochs=6, learning_rate=0.3,
+                                    early_stopping_metric="accuracy"))
+    assert trainer.restore_best() is None
+    reports = run(trainer)
+    accuracies = trainer.history.series("test_accuracy")
+    epoch = trainer.restore_best()
+    assert epoch == trainer.history.records[int(np.argmax(accuracies))].epoch
+    best = next(r for r in reports if r.kind == "epoch" and r.epoch == epoch)
+    np.testing.assert_array_equal(trainer.weights, best.weights)
+    assert trainer.stop_reason == "completed"  # no patience: the last weights are kept
+
+
+# -- divergence ------------------------------------------------------------------------------
+def test_a_poisoned_learning_rate_stops_on_the_last_finite_weights():
+    project = sine_project(learning_rate=1e200)  # one Adam step moves every weight by ~1e200
+    trainer = Trainer(project)
+    done = run(trainer)[-1]
+    assert done.kind == "done"
+    assert done.stop_reason.startswith("diverged at epoch 1, step 2: the loss is inf")
+    initial = init_weights(project.circuit.n_weights, "uniform", seed=0)
+    np.testing.assert_array_equal(done.weights, initial)
+    result = trainer.result_project()
+    assert "diverged" in result.history.stop_reason
+    assert np.isfinite(result.weights).all()
+
+
+# -- resuming --------------------------------------------------------------------------------
+def test_training_resumes_from_saved_weights():
+    first = train(moons_project(epochs=4))
+    assert [r.epoch for r in first.history.records] == [1, 2, 3, 4]
+    assert first.preprocessing.is_fitted and first.model.class_labels == (0, 1)
+    resumed = train(first, epochs=3)
+    records = resumed.history.records
+    assert [r.epoch for r in records] == [1, 2, 3, 4, 5, 6, 7]
+    assert records[:4] == first.history.records
+    assert resumed.preprocessing == first.preprocessing
+    losses = resumed.history.series("train_loss")
+    assert losses[4] < losses[0] and losses[6] < losses[3]
+    restarted = train(first, epochs=3, restart=True)
+    assert len(restarted.history.records) == 3
+    assert restarted.history.series("train_loss")[0] > losses[4]
+
+
+def test_result_project_records_versions_and_a_seed_override():
+    reports = []
+    project = train(moons_project(epochs=1), seed=2, on_report=reports.append)
+    assert [r.kind for r in reports[-2:]] == ["epoch", "done"]
+    np.testing.assert_array_equal(reports[-1].weights, project.weights)
+    assert dict(project.versions)["numpy"] == np.__version__
+    assert project.training.seed == 2 and project.is_trained
+    assert len(project.readout.scale) == 1
+
+
+# -- errors before any step ------------------------------------------------------------------
+def test_problems_are_reported_before_training():
+    iris = Project(build_model_circuit(2, 2, layers=1), dataset=DatasetSpec.builtin("iris"))
+    with pytest.raises(DatasetError, match="4 features, but the circuit can encode at most 2"):
+        Trainer(iris)
+    reduced = replace(iris, preprocessing=Preprocessing(n_components=2))
+    with pytest.raises(ProjectError, match="1 observables for 3 classes"):
+        Trainer(reduced)
+    with pytest.raises(ProjectError, match="parameter-shift"):
+        Trainer(moons_project(shots=100))
+    with pytest.raises(ProjectError, match="epochs: must be at least 1"):
+        Trainer(moons_project(), epochs=0)
+    regression = Project(Circuit(1).add("ry", [0], x(0)), dataset=DatasetSpec.builtin("sine"))
+    with pytest.raises(DatasetError, match="regression data set cannot train a classification"):
+        Trainer(regression)
+    trained = train(moons_project(epochs=1))
+    relabelled = replace(trained, model=replace(trained.model, class_labels=("a", "b")))
+    with pytest.raises(ProjectError, match="start the training afresh"):
+        Trainer(relabelled)

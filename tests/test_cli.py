@@ -1,0 +1,120 @@
+"""The ``qmlstudio`` command, run as a real process (``python -m qmlstudio``) on real files."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
+from qmlstudio.io import load_project, save_project
+from qmlstudio.ml.templates import build_model_circuit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "qmlstudio", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, status: int, text: str) -> None:
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and text in lines[0], result.stderr
+
+
+@pytest.fixture
+def project_file(tmp_path: Path) -> Path:
+    circuit = build_model_circuit(2, 2, layers=3, reuploading=True)
+    project = Project(circuit, name="moons",
+                      dataset=DatasetSpec.builtin("moons", n_samples=120, noise=0.1),
+                      preprocessing=Preprocessing(test_fraction=0.5),
+                      training=TrainingConfig(epochs=8, learning_rate=0.1))
+    path = tmp_path / "moons.qmlproj"
+    save_project(project, path)
+    return path
+
+
+def test_help_version_and_the_desktop_app_note(tmp_path):
+    result = cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("train", "predict", "export"):
+        assert command in result.stdout
+    assert cli("--version", cwd=tmp_path).stdout.startswith("qmlstudio ")
+    for args in ((), ("some.qmlproj",)):
+        result = cli(*args, cwd=tmp_path)
+        assert result.returncode == 0 and "not available yet" in result.stdout
+
+
+def test_train_saves_weights_and_history_and_continues(project_file):
+    result = cli("train", project_file, "--json", "--epochs", "3", cwd=project_file.parent)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)  # exactly one JSON object
+    assert summary["stop_reason"] == "completed" and summary["epoch"] == 3
+    assert 0.5 <= summary["test_accuracy"] <= 1.0 and summary["train_loss"] > 0
+    assert "epoch 3/3" in result.stderr and "Traceback" not in result.stderr
+    trained = load_project(project_file)
+    assert trained.is_trained and len(trained.history.records) == 3
+    assert trained.preprocessing.is_fitted and trained.model.class_labels == (0, 1)
+    assert trained.history.records[-1].get("test_accuracy") == summary["test_accuracy"]
+    result = cli("train", project_file, "--epochs", "2", "--seed", "4", "-q",
+                 cwd=project_file.parent)
+    assert result.returncode == 0 and result.stderr == ""
+    assert "completed" in result.stdout and "test_accuracy" in result.stdout
+    resumed = load_project(project_file)
+    assert [r.epoch for r in resumed.history.records] == [1, 2, 3, 4, 5]
+    assert resumed.training.seed == 4
+
+
+def test_export_formats_match_the_exporter():
+    from qmlstudio.cli import EXPORT_FORMATS as cli_formats
+    from qmlstudio.ml.script_export import EXPORT_FORMATS as exporter_formats
+
+    assert cli_formats == exporter_formats
+
+
+def test_errors_are_one_line_without_traceback(tmp_path, project_file):
+    assert_one_line_error(cli("train", tmp_path / "missing.qmlproj", cwd=tmp_path), 1,
+                          "missing.qmlproj: file not found")
+    broken = tmp_path / "broken.qmlproj"
+    broken.write_text('{"format": "qmlstudio-project", "schema_version": 1,', encoding="utf-8")
+    assert_one_line_error(cli("train", broken, cwd=tmp_path), 1, "broken.qmlproj")
+    assert_one_line_error(cli("train", project_file, "--epochs", "0", cwd=tmp_path), 2,
+                          "--epochs: expected an integer of at least 1, got '0'")
+    assert_one_line_error(cli("trian", project_file, cwd=tmp_path), 2, "unknown command")
+    iris = Project(build_model_circuit(2, 2), dataset=DatasetSpec.builtin("iris"))
+    save_project(iris, tmp_path / "iris.qmlproj")
+    assert_one_line_error(cli("train", "iris.qmlproj", cwd=tmp_path), 1,
+                          "iris.qmlproj: iris: 4 features, but the circuit can encode at most 2")
+    assert_one_line_error(cli("export", project_file, "--to", "onnx", "-o", "x", cwd=tmp_path),
+                          2, "invalid choice: 'onnx'")
+    assert_one_line_error(cli("export", project_file, "--to", "qasm3", "-o", "m.qasm",
+                              cwd=tmp_path), 1, "not been trained")
+
+
+def test_export_then_predict_on_a_csv(tmp_path, project_file):
+    assert cli("train", project_file, "--epochs", "2", "-q", cwd=tmp_path).returncode == 0
+    for fmt, name in (("qmodel", "moons.qmodel"), ("qasm3", "moons.qasm")):
+        result = cli("export", project_file, "--to", fmt, "-o", name, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "moons.qasm").read_text(encoding="utf-8").startswith("OPENQASM 3")
+    data = tmp_path / "points.csv"
+    data.write_text("x1,x0\n0.5,0.0\n-0.4,1.9\n0.2,1.0\n", encoding="utf-8")
+    result = cli("predict", "moons.qmodel", data, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split(",") for line in result.stdout.splitlines()]
+    assert rows[0] == ["prediction", "p_0", "p_1"] and len(rows) == 4
+    assert all(row[0] in ("0", "1") and abs(float(row[1]) + float(row[2]) - 1) < 1e-9
+               for row in rows[1:])
+    result = cli("predict", "moons.qmodel", data, "-o", "out.csv", cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "out.csv").read_text() == \
+        "\n".join(",".join(row) for row in rows) + "\n"
+    data.write_text("x0,x1\n0.5,abc\n", encoding="utf-8")
+    assert_one_line_error(cli("predict", "moons.qmodel", data, cwd=tmp_path), 1,
+                          "points.csv, row 2, column \"x1\": 'abc' is not a number")
+    assert_one_line_error(cli("predict", project_file, data, cwd=tmp_path), 1, "moons.qmlproj")
