@@ -27,7 +27,6 @@ bad field and what is wrong (``model.qmodel: weights[3]: must be a finite number
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -38,7 +37,7 @@ from ..core.preprocessing import SCALINGS, FittedPreprocessing, Preprocessing
 from ..core.saved_model import SavedModel
 from .circuit_codec import decode_circuit, encode_circuit
 from .document_reader import DocumentReader, describe
-from .json_text import Inline, dumps_document, parse_document
+from .json_text import Inline, dumps_document, parse_document, read_document_bytes
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encode_model",
            "model_text", "read_model"]
@@ -171,23 +170,6 @@ def decode_model(reader: DocumentReader) -> SavedModel:
 
 
 # -- files ---------------------------------------------------------------------------------
-def _read_bytes(path: str) -> bytes:
-    try:
-        info = os.stat(path)
-        regular = stat.S_ISREG(info.st_mode)
-        if regular and info.st_size <= MAX_MODEL_BYTES:
-            with open(path, "rb") as handle:
-                return handle.read()
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: file not found") from None
-    except (OSError, ValueError) as error:  # ValueError: a NUL character in the path
-        reason = getattr(error, "strerror", None) or error
-        raise ModelFileError(f"{path}: cannot be read ({reason})") from None
-    if not regular:  # a folder, a device or a pipe (reading a pipe could block forever)
-        raise ModelFileError(f"{path}: not a model file (not a regular file)")
-    raise ModelFileError(f"{path}: not a model file ({info.st_size} bytes is too large)")
-
-
 def _check_header(reader: DocumentReader) -> None:
     document = reader.object()
     if "format" not in document:
@@ -209,7 +191,7 @@ def _check_header(reader: DocumentReader) -> None:
 def read_model(path: str | os.PathLike) -> SavedModel:
     """The model in the file at ``path``; one :class:`ModelFileError` if it cannot be used."""
     path = os.fspath(path)
-    data = _read_bytes(path)
+    data = read_document_bytes(path, MAX_MODEL_BYTES, ModelFileError, "model file")
     try:
         document = parse_document(data)
     except ValueError as error:

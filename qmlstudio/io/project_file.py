@@ -29,7 +29,6 @@ data set that moved or changed is not an error (see :mod:`qmlstudio.io.dataset_l
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import replace
 
 from .._version import __version__
@@ -38,7 +37,7 @@ from ..core.project import Project
 from .atomic import atomic_write_bytes
 from .dataset_link import check_dataset
 from .document_reader import DocumentReader, describe
-from .json_text import dumps_document, parse_document
+from .json_text import dumps_document, parse_document, read_document_bytes
 from .project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
 from .project_migrations import migrate
 
@@ -76,23 +75,6 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
                            f"the previous file, if any, is unchanged") from error
 
 
-def _read_bytes(path: str) -> bytes:
-    try:
-        info = os.stat(path)
-        regular = stat.S_ISREG(info.st_mode)
-        if regular and info.st_size <= MAX_PROJECT_BYTES:
-            with open(path, "rb") as handle:
-                return handle.read()
-    except FileNotFoundError:
-        raise ProjectError(f"{path}: file not found") from None
-    except (OSError, ValueError) as error:  # ValueError: a NUL character in the path
-        reason = getattr(error, "strerror", None) or error
-        raise ProjectError(f"{path}: cannot be read ({reason})") from None
-    if not regular:  # a folder, a device or a pipe (reading a pipe could block forever)
-        raise ProjectError(f"{path}: not a project file (not a regular file)")
-    raise ProjectError(f"{path}: not a project file ({info.st_size} bytes is too large)")
-
-
 def _schema_version(reader: DocumentReader) -> int:
     """Check the header fields; return the document's schema version."""
     document = reader.object()
@@ -119,7 +101,7 @@ def load_project(path: str | os.PathLike) -> Project:
     ``"changed"`` and a message; :func:`~qmlstudio.io.dataset_link.relink_dataset` fixes it.
     """
     path = os.fspath(path)
-    data = _read_bytes(path)
+    data = read_document_bytes(path, MAX_PROJECT_BYTES, ProjectError, "project file")
     try:
         document = parse_document(data)
     except ValueError as error:
