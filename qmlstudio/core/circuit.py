@@ -8,6 +8,7 @@ new value.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,20 +38,14 @@ class Operation:
     def __post_init__(self) -> None:
         spec = gate_spec(self.gate)
         object.__setattr__(self, "gate", spec.name)
-        try:
-            wires = tuple(self.wires)
-        except TypeError:
-            raise CircuitError(f"{spec.name}: wires must be a sequence of integers") from None
-        for wire in wires:
-            if isinstance(wire, bool) or not isinstance(wire, int) or wire < 0:
-                raise CircuitError(f"{spec.name}: wire {wire!r} is not a non-negative integer")
+        wires = tuple(_wire(spec.name, w) for w in _sequence(self.wires, f"{spec.name}: wires"))
         if len(wires) != spec.n_wires:
             raise CircuitError(
                 f"{spec.name} acts on {spec.n_wires} wire(s), got {len(wires)}: {list(wires)}"
             )
         if len(set(wires)) != len(wires):
             raise CircuitError(f"{spec.name}: duplicate wires {list(wires)}")
-        params = tuple(as_param(p) for p in self.params)
+        params = tuple(as_param(p) for p in _sequence(self.params, f"{spec.name}: params"))
         if len(params) != spec.n_params:
             raise CircuitError(
                 f"{spec.name} takes {spec.n_params} parameter(s), got {len(params)}"
@@ -67,6 +62,30 @@ class Operation:
         if not self.params:
             return name
         return f"{name}({', '.join(p.label for p in self.params)})"
+
+
+def _sequence(value: object, what: str) -> tuple:
+    """``value`` as a tuple, or a CircuitError if it is not a sequence."""
+    if isinstance(value, str):
+        raise CircuitError(f"{what} must be a sequence, got the text {value!r}")
+    try:
+        return tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise CircuitError(f"{what} must be a sequence, got {value!r}") from None
+
+
+def _wire(gate: str, wire: object) -> int:
+    """A wire as a plain int (numpy integers accepted)."""
+    if isinstance(wire, bool) or not isinstance(wire, numbers.Integral) or wire < 0:
+        raise CircuitError(f"{gate}: wire {wire!r} is not a non-negative integer")
+    return int(wire)
+
+
+def _position(index: object, size: int, what: str) -> int:
+    """A checked operation index in ``0..size`` (negative indices are refused, not wrapped)."""
+    if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not 0 <= index <= size:
+        raise CircuitError(f"{what} index {index!r} is outside 0..{size}")
+    return int(index)
 
 
 def _check_wires(op: Operation, n_qubits: int, position: int) -> None:
@@ -93,6 +112,10 @@ class Circuit:
     measured: tuple[int, ...] = field(default=())
     _hash: list = field(default_factory=list, init=False, repr=False, compare=False)
 
+    def __reduce__(self):
+        # Pickle without the cached hash: str hashes differ between processes.
+        return _unchecked, (self.n_qubits, self.operations, self.measured)
+
     def __hash__(self) -> int:
         # Circuits key the engine's compile cache: hash the (possibly long) tuple only once.
         if not self._hash:
@@ -103,10 +126,10 @@ class Circuit:
         n = self.n_qubits
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_QUBITS:
             raise CircuitError(f"a circuit needs 1 to {MAX_QUBITS} qubits, got {n!r}")
-        ops = tuple(self.operations)
+        ops = _sequence(self.operations, "operations")
         for position, op in enumerate(ops):
             _check_wires(op, n, position)
-        measured = tuple(self.measured)
+        measured = _sequence(self.measured, "measured")
         for wire in measured:
             if isinstance(wire, bool) or not isinstance(wire, int) or not 0 <= wire < n:
                 raise CircuitError(
@@ -134,11 +157,12 @@ class Circuit:
     # -- edits (each returns a new circuit) --------------------------------------------------
     def add(self, gate: str, wires: int | Sequence[int], *params: object) -> Circuit:
         """Return a copy with ``gate`` on ``wires`` appended (wires: controls first)."""
-        wires = (wires,) if isinstance(wires, int) else tuple(wires)
+        wires = (wires,) if isinstance(wires, numbers.Integral) else _sequence(wires, "wires")
         return self.inserted(len(self.operations), Operation(gate, wires, params))
 
     def inserted(self, index: int, *ops: Operation) -> Circuit:
         """Return a copy with ``ops`` inserted before position ``index``."""
+        index = _position(index, len(self.operations), "insert")
         for k, op in enumerate(ops):
             _check_wires(op, self.n_qubits, index + k)
         new_ops = self.operations[:index] + tuple(ops) + self.operations[index:]
@@ -146,6 +170,7 @@ class Circuit:
 
     def replaced(self, index: int, op: Operation) -> Circuit:
         """Return a copy with the operation at ``index`` replaced by ``op``."""
+        index = _position(index, len(self.operations) - 1, "operation")
         _check_wires(op, self.n_qubits, index)
         ops = list(self.operations)
         ops[index] = op
@@ -153,7 +178,7 @@ class Circuit:
 
     def without(self, indices: Iterable[int]) -> Circuit:
         """Return a copy without the operations at ``indices``."""
-        drop = set(indices)
+        drop = {_position(k, len(self.operations) - 1, "operation") for k in indices}
         ops = tuple(op for k, op in enumerate(self.operations) if k not in drop)
         return _unchecked(self.n_qubits, ops, self.measured)
 

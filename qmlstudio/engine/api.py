@@ -19,7 +19,10 @@ from .program import compile_program
 from .shots import sample_expectations
 from .simulate import run_program
 
-__all__ = ["expval", "statevector", "vjp"]
+__all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
+
+MAX_SHOTS = 10**15
+"""Largest shot count (numpy's binomial sampler takes 64-bit counts)."""
 
 Observables = str | PauliString | Sequence[str | PauliString]
 
@@ -106,6 +109,9 @@ def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None
 def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray, ...]:
     if isinstance(observables, str | PauliString):
         observables = [observables]
+    if not isinstance(observables, list | tuple):
+        raise CircuitError(f"observables must be a Pauli string or a list of them, got "
+                           f"{observables!r}")
     paulis = [parse_observable(o, circuit.n_qubits) for o in observables]
     if not paulis:
         raise CircuitError("give at least one observable, e.g. 'Z0'")
@@ -115,8 +121,10 @@ def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray
 def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator | None]:
     if shots is None:
         return None, None
-    if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots < 1:
-        raise CircuitError(f"shots must be a positive integer or None, got {shots!r}")
+    if (isinstance(shots, bool) or not isinstance(shots, int | np.integer)
+            or not 1 <= shots <= MAX_SHOTS):
+        raise CircuitError(f"shots must be an integer from 1 to {MAX_SHOTS:,} or None, "
+                           f"got {shots!r}")
     try:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     except (TypeError, ValueError):
@@ -177,7 +185,7 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
     ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that accepts
     ``shots``).
     """
-    if method not in GRADIENT_METHODS:
+    if not isinstance(method, str) or method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
     # A cotangent function needs the final states kept between the two passes.

@@ -80,20 +80,23 @@ class QasmReader:
         simple, ops = self.simple, self.ops
         first = True
         for body, terminator, line in statements:
-            if terminator == ";":
-                cached = simple.get(body)
-                if cached is not None:
-                    if self.measured:
-                        self._check_not_measured(cached, line)
-                    ops.extend(cached)
-                elif first and body.startswith("OPENQASM"):
-                    self._version(body, line)
-                elif body:
-                    self._statement(body, line)
-            elif terminator == "{":
-                self._block(body, line, statements)
-            else:
-                raise QasmError(f"line {line}: unexpected '}}'")
+            try:
+                if terminator == ";":
+                    cached = simple.get(body)
+                    if cached is not None:
+                        if self.measured:
+                            self._check_not_measured(cached, line)
+                        ops.extend(cached)
+                    elif first and body.startswith("OPENQASM"):
+                        self._version(body, line)
+                    elif body:
+                        self._statement(body, line)
+                elif terminator == "{":
+                    self._block(body, line, statements)
+                else:
+                    raise QasmError(f"line {line}: unexpected '}}'")
+            except RecursionError:  # the expression parser recurses on nesting
+                raise QasmError(f"line {line}: expression nested too deeply") from None
             first = False
 
     def _version(self, body: str, line: int) -> None:

@@ -217,3 +217,15 @@ def test_errors_are_circuit_errors(label):
     """Every failure on bad input is a CircuitError (a ValueError), not a numba/numpy error."""
     with pytest.raises(CircuitError):
         BAD_CALLS[label]()
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: qs.expval(c, [[0.1]], [0.2], shots=2**70),
+    lambda c: qs.expval(c, [[0.1]], [0.2], shots=np.uint64(2**63 + 5)),
+    lambda c: qs.vjp(c, [[0.1]], [0.2], "Z0", [[1.0]], method=["adjoint"]),
+    lambda c: qs.expval(c, [[0.1]], [0.2], None),
+])
+def test_odd_arguments_are_circuit_errors(call):
+    circuit = qs.Circuit(2).add("ry", [0], qs.x(0)).add("rz", [1], qs.w(0)).add("cx", [0, 1])
+    with pytest.raises(CircuitError):
+        call(circuit)

@@ -342,3 +342,10 @@ def test_comments_byte_order_mark_and_crlf_keep_line_numbers():
 
 def test_version_line_is_optional_in_qasm3():
     assert from_qasm("qubit[1] q;\nh q[0];") == Circuit(1).add("h", 0)
+
+
+@pytest.mark.parametrize("expression", ["(" * 300 + "1" + ")" * 300, "-" * 5000 + "1"])
+def test_deeply_nested_expressions_are_qasm_errors(expression):
+    text = f'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\nrx({expression}) q[0];'
+    with pytest.raises(QasmError, match="line 4: expression nested too deeply"):
+        from_qasm(text)
