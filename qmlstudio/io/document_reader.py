@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from ..core.errors import CircuitError, ProjectError, QMLStudioError
 
-__all__ = ["REQUIRED", "DocumentReader", "describe"]
+__all__ = ["REQUIRED", "DocumentReader", "describe", "read_header"]
 
 REQUIRED = object()
 """Default marker: the field must be present."""
@@ -239,3 +239,27 @@ class DocumentReader:
 def _quote(key: str) -> str:
     # JSON escapes keep odd keys (quotes, control or surrogate characters) printable.
     return json.dumps(key if len(key) <= 40 else key[:37] + "...")
+
+
+def read_header(reader: DocumentReader, expected_format: str, what: str, current: int,
+                oldest: int, writer_version: str, hint: str = "") -> int:
+    """Check a file's ``format`` and ``schema_version``; return the schema version.
+
+    ``what`` names the kind of file ("project", "model"); ``hint`` is appended when the format
+    is wrong; a schema newer than ``current`` names the QML Studio version that wrote it.
+    """
+    document = reader.object()
+    if "format" not in document:
+        reader.fail(f'not a QML Studio {what} (it has no "format" field)')
+    kind = reader.field("format")
+    if kind.value != expected_format:
+        kind.fail(f"expected {expected_format!r}, got {describe(kind.value)}: not a QML Studio "
+                  f"{what}{hint}")
+    version = reader.integer("schema_version", minimum=oldest)
+    if version > current:
+        writer = document.get("qmlstudio")
+        by = f"QML Studio {writer}" if isinstance(writer, str) else "a newer QML Studio"
+        older = " and older" if oldest < current else ""
+        reader.fail(f"schema {version} was written by {by}; QML Studio {writer_version} reads "
+                    f"schema {current}{older}, please update", "schema_version")
+    return version

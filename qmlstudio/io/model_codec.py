@@ -36,7 +36,7 @@ from ..core.model_spec import ModelSpec, ReadoutParams
 from ..core.preprocessing import SCALINGS, FittedPreprocessing, Preprocessing
 from ..core.saved_model import SavedModel
 from .circuit_codec import decode_circuit, encode_circuit
-from .document_reader import DocumentReader, describe
+from .document_reader import DocumentReader, describe, read_header
 from .json_text import Inline, dumps_document, parse_document, read_document_bytes
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encode_model",
@@ -170,24 +170,6 @@ def decode_model(reader: DocumentReader) -> SavedModel:
 
 
 # -- files ---------------------------------------------------------------------------------
-def _check_header(reader: DocumentReader) -> None:
-    document = reader.object()
-    if "format" not in document:
-        reader.fail('not a QML Studio model (it has no "format" field)')
-    kind = reader.field("format")
-    if kind.value != FORMAT:
-        hint = ("; export a model from it with 'qmlstudio export PROJECT --to qmodel'"
-                if kind.value == "qmlstudio-project" else "")
-        kind.fail(f"expected {FORMAT!r}, got {describe(kind.value)}: not a QML Studio "
-                  f"model{hint}")
-    version = reader.integer("schema_version", minimum=1)
-    if version > SCHEMA_VERSION:
-        writer = document.get("qmlstudio")
-        by = f"QML Studio {writer}" if isinstance(writer, str) else "a newer QML Studio"
-        reader.fail(f"schema {version} was written by {by}; QML Studio {__version__} reads "
-                    f"schema {SCHEMA_VERSION}, please update", "schema_version")
-
-
 def read_model(path: str | os.PathLike) -> SavedModel:
     """The model in the file at ``path``; one :class:`ModelFileError` if it cannot be used."""
     path = os.fspath(path)
@@ -197,5 +179,7 @@ def read_model(path: str | os.PathLike) -> SavedModel:
     except ValueError as error:
         raise ModelFileError(f"{path}: {error}") from None
     reader = DocumentReader(document, source=path, error=ModelFileError)
-    _check_header(reader)
+    read_header(reader, FORMAT, "model", SCHEMA_VERSION, SCHEMA_VERSION, __version__,
+                hint=("; export a model from it with 'qmlstudio export PROJECT --to qmodel'"
+                      if reader.object().get("format") == "qmlstudio-project" else ""))
     return decode_model(reader)

@@ -36,7 +36,7 @@ from ..core.errors import ProjectError
 from ..core.project import Project
 from .atomic import atomic_write_bytes
 from .dataset_link import check_dataset
-from .document_reader import DocumentReader, describe
+from .document_reader import DocumentReader, read_header
 from .json_text import dumps_document, parse_document, read_document_bytes
 from .project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
 from .project_migrations import migrate
@@ -75,23 +75,6 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
                            f"the previous file, if any, is unchanged") from error
 
 
-def _schema_version(reader: DocumentReader) -> int:
-    """Check the header fields; return the document's schema version."""
-    document = reader.object()
-    if "format" not in document:
-        reader.fail('not a QML Studio project (it has no "format" field)')
-    kind = reader.field("format")
-    if kind.value != FORMAT:
-        kind.fail(f"expected {FORMAT!r}, got {describe(kind.value)}: not a QML Studio project")
-    version = reader.integer("schema_version", minimum=0)
-    if version > SCHEMA_VERSION:
-        writer = document.get("qmlstudio")
-        by = f"QML Studio {writer}" if isinstance(writer, str) else "a newer QML Studio"
-        reader.fail(f"schema {version} was written by {by}; QML Studio {__version__} reads "
-                    f"schema {SCHEMA_VERSION} and older, please update", "schema_version")
-    return version
-
-
 def load_project(path: str | os.PathLike) -> Project:
     """Read the project at ``path``; raise one :class:`ProjectError` if it cannot be used.
 
@@ -106,7 +89,8 @@ def load_project(path: str | os.PathLike) -> Project:
         document = parse_document(data)
     except ValueError as error:
         raise ProjectError(f"{path}: {error}") from None
-    version = _schema_version(DocumentReader(document, source=path))
+    version = read_header(DocumentReader(document, source=path), FORMAT, "project",
+                          SCHEMA_VERSION, 0, __version__)
     if version < SCHEMA_VERSION:
         document = migrate(document, version, SCHEMA_VERSION)
     project = decode_project(DocumentReader(document, source=path),
