@@ -18,10 +18,14 @@ The cache therefore lives in the user's cache folder under a directory named for
 all engine sources and the numba version: any change to the engine starts a fresh cache. An
 explicit ``NUMBA_CACHE_DIR`` is honoured as the parent folder.
 
-Threading layer: numba would pick ``omp`` here (GNU OpenMP, not fork-safe) or ``workqueue``
-(aborts if two threads enter a parallel region at once). We choose ``workqueue`` — always
-available, no extra library — and serialise every parallel call through :data:`PARALLEL_LOCK`,
-so a GUI compute worker and, say, a test thread can never run parallel kernels concurrently.
+Threading layer: ``omp`` (GNU OpenMP) where its library loads, else ``workqueue`` (always
+available). Measured here, workqueue's per-region start-up makes the large-state driver, which
+opens one parallel region per run of blocks, twice as slow (W3: 87 ms vs 46 ms). Neither layer
+allows two threads in a parallel region at once, so every parallel call is serialised through
+:data:`PARALLEL_LOCK` (a GUI compute worker and, say, a test thread never collide); omp is not
+fork-safe, and nothing in QML Studio forks after computing (subprocesses use fork + exec).
+numba's default order would try ``tbb`` first; we put it last (numba wants all three named;
+workqueue never fails) so the layer does not change with whatever else is installed.
 """
 
 from __future__ import annotations
@@ -37,14 +41,16 @@ import platformdirs
 __all__ = ["PARALLEL_LOCK", "kernel", "parallel_kernel"]
 
 
-def _configure(name: str, value: str) -> None:
+def _configure(name: str, value: str, parsed: object = None) -> None:
     """Set a numba option through its environment variable too: numba's compiler reloads its
-    configuration from the environment, which would undo a plain ``numba.config`` assignment."""
+    configuration from the environment, which would undo a plain ``numba.config`` assignment.
+    ``parsed`` is the config value when it is not the string itself."""
     os.environ[f"NUMBA_{name}"] = value
-    setattr(numba.config, name, value)
+    setattr(numba.config, name, value if parsed is None else parsed)
 
 
-_configure("THREADING_LAYER", "workqueue")
+_configure("THREADING_LAYER", "default")
+_configure("THREADING_LAYER_PRIORITY", "omp workqueue tbb", ["omp", "workqueue", "tbb"])
 
 
 def _cache_dir() -> Path:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from ._jit import parallel_kernel
+from ._jit import kernel, parallel_kernel
 from .block_steps import (
     add_gradients,
     apply_block,
@@ -39,6 +39,31 @@ def lanes_log2_for(n_samples: int) -> int:
     return min(MAX_LANES_LOG2, (n_samples - 1).bit_length())
 
 
+@kernel
+def _to_lane(src_re, src_im, re, im, lane, lanes):
+    """Copy one sample's state into its lane of the interleaved chunk."""
+    # Element loops, not slice assignment: numba compiles a slice copy's shape-check error
+    # path (string formatting) for seconds on a cold cache.
+    for i in range(src_re.shape[0]):
+        re[i * lanes + lane] = src_re[i]
+        im[i * lanes + lane] = src_im[i]
+
+
+@kernel
+def _from_lane(re, im, dst_re, dst_im, lane, lanes):
+    """Copy one lane of the interleaved chunk out as a sample's state."""
+    for i in range(dst_re.shape[0]):
+        dst_re[i] = re[i * lanes + lane]
+        dst_im[i] = im[i * lanes + lane]
+
+
+@kernel
+def _per_sample(prog, op, use_product):
+    """Whether block ``op`` is applied lane by lane (it reads features and is not part of
+    the product-state leading layer)."""
+    return prog.op_fslot[op] >= 0 and not (use_product and prog.op_lead[op])
+
+
 @parallel_kernel
 def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_forward,
               do_backward, u_const, d_const, shift_factor, shift, max_factors,
@@ -48,6 +73,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
     Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
     vjp whose cotangent needed the values first); with it they are stored there if given.
     The last chunk's spare lanes repeat the last sample, with a zero costate.
+
+    Per-sample work (feature blocks, measurement, the leading layer) copies a lane out into
+    contiguous single-sample buffers and back, rather than working on strided lane views:
+    every kernel then sees one array layout only, which halves the engine's compile time.
     """
     lanes = 1 << lanes_log2
     dim = 1 << n
@@ -59,6 +88,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
     h = n // 2
+    # A typed zero, not the literal 0: numba compiles a separate copy of a kernel for a
+    # Literal[int](0) argument, and each of these kernels is also called with int64 values.
+    zero = np.int64(0)
     for c in prange((n_samples + lanes - 1) // lanes):
         re = np.empty(size)
         im = np.empty(size)
@@ -68,6 +100,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
         lim = np.empty(size)
         slre = np.empty(size)
         slim = np.empty(size)
+        bre = np.empty(dim)
+        bim = np.empty(dim)
+        blre = np.empty(dim)
+        blim = np.empty(dim)
         u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
         d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
@@ -93,69 +129,87 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)
                 if use_product:
-                    product_amplitudes(re[lane::lanes], im[lane::lanes], tab_hi[lane],
-                                       tab_lo[lane], h, 0, dim)
+                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, zero, dim)
+                    _to_lane(bre, bim, re, im, lane, lanes)
                 else:
                     row = b if init_re.shape[0] > 1 else 0
-                    re[lane::lanes] = init_re[row]
-                    im[lane::lanes] = init_im[row]
-            for op in range(n_ops):
+                    _to_lane(init_re[row], init_im[row], re, im, lane, lanes)
+            op = zero
+            while op < n_ops:
                 if use_product and prog.op_lead[op]:
-                    continue
-                slot = prog.op_fslot[op]
-                if slot >= 0:
+                    op += 1
+                elif prog.op_fslot[op] < 0:
+                    apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, zero, size)
+                    if prog.op_kind[op] == PERM:
+                        re, sre = sre, re
+                        im, sim = sim, im
+                    op += 1
+                else:
+                    end = op + 1
+                    while end < n_ops and _per_sample(prog, end, use_product):
+                        end += 1
                     for lane in range(lanes):
-                        apply_block(prog, op, u_feat[lane, slot], re[lane::lanes],
-                                     im[lane::lanes], sre, sim, 0, 0, dim)
-                    continue
-                apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
-                if prog.op_kind[op] == PERM:
-                    re, sre = sre, re
-                    im, sim = sim, im
+                        _from_lane(re, im, bre, bim, lane, lanes)
+                        for o in range(op, end):
+                            apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
+                                        sre, sim, zero, zero, dim)
+                        _to_lane(bre, bim, re, im, lane, lanes)
+                    op = end
             for lane in range(n_active):
+                _from_lane(re, im, bre, bim, lane, lanes)
                 for k in range(n_obs):
-                    values[first + lane, k] = expectation(re[lane::lanes], im[lane::lanes],
-                                                          flip[k], zmask[k], ny[k], 0, dim)
+                    values[first + lane, k] = expectation(bre, bim, flip[k], zmask[k], ny[k],
+                                                          zero, dim)
                 if keep_states:
-                    states_re[first + lane] = re[lane::lanes]
-                    states_im[first + lane] = im[lane::lanes]
+                    _from_lane(re, im, states_re[first + lane], states_im[first + lane], lane,
+                               lanes)
         else:
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)
-                re[lane::lanes] = states_re[b]
-                im[lane::lanes] = states_im[b]
+                _to_lane(states_re[b], states_im[b], re, im, lane, lanes)
         if not do_backward:
             continue
         for lane in range(lanes):
             coef = cot[first + lane] if lane < n_active else zero_cot
-            costate(re[lane::lanes], im[lane::lanes], lre[lane::lanes], lim[lane::lanes],
-                    flip, zmask, ny, coef, 0, dim)
-        for op in range(n_ops - 1, -1, -1):
+            _from_lane(re, im, bre, bim, lane, lanes)
+            costate(bre, bim, blre, blim, flip, zmask, ny, coef, zero, dim)
+            _to_lane(blre, blim, lre, lim, lane, lanes)
+        op = n_ops - 1
+        while op >= 0:
             if use_product and prog.op_lead[op]:
-                continue
-            slot = prog.op_fslot[op]
-            if slot >= 0:
-                for lane in range(lanes):
-                    r[:] = 0
-                    backward_block(prog, op, u_feat[lane, slot], re[lane::lanes],
-                                    im[lane::lanes], lre[lane::lanes], lim[lane::lanes],
-                                    sre, sim, slre, slim, 0, 0, dim, r)
-                    add_gradients(prog, op, d_feat[lane], r, grad)
-                continue
-            r[:] = 0
-            backward_block(prog, op, u_const[op], re, im, lre, lim, sre, sim, slre, slim,
-                            lanes_log2, 0, size, r)
-            if prog.op_kind[op] == PERM:
-                re, sre = sre, re
-                im, sim = sim, im
-                lre, slre = slre, lre
-                lim, slim = slim, lim
+                op -= 1
+            elif prog.op_fslot[op] < 0:
+                r[:] = 0
+                backward_block(prog, op, u_const[op], re, im, lre, lim, sre, sim, slre, slim,
+                               lanes_log2, zero, size, r)
+                if prog.op_kind[op] == PERM:
+                    re, sre = sre, re
+                    im, sim = sim, im
+                    lre, slre = slre, lre
+                    lim, slim = slim, lim
+                else:
+                    add_gradients(prog, op, d_const, r, grad)
+                op -= 1
             else:
-                add_gradients(prog, op, d_const, r, grad)
+                start = op
+                while start > 0 and _per_sample(prog, start - 1, use_product):
+                    start -= 1
+                for lane in range(lanes):
+                    _from_lane(re, im, bre, bim, lane, lanes)
+                    _from_lane(lre, lim, blre, blim, lane, lanes)
+                    for o in range(op, start - 1, -1):
+                        r[:] = 0
+                        backward_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
+                                       blre, blim, sre, sim, slre, slim, zero, zero, dim, r)
+                        add_gradients(prog, o, d_feat[lane], r, grad)
+                    _to_lane(bre, bim, re, im, lane, lanes)
+                    _to_lane(blre, blim, lre, lim, lane, lanes)
+                op = start - 1
         if use_product:
             for lane in range(lanes):
                 t_lo[:] = 0
-                boundary_contractions(lre[lane::lanes], lim[lane::lanes], tab_hi[lane],
-                                      tab_lo[lane], h, 0, 1 << (n - h), t_hi, t_lo)
+                _from_lane(lre, lim, blre, blim, lane, lanes)
+                boundary_contractions(blre, blim, tab_hi[lane], tab_lo[lane], h, zero,
+                                      1 << (n - h), t_hi, t_lo)
                 lead_gradients(prog, n, vectors[lane], t_hi, t_lo, d_const, d_feat[lane],
                                 reduced, grad)

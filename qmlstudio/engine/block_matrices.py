@@ -30,6 +30,15 @@ def _matmul(a, b, out, d):
 
 
 @kernel
+def _identity(out, d):
+    # Element loops, not slice assignment: numba compiles a slice copy's shape-check error
+    # path (string formatting) for seconds on a cold cache.
+    for a in range(d):
+        for b in range(d):
+            out[a, b] = 1.0 if a == b else 0.0
+
+
+@kernel
 def _angle(prog, f, x_row, weights, shift_factor, shift):
     src = prog.fac_src[f]
     value = 0.0
@@ -70,17 +79,15 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
                 mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
                                  + s * prog.kind_c[kind, a, b])
         trainable |= prog.fac_src[f] == SRC_WEIGHT
-    prefix[0, :d, :d] = 0
-    for a in range(d):
-        prefix[0, a, a] = 1
+    _identity(prefix[0], d)
     for j in range(nf):
         _matmul(mats[j], prefix[j], prefix[j + 1], d)
-    u[:d, :d] = prefix[nf, :d, :d]
+    for a in range(d):
+        for b in range(d):
+            u[a, b] = prefix[nf, a, b]
     if not (trainable and with_derivs):
         return
-    suffix[nf - 1, :d, :d] = 0
-    for a in range(d):
-        suffix[nf - 1, a, a] = 1
+    _identity(suffix[nf - 1], d)
     for j in range(nf - 1, 0, -1):
         _matmul(suffix[j], mats[j], suffix[j - 1], d)
     for j in range(nf):

@@ -120,8 +120,9 @@ def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_fe
 @kernel
 def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo):
     """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none)."""
-    vectors[:, 0] = 1.0
-    vectors[:, 1] = 0.0
+    for wire in range(n):
+        vectors[wire, 0] = 1.0
+        vectors[wire, 1] = 0.0
     for op in range(len(prog.op_kind)):
         if prog.op_lead[op]:
             u = block_u(prog, op, u_const, u_feat)

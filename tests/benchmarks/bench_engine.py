@@ -471,6 +471,10 @@ def numba_info() -> str:
         import numba
     except ImportError:
         return "numba not installed"
+    # Our engine picks numba's threading layer when it is imported; get_num_threads() below
+    # would otherwise launch numba's default layer first.
+    with contextlib.suppress(ImportError):
+        import qmlstudio.engine  # noqa: F401
     try:
         layer = numba.threading_layer()
     except ValueError:
