@@ -151,6 +151,16 @@ class Circuit:
         """Number of data features read: highest feature index used + 1 (0 if none)."""
         return 1 + max((p.index for p in self._params() if isinstance(p, Feature)), default=-1)
 
+    @property
+    def depth(self) -> int:
+        """Number of layers: the longest chain of operations that share wires (0 if empty)."""
+        level = [0] * self.n_qubits
+        for op in self.operations:
+            layer = 1 + max(level[wire] for wire in op.wires)
+            for wire in op.wires:
+                level[wire] = layer
+        return max(level)
+
     def _params(self) -> Iterable[Param]:
         return (p for op in self.operations for p in op.params if not isinstance(p, Const))
 

@@ -71,6 +71,15 @@ def test_n_weights_and_n_features_are_highest_index_plus_one():
     assert (c.n_weights, c.n_features) == (4, 5)
 
 
+def test_depth_counts_layers_of_operations_sharing_wires():
+    assert Circuit(3).depth == 0
+    # h(0) | cx(0,1) | ry(2) runs beside both | rx(1) after cx -> layers: h, cx, rx
+    assert _example().depth == 3
+    # ccx(0,1,2) waits for everything; x(2) before it, z(0) after it
+    c = Circuit(3).add("x", 2).add("ccx", [0, 1, 2]).add("z", 0).add("z", 1)
+    assert c.depth == 3
+
+
 @pytest.mark.parametrize(("alias", "canonical", "wires", "n_params"),
                          [("cnot", "cx", [0, 1], 0), ("u", "u3", [0], 3),
                           ("u1", "p", [1], 1), ("cu1", "cp", [1, 0], 1)])

@@ -1,0 +1,30 @@
+"""Fixtures of the GUI tests: real widgets on Qt's offscreen platform."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """Keep QSettings, recent files and user folders of each test in its own directory."""
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    yield
+
+
+@pytest.fixture
+def document(qtbot):
+    """An empty two-qubit project document."""
+    from qmlstudio.gui.document import ProjectDocument
+
+    return ProjectDocument()
