@@ -9,10 +9,11 @@
 
 ``train`` shows a progress bar on stderr, saves the weights and history back into the project
 (atomically; a trained project continues from its weights unless ``--restart``) and prints the
-final metrics on stdout (with ``--json``, one JSON object). ``predict`` writes a CSV of
-predictions (and class probabilities ``p_<class>``) to ``OUT.csv`` or stdout. A problem with the
-arguments or a file is reported as one line on stderr with a non-zero exit status: 2 for bad
-arguments, 1 for a file or data problem, 130 when interrupted.
+final losses and metrics on stdout (with ``--json``, one JSON object): ``train_*``, ``val_*``
+when the project has a validation part, ``test_*`` when it has a test part. ``predict`` writes
+a CSV of predictions (and class probabilities ``p_<class>``) to ``OUT.csv`` or stdout. A
+problem with the arguments or a file is reported as one line on stderr with a non-zero exit
+status: 2 for bad arguments, 1 for a file or data problem, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ import io
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from ._version import __version__
 from .core.errors import QMLStudioError
-from .io.atomic import atomic_write_bytes
 from .io.project_file import load_project, save_project
 
 if TYPE_CHECKING:
@@ -38,6 +39,24 @@ __all__ = ["build_parser", "main"]
 
 COMMANDS = ("train", "predict", "export")
 EXPORT_FORMATS = ("qmodel", "qasm3", "qasm2", "pennylane", "qiskit")
+"""The exporter's formats, repeated so that building the parser does not import the ML layer
+(and numba); a test keeps the two lists equal."""
+PROGRESS_VALUES = ("train_loss", "val_loss", "val_accuracy", "val_r2", "test_loss",
+                   "test_accuracy", "test_r2")
+"""What the progress line shows, when measured."""
+
+
+@contextmanager
+def _naming(path: str, *named: str) -> Iterator[None]:
+    """Prefix ``path`` to a :class:`QMLStudioError` whose message names no file of ``path``
+    and ``named`` yet (the ML layer names only the field: which project is the caller's)."""
+    try:
+        yield
+    except QMLStudioError as error:
+        message = str(error)
+        if message.startswith(tuple(f"{name}:" for name in (path, *named))):
+            raise
+        raise type(error)(f"{path}: {message}") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,18 +136,29 @@ class _Progress:
         self.stream, self.enabled = stream, enabled
         self.live = enabled and stream.isatty()
         self.shown = 0.0
+        self.unshown: TrainingReport | None = None  # the last epoch report skipped
 
     def update(self, report: TrainingReport) -> None:
-        """Show ``report`` if it is time."""
-        if not self.enabled or report.kind == "done":
+        """Show ``report`` if it is time; when training ends, the last epoch is always shown
+        (also when early stopping ends it before the planned last epoch)."""
+        if not self.enabled:
+            return
+        if report.kind == "done":
+            if self.unshown is not None:
+                self._show(self.unshown)
             return
         now = time.monotonic()
         last = report.kind == "epoch" and report.epoch == report.last_epoch
-        if not last and now - self.shown < (0.1 if self.live else 1.0):
-            return
-        if not self.live and report.kind != "epoch":
+        too_soon = now - self.shown < (0.1 if self.live else 1.0)
+        if (not last and too_soon) or (not self.live and report.kind != "epoch"):
+            if report.kind == "epoch":
+                self.unshown = report
             return
         self.shown = now
+        self._show(report)
+
+    def _show(self, report: TrainingReport) -> None:
+        self.unshown = None
         line = _progress_line(report, self.WIDTH)
         self.stream.write(f"\r{line}\x1b[K" if self.live else f"{line}\n")
         self.stream.flush()
@@ -145,7 +175,7 @@ def _progress_line(report: TrainingReport, width: int) -> str:
     bar = "#" * filled + "-" * (width - filled)
     parts = [f"epoch {report.epoch}/{report.last_epoch} [{bar}] {report.progress:4.0%}"]
     values = report.values()
-    for name in ("train_loss", "test_loss", "test_accuracy", "test_r2"):
+    for name in PROGRESS_VALUES:
         if values.get(name) is not None:
             parts.append(f"{name} {values[name]:.4f}")
     if 0 < report.progress < 1:
@@ -158,16 +188,14 @@ def _train(args: argparse.Namespace) -> int:
     from .ml.trainer import Trainer
 
     project = load_project(args.project)
-    try:
-        trainer = Trainer(project, epochs=args.epochs, seed=args.seed, restart=args.restart)
-    except QMLStudioError as error:  # name the project: the message names only its field
-        raise type(error)(f"{args.project}: {error}") from None
     progress = _Progress(sys.stderr, not args.quiet)
-    try:
-        for report in trainer:
-            progress.update(report)
-    finally:
-        progress.close()
+    with _naming(args.project):
+        trainer = Trainer(project, epochs=args.epochs, seed=args.seed, restart=args.restart)
+        try:
+            for report in trainer:
+                progress.update(report)
+        finally:
+            progress.close()
     save_project(trainer.result_project(), args.project)
     summary = {"epoch": report.epoch, "stop_reason": report.stop_reason,
                "seconds": round(report.elapsed, 3), **report.values()}
@@ -184,24 +212,26 @@ def _train(args: argparse.Namespace) -> int:
 # -- predict and export ------------------------------------------------------------------------
 def _predict(args: argparse.Namespace) -> int:
     from .ml.feature_csv import read_feature_csv
-    from .ml.model_file import load_model
+    from .ml.model_file import load_model, write_text_atomically
 
     model = load_model(args.model)
     features = read_feature_csv(args.data, model.feature_names)
-    predictions = model.predict(features)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if model.is_classifier:
+        probabilities = model.predict_proba(features)  # one simulation for labels and p_*
+        predictions = model.classes_[probabilities.argmax(axis=1)]
         writer.writerow(["prediction", *(f"p_{label}" for label in model.classes_)])
-        for label, row in zip(predictions, model.predict_proba(features), strict=True):
+        for label, row in zip(predictions, probabilities, strict=True):
             writer.writerow([label, *(repr(float(p)) for p in row)])
     else:
+        predictions = model.predict(features)
         writer.writerow(["prediction"])
         writer.writerows([repr(float(value))] for value in predictions)
     if args.output is None:
         sys.stdout.write(buffer.getvalue())
     else:
-        atomic_write_bytes(args.output, buffer.getvalue().encode("utf-8"))
+        write_text_atomically(args.output, buffer.getvalue())
         print(f"{args.output}: {len(predictions)} predictions", file=sys.stderr)
     return 0
 
@@ -209,7 +239,9 @@ def _predict(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .ml.script_export import export_project
 
-    export_project(load_project(args.project), args.to, args.output)
+    project = load_project(args.project)
+    with _naming(args.project, args.output):
+        export_project(project, args.to, args.output)
     print(f"{args.output}: exported {args.project} as {args.to}", file=sys.stderr)
     return 0
 

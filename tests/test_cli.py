@@ -118,3 +118,40 @@ def test_export_then_predict_on_a_csv(tmp_path, project_file):
     assert_one_line_error(cli("predict", "moons.qmodel", data, cwd=tmp_path), 1,
                           "points.csv, row 2, column \"x1\": 'abc' is not a number")
     assert_one_line_error(cli("predict", project_file, data, cwd=tmp_path), 1, "moons.qmlproj")
+
+
+def test_json_summary_and_progress_include_the_validation_part(tmp_path):
+    project = Project(build_model_circuit(2, 2, layers=2, reuploading=True), name="moons",
+                      dataset=DatasetSpec.builtin("moons", n_samples=80, noise=0.1),
+                      preprocessing=Preprocessing(test_fraction=0.25, validation_fraction=0.2),
+                      training=TrainingConfig(epochs=40, learning_rate=0.4,
+                                              early_stopping_patience=2))
+    path = tmp_path / "val.qmlproj"
+    save_project(project, path)
+    result = cli("train", path, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    for name in ("val_loss", "val_accuracy", "val_f1", "test_loss", "test_accuracy"):
+        assert isinstance(summary[name], float), name
+    assert summary["stop_reason"].startswith("early stopping: val_loss did not improve")
+    # The progress shows the validation loss, and its last line is the epoch training ended
+    # with (it used to end on whichever epoch was last shown, a second or more before).
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"epoch {summary['epoch']}/40 ") and "val_loss" in last
+    record = load_project(path).history.records[-1]
+    assert record.get("val_accuracy") == summary["val_accuracy"]
+    assert load_project(path).preprocessing.validation_fraction == 0.2
+
+
+def test_export_and_predict_errors_name_the_right_file(tmp_path, project_file):
+    # An untrained project: the message says which project.
+    assert_one_line_error(cli("export", project_file, "--to", "qmodel", "-o", "m.qmodel",
+                              cwd=tmp_path), 1, f"{project_file}: the project has not been")
+    assert cli("train", project_file, "--epochs", "1", "-q", cwd=tmp_path).returncode == 0
+    assert cli("export", project_file, "--to", "qmodel", "-o", "m.qmodel",
+               cwd=tmp_path).returncode == 0
+    (tmp_path / "points.csv").write_text("x0,x1\n0.5,0.0\n", encoding="utf-8")
+    # An output folder that does not exist: the output file is named, not a temporary file.
+    result = cli("predict", "m.qmodel", "points.csv", "-o", "no/such/out.csv", cwd=tmp_path)
+    assert_one_line_error(result, 1, "no/such/out.csv: cannot be written")
+    assert ".tmp" not in result.stderr

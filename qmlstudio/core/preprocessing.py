@@ -9,8 +9,14 @@ The transform, applied in this order when fitted:
    and ``width`` are the training mean and standard deviation).
 
 The fitted constants live in :class:`FittedPreprocessing` and are saved with the project and
-the model, so prediction applies exactly the transform training used. The train/test split is
-described by ``test_fraction``, ``split_seed`` and ``stratify``. Fitting is the ML layer's job.
+the model, so prediction applies exactly the transform training used.
+
+The split of the rows is described by ``test_fraction`` (the share of all rows held out as the
+test part, which training never looks at), ``validation_fraction`` (the share of the remaining
+training rows set aside as the validation part, which early stopping and best-weight restore
+watch), ``split_seed`` and ``stratify``. The test part is drawn first, exactly as it was before
+validation parts existed, so adding a validation part never changes the test rows. Fitting and
+splitting are the ML layer's job (:mod:`qmlstudio.ml.preprocessing`).
 """
 
 from __future__ import annotations
@@ -72,7 +78,12 @@ class FittedPreprocessing:
 
 @dataclass(frozen=True, slots=True)
 class Preprocessing:
-    """Scaling, optional PCA and the train/test split; ``fitted`` is None until fitted."""
+    """Scaling, optional PCA and the train/validation/test split; ``fitted`` is None until
+    fitted (see the module docstring).
+
+    ``validation_fraction`` is the last field so that positional construction written before
+    it existed keeps its meaning; 0 (the default) means no validation part.
+    """
 
     scaling: str = "minmax"
     scale_range: tuple[float, float] = (0.0, math.pi)
@@ -81,6 +92,7 @@ class Preprocessing:
     split_seed: int = 0
     stratify: bool = True
     fitted: FittedPreprocessing | None = None
+    validation_fraction: float = 0.0
 
     def __post_init__(self) -> None:
         check_choice(self.scaling, "scaling", SCALINGS)
@@ -96,6 +108,9 @@ class Preprocessing:
             check_int(self.n_components, "n_components", minimum=1)
         object.__setattr__(self, "test_fraction", check_float(
             self.test_fraction, "test_fraction", minimum=0.0, maximum=1.0, open_max=True))
+        object.__setattr__(self, "validation_fraction", check_float(
+            self.validation_fraction, "validation_fraction", minimum=0.0, maximum=1.0,
+            open_max=True))
         check_int(self.split_seed, "split_seed", minimum=0)
         if not isinstance(self.stratify, bool):
             raise ProjectError(f"stratify: expected true or false, got {self.stratify!r}")

@@ -26,7 +26,8 @@ LOSSES = ("cross_entropy", "mse", "hinge")
 GRADIENT_METHODS = ("adjoint", "parameter-shift")
 WEIGHT_INITS = ("uniform", "small")
 EARLY_STOPPING_METRICS = ("loss", "accuracy", "f1", "mse", "r2")
-"""Metrics early stopping may watch, always measured on the held-out split."""
+"""Metrics early stopping may watch: on the validation part when there is one, else on the
+training part (never on the test part, whose metrics must stay unbiased)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,9 @@ class TrainingConfig:
     ``momentum`` is used by ``"sgd"``, ``spsa_perturbation`` (the finite step ``c``) by
     ``"spsa"``. ``shots=None`` trains on exact expectation values; an integer estimates them
     from that many samples. ``early_stopping_patience=None`` disables early stopping; otherwise
-    training stops after that many epochs without improving ``early_stopping_metric``.
+    training stops after that many epochs without improving ``early_stopping_metric``
+    (measured on the validation part, or the training part without one; see
+    :data:`EARLY_STOPPING_METRICS`) and ends on the best weights.
     """
 
     optimizer: str = "adam"
@@ -79,8 +82,8 @@ class TrainingConfig:
 class EpochRecord:
     """What one epoch measured: ``values`` holds ``(name, value)`` pairs sorted by name.
 
-    Names are free (``"train_loss"``, ``"test_accuracy"``, ``"grad_norm"``...). A value that
-    could not be computed, or was not finite, is recorded as ``None``.
+    Names are free (``"train_loss"``, ``"val_loss"``, ``"test_accuracy"``, ``"grad_norm"``...).
+    A value that could not be computed, or was not finite, is recorded as ``None``.
     """
 
     epoch: int

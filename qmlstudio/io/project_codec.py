@@ -23,7 +23,8 @@ from .json_text import Inline
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 
 FORMAT = "qmlstudio-project"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Schema 2 added ``preprocessing.validation_fraction`` (see :mod:`.project_migrations`)."""
 PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dataset",
                 "preprocessing", "model", "training", "weights", "readout", "history",
                 "versions")
@@ -66,7 +67,8 @@ def _encode_preprocessing(pre: Preprocessing) -> dict:
                   "pca_components": [Inline(list(row)) for row in pre.fitted.pca_components]}
     return {"scaling": pre.scaling, "scale_range": Inline(list(pre.scale_range)),
             "n_components": pre.n_components, "test_fraction": pre.test_fraction,
-            "split_seed": pre.split_seed, "stratify": pre.stratify, "fitted": fitted}
+            "validation_fraction": pre.validation_fraction, "split_seed": pre.split_seed,
+            "stratify": pre.stratify, "fitted": fitted}
 
 
 def _encode_model(model: ModelSpec) -> dict:
@@ -159,14 +161,16 @@ def _decode_fitted(reader: DocumentReader) -> FittedPreprocessing | None:
 
 
 def _decode_preprocessing(reader: DocumentReader) -> Preprocessing:
-    reader.object(("scaling", "scale_range", "n_components", "test_fraction", "split_seed",
-                   "stratify", "fitted"))
+    reader.object(("scaling", "scale_range", "n_components", "test_fraction",
+                   "validation_fraction", "split_seed", "stratify", "fitted"))
     defaults = Preprocessing()
     values = {
         "scaling": reader.text("scaling", defaults.scaling),
         "scale_range": reader.floats("scale_range", list(defaults.scale_range)),
         "n_components": reader.optional_integer("n_components"),
         "test_fraction": reader.number("test_fraction", defaults.test_fraction),
+        "validation_fraction": reader.number("validation_fraction",
+                                             defaults.validation_fraction),
         "split_seed": reader.integer("split_seed", defaults.split_seed),
         "stratify": reader.boolean("stratify", defaults.stratify),
         "fitted": _decode_fitted(reader.field("fitted", None)),

@@ -4,7 +4,7 @@ A project file is UTF-8 JSON meant to be read and diffed by people::
 
     {
       "format": "qmlstudio-project",
-      "schema_version": 1,
+      "schema_version": 2,
       "qmlstudio": "0.1.0",
       "name": "Moons",
       "circuit": {

@@ -12,6 +12,11 @@ Schema history:
   lived inside the model as ``model.output_scale`` / ``model.output_bias``.
 * 1 — ``circuit.n_qubits``; readout parameters in their own top-level ``readout`` object,
   apart from the circuit weights.
+* 2 — ``preprocessing.validation_fraction``: a validation part split off the training rows,
+  which early stopping and best-weight restore watch instead of the test part. A schema 1
+  file had no validation part, so its documents get ``0.0`` (the test split is unchanged).
+  The version was bumped, rather than the field just defaulted, so that a QML Studio that
+  reads schema 1 refuses a newer file with "please update" instead of an unknown field.
 """
 
 from __future__ import annotations
@@ -38,7 +43,15 @@ def _v0_to_v1(document: dict) -> dict:
     return document
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1}
+def _v1_to_v2(document: dict) -> dict:
+    document = dict(document)
+    preprocessing = document.get("preprocessing")
+    if isinstance(preprocessing, dict) and "validation_fraction" not in preprocessing:
+        document["preprocessing"] = {**preprocessing, "validation_fraction": 0.0}
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2}
 """``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
 
 

@@ -12,6 +12,16 @@ data set is ``X, y`` embedded as a table, and trains it with the same
 :class:`~qmlstudio.ml.trainer.Trainer` as the studio. ``project_`` is that trained project:
 save it with :func:`~qmlstudio.io.save_project` or export it like any other.
 
+``validation_fraction`` sets rows aside exactly as a project's
+``preprocessing.validation_fraction`` does (stratified for classes, seeded by
+``random_state``): they are measured every epoch (``val_*`` in ``history_``) and are what
+``early_stopping_patience`` and the best-weight restore judge by; without them those watch the
+training rows. The fitted project has no test part: hold out your own test data.
+
+Prediction goes through :class:`~qmlstudio.ml.trained_model.TrainedModel` (``model_``), the
+same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
+trained with ``shots``, so predictions are deterministic.
+
 A classifier with two classes reads ``<Z0>``; with ``C > 2`` classes it reads ``<Z0>..<Z(C-1)>``,
 one qubit per class. ``n_qubits=None`` uses one qubit per feature (for amplitude encoding, the
 fewest that hold the features), and at least one per class.
@@ -36,11 +46,10 @@ from ..core import (
 from ..core.dataset_spec import MAX_EMBEDDED_CELLS
 from .dataset import Dataset
 from .encodings import amplitude_qubits
-from .losses import softmax
 from .metrics import accuracy, r2_score
 from .models import DEFAULT_LOSSES
-from .preprocessing import apply_preprocessing
 from .templates import build_model_circuit
+from .trained_model import TrainedModel
 from .trainer import Trainer
 
 __all__ = ["QNNClassifier", "QNNRegressor"]
@@ -116,8 +125,8 @@ class _QNNEstimator:
         valid = self._param_names()
         for name, value in params.items():
             if name not in valid:
-                raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}; "
-                                 f"valid parameters are {', '.join(valid)}")
+                raise ProjectError(f"invalid parameter {name!r} for {type(self).__name__}; "
+                                   f"valid parameters are {', '.join(valid)}")
             setattr(self, name, value)
         return self
 
@@ -146,7 +155,7 @@ class _QNNEstimator:
             setattr(self, name, value)
         self.project_ = trainer.result_project()
         self.history_ = self.project_.history
-        self.model_ = trainer.model
+        self.model_ = TrainedModel.from_project(self.project_, dataset.feature_names)
         self.n_features_in_ = features.shape[1]
         return self
 
@@ -185,28 +194,28 @@ class _QNNEstimator:
             self.shots, early_stopping_patience=self.early_stopping_patience)
         return Project(circuit, type(self).__name__,
                        DatasetSpec.embedded(columns, rows, "y"),
-                       Preprocessing(self.scaling, test_fraction=self.validation_fraction,
-                                     split_seed=seed),
+                       Preprocessing(self.scaling, test_fraction=0.0, split_seed=seed,
+                                     validation_fraction=self.validation_fraction),
                        model, training)
 
     # -- prediction ----------------------------------------------------------------------------
-    def _outputs(self, X: object) -> np.ndarray:
+    def _checked(self, X: object) -> np.ndarray:
+        """``X`` as features of a fitted estimator's shape (scikit-learn's messages)."""
         if not hasattr(self, "project_"):
             raise ProjectError(f"this {type(self).__name__} is not fitted yet; call fit first")
         features = _features(X)
         if features.shape[1] != self.n_features_in_:
             raise DatasetError(f"X has {features.shape[1]} features, but the estimator was "
                                f"fitted with {self.n_features_in_}")
-        project = self.project_
-        inputs = apply_preprocessing(project.preprocessing, features)
-        return self.model_.forward(inputs, np.array(project.weights), project.readout)
+        return features
 
 
 class QNNClassifier(_QNNEstimator):
     """A variational quantum classifier (see the module docstring).
 
     Fitted attributes: ``classes_`` (the sorted original labels; ``predict_proba`` columns
-    follow them), ``n_features_in_``, ``project_`` (the trained project), ``history_``.
+    follow them), ``n_features_in_``, ``project_`` (the trained project), ``history_`` and
+    ``model_`` (its :class:`~qmlstudio.ml.trained_model.TrainedModel`).
     """
 
     _task = "classification"
@@ -225,12 +234,14 @@ class QNNClassifier(_QNNEstimator):
 
     def predict_proba(self, X: object) -> np.ndarray:
         """Class probabilities ``(samples, classes)``, columns in the order of ``classes_``."""
-        return softmax(self._outputs(X))
+        features = self._checked(X)
+        return self.model_.predict_proba(features)
 
     def predict(self, X: object) -> np.ndarray:
-        """The most probable class of each sample, as an original label."""
-        outputs = self._outputs(X)
-        return self.classes_[np.argmax(outputs, axis=1)]
+        """The most probable class of each sample, as an original label (``classes_`` keeps
+        the labels' own type, which the project's integer-or-text labels may not)."""
+        probabilities = self.predict_proba(X)
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
     def score(self, X: object, y: object) -> float:
         """Accuracy of ``predict(X)`` against ``y``."""
@@ -240,7 +251,8 @@ class QNNClassifier(_QNNEstimator):
 class QNNRegressor(_QNNEstimator):
     """A variational quantum regressor: ``scale·<Z0> + bias`` (see the module docstring).
 
-    Fitted attributes: ``n_features_in_``, ``project_`` (the trained project), ``history_``.
+    Fitted attributes: ``n_features_in_``, ``project_`` (the trained project), ``history_``
+    and ``model_`` (its :class:`~qmlstudio.ml.trained_model.TrainedModel`).
     """
 
     _task = "regression"
@@ -254,7 +266,8 @@ class QNNRegressor(_QNNEstimator):
 
     def predict(self, X: object) -> np.ndarray:
         """Predicted values ``(samples,)``."""
-        return self._outputs(X)
+        features = self._checked(X)
+        return self.model_.predict(features)
 
     def score(self, X: object, y: object) -> float:
         """The coefficient of determination R² of ``predict(X)`` against ``y``."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..core import ProjectError
+from ..core import DatasetError, ProjectError
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
@@ -110,8 +110,17 @@ def probability_mse(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.n
 
 
 def mse(predictions: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean squared error ``mean((ŷ − y)²)``; gradient ``2(ŷ − y)/B``."""
-    diff = np.asarray(predictions, dtype=float) - np.asarray(targets, dtype=float)
+    """Mean squared error ``mean((ŷ − y)²)``; gradient ``2(ŷ − y)/B``.
+
+    The shapes must be equal: numpy would broadcast ``(B,)`` against ``(B, 1)`` into a
+    ``(B, B)`` table of every pairing and return a wrong loss without a word.
+    """
+    predictions = np.asarray(predictions, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    if predictions.shape != targets.shape:
+        raise DatasetError(f"mse: predictions of shape {predictions.shape} but targets of "
+                           f"shape {targets.shape}")
+    diff = predictions - targets
     return float(np.mean(diff**2)), 2.0 * diff / diff.size
 
 

@@ -10,6 +10,7 @@ from ..core import DatasetError
 
 __all__ = [
     "GREATER_IS_BETTER",
+    "TASK_METRICS",
     "accuracy",
     "confusion_matrix",
     "evaluate_metrics",
@@ -21,6 +22,9 @@ __all__ = [
 GREATER_IS_BETTER = {"loss": False, "accuracy": True, "f1": True, "mse": False, "r2": True}
 """For each metric early stopping may watch, whether a larger value is better."""
 
+TASK_METRICS = {"classification": ("accuracy", "f1"), "regression": ("mse", "r2")}
+"""The metrics :func:`evaluate_metrics` reports for each task (besides the loss)."""
+
 
 def _pair(y_true: object, y_pred: object, dtype: type) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.asarray(y_true), np.asarray(y_pred)
@@ -29,7 +33,13 @@ def _pair(y_true: object, y_pred: object, dtype: type) -> tuple[np.ndarray, np.n
                            f"{a.shape} and {b.shape}")
     if len(a) == 0:
         raise DatasetError("metrics need at least one sample")
-    return a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    if dtype is object:
+        return a.astype(object), b.astype(object)
+    try:
+        return a.astype(float), b.astype(float)
+    except (TypeError, ValueError):
+        raise DatasetError("metrics: expected numbers (class indices or target values), got "
+                           f"{a.dtype} and {b.dtype} arrays") from None
 
 
 def accuracy(y_true: object, y_pred: object) -> float:
@@ -41,12 +51,15 @@ def accuracy(y_true: object, y_pred: object) -> float:
 def confusion_matrix(y_true: object, y_pred: object, n_classes: int | None = None) -> np.ndarray:
     """Counts ``(C, C)``: entry ``[i, j]`` is the number of samples of class ``i`` predicted as
     ``j``, for class indices ``0..C−1`` (``C`` defaults to the largest index + 1)."""
-    a, b = _pair(y_true, y_pred, int)
-    size = int(max(a.max(), b.max())) + 1 if n_classes is None else n_classes
-    if min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= size:
+    a, b = _pair(y_true, y_pred, float)
+    both = np.concatenate([a, b])
+    if not np.all(both == np.round(both)):  # NaN fails too
+        raise DatasetError("confusion matrix: class indices must be integers")
+    size = int(both.max()) + 1 if n_classes is None else n_classes
+    if both.min() < 0 or both.max() >= size:
         raise DatasetError(f"confusion matrix: class indices must lie in 0..{size - 1}")
     matrix = np.zeros((size, size), dtype=np.int64)
-    np.add.at(matrix, (a, b), 1)
+    np.add.at(matrix, (a.astype(np.int64), b.astype(np.int64)), 1)
     return matrix
 
 
@@ -61,11 +74,18 @@ def f1_score(y_true: object, y_pred: object, average: str = "binary",
     """F1 ``= 2·TP / (2·TP + FP + FN)``.
 
     ``average="binary"``: for the class ``positive``; ``"macro"``: the unweighted mean over
-    every class that appears in ``y_true`` or ``y_pred``. A class never predicted nor present
-    scores 0.
+    every class that appears in ``y_true`` or ``y_pred``. With ``"binary"``, a ``positive``
+    that appears nowhere scores 0 when there is at most one other class (no positives to
+    find), and is an error when the arrays hold two or more other labels: then ``positive``
+    is not one of the labels (say, the default 1 for text labels), and a silent 0 would hide
+    that.
     """
     a, b = _pair(y_true, y_pred, object)
     if average == "binary":
+        present = set(a.tolist()) | set(b.tolist())
+        if positive not in present and len(present) >= 2:
+            raise DatasetError(f"F1: the positive class {positive!r} is not among the labels "
+                               f"{sorted(map(repr, present))}; pass positive=...")
         return _f1(a, b, positive)
     if average != "macro":
         raise DatasetError(f"F1 average must be 'binary' or 'macro', got {average!r}")
@@ -102,6 +122,9 @@ def evaluate_metrics(task: str, y_true: object, y_pred: object,
     """
     if task == "regression":
         return {"mse": mean_squared_error(y_true, y_pred), "r2": r2_score(y_true, y_pred)}
+    if task != "classification":
+        raise DatasetError(f"metrics: task must be one of {', '.join(TASK_METRICS)}, "
+                           f"got {task!r}")
     a, b = _pair(y_true, y_pred, object)
     binary = n_classes == 2 if n_classes is not None else \
         (set(a.tolist()) | set(b.tolist())) <= {0, 1}

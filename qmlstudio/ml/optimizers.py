@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -164,8 +165,9 @@ class SPSA(Optimizer):
     name = "spsa"
     needs_gradient = False
 
-    def __init__(self, learning_rate: float = 0.05, perturbation: float = 0.1, seed: int = 0,
-                 alpha: float = 0.602, gamma: float = 0.101, stability: float = 0.0) -> None:
+    def __init__(self, learning_rate: float = 0.05, perturbation: float = 0.1,
+                 seed: int | Sequence[int] = 0, alpha: float = 0.602, gamma: float = 0.101,
+                 stability: float = 0.0) -> None:
         super().__init__(learning_rate)
         if not (math.isfinite(perturbation) and perturbation > 0):
             raise ProjectError(f"training.spsa_perturbation: must be positive, "
@@ -202,22 +204,25 @@ class SPSA(Optimizer):
 OPTIMIZERS: dict[str, type[Optimizer]] = {"adam": Adam, "sgd": SGD, "spsa": SPSA}
 """Optimizer classes by their :class:`~qmlstudio.core.TrainingConfig` names."""
 
+_SPSA_STREAM = 0x5350_5341  # "SPSA"
+"""SPSA's directions are drawn from the stream seeded with ``(seed, _SPSA_STREAM)``: the plain
+``seed`` also seeds the initial weights (:func:`~qmlstudio.ml.templates.init_weights`), and the
+same stream would make every direction a function of the starting point."""
+
 
 def make_optimizer(name: str, learning_rate: float, momentum: float = 0.9,
-                   perturbation: float = 0.1, seed: int = 0) -> Optimizer:
+                   perturbation: float = 0.1, seed: int | Sequence[int] = 0) -> Optimizer:
     """The optimizer called ``name``; ``momentum`` is used by SGD, ``perturbation`` (SPSA's
     ``c``) and ``seed`` by SPSA."""
-    if name == "adam":
-        return Adam(learning_rate)
-    if name == "sgd":
-        return SGD(learning_rate, momentum)
-    if name == "spsa":
-        return SPSA(learning_rate, perturbation, seed)
-    raise ProjectError(f"training.optimizer: unknown {name!r}; choose one of "
-                       f"{', '.join(OPTIMIZERS)}")
+    if name not in OPTIMIZERS:
+        raise ProjectError(f"training.optimizer: unknown {name!r}; choose one of "
+                           f"{', '.join(OPTIMIZERS)}")
+    options = {"sgd": (momentum,), "spsa": (perturbation, seed)}.get(name, ())
+    return OPTIMIZERS[name](learning_rate, *options)
 
 
 def optimizer_from_config(config: TrainingConfig) -> Optimizer:
-    """The optimizer a :class:`~qmlstudio.core.TrainingConfig` asks for (seeded by its seed)."""
+    """The optimizer a :class:`~qmlstudio.core.TrainingConfig` asks for; SPSA is seeded from
+    ``config.seed`` on a stream of its own (independent of the initial weights)."""
     return make_optimizer(config.optimizer, config.learning_rate, config.momentum,
-                          config.spsa_perturbation, config.seed)
+                          config.spsa_perturbation, (config.seed, _SPSA_STREAM))

@@ -18,7 +18,8 @@ features, so training, testing and prediction all use exactly the same transform
 A constant training column (no spread beyond rounding) gets width 1, so it maps to ``lo``
 (min–max) or 0 (standardisation) instead of dividing by zero.
 
-:func:`train_test_split` splits seeded and, for class labels, stratified.
+:func:`split_indices` and :func:`train_test_split` split seeded and, for class labels,
+stratified; :func:`split_rows` makes the train/validation/test split a project describes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import numpy as np
 from ..core.errors import DatasetError
 from ..core.preprocessing import FittedPreprocessing, Preprocessing
 
-__all__ = ["apply_preprocessing", "fit_preprocessing", "split_indices", "train_test_split"]
+__all__ = ["apply_preprocessing", "fit_preprocessing", "split_indices", "split_rows",
+           "train_test_split"]
 
 
 def _matrix(X: object, what: str) -> np.ndarray:
@@ -108,6 +110,41 @@ def apply_preprocessing(pre: Preprocessing, X: object) -> np.ndarray:
     return low * (1.0 - u) + high * u
 
 
+def _labels(y: object) -> np.ndarray:
+    labels = np.asarray(y)
+    if labels.ndim != 1:
+        raise DatasetError(f"labels: expected one label per row, got shape {labels.shape}")
+    if len(labels) == 0:
+        raise DatasetError("labels: there are no rows to split")
+    return labels
+
+
+def _hold_out(labels: np.ndarray, fraction: float, rng: np.random.Generator, stratify: bool,
+              part: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(kept, held_out)`` into ``labels``, the held-out part about ``fraction`` of
+    them (see :func:`split_indices`); ``part`` names the held-out part in messages."""
+    if not 0.0 <= fraction < 1.0:
+        raise DatasetError(f"{part}_fraction: must be at least 0 and less than 1, "
+                           f"got {fraction}")
+    n = len(labels)
+    if fraction > 0 and n < 2:
+        raise DatasetError(f"cannot split {n} row(s) into a training and a {part} part")
+    if stratify and labels.dtype.kind in "iub":
+        groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
+    else:
+        groups = [np.arange(n)]
+    held = []
+    for group in groups:
+        k = int(np.floor(len(group) * fraction + 0.5))  # half up, not numpy's half to even
+        if fraction > 0 and len(group) >= 2:
+            k = min(max(k, 1), len(group) - 1)
+        held.append(rng.permutation(group)[:k])
+    held_out = np.sort(np.concatenate(held))
+    kept = np.ones(n, dtype=bool)
+    kept[held_out] = False
+    return np.flatnonzero(kept), held_out
+
+
 def split_indices(y: object, test_fraction: float, seed: int,
                   stratify: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Row indices ``(train, test)`` of a seeded split, each sorted ascending.
@@ -118,32 +155,29 @@ def split_indices(y: object, test_fraction: float, seed: int,
     class with two or more rows appears in both parts. Float labels (regression targets) are
     split at random as a whole. ``test_fraction`` 0 gives an empty test part.
     """
-    labels = np.asarray(y)
-    if labels.ndim != 1:
-        raise DatasetError(f"labels: expected one label per row, got shape {labels.shape}")
-    if not 0.0 <= test_fraction < 1.0:
-        raise DatasetError(f"test_fraction: must be at least 0 and less than 1, "
-                           f"got {test_fraction}")
-    n = len(labels)
-    if n == 0:
-        raise DatasetError("labels: there are no rows to split")
-    if test_fraction > 0 and n < 2:
-        raise DatasetError(f"cannot split {n} row(s) into a training and a test part")
-    rng = np.random.default_rng(seed)
-    if stratify and labels.dtype.kind in "iub":
-        groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
-    else:
-        groups = [np.arange(n)]
-    test = []
-    for group in groups:
-        k = int(np.floor(len(group) * test_fraction + 0.5))
-        if test_fraction > 0 and len(group) >= 2:
-            k = min(max(k, 1), len(group) - 1)
-        test.append(rng.permutation(group)[:k])
-    test_index = np.sort(np.concatenate(test))
-    train_mask = np.ones(n, dtype=bool)
-    train_mask[test_index] = False
-    return np.flatnonzero(train_mask), test_index
+    labels = _labels(y)
+    return _hold_out(labels, test_fraction, np.random.default_rng(seed), stratify, "test")
+
+
+_VALIDATION_STREAM = 1
+"""Seeds the validation split with ``(split_seed, 1)``: a stream independent of the test
+split's (seeded with ``split_seed`` alone), so neither split's draws shape the other's."""
+
+
+def split_rows(pre: Preprocessing, y: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices ``(train, validation, test)`` of the split ``pre`` describes, each sorted.
+
+    The test part is :func:`split_indices` with ``pre.test_fraction`` and ``pre.split_seed``
+    (so it does not depend on ``pre.validation_fraction``); the validation part is then split
+    off the remaining rows the same way (stratified alike, ``pre.validation_fraction`` of
+    them) with its own seeded stream. A fraction of 0 gives an empty part.
+    """
+    labels = _labels(y)
+    rest, test = split_indices(labels, pre.test_fraction, pre.split_seed, pre.stratify)
+    keep, validation = _hold_out(labels[rest], pre.validation_fraction,
+                                 np.random.default_rng([pre.split_seed, _VALIDATION_STREAM]),
+                                 pre.stratify, "validation")
+    return rest[keep], rest[validation], test
 
 
 def train_test_split(X: object, y: object, test_fraction: float = 0.25, seed: int = 0,

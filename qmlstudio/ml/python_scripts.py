@@ -268,10 +268,13 @@ _MAIN = '''def read_features(path):
     columns = list(range(len(FEATURE_NAMES)))
     try:
         [float(cell) for cell in rows[0]]
-    except ValueError:
+    except ValueError:  # a header row: it must name every feature
         header = [cell.strip() for cell in rows.pop(0)]
-        if all(name in header for name in FEATURE_NAMES):
-            columns = [header.index(name) for name in FEATURE_NAMES]
+        missing = [name for name in FEATURE_NAMES if name not in header]
+        if missing:
+            raise SystemExit(f"{path}: no column named {missing[0]!r}; the model takes "
+                             f"the features {', '.join(FEATURE_NAMES)}") from None
+        columns = [header.index(name) for name in FEATURE_NAMES]
     try:
         return np.array([[float(row[c]) for c in columns] for row in rows], dtype=float)
     except (IndexError, ValueError) as error:

@@ -29,9 +29,8 @@ from .._version import __version__
 from ..core.errors import ModelFileError
 from ..core.project import Project
 from ..core.saved_model import SavedModel
-from ..io.atomic import atomic_write_bytes
 from ..io.qasm_export import to_qasm
-from .model_file import save_model
+from .model_file import save_model, write_text_atomically
 from .python_scripts import python_script
 from .trained_model import TrainedModel, saved_model_of
 
@@ -96,14 +95,6 @@ def model_qasm(saved: SavedModel, version: int = 3, sample: object = None) -> st
     return f"{header}\n{include}\n{comments}\n{body}"
 
 
-def _write(path: str, text: str) -> None:
-    try:
-        atomic_write_bytes(path, text.encode("utf-8"))
-    except OSError as error:
-        raise ModelFileError(f"{path}: cannot be written ({error.strerror or error}); "
-                             f"the previous file, if any, is unchanged") from error
-
-
 def export_project(project: Project, fmt: str, path: str | os.PathLike,
                    sample: object = None) -> None:
     """Write the trained ``project`` to ``path`` in format ``fmt`` (see the module docstring).
@@ -123,7 +114,7 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
         return
     saved = saved_model_of(project)
     if fmt in ("qasm3", "qasm2"):
-        _write(path, model_qasm(saved, int(fmt[-1]), sample))
+        write_text_atomically(path, model_qasm(saved, int(fmt[-1]), sample))
         return
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
-    _write(path, python_script(saved, fmt, module))
+    write_text_atomically(path, python_script(saved, fmt, module))

@@ -16,14 +16,18 @@ holds trained weights to resume from), epoch ``e`` visits the training rows in t
 generator seeded with ``(seed, e)``, and shot noise and SPSA draw from seeded generators too; the
 same project and seed give the same weights bit for bit.
 
-Each epoch is measured on the whole training part and on the held-out part (losses and the
-metrics of :func:`~qmlstudio.ml.metrics.evaluate_metrics`, as ``train_*`` and ``test_*``) and
-recorded in the history. The best weights by ``training.early_stopping_metric`` on the held-out
-part (the training part when there is none) are kept; with ``early_stopping_patience`` set,
-training stops after that many epochs without improvement and, whether it stopped early or ran
-all its epochs, ends on the best weights. A loss, gradient or update that is not finite stops
-training with a ``stop_reason`` naming the epoch and step, on the last weights whose loss was
-finite.
+Each epoch is measured on the whole training part and on the validation and test parts when
+the project has them (losses and the metrics of :func:`~qmlstudio.ml.metrics.evaluate_metrics`,
+as ``train_*``, ``val_*`` and ``test_*``) and recorded in the history. Decisions are taken on
+the validation part, never on the test part, so the reported test metrics stay an unbiased
+estimate: the best weights by ``training.early_stopping_metric`` on the validation part are
+kept, and with ``early_stopping_patience`` set, training stops after that many epochs without
+improvement and, whether it stopped early or ran all its epochs, ends on the best weights.
+Without a validation part (``preprocessing.validation_fraction`` 0) the same rule watches the
+metric on the training part — early stopping then means "stop once training no longer
+improves" — and the stop reason names the metric watched (``train_loss``). A loss, gradient or
+update that is not finite stops training with a ``stop_reason`` naming the epoch and step, on
+the last weights whose loss was finite.
 """
 
 from __future__ import annotations
@@ -47,13 +51,19 @@ from ..core.project_fields import check_int
 from ..core.training_config import EpochRecord
 from .dataset import Dataset
 from .losses import loss_function
-from .metrics import GREATER_IS_BETTER, evaluate_metrics
+from .metrics import GREATER_IS_BETTER, TASK_METRICS, evaluate_metrics
 from .optimizers import optimizer_from_config
 from .templates import init_weights
 from .training_data import TrainingData, prepare_training_data
 from .training_report import TrainingReport, frozen_copy
 
 __all__ = ["Trainer", "train"]
+
+_TRAIN_STEP_NOISE = 1
+_MEASURE_NOISE = {"train": 2, "val": 3, "test": 4}
+"""Shot-noise streams (see :meth:`Trainer._rng`): one per use, so that measuring the training,
+validation and test parts never reuses the draws of another part or of a training step."""
+
 
 def _finite(value: float | np.ndarray) -> bool:
     return bool(np.all(np.isfinite(value)))
@@ -71,8 +81,9 @@ class Trainer:
 
     Public attributes: ``data`` (the prepared
     :class:`~qmlstudio.ml.training_data.TrainingData`), ``model`` (its
-    :class:`~qmlstudio.ml.models.QuantumModel`) and ``last_epoch`` (the epoch this run ends
-    with, counting on from a resumed history).
+    :class:`~qmlstudio.ml.models.QuantumModel`), ``last_epoch`` (the epoch this run ends
+    with, counting on from a resumed history) and ``watched`` (the history name of the value
+    best weights and early stopping judge by, e.g. ``"val_loss"``).
     """
 
     def __init__(self, project: Project, *, epochs: int | None = None, seed: int | None = None,
@@ -86,6 +97,12 @@ class Trainer:
                 and config.optimizer != "spsa":
             raise ProjectError("training.gradient_method: training with shots needs "
                                "'parameter-shift' (the adjoint method needs exact states)")
+        task = project.model.task
+        measured = ("loss", *TASK_METRICS[task])
+        if config.early_stopping_metric not in measured:
+            raise ProjectError(f"training.early_stopping_metric: "
+                               f"{config.early_stopping_metric!r} is not measured for a {task} "
+                               f"model; choose one of {', '.join(measured)}")
         project = replace(project, training=config)
         if restart or not project.is_trained:
             project = replace(project, weights=(), readout=ReadoutParams(),
@@ -110,7 +127,7 @@ class Trainer:
         self._steps_per_epoch = math.ceil(len(self.data.y_train) / self._batch_size)
         self._total_steps = epochs * self._steps_per_epoch
         metric = config.early_stopping_metric
-        self._watched = ("test_" if self.data.has_test else "train_") + metric
+        self.watched = ("val_" if self.data.has_validation else "train_") + metric
         self._greater = GREATER_IS_BETTER[metric]
         self._patience = config.early_stopping_patience
         self._best: tuple[float, int, np.ndarray] | None = None
@@ -212,7 +229,7 @@ class Trainer:
             return None
         return np.random.default_rng([self._seed, self._epoch, self._step, purpose])
 
-    def _split(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _weights_and_readout(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self._fixed_readout is not None:
             return params, self._fixed_readout
         return params[: self._n_weights], params[self._n_weights:]
@@ -227,8 +244,8 @@ class Trainer:
         X, y = self.data.X_train[rows], self.data.y_train[rows]
         params, optimizer = self._params, self._optimizer
         if optimizer.needs_gradient:
-            loss, dweights, dreadout = self.model.loss_and_grad(X, y, *self._split(params),
-                                                                seed=self._rng(1))
+            loss, dweights, dreadout = self.model.loss_and_grad(
+                X, y, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE))
             grad = dweights if self._fixed_readout is not None else np.r_[dweights, dreadout]
             if _finite(loss):
                 self._good = params
@@ -237,9 +254,9 @@ class Trainer:
                                       else "the gradient is not finite")
             new = optimizer.step(params, grad)
         else:
-            rng = self._rng(1)
+            rng = self._rng(_TRAIN_STEP_NOISE)
             new = optimizer.step(params, lambda p: self.model.loss_value(
-                X, y, *self._split(p), seed=rng))
+                X, y, *self._weights_and_readout(p), seed=rng))
             loss, grad = float(np.mean(optimizer.last_losses)), optimizer.last_gradient
             if not _finite(loss):
                 return self._diverged(f"the loss is {loss}")
@@ -264,16 +281,13 @@ class Trainer:
         return self._finish(reason)
 
     def _measure(self) -> dict[str, float | None]:
-        """Losses and metrics of the current weights on the training and held-out parts."""
-        data, model = self.data, self.model
-        weights, readout = self._split(self._params)
+        """Losses and metrics of the current weights on every part of the data."""
+        model = self.model
+        weights, readout = self._weights_and_readout(self._params)
         loss_of = loss_function(model.loss, model.spec.task)
         values: dict[str, float | None] = {}
-        for part, X, y in (("train", data.X_train, data.y_train),
-                           ("test", data.X_test, data.y_test)):
-            if not len(y):
-                continue
-            outputs = model.forward(X, weights, readout, seed=self._rng(2))
+        for part, X, y in self.data.parts():
+            outputs = model.forward(X, weights, readout, seed=self._rng(_MEASURE_NOISE[part]))
             loss = loss_of(outputs, y)[0]
             values[f"{part}_loss"] = loss if math.isfinite(loss) else None
             predicted = np.argmax(outputs, axis=1) if model.is_classifier else outputs
@@ -290,9 +304,9 @@ class Trainer:
         record = EpochRecord.of(self._epoch, **values,
                                 grad_norm=float(np.mean(norms)) if norms else None)
         self._history = self._history.with_record(record)
-        self._track_best(values.get(self._watched))
+        self._track_best(values.get(self.watched))
         if self._patience is not None and self._since_best >= self._patience:
-            self._stop_reason = (f"early stopping: {self._watched} did not improve for "
+            self._stop_reason = (f"early stopping: {self.watched} did not improve for "
                                  f"{self._patience} epochs; {self._restore_message()}")
         elif self._epoch == self.last_epoch:
             self._stop_reason = "completed" if self._patience is None else \
@@ -322,7 +336,7 @@ class Trainer:
         return self._report("done", stop_reason=reason, **_split_values(values))
 
     def _report(self, kind: str, **fields: object) -> TrainingReport:
-        weights, readout = self._split(self._params)
+        weights, readout = self._weights_and_readout(self._params)
         elapsed = self._elapsed + time.perf_counter() - self._started
         progress = 1.0 if kind == "done" else self._steps_done / self._total_steps
         return TrainingReport(kind, self._epoch, self._step, progress, self.last_epoch,
@@ -332,7 +346,7 @@ class Trainer:
     def result_project(self) -> Project:
         """The project with the current weights, readout, fitted preprocessing, class labels,
         history (stop reason "cancelled" if a cancel is pending) and software versions."""
-        weights, readout = self._split(self._params)
+        weights, readout = self._weights_and_readout(self._params)
         history = self._history
         if not self._finished and self._cancel_requested:
             history = replace(history, stop_reason="cancelled")
@@ -341,12 +355,13 @@ class Trainer:
                        versions=tuple(sorted(software_versions().items())))
 
 
+_LOSSES = ("train_loss", "val_loss", "test_loss")
+
+
 def _split_values(values: dict[str, float | None]) -> dict[str, object]:
-    """Report fields from measured values: the two losses apart, the rest as metrics."""
-    metrics = {k: v for k, v in values.items() if k not in ("train_loss", "test_loss")
-               and v is not None}
-    return {"train_loss": values.get("train_loss"), "test_loss": values.get("test_loss"),
-            "metrics": metrics}
+    """Report fields from measured values: the losses apart, the rest as metrics."""
+    metrics = {k: v for k, v in values.items() if k not in _LOSSES and v is not None}
+    return {**{name: values.get(name) for name in _LOSSES}, "metrics": metrics}
 
 
 def train(project: Project, epochs: int | None = None, seed: int | None = None,

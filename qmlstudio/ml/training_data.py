@@ -6,10 +6,11 @@ Preparing means, in this order:
    given), checking its task against the model's and its number of features against what the
    circuit encodes (unless PCA reduces them);
 2. fix the class labels: an untrained project takes the data set's; a trained one must match;
-3. split it seeded (and, for classes, stratified) with the project's ``test_fraction`` and
-   ``split_seed``;
+3. split it seeded (and, for classes, stratified) into training, validation and test parts
+   with the project's ``test_fraction``, ``validation_fraction`` and ``split_seed`` (see
+   :func:`~qmlstudio.ml.preprocessing.split_rows`);
 4. fit the preprocessing on the training part only — or keep the fitted constants of a trained
-   project, whose weights were learnt on exactly that transform — and apply it to both parts.
+   project, whose weights were learnt on exactly that transform — and apply it to all parts.
 
 A circuit that reads no features (``x(j)``) is an amplitude-encoded model (see
 :func:`~qmlstudio.ml.trained_model.uses_amplitude_encoding`): the preprocessed features are
@@ -27,7 +28,7 @@ from ..core import Project, ProjectError
 from .dataset import Dataset
 from .datasets import load_dataset
 from .models import QuantumModel
-from .preprocessing import apply_preprocessing, fit_preprocessing, split_indices
+from .preprocessing import apply_preprocessing, fit_preprocessing, split_rows
 from .trained_model import uses_amplitude_encoding
 
 __all__ = ["TrainingData", "prepare_training_data"]
@@ -35,11 +36,12 @@ __all__ = ["TrainingData", "prepare_training_data"]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class TrainingData:
-    """Preprocessed features and labels of the training and test parts, and where they came from.
+    """Preprocessed features and labels of the training, validation and test parts, and where
+    they came from.
 
     ``project`` is the input project with the class labels and the fitted preprocessing set;
     ``model`` is its :class:`~qmlstudio.ml.models.QuantumModel`. ``y_*`` are class indices or
-    regression targets. The test part may be empty (``test_fraction`` 0).
+    regression targets. The validation and test parts may be empty (fraction 0).
     """
 
     project: Project
@@ -47,13 +49,26 @@ class TrainingData:
     dataset: Dataset
     X_train: np.ndarray
     y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
 
     @property
+    def has_validation(self) -> bool:
+        """True if there is a validation part (what early stopping watches)."""
+        return len(self.y_val) > 0
+
+    @property
     def has_test(self) -> bool:
-        """True if there is a held-out part to measure on."""
+        """True if there is a test part (measured and reported, never used to decide)."""
         return len(self.y_test) > 0
+
+    def parts(self) -> tuple[tuple[str, np.ndarray, np.ndarray], ...]:
+        """``(name, X, y)`` of each non-empty part: ``"train"``, ``"val"``, ``"test"``."""
+        every = (("train", self.X_train, self.y_train), ("val", self.X_val, self.y_val),
+                 ("test", self.X_test, self.y_test))
+        return tuple(part for part in every if len(part[2]))
 
 
 def _feature_limit(project: Project) -> int | None:
@@ -101,15 +116,17 @@ def prepare_training_data(project: Project, project_dir: str | os.PathLike | Non
                            f"encode at most {limit}; reduce them with PCA")
     project = _with_class_labels(project, dataset)
     pre = project.preprocessing
-    train, test = split_indices(dataset.labels, pre.test_fraction, pre.split_seed,
-                                pre.stratify)
+    train, validation, test = split_rows(pre, dataset.labels)
     if not (project.is_trained and pre.is_fitted):
         pre = replace(pre, fitted=fit_preprocessing(pre, dataset.features[train]))
         project = replace(project, preprocessing=pre)
     features = apply_preprocessing(pre, dataset.features)
     if features.shape[1] < project.circuit.n_features:
-        raise ProjectError(f"preprocessing.n_components: {features.shape[1]} features after "
-                           f"PCA, but the circuit reads {project.circuit.n_features}")
+        where, what = ("preprocessing.n_components", "features after PCA") \
+            if pre.n_components is not None else ("dataset", "feature column(s)")
+        raise ProjectError(f"{where}: {features.shape[1]} {what}, but the circuit reads "
+                           f"{project.circuit.n_features} (its highest feature index + 1)")
     model = QuantumModel.from_project(project, uses_amplitude_encoding(project))
-    return TrainingData(project, model, dataset, features[train], dataset.labels[train],
-                        features[test], dataset.labels[test])
+    labels = dataset.labels
+    return TrainingData(project, model, dataset, features[train], labels[train],
+                        features[validation], labels[validation], features[test], labels[test])

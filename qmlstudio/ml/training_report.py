@@ -36,8 +36,9 @@ class TrainingReport:
     ``epoch`` and ``step`` (1-based, within the epoch) say where training is; ``progress`` is
     the fraction of this run's steps done (0..1) and ``last_epoch`` the epoch it ends with.
     ``train_loss`` is the mini-batch loss on a step report and the whole training part's loss
-    on epoch and done reports, which also carry ``test_loss`` (None without a held-out part)
-    and ``metrics`` (``"train_accuracy"``, ``"test_r2"``...). ``grad_norm`` and
+    on epoch and done reports, which also carry ``val_loss`` and ``test_loss`` (None without
+    a validation or test part) and ``metrics`` (``"train_accuracy"``, ``"val_f1"``,
+    ``"test_r2"``...). ``grad_norm`` and
     ``grad_magnitudes`` (``|∂L/∂w|`` per circuit weight; the norm also counts the readout
     gradient; estimates for SPSA) belong to step reports. ``weights`` and ``readout`` (scales
     then biases) are read-only snapshots; ``elapsed`` counts the seconds spent training (not
@@ -53,6 +54,7 @@ class TrainingReport:
     readout: np.ndarray
     elapsed: float
     train_loss: float | None = None
+    val_loss: float | None = None
     test_loss: float | None = None
     metrics: Mapping[str, float] = field(default_factory=dict)
     grad_norm: float | None = None
@@ -63,8 +65,10 @@ class TrainingReport:
         object.__setattr__(self, "metrics", MappingProxyType(dict(self.metrics)))
 
     def values(self) -> dict[str, float | None]:
-        """Losses and metrics in one flat dict (``"train_loss"``, ``"test_accuracy"``...)."""
+        """Losses and metrics in one flat dict (``"train_loss"``, ``"val_loss"``,
+        ``"test_accuracy"``...); the loss of a part that does not exist is left out."""
         found: dict[str, float | None] = {"train_loss": self.train_loss}
-        if self.test_loss is not None:
-            found["test_loss"] = self.test_loss
+        for name, value in (("val_loss", self.val_loss), ("test_loss", self.test_loss)):
+            if value is not None:
+                found[name] = value
         return {**found, **self.metrics}

@@ -14,6 +14,7 @@ from qmlstudio.core import (
     DatasetSpec,
     ModelSpec,
     Operation,
+    Preprocessing,
     Project,
     ProjectError,
     w,
@@ -44,7 +45,7 @@ def test_file_layout_is_readable_and_ordered(tmp_path):
                               "dataset", "preprocessing", "model", "training", "weights",
                               "readout", "history", "versions"]
     assert document["format"] == "qmlstudio-project"
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert text.startswith('{\n  "format": "qmlstudio-project",\n')
     assert text.endswith("}\n")
     # one operation per line, parameters as numbers or {"weight"}/{"feature"} objects
@@ -225,9 +226,47 @@ def test_a_schema_0_file_opens(tmp_path):
     assert project.weights == (0.75,)
     save_project(project, path)
     document = json.loads(path.read_text())
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["circuit"]["n_qubits"] == 2
     assert load_project(path) == project
+
+
+SCHEMA_1_PREPROCESSING = """{
+  "format": "qmlstudio-project",
+  "schema_version": 1,
+  "qmlstudio": "0.1.0",
+  "circuit": {"n_qubits": 1,
+              "operations": [{"gate": "ry", "wires": [0], "params": [{"weight": 0}]}]},
+  "preprocessing": {"scaling": "standard", "scale_range": [0.0, 1.0], "n_components": null,
+                    "test_fraction": 0.3, "split_seed": 4, "stratify": false, "fitted": null}
+}
+"""
+
+
+def test_a_schema_1_file_opens_without_a_validation_part(tmp_path):
+    path = tmp_path / "v1.qmlproj"
+    path.write_text(SCHEMA_1_PREPROCESSING, encoding="utf-8")
+    project = load_project(path)
+    assert project.preprocessing == Preprocessing("standard", (0.0, 1.0), None, 0.3, 4, False)
+    assert project.preprocessing.validation_fraction == 0.0
+    save_project(project, path)
+    document = json.loads(path.read_text())
+    assert document["schema_version"] == 2
+    assert list(document["preprocessing"]) == ["scaling", "scale_range", "n_components",
+                                               "test_fraction", "validation_fraction",
+                                               "split_seed", "stratify", "fitted"]
+    assert document["preprocessing"]["validation_fraction"] == 0.0
+    assert load_project(path) == project
+
+
+def test_validation_fraction_round_trips_and_is_checked(tmp_path):
+    path = tmp_path / "val.qmlproj"
+    save_project(sample_project(), path)
+    assert load_project(path).preprocessing.validation_fraction == 0.2
+    text = path.read_text(encoding="utf-8").replace('"validation_fraction": 0.2',
+                                                    '"validation_fraction": 1.5')
+    path.write_text(text, encoding="utf-8")
+    assert _error(path) == "preprocessing.validation_fraction: must be less than 1.0, got 1.5"
 
 
 def test_a_bad_schema_0_file_names_the_current_path(tmp_path):
@@ -264,8 +303,8 @@ def test_missing_file_folder_and_device(tmp_path):
     (b'{"schema_version": 1}', 'not a QML Studio project (it has no "format" field)'),
     (b'{"format": "qmlstudio-model", "schema_version": 1}',
      "format: expected 'qmlstudio-project', got the text 'qmlstudio-model'"),
-    (b'{"format": "qmlstudio-project", "schema_version": 2, "qmlstudio": "9.0"}',
-     "schema_version: schema 2 was written by QML Studio 9.0; QML Studio"),
+    (b'{"format": "qmlstudio-project", "schema_version": 3, "qmlstudio": "9.0"}',
+     "schema_version: schema 3 was written by QML Studio 9.0; QML Studio"),
     (b'{"format": "qmlstudio-project", "schema_version": "1"}',
      "schema_version: expected an integer, got the text '1'"),
     (b'{"format": "qmlstudio-project", "schema_version": 1}', "circuit: missing field"),

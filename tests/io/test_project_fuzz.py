@@ -120,7 +120,8 @@ def preprocessings(draw):
                                  for _ in range(n_components or 0)))
     return Preprocessing(scaling, (draw(small), draw(small) + 20.0), n_components,
                          draw(st.floats(0, 0.9)), draw(st.integers(0, 2**32)),
-                         draw(st.booleans()), fitted)
+                         draw(st.booleans()), fitted,
+                         validation_fraction=draw(st.floats(0, 0.9)))
 
 
 @st.composite
@@ -267,7 +268,7 @@ def test_random_documents_raise_project_errors(data):
 @given(json_values, st.dictionaries(st.sampled_from(["circuit", "weights", "model", "dataset"]),
                                     json_values))
 def test_random_bodies_with_a_valid_header_raise_project_errors(schema, body):
-    document = {"format": "qmlstudio-project", "schema_version": 1} | body
+    document = {"format": "qmlstudio-project", "schema_version": 2} | body
     if isinstance(schema, int) and not isinstance(schema, bool):
         document["schema_version"] = schema
     _load_text(json.dumps(document).encode())

@@ -68,7 +68,7 @@ def test_parameters_follow_the_scikit_learn_protocol():
     copy = clone(model)
     assert copy.get_params() == model.get_params() and copy is not model
     assert repr(copy) == "QNNClassifier(epochs=2, layers=1, random_state=7)"
-    with pytest.raises(ValueError, match="invalid parameter 'depth'"):
+    with pytest.raises(ProjectError, match="invalid parameter 'depth'"):
         model.set_params(depth=2)
     with pytest.raises(ProjectError, match="not fitted yet"):
         model.predict([[0.0, 1.0]])
@@ -110,3 +110,32 @@ def test_the_fitted_project_saves_loads_and_trains_on(tmp_path):
     assert loaded == model.project_
     more = train(loaded, epochs=1)
     assert [r.epoch for r in more.history.records] == [1, 2, 3]
+
+
+def test_validation_fraction_is_the_project_validation_split():
+    moons = make_moons(80, noise=0.1, seed=3)
+    model = QNNClassifier(n_qubits=2, layers=2, reuploading=True, epochs=30,
+                          learning_rate=0.3, validation_fraction=0.25,
+                          early_stopping_patience=2).fit(moons.features, moons.labels)
+    pre = model.project_.preprocessing
+    assert (pre.test_fraction, pre.validation_fraction) == (0.0, 0.25)
+    record = model.history_.records[0]
+    assert record.get("val_loss") is not None and record.get("test_loss") is None
+    # 40 rows per class, 10 of each set aside: early stopping judges by them.
+    assert model.history_.stop_reason.startswith("early stopping: val_loss did not improve")
+    val = model.history_.series("val_loss")
+    assert len(val) - 1 - int(np.argmin(val)) == 2
+
+
+def test_predictions_of_a_model_trained_with_shots_are_exact_and_repeatable(tmp_path):
+    moons = make_moons(40, seed=5)
+    model = QNNClassifier(n_qubits=2, layers=1, epochs=1, shots=50,
+                          gradient_method="parameter-shift").fit(moons.features, moons.labels)
+    first = model.predict_proba(moons.features)
+    np.testing.assert_array_equal(model.predict_proba(moons.features), first)
+    # The same numbers as the model saved to a file (which predicts without shot noise).
+    from qmlstudio.ml.model_file import load_model, save_model
+
+    save_model(model.project_, tmp_path / "m.qmodel")
+    np.testing.assert_allclose(load_model(tmp_path / "m.qmodel").predict_proba(moons.features),
+                               first, rtol=0, atol=1e-15)

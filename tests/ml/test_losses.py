@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from qmlstudio.core import ProjectError
+from qmlstudio.core import DatasetError, ProjectError
 from qmlstudio.ml.losses import (
     cross_entropy,
     hinge,
@@ -87,3 +87,11 @@ def test_losses_by_name():
     assert loss_function("mse", "regression") is mse
     with pytest.raises(ProjectError, match="not a regression loss"):
         loss_function("hinge", "regression")
+
+
+def test_mse_refuses_shapes_that_would_broadcast():
+    # (3,) against (3, 1) would silently average a 3 x 3 table of every pairing.
+    with pytest.raises(DatasetError, match=r"predictions of shape \(3,\) but targets of shape"):
+        mse(np.zeros(3), np.zeros((3, 1)))
+    value, grad = mse([1.0, 3.0], [0.0, 0.0])  # by hand: (1 + 9) / 2, gradient 2·ŷ/2
+    assert value == 5.0 and grad.tolist() == [1.0, 3.0]

@@ -70,3 +70,34 @@ def test_bad_shapes():
         accuracy([], [])
     with pytest.raises(DatasetError, match="average"):
         f1_score([0], [0], average="micro")
+
+
+def test_binary_f1_refuses_a_positive_class_that_is_not_a_label():
+    # The default positive=1 with text labels used to score 0 silently.
+    with pytest.raises(DatasetError, match="positive class 1 is not among the labels"):
+        f1_score(["a", "b", "b"], ["a", "b", "a"])
+    # One label only (nothing positive anywhere) is still a defined 0, as in scikit-learn.
+    assert f1_score([0, 0], [0, 0]) == 0.0
+
+
+def test_a_class_absent_from_the_evaluated_part():
+    # Three classes, class 2 absent from this part and never predicted: the macro F1 averages
+    # over the classes present (0 and 1), as scikit-learn's default does.
+    # class 0: TP 1, FP 1, FN 1 -> 2/4; class 1: TP 1, FP 1, FN 1 -> 2/4.
+    values = evaluate_metrics("classification", [0, 0, 1, 1], [0, 1, 1, 0], n_classes=3)
+    assert values == {"accuracy": 0.5, "f1": pytest.approx(0.5)}
+    # Two classes, class 1 absent and never predicted: binary F1 of class 1 is 0.
+    assert evaluate_metrics("classification", [0, 0], [0, 0], n_classes=2)["f1"] == 0.0
+    np.testing.assert_array_equal(confusion_matrix([0, 0, 1], [0, 1, 1], n_classes=3),
+                                  [[1, 1, 0], [0, 1, 0], [0, 0, 0]])
+
+
+def test_non_numeric_input_is_a_dataset_error():
+    with pytest.raises(DatasetError, match="expected numbers"):
+        mean_squared_error(["a"], ["b"])
+    with pytest.raises(DatasetError, match="expected numbers"):
+        confusion_matrix(["a"], ["b"])
+    with pytest.raises(DatasetError, match="class indices must be integers"):
+        confusion_matrix([0.5, 1.0], [0.0, 1.0])  # used to be truncated to class 0
+    with pytest.raises(DatasetError, match="task must be one of"):
+        evaluate_metrics("clustering", [0], [0])

@@ -127,9 +127,9 @@ def test_feature_names_fall_back_when_the_csv_is_gone(tmp_path):
 
 
 def test_saving_over_a_folder_keeps_it_and_names_the_file(saved, tmp_path):
-    with pytest.raises(ModelFileError, match="cannot be saved"):
+    with pytest.raises(ModelFileError, match="cannot be written"):
         save_model(trained_project("sine"), tmp_path)
-    with pytest.raises(ModelFileError, match="cannot be saved"):
+    with pytest.raises(ModelFileError, match="cannot be written"):
         save_model(trained_project("sine"), tmp_path / "no" / "such" / "m.qmodel")
 
 

@@ -6,12 +6,13 @@ import math
 import numpy as np
 import pytest
 
-from qmlstudio.core import Circuit, DatasetError, Preprocessing, Project, w, x
+from qmlstudio.core import Circuit, DatasetError, Preprocessing, Project, ProjectError, w, x
 from qmlstudio.io import load_project, save_project
 from qmlstudio.ml.preprocessing import (
     apply_preprocessing,
     fit_preprocessing,
     split_indices,
+    split_rows,
     train_test_split,
 )
 
@@ -195,3 +196,46 @@ def test_train_test_split_returns_matching_rows():
         split_indices([0], 0.5, seed=0)
     with pytest.raises(DatasetError, match="test_fraction: must be at least 0 and less than 1"):
         split_indices(y, 1.0, seed=0)
+
+
+# -- train/validation/test split ----------------------------------------------------------------
+def test_validation_rows_come_from_the_training_part_and_leave_the_test_part_alone():
+    y = np.repeat([0, 1, 2], [40, 20, 10])
+    pre = Preprocessing(test_fraction=0.25, split_seed=4, validation_fraction=0.2)
+    train, validation, test = split_rows(pre, y)
+    # The test rows are those of the two-way split with the same seed.
+    np.testing.assert_array_equal(test, split_indices(y, 0.25, seed=4)[1])
+    assert np.array_equal(np.sort(np.concatenate([train, validation, test])), np.arange(70))
+    assert all(np.all(np.diff(part) > 0) for part in (train, validation, test))
+    # Per class: test round(0.25·n), then validation round(0.2·(n − test)), by hand:
+    # class 0: 10 test, 6 of 30; class 1: 5 test, 3 of 15; class 2: 3 test (2.5 rounds up),
+    # 1 of 7 (1.4).
+    assert np.bincount(y[test]).tolist() == [10, 5, 3]
+    assert np.bincount(y[validation]).tolist() == [6, 3, 1]
+    assert np.bincount(y[train]).tolist() == [24, 12, 6]
+    # Seeded, and a different seed draws different validation rows.
+    again = split_rows(pre, y)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (train, validation, test),
+                                                     strict=True))
+    other = split_rows(Preprocessing(test_fraction=0.25, split_seed=5,
+                                     validation_fraction=0.2), y)
+    assert not np.array_equal(other[1], validation)
+
+
+def test_no_validation_fraction_no_validation_rows():
+    y = np.arange(30) % 2
+    train, validation, test = split_rows(Preprocessing(test_fraction=0.3), y)
+    assert validation.size == 0
+    np.testing.assert_array_equal(train, split_indices(y, 0.3, seed=0)[0])
+    train, validation, test = split_rows(Preprocessing(test_fraction=0.0,
+                                                       validation_fraction=0.5), y)
+    # Per class, round half up: 8 of 15 (7.5) to validation.
+    assert test.size == 0 and np.bincount(y[validation]).tolist() == [8, 8]
+    assert len(train) == 14
+
+
+def test_validation_split_errors_name_the_validation_part():
+    with pytest.raises(ProjectError, match="validation_fraction: must be less than 1"):
+        Preprocessing(validation_fraction=1.0)
+    with pytest.raises(DatasetError, match=r"cannot split 1 row.*and a validation part"):
+        split_rows(Preprocessing(test_fraction=0.5, validation_fraction=0.5), [0, 0])

@@ -181,3 +181,15 @@ def test_odd_names_cannot_break_out_of_docstrings_or_comments(tmp_path):
         assert docstring.startswith('Odd """ name \\ with newline // and }: a trained')
     export_project(project, "qasm3", tmp_path / "odd.qasm")
     assert from_qasm((tmp_path / "odd.qasm").read_text()).n_features == 1
+
+
+def test_script_main_refuses_a_header_without_the_features(exported):
+    # It used to fall back to the first four columns (here the id and three unknown numbers)
+    # and print predictions from them.
+    with open(exported / "no_features.csv", "w", newline="") as handle:
+        handle.write("id,a,b,c,d\n1,5.1,3.5,1.4,0.2\n")
+    result = subprocess.run([sys.executable, "-I", str(exported / "runner.py"), "main",
+                             "iris_pennylane.py", "no_features.csv"], cwd=exported,
+                            capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode != 0 and result.stdout == ""
+    assert "no_features.csv: no column named" in result.stderr

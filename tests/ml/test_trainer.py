@@ -16,10 +16,12 @@ from qmlstudio.core import (
     Project,
     ProjectError,
     TrainingConfig,
+    w,
     x,
 )
 from qmlstudio.ml.dataset import Dataset
 from qmlstudio.ml.generators import make_moons
+from qmlstudio.ml.preprocessing import apply_preprocessing
 from qmlstudio.ml.templates import build_model_circuit, init_weights
 from qmlstudio.ml.trainer import Trainer, train
 from qmlstudio.ml.training_report import TrainingReport
@@ -156,20 +158,111 @@ def test_cancel_stops_between_steps_and_keeps_the_weights():
     assert np.array_equal(project.weights, reports[-1].weights)
 
 
-# -- best weights and early stopping ---------------------------------------------------------
-def test_early_stopping_restores_the_best_weights():
-    trainer = Trainer(moons_project(epochs=40, learning_rate=0.4, early_stopping_patience=2))
+# -- the validation part, best weights and early stopping ------------------------------------
+def with_validation(project: Project, fraction: float = 0.3) -> Project:
+    return replace(project, preprocessing=replace(project.preprocessing,
+                                                  validation_fraction=fraction))
+
+
+def test_the_validation_part_comes_from_the_training_rows_only():
+    moons = make_moons(**MOONS)
+    plain = Trainer(moons_project()).data
+    data = Trainer(with_validation(moons_project())).data
+
+    def rows(X):  # rows are told apart by their features (120 distinct points)
+        return {tuple(row) for row in X.tolist()}
+
+    # The test part is the same rows with or without a validation part, ...
+    assert len(data.y_test) == 60
+    raw_of = {tuple(apply_preprocessing(data.project.preprocessing, [r])[0].tolist()): tuple(r)
+              for r in moons.features.tolist()}
+    raw_plain = {tuple(apply_preprocessing(plain.project.preprocessing, [r])[0].tolist()):
+                 tuple(r) for r in moons.features.tolist()}
+    test_rows = {raw_of[r] for r in rows(data.X_test)}
+    assert test_rows == {raw_plain[r] for r in rows(plain.X_test)}
+    # ... the validation part is round(30 % of 30) = 9 of each class's 30 other rows, ...
+    assert np.bincount(data.y_val).tolist() == [9, 9]
+    assert np.bincount(data.y_train).tolist() == [21, 21]
+    train_rows, val_rows = ({raw_of[r] for r in rows(X)} for X in (data.X_train, data.X_val))
+    assert not train_rows & val_rows and train_rows | val_rows == \
+        {raw_plain[r] for r in rows(plain.X_train)}
+    # ... and the scaling is fitted on the remaining training rows alone.
+    raw_train = np.array(sorted(train_rows))
+    fitted = data.project.preprocessing.fitted
+    np.testing.assert_array_equal(fitted.center, raw_train.min(axis=0))
+    np.testing.assert_allclose(fitted.width, np.ptp(raw_train, axis=0), rtol=1e-15)
+
+
+def test_epochs_report_and_record_the_validation_part():
+    trainer = Trainer(with_validation(moons_project(epochs=2)))
+    reports = run(trainer)
+    epoch = next(r for r in reports if r.kind == "epoch")
+    assert set(epoch.values()) == {"train_loss", "val_loss", "test_loss", "train_accuracy",
+                                   "train_f1", "val_accuracy", "val_f1", "test_accuracy",
+                                   "test_f1"}
+    record = trainer.history.records[0]
+    assert record.get("val_loss") == epoch.val_loss and record.get("val_accuracy") == \
+        epoch.metrics["val_accuracy"]
+    # The validation loss is the model's loss on exactly the validation rows.
+    data = trainer.data
+    weights, readout = reports[-1].weights, reports[-1].readout
+    assert reports[-1].val_loss == pytest.approx(
+        data.model.loss_value(data.X_val, data.y_val, weights, readout), abs=1e-12)
+    assert trainer.watched == "val_loss"
+
+
+def test_early_stopping_watches_validation_never_test_and_restores_the_best_weights():
+    trainer = Trainer(with_validation(moons_project(epochs=40, learning_rate=0.4,
+                                                    early_stopping_patience=2)))
     reports = run(trainer)
     history = trainer.history
-    assert history.stop_reason.startswith("early stopping: test_loss did not improve")
-    assert len(history.records) < 40
-    losses = history.series("test_loss")
-    best = int(np.argmin(losses))
+    assert history.stop_reason.startswith("early stopping: val_loss did not improve")
+    val, test = history.series("val_loss"), history.series("test_loss")
+    best = int(np.argmin(val))
     assert trainer.best_epoch == history.records[best].epoch
-    assert len(losses) - 1 - best == 2  # stopped after exactly `patience` worse epochs
+    assert len(val) - 1 - best == 2  # stopped after exactly `patience` worse epochs
+    # The test loss still fell after the best validation epoch: judging by it would not have
+    # stopped here (the leak this guards against).
+    assert min(test[best + 1:]) < test[best]
     best_report = next(r for r in reports if r.kind == "epoch" and r.epoch == trainer.best_epoch)
     np.testing.assert_array_equal(reports[-1].weights, best_report.weights)
-    assert reports[-1].test_loss == best_report.test_loss
+    assert reports[-1].val_loss == best_report.val_loss
+
+
+def test_without_a_validation_part_early_stopping_watches_the_training_part():
+    trainer = Trainer(moons_project(epochs=40, learning_rate=0.4, early_stopping_patience=2))
+    assert trainer.watched == "train_loss"  # the test part exists, and is not watched
+    reports = run(trainer)
+    history = trainer.history
+    assert history.stop_reason.startswith("early stopping: train_loss did not improve")
+    losses = history.series("train_loss")
+    best = int(np.argmin(losses))
+    assert trainer.best_epoch == history.records[best].epoch
+    assert len(losses) - 1 - best == 2
+    best_report = next(r for r in reports if r.kind == "epoch" and r.epoch == trainer.best_epoch)
+    np.testing.assert_array_equal(reports[-1].weights, best_report.weights)
+
+
+def test_a_metric_the_task_does_not_measure_is_refused():
+    # A classifier measures loss, accuracy and F1: watching "mse" would never see a value and
+    # stop after `patience` epochs with nothing to restore.
+    with pytest.raises(ProjectError, match="'mse' is not measured for a classification"):
+        Trainer(moons_project(early_stopping_patience=2, early_stopping_metric="mse"))
+
+
+def test_shot_noise_of_the_parts_is_independent():
+    # Four identical points, two per class: train and test hold one of each, in the same
+    # class order, so with the same noise draws their losses would be bit-identical.
+    circuit = build_model_circuit(1, 1, layers=1)
+    dataset = Dataset(np.full((4, 1), 0.5), np.array([0, 0, 1, 1]), class_labels=(0, 1))
+    project = Project(circuit, dataset=DatasetSpec.builtin("moons"),
+                      preprocessing=Preprocessing(scaling="none", test_fraction=0.5),
+                      training=TrainingConfig(epochs=1, shots=20, optimizer="spsa"))
+    trainer = Trainer(project, dataset=dataset)
+    assert trainer.data.y_train.tolist() == trainer.data.y_test.tolist() == [0, 1]
+    np.testing.assert_array_equal(trainer.data.X_train, trainer.data.X_test)
+    epoch = next(r for r in run(trainer) if r.kind == "epoch")
+    assert epoch.train_loss != epoch.test_loss
 
 
 def test_restore_best_on_demand_by_a_greater_is_better_metric():
@@ -241,6 +334,11 @@ def test_problems_are_reported_before_training():
     regression = Project(Circuit(1).add("ry", [0], x(0)), dataset=DatasetSpec.builtin("sine"))
     with pytest.raises(DatasetError, match="regression data set cannot train a classification"):
         Trainer(regression)
+    # Too few columns for what the circuit reads names the data set, not PCA (none is used).
+    reads_x2 = Circuit(2).add("ry", [0], x(0)).add("ry", [1], x(2)).add("rz", [0], w(0))
+    with pytest.raises(ProjectError, match=r"^dataset: 2 feature column\(s\), but the circuit "
+                                           r"reads 3"):
+        Trainer(Project(reads_x2, dataset=DatasetSpec.builtin("moons", n_samples=40)))
     trained = train(moons_project(epochs=1))
     relabelled = replace(trained, model=replace(trained.model, class_labels=("a", "b")))
     with pytest.raises(ProjectError, match="start the training afresh"):
