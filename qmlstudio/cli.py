@@ -2,7 +2,7 @@
 
 ::
 
-    qmlstudio [PATH]                                  the desktop app (not available yet)
+    qmlstudio [PATH ...]                              the desktop app (opening PATH)
     qmlstudio train PROJECT.qmlproj [--epochs N] [--seed S] [--restart] [--json] [--quiet]
     qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv]
     qmlstudio export PROJECT.qmlproj --to qmodel|qasm3|qasm2|pennylane|qiskit -o FILE
@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ._version import __version__
@@ -253,12 +254,13 @@ def _fail(message: str, status: int) -> int:
 
 
 def _open_app(paths: Sequence[str]) -> int:
-    if len(paths) > 1:
-        return _fail(f"unknown command {paths[0]!r}; choose one of {', '.join(COMMANDS)} "
-                     f"(see 'qmlstudio --help')", 2)
-    print("qmlstudio: the desktop app is not available yet; use 'qmlstudio train|predict|"
-          "export' (see 'qmlstudio --help').")
-    return 0
+    missing = [path for path in paths if not Path(path).exists()]
+    if missing:
+        return _fail(f"unknown command or missing file {missing[0]!r}; commands: "
+                     f"{', '.join(COMMANDS)} (see 'qmlstudio --help')", 2)
+    from .gui.app import run_app  # Qt is loaded only for the desktop app
+
+    return run_app(paths)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,15 +40,31 @@ def project_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_help_version_and_the_desktop_app_note(tmp_path):
+def test_help_and_version(tmp_path):
     result = cli("--help", cwd=tmp_path)
     assert result.returncode == 0
     for command in ("train", "predict", "export"):
         assert command in result.stdout
     assert cli("--version", cwd=tmp_path).stdout.startswith("qmlstudio ")
-    for args in ((), ("some.qmlproj",)):
-        result = cli(*args, cwd=tmp_path)
-        assert result.returncode == 0 and "not available yet" in result.stdout
+
+
+def test_a_path_that_is_neither_a_file_nor_a_command_is_one_line_error(tmp_path):
+    assert_one_line_error(cli("nothing-here.qmlproj", cwd=tmp_path), 2, "nothing-here.qmlproj")
+
+
+def test_a_path_opens_the_desktop_app_which_keeps_running(project_file):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(project_file.parent / "config")}
+    app = subprocess.Popen([sys.executable, "-m", "qmlstudio", str(project_file)],
+                           cwd=project_file.parent, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):  # still running: the window is up
+            app.wait(timeout=8)
+    finally:
+        app.terminate()
+        _, stderr = app.communicate(timeout=30)
+    assert "Traceback" not in stderr and "Error" not in stderr
 
 
 def test_train_saves_weights_and_history_and_continues(project_file):

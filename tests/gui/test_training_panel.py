@@ -18,7 +18,7 @@ from qmlstudio.ml.preprocessing import split_rows
 from qmlstudio.ml.trained_model import TrainedModel
 from qmlstudio.ml.trainer import Trainer
 
-from .dialogs import answer_next_dialog, press
+from .dialogs import answer_next_dialog, dialog_text, press
 from .training_support import FIRST_RUN_TIMEOUT_MS, StallProbe, moons_project
 
 LONG_RUN = 5000
@@ -260,9 +260,9 @@ def test_a_failure_in_the_worker_shows_details_and_the_app_carries_on(qtbot, pan
     seen = answer_next_dialog(press(QMessageBox.StandardButton.Ok), timeout_ms=60_000)
     with qtbot.waitSignal(panel.worker.failed, timeout=FIRST_RUN_TIMEOUT_MS):
         click(qtbot, panel.train_button)
-    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: len(seen) == 3, timeout=10_000)
     box = seen[1]
-    assert box.text() == "RuntimeError: injected failure"
+    assert dialog_text(seen) == "RuntimeError: injected failure"
     assert "Traceback" in box.detailedText() and "injected failure" in box.detailedText()
     qtbot.waitUntil(lambda: not box.isVisible())
     assert document.project == before and document.undo_stack.count() == 0

@@ -1,0 +1,85 @@
+"""Starting the desktop app: :func:`run_app` (what ``qmlstudio [PATH...]`` calls)."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .._version import __version__
+
+__all__ = ["create_application", "open_startup_windows", "run_app", "xcb_hint"]
+
+_XCB_PACKAGES = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4",
+                 "xcb-keysyms": "libxcb-keysyms1"}
+"""Libraries Qt 6.5+'s X11 plugin needs beyond a desktop's usual ones, and their Debian
+packages."""
+_FIRST_RUN_KEY = "app/first_run_done"
+_FIRST_EXAMPLE = "moons.qmlproj"
+
+
+def xcb_hint() -> str | None:
+    """Why Qt's X11 plugin would fail to load (and what to install), or None if it can load.
+
+    Qt aborts the whole process ("Could not load the Qt platform plugin xcb") when these
+    libraries are missing, before Python can catch anything — so look for them first.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not os.environ.get("DISPLAY"):
+        return ("qmlstudio: no display to open a window on (DISPLAY is not set). Run it in a "
+                "desktop session, or use 'qmlstudio train|predict|export' headless.")
+    missing = [name for name in _XCB_PACKAGES if ctypes.util.find_library(name) is None]
+    if not missing:
+        return None
+    packages = " ".join(_XCB_PACKAGES[name] for name in missing)
+    return (f"qmlstudio: Qt needs the X11 libraries {', '.join(missing)} to open a window.\n"
+            f"On Debian/Ubuntu: sudo apt install {packages}")
+
+
+def create_application():
+    """The QApplication, created once, with the names QSettings files are kept under."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName("QML Studio")
+    app.setApplicationName("qmlstudio")
+    app.setApplicationDisplayName("QML Studio")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def open_startup_windows(paths: Sequence[str | os.PathLike] = ()) -> list:
+    """Open a window per path; with none, the moons example on the very first launch and an
+    empty project afterwards. Returns the windows opened."""
+    from PySide6.QtCore import QSettings
+
+    from .main_window import MainWindow, open_windows
+
+    window = MainWindow()
+    window.show()
+    settings = QSettings()
+    if paths:
+        for path in paths:
+            window.actions_.open_path(Path(path))
+    elif not settings.value(_FIRST_RUN_KEY, False, type=bool):
+        window.actions_.open_example(_FIRST_EXAMPLE)
+    settings.setValue(_FIRST_RUN_KEY, True)
+    return open_windows()
+
+
+def run_app(paths: Sequence[str | os.PathLike] = ()) -> int:
+    """Run the desktop app until its last window closes; returns the exit status."""
+    hint = xcb_hint()
+    if hint is not None:
+        print(hint, file=sys.stderr)
+        return 1
+    app = create_application()
+    open_startup_windows(paths)
+    return app.exec()
