@@ -182,6 +182,11 @@ class Trainer:
         """The current circuit weights (a copy)."""
         return self._params[: self._n_weights].copy()
 
+    @property
+    def readout(self) -> np.ndarray:
+        """The current readout vector, scales then biases (a copy)."""
+        return self._weights_and_readout(self._params)[1].copy()
+
     def restore_best(self) -> int | None:
         """Go back to the best weights seen so far; returns their epoch (None: no epoch yet)."""
         if self._best is None:
