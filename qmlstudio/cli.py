@@ -19,8 +19,6 @@ status: 2 for bad arguments, 1 for a file or data problem, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 import time
@@ -212,28 +210,15 @@ def _train(args: argparse.Namespace) -> int:
 
 # -- predict and export ------------------------------------------------------------------------
 def _predict(args: argparse.Namespace) -> int:
-    from .ml.feature_csv import read_feature_csv
     from .ml.model_file import load_model, write_text_atomically
+    from .ml.result_tables import predictions_for_file
 
-    model = load_model(args.model)
-    features = read_feature_csv(args.data, model.feature_names)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if model.is_classifier:
-        probabilities = model.predict_proba(features)  # one simulation for labels and p_*
-        predictions = model.classes_[probabilities.argmax(axis=1)]
-        writer.writerow(["prediction", *(f"p_{label}" for label in model.classes_)])
-        for label, row in zip(predictions, probabilities, strict=True):
-            writer.writerow([label, *(repr(float(p)) for p in row)])
-    else:
-        predictions = model.predict(features)
-        writer.writerow(["prediction"])
-        writer.writerows([repr(float(value))] for value in predictions)
+    text, count = predictions_for_file(load_model(args.model), args.data)
     if args.output is None:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(text)
     else:
-        write_text_atomically(args.output, buffer.getvalue())
-        print(f"{args.output}: {len(predictions)} predictions", file=sys.stderr)
+        write_text_atomically(args.output, text)
+        print(f"{args.output}: {count} predictions", file=sys.stderr)
     return 0
 
 

@@ -13,17 +13,31 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
 
 from ..core import Project, QMLStudioError
+from ..ml.decision_boundary import decision_boundary
 from .canvas import CircuitView
 from .code_view import CodeView
+from .compute_runner import ComputeRunner
+from .data_panel import DataPanel
 from .document import ProjectDocument
+from .gradient_heat import gradient_heat
 from .inspector import Inspector
 from .opening import is_openable
 from .palette import GatePalette
 from .palette_items import PaletteItem, insert_item
 from .state_view import StateView
+from .training_panel import TrainingPanel
+from .training_plots import TrainingPlots
 from .window_actions import WindowActions
 
 __all__ = ["MainWindow", "open_windows"]
@@ -48,21 +62,34 @@ class MainWindow(QMainWindow):
         self.document = document if document is not None else ProjectDocument()
         self.document.setParent(self)
 
+        # One compute thread for every view that simulates (the engine runs one parallel
+        # region at a time anyway); training has its own worker thread.
+        self.runner = ComputeRunner(self)
         self.canvas = CircuitView(self.document)
         self.setCentralWidget(self.canvas)
         self.palette = GatePalette()
         self.inspector = Inspector(self.document)
-        self.state_view = StateView(self.document)
+        self.state_view = StateView(self.document, runner=self.runner)
         self.code_view = CodeView(self.document)
+        self.data_panel = DataPanel(self.document, runner=self.runner)
+        self.training_panel = TrainingPanel(self.document)
+        self.plots = TrainingPlots(runner=self.runner)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks = {
-            "palette": self._add_dock("Gates", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "inspector": self._add_dock("Inspector", self.inspector,
-                                        Qt.DockWidgetArea.RightDockWidgetArea),
-            "state": self._add_dock("State", self.state_view,
-                                    Qt.DockWidgetArea.RightDockWidgetArea),
-            "code": self._add_dock("OpenQASM", self.code_view,
-                                   Qt.DockWidgetArea.BottomDockWidgetArea),
+            "palette": self._add_dock("Gates", self.palette, left),
+            "data": self._add_dock("Data", self.data_panel, left),
+            "inspector": self._add_dock("Inspector", self.inspector, right),
+            "training": self._add_dock("Training", self.training_panel, right),
+            "state": self._add_dock("State", self.state_view, right),
+            "plots": self._add_dock("Plots", self.plots, bottom),
+            "code": self._add_dock("OpenQASM", self.code_view, bottom),
         }
+        self.tabifyDockWidget(self.docks["palette"], self.docks["data"])
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["training"])
+        self.tabifyDockWidget(self.docks["plots"], self.docks["code"])
+        for key in ("palette", "inspector", "plots"):
+            self.docks[key].raise_()
         self._status = QLabel()
         self.statusBar().addPermanentWidget(self._status)
         self.actions_ = WindowActions(self)
@@ -72,16 +99,51 @@ class MainWindow(QMainWindow):
         self.document.path_changed.connect(lambda _path: self._update_title())
         self.canvas.status_message.connect(self.show_message)
         self.palette.item_activated.connect(self._on_palette_item_activated)
+        self._connect_training()
 
         self._restore_settings()
         self._update_title()
         self._on_project_changed(self.document.project)
+        self.plots.set_history(self.document.project.history)
         _WINDOWS.append(self)
+
+    def _connect_training(self) -> None:
+        worker = self.training_panel.worker
+        worker.extra_per_epoch = decision_boundary  # runs in the training thread
+        worker.report.connect(self.plots.on_report)
+        worker.report.connect(self._on_training_report)
+        worker.epoch_extra.connect(self.plots.on_boundary)
+        worker.finished.connect(self.plots.on_finished)
+        self.training_panel.training_active.connect(self._on_training_active)
+
+    def _on_training_report(self, report: object) -> None:
+        heat = gradient_heat(report, self.document.circuit)
+        if heat is not None:
+            self.canvas.set_gate_heat(heat)
+
+    def _on_training_active(self, active: bool) -> None:
+        """Lock circuit and data editing while a run trains on the project it was given."""
+        if active:
+            self.plots.clear()
+            self.show_message("Training: circuit and data editing is locked until it stops")
+        else:
+            self.canvas.set_gate_heat(None)
+        for widget in (self.canvas, self.palette, self.inspector, self.code_view,
+                       self.data_panel):
+            widget.setEnabled(not active)
+        self.actions_.set_editing_enabled(not active)
 
     # -- assembly ----------------------------------------------------------------------------
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{widget.__class__.__name__}Dock")  # saveState() needs names
+        if widget.minimumSizeHint().height() > 200:
+            # Tall panels scroll inside their dock, so the window still fits a laptop screen.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            widget = scroll
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -130,6 +192,14 @@ class MainWindow(QMainWindow):
         """Report a problem in a dialog: the message only, never a traceback."""
         QMessageBox.warning(self, title, str(error))
 
+    def _confirm_stop_training(self) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        answer = QMessageBox.question(
+            self, "Training is running",
+            "Closing stops the training run and discards its result. Close anyway?", buttons,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
     def is_pristine(self) -> bool:
         """True for an unsaved, unmodified, empty document (File ▸ Open may reuse it)."""
         return (self.document.path is None and not self.document.is_modified
@@ -149,28 +219,43 @@ class MainWindow(QMainWindow):
         self.document.edit_circuit(new, f"Add {item.label}", selection=inserted)
 
     # -- window events -----------------------------------------------------------------------
+    @staticmethod
+    def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        return [p for p in paths if is_openable(p) or p.suffix.lower() == ".csv"]
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(is_openable(url.toLocalFile()) for url in event.mimeData().urls()):
+        if self._dropped_paths(event):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()
-                 if is_openable(url.toLocalFile())]
+        """A dropped project or OpenQASM file opens; a dropped CSV becomes the data set."""
+        paths = self._dropped_paths(event)
         if not paths:
             super().dropEvent(event)
             return
         event.acceptProposedAction()
         for path in paths:
-            self.actions_.open_path(path)
+            if path.suffix.lower() == ".csv":
+                self.docks["data"].show()
+                self.docks["data"].raise_()
+                self.data_panel.open_csv(path)
+            else:
+                self.actions_.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.training_panel.is_training and not self._confirm_stop_training():
+            event.ignore()
+            return
         if not self.actions_.maybe_save():
             event.ignore()
             return
         self.save_settings()
+        self.training_panel.shutdown()
         self.state_view.shutdown()
+        self.runner.shutdown()
         if self in _WINDOWS:
             _WINDOWS.remove(self)
         event.accept()

@@ -19,7 +19,11 @@ from .._resources import resource_path
 from .._version import __version__
 from ..core import QMLStudioError
 from ..io import to_qasm
+from ..ml.model_file import write_text_atomically
+from ..ml.result_tables import history_csv, predictions_for_file
+from ..ml.script_export import export_project
 from ..ml.templates import init_weights
+from ..ml.trained_model import TrainedModel
 from .canvas.diagram_export import export_png, export_svg
 from .opening import OPEN_FILTER, PROJECT_SUFFIX, open_document, read_qasm_circuit
 from .recent_files import add_recent_file, recent_files, remove_recent_file
@@ -58,6 +62,7 @@ class WindowActions:
         self.window = window
         self.document = window.document
         self.actions: dict[str, QAction] = {}
+        self._predictions = None  # the compute channel of File ▸ Export ▸ Predictions
         self._build_file_menu()
         self._build_edit_menu()
         self._build_view_menu()
@@ -99,6 +104,16 @@ class WindowActions:
                                       lambda: self.export_diagram("png")))
         export.addAction(self._action("export_svg", "Diagram as &SVG…",
                                       lambda: self.export_diagram("svg")))
+        export.addSeparator()
+        export.addAction(self._action("export_model", "&Trained Model…", self.export_model,
+                                      tip="Save the trained model as .qmodel, OpenQASM 3, or "
+                                          "a PennyLane or Qiskit script"))
+        export.addAction(self._action("export_predictions", "P&redictions for a CSV…",
+                                      self.export_predictions,
+                                      tip="Predict every row of a CSV with the trained model"))
+        export.addAction(self._action("export_history", "Training &History (CSV)…",
+                                      self.export_history))
+        export.addAction(self._action("export_plots", "Training P&lots…", self.export_plots))
         self.export_menu = export
         menu.addSeparator()
         menu.addAction(self._action("close", "&Close", self.window.close, keys.Close))
@@ -329,6 +344,106 @@ class WindowActions:
             return False
         self.window.show_message(f"Exported the diagram to {path}")
         return True
+
+    def export_model(self) -> None:
+        """File ▸ Export ▸ Trained Model…: the format follows the chosen file type."""
+        filters = {"QML Studio model (*.qmodel)": "qmodel",
+                   "OpenQASM 3 (*.qasm)": "qasm3",
+                   "PennyLane script (*.py)": "pennylane",
+                   "Qiskit script (*.py)": "qiskit"}
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, "Export Trained Model",
+            str(Path(self._folder()) / f"{self._stem()}.qmodel"), ";;".join(filters))
+        if path:
+            self.export_model_file(Path(path), filters.get(chosen, "qmodel"))
+
+    def export_model_file(self, path: Path, fmt: str) -> bool:
+        """Write the trained model to ``path`` in ``fmt`` (see ``qmlstudio export``)."""
+        try:
+            export_project(self.document.project, fmt, path)
+        except QMLStudioError as error:
+            self.window.show_error("Cannot export the model", error)
+            return False
+        self.window.show_message(f"Exported the trained model to {path}")
+        return True
+
+    def export_predictions(self) -> None:
+        """File ▸ Export ▸ Predictions for a CSV…: ask for the data, then for the output."""
+        data, _ = QFileDialog.getOpenFileName(self.window, "Data to Predict", self._folder(),
+                                              "CSV (*.csv *.tsv *.txt);;All files (*)")
+        if not data:
+            return
+        out, _ = QFileDialog.getSaveFileName(
+            self.window, "Save Predictions As",
+            str(Path(data).with_name(f"{Path(data).stem}_predictions.csv")), "CSV (*.csv)")
+        if out:
+            self.export_predictions_file(Path(data), Path(out))
+
+    def export_predictions_file(self, data: Path, out: Path) -> None:
+        """Predict every row of ``data`` on the compute thread and write ``out`` (CSV)."""
+        project = self.document.project
+        try:
+            model = TrainedModel.from_project(project)
+        except QMLStudioError as error:
+            self.window.show_error("Cannot predict", error)
+            return
+        channel = self._predictions_channel()
+
+        def job() -> str:
+            text, count = predictions_for_file(model, data)
+            write_text_atomically(out, text)
+            return f"Wrote {count} predictions to {out}"
+
+        self.window.show_message(f"Predicting {data.name}…")
+        channel.submit(job)
+
+    def _predictions_channel(self):
+        if self._predictions is None:
+            self._predictions = self.window.runner.channel("predictions", self.window)
+            self._predictions.finished.connect(self.window.show_message)
+            self._predictions.failed.connect(
+                lambda error: self.window.show_error("Cannot predict", error))
+        return self._predictions
+
+    def export_history(self) -> None:
+        """File ▸ Export ▸ Training History (CSV)…"""
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export Training History",
+            str(Path(self._folder()) / f"{self._stem()}_history.csv"), "CSV (*.csv)")
+        if path:
+            self.export_history_file(Path(path))
+
+    def export_history_file(self, path: Path) -> bool:
+        """Write the project's training history to ``path`` as CSV."""
+        try:
+            write_text_atomically(path, history_csv(self.document.project.history))
+        except QMLStudioError as error:
+            self.window.show_error("Cannot export", error)
+            return False
+        self.window.show_message(f"Exported the training history to {path}")
+        return True
+
+    def export_plots(self) -> None:
+        """File ▸ Export ▸ Training Plots… (PNG or SVG by the file name)."""
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export Training Plots",
+            str(Path(self._folder()) / f"{self._stem()}_training.png"),
+            "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            try:
+                self.window.plots.export_plots(path)
+            except (OSError, ValueError) as error:
+                self.window.show_error("Cannot export", error)
+                return
+            self.window.show_message(f"Exported the training plots to {path}")
+
+    def set_editing_enabled(self, enabled: bool) -> None:
+        """Enable or disable every action that edits the project (locked while training)."""
+        for key in ("undo", "redo", "cut", "paste", "delete", "import_qasm"):
+            self.actions[key].setEnabled(enabled)
+        if enabled:  # the undo stack decides again what can be undone
+            self.actions["undo"].setEnabled(self.document.undo_stack.canUndo())
+            self.actions["redo"].setEnabled(self.document.undo_stack.canRedo())
 
     def quit(self) -> None:
         """File ▸ Quit: close every window (each asks about unsaved changes)."""

@@ -7,6 +7,7 @@ lookups in :class:`~.circuit_layout.CircuitLayout`.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -26,6 +27,7 @@ class CircuitItem(QGraphicsItem):
         self.circuit_painter = painter or CircuitPainter()
         self.layout = CircuitLayout(Circuit(1), text_width=self.circuit_painter.text_width)
         self.selected: frozenset[int] = frozenset()
+        self.heat: np.ndarray | None = None
         # Needed for option.exposedRect, which limits painting to the visible columns.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
@@ -45,6 +47,11 @@ class CircuitItem(QGraphicsItem):
             self.selected = indices
             self.update()
 
+    def set_heat(self, heat: np.ndarray | None) -> None:
+        """Tint the operations by ``heat`` (one value in [0, 1] each), or stop tinting."""
+        self.heat = heat
+        self.update()
+
     def boundingRect(self) -> QRectF:
         """The whole diagram."""
         return QRectF(0, 0, self.layout.width, self.layout.height)
@@ -54,4 +61,4 @@ class CircuitItem(QGraphicsItem):
         """Draw the exposed part of the circuit."""
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         self.circuit_painter.paint(painter, self.layout, option.exposedRect, self.selected,
-                                   detail)
+                                   detail, self.heat)

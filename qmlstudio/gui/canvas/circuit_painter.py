@@ -60,9 +60,11 @@ class CircuitPainter:
 
     # -- the whole picture ---------------------------------------------------------------------
     def paint(self, painter: QPainter, layout: CircuitLayout, rect: QRectF,
-              selected: frozenset[int], detail: float = 1.0) -> None:
+              selected: frozenset[int], detail: float = 1.0,
+              heat: np.ndarray | None = None) -> None:
         """Draw the part of ``layout`` inside ``rect`` (scene units); ``detail`` is the
-        painter's level of detail (1 at 100 % zoom)."""
+        painter's level of detail (1 at 100 % zoom). ``heat`` (one value in [0, 1] per
+        operation) tints each gate red in proportion, e.g. its share of the gradient."""
         c0, c1 = layout.columns_between(rect.left() - 40, rect.right() + 40)
         ops = layout.ops_in_columns(c0, c1)
         detailed = detail >= 0.35 and len(ops) <= _DETAIL_LIMIT
@@ -76,6 +78,8 @@ class CircuitPainter:
                 self._paint_op(painter, layout, int(index))
         else:
             self._paint_plain(painter, layout, ops)
+        if heat is not None and len(heat) == len(layout.circuit.operations):
+            self._paint_heat(painter, layout, ops, heat)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(self.select_pen)
         for index in ops:
@@ -84,6 +88,16 @@ class CircuitPainter:
                 painter.drawRoundedRect(QRectF(x - 3, y - 3, w + 6, h + 6), 4, 4)
         if rect.right() >= layout.circuit_end_x:
             self._paint_measurements(painter, layout)
+
+    def _paint_heat(self, painter: QPainter, layout: CircuitLayout, ops: np.ndarray,
+                    heat: np.ndarray) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        for index in ops:
+            level = float(heat[int(index)])
+            if level > 0.0:
+                painter.setBrush(QColor(220, 38, 38, int(30 + 150 * min(level, 1.0))))
+                x, y, w, h = layout.op_rect(int(index))
+                painter.drawRoundedRect(QRectF(x - 2, y - 2, w + 4, h + 4), 4, 4)
 
     def _paint_wires(self, painter: QPainter, layout: CircuitLayout, rect: QRectF) -> None:
         n = layout.circuit.n_qubits

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -144,6 +145,20 @@ class CircuitView(QGraphicsView):
 
     def _on_selection_changed(self, selection: tuple[int, ...]) -> None:
         self._item.set_selected(frozenset(selection))
+
+    def set_gate_heat(self, values: np.ndarray | None) -> None:
+        """Tint each gate by its share of ``values`` (e.g. |∂L/∂θ| per operation while
+        training; scaled to the largest), or remove the tint with None."""
+        heat = None
+        if values is not None:
+            values = np.abs(np.asarray(values, dtype=float))
+            top = float(values.max()) if values.size else 0.0
+            heat = values / top if top > 0 and np.isfinite(top) else np.zeros_like(values)
+        self._item.set_heat(heat)
+
+    def gate_heat(self) -> np.ndarray | None:
+        """The tint shown, in [0, 1] per operation (None when there is none)."""
+        return self._item.heat
 
     # -- geometry helpers (viewport coordinates) -------------------------------------------------
     def gate_rect(self, index: int) -> QRectF:
