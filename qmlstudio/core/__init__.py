@@ -6,6 +6,7 @@ from .dataset_spec import DatasetSpec
 from .errors import (
     CircuitError,
     DatasetError,
+    Interrupted,
     ModelFileError,
     ProjectError,
     QasmError,
@@ -31,6 +32,7 @@ __all__ = [
     "Feature",
     "FittedPreprocessing",
     "GateSpec",
+    "Interrupted",
     "ModelFileError",
     "ModelSpec",
     "Operation",

@@ -8,6 +8,7 @@ path, row/column).
 __all__ = [
     "CircuitError",
     "DatasetError",
+    "Interrupted",
     "ModelFileError",
     "ProjectError",
     "QMLStudioError",
@@ -37,3 +38,8 @@ class DatasetError(QMLStudioError):
 
 class ModelFileError(QMLStudioError):
     """A ``.qmodel`` file that cannot be read or written."""
+
+
+class Interrupted(Exception):
+    """A long computation stopped early because its caller asked it to (through an
+    ``interrupt`` callback). Not a :class:`QMLStudioError`: nothing was wrong with the input."""

@@ -6,7 +6,7 @@ that names the problem, never a numba error), compile the circuit (cached) and r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numba
 import numpy as np
@@ -177,14 +177,18 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
 
 def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cotangent: object, method: str = "adjoint", initial_state: object = None,
-        shots: int | None = None, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        shots: int | None = None, seed: int | None = None,
+        interrupt: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Values (B, K) and the vector–Jacobian product ``Σ_bk cotangent[b,k] ∂values[b,k]/∂w``.
 
     ``cotangent`` is a (B, K) array, or a function ``values -> (B, K) array`` (∂loss/∂values),
     so a loss and its gradient take one call and one forward pass. ``method`` is
     ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that accepts
-    ``shots``).
+    ``shots``). ``interrupt()`` returning True stops a parameter-shift gradient between its
+    evaluations with :class:`~qmlstudio.core.Interrupted` (a GUI's Stop button).
     """
+    if interrupt is not None and not callable(interrupt):
+        raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
     if not isinstance(method, str) or method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
@@ -198,7 +202,8 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cot = lambda values: _cotangent(cotangent(values), shape)  # noqa: E731
     else:
         cot = _cotangent(cotangent, shape)
-    return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng)
+    return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
+                                    interrupt)
 
 
 def _cotangent(value: object, shape: tuple[int, int]) -> np.ndarray:

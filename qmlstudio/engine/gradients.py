@@ -1,6 +1,7 @@
 """Gradient methods. All share one signature and are picked by name.
 
-``method(program, x, weights, init, paulis, cotangent, shots, rng) -> (values, dweights)``
+``method(program, x, weights, init, paulis, cotangent, shots, rng, interrupt)
+-> (values, dweights)``
 returns the values (B, K) and the vector–Jacobian product
 ``dweights[k] = Σ_b Σ_j cotangent[b, j] · ∂values[b, j]/∂w[k]``. The cotangent is an array,
 or a function of the values that returns one (a loss gradient, so one call does it all).
@@ -10,6 +11,10 @@ or a function of the values that returns one (a loss gradient, so one call does 
 * ``parameter-shift``: what hardware can do — for every weight factor, re-evaluate the batch
   with its angle shifted, ``∂f/∂θ = Σ c · f(θ + s)`` (two- or four-term rules from the gate
   library). With shots, every evaluation carries its own shot noise.
+
+``interrupt`` (a function returning True to stop, or None) is polled by methods that make
+many engine calls — between parameter-shift evaluations — so a long gradient can be
+abandoned mid-way with :class:`~qmlstudio.core.Interrupted`; the adjoint method is one call.
 
 A weight read by a factor with scale ``a`` (θ = a·w + b) gets ``a · ∂f/∂θ``; shared weights
 sum over their factors.
@@ -21,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..core import CircuitError
+from ..core import CircuitError, Interrupted
 from .program import Program
 from .shots import sample_expectations
 from .simulate import run_program
@@ -37,7 +42,8 @@ def _to_weights(program: Program, slot_grads: np.ndarray) -> np.ndarray:
                        minlength=program.n_weights).astype(float)
 
 
-def adjoint(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
+def adjoint(program, x, weights, init, paulis, cotangent, shots=None, rng=None,
+            interrupt=None):
     """Exact vjp by adjoint differentiation."""
     if shots is not None:
         raise CircuitError(
@@ -48,7 +54,8 @@ def adjoint(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
     return result.values, _to_weights(program, result.slot_grads)
 
 
-def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rng=None):
+def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rng=None,
+                    interrupt=None):
     """vjp by the parameter-shift rule (with shot noise when ``shots`` is given)."""
 
     def evaluate(shift_factor: int = -1, shift: float = 0.0) -> np.ndarray:
@@ -62,6 +69,9 @@ def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rn
     slot_grads = np.zeros(len(program.weight_factors))
     for slot, f in enumerate(program.weight_factors):
         for coef, shift in program.shift_rules[f]:
+            if interrupt is not None and interrupt():
+                raise Interrupted(f"parameter-shift gradient stopped after {slot} of "
+                                  f"{len(program.weight_factors)} weight factors")
             slot_grads[slot] += coef * float(np.sum(cotangent * evaluate(int(f), shift)))
     return values, _to_weights(program, slot_grads)
 

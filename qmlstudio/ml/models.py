@@ -24,6 +24,7 @@ Readout parameters travel as :class:`~qmlstudio.core.ReadoutParams` or as a flat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -176,8 +177,11 @@ class QuantumModel:
         return loss_function(self.loss, self.spec.task)(outputs, targets)[0]
 
     def loss_and_grad(self, X: object, y: object, weights: object, readout: Readout | None,
-                      seed: object = None) -> tuple[float, np.ndarray, np.ndarray]:
+                      seed: object = None, interrupt: Callable[[], bool] | None = None,
+                      ) -> tuple[float, np.ndarray, np.ndarray]:
         """``(loss, ∂loss/∂weights, ∂loss/∂readout)`` of a batch from one engine call.
+
+        ``interrupt`` is handed to the engine (see :func:`~qmlstudio.engine.vjp`).
 
         The readout gradient is the flat ``(scales, biases)`` vector, all zeros when
         ``spec.train_readout`` is false (the readout stays fixed). A diverged batch (a loss or
@@ -206,7 +210,8 @@ class QuantumModel:
             return cot
 
         _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
-                          method=self.method, initial_state=init, shots=self.shots, seed=seed)
+                          method=self.method, initial_state=init, shots=self.shots, seed=seed,
+                          interrupt=interrupt)
         dreadout = found["readout"] if self.spec.train_readout else np.zeros_like(vector)
         if found.get("diverged"):
             dweights, dreadout = np.full_like(dweights, np.nan), np.full_like(vector, np.nan)

@@ -41,6 +41,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..core import (
+    Interrupted,
     Project,
     ProjectError,
     ReadoutParams,
@@ -218,7 +219,10 @@ class Trainer:
                     return self._finish(self._stop_reason)
                 if self._step == self._steps_per_epoch and not self._epoch_closed():
                     return self._end_epoch()
-                return self._train_step()
+                try:
+                    return self._train_step()
+                except Interrupted:  # cancel() during a parameter-shift gradient
+                    return self._finish("cancelled")
         finally:
             self._elapsed += time.perf_counter() - self._started
             self._started = time.perf_counter()
@@ -250,7 +254,8 @@ class Trainer:
         params, optimizer = self._params, self._optimizer
         if optimizer.needs_gradient:
             loss, dweights, dreadout = self.model.loss_and_grad(
-                X, y, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE))
+                X, y, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE),
+                interrupt=lambda: self._cancel_requested)
             grad = dweights if self._fixed_readout is not None else np.r_[dweights, dreadout]
             if _finite(loss):
                 self._good = params

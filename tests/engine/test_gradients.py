@@ -208,3 +208,22 @@ def test_large_states_adjoint_vs_finite_differences(n):
                                 initial_state=init)
     np.testing.assert_allclose(ps_values, values, atol=1e-10)
     np.testing.assert_allclose(ps_grad, grad, atol=1e-9)
+
+
+def test_interrupt_stops_parameter_shift_between_evaluations_and_adjoint_ignores_it():
+    c = Circuit(2).add("ry", 0, w(0)).add("cx", [0, 1]).add("rx", 1, w(1)).add("rz", 0, w(2))
+    X, ws, cot = np.zeros((3, 0)), np.array([0.1, 0.2, 0.3]), np.ones((3, 1))
+    polls = []
+
+    def interrupt() -> bool:
+        polls.append(1)
+        return len(polls) > 2  # let two shifted evaluations run, then stop
+
+    with pytest.raises(qs.Interrupted, match="stopped after 1 of 3"):
+        qs.vjp(c, X, ws, ["Z1"], cot, method="parameter-shift", interrupt=interrupt)
+    assert len(polls) == 3
+    _, grad = qs.vjp(c, X, ws, ["Z1"], cot, interrupt=lambda: True)  # adjoint: one call
+    expected = qs.vjp(c, X, ws, ["Z1"], cot)
+    np.testing.assert_array_equal(grad, expected[1])
+    with pytest.raises(qs.CircuitError, match="interrupt must be a function"):
+        qs.vjp(c, X, ws, ["Z1"], cot, interrupt=True)

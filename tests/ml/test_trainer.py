@@ -2,6 +2,7 @@
 step / pause / resume / cancel protocol, early stopping with the best weights restored,
 divergence, resuming a trained project, and errors raised before any step."""
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -343,3 +344,24 @@ def test_problems_are_reported_before_training():
     relabelled = replace(trained, model=replace(trained.model, class_labels=("a", "b")))
     with pytest.raises(ProjectError, match="start the training afresh"):
         Trainer(relabelled)
+
+
+def test_cancel_during_a_parameter_shift_step_ends_it_without_finishing_the_step():
+    import threading
+
+    # 6 qubits, 6 layers: ~100 weight factors, so a step makes ~200 engine calls
+    project = replace(moons_project(epochs=1, gradient_method="parameter-shift", batch_size=30),
+                      circuit=build_model_circuit(6, 2, layers=6))
+    trainer = Trainer(project)
+    started = time.perf_counter()
+    first = next(trainer)  # a whole step: the time the cancelled one must beat
+    full_step = time.perf_counter() - started
+    started = time.perf_counter()
+    timer = threading.Timer(0.02, trainer.cancel)
+    timer.start()
+    done = next(trainer)
+    elapsed = time.perf_counter() - started
+    timer.join()
+    assert done.kind == "done" and done.stop_reason == "cancelled"
+    np.testing.assert_array_equal(done.weights, first.weights)  # the step was abandoned
+    assert elapsed < max(0.5, full_step)
