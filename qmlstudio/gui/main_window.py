@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -158,6 +158,13 @@ class MainWindow(QMainWindow):
         state = settings.value("main_window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        else:  # first launch: most of the height for the circuit, plots below it
+            QTimer.singleShot(0, self._default_dock_sizes)  # sizes apply once laid out
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.docks["plots"]], [self.height() // 3], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [260, 400],
+                         Qt.Orientation.Horizontal)
 
     def save_settings(self) -> None:
         """Remember the window geometry and dock layout for the next window."""

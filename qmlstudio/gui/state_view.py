@@ -22,6 +22,7 @@ thread), debounced after each change, and only while the view is visible.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ MAX_BASIS_QUBITS = 10
 """Above this many qubits the view shows per-qubit marginals instead of 2**n bars."""
 
 _DEBOUNCE_MS = 100
+_log = logging.getLogger(__name__)
 _BLOCH_COMPONENTS = (("⟨X⟩", "#d9534f"), ("⟨Y⟩", "#5cb85c"), ("⟨Z⟩", "#3b82c4"))
 
 
@@ -292,8 +294,11 @@ class StateView(QWidget):
 
     def _on_failed(self, error: Exception) -> None:
         self._snapshot = None
-        text = str(error) if isinstance(error, QMLStudioError) else \
-            f"unexpected {type(error).__name__}: {error}"
+        if isinstance(error, QMLStudioError):
+            text = str(error)
+        else:  # a bug, not a user error: keep the traceback for the log, show one line
+            _log.error("state view simulation failed", exc_info=error)
+            text = f"unexpected {type(error).__name__}: {error}"
         self._message.setText(f"Cannot show the state: {text}")
         self._message.show()
         self._show_snapshot(None)

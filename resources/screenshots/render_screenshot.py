@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A fresh settings folder: the picture shows the default layout, not this machine's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="qmlstudio-screenshot-")
 
 HERE = Path(__file__).resolve().parent
 

@@ -80,3 +80,22 @@ def click(view: CircuitView, point: QPoint, modifier=Qt.KeyboardModifier.NoModif
 def center(view: CircuitView, index: int) -> QPoint:
     """The viewport centre of operation ``index``'s drawing."""
     return view.gate_rect(index).center().toPoint()
+
+
+def drop_files(widget, paths) -> bool:
+    """Drag local files over ``widget`` and drop them, as a file manager would; returns
+    whether the widget accepted the drag (no drop is sent otherwise)."""
+    from PySide6.QtCore import QUrl
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    point = widget.rect().center()
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    QApplication.sendEvent(widget, QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime,
+                                              Qt.MouseButton.LeftButton,
+                                              Qt.KeyboardModifier.NoModifier))
+    return True

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from qmlstudio.core import Circuit, Project, w
 from qmlstudio.gui.app import open_startup_windows
@@ -14,7 +13,7 @@ from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.main_window import MainWindow, open_windows
 from qmlstudio.io import from_qasm, load_project, save_project
 
-from .canvas_support import drop
+from .canvas_support import drop, drop_files
 from .dialogs import answer_next_dialog, choose_file, dialog_text, press
 
 Button = QMessageBox.StandardButton
@@ -176,16 +175,7 @@ def test_dropping_a_project_file_on_the_window_opens_it(make_window, tmp_path):
     save_project(_bell_project(), path)
     window = make_window(ProjectDocument(_bell_project()))
     window.document.edit_circuit(Circuit(1), "Edit")  # not pristine: opens a second window
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    pos = QPointF(window.rect().center())
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, drop)
+    assert drop_files(window, [path])
     opened = [w for w in open_windows() if w.document.path == path]
     assert len(opened) == 1 and opened[0].document.project == load_project(path)
 

@@ -6,16 +6,15 @@ import csv
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.main_window import MainWindow, open_windows
 from qmlstudio.ml.datasets import load_dataset
 from qmlstudio.ml.model_file import load_model
 
+from .canvas_support import drop_files
 from .training_support import FIRST_RUN_TIMEOUT_MS, moons_project
 
 
@@ -96,15 +95,6 @@ def test_dropping_a_csv_on_the_window_loads_it_as_the_data_set(qtbot, window, tm
     path = tmp_path / "points.csv"
     path.write_text("a,b,label\n" + "".join(f"{i % 7},{i % 5},{'yes' if i % 2 else 'no'}\n"
                                             for i in range(40)), encoding="utf-8")
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    pos = QPointF(window.rect().center())
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    QApplication.sendEvent(window, QDropEvent(pos, Qt.DropAction.CopyAction, mime,
-                                              Qt.MouseButton.LeftButton,
-                                              Qt.KeyboardModifier.NoModifier))
+    assert drop_files(window, [path])
     qtbot.waitUntil(lambda: window.document.project.dataset.kind == "csv", timeout=30_000)
     assert window.document.project.dataset.path == str(path)
