@@ -19,6 +19,7 @@ from .._resources import resource_path
 from .._version import __version__
 from ..core import QMLStudioError
 from ..io import to_qasm
+from ..io.quantikz_export import to_quantikz
 from ..ml.model_file import write_text_atomically
 from ..ml.result_tables import history_csv, predictions_for_file
 from ..ml.script_export import export_project
@@ -104,6 +105,8 @@ class WindowActions:
                                       lambda: self.export_diagram("png")))
         export.addAction(self._action("export_svg", "Diagram as &SVG…",
                                       lambda: self.export_diagram("svg")))
+        export.addAction(self._action("export_tex", "Diagram as &LaTeX (quantikz)…",
+                                      lambda: self.export_diagram("tex")))
         export.addSeparator()
         export.addAction(self._action("export_model", "&Trained Model…", self.export_model,
                                       tip="Save the trained model as .qmodel, OpenQASM 3, or "
@@ -327,7 +330,7 @@ class WindowActions:
         return True
 
     def export_diagram(self, kind: str) -> None:
-        """File ▸ Export ▸ Diagram as PNG/SVG…"""
+        """File ▸ Export ▸ Diagram as PNG/SVG/LaTeX…"""
         path, _ = QFileDialog.getSaveFileName(
             self.window, f"Export diagram as {kind.upper()}",
             str(Path(self._folder()) / f"{self._stem()}.{kind}"), f"{kind.upper()} (*.{kind})")
@@ -335,11 +338,15 @@ class WindowActions:
             self.export_diagram_file(Path(path), kind)
 
     def export_diagram_file(self, path: Path, kind: str) -> bool:
-        """Write the circuit diagram to ``path`` as ``"png"`` or ``"svg"``."""
-        writer = export_png if kind == "png" else export_svg
+        """Write the circuit diagram to ``path`` as ``"png"``, ``"svg"`` or ``"tex"``
+        (a quantikz picture)."""
+        circuit = self.document.circuit
         try:
-            writer(self.document.circuit, path)
-        except OSError as error:
+            if kind == "tex":
+                path.write_text(to_quantikz(circuit), encoding="utf-8")
+            else:
+                (export_png if kind == "png" else export_svg)(circuit, path)
+        except (OSError, QMLStudioError) as error:
             self.window.show_error("Cannot export", error)
             return False
         self.window.show_message(f"Exported the diagram to {path}")

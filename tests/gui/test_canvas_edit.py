@@ -190,3 +190,20 @@ def test_ctrl_wheel_zooms_and_zoom_slots_step_and_reset(qtbot, document):
                         Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(view.viewport(), wheel)
     assert view.zoom > 1.2
+
+
+def test_context_menu_deletes_a_column_and_later_gates_slide_left(qtbot):
+    # column 0: h(0), x(2); column 1: cx(0,1) and ry(2) beside it; column 2: rz(1)
+    before = (Circuit(3).add("h", 0).add("x", 2).add("cx", [0, 1]).add("rz", 1, w(0))
+              .add("ry", 2, w(1)))
+    document = _document(before)
+    view = show_view(qtbot, document)
+    assert list(view.circuit_layout.column) == [0, 0, 1, 2, 1]
+    menu = view.context_menu(center(view, 2))
+    action = next(a for a in menu.actions() if a.text().startswith("Delete column 1"))
+    assert action.text() == "Delete column 1 (2 gates)"
+    action.trigger()
+    after = Circuit(3).add("h", 0).add("x", 2).add("rz", 1, w(0))
+    assert document.circuit == after
+    assert list(view.circuit_layout.column) == [0, 0, 0]
+    _undo_redo_round_trip(document, before, after)

@@ -195,6 +195,9 @@ def test_export_diagram_png_and_svg(make_window, tmp_path):
     assert (tmp_path / "d.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert window.actions_.export_diagram_file(tmp_path / "d.svg", "svg")
     assert "<svg" in (tmp_path / "d.svg").read_text(encoding="utf-8")
+    assert window.actions_.export_diagram_file(tmp_path / "d.tex", "tex")
+    tex = (tmp_path / "d.tex").read_text(encoding="utf-8")
+    assert "\\begin{quantikz}" in tex and "\\targ{}" in tex  # the CX of the Bell pair
 
 
 def test_about_names_the_versions(make_window):

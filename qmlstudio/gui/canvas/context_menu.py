@@ -31,6 +31,8 @@ def build_context_menu(view: CircuitView, pos: QPointF) -> QMenu:
     layout, document = view.circuit_layout, view.document
     menu = QMenu(view)
     hit = layout.op_at(pos.x(), pos.y())
+    column = layout.column_at(pos.x())
+    in_column = int((layout.column == column).sum()) if column >= 0 else 0
     if hit is not None:
         if hit not in document.selection:
             document.set_selection(layout.unit_of(hit))
@@ -44,6 +46,9 @@ def build_context_menu(view: CircuitView, pos: QPointF) -> QMenu:
             menu.addSeparator()
             verb = "Expand" if view.is_collapsed(group) else "Collapse"
             _action(menu, f"{verb} group {group}", lambda: view.toggle_group(group))
+        menu.addSeparator()
+        _action(menu, f"Delete column {column} ({in_column} gates)",
+                lambda: view.delete_column(column))
         return menu
     wire = layout.wire_at(pos.y())
     n = layout.circuit.n_qubits
@@ -56,6 +61,9 @@ def build_context_menu(view: CircuitView, pos: QPointF) -> QMenu:
         _action(menu, text, lambda: view.remove_qubit(wire), enabled=n > 1)
     else:
         _action(menu, "Add qubit", lambda: view.insert_qubit(n))
+    if in_column:
+        _action(menu, f"Delete column {column} ({in_column} gates)",
+                lambda: view.delete_column(column))
     menu.addSeparator()
     _action(menu, "Paste", view.paste)
     _action(menu, "Select all", view.select_all)

@@ -494,6 +494,20 @@ class CircuitView(QGraphicsView):
             return
         self.document.edit_circuit(new, f"Insert qubit q{at}")
 
+    def delete_column(self, column: int) -> None:
+        """Delete every gate drawn in ``column`` (one edit, undoable); later gates slide left.
+
+        Columns are derived from the gate order (gates pack to the left), so there is no empty
+        column to insert; deleting one is the column edit that means something.
+        """
+        layout = self.circuit_layout
+        indices = [int(i) for i in np.flatnonzero(layout.column == column)]
+        if not indices:
+            return
+        count = f"{len(indices)} gate{'s' if len(indices) != 1 else ''}"
+        self.document.edit_circuit(self.document.circuit.without(indices),
+                                   f"Delete column {column} ({count})")
+
     def remove_qubit(self, wire: int) -> None:
         """Remove qubit ``wire`` with the gates that use it (one edit, undoable)."""
         try:
