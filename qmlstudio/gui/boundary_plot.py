@@ -18,6 +18,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from ..ml.decision_boundary import DecisionBoundary
+from .plot_palette import apply_palette
 
 __all__ = ["CLASS_COLOURS", "MAX_DRAWN_POINTS", "BoundaryPlot", "boundary_rgba", "class_colour"]
 
@@ -71,13 +72,13 @@ class BoundaryPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
         item = self.getPlotItem()
         item.setTitle("Decision boundary (training points)")
         item.setLabel("bottom", "x₀ (preprocessed)")
         item.setLabel("left", "x₁ (preprocessed)")
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
+        apply_palette(self)
         self._image = pg.ImageItem(axisOrder="row-major")
         self._image.setZValue(-10)
         item.addItem(self._image)

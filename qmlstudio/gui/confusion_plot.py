@@ -14,6 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
+from .plot_palette import apply_palette
+
 __all__ = ["ConfusionPlot"]
 
 _COLOURS = pg.ColorMap([0.0, 1.0], [QColor("#f7fbff"), QColor("#08306b")])  # white to blue
@@ -26,7 +28,6 @@ class ConfusionPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
         item = self.getPlotItem()
         item.setTitle("Confusion matrix")
         item.setLabel("bottom", "predicted class")
@@ -34,6 +35,7 @@ class ConfusionPlot(pg.PlotWidget):
         item.invertY(True)  # row 0 (the first class) at the top, as the matrix is printed
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
+        apply_palette(self)
         self._image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self._image)
         self._texts: list[pg.TextItem] = []

@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
 from .data_view import PART_NAMES, DataView
+from .plot_palette import apply_palette
 
 __all__ = ["MAX_PLOTTED_POINTS", "DataScatter", "ScatterSeries"]
 
@@ -57,7 +58,7 @@ class DataScatter(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
+        apply_palette(self)
         self.showGrid(x=True, y=True, alpha=0.2)
         self._legend = self.addLegend(offset=(-5, 5), labelTextColor="k")
         self._items: list[tuple[str, str, pg.ScatterPlotItem]] = []

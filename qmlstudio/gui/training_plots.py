@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -48,6 +48,7 @@ from ..ml.training_report import TrainingReport
 from .boundary_plot import BoundaryPlot
 from .compute_runner import ComputeRunner
 from .confusion_plot import ConfusionPlot
+from .plot_palette import apply_palette
 from .result_comparison import ComparisonTable, FinalResults, final_results
 
 __all__ = ["PLOT_NAMES", "VANISHING_EPOCHS", "VANISHING_THRESHOLD", "TrainingPlots"]
@@ -67,7 +68,7 @@ _LOG_FLOOR = 1e-300  # a zero norm cannot sit on a log axis; draw it at the bott
 
 
 def _plot(title: str, left: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w")
+    widget = pg.PlotWidget()  # coloured by apply_palette once its legend exists
     widget.setMinimumSize(220, 140)
     item = widget.getPlotItem()
     item.setTitle(title)
@@ -177,6 +178,18 @@ class TrainingPlots(QWidget):
         layout.addLayout(left, 1)
         layout.addWidget(self._right, 1)
         self._show_right_panels()
+        self._apply_palette()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the plots when the palette (the desktop's light/dark theme) changes."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        for plot in (self.loss_plot, self.metric_plot, self.gradient_plot, self.boundary_plot,
+                     self.confusion_plot):
+            apply_palette(plot, self.palette())
 
     # -- slots -----------------------------------------------------------------------------
     def on_report(self, report: TrainingReport) -> None:

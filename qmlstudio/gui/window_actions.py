@@ -27,6 +27,7 @@ from ..ml.templates import init_weights
 from ..ml.trained_model import TrainedModel
 from .canvas.diagram_export import export_png, export_svg
 from .opening import OPEN_FILTER, PROJECT_SUFFIX, open_document, read_qasm_circuit
+from .quick_tour import show_quick_tour
 from .recent_files import add_recent_file, recent_files, remove_recent_file
 
 if TYPE_CHECKING:
@@ -35,12 +36,18 @@ if TYPE_CHECKING:
 __all__ = ["EXAMPLES", "WindowActions", "about_text"]
 
 EXAMPLES = (
-    ("Moons — binary classifier", "moons.qmlproj"),
-    ("Iris — three classes", "iris.qmlproj"),
-    ("XOR with data re-uploading", "xor_reuploading.qmlproj"),
-    ("Sine regression", "sine_regression.qmlproj"),
+    ("&Moons — binary classifier", "moons.qmlproj"),
+    ("&Iris — three classes", "iris.qmlproj"),
+    ("&XOR with data re-uploading", "xor_reuploading.qmlproj"),
+    ("&Sine regression", "sine_regression.qmlproj"),
 )
-"""Help ▸ Examples: (menu text, file in ``resources/examples``)."""
+"""Help ▸ Examples: (menu text with its mnemonic, file in ``resources/examples``)."""
+
+_DOCK_MENU_TEXT = {"palette": "&Gates", "data": "&Data", "inspector": "I&nspector",
+                   "training": "&Training", "state": "&State", "plots": "&Plots",
+                   "code": "Open&QASM"}
+"""View menu texts of the docks' toggle actions: each with a mnemonic no other item of the
+menu uses (the dock titles themselves stay plain)."""
 
 _PROJECT_FILTER = f"QML Studio project (*{PROJECT_SUFFIX})"
 
@@ -116,7 +123,7 @@ class WindowActions:
                                       tip="Predict every row of a CSV with the trained model"))
         export.addAction(self._action("export_history", "Training &History (CSV)…",
                                       self.export_history))
-        export.addAction(self._action("export_plots", "Training P&lots…", self.export_plots))
+        export.addAction(self._action("export_plots", "Training Pl&ots…", self.export_plots))
         self.export_menu = export
         menu.addSeparator()
         menu.addAction(self._action("close", "&Close", self.window.close, keys.Close))
@@ -147,8 +154,10 @@ class WindowActions:
 
     def _build_view_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&View")
-        for dock in self.window.docks.values():
-            menu.addAction(dock.toggleViewAction())
+        for key, dock in self.window.docks.items():
+            toggle = dock.toggleViewAction()
+            toggle.setText(_DOCK_MENU_TEXT.get(key, toggle.text()))
+            menu.addAction(toggle)
         menu.addSeparator()
         canvas = self.window.canvas
         keys = QKeySequence.StandardKey
@@ -162,6 +171,9 @@ class WindowActions:
         for title, name in EXAMPLES:
             examples.addAction(self._action(f"example_{Path(name).stem}", title,
                                             lambda name=name: self.open_example(name)))
+        menu.addAction(self._action("quick_tour", "&Quick Tour", self.quick_tour,
+                                    QKeySequence.StandardKey.HelpContents,
+                                    "A short guide through designing, training and exporting"))
         menu.addSeparator()
         menu.addAction(self._action("about", "&About QML Studio", self.about))
 
@@ -177,12 +189,14 @@ class WindowActions:
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         files = recent_files()
-        for path in files:
-            action = self.recent_menu.addAction(path.name)
+        for number, path in enumerate(files, start=1):
+            # "&1 name": a mnemonic for the first nine; a literal & in a name is doubled.
+            prefix = f"&{number} " if number < 10 else ""
+            action = self.recent_menu.addAction(prefix + path.name.replace("&", "&&"))
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
         self.recent_menu.addSeparator()
-        clear = self.recent_menu.addAction("Clear Menu")
+        clear = self.recent_menu.addAction("&Clear Menu")
         clear.setEnabled(bool(files))
         clear.triggered.connect(lambda: [remove_recent_file(p) for p in recent_files()])
 
@@ -455,6 +469,10 @@ class WindowActions:
     def quit(self) -> None:
         """File ▸ Quit: close every window (each asks about unsaved changes)."""
         QApplication.closeAllWindows()
+
+    def quick_tour(self) -> None:
+        """Help ▸ Quick Tour (F1): the non-modal guide beside this window."""
+        show_quick_tour(self.window)
 
     def about(self) -> None:
         """Help ▸ About."""

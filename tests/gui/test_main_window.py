@@ -85,7 +85,7 @@ def test_save_as_asks_for_a_file_and_remembers_it_as_recent(make_window, tmp_pat
     assert window.document.path == tmp_path / "chosen.qmlproj"
     window.actions_._fill_recent_menu()
     texts = [a.text() for a in window.actions_.recent_menu.actions()]
-    assert texts[0] == "chosen.qmlproj"
+    assert texts[0] == "&1 chosen.qmlproj"
 
 
 @pytest.mark.parametrize(("button", "closes", "saved"),

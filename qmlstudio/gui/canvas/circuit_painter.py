@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+)
 
 from ...core import Feature, Weight
 from .circuit_layout import (
@@ -21,38 +30,71 @@ from .circuit_layout import (
     CircuitLayout,
 )
 
-__all__ = ["CircuitPainter"]
+__all__ = ["CircuitPainter", "print_palette"]
 
 _DETAIL_LIMIT = 4000
 """Above this many gates in one paint, draw plain shapes (text is the expensive part)."""
 
 
-class CircuitPainter:
-    """Pens, brushes and the font of the canvas, and the code that draws with them."""
+def print_palette() -> QPalette:
+    """Dark ink on white, whatever the desktop's theme: for diagrams written to files."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#1f2937"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#2563eb"))
+    return palette
 
-    def __init__(self) -> None:
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved the fraction ``t`` of the way towards ``b``."""
+    return QColor.fromRgbF(*(x + t * (y - x) for x, y in zip(a.getRgbF()[:3], b.getRgbF()[:3],
+                                                               strict=True)))
+
+
+class CircuitPainter:
+    """Pens, brushes and the font of the canvas, and the code that draws with them.
+
+    What is drawn on the background (wires, wire labels, control dots, ⊕, swap crosses,
+    measurement boxes, the selection) follows ``palette`` — the application's palette when
+    None, so a dark desktop theme gets light ink on a dark canvas. Gate boxes keep their pale
+    fills (they say constant / weight / feature) and so keep dark ink inside them.
+    """
+
+    def __init__(self, palette: QPalette | None = None) -> None:
+        # Point sizes (not pixels): Qt scales them with the screen's DPI.
         self.font = QFont()
         self.font.setPointSizeF(10.0)
         self.small_font = QFont(self.font)
         self.small_font.setPointSizeF(8.0)
         self._metrics = QFontMetricsF(self.font)
-        self.wire_pen = QPen(QColor("#6b7280"), 1.2)
-        self.extra_wire_pen = QPen(QColor("#9ca3af"), 1.0, Qt.PenStyle.DashLine)
-        self.line_pen = QPen(QColor("#1f2937"), 1.5)
-        self.box_pen = QPen(QColor("#1f2937"), 1.2)
-        self.select_pen = QPen(QColor("#2563eb"), 2.5)
-        self.group_pen = QPen(QColor("#7c3aed"), 1.2, Qt.PenStyle.DashLine)
+        gate_ink = QColor("#1f2937")
+        self.box_pen = QPen(gate_ink, 1.2)
         self.text_pen = QPen(QColor("#111827"))
-        self.label_pen = QPen(QColor("#374151"))
+        self.group_pen = QPen(QColor("#7c3aed"), 1.2, Qt.PenStyle.DashLine)
         self.fills = {
             "const": QBrush(QColor("#dbeafe")),
             "weight": QBrush(QColor("#fde68a")),
             "feature": QBrush(QColor("#bbf7d0")),
             "group": QBrush(QColor("#ede9fe")),
             "header": QBrush(QColor("#ddd6fe")),
-            "white": QBrush(QColor("#ffffff")),
-            "dark": QBrush(QColor("#1f2937")),
+            "gate_ink": QBrush(gate_ink),
         }
+        self.set_palette(palette if palette is not None else QGuiApplication.palette())
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Take the background colour and ink from ``palette`` (call it again when the
+        desktop's theme changes, then repaint)."""
+        base = palette.color(QPalette.ColorRole.Base)
+        ink = palette.color(QPalette.ColorRole.Text)
+        self.background = base  # what the circuit is drawn on
+        self.ink = ink  # what is drawn straight on the background
+        self.wire_pen = QPen(_mix(base, ink, 0.6), 1.2)
+        self.extra_wire_pen = QPen(_mix(base, ink, 0.45), 1.0, Qt.PenStyle.DashLine)
+        self.line_pen = QPen(ink, 1.5)
+        self.label_pen = QPen(_mix(base, ink, 0.85))
+        self.select_pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2.5)
+        self.fills["background"] = QBrush(base)
+        self.fills["ink"] = QBrush(ink)
 
     def text_width(self, text: str) -> float:
         """Width of ``text`` in the gate font (the layout sizes boxes with it)."""
@@ -187,7 +229,7 @@ class CircuitPainter:
             self._box(painter, QRectF(x, y, w, h), layout.labels[index], self._fill(layout, index))
             # Small marks show which wires the tall box acts on (and are its wire handles).
             painter.setPen(self.box_pen)
-            painter.setBrush(self.fills["dark"])
+            painter.setBrush(self.fills["gate_ink"])
             for k, wire in enumerate(op.wires):
                 mark = QPointF(x + 6, layout.wire_y(wire))
                 painter.drawEllipse(mark, 2.5, 2.5)
@@ -198,12 +240,12 @@ class CircuitPainter:
 
     def _dot(self, painter: QPainter, x: float, y: float) -> None:
         painter.setPen(self.line_pen)
-        painter.setBrush(self.fills["dark"])
+        painter.setBrush(self.fills["ink"])
         painter.drawEllipse(QPointF(x, y), 5, 5)
 
     def _oplus(self, painter: QPainter, x: float, y: float) -> None:
         painter.setPen(self.line_pen)
-        painter.setBrush(self.fills["white"])
+        painter.setBrush(self.fills["background"])
         painter.drawEllipse(QPointF(x, y), 11, 11)
         painter.drawLine(QLineF(x - 11, y, x + 11, y))
         painter.drawLine(QLineF(x, y - 11, x, y + 11))
@@ -227,8 +269,8 @@ class CircuitPainter:
         for wire in layout.circuit.measured:
             y = layout.wire_y(wire)
             rect = QRectF(x, y - 13, 34, 26)
-            painter.setPen(self.box_pen)
-            painter.setBrush(self.fills["white"])
+            painter.setPen(self.line_pen)
+            painter.setBrush(self.fills["background"])
             painter.drawRect(rect)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawArc(QRectF(x + 6, y - 4, 22, 18), 0, 180 * 16)

@@ -14,7 +14,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from ...core import Circuit, CircuitError
 from .circuit_layout import CircuitLayout
-from .circuit_painter import CircuitPainter
+from .circuit_painter import CircuitPainter, print_palette
 from .view import CircuitView
 
 __all__ = ["export_png", "export_svg"]
@@ -39,7 +39,7 @@ def export_png(source: CircuitView | Circuit, path: str | os.PathLike, scale: fl
     """Write the diagram of ``source`` (a view or a circuit) to ``path`` as PNG, ``scale``
     pixels per scene unit. Raises :class:`~qmlstudio.core.CircuitError` if the image would
     be too large, ``OSError`` if the file cannot be written."""
-    circuit_painter = CircuitPainter()
+    circuit_painter = CircuitPainter(print_palette())
     layout = _layout(source, circuit_painter)
     width, height = round(layout.width * scale), round(layout.height * scale)
     if max(width, height) > _MAX_PNG_SIDE:
@@ -58,7 +58,7 @@ def export_png(source: CircuitView | Circuit, path: str | os.PathLike, scale: fl
 def export_svg(source: CircuitView | Circuit, path: str | os.PathLike) -> None:
     """Write the diagram of ``source`` (a view or a circuit) to ``path`` as SVG (gate labels
     are text elements)."""
-    circuit_painter = CircuitPainter()
+    circuit_painter = CircuitPainter(print_palette())
     layout = _layout(source, circuit_painter)
     generator = QSvgGenerator()
     generator.setFileName(os.fspath(path))

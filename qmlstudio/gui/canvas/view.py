@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -96,8 +96,16 @@ class CircuitView(QGraphicsView):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setBackgroundBrush(QBrush(QColor("#ffffff")))
+        self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
         self.set_document(document)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the system's light/dark palette when it changes."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._item.circuit_painter.set_palette(self.palette())
+            self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
+            self._item.update()
+        super().changeEvent(event)
 
     def _overlay(self, fill: QColor, edge: QColor) -> QGraphicsRectItem:
         item = QGraphicsRectItem()

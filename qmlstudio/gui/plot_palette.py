@@ -1,0 +1,33 @@
+"""pyqtgraph plots in the colours of the application's palette (light or dark desktop theme).
+
+pyqtgraph draws with its own global defaults (black background, grey ink) unless told
+otherwise; :func:`apply_palette` gives one plot the palette's Base colour as background and
+its Text colour for the axes, tick labels, title and legend. Data colours are left alone.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QPalette
+
+__all__ = ["apply_palette"]
+
+_AXES = ("left", "bottom", "right", "top")
+
+
+def apply_palette(widget: pg.PlotWidget, palette: QPalette | None = None) -> None:
+    """Colour ``widget``'s background, axes, title and legend from ``palette`` (the
+    widget's own palette when None). Call it again after a palette change."""
+    palette = palette if palette is not None else widget.palette()
+    ink = palette.color(QPalette.ColorRole.Text)
+    widget.setBackground(palette.color(QPalette.ColorRole.Base))
+    item = widget.getPlotItem()
+    for side in _AXES:
+        axis = item.getAxis(side)
+        axis.setPen(ink)
+        axis.setTextPen(ink)  # also the axis label
+    # The colour stays in the label's options, so titles set later keep it.
+    item.titleLabel.setAttr("color", ink)
+    item.titleLabel.setText(item.titleLabel.text)
+    if item.legend is not None:
+        item.legend.setLabelTextColor(ink)
