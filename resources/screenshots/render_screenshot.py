@@ -1,8 +1,8 @@
 """Render the main window, as the app shows it, to ``main_window.png`` beside this script.
 
 Run from a checkout: ``python resources/screenshots/render_screenshot.py [--out FILE]``. It uses
-Qt's offscreen platform, opens the moons example like a first launch does, lets the state view
-finish its background simulation, and grabs the window.
+Qt's offscreen platform, opens the moons example like a first launch does, presses Train and
+grabs the window mid-training, once the plots show a dozen epochs.
 """
 
 from __future__ import annotations
@@ -41,13 +41,18 @@ def main(argv: list[str] | None = None) -> int:
               if isinstance(w, MainWindow) and w.isVisible()][-1]
     window.resize(1440, 900)
     window.document.set_selection([0])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # let the background simulation land in the plots
+    panel = window.training_panel
+    window.docks["training"].raise_()
+    panel.train_button.click()
+    deadline = time.monotonic() + 300  # a cold numba cache compiles first
+    while time.monotonic() < deadline:
         app.processEvents()
-        if window.state_view.probabilities() is not None:
+        epochs, _ = window.plots.curve("train_loss")
+        if len(epochs) >= 12 and window.state_view.probabilities() is not None:
             break
-        time.sleep(0.05)
-    for _ in range(20):
+        time.sleep(0.02)
+    panel.worker.pause()
+    for _ in range(20):  # let the last reports and repaints land
         app.processEvents()
         time.sleep(0.02)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"could not write {args.out}", file=sys.stderr)
         return 1
     print(f"wrote {args.out}")
+    panel.shutdown()
     window.document.undo_stack.setClean()
     window.close()
     return 0
