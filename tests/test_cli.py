@@ -54,7 +54,8 @@ def test_a_path_that_is_neither_a_file_nor_a_command_is_one_line_error(tmp_path)
 
 def test_a_path_opens_the_desktop_app_which_keeps_running(project_file):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
-           "XDG_CONFIG_HOME": str(project_file.parent / "config")}
+           **{f"XDG_{kind}_HOME": str(project_file.parent / kind.lower())
+              for kind in ("CONFIG", "DATA", "STATE")}}
     app = subprocess.Popen([sys.executable, "-m", "qmlstudio", str(project_file)],
                            cwd=project_file.parent, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ctypes.util
+import logging
 import os
+import platform
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +18,7 @@ _XCB_PACKAGES = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4",
                  "xcb-keysyms": "libxcb-keysyms1"}
 """Libraries Qt 6.5+'s X11 plugin needs beyond a desktop's usual ones, and their Debian
 packages."""
+_log = logging.getLogger(__name__)
 _FIRST_RUN_KEY = "app/first_run_done"
 _FIRST_EXAMPLE = "moons.qmlproj"
 
@@ -42,8 +45,12 @@ def xcb_hint() -> str | None:
 
 
 def create_application():
-    """The QApplication, created once, with the names QSettings files are kept under."""
+    """The QApplication, created once, with the names QSettings files are kept under and
+    the application icon."""
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from .._resources import resource_path
 
     app = QApplication.instance()
     if app is None:
@@ -52,34 +59,63 @@ def create_application():
     app.setApplicationName("qmlstudio")
     app.setApplicationDisplayName("QML Studio")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("qmlstudio")  # Wayland matches windows to qmlstudio.desktop
+    try:
+        app.setWindowIcon(QIcon(str(resource_path("icons", "qmlstudio.svg"))))
+    except FileNotFoundError:  # a partial install: run without the icon
+        _log.warning("the application icon is missing")
     return app
 
 
 def open_startup_windows(paths: Sequence[str | os.PathLike] = ()) -> list:
     """Open a window per path; with none, the moons example on the very first launch and an
-    empty project afterwards. Returns the windows opened."""
+    empty project afterwards. Work a crashed session left is offered first (Restore opens a
+    window for each project, beside the paths). Returns the windows opened."""
     from PySide6.QtCore import QSettings
 
+    from .autosave import offer_recovery
+    from .quick_tour import offer_on_first_launch
     from .main_window import MainWindow, open_windows
 
     window = MainWindow()
     window.show()
     settings = QSettings()
+    restored = offer_recovery(window)
+    for document, recovery in restored:
+        restored_window = MainWindow(document)
+        restored_window.show()
+        restored_window.autosaver.save_now()  # its own copy first, then the old one goes
+        recovery.delete()
     if paths:
         for path in paths:
             window.actions_.open_path(Path(path))
-    elif not settings.value(_FIRST_RUN_KEY, False, type=bool):
+    elif not restored and not settings.value(_FIRST_RUN_KEY, False, type=bool):
         window.actions_.open_example(_FIRST_EXAMPLE)
+        offer_on_first_launch(open_windows()[-1])
+    if restored and window in open_windows() and window.is_pristine():
+        window.close()  # the restored work replaces the empty start window
     settings.setValue(_FIRST_RUN_KEY, True)
     return open_windows()
 
 
-def run_app(paths: Sequence[str | os.PathLike] = ()) -> int:
-    """Run the desktop app until its last window closes; returns the exit status."""
+def run_app(paths: Sequence[str | os.PathLike] = (), debug: bool = False) -> int:
+    """Run the desktop app until its last window closes; returns the exit status.
+
+    Logs to the user log folder (everything with ``debug``); an uncaught exception is logged
+    and shown in a dialog, and the app keeps running (:mod:`.crash_report`).
+    """
     hint = xcb_hint()
     if hint is not None:
         print(hint, file=sys.stderr)
         return 1
+    from .crash_report import install_crash_handler, setup_logging
+
+    log_file = setup_logging(debug)
+    _log.info("QML Studio %s starting (Python %s, %s); log: %s", __version__,
+              platform.python_version(), platform.platform(), log_file)
     app = create_application()
+    install_crash_handler()
     open_startup_windows(paths)
-    return app.exec()
+    status = app.exec()
+    _log.info("QML Studio exiting with status %s", status)
+    return status

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core import Project, QMLStudioError
 from ..ml.decision_boundary import decision_boundary
+from .autosave import Autosaver
 from .canvas import CircuitView
 from .code_view import CodeView
 from .compute_runner import ComputeRunner
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.canvas.status_message.connect(self.show_message)
         self.palette.item_activated.connect(self._on_palette_item_activated)
         self._connect_training()
+        self._connect_autosave()
 
         self._restore_settings()
         self._update_title()
@@ -115,6 +117,13 @@ class MainWindow(QMainWindow):
         worker.epoch_extra.connect(self.plots.on_boundary)
         worker.finished.connect(self.plots.on_finished)
         self.training_panel.training_active.connect(self._on_training_active)
+
+    # -- autosave (crash recovery; see .autosave) ---------------------------------------------
+    def _connect_autosave(self) -> None:
+        self.autosaver = Autosaver(self.document, self)
+        # Connected after the training panel's own slot, which puts the result into the
+        # document: this then writes the trained project.
+        self.training_panel.worker.finished.connect(lambda _p: self.autosaver.save_now())
 
     def _on_training_report(self, report: object) -> None:
         heat = gradient_heat(report, self.document.circuit)
@@ -260,6 +269,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
+        self.autosaver.discard()  # a clean close: saved or discarded, nothing to recover
         self.training_panel.shutdown()
         self.state_view.shutdown()
         self.runner.shutdown()

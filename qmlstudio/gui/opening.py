@@ -48,14 +48,17 @@ def read_qasm_circuit(path: str | os.PathLike):
 def open_document(path: str | os.PathLike, example: bool = False) -> ProjectDocument:
     """A document for ``path``: a project file, or an OpenQASM file as a new project.
 
-    An OpenQASM file (and an ``example``) opens as an unsaved project with no file, so Save
-    asks where to put it instead of overwriting the source. Raises a
+    An OpenQASM file opens as an unsaved, modified project with no file (Save asks where to
+    put it instead of overwriting the source; closing asks to save it); an ``example`` opens
+    as an unmodified copy with no file. Raises a
     :class:`~qmlstudio.core.QMLStudioError` naming the file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in QASM_SUFFIXES:
-        return ProjectDocument(Project(read_qasm_circuit(path), name=path.stem))
+        document = ProjectDocument(Project(read_qasm_circuit(path), name=path.stem))
+        document.undo_stack.resetClean()  # an imported circuit saved nowhere is unsaved work
+        return document
     if suffix != PROJECT_SUFFIX and not example:
         raise ProjectError(f"{path}: not a project ({PROJECT_SUFFIX}) or OpenQASM file")
     document = ProjectDocument.open(path)

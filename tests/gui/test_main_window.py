@@ -143,8 +143,10 @@ def test_opening_a_qasm_file_from_the_command_line_gives_an_unsaved_project(qtbo
         document = windows[0].document
         assert document.circuit == from_qasm(path.read_text())
         assert document.path is None and document.display_name == "ghz"
+        assert document.is_modified  # imported work that is saved nowhere yet
     finally:
         for window in open_windows():
+            window.document.undo_stack.setClean()
             window.close()
 
 
