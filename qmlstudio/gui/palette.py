@@ -13,12 +13,22 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRectF,
     QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from ..core import GATES
@@ -50,7 +60,11 @@ def entry_text(item: PaletteItem) -> str:
 
 def gate_icon(item: PaletteItem) -> QIcon:
     """A small box with the gate's label, as on the canvas (templates: an amber block)."""
-    pixmap = QPixmap(ICON_SIZE)
+    # Drawn at the screen's pixel ratio so the labels stay sharp on high-DPI displays.
+    screen = QGuiApplication.primaryScreen()
+    ratio = screen.devicePixelRatio() if screen is not None else 1.0
+    pixmap = QPixmap(ICON_SIZE * ratio)
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -64,7 +78,8 @@ def gate_icon(item: PaletteItem) -> QIcon:
     painter.setFont(font)
     painter.setPen(QColor("#1f2a3a"))
     text = "▦" if item.is_template else item.label
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
+    painter.drawText(QRectF(0, 0, ICON_SIZE.width(), ICON_SIZE.height()),
+                     Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return QIcon(pixmap)
 
