@@ -74,8 +74,8 @@ def open_startup_windows(paths: Sequence[str | os.PathLike] = ()) -> list:
     from PySide6.QtCore import QSettings
 
     from .autosave import offer_recovery
-    from .quick_tour import offer_on_first_launch
     from .main_window import MainWindow, open_windows
+    from .quick_tour import offer_on_first_launch
 
     window = MainWindow()
     window.show()

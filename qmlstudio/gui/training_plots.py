@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -79,6 +80,20 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
         # Losses and norms are plain numbers: no "(x0.001)" rescaling of the tick labels.
         item.getAxis(axis).enableAutoSIPrefix(False)
     return widget
+
+
+REDRAW_SECONDS = 0.1
+"""The plots repaint at most ten times a second during training."""
+MAX_MARKED_POINTS = 60
+"""Curves mark every epoch with a dot up to this many epochs; beyond it the dots would merge
+into the line and repainting thousands of them each epoch stalls the GUI (measured: a
+2,000-epoch run spent most of the GUI thread painting markers)."""
+
+
+def _show(curve: pg.PlotDataItem, epochs: list[int], values: list[float]) -> None:
+    """Set a curve's points, with per-epoch markers only while they are few."""
+    curve.setSymbol("o" if len(epochs) <= MAX_MARKED_POINTS else None)
+    curve.setData(epochs, values)
 
 
 def _render_svg(widget: QWidget, path: str, title: str) -> None:
@@ -150,6 +165,12 @@ class TrainingPlots(QWidget):
         self.status_label = QLabel(wordWrap=True, visible=False)
 
         self._curves: dict[str, pg.PlotDataItem] = {}
+        # Reports may come 30 times a second; the plots repaint at most every REDRAW_SECONDS
+        # (a timer catches up with the latest data), so long runs do not load the GUI thread.
+        self._last_redraw = 0.0
+        self._redraw_timer = QTimer(self, singleShot=True)
+        self._redraw_timer.timeout.connect(self._redraw_now)
+        self._pending_boundary: DecisionBoundary | None = None
         for plot in (self.loss_plot, self.metric_plot):
             plot.getPlotItem().addLegend(offset=(-10, 10))
         for part, label, colour, style in _PARTS:
@@ -202,19 +223,42 @@ class TrainingPlots(QWidget):
             self._step_norms.append(float(report.grad_norm))
             if report.epoch not in self._completed:
                 self._store("grad_norm", report.epoch, float(np.mean(self._step_norms)))
-                self._redraw_gradient()
+                self._request_redraw()
         elif report.kind == "epoch":
             for name, value in report.values().items():
                 self._store(name, report.epoch, value)
             self._completed.add(report.epoch)
-            self._redraw()
+            self._request_redraw()
 
     def on_boundary(self, boundary: DecisionBoundary | None) -> None:
         """Draw the latest decision boundary (None, for a model without one, is ignored)."""
         if not isinstance(boundary, DecisionBoundary):
             return
-        self.boundary_plot.show_boundary(boundary)
-        self._show_right_panels()
+        self._pending_boundary = boundary
+        self._request_redraw()
+
+    def _request_redraw(self) -> None:
+        if self._redraw_timer.isActive():
+            return
+        wait = REDRAW_SECONDS - (time.monotonic() - self._last_redraw)
+        if wait <= 0:
+            self._redraw_now()
+        else:
+            self._redraw_timer.start(int(wait * 1000) + 1)
+
+    def _redraw_now(self) -> None:
+        self._redraw_timer.stop()
+        self._last_redraw = time.monotonic()
+        self._redraw()
+        if self._pending_boundary is not None:
+            self.boundary_plot.show_boundary(self._pending_boundary)
+            self._pending_boundary = None
+            self._show_right_panels()
+
+    def _flush(self) -> None:
+        """Draw what a pending redraw would (before reading what is shown)."""
+        if self._redraw_timer.isActive():
+            self._redraw_now()
 
     def on_finished(self, project: Project, training_data: TrainingData | None = None) -> None:
         """Training ended with ``project``: redraw the curves from its history, then score it
@@ -248,6 +292,8 @@ class TrainingPlots(QWidget):
         self._series, self._completed = {}, set()
         self._step_epoch, self._step_norms = None, []
         self._results = None
+        self._redraw_timer.stop()
+        self._pending_boundary = None
         self.boundary_plot.clear_boundary()
         self.confusion_plot.clear_matrix()
         self.comparison_table.clear_results()
@@ -270,6 +316,7 @@ class TrainingPlots(QWidget):
     def curve(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(epochs, values)`` drawn for ``name``: ``"train_loss"``, ``"val_loss"``,
         ``"test_loss"``, ``"train_accuracy"`` (``"test_r2"``...) or ``"grad_norm"``."""
+        self._flush()
         part, _, metric = name.partition("_")
         key = name if metric in ("loss", "norm") else f"{part}_metric"
         if key not in self._curves or (key.endswith("_metric") and metric != self._metric):
@@ -281,12 +328,14 @@ class TrainingPlots(QWidget):
 
     def vanishing_warning(self) -> str:
         """The vanishing-gradient warning shown ("" when none)."""
+        self._flush()
         return self.warning_label.text() if not self.warning_label.isHidden() else ""
 
     # -- export ----------------------------------------------------------------------------
     def export_plots(self, path: str | os.PathLike) -> None:
         """Write the widget as seen to ``path``: ``.png`` (a grab at screen resolution) or
         ``.svg``. Raises ``OSError`` if the file cannot be written."""
+        self._flush()
         path = os.fspath(path)
         suffix = Path(path).suffix.lower()
         if suffix == ".png":
@@ -301,6 +350,7 @@ class TrainingPlots(QWidget):
     def export_plot(self, name: str, path: str | os.PathLike) -> None:
         """Write the plot ``name`` (one of :data:`PLOT_NAMES`) to ``path`` (``.png``: twice
         its screen size; ``.svg``)."""
+        self._flush()
         widgets = dict(zip(PLOT_NAMES, (self.loss_plot, self.metric_plot, self.gradient_plot,
                                         self.boundary_plot, self.confusion_plot), strict=True))
         if name not in widgets:
@@ -342,13 +392,13 @@ class TrainingPlots(QWidget):
         self.metric_plot.getPlotItem().setTitle(title)
         self.metric_plot.getPlotItem().setLabel("left", title.lower() if title != "R²" else title)
         for part, *_ in _PARTS:
-            self._curves[f"{part}_loss"].setData(*self._points(f"{part}_loss"))
-            self._curves[f"{part}_metric"].setData(*self._points(f"{part}_{self._metric}"))
+            _show(self._curves[f"{part}_loss"], *self._points(f"{part}_loss"))
+            _show(self._curves[f"{part}_metric"], *self._points(f"{part}_{self._metric}"))
         self._redraw_gradient()
 
     def _redraw_gradient(self) -> None:
         epochs, norms = self._points("grad_norm")
-        self._curves["grad_norm"].setData(epochs, [max(v, _LOG_FLOOR) for v in norms])
+        _show(self._curves["grad_norm"], epochs, [max(v, _LOG_FLOOR) for v in norms])
         self._update_warning()
 
     def _update_warning(self) -> None:

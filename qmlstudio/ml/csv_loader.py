@@ -29,6 +29,7 @@ from itertools import compress
 
 from ..core.dataset_spec import Column
 from ..core.errors import DatasetError
+from ..engine.memory import available_bytes
 from .dataset import Dataset
 from .table import MISSING_VALUES, Table, table_dataset
 
@@ -37,7 +38,12 @@ __all__ = ["DELIMITERS", "MAX_CSV_BYTES", "CsvFormat", "load_csv", "sniff_csv"]
 DELIMITERS = ",;\t| "
 """The delimiters :func:`sniff_csv` considers, in order of preference."""
 MAX_CSV_BYTES = 1 << 30
-"""Files larger than this are refused before reading."""
+"""Files larger than this are refused before reading. Read at each load, so it can be lowered
+(tests set it to a few bytes rather than writing gigabytes)."""
+MEMORY_FACTOR = 10
+"""Bytes of memory a CSV file takes while loading, per byte of file: its bytes, its text and one
+Python string per cell (about 60 bytes for a 6-character number). A file whose size times this
+exceeds the memory available now is refused before reading."""
 _SAMPLE_LINES = 50
 _SAMPLE_CHARS = 1 << 16
 
@@ -52,14 +58,35 @@ class CsvFormat:
     columns: tuple[str, ...]
 
 
+def _human(n_bytes: int) -> str:
+    if n_bytes < 1024:
+        return f"{n_bytes} bytes"
+    size, power = float(n_bytes), 0
+    while size >= 1024 and power < 4:
+        size, power = size / 1024, power + 1
+    return f"{size:.1f} {['bytes', 'KiB', 'MiB', 'GiB', 'TiB'][power]} ({n_bytes:,} bytes)"
+
+
+def _check_size(path: str, size: int) -> None:
+    """Refuse a file of ``size`` bytes that is over :data:`MAX_CSV_BYTES` or would not fit in
+    the memory available now; the message names both sizes."""
+    if size > MAX_CSV_BYTES:
+        raise DatasetError(f"{path}: the file is {_human(size)}, larger than the "
+                           f"{_human(MAX_CSV_BYTES)} limit for data files")
+    free = available_bytes()
+    if size * MEMORY_FACTOR > free:
+        raise DatasetError(f"{path}: the file is {_human(size)}; loading it needs about "
+                           f"{_human(size * MEMORY_FACTOR)} of memory but only {_human(free)} "
+                           f"is available")
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         if not os.path.isfile(path):
             if os.path.exists(path):
                 raise DatasetError(f"{path}: not a data file (not a regular file)")
             raise DatasetError(f"{path}: file not found")
-        if os.path.getsize(path) > MAX_CSV_BYTES:
-            raise DatasetError(f"{path}: the file is larger than {MAX_CSV_BYTES >> 20} MiB")
+        _check_size(path, os.path.getsize(path))
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as error:
