@@ -55,7 +55,7 @@ def _source_text(source: str | Path) -> tuple[str, str | None]:
     path = Path(source)
     try:
         return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, ValueError) as error:  # ValueError: undecodable text, a NUL in the name
         raise QasmError(f"{path}: cannot read the file: {error}") from None
 
 

@@ -62,7 +62,10 @@ def strip_comments(text: str) -> str:
 def statements(text: str) -> Iterator[tuple[str, str, int]]:
     """``(statement, terminator, line)`` for each piece ending in ``;``, ``{`` or ``}``."""
     line, end = 1, 0
-    for match in STATEMENT.finditer(text):
+    # Search only up to the last terminator: past it every start position would scan the
+    # whole unterminated tail again (quadratic in its length).
+    last = max(text.rfind(";"), text.rfind("{"), text.rfind("}"))
+    for match in STATEMENT.finditer(text, 0, last + 1):
         chunk = match.group()
         body = chunk[:-1]
         stripped = body.lstrip()

@@ -15,9 +15,6 @@ from .harness import check
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.xfail(strict=True, reason="qasm_import._source_text reads a one-line string "
-                   "ending in .qasm as a path and catches only OSError/UnicodeDecodeError; a "
-                   "NUL byte makes open() raise a bare ValueError ('embedded null byte')")
 def test_qasm_text_with_a_nul_that_looks_like_a_path():
     check("qasm-text", b"a\0b.qasm")
 
@@ -32,9 +29,6 @@ def test_qasm_numbers_with_thousands_of_digits(program):
     check("qasm-text", program)
 
 
-@pytest.mark.xfail(strict=True, reason="qasm_syntax.statements: STATEMENT.finditer retries "
-                   "'[^;{}]*[;{}]' at every position of a tail with no terminator: quadratic "
-                   "(25 kB: ~3 s, 10 MB: hours)")
 def test_qasm_text_without_a_terminator_is_refused_quickly():
     check("qasm-text", b"a" * 25_000)
 
