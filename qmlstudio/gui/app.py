@@ -44,6 +44,23 @@ def xcb_hint() -> str | None:
             f"On Debian/Ubuntu: sudo apt install {packages}")
 
 
+_GC: list = []
+
+
+def _collect_garbage_on_the_gui_thread() -> None:
+    """Run Python's cyclic garbage collector only on the GUI thread, from a timer.
+
+    Left automatic, a collection can start in a worker thread and delete Qt objects there;
+    their destructors take Qt's connection locks and then wait for the GIL while the GUI
+    thread, holding the GIL, waits for those locks — a deadlock seen here in the tests.
+    pyqtgraph's GarbageCollector disables automatic collection and collects on a timer.
+    """
+    if not _GC:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _GC.append(GarbageCollector(interval=1.0))
+
+
 def create_application():
     """The QApplication, created once, with the names QSettings files are kept under and
     the application icon."""
@@ -60,6 +77,7 @@ def create_application():
     app.setApplicationDisplayName("QML Studio")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("qmlstudio")  # Wayland matches windows to qmlstudio.desktop
+    _collect_garbage_on_the_gui_thread()
     try:
         app.setWindowIcon(QIcon(str(resource_path("icons", "qmlstudio.svg"))))
     except FileNotFoundError:  # a partial install: run without the icon

@@ -23,6 +23,24 @@ def _isolated_settings(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_main_thread():
+    """Collect cyclic garbage only here, on the main thread, after each GUI test.
+
+    An automatic collection in a worker thread (the compute runner, the training worker)
+    would delete Qt objects of earlier tests there and can deadlock with the GUI thread; the
+    app avoids it the same way (see ``qmlstudio.gui.app``).
+    """
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
+
+
 @pytest.fixture
 def document(qtbot):
     """An empty two-qubit project document."""
