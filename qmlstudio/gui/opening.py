@@ -9,40 +9,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..core import Project, ProjectError, QasmError
+from ..core import Project, ProjectError
 from ..io import from_qasm
-from ..io.json_text import read_document_bytes
 from .document import ProjectDocument
 
-__all__ = ["OPEN_FILTER", "PROJECT_SUFFIX", "QASM_SUFFIXES", "is_openable", "open_document",
-           "read_qasm_circuit"]
+__all__ = ["OPEN_FILTER", "PROJECT_SUFFIX", "QASM_SUFFIXES", "is_openable", "open_document"]
 
 PROJECT_SUFFIX = ".qmlproj"
 QASM_SUFFIXES = (".qasm", ".qasm3", ".qasm2")
 OPEN_FILTER = ("QML Studio projects and OpenQASM (*.qmlproj *.qasm *.qasm2 *.qasm3);;"
                "QML Studio projects (*.qmlproj);;OpenQASM (*.qasm *.qasm2 *.qasm3);;"
                "All files (*)")
-MAX_QASM_BYTES = 256 << 20
-"""A larger file is refused before reading: no circuit a person designs is that big."""
 
 
 def is_openable(path: str | os.PathLike) -> bool:
     """True if the file's suffix is one the app opens."""
     return Path(path).suffix.lower() in (PROJECT_SUFFIX, *QASM_SUFFIXES)
-
-
-def read_qasm_circuit(path: str | os.PathLike):
-    """The circuit of an OpenQASM file; raises :class:`QasmError` naming the file."""
-    path = os.fspath(path)
-    data = read_document_bytes(path, MAX_QASM_BYTES, QasmError, "OpenQASM file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise QasmError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    try:
-        return from_qasm(text)
-    except QasmError as error:
-        raise QasmError(f"{path}: {error}") from None
 
 
 def open_document(path: str | os.PathLike, example: bool = False) -> ProjectDocument:
@@ -56,7 +38,7 @@ def open_document(path: str | os.PathLike, example: bool = False) -> ProjectDocu
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in QASM_SUFFIXES:
-        document = ProjectDocument(Project(read_qasm_circuit(path), name=path.stem))
+        document = ProjectDocument(Project(from_qasm(path), name=path.stem))
         document.undo_stack.resetClean()  # an imported circuit saved nowhere is unsaved work
         return document
     if suffix != PROJECT_SUFFIX and not example:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from .._resources import resource_path
 from .._version import __version__
 from ..core import QMLStudioError
-from ..io import to_qasm
+from ..io import from_qasm, to_qasm
 from ..io.quantikz_export import to_quantikz
 from ..ml.model_file import write_text_atomically
 from ..ml.result_tables import history_csv, predictions_for_file
@@ -26,7 +26,7 @@ from ..ml.script_export import export_project
 from ..ml.templates import init_weights
 from ..ml.trained_model import TrainedModel
 from .canvas.diagram_export import export_png, export_svg
-from .opening import OPEN_FILTER, PROJECT_SUFFIX, open_document, read_qasm_circuit
+from .opening import OPEN_FILTER, PROJECT_SUFFIX, open_document
 from .quick_tour import show_quick_tour
 from .recent_files import add_recent_file, recent_files, remove_recent_file
 
@@ -299,7 +299,7 @@ class WindowActions:
     def import_qasm_file(self, path: Path) -> bool:
         """Replace the circuit by the one in ``path``; False (with a message) on error."""
         try:
-            circuit = read_qasm_circuit(path)
+            circuit = from_qasm(path)
         except QMLStudioError as error:
             self.window.show_error("Cannot import OpenQASM", error)
             return False

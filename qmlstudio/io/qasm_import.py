@@ -33,7 +33,11 @@ from pathlib import Path
 from ..core import Circuit, QasmError
 from .qasm_reader import QasmReader, builtin_gates
 
-__all__ = ["from_qasm"]
+__all__ = ["MAX_QASM_BYTES", "from_qasm"]
+
+MAX_QASM_BYTES = 256 << 20
+"""A larger file is refused before reading: no circuit a person designs is that big (the
+187k-gate HHL benchmark is 6 MB)."""
 
 
 def _looks_like_path(text: str) -> bool:
@@ -54,9 +58,14 @@ def _source_text(source: str | Path) -> tuple[str, str | None]:
         return source, None
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        size = path.stat().st_size if path.is_file() else 0
+        text = None if size > MAX_QASM_BYTES else path.read_text(encoding="utf-8")
     except (OSError, ValueError) as error:  # ValueError: undecodable text, a NUL in the name
         raise QasmError(f"{path}: cannot read the file: {error}") from None
+    if text is None:
+        raise QasmError(f"{path}: the file is {size:,} bytes, over the "
+                        f"{MAX_QASM_BYTES >> 20} MiB limit for OpenQASM files")
+    return text, str(path)
 
 
 def from_qasm(source: str | Path) -> Circuit:

@@ -349,3 +349,13 @@ def test_deeply_nested_expressions_are_qasm_errors(expression):
     text = f'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\nrx({expression}) q[0];'
     with pytest.raises(QasmError, match="line 4: expression nested too deeply"):
         from_qasm(text)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    import qmlstudio.io.qasm_import as qasm_import
+
+    path = tmp_path / "huge.qasm"
+    path.write_text('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\nx q[0];\n')
+    monkeypatch.setattr(qasm_import, "MAX_QASM_BYTES", 16)
+    with pytest.raises(QasmError, match=r"huge\.qasm: the file is \d+ bytes, over the"):
+        from_qasm(path)
