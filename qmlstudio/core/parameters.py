@@ -15,14 +15,19 @@ from dataclasses import dataclass
 
 from .errors import CircuitError
 
-__all__ = ["Const", "Feature", "Param", "Weight", "as_param", "w", "x"]
+__all__ = ["MAX_PARAMETER_INDEX", "Const", "Feature", "Param", "Weight", "as_param", "w", "x"]
 
+MAX_PARAMETER_INDEX = 999_999
+"""The largest weight or feature index: a circuit's weight vector is as long as its largest
+index, so a stray huge index (in a file, say) would otherwise ask for gigabytes."""
 _SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 
 def _index(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise CircuitError(f"{what} index must be a non-negative integer, got {value!r}")
+    if value > MAX_PARAMETER_INDEX:  # not shown: str() refuses ints past 4,300 digits
+        raise CircuitError(f"{what} index must be at most {MAX_PARAMETER_INDEX:,}")
     return value
 
 

@@ -17,7 +17,6 @@ editor shows them), so the preview, the messages and training see the same table
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, replace
 
@@ -27,7 +26,7 @@ from ..core.dataset_spec import DatasetSpec
 from ..core.errors import DatasetError
 from ..core.preprocessing import Preprocessing
 from ..io.dataset_link import csv_dataset, resolved_path
-from ..ml.csv_loader import _decode, _format, _read_bytes, _table
+from ..ml.csv_loader import read_csv_table
 from ..ml.dataset import Dataset
 from ..ml.datasets import load_dataset
 from ..ml.preprocessing import apply_preprocessing, fit_preprocessing, split_rows
@@ -113,11 +112,8 @@ def _source_key(spec: DatasetSpec) -> tuple:
 def _read_csv_table(path: str, delimiter: str | None,
                     header: bool | None) -> tuple[Table, str, str, bool]:
     """The raw table of the CSV at ``path``, the SHA-256 of the bytes read, and the layout."""
-    data = _read_bytes(path)
-    text = _decode(data, path)
-    layout = _format(text, delimiter, header)
-    table = _table(text, os.path.basename(path), layout.delimiter, layout.header)
-    return table, hashlib.sha256(data).hexdigest(), layout.delimiter, layout.header
+    table, layout, digest = read_csv_table(path, delimiter, header)
+    return table, digest, layout.delimiter, layout.header
 
 
 def _source_table(spec: DatasetSpec, project_dir: str | None,

@@ -27,7 +27,15 @@ from .qasm_expressions import (
 )
 from .qasm_gates import EXTRA_DEFINITIONS, STANDARD_GATES, BodyEntry, body_matches_library
 
-__all__ = ["KnownGate", "QasmReader", "builtin_gates"]
+__all__ = ["MAX_GATE_BODY", "MAX_OPERATIONS", "KnownGate", "QasmReader", "builtin_gates"]
+
+MAX_GATE_BODY = 65_536
+"""The most library gates one ``gate`` definition may expand to. Definitions are flattened
+when read, so this bounds the work a short file can ask for: 40 definitions, each calling the
+previous one twice, would otherwise expand to 2**39 gates."""
+MAX_OPERATIONS = 1_000_000
+"""The most operations a circuit may reach by calling user gates (five times the largest real
+circuit we test with). Other statements are bounded by the file size limit instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +158,9 @@ class QasmReader:
         old = syntax.OLD_REGISTER.fullmatch(body)
         new = None if old else syntax.NEW_REGISTER.fullmatch(body)
         if old:
-            kind, name, size = old.group(1), old.group(2), int(old.group(3))
+            kind, name, size = old.group(1), old.group(2), _count(old.group(3), line)
         elif new:
-            kind, name, size = new.group(1), new.group(3), int(new.group(2) or 1)
+            kind, name, size = new.group(1), new.group(3), _count(new.group(2) or "1", line)
         else:
             raise QasmError(f"line {line}: cannot read the declaration '{body}'")
         self._declare(name, line)
@@ -208,7 +216,7 @@ class QasmReader:
                 raise QasmError(f"line {body_line}: a block inside gate '{name}' is not "
                                 "supported")
             if text:
-                body.extend(self._body_call(text, body_line, name, params, qubits))
+                body.extend(self._body_call(text, body_line, name, params, qubits, len(body)))
             if terminator == "}":
                 break
         else:
@@ -226,7 +234,8 @@ class QasmReader:
         self.simple.clear()  # cached calls may have used the name's previous meaning
 
     def _body_call(self, text: str, line: int, name: str, params: tuple[str, ...],
-                   qubits: tuple[str, ...]) -> list[BodyEntry]:
+                   qubits: tuple[str, ...], length: int) -> list[BodyEntry]:
+        """The library gates of one call in the body of gate ``name`` (``length`` so far)."""
         match = syntax.CALL.fullmatch(text)
         if not match:
             raise QasmError(f"line {line}: gate '{name}': cannot read '{text[:40]}'")
@@ -252,6 +261,7 @@ class QasmReader:
         local = tuple(qubits.index(a) for a in args)
         if gate.library is not None:
             return [(gate.library, tuple(nodes), local)]
+        _check_size(length + len(gate.body), MAX_GATE_BODY, f"gate '{name}'", line)
         mapping = dict(zip(gate.params, nodes, strict=True))
         return [(lib, tuple(substitute(n, mapping) for n in inner), tuple(local[i] for i in w))
                 for lib, inner, w in gate.body]
@@ -309,6 +319,8 @@ class QasmReader:
                 new = tuple(Operation(gate.library, wires, params) for wires in wire_sets)
                 self.simple[body] = new
             else:
+                _check_size(len(self.ops) + len(gate.body) * len(wire_sets), MAX_OPERATIONS,
+                            "the circuit", line)
                 new = tuple(self._expand(name, gate, values, wire_sets, line))
         except CircuitError as error:
             raise QasmError(f"line {line}: {error}") from None
@@ -349,10 +361,11 @@ class QasmReader:
         offset, size = registers[name] if kind == "qubit" else (0, registers[name])
         if index is None:
             return list(range(offset, offset + size))
-        if int(index) >= size:
+        position = _count(index, line)
+        if position >= size:
             raise QasmError(f"line {line}: {name}[{index}] is out of range: '{name}' has "
                             f"{size} {kind}(s)")
-        return offset + int(index)
+        return offset + position
 
     # -- measurement -----------------------------------------------------------------------
     def _measure(self, qtext: str, ctext: str | None, line: int) -> None:
@@ -392,3 +405,18 @@ class QasmReader:
             return Circuit(self.n_qubits, tuple(self.ops), tuple(self.measured))
         except CircuitError as error:
             raise QasmError(str(error)) from None
+
+
+def _count(digits: str, line: int) -> int:
+    """A register size or index (past 4,300 digits ``int()`` raises a bare ValueError)."""
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 9:
+        shown = digits if len(digits) <= 12 else digits[:12] + "..."
+        raise QasmError(f"line {line}: the number {shown} is too large")
+    return int(significant)
+
+
+def _check_size(n_operations: int, limit: int, what: str, line: int) -> None:
+    if n_operations > limit:
+        raise QasmError(f"line {line}: {what} would expand to {n_operations:,} operations; "
+                        f"at most {limit:,} are supported")

@@ -34,7 +34,7 @@ INPUT = re.compile(rf"input\s+(\w+)\s*(?:\[\s*\d+\s*\])?\s+({NAME})")
 GATE_HEADER = re.compile(rf"gate\s+({NAME})\s*(?:\((.*)\))?\s*(.*)", re.S)
 OPAQUE = re.compile(rf"opaque\s+({NAME})")
 ASSIGN_MEASURE = re.compile(r"(.*?)=\s*measure\b(.*)", re.S)
-INDEXED = re.compile(r"([xw])(\d+)")
+INDEXED = re.compile(r"([xw])(\d{1,9})")  # longer: a plain name (int() has limits)
 
 REFUSED = {
     "reset": "reset", "if": "classical control ('if')", "else": "classical control ('else')",

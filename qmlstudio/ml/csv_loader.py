@@ -1,5 +1,5 @@
-"""Reading a CSV file into a :class:`~qmlstudio.ml.dataset.Dataset`: :func:`load_csv`, and
-guessing its layout: :func:`sniff_csv`.
+"""Reading a CSV file into a :class:`~qmlstudio.ml.dataset.Dataset`: :func:`load_csv`; into
+its cells: :func:`read_csv_table`; and guessing its layout: :func:`sniff_csv`.
 
 The file is read once as bytes (so its SHA-256 can be checked against a project's record
 before use), decoded as UTF-8 (a byte-order mark is skipped; files that are not UTF-8 are read
@@ -33,7 +33,8 @@ from ..engine.memory import available_bytes
 from .dataset import Dataset
 from .table import MISSING_VALUES, Table, table_dataset
 
-__all__ = ["DELIMITERS", "MAX_CSV_BYTES", "CsvFormat", "load_csv", "sniff_csv"]
+__all__ = ["DELIMITERS", "MAX_COLUMNS", "MAX_CSV_BYTES", "CsvFormat", "load_csv", "read_csv_table",
+           "sniff_csv"]
 
 DELIMITERS = ",;\t| "
 """The delimiters :func:`sniff_csv` considers, in order of preference."""
@@ -44,6 +45,9 @@ MEMORY_FACTOR = 10
 """Bytes of memory a CSV file takes while loading, per byte of file: its bytes, its text and one
 Python string per cell (about 60 bytes for a 6-character number). A file whose size times this
 exceeds the memory available now is refused before reading."""
+MAX_COLUMNS = 100_000
+"""Files whose first row has more columns than this are refused (a circuit encodes a few dozen
+features; a million columns only costs seconds of work before any use)."""
 _SAMPLE_LINES = 50
 _SAMPLE_CHARS = 1 << 16
 
@@ -159,17 +163,24 @@ def _guess_header(rows: list[list[str]]) -> bool:
     return False
 
 
-def _format(text: str, delimiter: str | None, header: bool | None) -> CsvFormat:
-    """The layout of ``text``: what is not given is guessed from its first lines."""
+def _format(text: str, delimiter: str | None, header: bool | None, source: str) -> CsvFormat:
+    """The layout of ``text`` (from ``source``): what is not given is guessed from its first
+    lines."""
     sample = text[:_SAMPLE_CHARS]
     if len(text) > _SAMPLE_CHARS and "\n" in sample:
         sample = sample[:sample.rindex("\n") + 1]  # whole lines only
     if delimiter is None:
         delimiter = _guess_delimiter(sample)
-    rows = _sample_rows(sample, delimiter)
+    # The header guess compares the first row with those below, so it needs two whole lines
+    # even when the first is longer than the sample (a header naming thousands of columns).
+    second_line_end = text.find("\n", text.find("\n") + 1) + 1 or len(text)
+    rows = _sample_rows(text[:max(len(sample), second_line_end)], delimiter)
     if header is None:
         header = _guess_header(rows)
     width = len(rows[0]) if rows else 0
+    if width > MAX_COLUMNS:
+        raise DatasetError(f"{source}: the first row has {width:,} columns; at most "
+                           f"{MAX_COLUMNS:,} are supported")
     names = (tuple(c.strip() for c in rows[0]) if header and rows
              else tuple(f"column {i}" for i in range(width)))
     return CsvFormat(delimiter, header, names)
@@ -178,7 +189,7 @@ def _format(text: str, delimiter: str | None, header: bool | None) -> CsvFormat:
 def sniff_csv(path: str | os.PathLike) -> CsvFormat:
     """Guess the delimiter and header of the CSV file at ``path`` (see the module docstring)."""
     path = os.fspath(path)
-    return _format(_decode(_read_bytes(path), path), None, None)
+    return _format(_decode(_read_bytes(path), path), None, None, path)
 
 
 def _rows_with_line_numbers(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
@@ -224,6 +235,18 @@ def _table(text: str, source: str, delimiter: str, header: bool) -> Table:
     return Table(source, rows, row_numbers, names)
 
 
+def read_csv_table(path: str | os.PathLike, delimiter: str | None = None,
+                   header: bool | None = None) -> tuple[Table, CsvFormat, str]:
+    """The cells of the CSV file at ``path``, its layout (``delimiter`` and ``header`` guessed
+    when None) and the SHA-256 of the bytes read. Problems raise :class:`DatasetError`."""
+    path = os.fspath(path)
+    data = _read_bytes(path)
+    text = _decode(data, path)
+    layout = _format(text, delimiter, header, path)
+    table = _table(text, os.path.basename(path), layout.delimiter, layout.header)
+    return table, layout, hashlib.sha256(data).hexdigest()
+
+
 def load_csv(path: str | os.PathLike, label_column: Column | None = None,
              feature_columns: Sequence[Column] = (), *, delimiter: str | None = None,
              header: bool | None = None, task: str | None = None,
@@ -239,12 +262,9 @@ def load_csv(path: str | os.PathLike, label_column: Column | None = None,
     :class:`DatasetError` naming the file and, where it applies, the row and column.
     """
     path = os.fspath(path)
-    data = _read_bytes(path)
-    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.lower():
+    table, _, digest = read_csv_table(path, delimiter, header)
+    if sha256 is not None and digest != sha256.lower():
         raise DatasetError(f"{path}: the file has changed since it was chosen (its SHA-256 "
                            f"differs); check it, then point the project at it again")
-    text = _decode(data, path)
-    layout = _format(text, delimiter, header)
-    table = _table(text, os.path.basename(path), layout.delimiter, layout.header)
     return table_dataset(table, label_column, feature_columns, task=task,
                          max_features=max_features, name=name)

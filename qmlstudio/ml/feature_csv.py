@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..core.errors import DatasetError
-from .csv_loader import _decode, _format, _read_bytes, _table
+from .csv_loader import read_csv_table
 from .table import MISSING_VALUES, Table
 
 __all__ = ["read_feature_csv"]
@@ -56,10 +56,7 @@ def _number(table: Table, column: int, row: int) -> float:
 def read_feature_csv(path: str | os.PathLike, feature_names: Sequence[str]) -> np.ndarray:
     """The columns ``feature_names`` of the CSV file at ``path`` as a float array
     ``(rows, features)`` (see the module docstring)."""
-    path = os.fspath(path)
-    text = _decode(_read_bytes(path), path)
-    layout = _format(text, None, None)
-    table = _table(text, os.path.basename(path), layout.delimiter, layout.header)
+    table = read_csv_table(path)[0]
     columns = _columns(table, feature_names)
     return np.array([[_number(table, c, r) for c in columns] for r in range(len(table.rows))],
                     dtype=float).reshape(len(table.rows), len(columns))

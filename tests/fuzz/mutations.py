@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 TOKENS = [b"\0", b"\xff\xfe", b"\xef\xbb\xbf", b"\r\n", b"\n", b'"', b"\\", b"{", b"}", b"[",
           b"]", b",", b";", b":", b"\t", b"|", b"(", b")", b"-", b"1e999", b"-1e999", b"NaN",
           b"Infinity", b"null", b"true", b"99999999999999999999999999999999", b"-0", b"0x1f",
-          b"1" * 4000, b"pi", b"/", b"*", b"^", b"q[999999999]", b"qreg q[40];",
+          b"1" * 5000, b"pi", b"/", b"*", b"^", b"q[999999999]", b"qreg q[40];",
           b"qubit[31] q;", b"gate g a { g a; }", b"include \"stdgates.inc\";", b"NA",
           b"\xc3\x28", b"\xed\xa0\x80", b"[" * 300, b"{\"a\":" * 200]
-"""Fragments that mean something to JSON, CSV or OpenQASM, or break decoders. (4,000 digits,
-under Python's 4,300-digit int limit, while test_known_bugs.py's QASM digits bug is open: at
-5,000 every run finds it; raise it again with the fix.)"""
+"""Fragments that mean something to JSON, CSV or OpenQASM, or break decoders (5,000 digits:
+past Python's 4,300-digit limit for int())."""
 
 _KINDS = ["flip", "set", "insert", "token", "delete", "duplicate", "splice", "truncate"]
 

@@ -359,3 +359,41 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypa
     monkeypatch.setattr(qasm_import, "MAX_QASM_BYTES", 16)
     with pytest.raises(QasmError, match=r"huge\.qasm: the file is \d+ bytes, over the"):
         from_qasm(path)
+
+
+def test_user_gate_expansion_is_bounded(monkeypatch):
+    import qmlstudio.io.qasm_reader as qasm_reader
+
+    qasm_reader.builtin_gates()  # qelib1's own definitions are read once, under the real limit
+    monkeypatch.setattr(qasm_reader, "MAX_GATE_BODY", 4)
+    monkeypatch.setattr(qasm_reader, "MAX_OPERATIONS", 10)
+    three = "gate three a { h a; x a; z a; }\n"
+    with pytest.raises(QasmError, match="line 5: gate 'six' would expand to 6 operations; at "
+                                        "most 4 are supported"):
+        from_qasm(_q2(f"qreg q[1];\n{three}gate six a {{ three a; three a; }}\n"))
+    calls = "three q[0];\n" * 4
+    with pytest.raises(QasmError, match="line 8: the circuit would expand to 12 operations; "
+                                        "at most 10 are supported"):
+        from_qasm(_q2(f"qreg q[1];\n{three}{calls}"))
+    assert len(from_qasm(_q2(f"qreg q[1];\n{three}{calls[:-12]}")).operations) == 9
+
+
+@pytest.mark.parametrize("text, message", [
+    ("qreg q[1234567890];", "line 3: the number 1234567890 is too large"),
+    ("qreg q[2];\nh q[1" + "0" * 5000 + "];", "line 4: the number 100000000000... is too large"),
+])
+def test_numbers_too_long_to_be_indices_are_refused(text, message):
+    with pytest.raises(QasmError, match=message.replace(".", r"\.").replace("[", r"\[")):
+        from_qasm(_q2(text))
+
+
+def test_leading_zeros_are_read():
+    assert from_qasm(_q2("qreg q[0002];\nh q[" + "0" * 5000 + "1];")) == Circuit(2).add("h", 1)
+
+
+def test_a_huge_weight_index_is_refused():
+    text = "OPENQASM 3.0;\ninput float w1000000;\nqubit q;\nrx(w1000000) q;"
+    with pytest.raises(QasmError, match="line 4: a weight index must be at most 999,999"):
+        from_qasm(text)
+    with pytest.raises(qs.CircuitError, match="a feature index must be at most 999,999"):
+        Feature(10**6)

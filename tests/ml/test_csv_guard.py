@@ -81,3 +81,16 @@ def test_a_project_data_set_over_the_limit_is_refused_through_load_dataset(tmp_p
     spec = DatasetSpec.csv("data.csv", "0" * 64, "label")  # size is checked before hash
     with pytest.raises(DatasetError, match=r"data\.csv: the file is 4\.9 KiB \(5,000 bytes\)"):
         load_dataset(spec, tmp_path)
+
+
+@pytest.mark.parametrize("read", [load_csv, sniff_csv, lambda path: read_feature_csv(path, ["a"])])
+def test_a_file_with_too_many_columns_is_refused_naming_the_count(tmp_path, read):
+    width = csv_loader.MAX_COLUMNS + 1
+    path = tmp_path / "wide.csv"
+    path.write_text((",".join(["1"] * width) + "\n") * 2, encoding="utf-8")
+    with pytest.raises(DatasetError, match=f"wide.csv: the first row has {width:,} columns; "
+                                           f"at most {width - 1:,} are supported"):
+        read(path)
+    path.write_text((",".join(["1"] * (width - 2) + ["0"]) + "\n"
+                     + ",".join(["2"] * (width - 2) + ["1"]) + "\n"), encoding="utf-8")
+    assert load_csv(path).features.shape == (2, width - 2)

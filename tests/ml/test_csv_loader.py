@@ -76,6 +76,19 @@ def test_explicit_layout_overrides_the_guess(tmp_path):
     assert dataset.feature_names == ("1", "2") and dataset.n_samples == 2
 
 
+def test_a_header_longer_than_the_sniffed_sample_is_detected(tmp_path):
+    # 10,000 column names make a 140 kB first line: the header guess still sees line two.
+    names = [f"feature_{i:05d}" for i in range(10_000)] + ["label"]
+    rows = [[str(r + c / 8) for c in range(10_000)] + [str(r % 2)] for r in range(3)]
+    path = _write(tmp_path, "\n".join(",".join(row) for row in [names, *rows]) + "\n")
+    assert len(path.read_text().split("\n")[0]) > 1 << 16
+    layout = sniff_csv(path)
+    assert layout.header is True and layout.columns[-1] == "label"
+    dataset = load_csv(path)
+    assert dataset.feature_names[9_999] == "feature_09999"
+    assert dataset.features[2, 9_999] == 2 + 9_999 / 8
+
+
 def test_columns_by_name_or_number(tmp_path):
     path = _write(tmp_path, _table(IRIS_HEAD))
     chosen = load_csv(path, "species", ["petal_width", "sepal_length"])
