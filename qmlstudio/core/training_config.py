@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -102,7 +103,7 @@ class EpochRecord:
                 raise ProjectError(f"{name}: repeated or reserved metric name")
             if value is not None:
                 value = check_float(value, name)
-            pairs[name] = value
+            pairs[sys.intern(name)] = value  # one string per metric name, not per epoch
         object.__setattr__(self, "values", tuple(sorted(pairs.items())))
 
     @classmethod

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 
 from ..ml.decision_boundary import DecisionBoundary
 from .plot_palette import apply_palette
@@ -85,6 +85,9 @@ class BoundaryPlot(pg.PlotWidget):
         # One scatter item per colour (a single brush each) draws far faster than a brush
         # per point.
         self._point_items: list[pg.ScatterPlotItem] = []
+        # The same brush object for a colour every time: pyqtgraph caches each drawn symbol
+        # under its brush's identity, so a new brush per redraw grew that cache every epoch.
+        self._brushes: dict[int, QBrush] = {}
         self._boundary: DecisionBoundary | None = None
         self._rgba: np.ndarray | None = None
 
@@ -138,7 +141,8 @@ class BoundaryPlot(pg.PlotWidget):
         for k, points in enumerate(self._point_items):
             if k < len(groups):
                 mask, colour = groups[k]
-                points.setData(pos=boundary.points[rows[mask]], brush=pg.mkBrush(colour))
+                brush = self._brushes.setdefault(colour.rgba(), pg.mkBrush(colour))
+                points.setData(pos=boundary.points[rows[mask]], brush=brush)
             else:
                 points.clear()
 

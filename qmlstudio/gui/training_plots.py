@@ -83,7 +83,13 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
 
 
 REDRAW_SECONDS = 0.1
-"""The plots repaint at most ten times a second during training."""
+"""Each plot repaints at most ten times a second during training."""
+PANELS = ("loss", "metric", "gradient", "boundary")
+"""The parts redrawn during training, in the order a redraw goes through them."""
+STAGGER_MS = 5
+"""Pause between redrawing one panel and the next. Qt paints every changed widget of a window
+in one pass, so updating all plots at once made one long stall (~50 ms while training shares
+the CPU); one panel per pass of the event loop keeps each pause to a single plot's paint."""
 MAX_MARKED_POINTS = 60
 """Curves mark every epoch with a dot up to this many epochs; beyond it the dots would merge
 into the line and repainting thousands of them each epoch stalls the GUI (measured: a
@@ -165,11 +171,13 @@ class TrainingPlots(QWidget):
         self.status_label = QLabel(wordWrap=True, visible=False)
 
         self._curves: dict[str, pg.PlotDataItem] = {}
-        # Reports may come 30 times a second; the plots repaint at most every REDRAW_SECONDS
+        # Reports may come 30 times a second; the panels repaint at most every REDRAW_SECONDS
         # (a timer catches up with the latest data), so long runs do not load the GUI thread.
-        self._last_redraw = 0.0
+        self._dirty: set[str] = set()    # panels with news, not yet in a redraw cycle
+        self._cycle: list[str] = []      # panels still to draw in the current cycle
+        self._cycle_start = 0.0
         self._redraw_timer = QTimer(self, singleShot=True)
-        self._redraw_timer.timeout.connect(self._redraw_now)
+        self._redraw_timer.timeout.connect(self._redraw_next)
         self._pending_boundary: DecisionBoundary | None = None
         for plot in (self.loss_plot, self.metric_plot):
             plot.getPlotItem().addLegend(offset=(-10, 10))
@@ -223,42 +231,75 @@ class TrainingPlots(QWidget):
             self._step_norms.append(float(report.grad_norm))
             if report.epoch not in self._completed:
                 self._store("grad_norm", report.epoch, float(np.mean(self._step_norms)))
-                self._request_redraw()
+                self._request_redraw("gradient")
         elif report.kind == "epoch":
             for name, value in report.values().items():
                 self._store(name, report.epoch, value)
             self._completed.add(report.epoch)
-            self._request_redraw()
+            self._request_redraw("loss", "metric", "gradient")
 
     def on_boundary(self, boundary: DecisionBoundary | None) -> None:
         """Draw the latest decision boundary (None, for a model without one, is ignored)."""
         if not isinstance(boundary, DecisionBoundary):
             return
         self._pending_boundary = boundary
-        self._request_redraw()
+        self._request_redraw("boundary")
 
-    def _request_redraw(self) -> None:
-        if self._redraw_timer.isActive():
-            return
-        wait = REDRAW_SECONDS - (time.monotonic() - self._last_redraw)
+    # -- redrawing -------------------------------------------------------------------------
+    def _request_redraw(self, *panels: str) -> None:
+        self._dirty.update(panels)
+        if not self._redraw_timer.isActive():  # else a cycle or its timer is under way
+            self._schedule_cycle()
+
+    def _schedule_cycle(self) -> None:
+        wait = REDRAW_SECONDS - (time.monotonic() - self._cycle_start)
         if wait <= 0:
-            self._redraw_now()
+            self._redraw_next()  # idle long enough: the first panel now
         else:
-            self._redraw_timer.start(int(wait * 1000) + 1)
+            self._redraw_timer.start(math.ceil(wait * 1000))
 
-    def _redraw_now(self) -> None:
+    def _redraw_next(self) -> None:
+        """Draw the next panel of the cycle (starting one if none is under way)."""
+        if not self._cycle:
+            self._cycle_start = time.monotonic()
+            self._cycle = [panel for panel in PANELS if panel in self._dirty]
+            self._dirty.clear()
+        if self._cycle:
+            self._draw(self._cycle.pop(0))
+        if self._cycle:
+            self._redraw_timer.start(STAGGER_MS)
+        elif self._dirty:
+            self._schedule_cycle()
+
+    def _flush(self, *panels: str) -> None:
+        """Draw at once whatever is pending, and ``panels`` (before reading what is shown)."""
         self._redraw_timer.stop()
-        self._last_redraw = time.monotonic()
-        self._redraw()
-        if self._pending_boundary is not None:
+        pending = self._dirty.union(self._cycle, panels)
+        self._dirty.clear()
+        self._cycle = []
+        for panel in PANELS:
+            if panel in pending:
+                self._draw(panel)
+
+    def _draw(self, panel: str) -> None:
+        if panel == "loss":
+            for part, *_ in _PARTS:
+                _show(self._curves[f"{part}_loss"], *self._points(f"{part}_loss"))
+        elif panel == "metric":
+            title = "R²" if self._metric == "r2" else "Accuracy"
+            self.metric_plot.getPlotItem().setTitle(title)
+            self.metric_plot.getPlotItem().setLabel("left", title if title == "R²"
+                                                    else title.lower())
+            for part, *_ in _PARTS:
+                _show(self._curves[f"{part}_metric"], *self._points(f"{part}_{self._metric}"))
+        elif panel == "gradient":
+            epochs, norms = self._points("grad_norm")
+            _show(self._curves["grad_norm"], epochs, [max(v, _LOG_FLOOR) for v in norms])
+            self._update_warning()
+        elif self._pending_boundary is not None:
             self.boundary_plot.show_boundary(self._pending_boundary)
             self._pending_boundary = None
             self._show_right_panels()
-
-    def _flush(self) -> None:
-        """Draw what a pending redraw would (before reading what is shown)."""
-        if self._redraw_timer.isActive():
-            self._redraw_now()
 
     def on_finished(self, project: Project, training_data: TrainingData | None = None) -> None:
         """Training ended with ``project``: redraw the curves from its history, then score it
@@ -284,7 +325,7 @@ class TrainingPlots(QWidget):
             for name, value in record.values:
                 self._store(name, record.epoch, value)
             self._completed.add(record.epoch)
-        self._redraw()
+        self._flush("loss", "metric", "gradient")
 
     def clear(self) -> None:
         """Forget everything shown (before a fresh run)."""
@@ -292,14 +333,13 @@ class TrainingPlots(QWidget):
         self._series, self._completed = {}, set()
         self._step_epoch, self._step_norms = None, []
         self._results = None
-        self._redraw_timer.stop()
         self._pending_boundary = None
         self.boundary_plot.clear_boundary()
         self.confusion_plot.clear_matrix()
         self.comparison_table.clear_results()
         self.status_label.setVisible(False)
         self._metric = "accuracy"
-        self._redraw()
+        self._flush("loss", "metric", "gradient")
         self._show_right_panels()
 
     # -- what is shown (for tests and the window) ------------------------------------------
@@ -386,20 +426,6 @@ class TrainingPlots(QWidget):
         values = self._series.get(name, {})
         epochs = sorted(values)
         return epochs, [values[e] for e in epochs]
-
-    def _redraw(self) -> None:
-        title = "R²" if self._metric == "r2" else "Accuracy"
-        self.metric_plot.getPlotItem().setTitle(title)
-        self.metric_plot.getPlotItem().setLabel("left", title.lower() if title != "R²" else title)
-        for part, *_ in _PARTS:
-            _show(self._curves[f"{part}_loss"], *self._points(f"{part}_loss"))
-            _show(self._curves[f"{part}_metric"], *self._points(f"{part}_{self._metric}"))
-        self._redraw_gradient()
-
-    def _redraw_gradient(self) -> None:
-        epochs, norms = self._points("grad_norm")
-        _show(self._curves["grad_norm"], epochs, [max(v, _LOG_FLOOR) for v in norms])
-        self._update_warning()
 
     def _update_warning(self) -> None:
         values = self._series.get("grad_norm", {})

@@ -150,6 +150,20 @@ def test_boundary_image_matches_the_grid(plots, moons_run):
     assert plots.boundary_plot.boundary is boundary
 
 
+def test_redrawing_the_boundary_every_epoch_does_not_grow_the_symbol_cache(plots, moons_run):
+    # pyqtgraph keeps a drawn symbol per brush object: fresh brushes each epoch made that cache
+    # (and the process) grow for as long as training ran.
+    trainer, _ = moons_run
+    boundary = decision_boundary(trainer, resolution=8)
+    sizes = []
+    for epoch in range(1, 31):
+        plots.boundary_plot.show_boundary(replace(boundary, epoch=epoch))
+        plots.boundary_plot.grab()  # symbols are cached when painted
+        sizes.append(sum(len(item.fragmentAtlas) for item in plots.boundary_plot.items()
+                         if hasattr(item, "fragmentAtlas")))
+    assert sizes[0] > 0 and sizes[-1] == sizes[0]
+
+
 def test_confusion_matrix_and_baseline_after_training(qtbot, plots, moons_run):
     trainer, reports = moons_run
     project = trainer.result_project()
