@@ -13,6 +13,7 @@ Hypothesis profiles: ``ci`` (the default: ~200 examples per target, 1 s deadline
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import tempfile
@@ -71,6 +72,18 @@ def _alarm(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def _no_collection():
+    """Pause the cyclic garbage collector while a loader is timed. By the end of a large run,
+    hypothesis holds millions of objects, and one full collection of them (up to a second,
+    measured) would be charged to whichever input happened to be loading."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _file(data: bytes, suffix: str) -> Path:
     path = FOLDER / f"input{suffix}"
     path.write_bytes(data)
@@ -115,10 +128,26 @@ TARGETS: dict[str, Callable[[bytes], object]] = {
 def check(target: str, data: bytes, time_limit: float = TIME_LIMIT_S,
           hang_limit: float = HANG_LIMIT_S) -> str:
     """Run ``TARGETS[target]`` on ``data`` and enforce the rule; the outcome's name ("ok" or
-    the QMLStudioError subclass). Fails with the exception type, the time and the input."""
+    the QMLStudioError subclass). Fails with the exception type, the time and the input.
+
+    An input over ``time_limit`` is timed once more and fails only if it is slow again (as
+    hypothesis confirms a deadline): in large runs the test process itself pauses now and then
+    for up to a second, charged to whichever tiny input was loading."""
+    outcome, seconds = _run(target, data, hang_limit)
+    if seconds > time_limit:
+        seconds = min(seconds, _run(target, data, hang_limit)[1])
+    STATS[target][outcome] += 1
+    SLOWEST[target] = max(SLOWEST[target], seconds)
+    assert seconds <= time_limit, f"{target}: {seconds:.2f} s (limit {time_limit} s) on " \
+                                  f"{_show(data)}"
+    return outcome
+
+
+def _run(target: str, data: bytes, hang_limit: float) -> tuple[str, float]:
+    """One timed run: the outcome's name and the seconds taken (failures raise)."""
     start = time.perf_counter()
     try:
-        with _alarm(hang_limit):
+        with _alarm(hang_limit), _no_collection():
             TARGETS[target](data)
         outcome = "ok"
     except QMLStudioError as error:
@@ -132,12 +161,7 @@ def check(target: str, data: bytes, time_limit: float = TIME_LIMIT_S,
     except Exception as error:  # the point of the harness: nothing else may come out
         raise AssertionError(f"{target}: {type(error).__name__}: {error} on "
                              f"{_show(data)}") from error
-    seconds = time.perf_counter() - start
-    STATS[target][outcome] += 1
-    SLOWEST[target] = max(SLOWEST[target], seconds)
-    assert seconds <= time_limit, f"{target}: {seconds:.2f} s (limit {time_limit} s) on " \
-                                  f"{_show(data)}"
-    return outcome
+    return outcome, time.perf_counter() - start
 
 
 def _show(data: bytes) -> str:
