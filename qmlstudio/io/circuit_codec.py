@@ -13,7 +13,7 @@ import math
 from ..core.circuit import MAX_QUBITS, Circuit, Operation
 from ..core.errors import CircuitError
 from ..core.gates import GATES, gate_spec
-from ..core.parameters import Const, Feature, Param, Weight
+from ..core.parameters import MAX_PARAMETER_INDEX, Const, Feature, Param, Weight
 from .document_reader import DocumentReader, describe
 from .json_text import Inline
 
@@ -57,10 +57,10 @@ def _decode_param(reader: DocumentReader) -> Param:
         return Const(reader.as_float())
     if isinstance(value, dict) and "weight" in value:
         reader.object(("weight",))
-        return Weight(reader.integer("weight", minimum=0))
+        return Weight(reader.integer("weight", minimum=0, maximum=MAX_PARAMETER_INDEX))
     if isinstance(value, dict) and "feature" in value:
         reader.object(("feature", "scale", "offset"))
-        return Feature(reader.integer("feature", minimum=0),
+        return Feature(reader.integer("feature", minimum=0, maximum=MAX_PARAMETER_INDEX),
                        reader.number("scale", 1.0), reader.number("offset", 0.0))
     reader.fail('expected a number, {"weight": k} or {"feature": j, "scale": s, '
                 f'"offset": o}}, got {describe(value)}')
@@ -86,10 +86,11 @@ def _quick_param(raw: object) -> Param | None:
         return None
     if raw.keys() == _WEIGHT_KEYS:
         index = raw["weight"]
-        return Weight(index) if type(index) is int and index >= 0 else None
+        return Weight(index) if type(index) is int and 0 <= index <= MAX_PARAMETER_INDEX \
+            else None
     if raw.keys() == _FEATURE_KEYS:
         index, scale, offset = raw["feature"], raw["scale"], raw["offset"]
-        if (type(index) is int and index >= 0 and type(scale) is float
+        if (type(index) is int and 0 <= index <= MAX_PARAMETER_INDEX and type(scale) is float
                 and type(offset) is float and math.isfinite(scale) and math.isfinite(offset)):
             return Feature(index, scale, offset)
     return None

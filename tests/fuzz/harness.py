@@ -2,8 +2,9 @@
 
 Each target takes raw bytes, hands them to one loader the way a user would (a file for the
 project, model and CSV loaders; text or a file for the QASM importer) and returns. The rule
-(:func:`check`): the loader returns or raises a :class:`~qmlstudio.core.QMLStudioError`; any
-other exception, or more than :data:`TIME_LIMIT_S`, fails. A loader that hangs is stopped by
+(:func:`check`): the loader returns or raises the error type it documents (:data:`ERRORS`,
+each a :class:`~qmlstudio.core.QMLStudioError`) with a message; any other exception, or more
+than :data:`TIME_LIMIT_S`, fails. A loader that hangs is stopped by
 an alarm after :data:`HANG_LIMIT_S` so the run reports it instead of never ending.
 
 Hypothesis profiles: ``ci`` (the default: ~200 examples per target, 1 s deadline) and
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-from qmlstudio.core import QMLStudioError
+from qmlstudio.core import DatasetError, ModelFileError, ProjectError, QasmError, QMLStudioError
 from qmlstudio.io import from_qasm, load_project
 from qmlstudio.ml.csv_loader import load_csv
 from qmlstudio.ml.model_file import load_model
@@ -123,6 +124,15 @@ TARGETS: dict[str, Callable[[bytes], object]] = {
     "qasm-text": qasm_text_target,
     "qasm-file": qasm_file_target,
 }
+ERRORS: dict[str, type[QMLStudioError]] = {
+    "project": ProjectError,
+    "model": ModelFileError,
+    "csv": DatasetError,
+    "qasm-text": QasmError,
+    "qasm-file": QasmError,
+}
+"""The one error type each loader documents (a target not listed may raise any
+QMLStudioError)."""
 
 
 def check(target: str, data: bytes, time_limit: float = TIME_LIMIT_S,
@@ -154,6 +164,9 @@ def _run(target: str, data: bytes, hang_limit: float) -> tuple[str, float]:
         outcome = type(error).__name__
         if not str(error).strip():
             raise AssertionError(f"{target}: {outcome} with an empty message") from error
+        if not isinstance(error, ERRORS.get(target, QMLStudioError)):
+            raise AssertionError(f"{target}: {outcome} ({error}), not the documented "
+                                 f"{ERRORS[target].__name__}, on {_show(data)}") from error
     except Hang as error:
         raise AssertionError(f"{target}: {error} on {_show(data)}") from None
     except RecursionError as error:  # named apart: the usual cause (deep nesting) is known

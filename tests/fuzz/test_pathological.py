@@ -5,6 +5,7 @@ real work, within :data:`VALID_10MB_LIMIT_S`)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,10 @@ VALID_10MB_LIMIT_S = 3.0
 QASM2 = b'OPENQASM 2.0; include "qelib1.inc"; qreg q[2];'
 PROJECT_HEAD = b'{"format": "qmlstudio-project", "schema_version": '
 
+MOONS = (Path(__file__).resolve().parents[2] / "resources" / "examples"
+         / "moons.qmlproj").read_bytes()
+HUGE_WEIGHT = re.sub(rb'\{"weight": \d+', b'{"weight": 5000000', MOONS, count=1)
+
 CASES = {
     "project: 10 MB string in one line": ("project", PROJECT_HEAD + b'2, "name": "'
                                           + b"a" * MB10 + b'"}'),
@@ -30,6 +35,7 @@ CASES = {
     "project: objects nested 1e5 deep": ("project", b'{"a":' * NEST + b"1" + b"}" * NEST),
     "project: 100,000-digit integer": ("project", PROJECT_HEAD + b"9" * 100_000 + b"}"),
     "project: 1e400": ("project", PROJECT_HEAD + b"1e400}"),
+    "project: weight index 5e6": ("project", HUGE_WEIGHT),
     "model: 10 MB list in one line": ("model", b"[" + b"1," * (MB10 // 2) + b"1]"),
     "model: lists nested 1e5 deep": ("model", b"[" * NEST + b"]" * NEST),
     "model: 100,000-digit integer": ("model", b"9" * 100_000),
