@@ -76,6 +76,8 @@ def _sequence(value: object, what: str) -> tuple:
 
 def _wire(gate: str, wire: object) -> int:
     """A wire as a plain int (numpy integers accepted)."""
+    if type(wire) is int and wire >= 0:  # the common case, without the slower ABC check
+        return wire
     if isinstance(wire, bool) or not isinstance(wire, numbers.Integral) or wire < 0:
         raise CircuitError(f"{gate}: wire {wire!r} is not a non-negative integer")
     return int(wire)

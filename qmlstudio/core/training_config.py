@@ -103,7 +103,7 @@ class EpochRecord:
                 raise ProjectError(f"{name}: repeated or reserved metric name")
             if value is not None:
                 value = check_float(value, name)
-            pairs[sys.intern(name)] = value  # one string per metric name, not per epoch
+            pairs[sys.intern(str(name))] = value  # one string per name, not per epoch
         object.__setattr__(self, "values", tuple(sorted(pairs.items())))
 
     @classmethod

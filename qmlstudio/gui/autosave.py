@@ -35,7 +35,8 @@ from ..io.project_file import load_project, project_text
 from .document import ProjectDocument
 
 __all__ = ["DEFAULT_INTERVAL_S", "INTERVAL_KEY", "Autosaver", "Recovery", "autosave_interval",
-           "offer_recovery", "pending_recoveries", "recovery_dir", "restore_document"]
+           "offer_recovery", "pending_recoveries", "recovery_dir", "restore_document",
+           "set_autosave_interval"]
 
 _log = logging.getLogger(__name__)
 
@@ -62,6 +63,12 @@ def autosave_interval() -> float:
     if seconds != seconds or seconds <= 0:  # NaN or off
         return 0.0
     return max(seconds, _MIN_INTERVAL_S)
+
+
+def set_autosave_interval(seconds: float) -> None:
+    """Store the autosave interval (0: off); each :class:`Autosaver` takes it up on its next
+    :meth:`~Autosaver.apply_interval`."""
+    QSettings().setValue(INTERVAL_KEY, float(seconds))
 
 
 def _lock(path: Path) -> QLockFile:
@@ -91,12 +98,21 @@ class Autosaver(QObject):
         """This window's recovery project file (it exists only while there is one)."""
         return recovery_dir() / f"{self._id}.qmlproj"
 
-    def _on_modified_changed(self, modified: bool) -> None:
+    @property
+    def interval_ms(self) -> int | None:
+        """The running autosave period in milliseconds; None while nothing is due."""
+        return self._timer.interval() if self._timer.isActive() else None
+
+    def apply_interval(self) -> None:
+        """Take up the current :func:`autosave_interval` setting."""
         interval = autosave_interval()
-        if modified and interval:
+        if self._document.is_modified and interval:
             self._timer.start(round(interval * 1000))
         else:
             self._timer.stop()
+
+    def _on_modified_changed(self, modified: bool) -> None:
+        self.apply_interval()
         if not modified:  # saved (or undone back to the saved state): nothing to recover
             self.discard()
 

@@ -141,7 +141,9 @@ class BoundaryPlot(pg.PlotWidget):
         for k, points in enumerate(self._point_items):
             if k < len(groups):
                 mask, colour = groups[k]
-                brush = self._brushes.setdefault(colour.rgba(), pg.mkBrush(colour))
+                if colour.rgba() not in self._brushes:
+                    self._brushes[colour.rgba()] = pg.mkBrush(colour)
+                brush = self._brushes[colour.rgba()]
                 points.setData(pos=boundary.points[rows[mask]], brush=brush)
             else:
                 points.clear()

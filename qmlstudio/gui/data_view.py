@@ -109,13 +109,6 @@ def _source_key(spec: DatasetSpec) -> tuple:
             spec.rows)
 
 
-def _read_csv_table(path: str, delimiter: str | None,
-                    header: bool | None) -> tuple[Table, str, str, bool]:
-    """The raw table of the CSV at ``path``, the SHA-256 of the bytes read, and the layout."""
-    table, layout, digest = read_csv_table(path, delimiter, header)
-    return table, digest, layout.delimiter, layout.header
-
-
 def _source_table(spec: DatasetSpec, project_dir: str | None,
                   previous: DataView | None) -> Table | None:
     """The raw table of a CSV or embedded spec (reused from ``previous`` if the same)."""
@@ -131,11 +124,7 @@ def _source_table(spec: DatasetSpec, project_dir: str | None,
     if spec.status != "ok":
         raise DatasetError(spec.message or f"{spec.path}: {spec.status}")
     path = resolved_path(spec.path, project_dir) if project_dir else spec.path
-    table, digest, _, _ = _read_csv_table(path, spec.delimiter, spec.header)
-    if digest != spec.sha256:
-        raise DatasetError(f"{path}: the file has changed since it was chosen (its SHA-256 "
-                           f"differs); open it again to use its new contents")
-    return table
+    return read_csv_table(path, spec.delimiter, spec.header, spec.sha256)[0]
 
 
 def _embedded_text(cell: object) -> str:
@@ -231,10 +220,10 @@ def open_csv_view(path: str | os.PathLike, pre: Preprocessing) -> DataView:
     Raises :class:`~qmlstudio.core.QMLStudioError` if the file cannot be used as it is.
     """
     path = os.path.abspath(os.fspath(path))
-    table, digest, delimiter, header = _read_csv_table(path, None, None)
+    table, layout, digest = read_csv_table(path)
     label, features = _default_roles(table)
-    spec = csv_dataset(path, label, feature_columns=features, delimiter=delimiter,
-                       header=header)
+    spec = csv_dataset(path, label, feature_columns=features, delimiter=layout.delimiter,
+                       header=layout.header)
     if spec.sha256 != digest:
         raise DatasetError(f"{path}: the file changed while it was being read; try again")
     seed = DataView(spec, pre, _PLACEHOLDER, table, 0, (), np.zeros(0, np.int8),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import Const, Feature, Param, Weight
+from ..core.parameters import MAX_PARAMETER_INDEX
 from ..io.qasm_expressions import ExpressionError, evaluate, parse_expressions
 
 __all__ = ["KINDS", "ParameterEditor", "format_number", "parse_number"]
@@ -153,7 +154,7 @@ class ParameterEditor(QGroupBox):
         self.kind.setCurrentIndex(kind)
         for position, page in enumerate(self.pages):
             page.setVisible(position == kind)
-        self.weight_index.setMaximum(max(n_weights, 0))
+        self.weight_index.setMaximum(min(max(n_weights, 0), MAX_PARAMETER_INDEX))
         if isinstance(param, Const):
             self.constant.setText(format_number(param.value))
         elif isinstance(param, Weight):
@@ -197,6 +198,11 @@ class ParameterEditor(QGroupBox):
             # Freezing a trained weight keeps its value, so the circuit computes the same.
             value = self._weight_value if isinstance(self._param, Weight) else None
             self._emit(Const(value if value is not None else 0.0))
+        elif kind == 1 and self._n_weights > MAX_PARAMETER_INDEX:
+            with QSignalBlocker(self.kind):
+                self.kind.setCurrentIndex(_KIND_TYPES.index(type(self._param)))
+            self.show_error(f"No new weight index is free: the circuit already uses indices up "
+                            f"to {MAX_PARAMETER_INDEX:,}")
         elif kind == 1:
             self._emit(Weight(self._n_weights))  # a fresh weight, shared with nothing
         else:

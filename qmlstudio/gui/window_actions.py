@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import qVersion
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from .._resources import resource_path
 from .._version import __version__
@@ -27,6 +27,7 @@ from ..ml.templates import init_weights
 from ..ml.trained_model import TrainedModel
 from .canvas.diagram_export import export_png, export_svg
 from .opening import OPEN_FILTER, PROJECT_SUFFIX, open_document
+from .preferences import PreferencesDialog
 from .quick_tour import show_quick_tour
 from .recent_files import add_recent_file, recent_files, remove_recent_file
 
@@ -151,6 +152,11 @@ class WindowActions:
         menu.addSeparator()
         menu.addAction(self._action("select_all", "Select &All", canvas.select_all,
                                     keys.SelectAll))
+        menu.addSeparator()
+        preferences = self._action("preferences", "Pr&eferences…", self.preferences,
+                                   "Ctrl+,", "Autosave interval")
+        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)  # the app menu on macOS
+        menu.addAction(preferences)
 
     def _build_view_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&View")
@@ -469,6 +475,14 @@ class WindowActions:
     def quit(self) -> None:
         """File ▸ Quit: close every window (each asks about unsaved changes)."""
         QApplication.closeAllWindows()
+
+    def preferences(self) -> None:
+        """Edit ▸ Preferences: on OK the settings apply to every open window."""
+        from .main_window import open_windows  # main_window imports this module
+
+        if PreferencesDialog(self.window).exec() == QDialog.DialogCode.Accepted:
+            for window in open_windows():
+                window.autosaver.apply_interval()
 
     def quick_tour(self) -> None:
         """Help ▸ Quick Tour (F1): the non-modal guide beside this window."""

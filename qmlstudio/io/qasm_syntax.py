@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..core import QasmError
+from ..core.parameters import MAX_PARAMETER_INDEX
 from .qasm_expressions import Affine
 
 __all__ = [
@@ -34,7 +35,7 @@ INPUT = re.compile(rf"input\s+(\w+)\s*(?:\[\s*\d+\s*\])?\s+({NAME})")
 GATE_HEADER = re.compile(rf"gate\s+({NAME})\s*(?:\((.*)\))?\s*(.*)", re.S)
 OPAQUE = re.compile(rf"opaque\s+({NAME})")
 ASSIGN_MEASURE = re.compile(r"(.*?)=\s*measure\b(.*)", re.S)
-INDEXED = re.compile(r"([xw])(\d{1,9})")  # longer: a plain name (int() has limits)
+INDEXED = re.compile(r"([xw])(\d+)")
 
 REFUSED = {
     "reset": "reset", "if": "classical control ('if')", "else": "classical control ('else')",
@@ -80,20 +81,35 @@ def statements(text: str) -> Iterator[tuple[str, str, int]]:
 
 
 def input_map(text: str) -> dict[str, Affine]:
-    """Parameters for the ``input`` declarations: ``xj`` -> feature j, ``wk`` -> weight k."""
+    """Parameters for the ``input`` declarations: ``xj`` -> feature j, ``wk`` -> weight k;
+    other names become the features after the highest ``xj``. An index past
+    :data:`~qmlstudio.core.parameters.MAX_PARAMETER_INDEX` is a :class:`QasmError` naming the
+    input."""
     names = [m.group(2) for m in INPUT.finditer(text) if m.group(1) in ("float", "angle")]
-    indexed = {name: INDEXED.fullmatch(name) for name in names}
-    next_x = 1 + max((int(m.group(2)) for m in indexed.values() if m and m.group(1) == "x"),
-                     default=-1)
+    indices = {name: _input_index(name, match) for name in names
+               if (match := INDEXED.fullmatch(name))}
+    next_x = 1 + max((index for name, index in indices.items() if name[0] == "x"), default=-1)
     inputs = {}
     for name in names:
-        match = indexed[name]
-        if match:
-            inputs[name] = Affine(name, match.group(1), int(match.group(2)))
+        if name in indices:
+            inputs[name] = Affine(name, name[0], indices[name])
         else:
-            inputs[name] = Affine(name, "x", next_x)
+            inputs[name] = Affine(name, "x", _checked_index(name, next_x, "feature"))
             next_x += 1
     return inputs
+
+
+def _input_index(name: str, match: re.Match) -> int:
+    digits = match.group(2).lstrip("0") or "0"  # int() refuses past 4,300 digits
+    index = int(digits) if len(digits) <= 9 else MAX_PARAMETER_INDEX + 1
+    return _checked_index(name, index, "weight" if match.group(1) == "w" else "feature")
+
+
+def _checked_index(name: str, index: int, kind: str) -> int:
+    if index > MAX_PARAMETER_INDEX:
+        raise QasmError(f"input '{name[:40]}': a {kind} index must be at most "
+                        f"{MAX_PARAMETER_INDEX:,}")
+    return index
 
 
 def broadcast(groups: list, text: str, line: int) -> list[tuple[int, ...]]:

@@ -163,6 +163,19 @@ def _guess_header(rows: list[list[str]]) -> bool:
     return False
 
 
+def _end_of_two_rows(text: str) -> int:
+    """Where the second line of ``text`` with a cell in it ends (looking at most
+    :data:`_SAMPLE_LINES` lines down; the end of the text if it comes first)."""
+    end = found = 0
+    for _ in range(_SAMPLE_LINES):
+        newline = text.find("\n", end)
+        start, end = end, len(text) if newline < 0 else newline + 1
+        found += bool(text[start:end].strip(DELIMITERS + "\r\n"))
+        if found == 2 or end == len(text):
+            break
+    return end
+
+
 def _format(text: str, delimiter: str | None, header: bool | None, source: str) -> CsvFormat:
     """The layout of ``text`` (from ``source``): what is not given is guessed from its first
     lines."""
@@ -171,10 +184,9 @@ def _format(text: str, delimiter: str | None, header: bool | None, source: str) 
         sample = sample[:sample.rindex("\n") + 1]  # whole lines only
     if delimiter is None:
         delimiter = _guess_delimiter(sample)
-    # The header guess compares the first row with those below, so it needs two whole lines
+    # The header guess compares the first row with those below, so it needs two whole rows
     # even when the first is longer than the sample (a header naming thousands of columns).
-    second_line_end = text.find("\n", text.find("\n") + 1) + 1 or len(text)
-    rows = _sample_rows(text[:max(len(sample), second_line_end)], delimiter)
+    rows = _sample_rows(text[:max(len(sample), _end_of_two_rows(text))], delimiter)
     if header is None:
         header = _guess_header(rows)
     width = len(rows[0]) if rows else 0
@@ -236,15 +248,22 @@ def _table(text: str, source: str, delimiter: str, header: bool) -> Table:
 
 
 def read_csv_table(path: str | os.PathLike, delimiter: str | None = None,
-                   header: bool | None = None) -> tuple[Table, CsvFormat, str]:
+                   header: bool | None = None,
+                   sha256: str | None = None) -> tuple[Table, CsvFormat, str]:
     """The cells of the CSV file at ``path``, its layout (``delimiter`` and ``header`` guessed
-    when None) and the SHA-256 of the bytes read. Problems raise :class:`DatasetError`."""
+    when None) and the SHA-256 of the bytes read. With ``sha256``, the bytes must have that
+    hash, checked before anything is parsed (a changed file is reported as changed, not by
+    whatever no longer parses). Problems raise :class:`DatasetError`."""
     path = os.fspath(path)
     data = _read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if sha256 is not None and digest != sha256.lower():
+        raise DatasetError(f"{path}: the file has changed since it was chosen (its SHA-256 "
+                           f"differs); check it, then choose it again")
     text = _decode(data, path)
     layout = _format(text, delimiter, header, path)
     table = _table(text, os.path.basename(path), layout.delimiter, layout.header)
-    return table, layout, hashlib.sha256(data).hexdigest()
+    return table, layout, digest
 
 
 def load_csv(path: str | os.PathLike, label_column: Column | None = None,
@@ -262,9 +281,6 @@ def load_csv(path: str | os.PathLike, label_column: Column | None = None,
     :class:`DatasetError` naming the file and, where it applies, the row and column.
     """
     path = os.fspath(path)
-    table, _, digest = read_csv_table(path, delimiter, header)
-    if sha256 is not None and digest != sha256.lower():
-        raise DatasetError(f"{path}: the file has changed since it was chosen (its SHA-256 "
-                           f"differs); check it, then point the project at it again")
+    table = read_csv_table(path, delimiter, header, sha256)[0]
     return table_dataset(table, label_column, feature_columns, task=task,
                          max_features=max_features, name=name)

@@ -2,8 +2,8 @@
 
 CSV files and the tables embedded in a project both arrive here as a :class:`Table`: rows of
 text cells with the row numbers to report and, optionally, a header. :func:`table_dataset`
-picks the label and feature columns, converts each feature column to numbers in one numpy
-call (only a column that fails is walked cell by cell, to name the bad cell), and encodes the
+picks the label and feature columns, converts all feature cells to numbers in one pass (after a
+failure the columns are walked one by one, to name the first bad cell), and encodes the
 labels. Every problem raises :class:`DatasetError` naming the source, the row and the column:
 ``data.csv, row 17, column "petal_width": "abc" is not a number``.
 

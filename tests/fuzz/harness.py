@@ -78,11 +78,13 @@ def _no_collection():
     """Pause the cyclic garbage collector while a loader is timed. By the end of a large run,
     hypothesis holds millions of objects, and one full collection of them (up to a second,
     measured) would be charged to whichever input happened to be loading."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
 
 
 def _file(data: bytes, suffix: str) -> Path:

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from qmlstudio.core import Circuit, Const, Feature, Operation, Weight, w, x
+from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
 from qmlstudio.gui.inspector import Inspector, wire_roles
 
 RY_X, RZ_W0, CX, RY_W0, RX_HALF, U3, GROUPED = range(7)
@@ -161,6 +162,23 @@ def test_choosing_a_binding_kind_in_the_combo(inspector, document, qtbot):
     qtbot.keyClick(inspector.parameter_editors[0].kind, Qt.Key.Key_Down)  # the next entry
     assert document.circuit.operations[RX_HALF].params == (Feature(0),)
     assert document.undo_stack.count() == 2
+
+
+def test_no_new_weight_past_the_largest_index(inspector, document, qtbot):
+    # A circuit already using weight index 999,999 has no fresh index left to hand out.
+    document.edit_circuit(document.circuit.add("rz", 0, w(MAX_PARAMETER_INDEX)), "Add")
+    _select(document, RX_HALF)
+    before = document.circuit
+    combo = inspector.parameter_editors[0].kind
+    combo.setFocus()
+    qtbot.keyClicks(combo, "Trainable")
+    assert document.circuit == before
+    editor = inspector.parameter_editors[0]
+    assert editor.kind.currentText() == "Constant"
+    assert editor.error.text() == ("No new weight index is free: the circuit already uses "
+                                   "indices up to 999,999")
+    _select(document, RZ_W0)
+    assert inspector.parameter_editors[0].weight_index.maximum() == MAX_PARAMETER_INDEX
 
 
 def test_weight_index_and_sharing(inspector, document, qtbot):

@@ -4,7 +4,9 @@ decision boundary and confusion matrix show what the model predicts (checked aga
 independent predictions), the baseline sits beside the model's metrics, and plots export to
 valid PNG and SVG files."""
 
+import time
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -131,6 +133,29 @@ def test_vanishing_gradient_warning_follows_its_rule(plots):
         plots.on_report(_report("step", epoch, grad_norm=VANISHING_THRESHOLD * 5))
         plots.on_report(_report("epoch", epoch, train_loss=0.4))
     assert plots.vanishing_warning() == ""
+
+
+def test_a_stream_of_reports_redraws_each_plot_at_most_ten_times_a_second(plots, qtbot):
+    from qmlstudio.gui.training_plots import REDRAW_SECONDS
+
+    curves = [view.getPlotItem().listDataItems()[0]
+              for view in (plots.loss_plot, plots.metric_plot, plots.gradient_plot)]
+    redraws = Counter()
+    for curve in curves:
+        curve.sigPlotChanged.connect(lambda item: redraws.update([item]))
+    start = time.monotonic()
+    for epoch in range(1, 61):  # ~60 epochs a second, each with a step report
+        plots.on_report(_report("step", epoch, grad_norm=0.1))
+        plots.on_report(_report("epoch", epoch, train_loss=1 / epoch,
+                                metrics={"train_accuracy": epoch / 60}))
+        qtbot.wait(15)
+    periods = (time.monotonic() - start) / REDRAW_SECONDS
+    for curve in curves:
+        assert 2 <= redraws[curve] <= periods + 2, (curve, redraws[curve], periods)
+    # The last epoch reaches every curve within a period, without anything asking for it.
+    qtbot.wait(round(REDRAW_SECONDS * 1000) + 100)
+    for curve in curves:
+        assert curve.xData is not None and curve.xData[-1] == 60, curve
 
 
 def test_boundary_image_matches_the_grid(plots, moons_run):

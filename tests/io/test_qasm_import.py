@@ -365,17 +365,21 @@ def test_user_gate_expansion_is_bounded(monkeypatch):
     import qmlstudio.io.qasm_reader as qasm_reader
 
     qasm_reader.builtin_gates()  # qelib1's own definitions are read once, under the real limit
-    monkeypatch.setattr(qasm_reader, "MAX_GATE_BODY", 4)
-    monkeypatch.setattr(qasm_reader, "MAX_OPERATIONS", 10)
+    monkeypatch.setattr(qasm_reader, "MAX_EXPANDED_GATES", 10)
     three = "gate three a { h a; x a; z a; }\n"
-    with pytest.raises(QasmError, match="line 5: gate 'six' would expand to 6 operations; at "
-                                        "most 4 are supported"):
-        from_qasm(_q2(f"qreg q[1];\n{three}gate six a {{ three a; three a; }}\n"))
+    message = "line {}: the program's gate definitions expand to more than 10 gates"
+    # Flattening counts: each definition that calls `three` copies its 3 gates.
+    copies = "".join(f"gate copy{k} a {{ three a; }}\n" for k in range(4))
+    with pytest.raises(QasmError, match=message.format(8)):
+        from_qasm(_q2(f"qreg q[1];\n{three}{copies}"))
+    # So do calls, but not library gates written out, however many.
     calls = "three q[0];\n" * 4
-    with pytest.raises(QasmError, match="line 8: the circuit would expand to 12 operations; "
-                                        "at most 10 are supported"):
+    with pytest.raises(QasmError, match=message.format(8)):
         from_qasm(_q2(f"qreg q[1];\n{three}{calls}"))
-    assert len(from_qasm(_q2(f"qreg q[1];\n{three}{calls[:-12]}")).operations) == 9
+    circuit = from_qasm(_q2(f"qreg q[1];\n{'h q[0];' * 50}\n{three}{calls[:-12]}"))
+    assert len(circuit.operations) == 59
+    # qelib1.inc gates expanded from their definitions (c3x: 31 gates) are not user gates.
+    assert len(from_qasm(_q2("qreg q[4];\n" + "c3x q[0],q[1],q[2],q[3];\n" * 2)).operations) > 10
 
 
 @pytest.mark.parametrize("text, message", [
@@ -391,9 +395,16 @@ def test_leading_zeros_are_read():
     assert from_qasm(_q2("qreg q[0002];\nh q[" + "0" * 5000 + "1];")) == Circuit(2).add("h", 1)
 
 
-def test_a_huge_weight_index_is_refused():
+def test_input_indices_are_bounded_and_leading_zeros_read():
     text = "OPENQASM 3.0;\ninput float w1000000;\nqubit q;\nrx(w1000000) q;"
-    with pytest.raises(QasmError, match="line 4: a weight index must be at most 999,999"):
+    with pytest.raises(QasmError, match="input 'w1000000': a weight index must be at most "
+                                        "999,999"):
         from_qasm(text)
+    text = "OPENQASM 3.0;\ninput float x999999;\ninput float theta;\nqubit q;\nrx(theta) q;"
+    with pytest.raises(QasmError, match="input 'theta': a feature index must be at most"):
+        from_qasm(text)
+    text = "OPENQASM 3.0;\ninput float w" + "0" * 5000 + "2;\nqubit q;\nrx(w" + "0" * 5000 \
+        + "2) q;"
+    assert from_qasm(text).operations[0].params == (Weight(2),)
     with pytest.raises(qs.CircuitError, match="a feature index must be at most 999,999"):
         Feature(10**6)

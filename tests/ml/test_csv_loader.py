@@ -80,8 +80,9 @@ def test_a_header_longer_than_the_sniffed_sample_is_detected(tmp_path):
     # 10,000 column names make a 140 kB first line: the header guess still sees line two.
     names = [f"feature_{i:05d}" for i in range(10_000)] + ["label"]
     rows = [[str(r + c / 8) for c in range(10_000)] + [str(r % 2)] for r in range(3)]
-    path = _write(tmp_path, "\n".join(",".join(row) for row in [names, *rows]) + "\n")
-    assert len(path.read_text().split("\n")[0]) > 1 << 16
+    lines = [",".join(row) for row in [names, *rows]]
+    path = _write(tmp_path, lines[0] + "\n\n,,,\n" + "\n".join(lines[1:]) + "\n")
+    assert len(lines[0]) > 1 << 16  # blank and empty-cell lines below it are skipped too
     layout = sniff_csv(path)
     assert layout.header is True and layout.columns[-1] == "label"
     dataset = load_csv(path)
@@ -245,6 +246,10 @@ def test_csv_spec_loads_relative_to_the_project_and_checks_the_hash(tmp_path):
     (moved / "data.csv").write_text(_table(IRIS_HEAD[:3]), encoding="utf-8")
     with pytest.raises(DatasetError, match=r"data.csv: the file has changed since it was chosen "
                                            r"\(its SHA-256 differs\)"):
+        load_dataset(relative, moved)
+    # Changed into something that no longer parses: still reported as changed (checked first).
+    (moved / "data.csv").write_bytes(b"a,b\n\0\0\n")
+    with pytest.raises(DatasetError, match=r"data.csv: the file has changed since it was chosen"):
         load_dataset(relative, moved)
 
 
