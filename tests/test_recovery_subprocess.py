@@ -58,8 +58,13 @@ def test_work_of_a_killed_app_is_offered_and_restored_on_the_next_launch(
     app = subprocess.Popen([sys.executable, "-m", "qmlstudio", "--debug", str(circuit_file)],
                            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
+    log_file = xdg["XDG_STATE_HOME"] / "qmlstudio" / "log" / "qmlstudio.log"
+
+    def autosaved() -> bool:  # the log line comes last, after both files are written
+        return log_file.is_file() and "autosaved ghz to" in log_file.read_text("utf-8")
+
     try:
-        _wait_for(lambda: any(recovery.glob("*.json")), 120, "recovery file", app)
+        _wait_for(autosaved, 120, "autosave", app)
         app.send_signal(signal.SIGKILL)
         app.wait(30)
     finally:
@@ -69,8 +74,7 @@ def test_work_of_a_killed_app_is_offered_and_restored_on_the_next_launch(
         app.stderr.close()
     assert app.returncode == -signal.SIGKILL
     assert {p.suffix for p in recovery.iterdir()} >= {".qmlproj", ".json", ".lock"}
-    log = (xdg["XDG_STATE_HOME"] / "qmlstudio" / "log" / "qmlstudio.log").read_text("utf-8")
-    assert "DEBUG qmlstudio.gui.autosave" in log and "autosaved ghz to" in log
+    assert "DEBUG qmlstudio.gui.autosave" in log_file.read_text("utf-8")  # --debug logs it
 
     # 2. The next launch (in this process, with the same user folders) offers it back.
     for name, path in xdg.items():
