@@ -167,8 +167,9 @@ class DataPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def open_csv(self, path: str | os.PathLike) -> bool:
         """Use the CSV file at ``path`` as the data set (label: the last column; features:
-        the numeric columns before it). Loading runs in the background; the document is
-        edited once it has worked (``view_changed``), else the problem is shown (``failed``).
+        the columns before it whose cells are all numbers; the summary names any left out).
+        Loading runs in the background; the document is edited once it has worked
+        (``view_changed``), else the problem is shown (``failed``).
 
         Returns False (and shows why) if ``path`` is not a file.
         """
@@ -337,7 +338,7 @@ class DataPanel(QWidget):
         text = (f"{view.n_rows:,} rows · {data.n_features} features → {view.n_inputs} after "
                 f"preprocessing · {kind} · train {train:,} / validation {validation:,} / "
                 f"test {test:,}")
-        notes = []
+        notes = list(view.notes)
         model = self._document.project.model
         if data.task != model.task:
             notes.append(f"the model is set up for {model.task}; choose a {data.task} model "

@@ -30,7 +30,7 @@ from ..ml.csv_loader import read_csv_table
 from ..ml.dataset import Dataset
 from ..ml.datasets import load_dataset
 from ..ml.preprocessing import apply_preprocessing, fit_preprocessing, split_rows
-from ..ml.table import Table, table_dataset
+from ..ml.table import Table, column_problem, table_dataset
 
 __all__ = ["PART_NAMES", "DataView", "build_data_view", "open_csv_view"]
 
@@ -47,7 +47,8 @@ class DataView:
     ``label_index`` and ``feature_indices`` are the roles as column positions of the preview;
     ``parts`` codes each row 0 train, 1 validation, 2 test; ``xy`` ``(N, 2)`` are the plotted
     coordinates, named by ``axis_names``; ``n_inputs`` is the number of features after
-    preprocessing (what the circuit will read).
+    preprocessing (what the circuit will read); ``notes`` say what the panel should tell the
+    user about how the view was made (columns left out of a new file's features).
     """
 
     spec: DatasetSpec
@@ -60,6 +61,7 @@ class DataView:
     xy: np.ndarray
     axis_names: tuple[str, str]
     n_inputs: int
+    notes: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -194,24 +196,34 @@ def build_data_view(spec: DatasetSpec, pre: Preprocessing, project_dir: str | No
                     axis_names, n_inputs)
 
 
-def _default_roles(table: Table) -> tuple[int | str, tuple[int | str, ...]]:
-    """The last column as label; as features, the other columns whose first cell is a
-    number (an ID or name column is left out, a bad cell further down is still reported)."""
+MAX_NOTED_COLUMNS = 3
+"""How many left-out columns :func:`open_csv_view` explains (the rest are counted)."""
+
+
+def _default_roles(table: Table) -> tuple[int | str, tuple[int | str, ...], tuple[str, ...]]:
+    """The last column as label; as features, the other columns whose every cell is a number.
+    Also what was left out and why (an ID or name column, a column with a missing value), so
+    that a file with a few unusable columns still opens and the user can choose."""
     def ref(i: int) -> int | str:
         return table.column_name(i) if table.header is not None and table.header[i].strip() \
             and [n.strip() for n in table.header].count(table.header[i].strip()) == 1 else i
 
     label = table.n_columns - 1
-    features = []
-    for i in range(table.n_columns - 1):
-        try:
-            float(table.rows[0][i])
-        except ValueError:
-            continue
-        features.append(ref(i))
-    if not features:  # nothing numeric: list them all, so the message names a cell
-        features = [ref(i) for i in range(table.n_columns - 1)]
-    return ref(label), tuple(features)
+    features, problems = [], []
+    for i in range(label):
+        problem = column_problem(table, i)
+        if problem is None:
+            features.append(ref(i))
+        else:
+            problems.append(problem)
+    if not features:  # nothing usable: list them all, so the message names a cell
+        return ref(label), tuple(ref(i) for i in range(label)), ()
+    notes = tuple(f"left out of the features: {problem}"
+                  for problem in problems[:MAX_NOTED_COLUMNS])
+    if len(problems) > MAX_NOTED_COLUMNS:
+        notes += (f"and {len(problems) - MAX_NOTED_COLUMNS} more columns that are not all "
+                  f"numbers",)
+    return ref(label), tuple(features), notes
 
 
 def open_csv_view(path: str | os.PathLike, pre: Preprocessing) -> DataView:
@@ -221,14 +233,14 @@ def open_csv_view(path: str | os.PathLike, pre: Preprocessing) -> DataView:
     """
     path = os.path.abspath(os.fspath(path))
     table, layout, digest = read_csv_table(path)
-    label, features = _default_roles(table)
+    label, features, notes = _default_roles(table)
     spec = csv_dataset(path, label, feature_columns=features, delimiter=layout.delimiter,
                        header=layout.header)
     if spec.sha256 != digest:
         raise DatasetError(f"{path}: the file changed while it was being read; try again")
     seed = DataView(spec, pre, _PLACEHOLDER, table, 0, (), np.zeros(0, np.int8),
                     np.zeros((0, 2)), ("", ""), 0)
-    return build_data_view(spec, pre, None, seed, adjust=True)
+    return replace(build_data_view(spec, pre, None, seed, adjust=True), notes=notes)
 
 
 _PLACEHOLDER = Dataset(np.zeros((1, 1)), np.zeros(1), "regression", name="placeholder")

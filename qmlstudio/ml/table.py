@@ -28,7 +28,7 @@ from ..core.errors import DatasetError
 from ..core.model_spec import TASKS, Label
 from .dataset import Dataset
 
-__all__ = ["MAX_INFERRED_CLASSES", "MISSING_VALUES", "Table", "table_dataset"]
+__all__ = ["MAX_INFERRED_CLASSES", "MISSING_VALUES", "Table", "column_problem", "table_dataset"]
 
 MISSING_VALUES = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
 """Cell texts (after stripping, ignoring case) that mean "no value"."""
@@ -176,6 +176,16 @@ def _feature_matrix(table: Table, features: list[int]) -> np.ndarray:
         for index in features:
             _numbers(table, index)  # raises, naming the first bad cell of the first bad column
     return matrix.reshape(len(table.rows), len(features))
+
+
+def column_problem(table: Table, index: int) -> str | None:
+    """Why column ``index`` cannot be a feature column (its first cell that is not a finite
+    number, named as :func:`table_dataset` would name it), or None if it can."""
+    try:
+        _numbers(table, index)
+    except DatasetError as error:
+        return str(error)
+    return None
 
 
 def _encode_labels(table: Table, index: int,

@@ -219,8 +219,9 @@ def test_open_csv_with_string_labels_and_choose_columns(qtbot, panel, document, 
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("a,b,label\n1,2,x\n3,4,y\n5,abc,x\n", ['row 4', 'column "b"', '"abc" is not a number']),
-    ("a,b,label\n1,2,x\n3,,y\n5,6,x\n", ['row 3', 'column "b"', "missing value"]),
+    # No column is usable as a feature (one would be: see the next test).
+    ("a,b,label\n1,2,x\n3,4,y\nabc,7,x\n5,,y\n", ['row 4', 'column "a"', '"abc" is not a number']),
+    ("a,b,label\n1,2,x\n,4,y\n5,,x\n", ['row 3', 'column "a"', "missing value"]),
     ("a,b,label\n1,2,x\n3,4,x\n", ['column "label"', "at least two classes"]),
     ("   \n\n", ["bad.csv", "empty"]),
     ("a,b,label\n1,2,x\n3,4\n", ["row 3", "2 values", "3 columns"]),
@@ -240,6 +241,27 @@ def test_bad_csv_shows_the_problem_and_keeps_the_old_data(qtbot, panel, document
     assert panel.view is old_view and panel.table_model.rowCount() == 200
     assert sum(s.count for s in panel.scatter.series()) == 200
     assert panel.source.currentText() == "Moons"
+
+
+def test_a_csv_with_unusable_columns_opens_without_them_and_says_why(qtbot, panel, document,
+                                                                    tmp_path):
+    path = _write(tmp_path / "gaps.csv", "id,a,b,label\nk1,1,2,x\nk2,3,,y\nk3,5,6,x\nk4,7,8,y\n")
+    _edit_and_wait(qtbot, panel, lambda: panel.open_csv(path))
+    assert document.project.dataset.feature_columns == ("a",)
+    summary = panel.summary()
+    assert 'left out of the features: gaps.csv, row 2, column "id": "k1" is not a number' \
+        in summary
+    assert 'left out of the features: gaps.csv, row 3, column "b": missing value' in summary
+    assert panel.message() == ""
+    # Ticking "b" back shows its problem and keeps the data as it was.
+    steps, project = document.undo_stack.count(), document.project
+    features = panel.roles_form.feature_list
+    features.setFocus()
+    features.setCurrentRow(2)
+    with qtbot.waitSignal(panel.failed, timeout=WAIT_MS) as failed:
+        qtbot.keyClick(features, Qt.Key.Key_Space)
+    assert 'row 3, column "b": missing value' in failed.args[0]
+    assert document.project == project and document.undo_stack.count() == steps
 
 
 def test_a_missing_file_is_refused_at_once(panel, document, tmp_path):
