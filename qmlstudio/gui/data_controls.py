@@ -1,4 +1,5 @@
-"""The data panel's forms: generator parameters, column roles and preprocessing.
+"""The data panel's forms: generator parameters, a CSV file's layout, column roles and
+preprocessing.
 
 Each form shows values it is given (``show_*``, which never emits) and emits ``edited`` with
 the user's new value; the panel turns that into one undoable document edit. Spin boxes do not
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.preprocessing import SCALINGS, Preprocessing
 from ..ml.generators import generator_defaults
 
-__all__ = ["ColumnRolesForm", "GeneratorForm", "PreprocessingForm"]
+__all__ = ["ColumnRolesForm", "CsvLayoutForm", "GeneratorForm", "PreprocessingForm"]
 
 _MAX_SEED = 2**31 - 1
 # Ranges per generator parameter: (minimum, maximum, step). The generators check the rest.
@@ -93,6 +94,42 @@ class GeneratorForm(QWidget):
             box.valueChanged.connect(lambda *_: self.edited.emit(self.params()))
             self.boxes[key] = box
             self._layout.addRow(_LABELS.get(key, key), box)
+
+
+_DELIMITER_TEXT = {",": "Comma", ";": "Semicolon", "\t": "Tab", "|": "Vertical bar",
+                   " ": "Space"}
+
+
+class CsvLayoutForm(QWidget):
+    """How a CSV file is read: its delimiter and whether its first row names the columns
+    (both guessed when a file is opened; a wrong guess is corrected here).
+
+    ``edited(str, bool)`` carries the delimiter and the header choice.
+    """
+
+    edited = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.delimiter_combo = QComboBox(toolTip="The character between the cells of a row")
+        for delimiter, text in _DELIMITER_TEXT.items():
+            self.delimiter_combo.addItem(text, delimiter)
+        self.header_check = QCheckBox("First row names the columns")
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addRow("Delimiter", self.delimiter_combo)
+        layout.addRow(self.header_check)
+        self.delimiter_combo.activated.connect(self._emit)
+        self.header_check.toggled.connect(self._emit)
+
+    def show_layout(self, delimiter: str, header: bool) -> None:
+        """Show ``delimiter`` and ``header`` (without emitting)."""
+        with QSignalBlocker(self.delimiter_combo), QSignalBlocker(self.header_check):
+            self.delimiter_combo.setCurrentIndex(self.delimiter_combo.findData(delimiter))
+            self.header_check.setChecked(header)
+
+    def _emit(self, *_args: object) -> None:
+        self.edited.emit(self.delimiter_combo.currentData(), self.header_check.isChecked())
 
 
 class ColumnRolesForm(QWidget):

@@ -44,10 +44,10 @@ from ..core.dataset_spec import BUILTIN_DATASETS, DatasetSpec
 from ..core.preprocessing import Preprocessing
 from ..ml.generators import GENERATORS, generator_defaults
 from .compute_runner import ComputeRunner
-from .data_controls import ColumnRolesForm, GeneratorForm, PreprocessingForm
+from .data_controls import ColumnRolesForm, CsvLayoutForm, GeneratorForm, PreprocessingForm
 from .data_scatter import DataScatter
 from .data_table_model import DataTableModel
-from .data_view import DataView, build_data_view, open_csv_view, unfitted
+from .data_view import DataView, build_data_view, column_refs, csv_path, open_csv_view, unfitted
 from .document import ProjectDocument
 
 __all__ = ["DataPanel"]
@@ -81,6 +81,7 @@ class DataPanel(QWidget):
             self.source.addItem(_TITLES.get(name, name.capitalize()), name)
         self.open_button = QPushButton("Open CSV…", toolTip="Use a CSV file as the data set")
         self.generator_form = GeneratorForm()
+        self.layout_form = CsvLayoutForm()
         self.roles_form = ColumnRolesForm()
         self.preprocessing_form = PreprocessingForm()
         self._message = QLabel(wordWrap=True, visible=False)
@@ -102,6 +103,7 @@ class DataPanel(QWidget):
         self.source.activated.connect(self._on_source_chosen)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.generator_form.edited.connect(self._on_params_edited)
+        self.layout_form.edited.connect(self._on_layout_edited)
         self.roles_form.edited.connect(self._on_roles_edited)
         self.preprocessing_form.edited.connect(self._on_preprocessing_edited)
         self._channel.finished.connect(self._on_finished)
@@ -118,7 +120,9 @@ class DataPanel(QWidget):
         self._generator_box = QGroupBox("Generator")
         QVBoxLayout(self._generator_box).addWidget(self.generator_form)
         self._roles_box = QGroupBox("Columns")
-        QVBoxLayout(self._roles_box).addWidget(self.roles_form)
+        roles = QVBoxLayout(self._roles_box)
+        roles.addWidget(self.layout_form)
+        roles.addWidget(self.roles_form)
         pre_box = QGroupBox("Preprocessing and split")
         QVBoxLayout(pre_box).addWidget(self.preprocessing_form)
         controls = QWidget()
@@ -252,6 +256,16 @@ class DataPanel(QWidget):
         spec = DatasetSpec.builtin(project.dataset.name, **params)
         self._propose(spec, unfitted(project.preprocessing), "Change data set")
 
+    def _on_layout_edited(self, delimiter: str, header: bool) -> None:
+        """Read the project's CSV file again with another layout (roles back to defaults: the
+        columns themselves change)."""
+        spec, project_dir = self._document.project.dataset, self._project_dir()
+        if spec.kind != "csv":
+            return
+        path = csv_path(spec, project_dir)
+        pre = unfitted(self._document.project.preprocessing)
+        self._submit(lambda: open_csv_view(path, pre, delimiter, header), "Change data set")
+
     def _on_roles_edited(self, label: int, features: tuple) -> None:
         view, project = self._view, self._document.project
         if view is None or view.table is None or view.spec != project.dataset:
@@ -261,16 +275,8 @@ class DataPanel(QWidget):
             self._show_message("Choose at least one feature column.")
             self._show_controls(project)
             return
-        table = view.table
-        names = [table.column_name(i) for i in range(table.n_columns)]
-
-        def ref(i: int) -> int | str:
-            # Name columns when the header names them uniquely: readable in the project file.
-            return names[i] if table.header is not None and names.count(names[i]) == 1 \
-                and table.header[i].strip() else i
-
-        spec = replace(project.dataset, label_column=ref(label),
-                       feature_columns=tuple(ref(i) for i in features))
+        refs = column_refs(view.table, (label, *features))
+        spec = replace(project.dataset, label_column=refs[0], feature_columns=refs[1:])
         self._propose(spec, unfitted(project.preprocessing), "Change data set")
 
     def _on_preprocessing_edited(self, pre: Preprocessing) -> None:
@@ -313,6 +319,9 @@ class DataPanel(QWidget):
         shows_roles = spec.kind != "builtin" and view is not None and view.spec == spec
         self._roles_box.setVisible(shows_roles)
         if shows_roles:
+            self.layout_form.setVisible(spec.kind == "csv")
+            if spec.kind == "csv":
+                self.layout_form.show_layout(spec.delimiter, spec.header)
             self.roles_form.show_roles(view.columns, view.label_index, view.feature_indices)
         n_features = view.dataset.n_features if view is not None else 64
         self.preprocessing_form.show_preprocessing(unfitted(project.preprocessing), n_features)

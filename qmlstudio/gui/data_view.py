@@ -18,6 +18,8 @@ editor shows them), so the preview, the messages and training see the same table
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,7 +34,7 @@ from ..ml.datasets import load_dataset
 from ..ml.preprocessing import apply_preprocessing, fit_preprocessing, split_rows
 from ..ml.table import Table, column_problem, table_dataset
 
-__all__ = ["PART_NAMES", "DataView", "build_data_view", "open_csv_view"]
+__all__ = ["PART_NAMES", "DataView", "build_data_view", "column_refs", "csv_path", "open_csv_view"]
 
 PART_NAMES = ("train", "validation", "test")
 """Row parts by the codes in :attr:`DataView.parts`."""
@@ -111,6 +113,11 @@ def _source_key(spec: DatasetSpec) -> tuple:
             spec.rows)
 
 
+def csv_path(spec: DatasetSpec, project_dir: str | None) -> str:
+    """The file of a CSV spec (a relative path is relative to the project's folder)."""
+    return resolved_path(spec.path, project_dir) if project_dir else spec.path
+
+
 def _source_table(spec: DatasetSpec, project_dir: str | None,
                   previous: DataView | None) -> Table | None:
     """The raw table of a CSV or embedded spec (reused from ``previous`` if the same)."""
@@ -125,7 +132,7 @@ def _source_table(spec: DatasetSpec, project_dir: str | None,
         return Table(source, rows, range(1, len(rows) + 1), spec.columns)
     if spec.status != "ok":
         raise DatasetError(spec.message or f"{spec.path}: {spec.status}")
-    path = resolved_path(spec.path, project_dir) if project_dir else spec.path
+    path = csv_path(spec, project_dir)
     return read_csv_table(path, spec.delimiter, spec.header, spec.sha256)[0]
 
 
@@ -200,39 +207,48 @@ MAX_NOTED_COLUMNS = 3
 """How many left-out columns :func:`open_csv_view` explains (the rest are counted)."""
 
 
+def column_refs(table: Table, indices: Iterable[int]) -> tuple[int | str, ...]:
+    """How a data set spec refers to the columns ``indices``: each by its header name when the
+    header names it uniquely (readable in the project file), else by position."""
+    if table.header is None:
+        return tuple(indices)
+    names = [name.strip() for name in table.header]
+    counts = Counter(names)
+    return tuple(names[i] if names[i] and counts[names[i]] == 1 else i for i in indices)
+
+
 def _default_roles(table: Table) -> tuple[int | str, tuple[int | str, ...], tuple[str, ...]]:
     """The last column as label; as features, the other columns whose every cell is a number.
     Also what was left out and why (an ID or name column, a column with a missing value), so
     that a file with a few unusable columns still opens and the user can choose."""
-    def ref(i: int) -> int | str:
-        return table.column_name(i) if table.header is not None and table.header[i].strip() \
-            and [n.strip() for n in table.header].count(table.header[i].strip()) == 1 else i
-
     label = table.n_columns - 1
     features, problems = [], []
     for i in range(label):
         problem = column_problem(table, i)
         if problem is None:
-            features.append(ref(i))
+            features.append(i)
         else:
             problems.append(problem)
+    refs = column_refs(table, range(table.n_columns))
     if not features:  # nothing usable: list them all, so the message names a cell
-        return ref(label), tuple(ref(i) for i in range(label)), ()
+        return refs[label], refs[:label], ()
     notes = tuple(f"left out of the features: {problem}"
                   for problem in problems[:MAX_NOTED_COLUMNS])
     if len(problems) > MAX_NOTED_COLUMNS:
         notes += (f"and {len(problems) - MAX_NOTED_COLUMNS} more columns that are not all "
                   f"numbers",)
-    return ref(label), tuple(features), notes
+    return refs[label], tuple(refs[i] for i in features), notes
 
 
-def open_csv_view(path: str | os.PathLike, pre: Preprocessing) -> DataView:
-    """The view of a newly chosen CSV file with guessed layout and default roles.
+def open_csv_view(path: str | os.PathLike, pre: Preprocessing, delimiter: str | None = None,
+                  header: bool | None = None) -> DataView:
+    """The view of a newly chosen CSV file with default roles, and the layout given or (where
+    None) guessed.
 
     Raises :class:`~qmlstudio.core.QMLStudioError` if the file cannot be used as it is.
     """
     path = os.path.abspath(os.fspath(path))
-    table, layout, digest = read_csv_table(path)
+    table, layout, digest = read_csv_table(path, delimiter, header)
     label, features, notes = _default_roles(table)
     spec = csv_dataset(path, label, feature_columns=features, delimiter=layout.delimiter,
                        header=layout.header)

@@ -264,6 +264,39 @@ def test_a_csv_with_unusable_columns_opens_without_them_and_says_why(qtbot, pane
     assert document.project == project and document.undo_stack.count() == steps
 
 
+def test_a_wrong_layout_guess_is_corrected_in_the_form(qtbot, panel, document, tmp_path):
+    # Every cell is a number, so no header is guessed, though the first row names the columns.
+    rows = "".join(f"{i},{2 * i},{i % 2}\n" for i in range(20))
+    path = _write(tmp_path / "numbers.csv", "10,20,30\n" + rows)
+    _edit_and_wait(qtbot, panel, lambda: panel.open_csv(path))
+    assert document.project.dataset.header is False and panel.view.n_rows == 21
+    form = panel.layout_form
+    assert form.isVisible() and form.delimiter_combo.currentText() == "Comma"
+    assert not form.header_check.isChecked()
+
+    form.header_check.setFocus()
+    _edit_and_wait(qtbot, panel, lambda: qtbot.keyClick(form.header_check, Qt.Key.Key_Space))
+    spec = document.project.dataset
+    assert spec.header is True and spec.label_column == "30"
+    assert spec.feature_columns == ("10", "20") and panel.view.n_rows == 20
+    model = panel.table_model
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "10"
+    assert model.headerData(0, Qt.Orientation.Vertical) == "2"  # file line of the first row
+
+    # A delimiter that does not split the rows: the problem shows, nothing changes.
+    steps, project = document.undo_stack.count(), document.project
+    with qtbot.waitSignal(panel.failed, timeout=WAIT_MS) as failed:
+        _choose(qtbot, form.delimiter_combo, "Semicolon")
+    assert "no feature columns" in failed.args[0]
+    assert document.project == project and document.undo_stack.count() == steps
+    assert form.delimiter_combo.currentText() == "Comma"
+
+    with qtbot.waitSignal(panel.view_changed, timeout=WAIT_MS):
+        document.undo_stack.undo()
+    _wait_idle(qtbot, panel)
+    assert document.project.dataset.header is False and not form.header_check.isChecked()
+
+
 def test_a_missing_file_is_refused_at_once(panel, document, tmp_path):
     assert not panel.open_csv(tmp_path / "nowhere.csv")
     assert "nowhere.csv" in panel.message()
