@@ -27,6 +27,7 @@ from .circuit_layout import (
     HEADER_HEIGHT,
     LEFT_MARGIN,
     MEASURE_WIDTH,
+    WIRE_PITCH,
     CircuitLayout,
 )
 
@@ -153,13 +154,24 @@ class CircuitPainter:
         y = layout.wire_y(n)
         painter.drawLine(QLineF(x0, y, max(x1, LEFT_MARGIN + 120), y))
         if rect.left() < LEFT_MARGIN:
-            painter.setFont(self.font)
-            painter.setPen(self.label_pen)
-            for wire in range(n + 1):
-                text = f"q{wire}" if wire < n else "+ qubit"
-                box = QRectF(0, layout.wire_y(wire) - 10, LEFT_MARGIN - 12, 20)
-                painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                                 text)
+            self.paint_wire_labels(painter, layout, 0.0)
+
+    def paint_wire_labels(self, painter: QPainter, layout: CircuitLayout, left: float,
+                          opaque: bool = False) -> None:
+        """The wire labels (``q0``, ``q1``, ..., ``+ qubit``) in the margin that starts at
+        scene x ``left``; ``opaque`` first fills the margin with the background (a view
+        scrolled to the right keeps its labels on top of the gates passing under them)."""
+        n = layout.circuit.n_qubits
+        if opaque:
+            painter.fillRect(QRectF(left, 0, LEFT_MARGIN - 8, layout.wire_y(n) + WIRE_PITCH),
+                             self.background)
+        painter.setFont(self.font)
+        painter.setPen(self.label_pen)
+        for wire in range(n + 1):
+            text = f"q{wire}" if wire < n else "+ qubit"
+            box = QRectF(left, layout.wire_y(wire) - 10, LEFT_MARGIN - 12, 20)
+            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             text)
 
     def _paint_group(self, painter: QPainter, layout: CircuitLayout, k: int,
                      detailed: bool) -> None:

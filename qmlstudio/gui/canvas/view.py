@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
     QPen,
     QWheelEvent,
 )
@@ -43,7 +44,7 @@ from ..document import ProjectDocument
 from ..palette_items import PALETTE_MIME, PaletteItem, decode_item, insert_item
 from . import circuit_edits
 from .circuit_item import CircuitItem
-from .circuit_layout import BOX_HEIGHT, CONTROLS, MIN_BOX_WIDTH, CircuitLayout
+from .circuit_layout import BOX_HEIGHT, CONTROLS, LEFT_MARGIN, MIN_BOX_WIDTH, CircuitLayout
 from .clipboard import operations_from_mime, operations_to_mime
 from .context_menu import build_context_menu
 
@@ -97,6 +98,8 @@ class CircuitView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
+        self._scroll_x = 0
+        self.horizontalScrollBar().valueChanged.connect(self._on_scrolled_sideways)
         self.set_document(document)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -106,6 +109,21 @@ class CircuitView(QGraphicsView):
             self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
             self._item.update()
         super().changeEvent(event)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # Qt override
+        """Keep the wire labels in view when the circuit is scrolled to the right."""
+        left = self.mapToScene(QPoint(0, 0)).x()
+        if left > 0 and rect.left() < left + LEFT_MARGIN:
+            self._item.circuit_painter.paint_wire_labels(painter, self.circuit_layout, left,
+                                                         opaque=True)
+
+    def _on_scrolled_sideways(self, value: int) -> None:
+        # Qt moves the old pixels and paints only the strip that came into view: the label
+        # margin, and whatever part of its old copy was moved out of it, must be repainted.
+        moved = abs(value - self._scroll_x)
+        self._scroll_x = value
+        margin = round(LEFT_MARGIN * self.transform().m11())
+        self.viewport().update(0, 0, margin + moved + 2, self.viewport().height())
 
     def _overlay(self, fill: QColor, edge: QColor) -> QGraphicsRectItem:
         item = QGraphicsRectItem()
