@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
@@ -38,6 +40,31 @@ def test_dragging_a_gate_moves_it_to_another_wire_and_column(qtbot):
     assert document.undo_stack.count() == 1
     assert document.undo_stack.undoText() == "Move RY(x₀)"
     _undo_redo_round_trip(document, before, after)
+
+
+def test_dragging_one_gate_of_a_selection_moves_the_whole_selection(qtbot):
+    before = Circuit(3).add("h", 0).add("ry", 1, x(0)).add("x", 0).add("z", 2)
+    document = _document(before)
+    view = show_view(qtbot, document)
+    click(view, center(view, 0))
+    click(view, center(view, 1), Qt.KeyboardModifier.ControlModifier)
+    assert sorted(document.selection) == [0, 1]
+    # Grab the RY (wire 1) and drop it one wire down, three columns right.
+    mouse_drag(view, center(view, 1), view.cell_point(3, 2))
+    after = document.circuit
+    assert Counter(after.operations) == Counter([Operation("h", (1,)), Operation("x", (0,)),
+                                                 Operation("ry", (2,), (x(0),)),
+                                                 Operation("z", (2,))])
+    moved = sorted(document.selection)
+    assert [after.operations[i] for i in moved] == [Operation("h", (1,)),
+                                                   Operation("ry", (2,), (x(0),))]
+    assert after.operations.index(Operation("z", (2,))) < moved[1]  # the RY lands after the Z
+    assert document.undo_stack.undoText() == "Move 2 gates"
+    assert document.undo_stack.count() == 1
+    _undo_redo_round_trip(document, before, after)
+    # A plain click on one of them selects just it again.
+    click(view, center(view, moved[0]))
+    assert document.selection == (moved[0],)
 
 
 def test_dragging_a_gate_later_on_its_wire_reorders_it(qtbot):

@@ -90,6 +90,14 @@ def test_move_edits():
     assert moved == Circuit(2).add("cx", (0, 1)).add("h", 1) and selection == (1,)
     with pytest.raises(CircuitError, match="above the first qubit"):
         move_operations(circuit, [0], 0, -1)
+    # A group moved whole stays a group; a gate taken out of one leaves it.
+    grouped = Circuit(2, (Operation("h", (0,), (), "g#0"), Operation("x", (1,), (), "g#0"),
+                          Operation("z", (0,))))
+    whole, _ = move_operations(grouped, [0, 1, 2], 9, 0)
+    assert [op.group for op in whole.operations] == ["g#0", "g#0", None]
+    part, _ = move_operations(grouped, [1, 2], 9, 0)
+    assert part.operations == (Operation("h", (0,), (), "g#0"), Operation("x", (1,)),
+                               Operation("z", (0,)))
 
 
 def test_paste_renames_groups_that_already_exist():

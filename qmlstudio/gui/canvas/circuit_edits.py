@@ -45,15 +45,18 @@ def _remapped(op: Operation, mapping: dict[int, int]) -> Operation:
 
 def move_operations(circuit: Circuit, indices: Sequence[int], column: int, wire_delta: int,
                     collapsed: Iterable[str] = ()) -> tuple[Circuit, tuple[int, ...]]:
-    """Move the operations at ``indices`` (one gate, or a whole collapsed group) by
-    ``wire_delta`` wires so that they land in ``column`` of the circuit without them."""
+    """Move the operations at ``indices`` (a gate, a collapsed group or a selection) by
+    ``wire_delta`` wires so that they land, in their order, in ``column`` of the circuit
+    without them. A group moved whole stays a group; a gate taken out of one leaves it."""
     indices = sorted(indices)
     moving = [circuit.operations[i] for i in indices]
     if min(w for op in moving for w in op.wires) + wire_delta < 0:
         raise CircuitError("cannot move the gate above the first qubit")
-    keep_group = len(indices) > 1
+    chosen = set(indices)
+    left_behind = {op.group for i, op in enumerate(circuit.operations)
+                   if op.group is not None and i not in chosen}
     moved = [Operation(op.gate, tuple(w + wire_delta for w in op.wires), op.params,
-                       op.group if keep_group else None) for op in moving]
+                       None if op.group in left_behind else op.group) for op in moving]
     rest = _grown(circuit.without(indices), moved)
     layout = CircuitLayout(rest, collapsed)
     lo = min(w for op in moved for w in op.wires)

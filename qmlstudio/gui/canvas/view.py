@@ -311,6 +311,14 @@ class CircuitView(QGraphicsView):
         kind = "move" if position is None else "handle"
         self._press = _Press(kind, pos, viewport_pos, hit, wire, position or 0)
 
+    def _moving(self, index: int) -> tuple[int, ...]:
+        """What dragging operation ``index`` moves: the whole selection when the operation is
+        part of a larger one, else its unit (the gate, or its collapsed group)."""
+        selection, unit = self.document.selection, self.circuit_layout.unit_of(index)
+        if index in selection and len(selection) > len(unit):
+            return tuple(sorted(selection))
+        return tuple(unit)
+
     def _handle_position(self, index: int, wire: int, x: float) -> int | None:
         """Which wire entry of operation ``index`` a press at ``wire`` grabs, or None (the
         press grabs the whole gate). Control dots and all but the last wire of a swap are
@@ -347,8 +355,8 @@ class CircuitView(QGraphicsView):
         if press.kind == "handle":
             self._show_indicator(int(layout.column[press.index]), wire, wire)
             return
-        unit = layout.unit_of(press.index)
-        wires = [w for i in unit for w in layout.circuit.operations[i].wires]
+        moving = self._moving(press.index)
+        wires = [w for i in moving for w in layout.circuit.operations[i].wires]
         delta = wire - press.wire
         self._show_indicator(column, min(wires) + delta, max(wires) + delta)
 
@@ -381,10 +389,12 @@ class CircuitView(QGraphicsView):
                                                          wire)
                 text = f"Move {op.gate.upper()} {role}"
             else:
-                unit = layout.unit_of(press.index)
+                moving = self._moving(press.index)
                 new, selection = circuit_edits.move_operations(
-                    circuit, unit, column, wire - press.wire, self._collapsed)
-                text = f"Move {op.group if len(unit) > 1 else op.label}"
+                    circuit, moving, column, wire - press.wire, self._collapsed)
+                text = (f"Move {op.label}" if len(moving) == 1
+                        else f"Move {op.group}" if moving == layout.unit_of(press.index)
+                        else f"Move {len(moving)} gates")
         except CircuitError as error:
             self.status_message.emit(f"Cannot move {op.label}: {error}")
             return
