@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import uuid
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ _log = logging.getLogger(__name__)
 INTERVAL_KEY = "autosave/interval_s"
 DEFAULT_INTERVAL_S = 60.0
 _MIN_INTERVAL_S = 0.05  # a smaller positive value would keep the event loop busy writing
+_MAX_INTERVAL_S = 86_400.0
 
 
 def recovery_dir() -> Path:
@@ -52,17 +54,20 @@ def recovery_dir() -> Path:
 
 def autosave_interval() -> float:
     """Seconds between autosaves from QSettings; 0 if autosave is off. A value that is not
-    a number falls back to the default (and is logged), never an error."""
+    a finite number falls back to the default (and is logged), never an error; one over a day
+    counts as a day (Qt timers end at 2**31 ms)."""
     raw = QSettings().value(INTERVAL_KEY, DEFAULT_INTERVAL_S)
     try:
         seconds = float(raw)
+        if math.isinf(seconds):
+            raise ValueError(raw)
     except (TypeError, ValueError):
         _log.warning("setting %s=%r is not a number of seconds; using %s", INTERVAL_KEY, raw,
                      DEFAULT_INTERVAL_S)
         return DEFAULT_INTERVAL_S
     if seconds != seconds or seconds <= 0:  # NaN or off
         return 0.0
-    return max(seconds, _MIN_INTERVAL_S)
+    return min(max(seconds, _MIN_INTERVAL_S), _MAX_INTERVAL_S)
 
 
 def set_autosave_interval(seconds: float) -> None:

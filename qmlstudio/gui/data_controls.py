@@ -125,6 +125,8 @@ class CsvLayoutForm(QWidget):
     def show_layout(self, delimiter: str, header: bool) -> None:
         """Show ``delimiter`` and ``header`` (without emitting)."""
         with QSignalBlocker(self.delimiter_combo), QSignalBlocker(self.header_check):
+            if self.delimiter_combo.findData(delimiter) < 0:  # a project may name any one
+                self.delimiter_combo.addItem(repr(delimiter), delimiter)
             self.delimiter_combo.setCurrentIndex(self.delimiter_combo.findData(delimiter))
             self.header_check.setChecked(header)
 

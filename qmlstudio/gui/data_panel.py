@@ -260,11 +260,16 @@ class DataPanel(QWidget):
         """Read the project's CSV file again with another layout (roles back to defaults: the
         columns themselves change)."""
         spec, project_dir = self._document.project.dataset, self._project_dir()
-        if spec.kind != "csv":
+        if spec.kind != "csv" or (delimiter, header) == (spec.delimiter, spec.header):
             return
         path = csv_path(spec, project_dir)
         pre = unfitted(self._document.project.preprocessing)
-        self._submit(lambda: open_csv_view(path, pre, delimiter, header), "Change data set")
+
+        def job() -> DataView:
+            view = open_csv_view(path, pre, delimiter, header, spec.sha256)
+            return replace(view, spec=replace(view.spec, name=spec.name))
+
+        self._submit(job, "Change data set")
 
     def _on_roles_edited(self, label: int, features: tuple) -> None:
         view, project = self._view, self._document.project

@@ -241,14 +241,14 @@ def _default_roles(table: Table) -> tuple[int | str, tuple[int | str, ...], tupl
 
 
 def open_csv_view(path: str | os.PathLike, pre: Preprocessing, delimiter: str | None = None,
-                  header: bool | None = None) -> DataView:
+                  header: bool | None = None, sha256: str | None = None) -> DataView:
     """The view of a newly chosen CSV file with default roles, and the layout given or (where
-    None) guessed.
+    None) guessed. With ``sha256`` the file must still have that hash (it is read again).
 
     Raises :class:`~qmlstudio.core.QMLStudioError` if the file cannot be used as it is.
     """
     path = os.path.abspath(os.fspath(path))
-    table, layout, digest = read_csv_table(path, delimiter, header)
+    table, layout, digest = read_csv_table(path, delimiter, header, sha256)
     label, features, notes = _default_roles(table)
     spec = csv_dataset(path, label, feature_columns=features, delimiter=layout.delimiter,
                        header=layout.header)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core import Project, QMLStudioError
 from ..ml.decision_boundary import decision_boundary
-from .autosave import Autosaver
+from .autosave import Autosaver, autosave_interval
 from .canvas import CircuitView
 from .code_view import CodeView
 from .compute_runner import ComputeRunner
@@ -122,8 +122,9 @@ class MainWindow(QMainWindow):
     def _connect_autosave(self) -> None:
         self.autosaver = Autosaver(self.document, self)
         # Connected after the training panel's own slot, which puts the result into the
-        # document: this then writes the trained project.
-        self.training_panel.worker.finished.connect(lambda _p: self.autosaver.save_now())
+        # document: this then writes the trained project (unless autosave is off).
+        self.training_panel.worker.finished.connect(
+            lambda _p: autosave_interval() and self.autosaver.save_now())
 
     def _on_training_report(self, report: object) -> None:
         heat = gradient_heat(report, self.document.circuit)

@@ -171,7 +171,7 @@ def test_unreadable_recovery_file_is_reported_and_kept_aside(qtbot):
 
 
 def test_training_end_autosaves_the_trained_project(make_window, qtbot):
-    QSettings().setValue(INTERVAL_KEY, 0)  # off: only the end of training writes
+    QSettings().setValue(INTERVAL_KEY, 3600)  # no timer write first: training end writes it
     window = make_window(ProjectDocument(moons_project(epochs=2)))
     with qtbot.waitSignal(window.training_panel.worker.finished,
                           timeout=FIRST_RUN_TIMEOUT_MS):
@@ -182,7 +182,7 @@ def test_training_end_autosaves_the_trained_project(make_window, qtbot):
 
 @pytest.mark.parametrize(("value", "seconds"),
                          [(None, 60.0), (5, 5.0), ("2.5", 2.5), (0, 0.0), (-1, 0.0),
-                          ("soon", 60.0), (1e-9, 0.05)])
+                          ("soon", 60.0), (1e-9, 0.05), ("inf", 60.0), (1e12, 86_400.0)])
 def test_the_interval_setting_is_read_forgivingly(value, seconds):
     if value is not None:
         QSettings().setValue(INTERVAL_KEY, value)

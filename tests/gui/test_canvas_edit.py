@@ -67,6 +67,20 @@ def test_dragging_one_gate_of_a_selection_moves_the_whole_selection(qtbot):
     assert document.selection == (moved[0],)
 
 
+def test_a_collapsed_group_in_a_selection_moves_whole(qtbot):
+    group = [Operation(g, (0,), (), "layer#0") for g in ("h", "x", "y")]
+    before = Circuit(2, (*group, Operation("z", (1,))))
+    document = _document(before)
+    view = show_view(qtbot, document)
+    document.set_selection((0, 3))  # part of the group, and a loose gate
+    view.toggle_group("layer#0")
+    mouse_drag(view, center(view, 0), view.cell_point(4, 1))
+    after = document.circuit
+    assert [(op.gate, op.wires, op.group) for op in after.operations] == [
+        ("h", (1,), "layer#0"), ("x", (1,), "layer#0"), ("y", (1,), "layer#0"), ("z", (2,), None)]
+    assert document.undo_stack.undoText() == "Move 4 gates"
+
+
 def test_dragging_a_gate_later_on_its_wire_reorders_it(qtbot):
     before = Circuit(1).add("h", 0).add("x", 0).add("y", 0)
     document = _document(before)

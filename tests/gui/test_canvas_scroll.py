@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.canvas.view import CircuitView
 from qmlstudio.gui.document import ProjectDocument
+
+from .canvas_support import click
 
 LABEL_STRIP = 50  # pixels: the labels' margin, left of where the wires start
 
@@ -38,3 +41,7 @@ def test_wire_labels_stay_in_view_when_scrolled_sideways(qtbot):
         bar.setValue(value)  # as dragging the scroll bar does, one step at a time
         qtbot.wait(30)
         assert _on_screen(view) == labels, f"labels differ at scroll {value}"
+    # A press on the labels picks nothing under them (the gates scrolled out of sight).
+    bar.setValue(bar.maximum() // 2)
+    click(view, QPoint(10, int(view.wire_y(0) - view.mapToScene(QPoint(0, 0)).y())))
+    assert view.document.selection == ()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from qmlstudio.core.dataset_spec import DatasetSpec
 from qmlstudio.core.preprocessing import Preprocessing
+from qmlstudio.gui.data_controls import CsvLayoutForm
 from qmlstudio.gui.data_panel import DataPanel
 from qmlstudio.gui.data_scatter import MAX_PLOTTED_POINTS
 from qmlstudio.ml.datasets import load_dataset
@@ -295,6 +296,16 @@ def test_a_wrong_layout_guess_is_corrected_in_the_form(qtbot, panel, document, t
         document.undo_stack.undo()
     _wait_idle(qtbot, panel)
     assert document.project.dataset.header is False and not form.header_check.isChecked()
+
+
+def test_the_layout_form_shows_a_delimiter_it_does_not_list(qtbot):
+    form = CsvLayoutForm()
+    qtbot.addWidget(form)
+    form.show_layout(":", True)  # a project file may name any one character
+    assert form.delimiter_combo.currentData() == ":"
+    with qtbot.waitSignal(form.edited) as edited:
+        form.header_check.click()
+    assert edited.args == [":", False]
 
 
 def test_a_missing_file_is_refused_at_once(panel, document, tmp_path):

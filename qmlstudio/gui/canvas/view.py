@@ -117,6 +117,10 @@ class CircuitView(QGraphicsView):
             self._item.circuit_painter.paint_wire_labels(painter, self.circuit_layout, left,
                                                          opaque=True)
 
+    def _on_sticky_labels(self, viewport_pos: QPoint) -> bool:
+        scrolled = self.mapToScene(QPoint(0, 0)).x() > 0
+        return scrolled and viewport_pos.x() < (LEFT_MARGIN - 8) * self.transform().m11()
+
     def _on_scrolled_sideways(self, value: int) -> None:
         # Qt moves the old pixels and paints only the strip that came into view: the label
         # margin, and whatever part of its old copy was moved out of it, must be repainted.
@@ -285,6 +289,8 @@ class CircuitView(QGraphicsView):
             return
         self.setFocus()
         viewport_pos = event.position().toPoint()
+        if self._on_sticky_labels(viewport_pos):
+            return  # the labels cover the gates scrolled under them: nothing to pick there
         pos = self.mapToScene(viewport_pos)
         layout, document = self.circuit_layout, self.document
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
@@ -314,10 +320,12 @@ class CircuitView(QGraphicsView):
     def _moving(self, index: int) -> tuple[int, ...]:
         """What dragging operation ``index`` moves: the whole selection when the operation is
         part of a larger one, else its unit (the gate, or its collapsed group)."""
-        selection, unit = self.document.selection, self.circuit_layout.unit_of(index)
-        if index in selection and len(selection) > len(unit):
-            return tuple(sorted(selection))
-        return tuple(unit)
+        layout, selection = self.circuit_layout, self.document.selection
+        unit = layout.unit_of(index)
+        if index not in selection:
+            return tuple(unit)
+        # Whole units: a collapsed group moves as one even if only part of it was selected.
+        return tuple(sorted(set(unit).union(*(layout.unit_of(i) for i in selection))))
 
     def _handle_position(self, index: int, wire: int, x: float) -> int | None:
         """Which wire entry of operation ``index`` a press at ``wire`` grabs, or None (the
