@@ -3,6 +3,7 @@
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 
 from qmlstudio.core import (
@@ -255,6 +256,9 @@ def test_history_records_epochs_in_order():
         EpochRecord(3, {"train_loss": math.inf})
     with pytest.raises(ProjectError, match=r"^epoch: repeated or reserved"):
         EpochRecord(3, {"epoch": 1.0})
+    # Names may come as str subclasses (numpy's, from a table); they are stored as plain str.
+    record = EpochRecord(3, {np.str_("val_loss"): 0.25})
+    assert record.get("val_loss") == 0.25 and type(record.values[0][0]) is str
 
 
 def test_a_broken_circuit_is_a_circuit_error():
