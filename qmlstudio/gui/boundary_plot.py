@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QColor
 
 from ..ml.decision_boundary import DecisionBoundary
-from .plot_palette import apply_palette
+from .plot_palette import apply_palette, label_plot
 
 __all__ = ["CLASS_COLOURS", "MAX_DRAWN_POINTS", "BoundaryPlot", "boundary_rgba", "class_colour"]
 
@@ -72,12 +72,9 @@ class BoundaryPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        label_plot(self, "Decision boundary (training points)", "x₀ (preprocessed)",
+                   "x₁ (preprocessed)")
         item = self.getPlotItem()
-        item.setTitle("Decision boundary (training points)")
-        item.setLabel("bottom", "x₀ (preprocessed)")
-        item.setLabel("left", "x₁ (preprocessed)")
-        for axis in ("left", "bottom"):
-            item.getAxis(axis).enableAutoSIPrefix(False)
         apply_palette(self)
         self._image = pg.ImageItem(axisOrder="row-major")
         self._image.setZValue(-10)

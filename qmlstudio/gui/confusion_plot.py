@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
-from .plot_palette import apply_palette
+from .plot_palette import apply_palette, label_plot
 
 __all__ = ["ConfusionPlot"]
 
@@ -28,10 +28,8 @@ class ConfusionPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        label_plot(self, "Confusion matrix", "predicted class", "true class")
         item = self.getPlotItem()
-        item.setTitle("Confusion matrix")
-        item.setLabel("bottom", "predicted class")
-        item.setLabel("left", "true class")
         item.invertY(True)  # row 0 (the first class) at the top, as the matrix is printed
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()

@@ -3,6 +3,7 @@
 pyqtgraph draws with its own global defaults (black background, grey ink) unless told
 otherwise; :func:`apply_palette` gives one plot the palette's Base colour as background and
 its Text colour for the axes, tick labels, title and legend. Data colours are left alone.
+:func:`label_plot` sets a plot's title and axis labels the same way for every plot.
 """
 
 from __future__ import annotations
@@ -10,9 +11,20 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtGui import QPalette
 
-__all__ = ["apply_palette"]
+__all__ = ["apply_palette", "label_plot"]
 
 _AXES = ("left", "bottom", "right", "top")
+
+
+def label_plot(widget: pg.PlotWidget, title: str, bottom: str, left: str) -> None:
+    """Give ``widget`` a title and axis labels; tick labels stay plain numbers (no
+    "(x0.001)" rescaling, which misreads losses, norms and preprocessed features)."""
+    item = widget.getPlotItem()
+    item.setTitle(title)
+    item.setLabel("bottom", bottom)
+    item.setLabel("left", left)
+    for axis in ("left", "bottom"):
+        item.getAxis(axis).enableAutoSIPrefix(False)
 
 
 def apply_palette(widget: pg.PlotWidget, palette: QPalette | None = None) -> None:

@@ -49,7 +49,7 @@ from ..ml.training_report import TrainingReport
 from .boundary_plot import BoundaryPlot
 from .compute_runner import ComputeRunner
 from .confusion_plot import ConfusionPlot
-from .plot_palette import apply_palette
+from .plot_palette import apply_palette, label_plot
 from .result_comparison import ComparisonTable, FinalResults, final_results
 
 __all__ = ["PLOT_NAMES", "VANISHING_EPOCHS", "VANISHING_THRESHOLD", "TrainingPlots"]
@@ -71,14 +71,8 @@ _LOG_FLOOR = 1e-300  # a zero norm cannot sit on a log axis; draw it at the bott
 def _plot(title: str, left: str) -> pg.PlotWidget:
     widget = pg.PlotWidget()  # coloured by apply_palette once its legend exists
     widget.setMinimumSize(220, 140)
-    item = widget.getPlotItem()
-    item.setTitle(title)
-    item.setLabel("bottom", "epoch")
-    item.setLabel("left", left)
-    item.showGrid(x=True, y=True, alpha=0.2)
-    for axis in ("left", "bottom"):
-        # Losses and norms are plain numbers: no "(x0.001)" rescaling of the tick labels.
-        item.getAxis(axis).enableAutoSIPrefix(False)
+    label_plot(widget, title, "epoch", left)
+    widget.getPlotItem().showGrid(x=True, y=True, alpha=0.2)
     return widget
 
 
