@@ -8,8 +8,8 @@ The public Python API — usable without Qt::
     text = q.to_qasm(c)              # OpenQASM 3 with inputs x0, w0; q.from_qasm(text) == c
 """
 
-from ._version import __version__
-from .core import (
+from qmlstudio._version import __version__
+from qmlstudio.core import (
     Circuit,
     CircuitError,
     Const,
@@ -30,9 +30,9 @@ from .core import (
     w,
     x,
 )
-from .engine import expval, statevector, vjp
-from .io import from_qasm, load_project, relink_dataset, save_project, to_qasm
-from .ml import (
+from qmlstudio.engine import expval, statevector, vjp
+from qmlstudio.io import from_qasm, load_project, relink_dataset, save_project, to_qasm
+from qmlstudio.ml import (
     QNNClassifier,
     QNNRegressor,
     TrainedModel,

@@ -31,12 +31,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ._version import __version__
-from .core.errors import QMLStudioError
-from .io.project_file import load_project, save_project
+from qmlstudio._version import __version__
+from qmlstudio.core.errors import QMLStudioError
+from qmlstudio.io.project_file import load_project, save_project
 
 if TYPE_CHECKING:
-    from .ml.training_report import TrainingReport
+    from qmlstudio.ml.training.report import TrainingReport
 
 __all__ = ["build_parser", "main"]
 
@@ -191,7 +191,7 @@ def _progress_line(report: TrainingReport, width: int) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .ml.trainer import Trainer
+    from qmlstudio.ml.training.trainer import Trainer
 
     project = load_project(args.project)
     progress = _Progress(sys.stderr, not args.quiet)
@@ -217,8 +217,8 @@ def _train(args: argparse.Namespace) -> int:
 
 # -- predict and export ------------------------------------------------------------------------
 def _predict(args: argparse.Namespace) -> int:
-    from .ml.model_file import load_model, write_text_atomically
-    from .ml.result_tables import predictions_for_file
+    from qmlstudio.ml.export.model_file import load_model, write_text_atomically
+    from qmlstudio.ml.export.result_tables import predictions_for_file
 
     text, count = predictions_for_file(load_model(args.model), args.data)
     if args.output is None:
@@ -230,7 +230,7 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .ml.script_export import export_project
+    from qmlstudio.ml.export.formats import export_project
 
     project = load_project(args.project)
     with _naming(args.project, args.output):
@@ -263,7 +263,7 @@ def _open_app(paths: Sequence[str], debug: bool = False) -> int:
     if missing:
         return _fail(f"unknown command or missing file {missing[0]!r}; commands: "
                      f"{', '.join(COMMANDS)} (see 'qmlstudio --help')", 2)
-    from .gui.app import run_app  # Qt is loaded only for the desktop app
+    from qmlstudio.gui.shell.app import run_app  # Qt is loaded only for the desktop app
 
     return run_app(paths, debug=debug)
 

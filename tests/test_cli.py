@@ -10,7 +10,7 @@ import pytest
 
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
 from qmlstudio.io import load_project, save_project
-from qmlstudio.ml.templates import build_model_circuit
+from qmlstudio.ml.models.templates import build_model_circuit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,7 @@ def test_train_saves_weights_and_history_and_continues(project_file):
 
 def test_export_formats_match_the_exporter():
     from qmlstudio.cli import EXPORT_FORMATS as cli_formats
-    from qmlstudio.ml.script_export import EXPORT_FORMATS as exporter_formats
+    from qmlstudio.ml.export.formats import EXPORT_FORMATS as exporter_formats
 
     assert cli_formats == exporter_formats
 

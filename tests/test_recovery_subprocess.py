@@ -74,7 +74,7 @@ def test_work_of_a_killed_app_is_offered_and_restored_on_the_next_launch(
         app.stderr.close()
     assert app.returncode == -signal.SIGKILL
     assert {p.suffix for p in recovery.iterdir()} >= {".qmlproj", ".json", ".lock"}
-    assert "DEBUG qmlstudio.gui.autosave" in log_file.read_text("utf-8")  # --debug logs it
+    assert "DEBUG qmlstudio.gui.shell.autosave" in log_file.read_text("utf-8")  # --debug logs it
 
     # 2. The next launch (in this process, with the same user folders) offers it back.
     for name, path in xdg.items():
@@ -82,8 +82,8 @@ def test_work_of_a_killed_app_is_offered_and_restored_on_the_next_launch(
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(tmp_path / "settings"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    from qmlstudio.gui.app import open_startup_windows
-    from qmlstudio.gui.main_window import open_windows
+    from qmlstudio.gui.shell.app import open_startup_windows
+    from qmlstudio.gui.shell.main_window import open_windows
 
     seen = answer_next_dialog(press(QMessageBox.StandardButton.Open))
     windows = open_startup_windows()

@@ -1,9 +1,9 @@
 """Qt-free, numba-free values a project is made of: circuits, gates, parameters, the project
 and its data set / preprocessing / model / training values, errors."""
 
-from .circuit import MAX_QUBITS, Circuit, Operation
-from .dataset_spec import DatasetSpec
-from .errors import (
+from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
+from qmlstudio.core.dataset_spec import DatasetSpec
+from qmlstudio.core.errors import (
     CircuitError,
     DatasetError,
     Interrupted,
@@ -12,13 +12,13 @@ from .errors import (
     QasmError,
     QMLStudioError,
 )
-from .gates import GATES, GateSpec, gate_spec
-from .model_spec import ModelSpec, ReadoutParams
-from .observables import PauliString, parse_observable
-from .parameters import Const, Feature, Param, Weight, w, x
-from .preprocessing import FittedPreprocessing, Preprocessing
-from .project import Project, software_versions
-from .training_config import EpochRecord, TrainingConfig, TrainingHistory
+from qmlstudio.core.gates import GATES, GateSpec, gate_spec
+from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.observables import PauliString, parse_observable
+from qmlstudio.core.parameters import Const, Feature, Param, Weight, w, x
+from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
+from qmlstudio.core.project import Project, software_versions
+from qmlstudio.core.training_config import EpochRecord, TrainingConfig, TrainingHistory
 
 __all__ = [
     "GATES",

@@ -12,9 +12,9 @@ import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .errors import CircuitError
-from .gates import gate_spec
-from .parameters import Const, Feature, Param, Weight, as_param
+from qmlstudio.core.errors import CircuitError
+from qmlstudio.core.gates import gate_spec
+from qmlstudio.core.parameters import Const, Feature, Param, Weight, as_param
 
 __all__ = ["MAX_QUBITS", "Circuit", "Operation"]
 

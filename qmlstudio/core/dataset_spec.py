@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
-from .errors import ProjectError
-from .project_fields import (
+from qmlstudio.core.errors import ProjectError
+from qmlstudio.core.project_fields import (
     Scalar,
     as_tuple,
     check_choice,

@@ -27,7 +27,7 @@ from functools import reduce
 
 import numpy as np
 
-from .errors import CircuitError
+from qmlstudio.core.errors import CircuitError
 
 __all__ = ["GATES", "Factor", "GateSpec", "gate_spec"]
 

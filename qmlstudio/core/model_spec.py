@@ -17,10 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .circuit import MAX_QUBITS
-from .errors import CircuitError, ProjectError
-from .observables import parse_observable
-from .project_fields import as_tuple, check_choice, check_float, check_floats, check_text
+from qmlstudio.core.circuit import MAX_QUBITS
+from qmlstudio.core.errors import CircuitError, ProjectError
+from qmlstudio.core.observables import parse_observable
+from qmlstudio.core.project_fields import (
+    as_tuple,
+    check_choice,
+    check_float,
+    check_floats,
+    check_text,
+)
 
 __all__ = ["READOUTS", "TASKS", "ModelSpec", "ReadoutParams"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import CircuitError
+from qmlstudio.core.errors import CircuitError
 
 __all__ = ["PauliString", "parse_observable"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .errors import CircuitError
+from qmlstudio.core.errors import CircuitError
 
 __all__ = ["MAX_PARAMETER_INDEX", "Const", "Feature", "Param", "Weight", "as_param", "w", "x"]
 

@@ -16,7 +16,7 @@ test part, which training never looks at), ``validation_fraction`` (the share of
 training rows set aside as the validation part, which early stopping and best-weight restore
 watch), ``split_seed`` and ``stratify``. The test part is drawn first, exactly as it was before
 validation parts existed, so adding a validation part never changes the test rows. Fitting and
-splitting are the ML layer's job (:mod:`qmlstudio.ml.preprocessing`).
+splitting are the ML layer's job (:mod:`qmlstudio.ml.data.preprocessing`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .errors import ProjectError
-from .project_fields import as_tuple, check_choice, check_float, check_floats, check_int
+from qmlstudio.core.errors import ProjectError
+from qmlstudio.core.project_fields import (
+    as_tuple,
+    check_choice,
+    check_float,
+    check_floats,
+    check_int,
+)
 
 __all__ = ["SCALINGS", "FittedPreprocessing", "Preprocessing"]
 

@@ -17,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 
-from .._version import __version__
-from .circuit import Circuit
-from .dataset_spec import DatasetSpec
-from .errors import CircuitError, ProjectError
-from .model_spec import ModelSpec, ReadoutParams
-from .observables import parse_observable
-from .preprocessing import Preprocessing
-from .project_fields import check_floats, check_pairs, check_text
-from .training_config import TrainingConfig, TrainingHistory
+from qmlstudio._version import __version__
+from qmlstudio.core.circuit import Circuit
+from qmlstudio.core.dataset_spec import DatasetSpec
+from qmlstudio.core.errors import CircuitError, ProjectError
+from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.observables import parse_observable
+from qmlstudio.core.preprocessing import Preprocessing
+from qmlstudio.core.project_fields import check_floats, check_pairs, check_text
+from qmlstudio.core.training_config import TrainingConfig, TrainingHistory
 
 __all__ = ["Project", "software_versions"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from .errors import ProjectError
+from qmlstudio.core.errors import ProjectError
 
 __all__ = [
     "as_tuple",

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .circuit import Circuit
-from .errors import CircuitError, ProjectError
-from .model_spec import ModelSpec, ReadoutParams
-from .observables import parse_observable
-from .preprocessing import Preprocessing
-from .project_fields import as_tuple, check_floats, check_pairs, check_text
+from qmlstudio.core.circuit import Circuit
+from qmlstudio.core.errors import CircuitError, ProjectError
+from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.observables import parse_observable
+from qmlstudio.core.preprocessing import Preprocessing
+from qmlstudio.core.project_fields import as_tuple, check_floats, check_pairs, check_text
 
 __all__ = ["SavedModel"]
 

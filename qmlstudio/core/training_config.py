@@ -8,8 +8,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import ProjectError
-from .project_fields import as_tuple, check_choice, check_float, check_int, check_text
+from qmlstudio.core.errors import ProjectError
+from qmlstudio.core.project_fields import as_tuple, check_choice, check_float, check_int, check_text
 
 __all__ = [
     "EARLY_STOPPING_METRICS",

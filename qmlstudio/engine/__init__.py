@@ -5,10 +5,10 @@ The only package that imports numba. Public entry points: :func:`statevector`,
 :data:`GRADIENT_METHODS`.
 """
 
-from .api import expval, statevector, vjp
-from .gradients import GRADIENT_METHODS
-from .memory import MAX_SIMULATED_QUBITS
-from .program import Program, compile_program
+from qmlstudio.engine.api import expval, statevector, vjp
+from qmlstudio.engine.gradients import GRADIENT_METHODS
+from qmlstudio.engine.memory import MAX_SIMULATED_QUBITS
+from qmlstudio.engine.program import Program, compile_program
 
 __all__ = ["GRADIENT_METHODS", "MAX_SIMULATED_QUBITS", "Program", "compile_program", "expval",
            "statevector", "vjp"]

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 import numba
 import numpy as np
 
-from ..core import Circuit, CircuitError, PauliString, parse_observable
-from .gradients import GRADIENT_METHODS
-from .measure import encode_paulis
-from .memory import check_memory
-from .program import compile_program
-from .shots import sample_expectations
-from .simulate import run_program
+from qmlstudio.core import Circuit, CircuitError, PauliString, parse_observable
+from qmlstudio.engine.gradients import GRADIENT_METHODS
+from qmlstudio.engine.measure import encode_paulis
+from qmlstudio.engine.memory import check_memory
+from qmlstudio.engine.program import compile_program
+from qmlstudio.engine.shots import sample_expectations
+from qmlstudio.engine.simulate import run_program
 
 __all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
 

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from ._jit import kernel
-from .program import DEP_FEATURES, PERM, SRC_FEATURE, SRC_WEIGHT
+from qmlstudio.engine._jit import kernel
+from qmlstudio.engine.program import DEP_FEATURES, PERM, SRC_FEATURE, SRC_WEIGHT
 
 __all__ = ["block_matrices", "constant_block_matrices"]
 

@@ -8,9 +8,9 @@ matrix (see :mod:`.kernels`).
 
 from __future__ import annotations
 
-from ._jit import kernel
-from .block_matrices import block_matrices
-from .kernels import (
+from qmlstudio.engine._jit import kernel
+from qmlstudio.engine.block_matrices import block_matrices
+from qmlstudio.engine.kernels import (
     apply_dense1,
     apply_dense2,
     apply_diag2,
@@ -20,9 +20,9 @@ from .kernels import (
     gather,
     swap_pairs,
 )
-from .leading_layer import lead_reduced_matrices
-from .measure import product_tables
-from .program import DENSE1, DENSE2, DIAG2, SWAPS
+from qmlstudio.engine.leading_layer import lead_reduced_matrices
+from qmlstudio.engine.measure import product_tables
+from qmlstudio.engine.program import DENSE1, DENSE2, DIAG2, SWAPS
 
 __all__ = [
     "add_gradients",

@@ -26,10 +26,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..core import CircuitError, Interrupted
-from .program import Program
-from .shots import sample_expectations
-from .simulate import run_program
+from qmlstudio.core import CircuitError, Interrupted
+from qmlstudio.engine.program import Program
+from qmlstudio.engine.shots import sample_expectations
+from qmlstudio.engine.simulate import run_program
 
 __all__ = ["GRADIENT_METHODS", "adjoint", "parameter_shift"]
 

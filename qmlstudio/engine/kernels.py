@@ -16,7 +16,7 @@ same sweep and accumulate ``R[a, b] = Σ ψ_prev[a] · conj(λ[b])`` over the un
 
 from __future__ import annotations
 
-from ._jit import kernel
+from qmlstudio.engine._jit import kernel
 
 __all__ = [
     "apply_dense1",

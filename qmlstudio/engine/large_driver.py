@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from ._jit import parallel_kernel
-from .block_steps import (
+from qmlstudio.engine._jit import parallel_kernel
+from qmlstudio.engine.block_steps import (
     add_gradients,
     apply_block,
     backward_block,
@@ -20,9 +20,9 @@ from .block_steps import (
     sample_matrices,
     start_tables,
 )
-from .leading_layer import boundary_contractions
-from .measure import costate, expectation, product_amplitudes
-from .program import PERM
+from qmlstudio.engine.leading_layer import boundary_contractions
+from qmlstudio.engine.measure import costate, expectation, product_amplitudes
+from qmlstudio.engine.program import PERM
 
 __all__ = ["run_large"]
 

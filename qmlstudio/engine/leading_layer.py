@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import kernel
+from qmlstudio.engine._jit import kernel
 
 __all__ = ["boundary_contractions", "lead_reduced_matrices"]
 

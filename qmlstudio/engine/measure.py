@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import PauliString
-from ._jit import kernel
+from qmlstudio.core import PauliString
+from qmlstudio.engine._jit import kernel
 
 __all__ = ["costate", "encode_paulis", "expectation", "product_amplitudes", "product_tables"]
 

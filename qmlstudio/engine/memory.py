@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..core import CircuitError
+from qmlstudio.core import CircuitError
 
 __all__ = ["MAX_SIMULATED_QUBITS", "available_bytes", "check_memory", "simulation_bytes"]
 

@@ -27,8 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import Circuit, Const, Feature, Weight, gate_spec
-from ..core.gates import Factor
+from qmlstudio.core import Circuit, Const, Feature, Weight, gate_spec
+from qmlstudio.core.gates import Factor
 
 __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "Program", "ProgramArrays",
            "compile_program"]

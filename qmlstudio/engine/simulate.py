@@ -23,11 +23,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._jit import PARALLEL_LOCK
-from .batch_driver import lanes_log2_for, run_batch
-from .block_matrices import constant_block_matrices
-from .large_driver import run_large
-from .program import Program
+from qmlstudio.engine._jit import PARALLEL_LOCK
+from qmlstudio.engine.batch_driver import lanes_log2_for, run_batch
+from qmlstudio.engine.block_matrices import constant_block_matrices
+from qmlstudio.engine.large_driver import run_large
+from qmlstudio.engine.program import Program
 
 __all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program"]
 

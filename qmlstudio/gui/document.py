@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core import Circuit, Project
-from ..io import load_project, save_project
+from qmlstudio.core import Circuit, Project
+from qmlstudio.io import load_project, save_project
 
 __all__ = ["ProjectDocument", "ProjectEdit", "default_project"]
 

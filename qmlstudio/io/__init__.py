@@ -8,10 +8,10 @@
   project whose CSV moved or changed at the file again.
 """
 
-from .dataset_link import csv_dataset, relink_dataset
-from .project_file import load_project, project_text, save_project
-from .qasm_export import to_qasm
-from .qasm_import import from_qasm
+from qmlstudio.io.dataset_link import csv_dataset, relink_dataset
+from qmlstudio.io.project_file import load_project, project_text, save_project
+from qmlstudio.io.qasm_export import to_qasm
+from qmlstudio.io.qasm_import import from_qasm
 
 __all__ = ["csv_dataset", "from_qasm", "load_project", "project_text", "relink_dataset",
            "save_project", "to_qasm"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 
-from ..core.circuit import MAX_QUBITS, Circuit, Operation
-from ..core.errors import CircuitError
-from ..core.gates import GATES, gate_spec
-from ..core.parameters import MAX_PARAMETER_INDEX, Const, Feature, Param, Weight
-from .document_reader import DocumentReader, describe
-from .json_text import Inline
+from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
+from qmlstudio.core.errors import CircuitError
+from qmlstudio.core.gates import GATES, gate_spec
+from qmlstudio.core.parameters import MAX_PARAMETER_INDEX, Const, Feature, Param, Weight
+from qmlstudio.io.document_reader import DocumentReader, describe
+from qmlstudio.io.json_text import Inline
 
 __all__ = ["decode_circuit", "encode_circuit"]
 

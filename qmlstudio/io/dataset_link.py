@@ -15,9 +15,9 @@ import os
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ..core.dataset_spec import Column, DatasetSpec
-from ..core.errors import ProjectError
-from ..core.project import Project
+from qmlstudio.core.dataset_spec import Column, DatasetSpec
+from qmlstudio.core.errors import ProjectError
+from qmlstudio.core.project import Project
 
 __all__ = ["check_dataset", "csv_dataset", "file_sha256", "relink_dataset", "resolved_path",
            "stored_path"]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
-from ..core.errors import CircuitError, ProjectError, QMLStudioError
+from qmlstudio.core.errors import CircuitError, ProjectError, QMLStudioError
 
 __all__ = ["REQUIRED", "DocumentReader", "describe", "read_header"]
 

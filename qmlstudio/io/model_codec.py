@@ -30,14 +30,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .._version import __version__
-from ..core.errors import ModelFileError, ProjectError
-from ..core.model_spec import ModelSpec, ReadoutParams
-from ..core.preprocessing import SCALINGS, FittedPreprocessing, Preprocessing
-from ..core.saved_model import SavedModel
-from .circuit_codec import decode_circuit, encode_circuit
-from .document_reader import DocumentReader, describe, read_header
-from .json_text import Inline, dumps_document, parse_document, read_document_bytes
+from qmlstudio._version import __version__
+from qmlstudio.core.errors import ModelFileError, ProjectError
+from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.preprocessing import SCALINGS, FittedPreprocessing, Preprocessing
+from qmlstudio.core.saved_model import SavedModel
+from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
+from qmlstudio.io.document_reader import DocumentReader, describe, read_header
+from qmlstudio.io.json_text import Inline, dumps_document, parse_document, read_document_bytes
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encode_model",
            "model_text", "read_model"]

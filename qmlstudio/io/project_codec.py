@@ -9,16 +9,16 @@ naming the JSON path. Reading the file, the format header and schema migration l
 
 from __future__ import annotations
 
-from .._version import __version__
-from ..core.dataset_spec import DatasetSpec
-from ..core.model_spec import ModelSpec, ReadoutParams
-from ..core.preprocessing import FittedPreprocessing, Preprocessing
-from ..core.project import Project
-from ..core.training_config import EpochRecord, TrainingConfig, TrainingHistory
-from .circuit_codec import decode_circuit, encode_circuit
-from .dataset_link import resolved_path, stored_path
-from .document_reader import DocumentReader, describe
-from .json_text import Inline
+from qmlstudio._version import __version__
+from qmlstudio.core.dataset_spec import DatasetSpec
+from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
+from qmlstudio.core.project import Project
+from qmlstudio.core.training_config import EpochRecord, TrainingConfig, TrainingHistory
+from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
+from qmlstudio.io.dataset_link import resolved_path, stored_path
+from qmlstudio.io.document_reader import DocumentReader, describe
+from qmlstudio.io.json_text import Inline
 
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 

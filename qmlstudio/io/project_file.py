@@ -31,15 +31,15 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from .._version import __version__
-from ..core.errors import ProjectError
-from ..core.project import Project
-from .atomic import atomic_write_bytes
-from .dataset_link import check_dataset
-from .document_reader import DocumentReader, read_header
-from .json_text import dumps_document, parse_document, read_document_bytes
-from .project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
-from .project_migrations import migrate
+from qmlstudio._version import __version__
+from qmlstudio.core.errors import ProjectError
+from qmlstudio.core.project import Project
+from qmlstudio.io.atomic import atomic_write_bytes
+from qmlstudio.io.dataset_link import check_dataset
+from qmlstudio.io.document_reader import DocumentReader, read_header
+from qmlstudio.io.json_text import dumps_document, parse_document, read_document_bytes
+from qmlstudio.io.project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
+from qmlstudio.io.project_migrations import migrate
 
 __all__ = ["MAX_PROJECT_BYTES", "load_project", "project_text", "save_project"]
 

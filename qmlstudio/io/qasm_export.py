@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Circuit, Const, QasmError, Weight
-from ..core.parameters import Param
-from .qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
+from qmlstudio.core import Circuit, Const, QasmError, Weight
+from qmlstudio.core.parameters import Param
+from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
 
 __all__ = ["to_qasm"]
 

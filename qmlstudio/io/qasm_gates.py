@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import GATES
-from .qasm_expressions import ExpressionError, Node, evaluate
+from qmlstudio.core import GATES
+from qmlstudio.io.qasm_expressions import ExpressionError, Node, evaluate
 
 __all__ = [
     "EXTRA_DEFINITIONS",

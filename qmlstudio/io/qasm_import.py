@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core import Circuit, QasmError
-from .qasm_reader import QasmReader, builtin_gates
+from qmlstudio.core import Circuit, QasmError
+from qmlstudio.io.qasm_reader import QasmReader, builtin_gates
 
 __all__ = ["MAX_QASM_BYTES", "from_qasm"]
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from ..core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
-from ..core.parameters import Const, Feature, Param, Weight
-from . import qasm_syntax as syntax
-from .qasm_expressions import (
+from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
+from qmlstudio.core.parameters import Const, Feature, Param, Weight
+from qmlstudio.io import qasm_syntax as syntax
+from qmlstudio.io.qasm_expressions import (
     Affine,
     ExpressionError,
     Node,
@@ -25,7 +25,12 @@ from .qasm_expressions import (
     parse_expressions,
     substitute,
 )
-from .qasm_gates import EXTRA_DEFINITIONS, STANDARD_GATES, BodyEntry, body_matches_library
+from qmlstudio.io.qasm_gates import (
+    EXTRA_DEFINITIONS,
+    STANDARD_GATES,
+    BodyEntry,
+    body_matches_library,
+)
 
 __all__ = ["MAX_EXPANDED_GATES", "KnownGate", "QasmReader", "builtin_gates"]
 

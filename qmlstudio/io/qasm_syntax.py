@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..core import QasmError
-from ..core.parameters import MAX_PARAMETER_INDEX
-from .qasm_expressions import Affine
+from qmlstudio.core import QasmError
+from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
+from qmlstudio.io.qasm_expressions import Affine
 
 __all__ = [
     "ASSIGN_MEASURE", "CALL", "GATE_HEADER", "INCLUDE", "INPUT", "NEW_REGISTER", "OLD_REGISTER",

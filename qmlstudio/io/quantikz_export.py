@@ -11,7 +11,7 @@ Use with ``\\usepackage{tikz}\\usetikzlibrary{quantikz2}``.
 
 from __future__ import annotations
 
-from ..core import Circuit, Const, Feature, Operation, Weight
+from qmlstudio.core import Circuit, Const, Feature, Operation, Weight
 
 __all__ = ["to_quantikz"]
 

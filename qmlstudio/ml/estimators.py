@@ -6,10 +6,10 @@ arguments (checked when fitting), ``get_params``/``set_params`` read and change 
 (``classes_``, ``n_features_in_``, ``project_``, ``history_``).
 
 ``fit(X, y)`` builds a default circuit with
-:func:`~qmlstudio.ml.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
+:func:`~qmlstudio.ml.models.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
 ``reuploading`` on ``n_qubits`` qubits), wraps it in a :class:`~qmlstudio.core.Project` whose
 data set is ``X, y`` embedded as a table, and trains it with the same
-:class:`~qmlstudio.ml.trainer.Trainer` as the studio. ``project_`` is that trained project:
+:class:`~qmlstudio.ml.training.trainer.Trainer` as the studio. ``project_`` is that trained project:
 save it with :func:`~qmlstudio.io.save_project` or export it like any other.
 
 ``validation_fraction`` sets rows aside exactly as a project's
@@ -18,7 +18,7 @@ save it with :func:`~qmlstudio.io.save_project` or export it like any other.
 ``early_stopping_patience`` and the best-weight restore judge by; without them those watch the
 training rows. The fitted project has no test part: hold out your own test data.
 
-Prediction goes through :class:`~qmlstudio.ml.trained_model.TrainedModel` (``model_``), the
+Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel` (``model_``), the
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
 trained with ``shots``, so predictions are deterministic.
 
@@ -34,7 +34,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..core import (
+from qmlstudio.core import (
     DatasetError,
     DatasetSpec,
     ModelSpec,
@@ -43,14 +43,14 @@ from ..core import (
     ProjectError,
     TrainingConfig,
 )
-from ..core.dataset_spec import MAX_EMBEDDED_CELLS
-from .dataset import Dataset
-from .encodings import amplitude_qubits
-from .metrics import accuracy, r2_score
-from .models import DEFAULT_LOSSES
-from .templates import build_model_circuit
-from .trained_model import TrainedModel
-from .trainer import Trainer
+from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
+from qmlstudio.ml.data.dataset import Dataset
+from qmlstudio.ml.evaluation.metrics import accuracy, r2_score
+from qmlstudio.ml.export.trained_model import TrainedModel
+from qmlstudio.ml.models.encodings import amplitude_qubits
+from qmlstudio.ml.models.quantum_model import DEFAULT_LOSSES
+from qmlstudio.ml.models.templates import build_model_circuit
+from qmlstudio.ml.training.trainer import Trainer
 
 __all__ = ["QNNClassifier", "QNNRegressor"]
 
@@ -215,7 +215,7 @@ class QNNClassifier(_QNNEstimator):
 
     Fitted attributes: ``classes_`` (the sorted original labels; ``predict_proba`` columns
     follow them), ``n_features_in_``, ``project_`` (the trained project), ``history_`` and
-    ``model_`` (its :class:`~qmlstudio.ml.trained_model.TrainedModel`).
+    ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`).
     """
 
     _task = "classification"
@@ -252,7 +252,7 @@ class QNNRegressor(_QNNEstimator):
     """A variational quantum regressor: ``scale·<Z0> + bias`` (see the module docstring).
 
     Fitted attributes: ``n_features_in_``, ``project_`` (the trained project), ``history_``
-    and ``model_`` (its :class:`~qmlstudio.ml.trained_model.TrainedModel`).
+    and ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`).
     """
 
     _task = "regression"

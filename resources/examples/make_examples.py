@@ -24,8 +24,8 @@ from pathlib import Path
 
 from qmlstudio.core import Circuit, DatasetSpec, ModelSpec, Preprocessing, Project, TrainingConfig
 from qmlstudio.io import save_project
-from qmlstudio.ml.encodings import angle_encoding
-from qmlstudio.ml.templates import build_model_circuit, data_reuploading, strongly_entangling
+from qmlstudio.ml.models.encodings import angle_encoding
+from qmlstudio.ml.models.templates import build_model_circuit, data_reuploading, strongly_entangling
 
 HERE = Path(__file__).resolve().parent
 

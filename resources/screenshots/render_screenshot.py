@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from qmlstudio.gui.app import create_application
-    from qmlstudio.gui.main_window import MainWindow
+    from qmlstudio.gui.shell.app import create_application
+    from qmlstudio.gui.shell.main_window import MainWindow
 
     app = create_application()
     window = MainWindow()

@@ -22,8 +22,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from qmlstudio.core import Circuit, Project, w
-from qmlstudio.gui.canvas import CircuitView
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.canvas import CircuitView
 from qmlstudio.io import from_qasm
 
 LARGE = Path(__file__).resolve().parents[3] / "shared" / "qasm" / "large" / "hhl_n10_unitary.qasm"

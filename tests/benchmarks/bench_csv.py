@@ -1,4 +1,4 @@
-"""Benchmark: loading a 100 000 × 10 CSV file with :func:`qmlstudio.ml.csv_loader.load_csv`.
+"""Benchmark: loading a 100 000 × 10 CSV file with :func:`qmlstudio.ml.data.csv_files.load_csv`.
 
 Usage::
 
@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from qmlstudio.ml.csv_loader import load_csv
+from qmlstudio.ml.data.csv_files import load_csv
 
 
 def _write(path: str, X: np.ndarray, labels: np.ndarray, number_format: str) -> None:

@@ -7,11 +7,11 @@ Usage::
 For each project below it trains
 
 * *headless*: a plain ``for report in Trainer(project)`` loop on the main thread, no Qt;
-* *GUI*: a :class:`~qmlstudio.gui.training_panel.TrainingPanel` on a shown (offscreen) window,
+* *GUI*: a :class:`~qmlstudio.gui.training.panel.TrainingPanel` on a shown (offscreen) window,
   Train clicked, the run in the worker thread with throttled reports updating the panel, while
   a 10 ms QTimer probe records the gaps of the GUI thread's event loop;
 
-and *worker*: a bare :class:`~qmlstudio.gui.training_worker.TrainingWorker` run (thread and
+and *worker*: a bare :class:`~qmlstudio.gui.training.worker.TrainingWorker` run (thread and
 report delivery, no widgets). It prints the median wall time of each, the GUI's overhead over
 headless in percent (issue 6's budget: ~10 %), the reports per second the GUI received (step
 reports throttled to 30/s, every epoch report), and the event-loop stall (longest gap beyond the
@@ -45,11 +45,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig  # noqa: E402
 from qmlstudio.gui.document import ProjectDocument  # noqa: E402
-from qmlstudio.gui.training_panel import TrainingPanel  # noqa: E402
-from qmlstudio.gui.training_worker import TrainingWorker  # noqa: E402
+from qmlstudio.gui.training.panel import TrainingPanel  # noqa: E402
+from qmlstudio.gui.training.worker import TrainingWorker  # noqa: E402
 from qmlstudio.io import load_project  # noqa: E402
-from qmlstudio.ml.templates import build_model_circuit  # noqa: E402
-from qmlstudio.ml.trainer import Trainer  # noqa: E402
+from qmlstudio.ml.models.templates import build_model_circuit  # noqa: E402
+from qmlstudio.ml.training.trainer import Trainer  # noqa: E402
 from tests.gui.training_support import StallProbe  # noqa: E402
 
 

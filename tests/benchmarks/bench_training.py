@@ -36,7 +36,7 @@ from pathlib import Path
 
 from qmlstudio.core import DatasetSpec, ModelSpec, Preprocessing, Project, TrainingConfig
 from qmlstudio.io import save_project
-from qmlstudio.ml.templates import build_model_circuit
+from qmlstudio.ml.models.templates import build_model_circuit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "resources" / "examples"

@@ -4,7 +4,7 @@ Usage::
 
     QT_QPA_PLATFORM=offscreen python tests/benchmarks/soak_gui_training.py [--epochs 2000]
 
-Opens ``resources/examples/moons.qmlproj`` in a :class:`~qmlstudio.gui.main_window.MainWindow`
+Opens ``resources/examples/moons.qmlproj`` in a :class:`~qmlstudio.gui.shell.main_window.MainWindow`
 (every dock live: canvas heat, plots, state view), sets the epochs, clicks Train and waits. It
 samples the resident memory (``VmRSS`` of ``/proc/self/status``) every 100 epochs and prints
 the peak and the growth after warm-up (the first sample): memory should stay flat. A 10 ms
@@ -33,7 +33,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from qmlstudio.gui.document import ProjectDocument  # noqa: E402
-from qmlstudio.gui.main_window import MainWindow  # noqa: E402
+from qmlstudio.gui.shell.main_window import MainWindow  # noqa: E402
 from qmlstudio.io import load_project, save_project  # noqa: E402
 from tests.gui.training_support import StallProbe  # noqa: E402
 

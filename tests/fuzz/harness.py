@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, settings
 
 from qmlstudio.core import DatasetError, ModelFileError, ProjectError, QasmError, QMLStudioError
 from qmlstudio.io import from_qasm, load_project
-from qmlstudio.ml.csv_loader import load_csv
-from qmlstudio.ml.model_file import load_model
+from qmlstudio.ml.data.csv_files import load_csv
+from qmlstudio.ml.export.model_file import load_model
 
 TIME_LIMIT_S = 1.0
 """No input may take longer than this to be loaded or refused."""

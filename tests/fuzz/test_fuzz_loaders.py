@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from qmlstudio.ml.model_file import save_model
+from qmlstudio.ml.export.model_file import save_model
 from tests.ml.model_helpers import trained_project
 
 from .harness import EXAMPLES, FOLDER, PROFILE, check, seed_bytes

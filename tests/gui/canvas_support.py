@@ -11,8 +11,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from qmlstudio.gui.canvas import CircuitView
-from qmlstudio.gui.palette import GatePalette
+from qmlstudio.gui.editor.canvas import CircuitView
+from qmlstudio.gui.editor.palette import GatePalette
 
 
 def show_view(qtbot, document, width: int = 1000, height: int = 500) -> CircuitView:

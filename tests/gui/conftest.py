@@ -29,7 +29,7 @@ def _garbage_collected_on_the_main_thread():
 
     An automatic collection in a worker thread (the compute runner, the training worker)
     would delete Qt objects of earlier tests there and can deadlock with the GUI thread; the
-    app avoids it the same way (see ``qmlstudio.gui.app``).
+    app avoids it the same way (see ``qmlstudio.gui.shell.app``).
     """
     import gc
 

@@ -12,15 +12,15 @@ from PySide6.QtCore import QSettings, QSysInfo
 from PySide6.QtWidgets import QMessageBox
 
 from qmlstudio.core import Circuit, Project, w
-from qmlstudio.gui.app import open_startup_windows
-from qmlstudio.gui.autosave import (
+from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.shell.app import open_startup_windows
+from qmlstudio.gui.shell.autosave import (
     INTERVAL_KEY,
     autosave_interval,
     pending_recoveries,
     recovery_dir,
 )
-from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.main_window import MainWindow, open_windows
+from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.io import load_project, save_project
 
 from .dialogs import answer_next_dialog, dialog_text, press

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from qmlstudio.core import Circuit, Operation, Project, w, x
-from qmlstudio.gui.canvas import OPERATIONS_MIME
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.canvas import OPERATIONS_MIME
 
 from .canvas_support import center, click, drop_gate, show_view
 

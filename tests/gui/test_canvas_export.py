@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from qmlstudio.core import Circuit, CircuitError, Project, w, x
-from qmlstudio.gui.canvas import export_png, export_svg
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.canvas import export_png, export_svg
 from qmlstudio.io import from_qasm
 
 from .canvas_support import show_view
@@ -51,7 +51,7 @@ def test_png_size_follows_the_circuit(tmp_path, qtbot):
 
 
 def test_png_from_a_view_keeps_collapsed_groups_and_refuses_huge_images(tmp_path, qtbot):
-    from qmlstudio.ml.templates import strongly_entangling
+    from qmlstudio.ml.models.templates import strongly_entangling
 
     document = ProjectDocument(Project(strongly_entangling(Circuit(3), layers=4)))
     view = show_view(qtbot, document)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint
 
 from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.ml.templates import strongly_entangling
+from qmlstudio.ml.models.templates import strongly_entangling
 
 from .canvas_support import click, drop_gate, mouse_drag, show_view
 

@@ -7,8 +7,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from qmlstudio.core import Circuit, Project
-from qmlstudio.gui.canvas.view import CircuitView
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.canvas.view import CircuitView
 
 from .canvas_support import click
 

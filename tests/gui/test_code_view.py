@@ -7,8 +7,8 @@ from PySide6.QtGui import QTextCursor
 
 from qmlstudio._resources import resource_path
 from qmlstudio.core import Circuit, Operation, Project
-from qmlstudio.gui.code_view import CodeView, with_kept_groups
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.code_view import CodeView, with_kept_groups
 from qmlstudio.io import from_qasm, load_project, to_qasm
 
 

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from qmlstudio.gui.crash_report import (
+from qmlstudio.gui.shell.crash_report import (
     CrashDialog,
     install_crash_handler,
     log_path,

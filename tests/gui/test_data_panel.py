@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from qmlstudio.core.dataset_spec import DatasetSpec
 from qmlstudio.core.preprocessing import Preprocessing
-from qmlstudio.gui.data_controls import CsvLayoutForm
-from qmlstudio.gui.data_panel import DataPanel
-from qmlstudio.gui.data_scatter import MAX_PLOTTED_POINTS
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.preprocessing import split_rows
+from qmlstudio.gui.data.controls import CsvLayoutForm
+from qmlstudio.gui.data.panel import DataPanel
+from qmlstudio.gui.data.scatter import MAX_PLOTTED_POINTS
+from qmlstudio.ml.data.loading import load_dataset
+from qmlstudio.ml.data.preprocessing import split_rows
 
 WAIT_MS = 20_000
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from qmlstudio.core import Circuit, Const, Feature, Operation, Weight, w, x
 from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
-from qmlstudio.gui.inspector import Inspector, wire_roles
+from qmlstudio.gui.editor.inspector import Inspector, wire_roles
 
 RY_X, RZ_W0, CX, RY_W0, RX_HALF, U3, GROUPED = range(7)
 

@@ -12,12 +12,12 @@ from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPale
 from PySide6.QtWidgets import QApplication, QMenu
 
 from qmlstudio.core import Circuit, Project
-from qmlstudio.gui.canvas.circuit_layout import CircuitLayout
-from qmlstudio.gui.canvas.circuit_painter import CircuitPainter, print_palette
-from qmlstudio.gui.main_window import MainWindow
-from qmlstudio.gui.recent_files import add_recent_file
-from qmlstudio.gui.training_plots import TrainingPlots
+from qmlstudio.gui.editor.canvas.circuit_painter import CircuitPainter, print_palette
+from qmlstudio.gui.shell.main_window import MainWindow
+from qmlstudio.gui.shell.recent_files import add_recent_file
+from qmlstudio.gui.training.plots import TrainingPlots
 from qmlstudio.io import save_project
+from qmlstudio.viewmodels.canvas_layout import CircuitLayout
 
 _MNEMONIC = re.compile(r"&([^&\s])")
 

@@ -8,9 +8,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from qmlstudio.core import Circuit, Project, w
-from qmlstudio.gui.app import open_startup_windows
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.main_window import MainWindow, open_windows
+from qmlstudio.gui.shell.app import open_startup_windows
+from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.io import from_qasm, load_project, save_project
 
 from .canvas_support import drop, drop_files

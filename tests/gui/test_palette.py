@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from qmlstudio.gui.palette import GatePalette, entry_text
-from qmlstudio.gui.palette_items import PALETTE_ITEMS, PALETTE_MIME, decode_item, item_by_key
+from qmlstudio.gui.editor.palette import GatePalette, entry_text
+from qmlstudio.viewmodels.palette_items import PALETTE_ITEMS, PALETTE_MIME, decode_item, item_by_key
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QSpinBox
 
 from qmlstudio.core import Circuit, Project
-from qmlstudio.gui.autosave import INTERVAL_KEY, autosave_interval
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.main_window import MainWindow, open_windows
+from qmlstudio.gui.shell.autosave import INTERVAL_KEY, autosave_interval
+from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 
 from .dialogs import answer_next_dialog
 

@@ -8,8 +8,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from qmlstudio.gui.main_window import MainWindow
-from qmlstudio.gui.quick_tour import TOUR_PAGES, QuickTour, offer_on_first_launch
+from qmlstudio.gui.shell.main_window import MainWindow
+from qmlstudio.gui.shell.quick_tour import TOUR_PAGES, QuickTour, offer_on_first_launch
 
 
 @pytest.fixture

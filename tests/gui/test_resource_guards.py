@@ -9,8 +9,8 @@ import re
 import pytest
 
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.main_window import MainWindow, open_windows
-from qmlstudio.ml import csv_loader
+from qmlstudio.gui.shell.main_window import MainWindow, open_windows
+from qmlstudio.ml.data import csv_files as csv_loader
 
 from .canvas_support import drop_files
 from .training_support import moons_project

@@ -24,10 +24,10 @@ from qmlstudio.core import Circuit, DatasetSpec, Project, w, x
 from qmlstudio.engine import statevector
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.state_view import StateView
-from qmlstudio.ml.preprocessing import apply_preprocessing
-from qmlstudio.ml.templates import init_weights
-from qmlstudio.ml.training_data import prepare_training_data
+from qmlstudio.gui.editor.state_view import StateView
+from qmlstudio.ml.data.preprocessing import apply_preprocessing
+from qmlstudio.ml.models.templates import init_weights
+from qmlstudio.ml.training.prepared_data import prepare_training_data
 
 _I = np.eye(2)
 _H = np.array([[1, 1], [1, -1]]) / np.sqrt(2)

@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.training_panel import TrainingPanel, format_eta, train_text
-from qmlstudio.gui.training_settings import EDIT_TEXT
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.metrics import accuracy
-from qmlstudio.ml.preprocessing import split_rows
-from qmlstudio.ml.trained_model import TrainedModel
-from qmlstudio.ml.trainer import Trainer
+from qmlstudio.gui.training.panel import TrainingPanel, format_eta, train_text
+from qmlstudio.gui.training.settings import EDIT_TEXT
+from qmlstudio.ml.data.loading import load_dataset
+from qmlstudio.ml.data.preprocessing import split_rows
+from qmlstudio.ml.evaluation.metrics import accuracy
+from qmlstudio.ml.export.trained_model import TrainedModel
+from qmlstudio.ml.training.trainer import Trainer
 
 from .dialogs import answer_next_dialog, dialog_text, press
 from .training_support import FIRST_RUN_TIMEOUT_MS, StallProbe, moons_project

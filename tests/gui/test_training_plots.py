@@ -22,14 +22,14 @@ from qmlstudio.core import (
     TrainingConfig,
     Weight,
 )
-from qmlstudio.ml.baseline import baseline_metrics
-from qmlstudio.ml.decision_boundary import decision_boundary
-from qmlstudio.ml.metrics import confusion_matrix
-from qmlstudio.ml.preprocessing import split_rows
-from qmlstudio.ml.templates import build_model_circuit
-from qmlstudio.ml.trained_model import TrainedModel
-from qmlstudio.ml.trainer import Trainer
-from qmlstudio.ml.training_report import TrainingReport
+from qmlstudio.ml.data.preprocessing import split_rows
+from qmlstudio.ml.evaluation.baselines import baseline_metrics
+from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
+from qmlstudio.ml.evaluation.metrics import confusion_matrix
+from qmlstudio.ml.export.trained_model import TrainedModel
+from qmlstudio.ml.models.templates import build_model_circuit
+from qmlstudio.ml.training.report import TrainingReport
+from qmlstudio.ml.training.trainer import Trainer
 
 
 def _moons_project(epochs=4) -> Project:
@@ -50,7 +50,7 @@ def moons_run():
 
 @pytest.fixture
 def plots(qtbot):
-    from qmlstudio.gui.training_plots import TrainingPlots
+    from qmlstudio.gui.training.plots import TrainingPlots
 
     widget = TrainingPlots()
     qtbot.addWidget(widget)
@@ -109,7 +109,7 @@ def test_live_gradient_point_and_history_replay(plots, moons_run):
 
 
 def test_vanishing_gradient_warning_follows_its_rule(plots):
-    from qmlstudio.gui.training_plots import VANISHING_EPOCHS, VANISHING_THRESHOLD
+    from qmlstudio.gui.training.plots import VANISHING_EPOCHS, VANISHING_THRESHOLD
 
     tiny = VANISHING_THRESHOLD / 50
     for epoch in range(1, VANISHING_EPOCHS):
@@ -136,7 +136,7 @@ def test_vanishing_gradient_warning_follows_its_rule(plots):
 
 
 def test_a_stream_of_reports_redraws_each_plot_at_most_ten_times_a_second(plots, qtbot):
-    from qmlstudio.gui.training_plots import REDRAW_SECONDS
+    from qmlstudio.gui.training.plots import REDRAW_SECONDS
 
     curves = [view.getPlotItem().listDataItems()[0]
               for view in (plots.loss_plot, plots.metric_plot, plots.gradient_plot)]
@@ -292,7 +292,7 @@ def test_exports_write_valid_png_and_svg(qtbot, plots, moons_run, tmp_path):
 
 
 def test_gradient_heat_sums_each_gates_weights(moons_run):
-    from qmlstudio.gui.gradient_heat import gradient_heat
+    from qmlstudio.viewmodels.gradient_heat import gradient_heat
 
     trainer, reports = moons_run
     circuit = trainer.data.project.circuit
@@ -308,7 +308,7 @@ def test_gradient_heat_sums_each_gates_weights(moons_run):
 
 
 def test_regression_boundary_uses_the_colour_map(plots):
-    from qmlstudio.ml.decision_boundary import DecisionBoundary
+    from qmlstudio.ml.evaluation.decision_boundary import DecisionBoundary
 
     values = np.repeat(np.linspace(-1, 1, 12)[:, None], 10, axis=1)  # rising with the row
     points = np.random.default_rng(0).uniform(0, 1, (30, 2))

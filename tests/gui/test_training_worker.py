@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetSpec
-from qmlstudio.gui.training_worker import MAX_STEP_REPORTS_PER_SECOND, TrainingWorker
-from qmlstudio.ml.trainer import Trainer, train
+from qmlstudio.gui.training.worker import MAX_STEP_REPORTS_PER_SECOND, TrainingWorker
+from qmlstudio.ml.training.trainer import Trainer, train
 
 from .training_support import FIRST_RUN_TIMEOUT_MS, moons_project
 
@@ -194,7 +194,7 @@ def test_start_while_active_is_refused(qtbot, worker):
 
 
 def test_deleting_a_training_worker_stops_its_thread(qtbot):
-    from qmlstudio.gui import training_worker
+    from qmlstudio.gui.training import worker as training_worker
 
     worker = TrainingWorker()
     with qtbot.waitSignal(worker.report, timeout=FIRST_RUN_TIMEOUT_MS):

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.main_window import MainWindow, open_windows
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.model_file import load_model
+from qmlstudio.gui.shell.main_window import MainWindow, open_windows
+from qmlstudio.ml.data.loading import load_dataset
+from qmlstudio.ml.export.model_file import load_model
 
 from .canvas_support import drop_files
 from .training_support import FIRST_RUN_TIMEOUT_MS, moons_project

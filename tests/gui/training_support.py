@@ -7,7 +7,7 @@ import time
 from PySide6.QtCore import QTimer
 
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
-from qmlstudio.ml.templates import build_model_circuit
+from qmlstudio.ml.models.templates import build_model_circuit
 
 MOONS = {"n_samples": 100, "noise": 0.1, "seed": 2}
 """100 moons points; 70 train, 30 test: 5 steps per epoch with batches of 16."""

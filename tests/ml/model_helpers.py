@@ -22,9 +22,9 @@ from qmlstudio.core import (
     TrainingConfig,
     Weight,
 )
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.preprocessing import fit_preprocessing
-from qmlstudio.ml.templates import build_model_circuit
+from qmlstudio.ml.data.loading import load_dataset
+from qmlstudio.ml.data.preprocessing import fit_preprocessing
+from qmlstudio.ml.models.templates import build_model_circuit
 
 CASES = ("iris", "parity", "sine", "amplitude", "all_gates")
 

@@ -6,10 +6,10 @@ import pytest
 
 from qmlstudio.core import DatasetError, ProjectError
 from qmlstudio.io import load_project, save_project
-from qmlstudio.ml.bundled import load_bundled
+from qmlstudio.ml.data.bundled import load_bundled
+from qmlstudio.ml.data.generators import make_moons, make_sine
 from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
-from qmlstudio.ml.generators import make_moons, make_sine
-from qmlstudio.ml.trainer import train
+from qmlstudio.ml.training.trainer import train
 
 
 def split(X, y, n_train):
@@ -134,7 +134,7 @@ def test_predictions_of_a_model_trained_with_shots_are_exact_and_repeatable(tmp_
     first = model.predict_proba(moons.features)
     np.testing.assert_array_equal(model.predict_proba(moons.features), first)
     # The same numbers as the model saved to a file (which predicts without shot noise).
-    from qmlstudio.ml.model_file import load_model, save_model
+    from qmlstudio.ml.export.model_file import load_model, save_model
 
     save_model(model.project_, tmp_path / "m.qmodel")
     np.testing.assert_allclose(load_model(tmp_path / "m.qmodel").predict_proba(moons.features),

@@ -13,15 +13,15 @@ from qmlstudio.core import (
     Project,
     TrainingConfig,
 )
-from qmlstudio.ml.baseline import (
+from qmlstudio.ml.data.dataset import Dataset
+from qmlstudio.ml.data.generators import make_xor
+from qmlstudio.ml.evaluation.baselines import (
     baseline_metrics,
     fit_linear_regression,
     fit_logistic_regression,
 )
-from qmlstudio.ml.dataset import Dataset
-from qmlstudio.ml.generators import make_xor
-from qmlstudio.ml.templates import build_model_circuit
-from qmlstudio.ml.training_data import prepare_training_data
+from qmlstudio.ml.models.templates import build_model_circuit
+from qmlstudio.ml.training.prepared_data import prepare_training_data
 
 
 def _data(dataset: Dataset, n_qubits: int, observables=("Z0",), task="classification"):

@@ -11,8 +11,8 @@ import pytest
 
 from qmlstudio._resources import resource_path
 from qmlstudio.core import DatasetError, DatasetSpec
-from qmlstudio.ml.bundled import BUNDLED_DATASETS, bundled_path
-from qmlstudio.ml.datasets import load_dataset
+from qmlstudio.ml.data.bundled import BUNDLED_DATASETS, bundled_path
+from qmlstudio.ml.data.loading import load_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,7 +85,7 @@ def test_installed_package_finds_the_data_sets(tmp_path):
          "--prefix", str(prefix), str(source)], capture_output=True, text=True, check=False)
     assert install.returncode == 0, install.stderr[-3000:]
     site = next(prefix.glob("lib/python*/site-packages"))
-    script = ("import qmlstudio.ml.bundled as b; import qmlstudio;"
+    script = ("import qmlstudio.ml.data.bundled as b; import qmlstudio;"
               "print(qmlstudio.__file__); print(b.bundled_path('iris'));"
               "print(b.load_bundled('iris').features.shape)")
     env = os.environ | {"PYTHONPATH": str(site)}

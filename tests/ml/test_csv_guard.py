@@ -12,10 +12,10 @@ import pytest
 
 from qmlstudio.core import DatasetError, DatasetSpec
 from qmlstudio.engine.memory import available_bytes
-from qmlstudio.ml import csv_loader
-from qmlstudio.ml.csv_loader import MEMORY_FACTOR, load_csv, sniff_csv
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.feature_csv import read_feature_csv
+from qmlstudio.ml.data import csv_files as csv_loader
+from qmlstudio.ml.data.csv_files import MEMORY_FACTOR, load_csv, sniff_csv
+from qmlstudio.ml.data.feature_csv import read_feature_csv
+from qmlstudio.ml.data.loading import load_dataset
 
 ROWS = "x,y,label\n0.1,0.2,a\n0.3,0.4,b\n0.5,0.6,a\n0.7,0.8,b\n"
 

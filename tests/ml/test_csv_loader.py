@@ -9,8 +9,8 @@ import pytest
 
 from qmlstudio.core import DatasetError, DatasetSpec
 from qmlstudio.io.dataset_link import csv_dataset
-from qmlstudio.ml.csv_loader import load_csv, sniff_csv
-from qmlstudio.ml.datasets import load_dataset
+from qmlstudio.ml.data.csv_files import load_csv, sniff_csv
+from qmlstudio.ml.data.loading import load_dataset
 
 IRIS_HEAD = [
     ("5.1", "3.5", "1.4", "0.2", "setosa"),

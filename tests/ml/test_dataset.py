@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetError
-from qmlstudio.ml.dataset import Dataset
+from qmlstudio.ml.data.dataset import Dataset
 
 X = np.arange(8.0).reshape(4, 2)
 

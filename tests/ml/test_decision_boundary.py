@@ -16,10 +16,10 @@ from qmlstudio.core import (
     TrainingConfig,
 )
 from qmlstudio.engine import statevector
-from qmlstudio.ml.dataset import Dataset
-from qmlstudio.ml.decision_boundary import MARGIN, decision_boundary, grid_inputs
-from qmlstudio.ml.templates import build_model_circuit
-from qmlstudio.ml.trainer import Trainer
+from qmlstudio.ml.data.dataset import Dataset
+from qmlstudio.ml.evaluation.decision_boundary import MARGIN, decision_boundary, grid_inputs
+from qmlstudio.ml.models.templates import build_model_circuit
+from qmlstudio.ml.training.trainer import Trainer
 
 
 def _trainer(n_qubits, dataset=None, observables=("Z0",), task="classification",

@@ -5,7 +5,7 @@ import pytest
 
 import qmlstudio as qs
 from qmlstudio.core import Circuit, DatasetError
-from qmlstudio.ml.encodings import amplitude_qubits, amplitude_states
+from qmlstudio.ml.models.encodings import amplitude_qubits, amplitude_states
 
 
 def test_rows_are_normalised_and_zero_padded():

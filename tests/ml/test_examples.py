@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from qmlstudio.io import load_project, project_text
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.models import QuantumModel
-from qmlstudio.ml.preprocessing import apply_preprocessing, fit_preprocessing
-from qmlstudio.ml.trained_model import uses_amplitude_encoding
+from qmlstudio.ml.data.loading import load_dataset
+from qmlstudio.ml.data.preprocessing import apply_preprocessing, fit_preprocessing
+from qmlstudio.ml.export.trained_model import uses_amplitude_encoding
+from qmlstudio.ml.models.quantum_model import QuantumModel
 
 FOLDER = Path(__file__).resolve().parents[2] / "resources" / "examples"
 EXPECTED = {

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetError
-from qmlstudio.ml.feature_csv import read_feature_csv
+from qmlstudio.ml.data.feature_csv import read_feature_csv
 
 NAMES = ("x0", "x1")
 

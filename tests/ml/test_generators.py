@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetError, DatasetSpec
-from qmlstudio.ml.datasets import load_dataset
-from qmlstudio.ml.generators import (
+from qmlstudio.ml.data.generators import (
     GENERATORS,
     generate,
     generator_defaults,
@@ -18,6 +17,7 @@ from qmlstudio.ml.generators import (
     make_spirals,
     make_xor,
 )
+from qmlstudio.ml.data.loading import load_dataset
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))

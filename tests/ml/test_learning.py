@@ -4,10 +4,10 @@ while the same run on shuffled labels stays near chance (broken gradients cannot
 import numpy as np
 
 from qmlstudio.core import ModelSpec
-from qmlstudio.ml.metrics import accuracy
-from qmlstudio.ml.models import QuantumModel
-from qmlstudio.ml.optimizers import Adam
-from qmlstudio.ml.templates import build_model_circuit, init_weights
+from qmlstudio.ml.evaluation.metrics import accuracy
+from qmlstudio.ml.models.quantum_model import QuantumModel
+from qmlstudio.ml.models.templates import build_model_circuit, init_weights
+from qmlstudio.ml.training.optimizers import Adam
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(0, np.pi, size=(80, 2))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetError, ProjectError
-from qmlstudio.ml.losses import (
+from qmlstudio.ml.models.losses import (
     cross_entropy,
     hinge,
     log_softmax,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetError
-from qmlstudio.ml.metrics import (
+from qmlstudio.ml.evaluation.metrics import (
     accuracy,
     confusion_matrix,
     evaluate_metrics,

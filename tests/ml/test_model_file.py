@@ -16,10 +16,10 @@ from qmlstudio.core import DatasetError, ModelFileError, ProjectError, ReadoutPa
 from qmlstudio.io import csv_dataset
 from qmlstudio.io.model_codec import model_text
 from qmlstudio.io.project_file import save_project
-from qmlstudio.ml.model_file import load_model, save_model
-from qmlstudio.ml.models import QuantumModel
-from qmlstudio.ml.preprocessing import apply_preprocessing
-from qmlstudio.ml.trained_model import TrainedModel
+from qmlstudio.ml.data.preprocessing import apply_preprocessing
+from qmlstudio.ml.export.model_file import load_model, save_model
+from qmlstudio.ml.export.trained_model import TrainedModel
+from qmlstudio.ml.models.quantum_model import QuantumModel
 from tests.ml.model_helpers import CASES, raw_samples, trained_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -254,7 +254,7 @@ def test_a_project_file_is_not_a_model_and_says_how_to_make_one(tmp_path):
 
 
 def test_loading_imports_no_qt(saved):
-    code = ("import sys; from qmlstudio.ml.model_file import load_model; "
+    code = ("import sys; from qmlstudio.ml.export.model_file import load_model; "
             f"m = load_model({str(saved['iris'])!r}); m.predict([[5.0, 3.0, 1.5, 0.2]]); "
             "assert 'PySide6' not in sys.modules, 'Qt imported'; "
             "assert not any(n.startswith(('pyqtgraph', 'superqt')) for n in sys.modules)")

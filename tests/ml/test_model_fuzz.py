@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qmlstudio.core import ModelFileError, QMLStudioError
-from qmlstudio.ml.model_file import load_model, save_model
+from qmlstudio.ml.export.model_file import load_model, save_model
 from tests.ml.model_helpers import trained_project
 
 EXAMPLES = int(os.environ.get("QMLSTUDIO_FUZZ_EXAMPLES", "100"))

@@ -14,8 +14,8 @@ from qmlstudio.core import (
     ReadoutParams,
     TrainingConfig,
 )
-from qmlstudio.ml.models import QuantumModel
-from qmlstudio.ml.templates import build_model_circuit, init_weights
+from qmlstudio.ml.models.quantum_model import QuantumModel
+from qmlstudio.ml.models.templates import build_model_circuit, init_weights
 
 STEP = 1e-6
 

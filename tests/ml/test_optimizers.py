@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import ProjectError, TrainingConfig
-from qmlstudio.ml.optimizers import (
+from qmlstudio.ml.training.optimizers import (
     SGD,
     SPSA,
     Adam,
@@ -147,7 +147,7 @@ def test_spsa_directions_do_not_follow_from_the_initial_weights():
     # would be a function of the starting point (with uniform weights, the second sign equals
     # whether the first weight exceeds pi). Over many seeds the two must agree about half the
     # time, as independent fair coins do.
-    from qmlstudio.ml.templates import init_weights
+    from qmlstudio.ml.models.templates import init_weights
 
     agree = []
     for seed in range(200):

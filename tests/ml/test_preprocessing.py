@@ -8,7 +8,7 @@ import pytest
 
 from qmlstudio.core import Circuit, DatasetError, Preprocessing, Project, ProjectError, w, x
 from qmlstudio.io import load_project, save_project
-from qmlstudio.ml.preprocessing import (
+from qmlstudio.ml.data.preprocessing import (
     apply_preprocessing,
     fit_preprocessing,
     split_indices,

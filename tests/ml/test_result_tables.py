@@ -7,7 +7,7 @@ import io
 
 from qmlstudio.core import TrainingHistory
 from qmlstudio.core.training_config import EpochRecord
-from qmlstudio.ml.result_tables import history_csv
+from qmlstudio.ml.export.result_tables import history_csv
 
 
 def test_history_csv_has_one_row_per_epoch_and_blank_unmeasured_cells():

@@ -19,8 +19,8 @@ from qiskit.quantum_info import Statevector
 from qmlstudio.core import ModelFileError
 from qmlstudio.engine import statevector
 from qmlstudio.io import from_qasm
-from qmlstudio.ml.model_file import load_model
-from qmlstudio.ml.script_export import EXPORT_FORMATS, export_project
+from qmlstudio.ml.export.formats import EXPORT_FORMATS, export_project
+from qmlstudio.ml.export.model_file import load_model
 from tests.ml.model_helpers import CASES, raw_samples, trained_project
 
 RUNNER = '''

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Operation, ProjectError, w, x
-from qmlstudio.ml.encodings import angle_encoding, zz_feature_map
-from qmlstudio.ml.templates import (
+from qmlstudio.ml.models.encodings import angle_encoding, zz_feature_map
+from qmlstudio.ml.models.templates import (
     basic_entangler,
     build_model_circuit,
     data_reuploading,

@@ -20,12 +20,12 @@ from qmlstudio.core import (
     w,
     x,
 )
-from qmlstudio.ml.dataset import Dataset
-from qmlstudio.ml.generators import make_moons
-from qmlstudio.ml.preprocessing import apply_preprocessing
-from qmlstudio.ml.templates import build_model_circuit, init_weights
-from qmlstudio.ml.trainer import Trainer, train
-from qmlstudio.ml.training_report import TrainingReport
+from qmlstudio.ml.data.dataset import Dataset
+from qmlstudio.ml.data.generators import make_moons
+from qmlstudio.ml.data.preprocessing import apply_preprocessing
+from qmlstudio.ml.models.templates import build_model_circuit, init_weights
+from qmlstudio.ml.training.report import TrainingReport
+from qmlstudio.ml.training.trainer import Trainer, train
 
 MOONS = {"n_samples": 120, "noise": 0.1, "seed": 3}
 

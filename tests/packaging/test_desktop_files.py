@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import qmlstudio
-from qmlstudio.gui.opening import PROJECT_SUFFIX
+from qmlstudio.gui.shell.opening import PROJECT_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "resources" / "linux"

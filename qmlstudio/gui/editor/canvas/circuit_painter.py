@@ -1,0 +1,289 @@
+"""Drawing a laid-out circuit with QPainter: wires, gates, group frames, measurement marks.
+
+Only the operations in the columns that intersect the exposed rectangle are drawn, so the cost
+of a paint does not depend on the circuit's length. When zoomed far out (or when a region
+holds thousands of gates) the gates become plain shapes without text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+)
+
+from qmlstudio.core import Feature, Weight
+from qmlstudio.viewmodels.canvas_layout import (
+    BOX_HEIGHT,
+    CONTROLS,
+    HEADER_HEIGHT,
+    LEFT_MARGIN,
+    MEASURE_WIDTH,
+    WIRE_PITCH,
+    CircuitLayout,
+)
+
+__all__ = ["CircuitPainter", "print_palette"]
+
+_DETAIL_LIMIT = 4000
+"""Above this many gates in one paint, draw plain shapes (text is the expensive part)."""
+
+
+def print_palette() -> QPalette:
+    """Dark ink on white, whatever the desktop's theme: for diagrams written to files."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#1f2937"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#2563eb"))
+    return palette
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved the fraction ``t`` of the way towards ``b``."""
+    return QColor.fromRgbF(*(x + t * (y - x) for x, y in zip(a.getRgbF()[:3], b.getRgbF()[:3],
+                                                               strict=True)))
+
+
+class CircuitPainter:
+    """Pens, brushes and the font of the canvas, and the code that draws with them.
+
+    What is drawn on the background (wires, wire labels, control dots, ⊕, swap crosses,
+    measurement boxes, the selection) follows ``palette`` — the application's palette when
+    None, so a dark desktop theme gets light ink on a dark canvas. Gate boxes keep their pale
+    fills (they say constant / weight / feature) and so keep dark ink inside them.
+    """
+
+    def __init__(self, palette: QPalette | None = None) -> None:
+        # Point sizes (not pixels): Qt scales them with the screen's DPI.
+        self.font = QFont()
+        self.font.setPointSizeF(10.0)
+        self.small_font = QFont(self.font)
+        self.small_font.setPointSizeF(8.0)
+        self._metrics = QFontMetricsF(self.font)
+        gate_ink = QColor("#1f2937")
+        self.box_pen = QPen(gate_ink, 1.2)
+        self.text_pen = QPen(QColor("#111827"))
+        self.group_pen = QPen(QColor("#7c3aed"), 1.2, Qt.PenStyle.DashLine)
+        self.fills = {
+            "const": QBrush(QColor("#dbeafe")),
+            "weight": QBrush(QColor("#fde68a")),
+            "feature": QBrush(QColor("#bbf7d0")),
+            "group": QBrush(QColor("#ede9fe")),
+            "header": QBrush(QColor("#ddd6fe")),
+            "gate_ink": QBrush(gate_ink),
+        }
+        self.set_palette(palette if palette is not None else QGuiApplication.palette())
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Take the background colour and ink from ``palette`` (call it again when the
+        desktop's theme changes, then repaint)."""
+        base = palette.color(QPalette.ColorRole.Base)
+        ink = palette.color(QPalette.ColorRole.Text)
+        self.background = base  # what the circuit is drawn on
+        self.ink = ink  # what is drawn straight on the background
+        self.wire_pen = QPen(_mix(base, ink, 0.6), 1.2)
+        self.extra_wire_pen = QPen(_mix(base, ink, 0.45), 1.0, Qt.PenStyle.DashLine)
+        self.line_pen = QPen(ink, 1.5)
+        self.label_pen = QPen(_mix(base, ink, 0.85))
+        self.select_pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2.5)
+        self.fills["background"] = QBrush(base)
+        self.fills["ink"] = QBrush(ink)
+
+    def text_width(self, text: str) -> float:
+        """Width of ``text`` in the gate font (the layout sizes boxes with it)."""
+        return self._metrics.horizontalAdvance(text)
+
+    # -- the whole picture ---------------------------------------------------------------------
+    def paint(self, painter: QPainter, layout: CircuitLayout, rect: QRectF,
+              selected: frozenset[int], detail: float = 1.0,
+              heat: np.ndarray | None = None) -> None:
+        """Draw the part of ``layout`` inside ``rect`` (scene units); ``detail`` is the
+        painter's level of detail (1 at 100 % zoom). ``heat`` (one value in [0, 1] per
+        operation) tints each gate red in proportion, e.g. its share of the gradient."""
+        c0, c1 = layout.columns_between(rect.left() - 40, rect.right() + 40)
+        ops = layout.ops_in_columns(c0, c1)
+        detailed = detail >= 0.35 and len(ops) <= _DETAIL_LIMIT
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
+        self._paint_wires(painter, layout, rect)
+        for k in layout.groups_in_columns(c0, c1):
+            self._paint_group(painter, layout, int(k), detailed)
+        painter.setFont(self.font)
+        if detailed:
+            for index in ops:
+                self._paint_op(painter, layout, int(index))
+        else:
+            self._paint_plain(painter, layout, ops)
+        if heat is not None and len(heat) == len(layout.circuit.operations):
+            self._paint_heat(painter, layout, ops, heat)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(self.select_pen)
+        for index in ops:
+            if int(index) in selected:
+                x, y, w, h = layout.op_rect(int(index))
+                painter.drawRoundedRect(QRectF(x - 3, y - 3, w + 6, h + 6), 4, 4)
+        if rect.right() >= layout.circuit_end_x:
+            self._paint_measurements(painter, layout)
+
+    def _paint_heat(self, painter: QPainter, layout: CircuitLayout, ops: np.ndarray,
+                    heat: np.ndarray) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        for index in ops:
+            level = float(heat[int(index)])
+            if level > 0.0:
+                painter.setBrush(QColor(220, 38, 38, int(30 + 150 * min(level, 1.0))))
+                x, y, w, h = layout.op_rect(int(index))
+                painter.drawRoundedRect(QRectF(x - 2, y - 2, w + 4, h + 4), 4, 4)
+
+    def _paint_wires(self, painter: QPainter, layout: CircuitLayout, rect: QRectF) -> None:
+        n = layout.circuit.n_qubits
+        x0 = max(rect.left(), LEFT_MARGIN - 8)
+        x1 = min(rect.right(), layout.circuit_end_x + MEASURE_WIDTH / 2)
+        painter.setPen(self.wire_pen)
+        for wire in range(n):
+            y = layout.wire_y(wire)
+            painter.drawLine(QLineF(x0, y, x1, y))
+        painter.setPen(self.extra_wire_pen)
+        y = layout.wire_y(n)
+        painter.drawLine(QLineF(x0, y, max(x1, LEFT_MARGIN + 120), y))
+        if rect.left() < LEFT_MARGIN:
+            self.paint_wire_labels(painter, layout, 0.0)
+
+    def paint_wire_labels(self, painter: QPainter, layout: CircuitLayout, left: float,
+                          opaque: bool = False) -> None:
+        """The wire labels (``q0``, ``q1``, ..., ``+ qubit``) in the margin that starts at
+        scene x ``left``; ``opaque`` first fills the margin with the background (a view
+        scrolled to the right keeps its labels on top of the gates passing under them)."""
+        n = layout.circuit.n_qubits
+        if opaque:
+            painter.fillRect(QRectF(left, 0, LEFT_MARGIN - 8, layout.wire_y(n) + WIRE_PITCH),
+                             self.background)
+        painter.setFont(self.font)
+        painter.setPen(self.label_pen)
+        for wire in range(n + 1):
+            text = f"q{wire}" if wire < n else "+ qubit"
+            box = QRectF(left, layout.wire_y(wire) - 10, LEFT_MARGIN - 12, 20)
+            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             text)
+
+    def _paint_group(self, painter: QPainter, layout: CircuitLayout, k: int,
+                     detailed: bool) -> None:
+        group = layout.groups[k]
+        x, y, w, h = layout.group_rect(k)
+        painter.setPen(self.group_pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if not group.collapsed:
+            painter.drawRoundedRect(QRectF(x, y, w, h), 5, 5)
+        header = QRectF(x, y, w, HEADER_HEIGHT)
+        painter.setBrush(self.fills["header"])
+        painter.drawRect(header)
+        if detailed:
+            painter.setFont(self.small_font)
+            painter.setPen(self.text_pen)
+            arrow = "▸" if group.collapsed else "▾"
+            painter.drawText(header.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter, f"{arrow} {group.name}")
+
+    # -- one gate --------------------------------------------------------------------------------
+    def _fill(self, layout: CircuitLayout, index: int) -> QBrush:
+        params = layout.circuit.operations[index].params
+        if any(isinstance(p, Feature) for p in params):
+            return self.fills["feature"]
+        if any(isinstance(p, Weight) for p in params):
+            return self.fills["weight"]
+        return self.fills["const"]
+
+    def _box(self, painter: QPainter, rect: QRectF, text: str, brush: QBrush) -> None:
+        painter.setPen(self.box_pen)
+        painter.setBrush(brush)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(self.text_pen)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_op(self, painter: QPainter, layout: CircuitLayout, index: int) -> None:
+        g = layout.group_of[index]
+        if g >= 0 and layout.groups[g].collapsed:
+            if index == layout.groups[g].start:
+                x, y, w, h = layout.op_rect(index)
+                self._box(painter, QRectF(x, y, w, h), layout.groups[g].name, self.fills["group"])
+            return
+        op = layout.circuit.operations[index]
+        cx = layout.column_x(int(layout.column[index]))
+        width = float(layout.box_width[index])
+        n_controls = CONTROLS.get(op.gate, 0)
+        if len(op.wires) > 1 and (n_controls or op.gate == "swap"):
+            painter.setPen(self.line_pen)
+            painter.drawLine(QLineF(cx, layout.wire_y(int(layout.lo[index])),
+                                    cx, layout.wire_y(int(layout.hi[index]))))
+        for wire in op.wires[:n_controls]:
+            self._dot(painter, cx, layout.wire_y(wire))
+        targets = op.wires[n_controls:]
+        if op.gate in ("cx", "ccx"):
+            self._oplus(painter, cx, layout.wire_y(targets[0]))
+        elif op.gate == "cz":
+            self._dot(painter, cx, layout.wire_y(targets[0]))
+        elif op.gate in ("swap", "cswap"):
+            for wire in targets:
+                self._cross(painter, cx, layout.wire_y(wire))
+        elif n_controls or len(op.wires) == 1:
+            y = layout.wire_y(targets[0])
+            rect = QRectF(cx - width / 2, y - BOX_HEIGHT / 2, width, BOX_HEIGHT)
+            self._box(painter, rect, layout.labels[index], self._fill(layout, index))
+        else:
+            x, y, w, h = layout.op_rect(index)
+            self._box(painter, QRectF(x, y, w, h), layout.labels[index], self._fill(layout, index))
+            # Small marks show which wires the tall box acts on (and are its wire handles).
+            painter.setPen(self.box_pen)
+            painter.setBrush(self.fills["gate_ink"])
+            for k, wire in enumerate(op.wires):
+                mark = QPointF(x + 6, layout.wire_y(wire))
+                painter.drawEllipse(mark, 2.5, 2.5)
+                painter.setFont(self.small_font)
+                painter.drawText(QRectF(x + 10, mark.y() - 7, 14, 14),
+                                 Qt.AlignmentFlag.AlignVCenter, str(k))
+                painter.setFont(self.font)
+
+    def _dot(self, painter: QPainter, x: float, y: float) -> None:
+        painter.setPen(self.line_pen)
+        painter.setBrush(self.fills["ink"])
+        painter.drawEllipse(QPointF(x, y), 5, 5)
+
+    def _oplus(self, painter: QPainter, x: float, y: float) -> None:
+        painter.setPen(self.line_pen)
+        painter.setBrush(self.fills["background"])
+        painter.drawEllipse(QPointF(x, y), 11, 11)
+        painter.drawLine(QLineF(x - 11, y, x + 11, y))
+        painter.drawLine(QLineF(x, y - 11, x, y + 11))
+
+    def _cross(self, painter: QPainter, x: float, y: float) -> None:
+        painter.setPen(self.line_pen)
+        painter.drawLine(QLineF(x - 7, y - 7, x + 7, y + 7))
+        painter.drawLine(QLineF(x - 7, y + 7, x + 7, y - 7))
+
+    def _paint_plain(self, painter: QPainter, layout: CircuitLayout, ops: np.ndarray) -> None:
+        """Far-out view: a line per multi-wire gate and a filled block per gate."""
+        painter.setPen(self.line_pen)
+        painter.setBrush(self.fills["const"])
+        for index in ops:
+            index = int(index)
+            x, y, w, h = layout.op_rect(index)
+            painter.drawRect(QRectF(x, y, w, h))
+
+    def _paint_measurements(self, painter: QPainter, layout: CircuitLayout) -> None:
+        x = layout.circuit_end_x + 6
+        for wire in layout.circuit.measured:
+            y = layout.wire_y(wire)
+            rect = QRectF(x, y - 13, 34, 26)
+            painter.setPen(self.line_pen)
+            painter.setBrush(self.fills["background"])
+            painter.drawRect(rect)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawArc(QRectF(x + 6, y - 4, 22, 18), 0, 180 * 16)
+            painter.drawLine(QLineF(x + 17, y + 5, x + 26, y - 9))

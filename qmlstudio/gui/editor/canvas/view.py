@@ -1,0 +1,577 @@
+"""The circuit canvas: a QGraphicsView showing the document's circuit, edited with the mouse.
+
+Every change is one undoable ``document.edit_circuit``; the view keeps no circuit of its own
+and redraws on ``project_changed``. Gestures: drop a palette entry on a wire (the dashed wire
+below the last adds a qubit); drag a gate to move it; drag a control dot, a swap's first ×,
+or a tall box's numbered wire mark to put that wire elsewhere; click, Ctrl-click and
+rubber-band to select; click a group's header to collapse or expand it; Ctrl+wheel zooms.
+There are no explicit empty columns (gates pack to the left, see ``circuit_layout``), so the
+structural edits are inserting and removing qubits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QMenu,
+    QWidget,
+)
+
+from qmlstudio.core import CircuitError
+from qmlstudio.core.gates import GATES
+from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.canvas.circuit_item import CircuitItem
+from qmlstudio.gui.editor.canvas.clipboard import operations_from_mime, operations_to_mime
+from qmlstudio.gui.editor.canvas.context_menu import build_context_menu
+from qmlstudio.viewmodels import circuit_edits
+from qmlstudio.viewmodels.canvas_layout import (
+    BOX_HEIGHT,
+    CONTROLS,
+    LEFT_MARGIN,
+    MIN_BOX_WIDTH,
+    CircuitLayout,
+)
+from qmlstudio.viewmodels.palette_items import PALETTE_MIME, PaletteItem, decode_item, insert_item
+
+__all__ = ["CircuitView"]
+
+_MIN_ZOOM, _MAX_ZOOM = 0.05, 5.0
+_ZOOM_STEP = 1.25
+
+
+@dataclass
+class _Press:
+    """A left-button press being followed: on a gate (move or wire handle) or on empty
+    space (rubber band)."""
+
+    kind: str  # "move", "handle" or "band"
+    start: QPointF  # scene position of the press
+    viewport_start: QPoint
+    index: int = -1
+    wire: int = 0  # wire under the press
+    position: int = 0  # for "handle": which entry of the operation's wires
+    base_selection: tuple[int, ...] = ()
+    dragging: bool = False
+
+
+class CircuitView(QGraphicsView):
+    """Shows and edits ``document.circuit``.
+
+    Signals: ``status_message(str)`` for the status bar (e.g. why a drop was refused).
+    Edit-menu slots: :meth:`cut`, :meth:`copy`, :meth:`paste`, :meth:`delete_selection`,
+    :meth:`duplicate`, :meth:`select_all`; View-menu slots: :meth:`zoom_in`,
+    :meth:`zoom_out`, :meth:`reset_zoom`.
+    """
+
+    status_message = Signal(str)
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document: ProjectDocument | None = None
+        self._collapsed: set[str] = set()
+        self._press: _Press | None = None
+        scene = QGraphicsScene(self)
+        # One item draws everything; the BSP index would only cost time on each edit.
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setScene(scene)
+        self._item = CircuitItem()
+        scene.addItem(self._item)
+        self._indicator = self._overlay(QColor(37, 99, 235, 60), QColor("#2563eb"))
+        self._band = self._overlay(QColor(37, 99, 235, 30), QColor("#2563eb"))
+        self.setAcceptDrops(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
+        self._scroll_x = 0
+        self.horizontalScrollBar().valueChanged.connect(self._on_scrolled_sideways)
+        self.set_document(document)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the system's light/dark palette when it changes."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._item.circuit_painter.set_palette(self.palette())
+            self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
+            self._item.update()
+        super().changeEvent(event)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # Qt override
+        """Keep the wire labels in view when the circuit is scrolled to the right."""
+        left = self.mapToScene(QPoint(0, 0)).x()
+        if left > 0 and rect.left() < left + LEFT_MARGIN:
+            self._item.circuit_painter.paint_wire_labels(painter, self.circuit_layout, left,
+                                                         opaque=True)
+
+    def _on_sticky_labels(self, viewport_pos: QPoint) -> bool:
+        scrolled = self.mapToScene(QPoint(0, 0)).x() > 0
+        return scrolled and viewport_pos.x() < (LEFT_MARGIN - 8) * self.transform().m11()
+
+    def _on_scrolled_sideways(self, value: int) -> None:
+        # Qt moves the old pixels and paints only the strip that came into view: the label
+        # margin, and whatever part of its old copy was moved out of it, must be repainted.
+        moved = abs(value - self._scroll_x)
+        self._scroll_x = value
+        margin = round(LEFT_MARGIN * self.transform().m11())
+        self.viewport().update(0, 0, margin + moved + 2, self.viewport().height())
+
+    def _overlay(self, fill: QColor, edge: QColor) -> QGraphicsRectItem:
+        item = QGraphicsRectItem()
+        item.setBrush(QBrush(fill))
+        item.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
+        item.setZValue(10)
+        item.hide()
+        self.scene().addItem(item)
+        return item
+
+    # -- the document ----------------------------------------------------------------------------
+    @property
+    def document(self) -> ProjectDocument:
+        """The document shown."""
+        assert self._document is not None
+        return self._document
+
+    def set_document(self, document: ProjectDocument) -> None:
+        """Show another document (e.g. after File ▸ Open in the same window)."""
+        if self._document is not None:
+            self._document.project_changed.disconnect(self._on_project_changed)
+            self._document.selection_changed.disconnect(self._on_selection_changed)
+        self._document = document
+        document.project_changed.connect(self._on_project_changed)
+        document.selection_changed.connect(self._on_selection_changed)
+        self._collapsed.clear()
+        self._relayout()
+
+    @property
+    def circuit_layout(self) -> CircuitLayout:
+        """The current layout (columns and geometry in scene units)."""
+        return self._item.layout
+
+    def _relayout(self) -> None:
+        circuit = self.document.circuit
+        names = {op.group for op in circuit.operations if op.group is not None}
+        self._collapsed &= names
+        self._item.set_layout(self._item.make_layout(circuit, frozenset(self._collapsed)))
+        self.scene().setSceneRect(self._item.boundingRect())
+        self._item.set_selected(frozenset(self.document.selection))
+
+    def _on_project_changed(self, _project: object) -> None:
+        if self.document.circuit is not self.circuit_layout.circuit:
+            self._relayout()
+
+    def _on_selection_changed(self, selection: tuple[int, ...]) -> None:
+        self._item.set_selected(frozenset(selection))
+
+    def set_gate_heat(self, values: np.ndarray | None) -> None:
+        """Tint each gate by its share of ``values`` (e.g. |∂L/∂θ| per operation while
+        training; scaled to the largest), or remove the tint with None."""
+        heat = None
+        if values is not None:
+            values = np.abs(np.asarray(values, dtype=float))
+            top = float(values.max()) if values.size else 0.0
+            heat = values / top if top > 0 and np.isfinite(top) else np.zeros_like(values)
+        self._item.set_heat(heat)
+
+    def gate_heat(self) -> np.ndarray | None:
+        """The tint shown, in [0, 1] per operation (None when there is none)."""
+        return self._item.heat
+
+    # -- geometry helpers (viewport coordinates) -------------------------------------------------
+    def gate_rect(self, index: int) -> QRectF:
+        """Where operation ``index`` is drawn, in viewport coordinates."""
+        x, y, w, h = self.circuit_layout.op_rect(index)
+        return QRectF(self.mapFromScene(QRectF(x, y, w, h)).boundingRect())
+
+    def wire_y(self, wire: int) -> float:
+        """Viewport y of wire ``wire`` (``n_qubits`` is the dashed "new qubit" wire)."""
+        return float(self.mapFromScene(QPointF(0, self.circuit_layout.wire_y(wire))).y())
+
+    def column_x(self, column: int) -> float:
+        """Viewport x of the centre of ``column`` (``n_columns``: the slot after the last)."""
+        return float(self.mapFromScene(QPointF(self.circuit_layout.column_x(column), 0)).x())
+
+    def cell_point(self, column: int, wire: int) -> QPoint:
+        """The viewport point of ``column`` on ``wire`` (where a drop there would aim)."""
+        layout = self.circuit_layout
+        return self.mapFromScene(QPointF(layout.column_x(column), layout.wire_y(wire)))
+
+    def _scene(self, pos: QPointF | QPoint) -> QPointF:
+        return self.mapToScene(pos.toPoint() if isinstance(pos, QPointF) else pos)
+
+    # -- groups ---------------------------------------------------------------------------------
+    def is_collapsed(self, group: str) -> bool:
+        """True if template group ``group`` is drawn as one box."""
+        return group in self._collapsed
+
+    def toggle_group(self, group: str) -> None:
+        """Collapse or expand template group ``group`` (a view setting, not an edit)."""
+        self._collapsed ^= {group}
+        self._relayout()
+
+    # -- palette drops -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept palette entries."""
+        self.dragMoveEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        """Show where the dragged entry would land."""
+        item = _palette_item(event.mimeData())
+        if item is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        _index, _wire, column, lo, hi = self._drop_target(item, self._scene(event.position()))
+        self._show_indicator(column, lo, hi)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        """Hide the drop indicator."""
+        self._indicator.hide()
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Insert the dropped palette entry as one undoable edit."""
+        self._indicator.hide()
+        item = _palette_item(event.mimeData())
+        if item is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        index, wire, _column, _lo, _hi = self._drop_target(item, self._scene(event.position()))
+        try:
+            new, inserted = insert_item(item, self.document.circuit, index, wire)
+        except CircuitError as error:
+            self.status_message.emit(f"Cannot add {item.label}: {error}")
+            return
+        self.document.edit_circuit(new, f"Add {item.label}", selection=inserted)
+        self.setFocus()
+
+    def _drop_target(self, item: PaletteItem,
+                     scene_pos: QPointF) -> tuple[int, int, int, int, int]:
+        """(operation index, wire, landing column, lowest wire, highest wire) of a drop."""
+        layout = self.circuit_layout
+        column, wire = layout.column_at(scene_pos.x()), layout.wire_at(scene_pos.y())
+        n = layout.circuit.n_qubits
+        if item.is_template:
+            lo, hi = 0, max(n, wire + 1) - 1
+        else:
+            n_wires = GATES[item.key].n_wires
+            lo = min(wire, max(n, wire + 1, n_wires) - n_wires)
+            hi = lo + n_wires - 1
+        index = layout.insertion_index(column, lo, hi)
+        return index, wire, layout.landing_column(index, lo, hi), lo, hi
+
+    def _show_indicator(self, column: int, lo: int, hi: int) -> None:
+        layout = self.circuit_layout
+        x = layout.column_x(column) - MIN_BOX_WIDTH / 2
+        y0, y1 = layout.wire_y(lo) - BOX_HEIGHT / 2, layout.wire_y(hi) + BOX_HEIGHT / 2
+        self._indicator.setRect(QRectF(x, y0, MIN_BOX_WIDTH, y1 - y0))
+        self._indicator.show()
+
+    # -- mouse: select, move, rubber band --------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Select, start a move or handle drag, toggle a group, or start a rubber band."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self.setFocus()
+        viewport_pos = event.position().toPoint()
+        if self._on_sticky_labels(viewport_pos):
+            return  # the labels cover the gates scrolled under them: nothing to pick there
+        pos = self.mapToScene(viewport_pos)
+        layout, document = self.circuit_layout, self.document
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        header = layout.header_at(pos.x(), pos.y())
+        if header is not None:
+            self.toggle_group(layout.groups[header].name)
+            return
+        hit = layout.op_at(pos.x(), pos.y())
+        if hit is None:
+            base = document.selection if ctrl else ()
+            document.set_selection(base)
+            self._press = _Press("band", pos, viewport_pos, base_selection=base)
+            return
+        unit = layout.unit_of(hit)
+        if ctrl:
+            chosen = set(document.selection)
+            chosen = chosen - set(unit) if set(unit) <= chosen else chosen | set(unit)
+            document.set_selection(tuple(chosen))
+            return
+        if hit not in document.selection:
+            document.set_selection(unit)
+        wire = layout.wire_at(pos.y())
+        position = self._handle_position(hit, wire, pos.x())
+        kind = "move" if position is None else "handle"
+        self._press = _Press(kind, pos, viewport_pos, hit, wire, position or 0)
+
+    def _moving(self, index: int) -> tuple[int, ...]:
+        """What dragging operation ``index`` moves: the whole selection when the operation is
+        part of a larger one, else its unit (the gate, or its collapsed group)."""
+        layout, selection = self.circuit_layout, self.document.selection
+        unit = layout.unit_of(index)
+        if index not in selection:
+            return tuple(unit)
+        # Whole units: a collapsed group moves as one even if only part of it was selected.
+        return tuple(sorted(set(unit).union(*(layout.unit_of(i) for i in selection))))
+
+    def _handle_position(self, index: int, wire: int, x: float) -> int | None:
+        """Which wire entry of operation ``index`` a press at ``wire`` grabs, or None (the
+        press grabs the whole gate). Control dots and all but the last wire of a swap are
+        handles; a tall box's handles are its numbered marks at the left edge."""
+        layout = self.circuit_layout
+        op = layout.circuit.operations[index]
+        if len(op.wires) < 2 or wire not in op.wires or len(layout.unit_of(index)) > 1:
+            return None
+        position = op.wires.index(wire)
+        if op.gate in CONTROLS or op.gate == "swap":
+            return position if position < len(op.wires) - 1 else None
+        left = layout.op_rect(index)[0]
+        return position if x <= left + 22 else None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Follow a move, handle drag or rubber band."""
+        press = self._press
+        if press is None:
+            super().mouseMoveEvent(event)
+            return
+        viewport_pos = event.position().toPoint()
+        if not press.dragging:
+            distance = (viewport_pos - press.viewport_start).manhattanLength()
+            if distance < QApplication.startDragDistance():
+                return
+            press.dragging = True
+        pos = self.mapToScene(viewport_pos)
+        layout = self.circuit_layout
+        if press.kind == "band":
+            self._band.setRect(QRectF(press.start, pos).normalized())
+            self._band.show()
+            return
+        column, wire = layout.column_at(pos.x()), layout.wire_at(pos.y())
+        if press.kind == "handle":
+            self._show_indicator(int(layout.column[press.index]), wire, wire)
+            return
+        moving = self._moving(press.index)
+        wires = [w for i in moving for w in layout.circuit.operations[i].wires]
+        delta = wire - press.wire
+        self._show_indicator(column, min(wires) + delta, max(wires) + delta)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Finish the gesture: one edit for a move or handle drag, a selection for a band."""
+        press, self._press = self._press, None
+        self._indicator.hide()
+        self._band.hide()
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        layout, document = self.circuit_layout, self.document
+        if press.kind == "band":
+            if press.dragging:
+                rect = QRectF(press.start, pos).normalized()
+                found = layout.ops_in_rect(rect.left(), rect.top(), rect.right(), rect.bottom())
+                document.set_selection(tuple(set(press.base_selection) | set(found)))
+            return
+        if not press.dragging:
+            document.set_selection(layout.unit_of(press.index))
+            return
+        column, wire = layout.column_at(pos.x()), layout.wire_at(pos.y())
+        circuit = layout.circuit
+        op = circuit.operations[press.index]
+        try:
+            if press.kind == "handle":
+                role = "control" if press.position < CONTROLS.get(op.gate, 0) else "wire"
+                new, selection = circuit_edits.move_wire(circuit, press.index, press.position,
+                                                         wire)
+                text = f"Move {op.gate.upper()} {role}"
+            else:
+                moving = self._moving(press.index)
+                new, selection = circuit_edits.move_operations(
+                    circuit, moving, column, wire - press.wire, self._collapsed)
+                text = (f"Move {op.label}" if len(moving) == 1
+                        else f"Move {op.group}" if moving == layout.unit_of(press.index)
+                        else f"Move {len(moving)} gates")
+        except CircuitError as error:
+            self.status_message.emit(f"Cannot move {op.label}: {error}")
+            return
+        document.edit_circuit(new, text, selection)
+
+    # -- keys, wheel, context menu ---------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete/Backspace delete the selection; Escape clears it."""
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.document.set_selection(())
+        else:
+            super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms about the mouse; the plain wheel scrolls."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self._zoom_by(_ZOOM_STEP ** steps)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The gate or wire menu under the mouse."""
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The context menu for viewport point ``pos`` (a gate's or a wire's)."""
+        return build_context_menu(self, self.mapToScene(pos))
+
+    # -- zoom ----------------------------------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        """Current scale (1 = 100 %)."""
+        return self.transform().m11()
+
+    def _zoom_by(self, factor: float) -> None:
+        factor = min(max(self.zoom * factor, _MIN_ZOOM), _MAX_ZOOM) / self.zoom
+        self.scale(factor, factor)
+
+    def zoom_in(self) -> None:
+        """Zoom in one step."""
+        self._zoom_by(_ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        """Zoom out one step."""
+        self._zoom_by(1 / _ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        """Back to 100 %."""
+        self.resetTransform()
+
+    # -- Edit menu -----------------------------------------------------------------------------
+    def _selected_ops(self) -> tuple:
+        return tuple(self.document.circuit.operations[i] for i in self.document.selection)
+
+    def _describe(self, indices: tuple[int, ...]) -> str:
+        if len(indices) == 1:
+            return self.document.circuit.operations[indices[0]].label
+        return f"{len(indices)} gates"
+
+    def select_all(self) -> None:
+        """Select every operation."""
+        self.document.set_selection(range(len(self.document.circuit.operations)))
+
+    def delete_selection(self, text: str = "Delete") -> None:
+        """Delete the selected operations (one edit)."""
+        selection = self.document.selection
+        if not selection:
+            self.status_message.emit("Nothing selected to delete")
+            return
+        new = self.document.circuit.without(selection)
+        self.document.edit_circuit(new, f"{text} {self._describe(selection)}", ())
+
+    def copy(self) -> bool:
+        """Put the selected operations on the clipboard; False if nothing is selected."""
+        ops = self._selected_ops()
+        if not ops:
+            self.status_message.emit("Nothing selected to copy")
+            return False
+        QApplication.clipboard().setMimeData(operations_to_mime(ops))
+        self.status_message.emit(f"Copied {self._describe(self.document.selection)}")
+        return True
+
+    def cut(self) -> None:
+        """Copy, then delete the selection (one edit)."""
+        if self.copy():
+            self.delete_selection("Cut")
+
+    def paste(self) -> None:
+        """Insert the clipboard's operations after the selection (or at the end)."""
+        ops = operations_from_mime(QApplication.clipboard().mimeData())
+        if not ops:
+            self.status_message.emit("The clipboard holds no gates")
+            return
+        self._insert_copies(ops, "Paste")
+
+    def duplicate(self) -> None:
+        """Insert a copy of the selection right after it (same weights, as paste)."""
+        ops = self._selected_ops()
+        if ops:
+            self._insert_copies(ops, "Duplicate")
+
+    def _insert_copies(self, ops: tuple, text: str) -> None:
+        selection = self.document.selection
+        circuit = self.document.circuit
+        index = selection[-1] + 1 if selection else len(circuit.operations)
+        # Never split a template block: paste after the group the anchor is in.
+        while 0 < index < len(circuit.operations) and circuit.operations[index].group \
+                is not None and circuit.operations[index].group == \
+                circuit.operations[index - 1].group:
+            index += 1
+        try:
+            new, inserted = circuit_edits.paste_operations(circuit, ops, index)
+        except CircuitError as error:
+            self.status_message.emit(f"Cannot {text.lower()}: {error}")
+            return
+        count = len(ops)
+        label = ops[0].label if count == 1 else f"{count} gates"
+        self.document.edit_circuit(new, f"{text} {label}", inserted)
+
+    # -- qubits --------------------------------------------------------------------------------
+    def insert_qubit(self, at: int) -> None:
+        """Insert an empty qubit at position ``at`` (one edit)."""
+        try:
+            new = circuit_edits.insert_qubit(self.document.circuit, at)
+        except CircuitError as error:
+            self.status_message.emit(f"Cannot insert a qubit: {error}")
+            return
+        self.document.edit_circuit(new, f"Insert qubit q{at}")
+
+    def delete_column(self, column: int) -> None:
+        """Delete every gate drawn in ``column`` (one edit, undoable); later gates slide left.
+
+        Columns are derived from the gate order (gates pack to the left), so there is no empty
+        column to insert; deleting one is the column edit that means something.
+        """
+        layout = self.circuit_layout
+        indices = [int(i) for i in np.flatnonzero(layout.column == column)]
+        if not indices:
+            return
+        count = f"{len(indices)} gate{'s' if len(indices) != 1 else ''}"
+        self.document.edit_circuit(self.document.circuit.without(indices),
+                                   f"Delete column {column} ({count})")
+
+    def remove_qubit(self, wire: int) -> None:
+        """Remove qubit ``wire`` with the gates that use it (one edit, undoable)."""
+        try:
+            new, removed = circuit_edits.remove_qubit(self.document.circuit, wire)
+        except CircuitError as error:
+            self.status_message.emit(f"Cannot remove q{wire}: {error}")
+            return
+        suffix = f" and {removed} gate{'s' if removed != 1 else ''}" if removed else ""
+        self.document.edit_circuit(new, f"Remove qubit q{wire}{suffix}")
+        if removed:
+            self.status_message.emit(f"Removed q{wire}{suffix}")
+
+
+def _palette_item(mime) -> PaletteItem | None:
+    if mime is None or not mime.hasFormat(PALETTE_MIME):
+        return None
+    return decode_item(bytes(mime.data(PALETTE_MIME).data()))

@@ -1,0 +1,231 @@
+"""The gate palette: every gate and template of :data:`PALETTE_ITEMS`, grouped and searchable.
+
+Entries are dragged onto the canvas (the drag carries :data:`PALETTE_MIME`, decoded there with
+:func:`~qmlstudio.viewmodels.palette_items.decode_item`) or activated with a double-click / Enter,
+which the main window answers by appending the entry to the circuit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from qmlstudio.core import GATES
+from qmlstudio.viewmodels.palette_items import (
+    PALETTE_ITEMS,
+    PALETTE_MIME,
+    PaletteItem,
+    encode_item,
+    item_by_key,
+)
+
+__all__ = ["GatePalette", "PaletteModel", "entry_text", "gate_icon"]
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Item data role holding an entry's palette key (None on group rows)."""
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+"""Item data role the search filters on: label, key, group and description of an entry.
+Group rows have none, so a group shows exactly when one of its entries matches."""
+
+_GATE_COLOUR = QColor("#dbe8fb")
+_TEMPLATE_COLOUR = QColor("#fde9c8")
+
+
+ICON_SIZE = QSize(40, 20)
+"""Size of the gate boxes drawn in front of the entries."""
+
+
+def entry_text(item: PaletteItem) -> str:
+    """What an entry's row says: a gate's short description (its box shows the name), or
+    a template's name."""
+    if item.is_template:
+        return item.label
+    return GATES[item.key].description.split(":")[0]
+
+
+def gate_icon(item: PaletteItem) -> QIcon:
+    """A small box with the gate's label, as on the canvas (templates: an amber block)."""
+    # Drawn at the screen's pixel ratio so the labels stay sharp on high-DPI displays.
+    screen = QGuiApplication.primaryScreen()
+    ratio = screen.devicePixelRatio() if screen is not None else 1.0
+    pixmap = QPixmap(ICON_SIZE * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#4a5a70"))
+    painter.setBrush(_TEMPLATE_COLOUR if item.is_template else _GATE_COLOUR)
+    # Inset vertically, so boxes on neighbouring rows stay apart.
+    painter.drawRoundedRect(1, 2, ICON_SIZE.width() - 2, ICON_SIZE.height() - 4, 3, 3)
+    font = QFont()
+    font.setPixelSize(9 if len(item.label) > 4 else 11)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#1f2a3a"))
+    text = "▦" if item.is_template else item.label
+    painter.drawText(QRectF(0, 0, ICON_SIZE.width(), ICON_SIZE.height()),
+                     Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class PaletteModel(QStandardItemModel):
+    """Groups as top-level rows, entries as their children; entries drag as palette items."""
+
+    def __init__(self, items: Sequence[PaletteItem] = PALETTE_ITEMS, parent=None) -> None:
+        super().__init__(parent)
+        groups: dict[str, QStandardItem] = {}
+        for item in items:
+            group = groups.get(item.group)
+            if group is None:
+                group = QStandardItem(item.group)
+                group.setEditable(False)
+                # A group is a heading: it can be expanded, not dragged or activated.
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                font = group.font()
+                font.setBold(True)
+                group.setFont(font)
+                groups[item.group] = group
+                self.appendRow(group)
+            group.appendRow(self._entry(item))
+
+    @staticmethod
+    def _entry(item: PaletteItem) -> QStandardItem:
+        entry = QStandardItem(gate_icon(item), entry_text(item))
+        entry.setEditable(False)
+        entry.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                       | Qt.ItemFlag.ItemIsDragEnabled)
+        entry.setToolTip(item.tooltip)
+        entry.setData(item.key, KEY_ROLE)
+        entry.setData(" ".join((item.label, item.key, item.group, item.tooltip)), SEARCH_ROLE)
+        return entry
+
+    def index_of(self, key: str) -> QModelIndex:
+        """The model index of the entry ``key`` (invalid if there is none)."""
+        for row in range(self.rowCount()):
+            group = self.item(row)
+            for child in range(group.rowCount()):
+                if group.child(child).data(KEY_ROLE) == key:
+                    return group.child(child).index()
+        return QModelIndex()
+
+    def mimeTypes(self) -> list[str]:
+        """Only palette drags leave this model."""
+        return [PALETTE_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The first dragged entry as :data:`PALETTE_MIME` (one gate per drag)."""
+        mime = QMimeData()
+        for index in indexes:
+            key = index.data(KEY_ROLE)
+            if key is not None:
+                mime.setData(PALETTE_MIME, encode_item(item_by_key(key)))
+                mime.setText(item_by_key(key).label)
+                break
+        return mime
+
+
+class GatePalette(QWidget):
+    """A search box over a tree of the palette's groups and entries.
+
+    Signal ``item_activated(PaletteItem)``: an entry was double-clicked or chosen with Enter
+    (in the tree, or in the search box for the first match).
+    """
+
+    item_activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = PaletteModel(parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(SEARCH_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setRecursiveFilteringEnabled(True)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search gates and templates…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_changed)
+        self.search.returnPressed.connect(self._on_search_return)
+
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setIconSize(ICON_SIZE)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tree.expandAll()
+        # ``activated`` is Qt's "use this item": Enter, and a double-click (or a single click
+        # where the platform's style says so), so the palette behaves as the desktop expects.
+        self.tree.activated.connect(self._on_activated)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+
+    # -- queries ---------------------------------------------------------------------------
+    def view_index(self, key: str) -> QModelIndex:
+        """The tree's (filtered) index of entry ``key``; invalid if it is filtered out."""
+        return self.proxy.mapFromSource(self.model.index_of(key))
+
+    def visible_keys(self) -> list[str]:
+        """Keys of the entries the search currently shows, top to bottom."""
+        keys = []
+        for row in range(self.proxy.rowCount()):
+            group = self.proxy.index(row, 0)
+            for child in range(self.proxy.rowCount(group)):
+                keys.append(self.proxy.index(child, 0, group).data(KEY_ROLE))
+        return keys
+
+    def mime_data_for(self, key: str) -> QMimeData:
+        """What dragging entry ``key`` carries: the model's own :meth:`PaletteModel.mimeData`.
+
+        Tests of drag and drop use this, since offscreen Qt cannot run a modal ``QDrag``.
+        """
+        index = self.model.index_of(key)
+        if not index.isValid():
+            raise KeyError(key)
+        return self.model.mimeData([index])
+
+    # -- handlers --------------------------------------------------------------------------
+    def _on_search_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        # Filtering collapses nothing by itself, but groups that reappear come back closed.
+        self.tree.expandAll()
+
+    def _on_search_return(self) -> None:
+        keys = self.visible_keys()
+        if keys and self.search.text().strip():
+            self.item_activated.emit(item_by_key(keys[0]))
+
+    def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        key = index.data(KEY_ROLE)
+        if key is not None:
+            self.item_activated.emit(item_by_key(key))

@@ -1,0 +1,266 @@
+"""The state view: what the circuit does to one data sample, as bar charts.
+
+:class:`StateView` draws a :class:`~qmlstudio.viewmodels.state_snapshot.StateSnapshot`: the
+basis-state probabilities (or per-qubit marginals above
+:data:`~qmlstudio.viewmodels.state_snapshot.MAX_BASIS_QUBITS` qubits) and each qubit's Bloch
+vector, for the document's circuit and the data row the "sample" spin box picks. What is
+simulated, and how, is the Qt-free :func:`~qmlstudio.viewmodels.state_snapshot.simulate_snapshot`.
+
+Simulation runs on a :class:`~qmlstudio.gui.compute_runner.ComputeRunner` (never on the GUI
+thread), debounced after each change, and only while the view is visible.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from qmlstudio.core import Project, QMLStudioError
+from qmlstudio.gui.compute_runner import ComputeRunner
+from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.viewmodels.state_snapshot import (
+    SampleData,
+    StateSnapshot,
+    simulate_snapshot,
+)
+
+__all__ = ["StateView"]
+
+_DEBOUNCE_MS = 100
+_log = logging.getLogger(__name__)
+_BLOCH_COMPONENTS = (("⟨X⟩", "#d9534f"), ("⟨Y⟩", "#5cb85c"), ("⟨Z⟩", "#3b82c4"))
+
+
+class StateView(QWidget):
+    """Basis-state probabilities and Bloch vectors of the document's circuit for one sample.
+
+    ``runner`` is the window's compute thread (a private one is made if None). Signals:
+    ``updated`` after a new result is shown; ``failed(str)`` after an error is shown.
+    """
+
+    updated = Signal()
+    failed = Signal(str)
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None,
+                 runner: ComputeRunner | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._owns_runner = runner is None
+        self._runner = runner if runner is not None else ComputeRunner(self)
+        self._channel = self._runner.channel(f"state-view-{id(self):x}", parent=self)
+        self._data = SampleData()
+        self._snapshot: StateSnapshot | None = None
+        self._stale = True
+
+        self._sample = QSpinBox(maximum=0, toolTip="Row of the data set whose features the "
+                                "circuit reads (after preprocessing)")
+        self._sample.setAccelerated(True)
+        self._note = QLabel(wordWrap=True)
+        self._status = QLabel()
+        self._message = QLabel(wordWrap=True, visible=False)
+        self._message.setStyleSheet("color: #c0392b;")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Sample"))
+        top.addWidget(self._sample)
+        top.addWidget(self._note, 1)
+        top.addWidget(self._status)
+        self._plots = pg.GraphicsLayoutWidget()
+        self.probability_plot = self._plots.addPlot(row=0, col=0)
+        self.bloch_plot = self._plots.addPlot(row=1, col=0)
+        self._setup_plots()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self._message)
+        layout.addWidget(self._plots, 1)
+
+        self._timer = QTimer(self, singleShot=True, interval=_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        document.project_changed.connect(self._on_project_changed)
+        self._sample.valueChanged.connect(self._on_sample_changed)
+        self._channel.finished.connect(self._on_finished)
+        self._channel.failed.connect(self._on_failed)
+        self._channel.busy_changed.connect(self._on_busy_changed)
+
+    # -- what tests and other widgets read -------------------------------------------------
+    def probabilities(self) -> np.ndarray | None:
+        """The probabilities shown (2**n, or n marginals P(qubit = 1)); None if none."""
+        return None if self._snapshot is None else self._snapshot.probabilities.copy()
+
+    def bloch_vectors(self) -> np.ndarray | None:
+        """The (n, 3) ⟨X⟩, ⟨Y⟩, ⟨Z⟩ shown per qubit; None if nothing is shown."""
+        return None if self._snapshot is None else self._snapshot.bloch.copy()
+
+    @property
+    def shows_marginals(self) -> bool:
+        """True if the probability chart shows per-qubit marginals instead of basis states."""
+        return self._snapshot is not None and self._snapshot.marginal
+
+    @property
+    def is_computing(self) -> bool:
+        """True while a simulation for this view runs or waits."""
+        return self._channel.is_busy
+
+    def probability_labels(self) -> list[str]:
+        """The labels on the probability chart's horizontal axis, left to right."""
+        return [label for _, label in self._prob_ticks]
+
+    def note(self) -> str:
+        """The line saying which sample and weights are shown (or why features are 0)."""
+        return self._note.text()
+
+    def message(self) -> str:
+        """The error shown instead of the charts ("" if none)."""
+        return self._message.text() if not self._message.isHidden() else ""
+
+    def sample(self) -> int:
+        """The data row chosen in the spin box."""
+        return self._sample.value()
+
+    # -- actions ---------------------------------------------------------------------------
+    def set_sample(self, row: int) -> None:
+        """Choose data row ``row`` (clamped to the data set once it is known)."""
+        self._sample.setValue(row)
+
+    def refresh(self) -> None:
+        """Simulate the current project now (in the background) if the view is visible."""
+        self._timer.stop()
+        if not self.isVisible():
+            self._stale = True  # simulate when shown: no work for a hidden dock
+            return
+        self._stale = False
+        project, sample = self._document.project, self._sample.value()
+        path = self._document.path
+        project_dir = path.parent if path is not None else None
+        data = self._data
+        self._channel.submit(lambda: simulate_snapshot(project, sample, project_dir, data))
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Stop simulating (the window is closing): drop waiting work and, if the view made
+        its own runner, stop its thread, waiting up to ``timeout_ms``. True once stopped."""
+        self._timer.stop()
+        self._stale = False
+        self._channel.cancel()
+        return self._runner.shutdown(timeout_ms) if self._owns_runner else True
+
+    # -- handlers --------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # Qt override
+        super().showEvent(event)
+        if self._stale and self._runner.is_running:
+            self._timer.start(0)
+
+    def _on_project_changed(self, _project: Project) -> None:
+        self._timer.start()
+
+    def _on_sample_changed(self, _row: int) -> None:
+        self._timer.start()
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self._status.setText("computing…" if busy else "")
+
+    def _on_finished(self, snapshot: StateSnapshot) -> None:
+        self._snapshot = snapshot
+        self._message.hide()
+        self._note.setText(snapshot.note)
+        self._sample.blockSignals(True)  # clamping to the data is not a new request
+        self._sample.setMaximum(max(snapshot.n_rows - 1, 0))
+        self._sample.blockSignals(False)
+        self._sample.setEnabled(snapshot.n_rows > 0)
+        self._show_snapshot(snapshot)
+        self.updated.emit()
+
+    def _on_failed(self, error: Exception) -> None:
+        self._snapshot = None
+        if isinstance(error, QMLStudioError):
+            text = str(error)
+        else:  # a bug, not a user error: keep the traceback for the log, show one line
+            _log.error("state view simulation failed", exc_info=error)
+            text = f"unexpected {type(error).__name__}: {error}"
+        self._message.setText(f"Cannot show the state: {text}")
+        self._message.show()
+        self._show_snapshot(None)
+        self.failed.emit(text)
+
+    # -- drawing ---------------------------------------------------------------------------
+    def _setup_plots(self) -> None:
+        palette = self.palette()
+        self._plots.setBackground(palette.color(QPalette.ColorRole.Base))
+        text = palette.color(QPalette.ColorRole.Text)
+        for plot in (self.probability_plot, self.bloch_plot):
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.showGrid(y=True, alpha=0.3)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setTextPen(text)
+                plot.getAxis(side).setPen(text)
+            bottom = plot.getAxis("bottom")
+            # Room for one line of labels from the start (pyqtgraph grows the axis only after
+            # a first paint), and the first label may reach past the axis's left end.
+            bottom.setHeight(QFontMetrics(bottom.font()).height() + 14)
+            bottom.setStyle(hideOverlappingLabels=False)
+        self._prob_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#3b82c4")
+        self.probability_plot.addItem(self._prob_bars)
+        self.probability_plot.setYRange(0.0, 1.0, padding=0.02)
+        self._prob_ticks: list[tuple[float, str]] = []
+        # The legend is the title (a pyqtgraph legend box would cover the bars).
+        legend = "  ".join(f"<span style='color:{colour}'>■</span> {name}"
+                           for name, colour in _BLOCH_COMPONENTS)
+        self.bloch_plot.setTitle(f"Bloch vector of each qubit: {legend}", color=text)
+        self.bloch_plot.setLabel("left", "expectation")
+        self.bloch_plot.setYRange(-1.0, 1.0, padding=0.05)
+        self._bloch_bars: list[tuple[pg.BarGraphItem, float]] = []  # bars, offset from qubit
+        for k, (_name, colour) in enumerate(_BLOCH_COMPONENTS):
+            bars = pg.BarGraphItem(x=[], height=[], width=0.26, brush=colour)
+            self.bloch_plot.addItem(bars)
+            self._bloch_bars.append((bars, (k - 1) * 0.28))
+        self.probability_plot.getViewBox().sigResized.connect(self._update_ticks)
+        self._show_snapshot(None)
+
+    def _update_ticks(self) -> None:
+        """Label every bar of the probability chart that fits: every one, or every 2nd, 4th..."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            labels = []
+        elif snapshot.marginal:
+            labels = [f"q{q}" for q in range(snapshot.n_qubits)]
+        else:
+            n = snapshot.n_qubits
+            labels = [f"|{i:0{n}b}⟩" for i in range(1 << n)]
+        axis = self.probability_plot.getAxis("bottom")
+        space = max(self.probability_plot.getViewBox().width(), 1.0)
+        width = QFontMetrics(axis.font()).horizontalAdvance(labels[-1]) + 10 if labels else 1
+        step = 1
+        while len(labels) > step and len(labels) / step * width > space:
+            step *= 2
+        self._prob_ticks = [(float(i), labels[i]) for i in range(0, len(labels), step)]
+        axis.setTicks([self._prob_ticks])
+
+    def _show_snapshot(self, snapshot: StateSnapshot | None) -> None:
+        if snapshot is None:
+            n, probabilities, bloch, marginal = 0, np.zeros(0), np.zeros((0, 3)), False
+        else:
+            n, probabilities = snapshot.n_qubits, snapshot.probabilities
+            bloch, marginal = snapshot.bloch, snapshot.marginal
+        positions = np.arange(len(probabilities), dtype=float)
+        self._prob_bars.setOpts(x=positions, height=probabilities)
+        if marginal:
+            title, y_label = "P(qubit = 1) of each qubit", "P(1)"
+        else:
+            title, y_label = "Basis-state probabilities", "probability"
+        text = self.palette().color(QPalette.ColorRole.Text)
+        self.probability_plot.setTitle(title, color=text)
+        self.probability_plot.setLabel("left", y_label)
+        self._update_ticks()
+        self.probability_plot.setXRange(-0.6, max(len(probabilities), 1) - 0.4, padding=0)
+        qubits = np.arange(n, dtype=float)
+        for k, (bars, offset) in enumerate(self._bloch_bars):
+            bars.setOpts(x=qubits + offset, height=bloch[:, k])
+        self.bloch_plot.getAxis("bottom").setTicks([[(float(q), f"q{q}") for q in range(n)]])
+        self.bloch_plot.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
+

@@ -1,0 +1,280 @@
+"""The main window: the canvas in the middle, dockable panels around it, menus and status bar.
+
+One window shows one :class:`~qmlstudio.gui.document.ProjectDocument`. File ▸ New and Open
+open further windows (an untouched empty window is reused), so copying gates between projects
+is copy in one window, paste in another. The menus and their handlers live in
+:mod:`.window_actions`; this module assembles the window and keeps its title, status bar and
+settings in step with the document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
+
+from qmlstudio.core import Project, QMLStudioError
+from qmlstudio.gui.compute_runner import ComputeRunner
+from qmlstudio.gui.data.panel import DataPanel
+from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.canvas import CircuitView
+from qmlstudio.gui.editor.code_view import CodeView
+from qmlstudio.gui.editor.inspector import Inspector
+from qmlstudio.gui.editor.palette import GatePalette
+from qmlstudio.gui.editor.state_view import StateView
+from qmlstudio.gui.shell.actions import WindowActions
+from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
+from qmlstudio.gui.shell.opening import is_openable
+from qmlstudio.gui.training.panel import TrainingPanel
+from qmlstudio.gui.training.plots import TrainingPlots
+from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
+from qmlstudio.viewmodels.gradient_heat import gradient_heat
+from qmlstudio.viewmodels.palette_items import PaletteItem, insert_item
+
+__all__ = ["MainWindow", "open_windows"]
+
+_WINDOWS: list[MainWindow] = []
+"""Every open main window: top-level windows have no Qt parent to keep them alive."""
+
+
+def open_windows() -> list[MainWindow]:
+    """The main windows currently open, oldest first."""
+    return list(_WINDOWS)
+
+
+class MainWindow(QMainWindow):
+    """The QML Studio main window for one document."""
+
+    def __init__(self, document: ProjectDocument | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setAcceptDrops(True)
+        self.document = document if document is not None else ProjectDocument()
+        self.document.setParent(self)
+
+        # One compute thread for every view that simulates (the engine runs one parallel
+        # region at a time anyway); training has its own worker thread.
+        self.runner = ComputeRunner(self)
+        self.canvas = CircuitView(self.document)
+        self.setCentralWidget(self.canvas)
+        self.palette = GatePalette()
+        self.inspector = Inspector(self.document)
+        self.state_view = StateView(self.document, runner=self.runner)
+        self.code_view = CodeView(self.document)
+        self.data_panel = DataPanel(self.document, runner=self.runner)
+        self.training_panel = TrainingPanel(self.document)
+        self.plots = TrainingPlots(runner=self.runner)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.docks = {
+            "palette": self._add_dock("Gates", self.palette, left),
+            "data": self._add_dock("Data", self.data_panel, left),
+            "inspector": self._add_dock("Inspector", self.inspector, right),
+            "training": self._add_dock("Training", self.training_panel, right),
+            "state": self._add_dock("State", self.state_view, right),
+            "plots": self._add_dock("Plots", self.plots, bottom),
+            "code": self._add_dock("OpenQASM", self.code_view, bottom),
+        }
+        self.tabifyDockWidget(self.docks["palette"], self.docks["data"])
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["training"])
+        self.tabifyDockWidget(self.docks["plots"], self.docks["code"])
+        for key in ("palette", "inspector", "plots"):
+            self.docks[key].raise_()
+        self._status = QLabel()
+        self.statusBar().addPermanentWidget(self._status)
+        self.actions_ = WindowActions(self)
+
+        self.document.project_changed.connect(self._on_project_changed)
+        self.document.modified_changed.connect(self._on_modified_changed)
+        self.document.path_changed.connect(lambda _path: self._update_title())
+        self.canvas.status_message.connect(self.show_message)
+        self.palette.item_activated.connect(self._on_palette_item_activated)
+        self._connect_training()
+        self._connect_autosave()
+
+        self._restore_settings()
+        self._update_title()
+        self._on_project_changed(self.document.project)
+        self.plots.set_history(self.document.project.history)
+        _WINDOWS.append(self)
+
+    def _connect_training(self) -> None:
+        worker = self.training_panel.worker
+        worker.extra_per_epoch = decision_boundary  # runs in the training thread
+        worker.report.connect(self.plots.on_report)
+        worker.report.connect(self._on_training_report)
+        worker.epoch_extra.connect(self.plots.on_boundary)
+        worker.finished.connect(self.plots.on_finished)
+        self.training_panel.training_active.connect(self._on_training_active)
+
+    # -- autosave (crash recovery; see .autosave) ---------------------------------------------
+    def _connect_autosave(self) -> None:
+        self.autosaver = Autosaver(self.document, self)
+        # Connected after the training panel's own slot, which puts the result into the
+        # document: this then writes the trained project (unless autosave is off).
+        self.training_panel.worker.finished.connect(
+            lambda _p: autosave_interval() and self.autosaver.save_now())
+
+    def _on_training_report(self, report: object) -> None:
+        heat = gradient_heat(report, self.document.circuit)
+        if heat is not None:
+            self.canvas.set_gate_heat(heat)
+
+    def _on_training_active(self, active: bool) -> None:
+        """Lock circuit and data editing while a run trains on the project it was given."""
+        if active:
+            self.plots.clear()
+            self.show_message("Training: circuit and data editing is locked until it stops")
+        else:
+            self.canvas.set_gate_heat(None)
+        for widget in (self.canvas, self.palette, self.inspector, self.code_view,
+                       self.data_panel):
+            widget.setEnabled(not active)
+        self.actions_.set_editing_enabled(not active)
+
+    # -- assembly ----------------------------------------------------------------------------
+    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{widget.__class__.__name__}Dock")  # saveState() needs names
+        if widget.minimumSizeHint().height() > 200:
+            # Tall panels scroll inside their dock, so the window still fits a laptop screen.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            widget = scroll
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value("main_window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        else:  # first launch: most of the height for the circuit, plots below it
+            QTimer.singleShot(0, self._default_dock_sizes)  # sizes apply once laid out
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.docks["plots"]], [self.height() // 3], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [260, 400],
+                         Qt.Orientation.Horizontal)
+
+    def save_settings(self) -> None:
+        """Remember the window geometry and dock layout for the next window."""
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/state", self.saveState())
+
+    # -- document state ----------------------------------------------------------------------
+    def _update_title(self) -> None:
+        # Qt shows "[*]" as "*" while windowModified is set.
+        self.setWindowTitle(f"{self.document.display_name}[*] — QML Studio")
+        self.setWindowModified(self.document.is_modified)
+
+    def _on_modified_changed(self, _modified: bool) -> None:
+        self._update_title()
+
+    def _on_project_changed(self, project: Project) -> None:
+        circuit = project.circuit
+        self._status.setText(
+            f"{circuit.n_qubits} qubits · {len(circuit.operations)} gates · "
+            f"depth {circuit.depth} · {circuit.n_weights} trainable weights")
+
+    def status_text(self) -> str:
+        """The permanent status-bar summary (qubits, gates, depth, weights)."""
+        return self._status.text()
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` in the status bar for a few seconds."""
+        self.statusBar().showMessage(text, 8000)
+
+    def show_error(self, title: str, error: Exception) -> None:
+        """Report a problem in a dialog: the message only, never a traceback."""
+        QMessageBox.warning(self, title, str(error))
+
+    def _confirm_stop_training(self) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        answer = QMessageBox.question(
+            self, "Training is running",
+            "Closing stops the training run and discards its result. Close anyway?", buttons,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def is_pristine(self) -> bool:
+        """True for an unsaved, unmodified, empty document (File ▸ Open may reuse it)."""
+        return (self.document.path is None and not self.document.is_modified
+                and not self.document.circuit.operations)
+
+    # -- editing -----------------------------------------------------------------------------
+    def _on_palette_item_activated(self, item: PaletteItem) -> None:
+        """Double-click in the palette: append the entry on the first selected wire (or 0)."""
+        circuit = self.document.circuit
+        selection = self.document.selection
+        wire = circuit.operations[selection[0]].wires[0] if selection else 0
+        try:
+            new, inserted = insert_item(item, circuit, len(circuit.operations), wire)
+        except QMLStudioError as error:
+            self.show_message(str(error))
+            return
+        self.document.edit_circuit(new, f"Add {item.label}", selection=inserted)
+
+    # -- window events -----------------------------------------------------------------------
+    @staticmethod
+    def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        return [p for p in paths if is_openable(p) or p.suffix.lower() == ".csv"]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A dropped project or OpenQASM file opens; a dropped CSV becomes the data set."""
+        paths = self._dropped_paths(event)
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        for path in paths:
+            if path.suffix.lower() == ".csv":
+                self.docks["data"].show()
+                self.docks["data"].raise_()
+                self.data_panel.open_csv(path)
+            else:
+                self.actions_.open_path(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.training_panel.is_training and not self._confirm_stop_training():
+            event.ignore()
+            return
+        if not self.actions_.maybe_save():
+            event.ignore()
+            return
+        self.save_settings()
+        self.autosaver.discard()  # a clean close: saved or discarded, nothing to recover
+        self.training_panel.shutdown()
+        self.state_view.shutdown()
+        self.runner.shutdown()
+        if self in _WINDOWS:
+            _WINDOWS.remove(self)
+        event.accept()
+

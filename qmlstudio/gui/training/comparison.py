@@ -1,0 +1,50 @@
+"""The comparison of the trained circuit with a classical baseline: :class:`ComparisonTable`.
+
+It draws the rows of :func:`~qmlstudio.viewmodels.result_comparison.comparison_rows`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from qmlstudio.viewmodels.result_comparison import FinalResults, comparison_rows
+
+__all__ = ["ComparisonTable"]
+
+
+class ComparisonTable(QTableWidget):
+    """Metric rows (test part first); columns: the quantum model, the classical baseline."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, 2, parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setHorizontalHeaderLabels(["Quantum model", "Baseline"])
+        self.setToolTip("The baseline is a linear model (logistic regression for classes, "
+                        "least squares for targets) fitted on the same preprocessed training "
+                        "rows and scored on the same parts with the same metrics.")
+        self._values: dict[str, tuple[float | None, float | None]] = {}
+
+    def values(self) -> dict[str, tuple[float | None, float | None]]:
+        """``{"test_accuracy": (quantum, baseline), ...}`` as shown."""
+        return dict(self._values)
+
+    def show_results(self, results: FinalResults) -> None:
+        """Fill the table from ``results``."""
+        baseline_name = "Logistic regression" if results.task == "classification" else \
+            "Linear regression"
+        self.setHorizontalHeaderLabels(["Quantum model", baseline_name])
+        rows = comparison_rows(results)
+        self._values = {row.name: (row.quantum, row.baseline) for row in rows}
+        self.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            for column, value in enumerate((row.quantum, row.baseline)):
+                text = "—" if value is None else f"{value:.3f}"
+                self.setItem(index, column, QTableWidgetItem(text))
+        self.setVerticalHeaderLabels([row.label for row in rows])
+
+    def clear_results(self) -> None:
+        """Empty the table."""
+        self._values = {}
+        self.setRowCount(0)

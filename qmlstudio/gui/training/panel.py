@@ -1,0 +1,312 @@
+"""The training panel: settings, Train / Pause / Resume / Step / Stop / Reset weights, progress.
+
+Training runs in a :class:`~qmlstudio.gui.training.worker.TrainingWorker` thread on the project
+value the document held when Train was pressed. When the run ends its trained weights, readout,
+fitted preprocessing, class labels and history go into the document as ONE undoable edit
+("Train 30 epochs"), which marks the project modified; Undo gives back the untrained project,
+and Train again continues from the stored weights.
+
+What Stop keeps: whatever was trained until then (the weights after the last finished step, the
+epochs completed, history stop reason "cancelled"), stored like a finished run as one undoable
+step named "Train 3 epochs (stopped)". A run that ends before completing one epoch (stopped, or
+diverged at once) changes nothing: there is no measured epoch to keep. Closing the window
+(:meth:`TrainingPanel.shutdown`) drops the run instead.
+
+If the document was edited while training (settings and the circuit are meant to be locked, see
+``training_active``, but Undo or another panel may still change it), the trained state is merged
+into the current project when the circuit, data set, preprocessing and model are unchanged;
+otherwise the trained project replaces the current one, with a note — Undo brings the edits back.
+
+An exception in the worker shows an error dialog with the traceback under "Show Details"; the
+document stays as it was. A run the trainer stopped because the loss or gradient went non-finite
+shows its reason in the panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmlstudio.core import Project, ProjectError, ReadoutParams, TrainingHistory
+from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
+from qmlstudio.gui.training.settings import TrainingSettings
+from qmlstudio.gui.training.worker import TrainingWorker
+from qmlstudio.ml.training.report import TrainingReport
+
+__all__ = ["RESET_TEXT", "TrainingPanel", "format_eta", "train_text"]
+
+RESET_TEXT = "Reset weights"
+"""The undo text of Reset weights."""
+_PROGRESS_STEPS = 1000
+_REFRESH_MS = 100
+
+
+def train_text(epochs: int, stopped: bool = False) -> str:
+    """The undo text of a training run: ``"Train 30 epochs"``, ``"Train 1 epoch (stopped)"``."""
+    text = f"Train {epochs} epoch{'' if epochs == 1 else 's'}"
+    return f"{text} (stopped)" if stopped else text
+
+
+def format_eta(seconds: float) -> str:
+    """``"0:07"``, ``"12:30"``, ``"1:02:03"``: the remaining time of a run."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _untrained(project: Project) -> Project:
+    """``project`` without its trained state (what Reset weights leaves)."""
+    return replace(project, weights=(), readout=ReadoutParams(), history=TrainingHistory(),
+                   preprocessing=replace(project.preprocessing, fitted=None), versions=())
+
+
+def _same_setup(a: Project, b: Project) -> bool:
+    """True if weights trained on ``a`` mean the same thing in ``b``."""
+    return (a.circuit == b.circuit and a.dataset == b.dataset and a.model == b.model
+            and replace(a.preprocessing, fitted=None) == replace(b.preprocessing, fitted=None))
+
+
+class TrainingPanel(QWidget):
+    """Training settings, run controls and progress for a document (see the module docstring).
+
+    Signal ``training_active(bool)``: True when a run starts, False when it has ended — the
+    main window locks circuit editing meanwhile. ``worker`` is the panel's
+    :class:`TrainingWorker`: live plots connect to its ``report`` and ``epoch_extra`` signals
+    and may set its ``extra_per_epoch`` hook. Call :meth:`shutdown` when the window closes.
+    """
+
+    training_active = Signal(bool)
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._start_project: Project | None = None
+        self._active = False
+        self._latest: TrainingReport | None = None  # received, not yet shown
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(_REFRESH_MS)
+        self._refresh.timeout.connect(self._show_report)
+        self.worker = TrainingWorker(self)
+        self.settings = TrainingSettings(document)
+        self.train_button = QPushButton("Train")
+        self.pause_button = QPushButton("Pause")
+        self.resume_button = QPushButton("Resume")
+        self.step_button = QPushButton("Step")
+        self.stop_button = QPushButton("Stop")
+        self.reset_button = QPushButton(RESET_TEXT)
+        self.train_button.setToolTip("Train the model; a trained model continues from its "
+                                     "weights")
+        self.step_button.setToolTip("While paused: one optimizer step")
+        self.reset_button.setToolTip("Forget the trained weights and history (undoable)")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, _PROGRESS_STEPS)
+        self.progress.setTextVisible(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        for button in (self.train_button, self.pause_button, self.resume_button,
+                       self.step_button, self.stop_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.settings)
+        layout.addLayout(buttons)
+        layout.addWidget(self.reset_button)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.pause_button.clicked.connect(self.worker.pause)
+        self.resume_button.clicked.connect(self.worker.resume)
+        self.step_button.clicked.connect(self.worker.step_once)
+        self.stop_button.clicked.connect(self.worker.stop)
+        self.reset_button.clicked.connect(self._on_reset_clicked)
+        self.worker.report.connect(self._on_report)
+        self.worker.state_changed.connect(self._on_state_changed)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        document.project_changed.connect(self._on_project_changed)
+        self._on_project_changed(document.project)
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def is_training(self) -> bool:
+        """True while a run is active (running, paused or stopping)."""
+        return self.worker.is_active
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Stop a run without storing its result (window close); True if its thread ended."""
+        active = self.worker.is_active
+        ended = self.worker.shutdown(timeout_ms)
+        self._forget_reports()
+        if active:
+            self._show_message("Training was cancelled.")
+        return ended
+
+    def _update_buttons(self) -> None:
+        state = self.worker.state
+        active = self.worker.is_active
+        self.train_button.setEnabled(not active)
+        self.pause_button.setEnabled(state == "running")
+        self.resume_button.setEnabled(state == "paused")
+        self.step_button.setEnabled(state == "paused")
+        self.stop_button.setEnabled(state in ("running", "paused"))
+        project = self._document.project
+        self.reset_button.setEnabled(not active and (project.is_trained
+                                                     or bool(project.history.records)))
+        self.settings.setEnabled(not active)
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+
+    # -- document ----------------------------------------------------------------------------
+    def _on_project_changed(self, project: Project) -> None:
+        if not self.worker.is_active:
+            self._show_idle_progress(project)
+        self._update_buttons()
+
+    def _show_idle_progress(self, project: Project) -> None:
+        records = project.history.records
+        if records:
+            self.progress.setValue(_PROGRESS_STEPS)
+            self.progress.setFormat(f"trained {records[-1].epoch} epochs")
+        else:
+            self.progress.setValue(0)
+            self.progress.setFormat("not trained")
+
+    # -- buttons -----------------------------------------------------------------------------
+    def _on_train_clicked(self) -> None:
+        if self.worker.is_active:
+            return
+        document = self._document
+        project = document.project
+        self._start_project = project
+        self._show_message("")
+        self.progress.setValue(0)
+        self.progress.setFormat("preparing the data…")
+        directory = document.path.parent if document.path is not None else None
+        self.worker.start(project, directory)
+
+    def _on_reset_clicked(self) -> None:
+        if not self.worker.is_active:
+            self._document.edit(_untrained(self._document.project), RESET_TEXT)
+
+    # -- worker ------------------------------------------------------------------------------
+    def _on_state_changed(self, state: str) -> None:
+        self._update_buttons()
+        active = self.worker.is_active
+        if active != self._active:
+            self._active = active
+            self.training_active.emit(active)
+        if state == "paused":
+            self._show_message("Paused.")
+        elif state == "running":
+            self._show_message("")
+        elif state == "stopping":
+            self._show_message("Stopping…")
+
+    def _on_report(self, report: TrainingReport) -> None:
+        # Epoch reports may come hundreds of times a second on a small model, and each repaint
+        # costs the training thread CPU time: show at most one report per _REFRESH_MS (the
+        # first at once, then the latest when the interval ends).
+        self._latest = report
+        if report.kind == "done" or not self._refresh.isActive():
+            self._show_report()
+            self._refresh.start()
+
+    def _show_report(self) -> None:
+        report, self._latest = self._latest, None
+        if report is None:
+            return
+        progress = report.progress
+        self.progress.setValue(round(progress * _PROGRESS_STEPS))
+        if report.kind == "done":
+            self.progress.setFormat(f"epoch {report.epoch}/{report.last_epoch} · done")
+            return
+        eta = ""
+        if progress > 0 and report.elapsed > 0:
+            eta = f" · ETA {format_eta(report.elapsed * (1 - progress) / progress)}"
+        self.progress.setFormat(f"epoch {report.epoch}/{report.last_epoch}{eta}")
+
+    def _forget_reports(self) -> None:
+        """The run is over: a report still waiting to be shown is out of date."""
+        self._latest = None
+        self._refresh.stop()
+
+    def _on_finished(self, trained: Project) -> None:
+        self._forget_reports()
+        start, self._start_project = self._start_project, None
+        current = self._document.project
+        reason = trained.history.stop_reason
+        stopped = reason == "cancelled"
+        epochs = len(trained.history.records) - (len(start.history.records) if start else 0)
+        if start is None or epochs == 0:
+            self._show_idle_progress(current)
+            if reason.startswith("diverged"):
+                self._show_message(f"Training stopped: {reason}. Nothing changed.", error=True)
+            else:
+                self._show_message("Stopped before the first epoch ended: nothing changed.")
+            return
+        notes = [self._outcome(trained, epochs)]
+        new = trained
+        if _same_setup(current, start):
+            try:  # keep edits made meanwhile (name, training settings) under the result
+                new = replace(current, weights=trained.weights, readout=trained.readout,
+                              history=trained.history, versions=trained.versions,
+                              model=trained.model,
+                              preprocessing=replace(current.preprocessing,
+                                                    fitted=trained.preprocessing.fitted))
+            except ProjectError:
+                new = trained
+        else:
+            notes.append("The project changed during training; the trained project replaced "
+                         "it (Undo brings the changes back).")
+        self._document.edit(new, train_text(epochs, stopped))
+        self._show_message(" ".join(notes), error=reason.startswith("diverged"))
+
+    @staticmethod
+    def _outcome(trained: Project, epochs: int) -> str:
+        history = trained.history
+        reason = history.stop_reason
+        if reason.startswith("diverged"):
+            return f"Training stopped: {reason}."
+        last = history.records[-1] if history.records else None
+        scores = ""
+        if last is not None:
+            found = [(name, last.get(name)) for name in ("test_accuracy", "test_r2",
+                                                         "train_accuracy", "train_r2")]
+            name, value = next(((n, v) for n, v in found if v is not None), (None, None))
+            if name is not None:
+                scores = f": {name.replace('_', ' ')} {value:.3f}"
+        if reason == "cancelled":
+            where = f"epoch {last.epoch}" if last is not None else "the first epoch"
+            return f"Stopped after {where}; kept the weights trained so far{scores}."
+        if reason == "completed":
+            return f"Trained {epochs} epoch{'' if epochs == 1 else 's'}{scores}."
+        return f"{reason[0].upper()}{reason[1:]}{scores}."
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self._forget_reports()
+        self._start_project = None
+        self._show_message(f"Training failed: {message}", error=True)
+        self._show_idle_progress(self._document.project)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Training failed", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText("The project was not changed.")
+        box.setDetailedText(details)
+        box.exec()

@@ -1,0 +1,204 @@
+"""The training settings form: model readout, loss, optimizer, schedule, gradient, shots.
+
+It shows the document's :class:`~qmlstudio.core.ModelSpec` and
+:class:`~qmlstudio.core.TrainingConfig` and edits them, nothing more: every committed change is
+one undoable ``"Change training settings"`` edit, after which the document's signal refreshes
+the fields (so undo shows the restored values). A value the project refuses (an observable on a
+wire the circuit lacks, a loss the task cannot use) shows a red note and changes nothing.
+
+Two settings depend on each other, and the form keeps them consistent in the same edit rather
+than letting Train fail later: training with shots needs the parameter-shift gradient (the
+adjoint method needs exact states), so choosing a number of shots switches to parameter-shift,
+and choosing adjoint switches back to analytic expectation values (SPSA needs no gradient and
+takes either).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmlstudio.core import ModelSpec, Project, QMLStudioError, TrainingConfig
+from qmlstudio.core.model_spec import READOUTS
+from qmlstudio.core.training_config import GRADIENT_METHODS, LOSSES, OPTIMIZERS
+from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
+
+__all__ = ["EDIT_TEXT", "TrainingSettings"]
+
+EDIT_TEXT = "Change training settings"
+"""The undo text of every settings edit."""
+ANALYTIC = "analytic"
+"""What the shots box shows at 0: exact expectation values."""
+_MAX_INT = 2**31 - 1
+
+
+def _spin(minimum: int, maximum: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(minimum, maximum)
+    box.setKeyboardTracking(False)  # one edit per committed value, not per keystroke
+    return box
+
+
+def _combo(items: tuple[str, ...]) -> QComboBox:
+    box = QComboBox()
+    box.addItems(list(items))
+    return box
+
+
+class TrainingSettings(QWidget):
+    """Model and training settings of the document's project (see the module docstring).
+
+    Public widgets (for the panel and tests): ``task``, ``readout``, ``observables``,
+    ``train_readout``, ``loss``, ``optimizer``, ``learning_rate``, ``batch_size``, ``epochs``,
+    ``seed``, ``gradient``, ``shots`` (0 shows "analytic") and ``message``.
+    """
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self.task = QLabel()
+        self.readout = _combo(READOUTS)
+        self.observables = QLineEdit()
+        self.observables.setPlaceholderText("Z0, Z1 (one per class)")
+        self.observables.setToolTip("Pauli strings read out, comma-separated: 'Z0, Z1' or "
+                                    "'Z0 Z1' for a parity")
+        self.train_readout = QCheckBox("Train output scale and bias")
+        self.loss = _combo(LOSSES)
+        self.optimizer = _combo(OPTIMIZERS)
+        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate.setDecimals(4)
+        self.learning_rate.setRange(0.0001, 10.0)
+        self.learning_rate.setSingleStep(0.01)
+        self.learning_rate.setKeyboardTracking(False)
+        self.batch_size = _spin(1, 1_000_000)
+        self.epochs = _spin(1, 1_000_000)
+        self.seed = _spin(0, _MAX_INT)
+        self.gradient = _combo(GRADIENT_METHODS)
+        self.shots = _spin(0, 100_000_000)
+        self.shots.setSpecialValueText(ANALYTIC)
+        self.shots.setToolTip("Measurements per expectation value; 'analytic' uses exact values")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        form = QFormLayout()
+        for label, widget in (("Task", self.task), ("Readout", self.readout),
+                              ("Observables", self.observables), ("", self.train_readout),
+                              ("Loss", self.loss), ("Optimizer", self.optimizer),
+                              ("Learning rate", self.learning_rate),
+                              ("Batch size", self.batch_size), ("Epochs", self.epochs),
+                              ("Seed", self.seed), ("Gradient", self.gradient),
+                              ("Shots", self.shots)):
+            form.addRow(label, widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+
+        self.readout.currentTextChanged.connect(self._on_readout_chosen)
+        self.observables.editingFinished.connect(self._on_observables_edited)
+        self.train_readout.toggled.connect(self._on_train_readout_toggled)
+        for combo, name in ((self.loss, "loss"), (self.optimizer, "optimizer")):
+            combo.currentTextChanged.connect(
+                lambda text, name=name: self._edit_training(**{name: text}))
+        self.learning_rate.valueChanged.connect(
+            lambda value: self._edit_training(learning_rate=float(value)))
+        for box, name in ((self.batch_size, "batch_size"), (self.epochs, "epochs"),
+                          (self.seed, "seed")):
+            box.valueChanged.connect(lambda value, name=name: self._edit_training(**{name: value}))
+        self.gradient.currentTextChanged.connect(self._on_gradient_chosen)
+        self.shots.valueChanged.connect(self._on_shots_changed)
+        document.project_changed.connect(self._on_project_changed)
+        self._on_project_changed(document.project)
+
+    # -- document -> widgets -----------------------------------------------------------------
+    def _on_project_changed(self, project: Project) -> None:
+        model, config = project.model, project.training
+        widgets = (self.readout, self.observables, self.train_readout, self.loss, self.optimizer,
+                   self.learning_rate, self.batch_size, self.epochs, self.seed, self.gradient,
+                   self.shots)
+        blockers = [QSignalBlocker(widget) for widget in widgets]
+        self.task.setText(model.task)
+        self.readout.setCurrentText(model.readout)
+        self.observables.setText(", ".join(model.observables))
+        self.train_readout.setChecked(model.train_readout)
+        self.loss.setCurrentText(config.loss)
+        self.optimizer.setCurrentText(config.optimizer)
+        self.learning_rate.setValue(config.learning_rate)
+        self.batch_size.setValue(config.batch_size)
+        self.epochs.setValue(config.epochs)
+        self.seed.setValue(config.seed)
+        self.gradient.setCurrentText(config.gradient_method)
+        self.shots.setValue(config.shots or 0)
+        del blockers
+
+    # -- widgets -> document -----------------------------------------------------------------
+    def _on_readout_chosen(self, readout: str) -> None:
+        self._edit(model=replace(self._document.project.model, readout=readout))
+
+    def _on_observables_edited(self) -> None:
+        texts = tuple(t.strip() for t in self.observables.text().split(",") if t.strip())
+        model = self._document.project.model
+        if texts == model.observables:
+            return
+        self._edit(model=lambda: replace(model, observables=texts))
+
+    def _on_train_readout_toggled(self, checked: bool) -> None:
+        self._edit(model=replace(self._document.project.model, train_readout=checked))
+
+    def _on_gradient_chosen(self, method: str) -> None:
+        config = self._document.project.training
+        changes: dict[str, object] = {"gradient_method": method}
+        note = ""
+        if method == "adjoint" and config.shots is not None and config.optimizer != "spsa":
+            changes["shots"] = None
+            note = "The adjoint gradient needs exact states: shots set to analytic."
+        self._edit_training(note=note, **changes)
+
+    def _on_shots_changed(self, value: int) -> None:
+        config = self._document.project.training
+        changes: dict[str, object] = {"shots": value or None}
+        note = ""
+        if value and config.gradient_method == "adjoint" and config.optimizer != "spsa":
+            changes["gradient_method"] = "parameter-shift"
+            note = "Training with shots needs the parameter-shift gradient: switched to it."
+        self._edit_training(note=note, **changes)
+
+    def _edit_training(self, note: str = "", **changes: object) -> None:
+        config = self._document.project.training
+        self._edit(training=lambda: replace(config, **changes), note=note)
+
+    def _edit(self, *, model: ModelSpec | object = None, training: TrainingConfig | object = None,
+              note: str = "") -> None:
+        """One undoable edit of the model and/or training config (callables are built here, so
+        a refused value is caught); a refused value shows why and restores the fields."""
+        project = self._document.project
+        try:
+            model = model() if callable(model) else model
+            training = training() if callable(training) else training
+            new = replace(project, model=model or project.model,
+                          training=training or project.training)
+        except QMLStudioError as error:
+            self._show_message(str(error), error=True)
+            self._on_project_changed(project)
+            return
+        self._show_message(note)
+        self._document.edit(new, EDIT_TEXT)
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))

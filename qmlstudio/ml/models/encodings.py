@@ -1,0 +1,150 @@
+"""Data encodings: how a sample's features enter the circuit.
+
+Angle encoding and the ZZ feature map insert ordinary gates whose angles read features
+(``x(j, scale, offset)``), one group per inserted block, so the canvas shows them like any other
+gates and data re-uploading is the same block inserted again. Amplitude encoding writes the
+features into the amplitudes of the initial state instead: :func:`amplitude_states` turns a data
+matrix into the ``initial_state`` rows the engine accepts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from qmlstudio.core import Circuit, CircuitError, DatasetError, x
+from qmlstudio.ml.models.blocks import check_count, check_rotation, insert_block, resolve_wires
+
+__all__ = [
+    "ENCODINGS",
+    "ENTANGLEMENTS",
+    "amplitude_qubits",
+    "amplitude_states",
+    "angle_encoding",
+    "zz_feature_map",
+]
+
+ENTANGLEMENTS = ("full", "linear", "circular")
+
+
+def angle_encoding(circuit: Circuit, n_features: int | None = None, rotation: str = "ry",
+                   scale: float = 1.0, offset: float = 0.0, wires: Sequence[int] | None = None,
+                   at: int | None = None) -> Circuit:
+    """Append (or insert ``at``) ``rotation(scale·x_j + offset)`` for every feature ``j``.
+
+    Feature ``j`` goes on ``wires[j mod len(wires)]`` (every wire of the circuit by default),
+    so more features than wires wrap round and stack rotations on the same wire.
+    ``n_features`` defaults to the number of wires. ``rotation`` is ``"rx"``, ``"ry"`` or
+    ``"rz"`` (on ``|0⟩`` an ``rz`` alone only changes a phase). Group ``"angle_encoding#k"``.
+    """
+    chosen = resolve_wires(circuit, wires, "angle encoding")
+    count = len(chosen) if n_features is None else check_count(n_features, "n_features")
+    gate = check_rotation(rotation, "angle encoding")
+    gates = [(gate, (chosen[j % len(chosen)],), x(j, scale, offset)) for j in range(count)]
+    return insert_block(circuit, "angle_encoding", gates, at)
+
+
+def _pairs(n: int, entanglement: str) -> list[tuple[int, int]]:
+    if entanglement == "full":
+        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+    if entanglement not in ENTANGLEMENTS:
+        raise CircuitError(f"ZZ feature map: entanglement must be one of "
+                           f"{', '.join(ENTANGLEMENTS)}, got {entanglement!r}")
+    pairs = [(i, i + 1) for i in range(n - 1)]
+    if entanglement == "circular" and n > 2:
+        pairs.append((n - 1, 0))
+    return pairs
+
+
+def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 2,
+                   entanglement: str = "full", scale: float = 2.0,
+                   wires: Sequence[int] | None = None, at: int | None = None) -> Circuit:
+    """Append an IQP-style ZZ feature map: one feature per wire, ``reps`` repetitions.
+
+    Feature ``j`` sits on ``wires[j]`` (``n_features`` defaults to, and may not exceed, the
+    number of wires). Each repetition applies, with ``α = scale``:
+
+    * ``H`` on every encoded wire;
+    * ``RZ(α·x_j)`` on wire ``j``;
+    * for each pair ``(i, j)`` of the ``entanglement`` pattern (``"full"``: every ``i < j``;
+      ``"linear"``: ``(i, i+1)``; ``"circular"``: linear plus ``(n−1, 0)``):
+      ``CX(i, j) · RZ(α·x_i) RZ(α·x_j) on j · CX(i, j)``, which is
+      ``exp(−i α (x_i + x_j)/2 · Z_i Z_j)``.
+
+    So one repetition is ``exp(−i α/2 [Σ_j x_j Z_j + Σ_(i,j) (x_i + x_j) Z_i Z_j]) H^{⊗n}``.
+    This is Havlíček et al.'s map (Qiskit's ``ZZFeatureMap``, whose ``P(2φ)`` gates equal our
+    ``RZ(2φ)`` up to a global phase) with one documented change: the pair angle is
+    ``φ_ij = x_i + x_j`` instead of ``(π − x_i)(π − x_j)``, because a gate angle here is affine
+    in a single feature; the sum splits exactly into two such rotations. Group
+    ``"zz_feature_map#k"``.
+    """
+    chosen = resolve_wires(circuit, wires, "ZZ feature map")
+    count = len(chosen) if n_features is None else check_count(n_features, "n_features")
+    if count > len(chosen):
+        raise CircuitError(f"ZZ feature map: {count} features need {count} wires "
+                           f"(one feature per wire), got {len(chosen)}")
+    reps = check_count(reps, "reps")
+    used = chosen[:count]
+    gates: list[tuple] = []
+    for _ in range(reps):
+        gates += [("h", (wire,)) for wire in used]
+        gates += [("rz", (wire,), x(j, scale)) for j, wire in enumerate(used)]
+        for i, j in _pairs(count, entanglement):
+            pair = (used[i], used[j])
+            gates += [("cx", pair), ("rz", (used[j],), x(i, scale)),
+                      ("rz", (used[j],), x(j, scale)), ("cx", pair)]
+    return insert_block(circuit, "zz_feature_map", gates, at)
+
+
+ENCODINGS: dict[str, Callable[..., Circuit]] = {
+    "angle": angle_encoding,
+    "zz": zz_feature_map,
+}
+"""Gate-inserting encodings by name (amplitude encoding prepares states instead)."""
+
+
+def amplitude_qubits(n_features: int) -> int:
+    """The fewest qubits whose ``2**n`` amplitudes hold ``n_features`` values (at least 1)."""
+    count = check_count(n_features, "n_features")
+    return max(1, math.ceil(math.log2(count)))
+
+
+def amplitude_states(X: object, n_qubits: int) -> np.ndarray:
+    """Amplitude encoding: each row of ``X`` (B, F) as a normalised state (B, 2**n_qubits).
+
+    Row ``b`` becomes ``(x_b, 0, …, 0) / ‖x_b‖``: the features fill the first ``F``
+    amplitudes (wire 0 is the most significant bit of the index), the rest are zero, and the
+    row is divided by its Euclidean norm — so the norm itself is not encoded and rows that
+    differ only by a positive factor give the same state. Pass the result as the engine's
+    ``initial_state``. Raises :class:`DatasetError` for more features than ``2**n_qubits``
+    amplitudes, non-finite values or an all-zero row (which has no direction to encode).
+    """
+    n_qubits = check_count(n_qubits, "n_qubits")
+    try:
+        data = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise DatasetError("amplitude encoding: X must be numeric") from None
+    if data.ndim == 1:
+        data = data[None, :]
+    if data.ndim != 2 or data.shape[1] == 0:
+        raise DatasetError(f"amplitude encoding: X must have shape (samples, features), "
+                           f"got {np.shape(X)}")
+    n_features = data.shape[1]
+    if n_features > 1 << n_qubits:
+        raise DatasetError(f"amplitude encoding: {n_features} features need at least "
+                           f"{amplitude_qubits(n_features)} qubits, the circuit has {n_qubits}")
+    bad = np.argwhere(~np.isfinite(data))
+    if len(bad):
+        row, column = (int(i) for i in bad[0])
+        raise DatasetError(f"amplitude encoding: row {row}, column {column} is "
+                           f"{data[row, column]}; values must be finite")
+    norms = np.linalg.norm(data, axis=1)
+    zero = np.flatnonzero(norms == 0.0)
+    if len(zero):
+        raise DatasetError(f"amplitude encoding: row {int(zero[0])} is all zeros and has no "
+                           f"direction to encode")
+    states = np.zeros((len(data), 1 << n_qubits), dtype=np.complex128)
+    states[:, :n_features] = data / norms[:, None]
+    return states

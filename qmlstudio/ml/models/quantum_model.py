@@ -1,0 +1,272 @@
+"""A circuit plus its readout as a trainable model: :class:`QuantumModel`.
+
+The engine gives expectation values ``E`` (B, K) of the model's K observables. The readout
+maps them to outputs with one trainable scale and bias per observable, ``Z = s ⊙ E + b``:
+
+* binary classifier, one observable (``"Z0"``, or a parity product such as ``"Z0 Z1"`` with
+  readout ``"parity"``): logits ``(0, Z_0)``, so ``P(class 1) = sigmoid(s·⟨O⟩ + b)`` — a
+  positive expectation value leans to class 1 while ``s > 0``;
+* classifier with one observable per class: logits ``Z``, probabilities ``softmax(Z)``;
+* regressor: prediction ``Z_0 = s·⟨O⟩ + b``.
+
+Readout ``"parity"`` changes only what is measured (products of Z such as ``"Z0 Z1"``, whose
+sign is the parity of the measured bits); the maths above is the same. Several parity
+observables for several classes are read one per class, like ``"expval"``.
+
+A loss of the outputs and its gradient take ONE engine :func:`~qmlstudio.engine.vjp` call: the
+cotangent handed to the engine is a function of ``E`` that computes the loss, its gradient
+``G = ∂L/∂Z`` and returns ``∂L/∂E = G ⊙ s``; on the way it records the readout gradients
+``∂L/∂s = Σ_b G ⊙ E`` and ``∂L/∂b = Σ_b G``.
+
+Readout parameters travel as :class:`~qmlstudio.core.ReadoutParams` or as a flat vector
+``(s_1..s_K, b_1..b_K)`` (what optimizers work on); gradients come back as such a vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qmlstudio.core import (
+    Circuit,
+    CircuitError,
+    DatasetError,
+    ModelSpec,
+    Project,
+    ProjectError,
+    ReadoutParams,
+    parse_observable,
+)
+from qmlstudio.engine import GRADIENT_METHODS, expval, vjp
+from qmlstudio.ml.models.encodings import amplitude_states
+from qmlstudio.ml.models.losses import loss_function, softmax
+
+__all__ = ["DEFAULT_LOSSES", "QuantumModel"]
+
+DEFAULT_LOSSES = {"classification": "cross_entropy", "regression": "mse"}
+"""The loss a model trains with when none is named."""
+
+Readout = ReadoutParams | np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class QuantumModel:
+    """``circuit`` read out as ``spec`` describes, trained with ``loss``.
+
+    ``method`` is the engine's gradient method, ``shots`` (``None``: exact) the number of
+    measurements per expectation value (gradients with shots need ``"parameter-shift"``; the
+    engine refuses the adjoint method with shots, while SPSA only evaluates losses). With
+    ``amplitude_encoding`` each row of ``X`` is also written into the initial state (see
+    :func:`~qmlstudio.ml.models.encodings.amplitude_states`). ``X`` may have more columns than the
+    circuit reads; the circuit reads the first ``circuit.n_features``. Class targets are class
+    indices ``0..n_classes−1`` in the order of ``spec.class_labels``.
+    """
+
+    circuit: Circuit
+    spec: ModelSpec = field(default_factory=ModelSpec)
+    loss: str = ""
+    method: str = "adjoint"
+    shots: int | None = None
+    amplitude_encoding: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.circuit, Circuit):
+            raise CircuitError(f"expected a Circuit, got {type(self.circuit).__name__}")
+        if not isinstance(self.spec, ModelSpec):
+            raise ProjectError(f"model: expected a ModelSpec, got {self.spec!r}")
+        for i, text in enumerate(self.spec.observables):
+            try:
+                parse_observable(text, self.circuit.n_qubits)
+            except CircuitError as error:
+                raise ProjectError(f"model.observables[{i}]: {error}") from None
+        loss = self.loss or DEFAULT_LOSSES[self.spec.task]
+        loss_function(loss, self.spec.task)
+        object.__setattr__(self, "loss", loss)
+        if self.method not in GRADIENT_METHODS:
+            raise ProjectError(f"training.gradient_method: unknown {self.method!r}; choose one "
+                               f"of {', '.join(GRADIENT_METHODS)}")
+        k, c = self.n_outputs, self.n_classes
+        if self.is_classifier and k != c and not (k == 1 and c == 2):
+            raise ProjectError(f"model.observables: {k} observables for {c} classes; use one "
+                               f"per class (or one for two classes)")
+
+    @classmethod
+    def from_project(cls, project: Project, amplitude_encoding: bool = False) -> QuantumModel:
+        """The model of ``project``: its circuit, model spec, loss, gradient method and shots."""
+        training = project.training
+        return cls(project.circuit, project.model, training.loss, training.gradient_method,
+                   training.shots, amplitude_encoding)
+
+    # -- shape facts -------------------------------------------------------------------------
+    @property
+    def is_classifier(self) -> bool:
+        """True for a classification model."""
+        return self.spec.task == "classification"
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of observables read (one readout scale and bias each)."""
+        return len(self.spec.observables)
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes (from the labels, else implied by the observables); 0 for a
+        regressor."""
+        if not self.is_classifier:
+            return 0
+        return len(self.spec.class_labels) or (2 if self.n_outputs == 1 else self.n_outputs)
+
+    # -- readout parameters --------------------------------------------------------------------
+    def initial_readout(self) -> ReadoutParams:
+        """Scale 1 and bias 0 for every output."""
+        return ReadoutParams.initial(self.n_outputs)
+
+    def readout_vector(self, readout: Readout | None) -> np.ndarray:
+        """``readout`` as the flat vector ``(scales, biases)`` (empty or None: initial)."""
+        if readout is None or (isinstance(readout, ReadoutParams) and not readout.scale):
+            readout = self.initial_readout()
+        if isinstance(readout, ReadoutParams):
+            vector = np.array(readout.scale + readout.bias, dtype=float)
+        else:
+            vector = np.asarray(readout, dtype=float)
+        if vector.shape != (2 * self.n_outputs,):
+            raise ProjectError(f"readout: expected {self.n_outputs} scale(s) and bias(es), "
+                               f"got {vector.size} value(s)")
+        return vector
+
+    def readout_params(self, vector: np.ndarray) -> ReadoutParams:
+        """The flat vector ``(scales, biases)`` as :class:`ReadoutParams`."""
+        vector = self.readout_vector(vector)
+        k = self.n_outputs
+        return ReadoutParams(tuple(vector[:k].tolist()), tuple(vector[k:].tolist()))
+
+    # -- evaluation ------------------------------------------------------------------------------
+    def expectations(self, X: object, weights: object, seed: object = None) -> np.ndarray:
+        """The engine's expectation values ``(B, K)`` of the model's observables."""
+        xs, init = self._inputs(X)
+        return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
+                      shots=self.shots, seed=seed)
+
+    def forward(self, X: object, weights: object, readout: Readout | None,
+                seed: object = None) -> np.ndarray:
+        """Model outputs: logits ``(B, C)`` for a classifier, predictions ``(B,)`` for a
+        regressor."""
+        vector = self.readout_vector(readout)
+        return self._outputs(self._affine(self.expectations(X, weights, seed), vector))
+
+    def predict_proba(self, X: object, weights: object, readout: Readout | None,
+                      seed: object = None) -> np.ndarray:
+        """Class probabilities ``(B, C)``, columns in class-index order."""
+        if not self.is_classifier:
+            raise ProjectError("model.task: class probabilities need a classifier")
+        return softmax(self.forward(X, weights, readout, seed))
+
+    def predict(self, X: object, weights: object, readout: Readout | None,
+                seed: object = None) -> np.ndarray:
+        """Predicted class indices (most probable class) or regression values ``(B,)``."""
+        outputs = self.forward(X, weights, readout, seed)
+        return np.argmax(outputs, axis=1) if self.is_classifier else outputs
+
+    def loss_value(self, X: object, y: object, weights: object, readout: Readout | None,
+                   seed: object = None) -> float:
+        """The loss of a batch (one forward pass, no gradient: what SPSA needs)."""
+        outputs = self.forward(X, weights, readout, seed)
+        targets = self._targets(y, len(outputs))
+        return loss_function(self.loss, self.spec.task)(outputs, targets)[0]
+
+    def loss_and_grad(self, X: object, y: object, weights: object, readout: Readout | None,
+                      seed: object = None, interrupt: Callable[[], bool] | None = None,
+                      ) -> tuple[float, np.ndarray, np.ndarray]:
+        """``(loss, ∂loss/∂weights, ∂loss/∂readout)`` of a batch from one engine call.
+
+        ``interrupt`` is handed to the engine (see :func:`~qmlstudio.engine.vjp`).
+
+        The readout gradient is the flat ``(scales, biases)`` vector, all zeros when
+        ``spec.train_readout`` is false (the readout stays fixed). A diverged batch (a loss or
+        gradient that overflows to inf or NaN, e.g. after a far too large learning rate) is
+        returned as that non-finite loss with NaN gradients, for the caller to stop on.
+        """
+        xs, init = self._inputs(X)
+        targets = self._targets(y, len(xs))
+        vector = self.readout_vector(readout)
+        scale = vector[: self.n_outputs]
+        loss_fn = loss_function(self.loss, self.spec.task)
+        found: dict[str, object] = {}
+
+        def cotangent(values: np.ndarray) -> np.ndarray:
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                loss, grad_outputs = loss_fn(self._outputs(self._affine(values, vector)),
+                                             targets)
+                grad_z = self._to_affine(grad_outputs)
+                found["readout"] = np.concatenate([(grad_z * values).sum(0), grad_z.sum(0)])
+                cot = grad_z * scale
+            found["loss"] = loss
+            if not (np.isfinite(loss) and np.isfinite(cot).all()):
+                # The engine refuses a non-finite cotangent; there is no gradient to take.
+                found["diverged"] = True
+                return np.zeros_like(cot)
+            return cot
+
+        _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
+                          method=self.method, initial_state=init, shots=self.shots, seed=seed,
+                          interrupt=interrupt)
+        dreadout = found["readout"] if self.spec.train_readout else np.zeros_like(vector)
+        if found.get("diverged"):
+            dweights, dreadout = np.full_like(dweights, np.nan), np.full_like(vector, np.nan)
+        return float(found["loss"]), dweights, dreadout
+
+    # -- internals -----------------------------------------------------------------------------
+    def _affine(self, values: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        k = self.n_outputs
+        return values * vector[:k] + vector[k:]
+
+    def _outputs(self, z: np.ndarray) -> np.ndarray:
+        if not self.is_classifier:
+            return z[:, 0]
+        if self.n_outputs == 1:
+            return np.column_stack([np.zeros(len(z)), z[:, 0]])
+        return z
+
+    def _to_affine(self, grad_outputs: np.ndarray) -> np.ndarray:
+        """∂L/∂outputs back to ∂L/∂Z (the constant logit 0 of a binary model has no Z)."""
+        if not self.is_classifier:
+            return grad_outputs[:, None]
+        return grad_outputs[:, 1:2] if self.n_outputs == 1 else grad_outputs
+
+    def _inputs(self, X: object) -> tuple[np.ndarray, np.ndarray | None]:
+        try:
+            data = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise DatasetError("X must be a numeric (samples, features) array") from None
+        if data.ndim != 2 or len(data) == 0:
+            raise DatasetError(f"X must have shape (samples, features) with at least one "
+                               f"sample, got {data.shape}")
+        n = self.circuit.n_features
+        if data.shape[1] < n:
+            raise DatasetError(f"the circuit reads {n} feature(s) (highest index used + 1), "
+                               f"but X has {data.shape[1]} column(s)")
+        init = amplitude_states(data, self.circuit.n_qubits) if self.amplitude_encoding else None
+        return data[:, :n], init
+
+    def _targets(self, y: object, n_samples: int) -> np.ndarray:
+        values = np.asarray(y)
+        if values.shape != (n_samples,):
+            raise DatasetError(f"y must have one value per sample, shape ({n_samples},), "
+                               f"got {values.shape}")
+        try:
+            numbers = values.astype(float)
+        except (TypeError, ValueError):
+            raise DatasetError("y must be numeric (class indices or target values)") from None
+        bad = np.flatnonzero(~np.isfinite(numbers))
+        if len(bad):
+            raise DatasetError(f"y[{bad[0]}] is {numbers[bad[0]]}; targets must be finite")
+        if not self.is_classifier:
+            return numbers
+        c = self.n_classes
+        bad = np.flatnonzero((numbers != np.round(numbers)) | (numbers < 0) | (numbers >= c))
+        if len(bad):
+            raise DatasetError(f"y[{bad[0]}] is {numbers[bad[0]]:g}; class indices must be "
+                               f"integers 0..{c - 1}")
+        return numbers.astype(np.int64)

@@ -1,0 +1,392 @@
+"""Training a project, Qt-free: :class:`Trainer` and :func:`train`.
+
+A trainer is a stepper. Each call of :meth:`Trainer.step` (or ``next(trainer)``) does one unit
+of work and returns a :class:`~qmlstudio.ml.training.report.TrainingReport`: one optimizer
+step on one mini-batch (a ``"step"`` report), the evaluation closing an epoch (``"epoch"``),
+and finally a ``"done"`` report with the final metrics and the ``stop_reason``. Iterating
+``for report in trainer`` runs :meth:`Trainer.run`, which steps until training is done — or
+until :meth:`Trainer.pause` is called, when the loop simply ends; :meth:`Trainer.resume` and
+a new loop carry on where it stopped. :meth:`Trainer.cancel` stops at the next step with
+``stop_reason`` ``"cancelled"``. Every flag is checked between steps, so a GUI worker thread
+can run the loop while the GUI thread pauses or cancels it. The trainer itself is not
+thread-safe otherwise: step it from one thread at a time.
+
+The run is reproducible: the weights are initialised from ``training.seed`` (unless the project
+holds trained weights to resume from), epoch ``e`` visits the training rows in the order of a
+generator seeded with ``(seed, e)``, and shot noise and SPSA draw from seeded generators too; the
+same project and seed give the same weights bit for bit.
+
+Each epoch is measured on the whole training part and on the validation and test parts when
+the project has them (losses and the metrics of
+:func:`~qmlstudio.ml.evaluation.metrics.evaluate_metrics`,
+as ``train_*``, ``val_*`` and ``test_*``) and recorded in the history. Decisions are taken on
+the validation part, never on the test part, so the reported test metrics stay an unbiased
+estimate: the best weights by ``training.early_stopping_metric`` on the validation part are
+kept, and with ``early_stopping_patience`` set, training stops after that many epochs without
+improvement and, whether it stopped early or ran all its epochs, ends on the best weights.
+Without a validation part (``preprocessing.validation_fraction`` 0) the same rule watches the
+metric on the training part — early stopping then means "stop once training no longer
+improves" — and the stop reason names the metric watched (``train_loss``). A loss, gradient or
+update that is not finite stops training with a ``stop_reason`` naming the epoch and step, on
+the last weights whose loss was finite.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import numpy as np
+
+from qmlstudio.core import (
+    Interrupted,
+    Project,
+    ProjectError,
+    ReadoutParams,
+    TrainingHistory,
+    software_versions,
+)
+from qmlstudio.core.project_fields import check_int
+from qmlstudio.core.training_config import EpochRecord
+from qmlstudio.ml.data.dataset import Dataset
+from qmlstudio.ml.evaluation.metrics import GREATER_IS_BETTER, TASK_METRICS, evaluate_metrics
+from qmlstudio.ml.models.losses import loss_function
+from qmlstudio.ml.models.templates import init_weights
+from qmlstudio.ml.training.optimizers import optimizer_from_config
+from qmlstudio.ml.training.prepared_data import TrainingData, prepare_training_data
+from qmlstudio.ml.training.report import TrainingReport, frozen_copy
+
+__all__ = ["Trainer", "train"]
+
+_TRAIN_STEP_NOISE = 1
+_MEASURE_NOISE = {"train": 2, "val": 3, "test": 4}
+"""Shot-noise streams (see :meth:`Trainer._rng`): one per use, so that measuring the training,
+validation and test parts never reuses the draws of another part or of a training step."""
+
+
+def _finite(value: float | np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(value)))
+
+
+class Trainer:
+    """Trains ``project`` step by step (see the module docstring).
+
+    ``epochs`` (default ``training.epochs``) is the number of epochs this run adds; ``seed``
+    replaces ``training.seed`` (and is stored in the result). A trained project resumes from its
+    weights, readout, fitted preprocessing and history, unless ``restart`` is true.
+    ``project_dir`` resolves a relative CSV path; ``dataset`` replaces the project's data set
+    reference. Problems with the project or its data raise a
+    :class:`~qmlstudio.core.QMLStudioError` here, before any step.
+
+    Public attributes: ``data`` (the prepared
+    :class:`~qmlstudio.ml.training.prepared_data.TrainingData`), ``model`` (its
+    :class:`~qmlstudio.ml.models.quantum_model.QuantumModel`), ``last_epoch`` (the epoch this run
+    ends
+    with, counting on from a resumed history) and ``watched`` (the history name of the value
+    best weights and early stopping judge by, e.g. ``"val_loss"``).
+    """
+
+    def __init__(self, project: Project, *, epochs: int | None = None, seed: int | None = None,
+                 project_dir: str | os.PathLike | None = None, dataset: Dataset | None = None,
+                 restart: bool = False) -> None:
+        if not isinstance(project, Project):
+            raise ProjectError(f"expected a Project, got {type(project).__name__}")
+        config = project.training if seed is None else replace(project.training, seed=seed)
+        epochs = config.epochs if epochs is None else check_int(epochs, "epochs", minimum=1)
+        if config.shots is not None and config.gradient_method == "adjoint" \
+                and config.optimizer != "spsa":
+            raise ProjectError("training.gradient_method: training with shots needs "
+                               "'parameter-shift' (the adjoint method needs exact states)")
+        task = project.model.task
+        measured = ("loss", *TASK_METRICS[task])
+        if config.early_stopping_metric not in measured:
+            raise ProjectError(f"training.early_stopping_metric: "
+                               f"{config.early_stopping_metric!r} is not measured for a {task} "
+                               f"model; choose one of {', '.join(measured)}")
+        project = replace(project, training=config)
+        if restart or not project.is_trained:
+            project = replace(project, weights=(), readout=ReadoutParams(),
+                              history=TrainingHistory(),
+                              preprocessing=replace(project.preprocessing, fitted=None))
+        self.data: TrainingData = prepare_training_data(project, project_dir, dataset)
+        self.model = self.data.model
+        project = self.data.project
+        self._seed, self._batch_size = config.seed, config.batch_size
+        self._n_weights = project.circuit.n_weights
+        weights = np.array(project.weights) if project.is_trained else \
+            init_weights(self._n_weights, config.weight_init, config.seed)
+        readout = self.model.readout_vector(project.readout)
+        self._fixed_readout = None if project.model.train_readout else readout
+        self._params = weights if self._fixed_readout is not None else np.r_[weights, readout]
+        self._good = self._params
+        self._optimizer = optimizer_from_config(config)
+        self._history = replace(project.history, stop_reason="")
+        records = project.history.records
+        self._first_epoch = records[-1].epoch + 1 if records else 1
+        self.last_epoch = self._first_epoch + epochs - 1
+        self._steps_per_epoch = math.ceil(len(self.data.y_train) / self._batch_size)
+        self._total_steps = epochs * self._steps_per_epoch
+        metric = config.early_stopping_metric
+        self.watched = ("val_" if self.data.has_validation else "train_") + metric
+        self._greater = GREATER_IS_BETTER[metric]
+        self._patience = config.early_stopping_patience
+        self._best: tuple[float, int, np.ndarray] | None = None
+        self._since_best = 0
+        self._epoch, self._step, self._steps_done = self._first_epoch, 0, 0
+        self._order = self._epoch_order()
+        self._grad_norms: list[float] = []
+        self._elapsed, self._started = 0.0, time.perf_counter()
+        self._paused = self._cancel_requested = self._finished = False
+        self._stop_reason = ""
+
+    # -- control -------------------------------------------------------------------------------
+    def pause(self) -> None:
+        """Make :meth:`run` return after the current step (``step()`` still works)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """Clear a pause; iterate again (or call :meth:`run`) to carry on."""
+        self._paused = False
+
+    def cancel(self) -> None:
+        """Stop at the next step: it returns the done report with ``stop_reason`` "cancelled"."""
+        self._cancel_requested = True
+
+    @property
+    def paused(self) -> bool:
+        """True while paused."""
+        return self._paused
+
+    @property
+    def finished(self) -> bool:
+        """True once the done report has been returned."""
+        return self._finished
+
+    @property
+    def stop_reason(self) -> str:
+        """Why training stopped ("" while it runs)."""
+        return self._history.stop_reason
+
+    @property
+    def history(self) -> TrainingHistory:
+        """The epoch records so far, the resumed project's included."""
+        return self._history
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch with the best watched metric so far (None before the first epoch)."""
+        return None if self._best is None else self._best[1]
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The current circuit weights (a copy)."""
+        return self._params[: self._n_weights].copy()
+
+    @property
+    def readout(self) -> np.ndarray:
+        """The current readout vector, scales then biases (a copy)."""
+        return self._weights_and_readout(self._params)[1].copy()
+
+    def restore_best(self) -> int | None:
+        """Go back to the best weights seen so far; returns their epoch (None: no epoch yet)."""
+        if self._best is None:
+            return None
+        self._params = self._best[2].copy()
+        return self._best[1]
+
+    def run(self) -> Iterator[TrainingReport]:
+        """Reports until the done report, or until paused (then resume and iterate again)."""
+        while not self._finished and (not self._paused or self._cancel_requested):
+            yield self.step()
+
+    def __iter__(self) -> Iterator[TrainingReport]:
+        return self.run()
+
+    def __next__(self) -> TrainingReport:
+        return self.step()
+
+    def step(self) -> TrainingReport:
+        """Do the next unit of work and report it; ``StopIteration`` once finished."""
+        if self._finished:
+            raise StopIteration
+        self._started = time.perf_counter()
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked
+                if self._cancel_requested:
+                    return self._finish("cancelled")
+                if self._stop_reason:
+                    return self._finish(self._stop_reason)
+                if self._step == self._steps_per_epoch and not self._epoch_closed():
+                    return self._end_epoch()
+                try:
+                    return self._train_step()
+                except Interrupted:  # cancel() during a parameter-shift gradient
+                    return self._finish("cancelled")
+        finally:
+            self._elapsed += time.perf_counter() - self._started
+            self._started = time.perf_counter()
+
+    # -- the work ------------------------------------------------------------------------------
+    def _epoch_order(self) -> np.ndarray:
+        return np.random.default_rng([self._seed, self._epoch]).permutation(
+            len(self.data.y_train))
+
+    def _rng(self, purpose: int) -> np.random.Generator | None:
+        """A generator for shot noise, seeded by the run's position (None without shots)."""
+        if self.model.shots is None:
+            return None
+        return np.random.default_rng([self._seed, self._epoch, self._step, purpose])
+
+    def _weights_and_readout(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self._fixed_readout is not None:
+            return params, self._fixed_readout
+        return params[: self._n_weights], params[self._n_weights:]
+
+    def _train_step(self) -> TrainingReport:
+        if self._epoch_closed():
+            self._epoch, self._step, self._grad_norms = self._epoch + 1, 0, []
+            self._order = self._epoch_order()
+        start = self._step * self._batch_size
+        rows = self._order[start:start + self._batch_size]
+        self._step += 1
+        X, y = self.data.X_train[rows], self.data.y_train[rows]
+        params, optimizer = self._params, self._optimizer
+        if optimizer.needs_gradient:
+            loss, dweights, dreadout = self.model.loss_and_grad(
+                X, y, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE),
+                interrupt=lambda: self._cancel_requested)
+            grad = dweights if self._fixed_readout is not None else np.r_[dweights, dreadout]
+            if _finite(loss):
+                self._good = params
+            if not _finite(loss) or not _finite(grad):
+                return self._diverged(f"the loss is {loss}" if not _finite(loss)
+                                      else "the gradient is not finite")
+            new = optimizer.step(params, grad)
+        else:
+            rng = self._rng(_TRAIN_STEP_NOISE)
+            new = optimizer.step(params, lambda p: self.model.loss_value(
+                X, y, *self._weights_and_readout(p), seed=rng))
+            loss, grad = float(np.mean(optimizer.last_losses)), optimizer.last_gradient
+            if not _finite(loss):
+                return self._diverged(f"the loss is {loss}")
+            self._good = params
+        if not _finite(new):
+            return self._diverged("the update gave weights that are not finite")
+        self._params = new
+        self._steps_done += 1
+        norm = float(np.linalg.norm(grad))
+        self._grad_norms.append(norm)
+        return self._report("step", train_loss=float(loss), grad_norm=norm,
+                            grad_magnitudes=frozen_copy(np.abs(grad[: self._n_weights])))
+
+    def _epoch_closed(self) -> bool:
+        records = self._history.records
+        return bool(records) and records[-1].epoch == self._epoch
+
+    def _diverged(self, what: str) -> TrainingReport:
+        self._params = self._good
+        reason = (f"diverged at epoch {self._epoch}, step {self._step}: {what}; kept the last "
+                  f"weights with a finite loss (try a smaller learning rate)")
+        return self._finish(reason)
+
+    def _measure(self) -> dict[str, float | None]:
+        """Losses and metrics of the current weights on every part of the data."""
+        model = self.model
+        weights, readout = self._weights_and_readout(self._params)
+        loss_of = loss_function(model.loss, model.spec.task)
+        values: dict[str, float | None] = {}
+        for part, X, y in self.data.parts():
+            outputs = model.forward(X, weights, readout, seed=self._rng(_MEASURE_NOISE[part]))
+            loss = loss_of(outputs, y)[0]
+            values[f"{part}_loss"] = loss if math.isfinite(loss) else None
+            predicted = np.argmax(outputs, axis=1) if model.is_classifier else outputs
+            if _finite(predicted):
+                metrics = evaluate_metrics(model.spec.task, y, predicted, model.n_classes)
+                values.update((f"{part}_{name}", value) for name, value in metrics.items())
+        return values
+
+    def _end_epoch(self) -> TrainingReport:
+        values = self._measure()
+        if values["train_loss"] is None:
+            return self._diverged("the loss over the training part is not finite")
+        norms = self._grad_norms
+        record = EpochRecord.of(self._epoch, **values,
+                                grad_norm=float(np.mean(norms)) if norms else None)
+        self._history = self._history.with_record(record)
+        self._track_best(values.get(self.watched))
+        if self._patience is not None and self._since_best >= self._patience:
+            self._stop_reason = (f"early stopping: {self.watched} did not improve for "
+                                 f"{self._patience} epochs; {self._restore_message()}")
+        elif self._epoch == self.last_epoch:
+            self._stop_reason = "completed" if self._patience is None else \
+                f"completed; {self._restore_message()}"
+        return self._report("epoch", **_split_values(values))
+
+    def _track_best(self, value: float | None) -> None:
+        if value is None:
+            self._since_best += 1
+            return
+        best = self._best
+        if best is None or (value > best[0] if self._greater else value < best[0]):
+            self._best = (value, self._epoch, self._params.copy())
+            self._since_best = 0
+        else:
+            self._since_best += 1
+
+    def _restore_message(self) -> str:
+        epoch = self.restore_best()
+        return "no epoch to restore" if epoch is None else \
+            f"restored the best weights (epoch {epoch})"
+
+    def _finish(self, reason: str) -> TrainingReport:
+        self._finished = True
+        self._history = replace(self._history, stop_reason=reason)
+        values = self._measure()
+        return self._report("done", stop_reason=reason, **_split_values(values))
+
+    def _report(self, kind: str, **fields: object) -> TrainingReport:
+        weights, readout = self._weights_and_readout(self._params)
+        elapsed = self._elapsed + time.perf_counter() - self._started
+        progress = 1.0 if kind == "done" else self._steps_done / self._total_steps
+        return TrainingReport(kind, self._epoch, self._step, progress, self.last_epoch,
+                              frozen_copy(weights), frozen_copy(readout), elapsed, **fields)
+
+    # -- result --------------------------------------------------------------------------------
+    def result_project(self) -> Project:
+        """The project with the current weights, readout, fitted preprocessing, class labels,
+        history (stop reason "cancelled" if a cancel is pending) and software versions."""
+        weights, readout = self._weights_and_readout(self._params)
+        history = self._history
+        if not self._finished and self._cancel_requested:
+            history = replace(history, stop_reason="cancelled")
+        return replace(self.data.project, weights=tuple(weights.tolist()),
+                       readout=self.model.readout_params(readout), history=history,
+                       versions=tuple(sorted(software_versions().items())))
+
+
+_LOSSES = ("train_loss", "val_loss", "test_loss")
+
+
+def _split_values(values: dict[str, float | None]) -> dict[str, object]:
+    """Report fields from measured values: the losses apart, the rest as metrics."""
+    metrics = {k: v for k, v in values.items() if k not in _LOSSES and v is not None}
+    return {**{name: values.get(name) for name in _LOSSES}, "metrics": metrics}
+
+
+def train(project: Project, epochs: int | None = None, seed: int | None = None,
+          on_report: Callable[[TrainingReport], object] | None = None, *,
+          project_dir: str | os.PathLike | None = None, restart: bool = False) -> Project:
+    """Train ``project`` to the end and return the trained project.
+
+    Runs a :class:`Trainer` (same arguments) and calls ``on_report`` with every report. A
+    trained project continues from its weights unless ``restart`` is true.
+    """
+    trainer = Trainer(project, epochs=epochs, seed=seed, project_dir=project_dir,
+                      restart=restart)
+    for report in trainer:
+        if on_report is not None:
+            on_report(report)
+    return trainer.result_project()

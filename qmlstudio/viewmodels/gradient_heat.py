@@ -1,0 +1,30 @@
+"""How strongly each gate is being trained: :func:`gradient_heat`, for the canvas overlay.
+
+A step report carries ``|∂L/∂w_k|`` per circuit weight. The heat of an operation is the sum of
+these magnitudes over its weight parameters (a gate with two weights, such as ``U(θ₁, θ₂, c)``,
+adds both). A weight shared by several gates is one number for all of them — the report holds
+the gradient of the shared weight, which already sums the contributions of every gate using
+it — so each of those gates shows that whole value. Gates without weights get 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qmlstudio.core import Circuit, Weight
+from qmlstudio.ml.training.report import TrainingReport
+
+__all__ = ["gradient_heat"]
+
+
+def gradient_heat(report: TrainingReport, circuit: Circuit) -> np.ndarray | None:
+    """Per-operation ``|∂L/∂θ|`` of ``circuit`` (one value per operation, in order), or None
+    when ``report`` carries no per-weight gradients (epoch and done reports) or they do not
+    belong to this circuit (it has been edited since: fewer weights than it uses)."""
+    magnitudes = report.grad_magnitudes
+    if len(magnitudes) == 0 or len(magnitudes) < circuit.n_weights:
+        return None
+    heat = np.zeros(len(circuit.operations))
+    for i, op in enumerate(circuit.operations):
+        heat[i] = sum(float(magnitudes[p.index]) for p in op.params if isinstance(p, Weight))
+    return heat
