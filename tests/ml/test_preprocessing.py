@@ -145,9 +145,9 @@ def test_apply_refuses_unfitted_or_misshapen_input():
     with pytest.raises(DatasetError, match="features: 4 columns, but the preprocessing was "
                                            "fitted on 5"):
         apply_preprocessing(pre, _data()[:, :4])
-    with pytest.raises(DatasetError, match="features: contains NaN or infinite values"):
+    with pytest.raises(DatasetError, match=r"^features: Input features contains NaN"):
         apply_preprocessing(pre, np.full((2, 5), np.nan))
-    with pytest.raises(DatasetError, match=r"expected a non-empty \(samples, features\) array"):
+    with pytest.raises(DatasetError, match=r"^features: Expected 2D array, got 1D array"):
         apply_preprocessing(pre, np.zeros(5))
 
 

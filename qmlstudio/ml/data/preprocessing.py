@@ -28,19 +28,10 @@ import numpy as np
 
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
+from qmlstudio.ml.data.validation import check_features
 
 __all__ = ["apply_preprocessing", "fit_preprocessing", "split_indices", "split_rows",
            "train_test_split"]
-
-
-def _matrix(X: object, what: str) -> np.ndarray:
-    matrix = np.array(X, dtype=np.float64)  # a copy: results never alias the input
-    if matrix.ndim != 2 or matrix.shape[0] == 0 or matrix.shape[1] == 0:
-        raise DatasetError(f"{what}: expected a non-empty (samples, features) array, "
-                           f"got shape {matrix.shape}")
-    if not np.isfinite(matrix).all():
-        raise DatasetError(f"{what}: contains NaN or infinite values")
-    return matrix
 
 
 def _fit_pca(X: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +61,7 @@ def fit_preprocessing(pre: Preprocessing, X: object) -> FittedPreprocessing:
     Store them with ``dataclasses.replace(pre, fitted=...)``. Fit on the training part only,
     so the test part measures what prediction will see.
     """
-    Z = _matrix(X, "training features")
+    Z = check_features(X, "training features")  # a copy: results never alias the input
     mean = components = np.empty((0,))
     if pre.n_components is not None:
         mean, components = _fit_pca(Z, pre.n_components)
@@ -95,7 +86,7 @@ def apply_preprocessing(pre: Preprocessing, X: object) -> np.ndarray:
     if fitted is None:
         raise DatasetError("the preprocessing has not been fitted yet (fit it on the "
                            "training data first)")
-    Z = _matrix(X, "features")
+    Z = check_features(X, "features")
     if fitted.n_inputs and Z.shape[1] != fitted.n_inputs:
         raise DatasetError(f"features: {Z.shape[1]} columns, but the preprocessing was "
                            f"fitted on {fitted.n_inputs}")
