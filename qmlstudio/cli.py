@@ -10,7 +10,9 @@
 ``train`` shows a progress bar on stderr, saves the weights and history back into the project
 (atomically; a trained project continues from its weights unless ``--restart``) and prints the
 final losses and metrics on stdout (with ``--json``, one JSON object): ``train_*``, ``val_*``
-when the project has a validation part, ``test_*`` when it has a test part. ``predict`` writes
+when the project has a validation part, ``test_*`` when it has a test part, and the same
+metrics of the classical baselines fitted on the same split (``baselines``: by key, e.g.
+``logistic_regression``, ``svm_rbf``, ``mlp``, ``random_forest``). ``predict`` writes
 a CSV of predictions (and class probabilities ``p_<class>``) to ``OUT.csv`` or stdout. A
 problem with the arguments or a file is reported as one line on stderr with a non-zero exit
 status: 2 for bad arguments, 1 for a file or data problem, 130 when interrupted. ``--debug``
@@ -191,6 +193,7 @@ def _progress_line(report: TrainingReport, width: int) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_metrics
     from qmlstudio.ml.training.trainer import Trainer
 
     project = load_project(args.project)
@@ -203,15 +206,21 @@ def _train(args: argparse.Namespace) -> int:
         finally:
             progress.close()
     save_project(trainer.result_project(), args.project)
+    baselines = baseline_metrics(trainer.data)
     summary = {"epoch": report.epoch, "stop_reason": report.stop_reason,
-               "seconds": round(report.elapsed, 3), **report.values()}
+               "seconds": round(report.elapsed, 3), **report.values(), "baselines": baselines}
     if args.json:
         print(json.dumps(summary))
-    else:
-        print(f"{args.project}: {report.stop_reason} (epoch {report.epoch}, "
-              f"{report.elapsed:.1f} s); saved")
-        for name, value in report.values().items():
-            print(f"  {name:<16} {'-' if value is None else f'{value:.4f}'}")
+        return 0
+    print(f"{args.project}: {report.stop_reason} (epoch {report.epoch}, "
+          f"{report.elapsed:.1f} s); saved")
+    for name, value in report.values().items():
+        print(f"  {name:<16} {'-' if value is None else f'{value:.4f}'}")
+    names = BASELINES[trainer.data.model.spec.task]
+    print("classical baselines on the same split:")
+    for key, metrics in baselines.items():
+        scores = "  ".join(f"{name} {value:.4f}" for name, value in metrics.items())
+        print(f"  {names[key][0]:<20} {scores}")
     return 0
 
 

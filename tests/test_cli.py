@@ -79,10 +79,24 @@ def test_train_saves_weights_and_history_and_continues(project_file):
     assert trained.is_trained and len(trained.history.records) == 3
     assert trained.preprocessing.is_fitted and trained.model.class_labels == (0, 1)
     assert trained.history.records[-1].get("test_accuracy") == summary["test_accuracy"]
+    # The classical baselines on the same split, as the app's comparison computes them.
+    from qmlstudio.ml.evaluation.baselines import baseline_metrics
+    from qmlstudio.ml.training.prepared_data import prepare_training_data
+
+    assert summary["baselines"] == baseline_metrics(prepare_training_data(trained))
+    assert list(summary["baselines"]) == ["logistic_regression", "svm_rbf", "mlp",
+                                          "random_forest"]
+    assert set(summary["baselines"]["mlp"]) == {"train_accuracy", "train_f1", "test_accuracy",
+                                                "test_f1"}
     result = cli("train", project_file, "--epochs", "2", "--seed", "4", "-q",
                  cwd=project_file.parent)
     assert result.returncode == 0 and result.stderr == ""
     assert "completed" in result.stdout and "test_accuracy" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[lines.index("classical baselines on the same split:") + 1].split()[:3] == [
+        "Logistic", "regression", "train_accuracy"]
+    assert sum(line.startswith(("  RBF SVM ", "  MLP ", "  Random forest "))
+               for line in lines) == 3
     resumed = load_project(project_file)
     assert [r.epoch for r in resumed.history.records] == [1, 2, 3, 4, 5]
     assert resumed.training.seed == 4

@@ -1,9 +1,14 @@
-"""scikit-learn-style estimators: :class:`QNNClassifier` and :class:`QNNRegressor`.
+"""scikit-learn estimators: :class:`QNNClassifier` and :class:`QNNRegressor`.
 
-They follow scikit-learn's conventions without depending on it: the constructor only stores its
-arguments (checked when fitting), ``get_params``/``set_params`` read and change them (so
-``sklearn.base.clone`` and grid searches work), and everything learnt ends in ``_``
-(``classes_``, ``n_features_in_``, ``project_``, ``history_``).
+They are genuine scikit-learn estimators (``BaseEstimator`` with ``ClassifierMixin`` or
+``RegressorMixin``): the constructor only stores its arguments (checked when fitting),
+``get_params``/``set_params``, ``clone``, pipelines, grid searches and cross-validation work,
+input is checked by scikit-learn's ``validate_data`` (its messages, raised as
+:class:`~qmlstudio.core.DatasetError`), an unfitted estimator raises
+:class:`sklearn.exceptions.NotFittedError`, and everything learnt ends in ``_``
+(``classes_``, ``n_features_in_``, ``feature_names_in_`` for a DataFrame, ``project_``,
+``history_``, ``model_``). They pass ``sklearn.utils.estimator_checks`` (see
+``tests/ml/test_sklearn_checks.py``).
 
 ``fit(X, y)`` builds a default circuit with
 :func:`~qmlstudio.ml.models.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
@@ -11,6 +16,10 @@ arguments (checked when fitting), ``get_params``/``set_params`` read and change 
 data set is ``X, y`` embedded as a table, and trains it with the same
 :class:`~qmlstudio.ml.training.trainer.Trainer` as the studio. ``project_`` is that trained project:
 save it with :func:`~qmlstudio.io.save_project` or export it like any other.
+
+``random_state`` seeds the weights, the mini-batch order and the validation split: an integer
+gives the same model on every fit (so ``clone`` + refit reproduces it); ``None`` draws a fresh
+seed per fit, and a :class:`numpy.random.RandomState` is drawn from (scikit-learn's meaning).
 
 ``validation_fraction`` sets rows aside exactly as a project's
 ``preprocessing.validation_fraction`` does (stratified for classes, seeded by
@@ -29,10 +38,14 @@ fewest that hold the features), and at least one per class.
 
 from __future__ import annotations
 
-import inspect
+import numbers
 from typing import ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
 
 from qmlstudio.core import (
     DatasetError,
@@ -45,7 +58,7 @@ from qmlstudio.core import (
 )
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
 from qmlstudio.ml.data.dataset import Dataset
-from qmlstudio.ml.evaluation.metrics import accuracy, r2_score
+from qmlstudio.ml.data.validation import estimator_data
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.encodings import amplitude_qubits
 from qmlstudio.ml.models.quantum_model import DEFAULT_LOSSES
@@ -53,18 +66,6 @@ from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.trainer import Trainer
 
 __all__ = ["QNNClassifier", "QNNRegressor"]
-
-
-def _features(X: object, what: str = "X") -> np.ndarray:
-    try:
-        array = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise DatasetError(f"{what} must be a numeric (samples, features) array") from None
-    if array.ndim != 2 or 0 in array.shape:
-        raise DatasetError(f"{what} must have shape (samples, features), got {array.shape}")
-    if not np.isfinite(array).all():
-        raise DatasetError(f"{what} contains NaN or infinite values")
-    return array
 
 
 def _label(value: object) -> int | str:
@@ -78,7 +79,16 @@ def _label(value: object) -> int | str:
     return str(value)
 
 
-class _QNNEstimator:
+def _seed(random_state: object) -> int:
+    """The training seed of one fit: an integer ``random_state`` itself (so a refit, or a
+    clone's fit, is the same run), else a draw from scikit-learn's ``check_random_state``
+    (``None``: a fresh seed each fit; a ``RandomState``: its next number)."""
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(2**31 - 1))
+
+
+class _QNNEstimator(BaseEstimator):
     """Parameters, fitting and prediction shared by the classifier and the regressor."""
 
     _task: ClassVar[str]
@@ -90,7 +100,7 @@ class _QNNEstimator:
                  gradient_method: str = "adjoint", shots: int | None = None,
                  scaling: str = "minmax", validation_fraction: float = 0.0,
                  early_stopping_patience: int | None = None,
-                 random_state: int | None = 0) -> None:
+                 random_state: object = 0) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -109,43 +119,11 @@ class _QNNEstimator:
         self.early_stopping_patience = early_stopping_patience
         self.random_state = random_state
 
-    # -- parameters ----------------------------------------------------------------------------
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        return sorted(name for name in inspect.signature(cls.__init__).parameters
-                      if name != "self")
-
-    def get_params(self, deep: bool = True) -> dict[str, object]:
-        """The constructor parameters and their values (``deep`` is accepted for
-        compatibility: no parameter is itself an estimator)."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: object) -> _QNNEstimator:
-        """Change constructor parameters; returns the estimator."""
-        valid = self._param_names()
-        for name, value in params.items():
-            if name not in valid:
-                raise ProjectError(f"invalid parameter {name!r} for {type(self).__name__}; "
-                                   f"valid parameters are {', '.join(valid)}")
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = {name: p.default
-                    for name, p in inspect.signature(type(self).__init__).parameters.items()}
-        changed = [f"{name}={value!r}" for name, value in self.get_params().items()
-                   if value != defaults[name]]
-        return f"{type(self).__name__}({', '.join(changed)})"
-
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
         """Train on features ``X`` (samples, features) and targets ``y``; returns the
         estimator."""
-        features = _features(X)
-        targets = np.asarray(y)
-        if targets.shape != (len(features),):
-            raise DatasetError(f"y must have one value per sample, shape ({len(features)},), "
-                               f"got {targets.shape}")
+        features, targets = estimator_data(self, X, y)
         dataset, cells, fitted = self._dataset(features, targets)
         project = self._project(dataset, cells)
         trainer = Trainer(project, dataset=dataset)
@@ -156,7 +134,6 @@ class _QNNEstimator:
         self.project_ = trainer.result_project()
         self.history_ = self.project_.history
         self.model_ = TrainedModel.from_project(self.project_, dataset.feature_names)
-        self.n_features_in_ = features.shape[1]
         return self
 
     def _dataset(self, X: np.ndarray, y: np.ndarray) -> tuple[Dataset, list, dict]:
@@ -183,9 +160,7 @@ class _QNNEstimator:
         columns = (*(f"x{j}" for j in range(n_features)), "y")
         rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
                                                        strict=True))
-        seed = self.random_state
-        if seed is None:
-            seed = int(np.random.default_rng().integers(2**31))
+        seed = _seed(self.random_state)
         model = ModelSpec(self._task, observables=tuple(f"Z{k}" for k in range(n_outputs)),
                           class_labels=dataset.class_labels)
         training = TrainingConfig(
@@ -200,31 +175,32 @@ class _QNNEstimator:
 
     # -- prediction ----------------------------------------------------------------------------
     def _checked(self, X: object) -> np.ndarray:
-        """``X`` as features of a fitted estimator's shape (scikit-learn's messages)."""
-        if not hasattr(self, "project_"):
-            raise ProjectError(f"this {type(self).__name__} is not fitted yet; call fit first")
-        features = _features(X)
-        if features.shape[1] != self.n_features_in_:
-            raise DatasetError(f"X has {features.shape[1]} features, but the estimator was "
-                               f"fitted with {self.n_features_in_}")
-        return features
+        """``X`` as features of a fitted estimator's shape (scikit-learn's checks and
+        messages; :class:`~sklearn.exceptions.NotFittedError` before ``fit``)."""
+        check_is_fitted(self, "project_")
+        return estimator_data(self, X, reset=False)
 
 
-class QNNClassifier(_QNNEstimator):
+class QNNClassifier(ClassifierMixin, _QNNEstimator):
     """A variational quantum classifier (see the module docstring).
 
     Fitted attributes: ``classes_`` (the sorted original labels; ``predict_proba`` columns
     follow them), ``n_features_in_``, ``project_`` (the trained project), ``history_`` and
-    ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`).
+    ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`). ``score`` is
+    the accuracy (scikit-learn's ``ClassifierMixin``).
     """
 
     _task = "classification"
 
     def _dataset(self, X: np.ndarray, y: np.ndarray) -> tuple[Dataset, list, dict]:
+        try:
+            check_classification_targets(y)
+        except ValueError as error:
+            raise DatasetError(f"{type(self).__name__}: {error}") from None
         classes, indices = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise DatasetError(f"y has a single class {classes.tolist()!r}; a classifier needs "
-                               f"at least two")
+            raise DatasetError(f"y has 1 class {classes.tolist()!r}; a classifier needs at "
+                               f"least two")
         labels = tuple(_label(value) for value in classes)
         if len(set(labels)) != len(labels):
             raise DatasetError(f"class labels {classes.tolist()!r} are not distinct as "
@@ -243,16 +219,13 @@ class QNNClassifier(_QNNEstimator):
         probabilities = self.predict_proba(X)
         return self.classes_[np.argmax(probabilities, axis=1)]
 
-    def score(self, X: object, y: object) -> float:
-        """Accuracy of ``predict(X)`` against ``y``."""
-        return accuracy(np.asarray(y), self.predict(X))
 
-
-class QNNRegressor(_QNNEstimator):
+class QNNRegressor(RegressorMixin, _QNNEstimator):
     """A variational quantum regressor: ``scale·<Z0> + bias`` (see the module docstring).
 
     Fitted attributes: ``n_features_in_``, ``project_`` (the trained project), ``history_``
-    and ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`).
+    and ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`). ``score``
+    is R² (scikit-learn's ``RegressorMixin``).
     """
 
     _task = "regression"
@@ -268,7 +241,3 @@ class QNNRegressor(_QNNEstimator):
         """Predicted values ``(samples,)``."""
         features = self._checked(X)
         return self.model_.predict(features)
-
-    def score(self, X: object, y: object) -> float:
-        """The coefficient of determination R² of ``predict(X)`` against ``y``."""
-        return r2_score(np.asarray(y, dtype=float), self.predict(X))

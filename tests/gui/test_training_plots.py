@@ -205,17 +205,20 @@ def test_confusion_matrix_and_baseline_after_training(qtbot, plots, moons_run):
     np.testing.assert_array_equal(matrix, confusion_matrix(data.y_test, indices, 2))
     assert plots.confusion_plot.cell_texts() == [str(v) for v in matrix.ravel()]
     assert plots.confusion_plot.isVisible()
-    # The table puts the model's metrics (those of the done report) beside the baseline's.
+    # The table puts the model's metrics (those of the done report) beside the baselines'.
     done = reports[-1]
     values = plots.comparison_table.values()
     assert values["test_accuracy"][0] == pytest.approx(done.metrics["test_accuracy"])
     assert values["test_f1"][0] == pytest.approx(done.metrics["test_f1"])
-    baseline = baseline_metrics(data)
-    assert values["test_accuracy"][1] == baseline["test_accuracy"]
+    baselines = baseline_metrics(data)
     table = plots.comparison_table
     assert table.verticalHeaderItem(0).text() == "test accuracy"
-    assert table.item(0, 1).text() == f"{baseline['test_accuracy']:.3f}"
-    assert table.horizontalHeaderItem(1).text() == "Logistic regression"
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Quantum model", "Logistic regression", "RBF SVM", "MLP",
+                       "Random forest"]
+    for column, metrics in enumerate(baselines.values(), start=1):
+        assert values["test_accuracy"][column] == metrics["test_accuracy"]
+        assert table.item(0, column).text() == f"{metrics['test_accuracy']:.3f}"
     # The curves now hold the project's stored history.
     np.testing.assert_array_equal(plots.curve("val_loss")[1],
                                   project.history.series("val_loss"))
@@ -248,7 +251,9 @@ def test_results_without_the_run_data_and_for_a_regressor(qtbot, plots):
                                   trainer.history.series("test_r2"))
     _wait_for_results(qtbot, plots, trainer.result_project(), trainer.data)
     assert plots.results.confusion is None and not plots.confusion_plot.isVisible()
-    assert plots.comparison_table.horizontalHeaderItem(1).text() == "Linear regression"
+    table = plots.comparison_table
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
+        "Quantum model", "Linear regression", "RBF SVR", "MLP", "Random forest"]
     assert set(plots.comparison_table.values()) == {"test_mse", "test_r2", "train_mse",
                                                     "train_r2"}
 

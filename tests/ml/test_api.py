@@ -1,8 +1,10 @@
-"""The scikit-learn-style estimators, without scikit-learn: learning, the parameter protocol
-``clone`` relies on, fitted attributes, and the trained project they carry."""
+"""The scikit-learn estimators: learning, the parameter protocol ``clone`` relies on, fitted
+attributes, input checks, and the trained project they carry."""
 
 import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from qmlstudio.core import DatasetError, ProjectError
 from qmlstudio.io import load_project, save_project
@@ -14,11 +16,6 @@ from qmlstudio.ml.training.trainer import train
 
 def split(X, y, n_train):
     return X[:n_train], X[n_train:], y[:n_train], y[n_train:]
-
-
-def clone(estimator):
-    """What ``sklearn.base.clone`` does: a new unfitted estimator with the same parameters."""
-    return type(estimator)(**estimator.get_params(deep=False))
 
 
 def test_classifier_learns_moons_with_text_labels():
@@ -68,9 +65,9 @@ def test_parameters_follow_the_scikit_learn_protocol():
     copy = clone(model)
     assert copy.get_params() == model.get_params() and copy is not model
     assert repr(copy) == "QNNClassifier(epochs=2, layers=1, random_state=7)"
-    with pytest.raises(ProjectError, match="invalid parameter 'depth'"):
+    with pytest.raises(ValueError, match="Invalid parameter 'depth'"):
         model.set_params(depth=2)
-    with pytest.raises(ProjectError, match="not fitted yet"):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
         model.predict([[0.0, 1.0]])
     bad = QNNClassifier(optimizer="lbfgs")  # checked when fitting, as scikit-learn does
     with pytest.raises(ProjectError, match="optimizer"):
@@ -88,14 +85,18 @@ def test_same_random_state_same_model():
 
 def test_bad_inputs():
     model = QNNClassifier(epochs=1)
-    with pytest.raises(DatasetError, match="single class"):
+    with pytest.raises(DatasetError, match=r"y has 1 class \['a'\]"):
         model.fit([[0.0], [1.0]], ["a", "a"])
-    with pytest.raises(DatasetError, match="one value per sample"):
+    with pytest.raises(DatasetError, match="inconsistent numbers of samples"):
         model.fit([[0.0], [1.0]], [0])
-    with pytest.raises(DatasetError, match="NaN"):
+    with pytest.raises(DatasetError, match=r"^QNNClassifier: Input X contains NaN"):
         model.fit([[np.nan], [1.0]], [0, 1])
+    with pytest.raises(DatasetError, match="Unknown label type: continuous"):
+        model.fit([[0.0], [1.0]], [0.5, 1.5])
+    with pytest.raises(DatasetError, match="Expected 2D array, got 1D array"):
+        model.fit([0.0, 1.0], [0, 1])
     model.fit([[0.0, 1.0], [1.0, 0.0], [0.2, 0.9], [0.8, 0.1]], [0, 1, 0, 1])
-    with pytest.raises(DatasetError, match="fitted with 2"):
+    with pytest.raises(DatasetError, match="X has 3 features, but QNNClassifier is expecting 2"):
         model.predict([[0.0, 1.0, 2.0]])
     with pytest.raises(ProjectError, match="3 classes need one qubit each"):
         QNNClassifier(n_qubits=2).fit(np.eye(3), [0, 1, 2])

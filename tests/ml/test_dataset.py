@@ -25,10 +25,11 @@ def test_a_dataset_holds_read_only_copies():
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"task": "ranking"}, "toy: task must be one of classification, regression, got 'ranking'"),
-    ({"features": np.zeros((0, 2))}, "toy: features must be a non-empty (samples, features) "
-                                     "table, got shape (0, 2)"),
-    ({"features": np.zeros(4)}, "toy: features must be a non-empty"),
-    ({"features": np.full((4, 2), np.inf)}, "toy: features contain NaN or infinite values"),
+    ({"features": np.zeros((0, 2))}, "toy features: Found array with 0 sample(s) "
+                                     "(shape=(0, 2)) while a minimum of 1 is required."),
+    ({"features": np.zeros(4)}, "toy features: Expected 2D array, got 1D array instead"),
+    ({"features": np.full((4, 2), np.inf)}, "toy features: Input toy features contains "
+                                            "infinity or a value too large for dtype"),
     ({"labels": [0, 1, 1]}, "toy: (3,) labels for 4 samples; expected one label per sample"),
     ({"labels": [0, 1, 2, 0]}, "toy: class indices must lie in 0..1"),
     ({"labels": [0.0, 1.0, 1.0, 0.0]}, "toy: class labels must be integer class indices, "

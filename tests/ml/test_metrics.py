@@ -1,7 +1,8 @@
-"""Metrics against small cases counted by hand."""
+"""Metrics against small cases counted by hand and against scikit-learn on random data."""
 
 import numpy as np
 import pytest
+from sklearn import metrics as reference
 
 from qmlstudio.core import DatasetError
 from qmlstudio.ml.evaluation.metrics import (
@@ -101,3 +102,18 @@ def test_non_numeric_input_is_a_dataset_error():
         confusion_matrix([0.5, 1.0], [0.0, 1.0])  # used to be truncated to class 0
     with pytest.raises(DatasetError, match="task must be one of"):
         evaluate_metrics("clustering", [0], [0])
+
+
+def test_agree_with_scikit_learn_on_random_data():
+    rng = np.random.default_rng(11)
+    for n_classes in (2, 3, 5):
+        t, p = rng.integers(0, n_classes, 40), rng.integers(0, n_classes, 40)
+        assert accuracy(t, p) == reference.accuracy_score(t, p)
+        np.testing.assert_array_equal(confusion_matrix(t, p, n_classes),
+                                      reference.confusion_matrix(t, p))
+        assert f1_score(t, p, "macro") == pytest.approx(reference.f1_score(t, p, average="macro"))
+    t, p = rng.integers(0, 2, 40), rng.integers(0, 2, 40)
+    assert f1_score(t, p) == pytest.approx(reference.f1_score(t, p))
+    y, yhat = rng.normal(size=30), rng.normal(size=30)
+    assert mean_squared_error(y, yhat) == pytest.approx(reference.mean_squared_error(y, yhat))
+    assert r2_score(y, yhat) == pytest.approx(reference.r2_score(y, yhat))

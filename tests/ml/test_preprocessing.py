@@ -145,9 +145,9 @@ def test_apply_refuses_unfitted_or_misshapen_input():
     with pytest.raises(DatasetError, match="features: 4 columns, but the preprocessing was "
                                            "fitted on 5"):
         apply_preprocessing(pre, _data()[:, :4])
-    with pytest.raises(DatasetError, match="features: contains NaN or infinite values"):
+    with pytest.raises(DatasetError, match=r"^features: Input features contains NaN"):
         apply_preprocessing(pre, np.full((2, 5), np.nan))
-    with pytest.raises(DatasetError, match=r"expected a non-empty \(samples, features\) array"):
+    with pytest.raises(DatasetError, match=r"^features: Expected 2D array, got 1D array"):
         apply_preprocessing(pre, np.zeros(5))
 
 
@@ -239,3 +239,16 @@ def test_validation_split_errors_name_the_validation_part():
         Preprocessing(validation_fraction=1.0)
     with pytest.raises(DatasetError, match=r"cannot split 1 row.*and a validation part"):
         split_rows(Preprocessing(test_fraction=0.5, validation_fraction=0.5), [0, 0])
+
+
+def test_pca_and_scalers_agree_with_scikit_learn():
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    X = np.random.default_rng(21).normal(size=(40, 4)) * [3.0, 1.0, 0.2, 2.0]
+    pre = _fitted(Preprocessing("standard", n_components=2), X)
+    expected = StandardScaler().fit_transform(PCA(2, svd_solver="full").fit_transform(X))
+    np.testing.assert_allclose(apply_preprocessing(pre, X), expected, atol=1e-12)
+    pre = _fitted(Preprocessing("minmax", scale_range=(0.0, np.pi)), X)
+    np.testing.assert_allclose(apply_preprocessing(pre, X),
+                               MinMaxScaler((0.0, np.pi)).fit_transform(X), atol=1e-12)

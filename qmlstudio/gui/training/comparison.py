@@ -1,4 +1,4 @@
-"""The comparison of the trained circuit with a classical baseline: :class:`ComparisonTable`.
+"""The comparison of the trained circuit with classical baselines: :class:`ComparisonTable`.
 
 It draws the rows of :func:`~qmlstudio.viewmodels.result_comparison.comparison_rows`.
 """
@@ -13,33 +13,35 @@ __all__ = ["ComparisonTable"]
 
 
 class ComparisonTable(QTableWidget):
-    """Metric rows (test part first); columns: the quantum model, the classical baseline."""
+    """Metric rows (test part first); columns: the quantum model, then each classical
+    baseline."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(0, 2, parent)
+        super().__init__(0, 1, parent)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.setHorizontalHeaderLabels(["Quantum model", "Baseline"])
-        self.setToolTip("The baseline is a linear model (logistic regression for classes, "
-                        "least squares for targets) fitted on the same preprocessed training "
-                        "rows and scored on the same parts with the same metrics.")
-        self._values: dict[str, tuple[float | None, float | None]] = {}
+        self.setHorizontalHeaderLabels(["Quantum model"])
+        self.setToolTip("The baselines are classical models (logistic regression, an RBF SVM, "
+                        "an MLP and a random forest for classes; their regressors for targets) "
+                        "fitted on the same preprocessed training rows and scored on the same "
+                        "parts with the same metrics.")
+        self._values: dict[str, tuple[float | None, ...]] = {}
 
-    def values(self) -> dict[str, tuple[float | None, float | None]]:
-        """``{"test_accuracy": (quantum, baseline), ...}`` as shown."""
+    def values(self) -> dict[str, tuple[float | None, ...]]:
+        """``{"test_accuracy": (quantum, baseline 1, baseline 2, ...), ...}`` as shown."""
         return dict(self._values)
 
     def show_results(self, results: FinalResults) -> None:
         """Fill the table from ``results``."""
-        baseline_name = "Logistic regression" if results.task == "classification" else \
-            "Linear regression"
-        self.setHorizontalHeaderLabels(["Quantum model", baseline_name])
+        headers = ["Quantum model", *results.baseline_names]
+        self.setColumnCount(len(headers))
+        self.setHorizontalHeaderLabels(headers)
         rows = comparison_rows(results)
-        self._values = {row.name: (row.quantum, row.baseline) for row in rows}
+        self._values = {row.name: (row.quantum, *row.baselines) for row in rows}
         self.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            for column, value in enumerate((row.quantum, row.baseline)):
+            for column, value in enumerate(self._values[row.name]):
                 text = "—" if value is None else f"{value:.3f}"
                 self.setItem(index, column, QTableWidgetItem(text))
         self.setVerticalHeaderLabels([row.label for row in rows])

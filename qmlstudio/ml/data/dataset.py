@@ -16,6 +16,7 @@ import numpy as np
 
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.core.model_spec import TASKS, Label
+from qmlstudio.ml.data.validation import check_features
 
 __all__ = ["Dataset"]
 
@@ -41,12 +42,7 @@ class Dataset:
         if self.task not in TASKS:
             raise DatasetError(f"{where}: task must be one of {', '.join(TASKS)}, "
                                f"got {self.task!r}")
-        features = np.array(self.features, dtype=np.float64)
-        if features.ndim != 2 or features.shape[0] == 0 or features.shape[1] == 0:
-            raise DatasetError(f"{where}: features must be a non-empty (samples, features) "
-                               f"table, got shape {features.shape}")
-        if not np.isfinite(features).all():
-            raise DatasetError(f"{where}: features contain NaN or infinite values")
+        features = check_features(self.features, f"{where} features")
         n, n_features = features.shape
         labels = self._checked_labels(where, n)
         names = tuple(self.feature_names) or tuple(f"x{j}" for j in range(n_features))

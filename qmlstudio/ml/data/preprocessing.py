@@ -6,9 +6,10 @@ as a :class:`~qmlstudio.core.preprocessing.FittedPreprocessing` (a value saved w
 project and the model); :func:`apply_preprocessing` applies a fitted preprocessing to any
 features, so training, testing and prediction all use exactly the same transform:
 
-1. PCA: ``z = (x - mean) @ components.T``. The components are the top right-singular vectors
-   of the centred training data (numpy's SVD), each with its largest-magnitude entry made
-   positive, so the same data always gives the same components.
+1. PCA: ``z = (x - mean) @ components.T``. ``mean`` and ``components`` are those of
+   scikit-learn's ``PCA`` fitted on the training data (full SVD; each component's
+   largest-magnitude entry positive, so the same data always gives the same components),
+   saved as plain numbers; applying them needs numpy only.
 2. Scaling each column of ``z`` with ``u = (z - center) / width``: ``"minmax"`` (center the
    training minimum, width the range) maps to ``scale_range`` as ``lo·(1 - u) + hi·u``, which
    sends the training minimum and maximum to ``lo`` and ``hi`` exactly (data outside the
@@ -25,22 +26,14 @@ stratified; :func:`split_rows` makes the train/validation/test split a project d
 from __future__ import annotations
 
 import numpy as np
+from sklearn.decomposition import PCA
 
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
+from qmlstudio.ml.data.validation import check_features
 
 __all__ = ["apply_preprocessing", "fit_preprocessing", "split_indices", "split_rows",
            "train_test_split"]
-
-
-def _matrix(X: object, what: str) -> np.ndarray:
-    matrix = np.array(X, dtype=np.float64)  # a copy: results never alias the input
-    if matrix.ndim != 2 or matrix.shape[0] == 0 or matrix.shape[1] == 0:
-        raise DatasetError(f"{what}: expected a non-empty (samples, features) array, "
-                           f"got shape {matrix.shape}")
-    if not np.isfinite(matrix).all():
-        raise DatasetError(f"{what}: contains NaN or infinite values")
-    return matrix
 
 
 def _fit_pca(X: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
@@ -51,12 +44,8 @@ def _fit_pca(X: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
     if n_components > n_samples:
         raise DatasetError(f"PCA to {n_components} components needs at least that many "
                            f"training samples; there are {n_samples}")
-    mean = X.mean(axis=0)
-    _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
-    components = vt[:n_components]
-    peaks = np.abs(components).argmax(axis=1)
-    signs = np.sign(components[np.arange(n_components), peaks])
-    return mean, components * signs[:, None]
+    pca = PCA(n_components, svd_solver="full").fit(X)
+    return pca.mean_, pca.components_
 
 
 def _spread_floor(Z: np.ndarray) -> np.ndarray:
@@ -70,7 +59,7 @@ def fit_preprocessing(pre: Preprocessing, X: object) -> FittedPreprocessing:
     Store them with ``dataclasses.replace(pre, fitted=...)``. Fit on the training part only,
     so the test part measures what prediction will see.
     """
-    Z = _matrix(X, "training features")
+    Z = check_features(X, "training features")  # a copy: results never alias the input
     mean = components = np.empty((0,))
     if pre.n_components is not None:
         mean, components = _fit_pca(Z, pre.n_components)
@@ -95,7 +84,7 @@ def apply_preprocessing(pre: Preprocessing, X: object) -> np.ndarray:
     if fitted is None:
         raise DatasetError("the preprocessing has not been fitted yet (fit it on the "
                            "training data first)")
-    Z = _matrix(X, "features")
+    Z = check_features(X, "features")
     if fitted.n_inputs and Z.shape[1] != fitted.n_inputs:
         raise DatasetError(f"features: {Z.shape[1]} columns, but the preprocessing was "
                            f"fitted on {fitted.n_inputs}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from qmlstudio.core import ProjectError
+from qmlstudio.ml.models.losses import softmax
 from qmlstudio.ml.training.report import frozen_copy
 from qmlstudio.ml.training.trainer import Trainer
 
@@ -108,9 +109,7 @@ def decision_boundary(trainer: Trainer, resolution: int = 48,
     outputs = exact.forward(grid, trainer.weights, trainer.readout)
     shape = (resolution, resolution)
     if model.is_classifier:
-        shifted = outputs - outputs.max(axis=1, keepdims=True)  # a stable softmax
-        probabilities = np.exp(shifted)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        probabilities = softmax(outputs)
         values = np.argmax(outputs, axis=1).reshape(shape)
         confidence = frozen_copy(probabilities.max(axis=1).reshape(shape))
     else:

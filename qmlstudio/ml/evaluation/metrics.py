@@ -1,10 +1,14 @@
 """Evaluation metrics: accuracy, F1 and the confusion matrix for classifiers; MSE and R² for
-regressors. Conventions follow scikit-learn's (rows of the confusion matrix are true classes;
-macro F1 averages over the classes present in either array; an undefined F1 or R² is 0)."""
+regressors. The numbers are scikit-learn's (``sklearn.metrics``); this module adds the checks
+and conventions the studio relies on: rows of the confusion matrix are true classes, macro F1
+averages over the classes present in either array, an undefined F1 or R² is 0 (never a
+warning), and a misshapen input or a binary ``positive`` class that is not a label is a
+:class:`~qmlstudio.core.DatasetError` naming what is wrong."""
 
 from __future__ import annotations
 
 import numpy as np
+from sklearn import metrics
 
 from qmlstudio.core import DatasetError
 
@@ -45,7 +49,8 @@ def _pair(y_true: object, y_pred: object, dtype: type) -> tuple[np.ndarray, np.n
 def accuracy(y_true: object, y_pred: object) -> float:
     """Fraction of samples whose predicted class equals the true class."""
     a, b = _pair(y_true, y_pred, object)
-    return float(np.mean(a == b))
+    a_codes, b_codes = _codes(a, b, list(dict.fromkeys(a.tolist() + b.tolist())))
+    return float(metrics.accuracy_score(a_codes, b_codes))
 
 
 def confusion_matrix(y_true: object, y_pred: object, n_classes: int | None = None) -> np.ndarray:
@@ -58,15 +63,25 @@ def confusion_matrix(y_true: object, y_pred: object, n_classes: int | None = Non
     size = int(both.max()) + 1 if n_classes is None else n_classes
     if both.min() < 0 or both.max() >= size:
         raise DatasetError(f"confusion matrix: class indices must lie in 0..{size - 1}")
-    matrix = np.zeros((size, size), dtype=np.int64)
-    np.add.at(matrix, (a.astype(np.int64), b.astype(np.int64)), 1)
-    return matrix
+    return metrics.confusion_matrix(a.astype(np.int64), b.astype(np.int64),
+                                    labels=np.arange(size)).astype(np.int64)
 
 
-def _f1(a: np.ndarray, b: np.ndarray, label: object) -> float:
-    tp = np.sum((a == label) & (b == label))
-    predicted, actual = np.sum(b == label), np.sum(a == label)
-    return 0.0 if predicted + actual == 0 else float(2 * tp / (predicted + actual))
+def _codes(a: np.ndarray, b: np.ndarray, labels: list) -> tuple[np.ndarray, np.ndarray]:
+    """Both label arrays as integer codes: ``labels[k]`` is ``k``, any other label
+    ``len(labels)``. Labels may mix types (``1`` and ``"a"``), which scikit-learn refuses to
+    sort; codes compare exactly as the labels do."""
+    codes = {label: k for k, label in enumerate(labels)}
+    other = len(labels)
+    return (np.array([codes.get(v, other) for v in a.tolist()]),
+            np.array([codes.get(v, other) for v in b.tolist()]))
+
+
+def _f1(a: np.ndarray, b: np.ndarray, labels: list) -> float:
+    """Mean F1 over ``labels`` (scikit-learn's)."""
+    a_codes, b_codes = _codes(a, b, labels)
+    return float(metrics.f1_score(a_codes, b_codes, labels=np.arange(len(labels)),
+                                  average="macro", zero_division=0.0))
 
 
 def f1_score(y_true: object, y_pred: object, average: str = "binary",
@@ -86,17 +101,16 @@ def f1_score(y_true: object, y_pred: object, average: str = "binary",
         if positive not in present and len(present) >= 2:
             raise DatasetError(f"F1: the positive class {positive!r} is not among the labels "
                                f"{sorted(map(repr, present))}; pass positive=...")
-        return _f1(a, b, positive)
+        return _f1(a, b, [positive])
     if average != "macro":
         raise DatasetError(f"F1 average must be 'binary' or 'macro', got {average!r}")
-    labels = set(a.tolist()) | set(b.tolist())
-    return float(np.mean([_f1(a, b, label) for label in labels]))
+    return _f1(a, b, list(dict.fromkeys(a.tolist() + b.tolist())))
 
 
 def mean_squared_error(y_true: object, y_pred: object) -> float:
     """``mean((y − ŷ)²)``."""
     a, b = _pair(y_true, y_pred, float)
-    return float(np.mean((a - b) ** 2))
+    return float(metrics.mean_squared_error(a, b))
 
 
 def r2_score(y_true: object, y_pred: object) -> float:
@@ -105,11 +119,9 @@ def r2_score(y_true: object, y_pred: object) -> float:
     For constant targets (zero denominator) it is 1 for a perfect prediction, else 0.
     """
     a, b = _pair(y_true, y_pred, float)
-    residual = float(np.sum((a - b) ** 2))
-    total = float(np.sum((a - a.mean()) ** 2))
-    if total == 0.0:
-        return 1.0 if residual == 0.0 else 0.0
-    return 1.0 - residual / total
+    if len(a) < 2:  # scikit-learn warns and answers NaN; one sample is a constant target
+        return 1.0 if a[0] == b[0] else 0.0
+    return float(metrics.r2_score(a, b))
 
 
 def evaluate_metrics(task: str, y_true: object, y_pred: object,

@@ -18,6 +18,7 @@ from qmlstudio.core.project import Project
 from qmlstudio.core.saved_model import SavedModel
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
+from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.quantum_model import QuantumModel
 
 __all__ = ["TrainedModel", "saved_model_of", "uses_amplitude_encoding"]
@@ -137,14 +138,7 @@ class TrainedModel:
     # -- prediction ------------------------------------------------------------------------
     def preprocess(self, X: object) -> np.ndarray:
         """Raw features ``(B, n_features_in_)`` → the circuit's input features."""
-        try:
-            data = np.asarray(X, dtype=float)
-        except (TypeError, ValueError):
-            raise DatasetError("X must be a numeric (samples, features) table") from None
-        if data.ndim != 2 or data.shape[1] != self.n_features_in_:
-            names = ", ".join(self.feature_names)
-            raise DatasetError(f"X must have shape (samples, {self.n_features_in_}), one "
-                               f"column per feature ({names}); got shape {data.shape}")
+        data = check_features(X, "X", self.n_features_in_, self.feature_names)
         return apply_preprocessing(self.saved.preprocessing, data)
 
     def predict_proba(self, X: object) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Losses and their gradients with respect to the model outputs, and stable softmax helpers.
+"""Losses and their gradients with respect to the model outputs, and the stable softmax helpers
+(scipy's, along the last axis).
 
 Every loss has the signature ``loss(outputs, targets) -> (value, d value / d outputs)`` and
 averages over the samples of the batch. Classification losses take logits ``(B, C)`` and class
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy import special
 
 from qmlstudio.core import DatasetError, ProjectError
 
@@ -33,21 +35,21 @@ Loss = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]
 
 
 def logsumexp(z: np.ndarray) -> np.ndarray:
-    """``log Σ_k exp(z[..., k])`` without overflow (the row maximum is factored out)."""
-    z = np.asarray(z, dtype=float)
-    top = np.max(z, axis=-1, keepdims=True)
-    return (top + np.log(np.sum(np.exp(z - top), axis=-1, keepdims=True)))[..., 0]
+    """``log Σ_k exp(z[..., k])`` without overflow (:func:`scipy.special.logsumexp` along the
+    last axis)."""
+    return special.logsumexp(np.asarray(z, dtype=float), axis=-1)
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """``z − logsumexp(z)`` along the last axis: log-probabilities that never overflow."""
-    z = np.asarray(z, dtype=float)
-    return z - logsumexp(z)[..., None]
+    return special.log_softmax(np.asarray(z, dtype=float), axis=-1)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Probabilities ``exp(z_k) / Σ_j exp(z_j)`` along the last axis, computed stably."""
-    return np.exp(log_softmax(z))
+    """Probabilities ``exp(z_k) / Σ_j exp(z_j)`` along the last axis, computed stably
+    (:func:`scipy.special.softmax`). The one softmax of the package: models, losses, the
+    decision boundary and the baselines use it."""
+    return special.softmax(np.asarray(z, dtype=float), axis=-1)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -40,6 +40,7 @@ from qmlstudio.core import (
     parse_observable,
 )
 from qmlstudio.engine import GRADIENT_METHODS, expval, vjp
+from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.encodings import amplitude_states
 from qmlstudio.ml.models.losses import loss_function, softmax
 
@@ -236,13 +237,7 @@ class QuantumModel:
         return grad_outputs[:, 1:2] if self.n_outputs == 1 else grad_outputs
 
     def _inputs(self, X: object) -> tuple[np.ndarray, np.ndarray | None]:
-        try:
-            data = np.asarray(X, dtype=float)
-        except (TypeError, ValueError):
-            raise DatasetError("X must be a numeric (samples, features) array") from None
-        if data.ndim != 2 or len(data) == 0:
-            raise DatasetError(f"X must have shape (samples, features) with at least one "
-                               f"sample, got {data.shape}")
+        data = check_features(X, "X")
         n = self.circuit.n_features
         if data.shape[1] < n:
             raise DatasetError(f"the circuit reads {n} feature(s) (highest index used + 1), "
