@@ -12,20 +12,21 @@ newer job of its channel has been submitted since (a generation counter per chan
 and errors come back as signals delivered on the GUI thread.
 
 Shutdown: :meth:`ComputeRunner.shutdown` drops queued jobs, asks the thread to stop and waits
-a bounded time. A job still running after that keeps its thread object alive in a module-level
-registry until it ends (and the interpreter waits for it at exit), so Qt never destroys a
-running ``QThread``. The runner shuts down on its own when it is destroyed or the application
-is about to quit.
+a bounded time. A job still running after that is left to finish: the thread keeper
+(:mod:`qmlstudio.gui.threads`) holds its thread object until it ends, so Qt never destroys a
+running ``QThread``, and stops it at exit. The runner shuts down on its own when it is
+destroyed or the application is about to quit.
 """
 
 from __future__ import annotations
 
-import atexit
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, Signal
+
+from qmlstudio.gui.threads import start_thread
 
 __all__ = ["ComputeChannel", "ComputeRunner"]
 
@@ -96,28 +97,6 @@ class _JobThread(QThread):
             del value, job, item  # do not keep a large result alive while idle
 
 
-# Every thread a runner started, kept here so that Python never deletes a running QThread (Qt
-# aborts with "QThread: Destroyed while thread is still running"). Finished threads are pruned
-# on the GUI thread only, when the next runner starts.
-_THREADS: set[_JobThread] = set()
-
-
-def _keep(thread: _JobThread) -> None:
-    _THREADS.difference_update([t for t in _THREADS if t.isFinished()])
-    _THREADS.add(thread)
-
-
-@atexit.register
-def _stop_threads() -> None:
-    """At interpreter exit, stop every idle thread and let a running job finish (numba code
-    cannot be interrupted); a runner nobody shut down must not keep the process alive."""
-    threads = list(_THREADS)
-    for thread in threads:
-        thread.queue.stop()
-    for thread in threads:
-        thread.wait()
-
-
 class ComputeChannel(QObject):
     """One client's lane on a :class:`ComputeRunner`: submit jobs, get the latest result.
 
@@ -166,8 +145,7 @@ class ComputeRunner(QObject):
         self._channels: dict[str, ComputeChannel] = {}
         self._thread = _JobThread(self._queue)
         self._thread.job_done.connect(self._on_job_done)  # queued: the thread object is ours
-        _keep(self._thread)
-        self._thread.start()
+        start_thread(self._thread, self._queue.stop)
         # If the runner is deleted without shutdown(), still let the thread end.
         queue = self._queue  # not self: the handler runs while the runner is being deleted
         self.destroyed.connect(lambda *_: queue.stop())

@@ -1,12 +1,11 @@
 """Where every gate of a circuit goes on the canvas: columns, widths and hit tests (Qt-free).
 
-Gates are packed to the left: an operation goes in the first column after every earlier
-operation whose wire span (lowest to highest wire, the connecting line included) overlaps its
-own. A template group (a run of consecutive operations with the same ``Operation.group``) is
-laid out as one block over the wires it spans, so its frame never encloses a foreign gate;
-a collapsed group takes a single column. There are no explicit empty columns: a column exists
-because a gate is in it, and "insert at column c" means "insert at the operation index that
-makes the new gate land in column c, or as far left of it as packing allows".
+Columns come from :func:`~qmlstudio.core.circuit_columns.pack_columns`, the packing the LaTeX
+export uses too: gates packed to the left, a template group as one block over the wires it
+spans (its frame never encloses a foreign gate), a collapsed group in a single column. There
+are no explicit empty columns: a column exists because a gate is in it, and "insert at column
+c" means "insert at the operation index that makes the new gate land in column c, or as far
+left of it as packing allows".
 
 Everything per operation is a numpy array, so a 187k-gate circuit lays out in a fraction of a
 second and the painter and hit tests look up only the visible columns.
@@ -15,15 +14,14 @@ second and the painter and hit tests look up only the visible columns.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Operation
+from qmlstudio.core import GATES, Circuit, Operation
+from qmlstudio.core.circuit_columns import GroupBlock, pack_columns
 
 __all__ = [
     "BOX_HEIGHT",
-    "CONTROLS",
     "CircuitLayout",
     "GroupBlock",
     "box_label",
@@ -46,38 +44,12 @@ HEADER_HEIGHT = 14.0
 """Height of a group frame's clickable header strip."""
 TEXT_PADDING = 12.0
 
-CONTROLS: dict[str, int] = {
-    "cx": 1, "cy": 1, "cz": 1, "ch": 1, "crx": 1, "cry": 1, "crz": 1, "cp": 1, "cu3": 1,
-    "ccx": 2, "cswap": 1,
-}
-"""Number of control wires (listed first in ``Operation.wires``) of each controlled gate."""
-
-_SYMBOL_GATES = frozenset({"cx", "ccx", "cz", "swap", "cswap"})
-"""Gates drawn with symbols (⊕, dots, ×) instead of a labelled box."""
-
 
 def box_label(op: Operation) -> str:
-    """The text in ``op``'s box: its label, without the ``C`` for a controlled gate's target
-    (``CRY(θ₀)`` draws a dot and a ``RY(θ₀)`` box); empty for symbol-only gates."""
-    if op.gate in _SYMBOL_GATES:
-        return ""
-    label = op.label
-    return label[1:] if op.gate in CONTROLS else label
-
-
-@dataclass(frozen=True, slots=True)
-class GroupBlock:
-    """One template block: operations ``start:stop`` sharing ``name``, over wires ``lo..hi``
-    and columns ``first_column..last_column`` (inclusive)."""
-
-    name: str
-    start: int
-    stop: int
-    lo: int
-    hi: int
-    first_column: int
-    last_column: int
-    collapsed: bool
+    """The text in ``op``'s box: its label, without the ``C`` of each control (``CRY(θ₀)``
+    draws a dot and a ``RY(θ₀)`` box); empty for gates drawn with symbols (⊕, dots, ×)."""
+    spec = GATES[op.gate]
+    return op.label[spec.n_controls:] if spec.drawing == "box" else ""
 
 
 class CircuitLayout:
@@ -92,17 +64,20 @@ class CircuitLayout:
         self.circuit = circuit
         self.collapsed = frozenset(collapsed)
         measure = text_width or (lambda text: 7.5 * len(text))
-        n_ops = len(circuit.operations)
-        self.column = np.zeros(n_ops, dtype=np.int64)
-        self.lo = np.zeros(n_ops, dtype=np.int64)  # the operation's own wire span
-        self.hi = np.zeros(n_ops, dtype=np.int64)
-        self.block_lo = np.zeros(n_ops, dtype=np.int64)  # span it blocks (its group's, if any)
-        self.block_hi = np.zeros(n_ops, dtype=np.int64)
-        self.block_end = np.zeros(n_ops, dtype=np.int64)  # last column it blocks
-        self.group_of = np.full(n_ops, -1, dtype=np.int64)
-        self.groups: list[GroupBlock] = []
-        self._pack()
-        self.n_columns = int(self.column.max()) + 1 if n_ops else 0
+        packing = pack_columns(circuit, self.collapsed)
+        self.column = packing.column
+        self.lo, self.hi = packing.lo, packing.hi  # the operation's own wire span
+        self.groups: tuple[GroupBlock, ...] = packing.groups
+        self.n_columns = packing.n_columns
+        # What each operation blocks for insertion: its group's span and last column, if any.
+        self.block_lo, self.block_hi = self.lo.copy(), self.hi.copy()
+        self.block_end = self.column.copy()
+        self.group_of = np.full(len(circuit.operations), -1, dtype=np.int64)
+        for k, group in enumerate(self.groups):
+            self.block_end[group.start:group.stop] = group.last_column
+            self.block_lo[group.start:group.stop] = group.lo
+            self.block_hi[group.start:group.stop] = group.hi
+            self.group_of[group.start:group.stop] = k
         self.labels = [box_label(op) for op in circuit.operations]
         self._measure_widths(measure)
         # Operations sorted by column, and where each column starts in that order.
@@ -111,57 +86,6 @@ class CircuitLayout:
                                              np.arange(self.n_columns + 1))
         self.group_first_columns = np.array([g.first_column for g in self.groups], dtype=np.int64)
         self.group_last_columns = np.array([g.last_column for g in self.groups], dtype=np.int64)
-
-    # -- packing -----------------------------------------------------------------------------
-    def _pack(self) -> None:
-        ops = self.circuit.operations
-        level = [0] * self.circuit.n_qubits  # first free column of each wire
-        column, lo_arr, hi_arr = self.column, self.lo, self.hi
-        i, n_ops = 0, len(ops)
-        while i < n_ops:
-            op = ops[i]
-            if op.group is not None:
-                i = self._pack_group(i, level)
-                continue
-            wires = op.wires
-            if len(wires) == 1:
-                lo = hi = wires[0]
-                col = level[lo]
-                level[lo] = col + 1
-            else:
-                lo, hi = min(wires), max(wires)
-                col = max(level[lo:hi + 1])
-                level[lo:hi + 1] = [col + 1] * (hi - lo + 1)
-            column[i], lo_arr[i], hi_arr[i] = col, lo, hi
-            i += 1
-        self.block_lo[:] = self.lo
-        self.block_hi[:] = self.hi
-        self.block_end[:] = self.column
-        for k, group in enumerate(self.groups):
-            self.block_end[group.start:group.stop] = group.last_column
-            self.block_lo[group.start:group.stop] = group.lo
-            self.block_hi[group.start:group.stop] = group.hi
-            self.group_of[group.start:group.stop] = k
-
-    def _pack_group(self, start: int, level: list[int]) -> int:
-        ops = self.circuit.operations
-        name = ops[start].group
-        stop = start
-        while stop < len(ops) and ops[stop].group == name:
-            stop += 1
-        spans = [(min(op.wires), max(op.wires)) for op in ops[start:stop]]
-        lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
-        first = max(level[lo:hi + 1])
-        collapsed = name in self.collapsed
-        inner = [first] * self.circuit.n_qubits
-        for k, (a, b) in enumerate(spans):
-            col = first if collapsed else max(inner[a:b + 1])
-            inner[a:b + 1] = [col + 1] * (b - a + 1)
-            self.column[start + k], self.lo[start + k], self.hi[start + k] = col, a, b
-        last = first if collapsed else max(inner) - 1
-        level[lo:hi + 1] = [last + 1] * (hi - lo + 1)
-        self.groups.append(GroupBlock(name, start, stop, lo, hi, first, last, collapsed))
-        return stop
 
     def _measure_widths(self, measure: Callable[[str], float]) -> None:
         cache: dict[str, float] = {}

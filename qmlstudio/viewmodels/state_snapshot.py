@@ -24,7 +24,7 @@ import numpy as np
 from qmlstudio.core import Project, QMLStudioError
 from qmlstudio.engine import statevector
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
-from qmlstudio.ml.models.templates import init_weights
+from qmlstudio.ml.models.templates import project_weights
 from qmlstudio.ml.training.prepared_data import prepare_training_data
 
 __all__ = ["MAX_BASIS_QUBITS", "SampleData", "StateSnapshot", "bloch_components",
@@ -109,12 +109,10 @@ def simulate_snapshot(project: Project, sample: int, project_dir: Path | None = 
     """
     circuit = project.circuit
     n = circuit.n_qubits
-    if project.is_trained:
-        weights, weight_note = np.asarray(project.weights), "trained weights"
-    else:
-        training = project.training
-        weights = init_weights(circuit.n_weights, training.weight_init, training.seed)
-        weight_note = f"initial weights ({training.weight_init}, seed {training.seed})"
+    weights = project_weights(project)
+    training = project.training
+    weight_note = "trained weights" if project.is_trained else \
+        f"initial weights ({training.weight_init}, seed {training.seed})"
     if not circuit.n_weights:
         weight_note = "no weights"
     n_rows, row = 0, -1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
@@ -222,9 +223,17 @@ def test_every_example_opens(make_window):
 
 def test_palette_drag_onto_the_canvas_adds_the_gate(make_window):
     window = make_window()
-    mime = window.palette.mime_data_for("ry")
+    mime = window.gate_palette.mime_data_for("ry")
     assert drop(window.canvas, mime, window.canvas.cell_point(0, 1))
     assert window.document.circuit.operations[0].gate == "ry"
     assert window.document.circuit.operations[0].wires == (1,)
     assert window.status_text().startswith("2 qubits · 1 gates")
+
+
+def test_the_gate_palette_does_not_shadow_the_widget_palette(make_window):
+    window = make_window()
+    # QWidget.palette() is the colours Qt paints with; the gate list has its own name.
+    assert isinstance(window.palette(), QPalette)
+    assert window.palette().color(QPalette.ColorRole.Window).isValid()
+    assert window.docks["palette"].widget() is window.gate_palette
 

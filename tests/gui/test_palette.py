@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from qmlstudio.gui.editor.palette import GatePalette, entry_text
+from qmlstudio.gui.editor.palette import ICON_SIZE, GatePalette, entry_text, gate_icon
 from qmlstudio.viewmodels.palette_items import PALETTE_ITEMS, PALETTE_MIME, decode_item, item_by_key
 
 
@@ -132,3 +132,25 @@ def test_enter_in_the_search_box_activates_the_first_match(palette, qtbot):
     with qtbot.waitSignal(palette.item_activated, timeout=1000) as blocker:
         qtbot.keyClick(palette.search, Qt.Key.Key_Return)
     assert blocker.args == [item_by_key("swap")]
+
+
+def _icon_image(key):
+    return gate_icon(item_by_key(key)).pixmap(ICON_SIZE).toImage()
+
+
+def _darkness(image, x, y):
+    return 255 - image.pixelColor(round(x * image.width() / ICON_SIZE.width()),
+                                  round(y * image.height() / ICON_SIZE.height())).value()
+
+
+def test_icons_draw_the_marks_the_canvas_draws(qtbot):
+    middle = ICON_SIZE.height() / 2
+    # A gate drawn with symbols lies on its side: dark control dot at the left end...
+    for key in ("cx", "ccx", "cz", "cswap"):
+        assert _darkness(_icon_image(key), 9, middle) > 150, key
+    # ... ⊕ has a light middle between its dark cross lines; a dot target is dark throughout.
+    cx, cz = _icon_image("cx"), _icon_image("cz")
+    assert _darkness(cx, 31 + 4, middle - 4) < 60 < _darkness(cx, 31, middle - 4)
+    assert _darkness(cz, 31, middle) > 150
+    # A gate drawn as a box keeps its pale box at the left end.
+    assert _darkness(_icon_image("cry"), 9, 5) < 60

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import DatasetSpec
+from qmlstudio.gui.threads import kept_threads
 from qmlstudio.gui.training.worker import MAX_STEP_REPORTS_PER_SECOND, TrainingWorker
 from qmlstudio.ml.training.trainer import Trainer, train
 
@@ -194,12 +195,11 @@ def test_start_while_active_is_refused(qtbot, worker):
 
 
 def test_deleting_a_training_worker_stops_its_thread(qtbot):
-    from qmlstudio.gui.training import worker as training_worker
-
     worker = TrainingWorker()
+    before = set(kept_threads())
     with qtbot.waitSignal(worker.report, timeout=FIRST_RUN_TIMEOUT_MS):
         worker.start(moons_project(epochs=LONG_RUN))
-    running = [t for t in training_worker._THREADS if t.isRunning()]
-    assert len(running) == 1
+    running = [t for t in kept_threads() if t not in before and t.isRunning()]
+    assert len(running) == 1  # the thread keeper holds the run's thread
     worker.deleteLater()  # e.g. its window went away without calling shutdown()
     qtbot.waitUntil(lambda: not running[0].isRunning(), timeout=2000)

@@ -1,7 +1,8 @@
 """The trainer: learning that broken gradients cannot fake, bit-for-bit reproducibility, the
-step / pause / resume / cancel protocol, early stopping with the best weights restored,
-divergence, resuming a trained project, and errors raised before any step."""
+iterator protocol (pause by leaving the loop) and cancel, early stopping with the best weights
+restored, divergence, resuming a trained project, and errors raised before any step."""
 
+import itertools
 import time
 from dataclasses import replace
 
@@ -23,7 +24,7 @@ from qmlstudio.core import (
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.generators import make_moons
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
-from qmlstudio.ml.models.templates import build_model_circuit, init_weights
+from qmlstudio.ml.models.templates import build_model_circuit, init_weights, project_weights
 from qmlstudio.ml.training.report import TrainingReport
 from qmlstudio.ml.training.trainer import Trainer, train
 
@@ -125,22 +126,49 @@ def test_reports_follow_steps_then_epochs_then_done():
         next(trainer)
 
 
-def test_pause_single_step_and_resume_give_the_uninterrupted_run():
+def test_training_starts_from_the_weights_of_the_project():
+    project = moons_project(epochs=1, weight_init="small", seed=5)
+    expected = init_weights(project.circuit.n_weights, "small", 5)
+    np.testing.assert_array_equal(project_weights(project), expected)  # untrained: initial
+    np.testing.assert_array_equal(Trainer(project).weights, expected)
+    trained = train(project)
+    np.testing.assert_array_equal(project_weights(trained), trained.weights)  # trained: its own
+    np.testing.assert_array_equal(Trainer(trained).weights, trained.weights)
+    np.testing.assert_array_equal(Trainer(trained, restart=True).weights, expected)
+
+
+def test_the_trainer_is_a_conforming_iterator_and_stays_exhausted():
+    trainer = Trainer(moons_project(epochs=1))
+    assert iter(trainer) is trainer
+    reports = list(trainer)
+    assert reports[-1].kind == "done" and trainer.finished
+    assert list(trainer) == []  # exhausted: every later loop is empty
+    for _ in range(3):
+        with pytest.raises(StopIteration):
+            next(trainer)
+    assert next(trainer, None) is None
+    with pytest.raises(StopIteration):
+        trainer.step()
+
+
+def test_leaving_the_loop_pauses_and_the_next_loop_gives_the_uninterrupted_run():
     trainer = Trainer(moons_project(epochs=2))
     first = []
     for report in trainer:
         first.append(report)
         if len(first) == 3:
-            trainer.pause()
-    assert len(first) == 3 and trainer.paused and not trainer.finished
-    assert list(trainer) == []  # a paused loop yields nothing
-    stepped = next(trainer)  # single-stepping works while paused
+            break  # pause between steps
+    assert len(first) == 3 and not trainer.finished
+    stepped = next(trainer)  # single step while "paused"
     assert stepped.kind == "step" and stepped.step == 4
-    trainer.resume()
+    more = list(itertools.islice(trainer, 2))  # two more units of work, then paused again
+    assert [(r.kind, r.epoch, r.step) for r in more] == [("epoch", 1, 4), ("step", 2, 1)]
     rest = run(trainer)
     assert rest[-1].kind == "done" and trainer.finished
     uninterrupted = run(Trainer(moons_project(epochs=2)))
-    assert len(first) + 1 + len(rest) == len(uninterrupted)
+    assert len(first) + 1 + len(more) + len(rest) == len(uninterrupted)
+    assert [r.kind for r in (*first, stepped, *more, *rest)] == \
+        [r.kind for r in uninterrupted]
     np.testing.assert_array_equal(rest[-1].weights, uninterrupted[-1].weights)
 
 
@@ -221,6 +249,7 @@ def test_early_stopping_watches_validation_never_test_and_restores_the_best_weig
     val, test = history.series("val_loss"), history.series("test_loss")
     best = int(np.argmin(val))
     assert trainer.best_epoch == history.records[best].epoch
+    assert history.stop_reason.endswith(f"; restored the best weights (epoch {best + 1})")
     assert len(val) - 1 - best == 2  # stopped after exactly `patience` worse epochs
     # The test loss still fell after the best validation epoch: judging by it would not have
     # stopped here (the leak this guards against).

@@ -36,11 +36,6 @@ from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE, ParameterEditor
 
 __all__ = ["Inspector", "wire_roles"]
 
-_CONTROLS = {"cx": 1, "cy": 1, "cz": 1, "ch": 1, "crx": 1, "cry": 1, "crz": 1, "cp": 1,
-             "cu3": 1, "ccx": 2, "cswap": 1}
-"""Number of control wires (listed first, as in OpenQASM) of each controlled gate."""
-_PARAM_NAMES = {"u3": ("θ", "φ", "λ"), "cu3": ("θ", "φ", "λ"), "u2": ("φ", "λ")}
-
 NO_SELECTION = "Select a gate to inspect it"
 """The note shown when nothing is selected."""
 
@@ -48,7 +43,7 @@ NO_SELECTION = "Select a gate to inspect it"
 def wire_roles(gate: str, n_wires: int) -> tuple[str, ...]:
     """Labels of a gate's wires: ``("Control", "Target")`` for ``cx``, ``("Wire",)`` for
     ``ry``, ``("Wire 1", "Wire 2")`` for ``swap``."""
-    controls = _CONTROLS.get(gate, 0)
+    controls = GATES[gate].n_controls
     if not controls:
         return ("Wire",) if n_wires == 1 else tuple(f"Wire {k + 1}" for k in range(n_wires))
     targets = n_wires - controls
@@ -91,8 +86,7 @@ class _OperationFields(QWidget):
         self.wire_error.setWordWrap(True)
         self.wire_error.hide()
         layout.addWidget(self.wire_error)
-        names = _PARAM_NAMES.get(gate, ("θ",) * spec.n_params)
-        self.parameters = [ParameterEditor(f"Parameter {name}") for name in names]
+        self.parameters = [ParameterEditor(f"Parameter {name}") for name in spec.param_names]
         for editor in self.parameters:
             layout.addWidget(editor)
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
     QRectF,
     QSize,
     QSortFilterProxyModel,
@@ -20,18 +21,21 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QGuiApplication,
     QIcon,
     QPainter,
+    QPen,
     QPixmap,
     QStandardItem,
     QStandardItemModel,
 )
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from qmlstudio.core import GATES
+from qmlstudio.core import GATES, GateSpec
+from qmlstudio.gui.editor.canvas.circuit_painter import MARK_SIZES, draw_mark
 from qmlstudio.viewmodels.palette_items import (
     PALETTE_ITEMS,
     PALETTE_MIME,
@@ -65,7 +69,9 @@ def entry_text(item: PaletteItem) -> str:
 
 
 def gate_icon(item: PaletteItem) -> QIcon:
-    """A small box with the gate's label, as on the canvas (templates: an amber block)."""
+    """The gate as the canvas draws it, lying on its side: a small box with its label, or
+    for a gate drawn with symbols its control dots and ⊕ / dot / × marks joined by a line
+    (templates: an amber block)."""
     # Drawn at the screen's pixel ratio so the labels stay sharp on high-DPI displays.
     screen = QGuiApplication.primaryScreen()
     ratio = screen.devicePixelRatio() if screen is not None else 1.0
@@ -74,6 +80,11 @@ def gate_icon(item: PaletteItem) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    spec = None if item.is_template else GATES[item.key]
+    if spec is not None and spec.drawing != "box":
+        _paint_marks(painter, spec)
+        painter.end()
+        return QIcon(pixmap)
     painter.setPen(QColor("#4a5a70"))
     painter.setBrush(_TEMPLATE_COLOUR if item.is_template else _GATE_COLOUR)
     # Inset vertically, so boxes on neighbouring rows stay apart.
@@ -88,6 +99,23 @@ def gate_icon(item: PaletteItem) -> QIcon:
                      Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return QIcon(pixmap)
+
+
+def _paint_marks(painter: QPainter, spec: GateSpec) -> None:
+    """The canvas's wire marks of ``spec``, left to right, controls first."""
+    marks = ["dot"] * spec.n_controls + [spec.drawing] * spec.n_targets
+    # Sizes scaled from the canvas so that the largest mark (⊕) fits the icon's height.
+    scale = (ICON_SIZE.height() / 2 - 2) / MARK_SIZES["oplus"]
+    margin = MARK_SIZES["oplus"] * scale + 1
+    step = (ICON_SIZE.width() - 2 * margin) / (len(marks) - 1)
+    xs = [margin + step * k for k in range(len(marks))]
+    y = ICON_SIZE.height() / 2
+    ink = QColor("#1f2a3a")
+    painter.setPen(QPen(ink, 1.2))
+    painter.drawLine(QPointF(xs[0], y), QPointF(xs[-1], y))
+    for kind, x in zip(marks, xs, strict=True):
+        draw_mark(painter, kind, QPointF(x, y), MARK_SIZES[kind] * scale, QBrush(ink),
+                  QBrush(_GATE_COLOUR))
 
 
 class PaletteModel(QStandardItemModel):

@@ -29,7 +29,7 @@ from qmlstudio.ml.export.formats import export_project
 from qmlstudio.ml.export.model_file import write_text_atomically
 from qmlstudio.ml.export.result_tables import history_csv, predictions_for_file
 from qmlstudio.ml.export.trained_model import TrainedModel
-from qmlstudio.ml.models.templates import init_weights
+from qmlstudio.ml.models.templates import project_weights
 
 if TYPE_CHECKING:
     from qmlstudio.gui.shell.main_window import MainWindow
@@ -334,8 +334,7 @@ class WindowActions:
         note = ""
         if version == 2:
             if weights is None and circuit.n_weights:
-                weights = init_weights(circuit.n_weights, project.training.weight_init,
-                                       project.training.seed)
+                weights = project_weights(project)
                 note = "; untrained: initial weights written"
             if circuit.n_features:
                 x = [0.0] * circuit.n_features

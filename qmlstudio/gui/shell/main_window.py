@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.runner = ComputeRunner(self)
         self.canvas = CircuitView(self.document)
         self.setCentralWidget(self.canvas)
-        self.palette = GatePalette()
+        self.gate_palette = GatePalette()
         self.inspector = Inspector(self.document)
         self.state_view = StateView(self.document, runner=self.runner)
         self.code_view = CodeView(self.document)
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks = {
-            "palette": self._add_dock("Gates", self.palette, left),
+            "palette": self._add_dock("Gates", self.gate_palette, left),
             "data": self._add_dock("Data", self.data_panel, left),
             "inspector": self._add_dock("Inspector", self.inspector, right),
             "training": self._add_dock("Training", self.training_panel, right),
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.document.modified_changed.connect(self._on_modified_changed)
         self.document.path_changed.connect(lambda _path: self._update_title())
         self.canvas.status_message.connect(self.show_message)
-        self.palette.item_activated.connect(self._on_palette_item_activated)
+        self.gate_palette.item_activated.connect(self._on_palette_item_activated)
         self._connect_training()
         self._connect_autosave()
 
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
             self.show_message("Training: circuit and data editing is locked until it stops")
         else:
             self.canvas.set_gate_heat(None)
-        for widget in (self.canvas, self.palette, self.inspector, self.code_view,
+        for widget in (self.canvas, self.gate_palette, self.inspector, self.code_view,
                        self.data_panel):
             widget.setEnabled(not active)
         self.actions_.set_editing_enabled(not active)

@@ -19,13 +19,12 @@ pauses), while every ``"epoch"`` and ``"done"`` report is delivered. Signals fro
 carry the run's number, so a late signal of a run that was shut down is ignored.
 
 Shutdown (window close) asks the thread to stop and waits a bounded time; a thread still busy
-after that is kept alive in a module-level registry until it ends (and the interpreter waits
-for it at exit), so Qt never destroys a running ``QThread``.
+after that is held by the thread keeper (:mod:`qmlstudio.gui.threads`) until it ends, so Qt
+never destroys a running ``QThread``, and is stopped and waited for at exit.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import threading
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal
 
 from qmlstudio.core import Project, QMLStudioError
+from qmlstudio.gui.threads import start_thread
 from qmlstudio.ml.training.report import TrainingReport
 from qmlstudio.ml.training.trainer import Trainer
 
@@ -174,23 +174,6 @@ class _TrainingThread(QThread):
         self.extra.emit(self._run, value)
 
 
-# Every thread a worker started, so that Python never deletes a running QThread (Qt aborts
-# with "QThread: Destroyed while thread is still running"). Pruned on the GUI thread.
-_THREADS: set[_TrainingThread] = set()
-
-
-def _keep(thread: _TrainingThread) -> None:
-    _THREADS.difference_update([t for t in _THREADS if t.isFinished()])
-    _THREADS.add(thread)
-
-
-@atexit.register
-def _wait_for_threads() -> None:
-    """At interpreter exit, let a step that outlived its window finish (it cannot be killed)."""
-    for thread in list(_THREADS):
-        thread.wait()
-
-
 class TrainingWorker(QObject):
     """Runs training in a background thread and reports on the GUI thread.
 
@@ -272,10 +255,9 @@ class TrainingWorker(QObject):
         thread.extra_failed.connect(self._on_extra_failed)
         thread.succeeded.connect(self._on_succeeded)
         thread.failed.connect(self._on_failed)
-        _keep(thread)
         self._thread = thread
         self._set_state("paused" if paused else "running")
-        thread.start()
+        start_thread(thread, self._control.stop)
 
     def pause(self) -> None:
         """Pause after the step in progress."""

@@ -1,4 +1,5 @@
-"""Ansatz templates, data re-uploading, a whole-model circuit builder and weight initialisation.
+"""Ansatz templates, data re-uploading, a whole-model circuit builder, weight initialisation
+and the weights a project runs with.
 
 Every template returns a new circuit with ordinary gates inserted as one group (``"<name>#k"``)
 and trainable weights numbered from the circuit's current ``n_weights`` on, so templates stack
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from qmlstudio.core import Circuit, CircuitError, ProjectError, w
+from qmlstudio.core import Circuit, CircuitError, Project, ProjectError, w
 from qmlstudio.core.training_config import WEIGHT_INITS
 from qmlstudio.ml.models.blocks import check_count, check_rotation, insert_block, resolve_wires
 from qmlstudio.ml.models.encodings import ENCODINGS, amplitude_qubits
@@ -26,6 +27,7 @@ __all__ = [
     "data_reuploading",
     "hardware_efficient",
     "init_weights",
+    "project_weights",
     "strongly_entangling",
 ]
 
@@ -181,3 +183,13 @@ def init_weights(n: int, scheme: str = "uniform", seed: int | None = None) -> np
     if scheme == "uniform":
         return rng.uniform(0.0, 2 * math.pi, int(n))
     return rng.normal(0.0, 0.1, int(n))
+
+
+def project_weights(project: Project) -> np.ndarray:
+    """The circuit weights ``project`` runs with: its trained weights, or, untrained, the
+    initial weights its training settings draw (``training.weight_init`` seeded with
+    ``training.seed``) — the very weights training would start from."""
+    if project.is_trained:
+        return np.array(project.weights, dtype=float)
+    training = project.training
+    return init_weights(project.circuit.n_weights, training.weight_init, training.seed)

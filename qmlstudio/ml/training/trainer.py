@@ -1,15 +1,18 @@
 """Training a project, Qt-free: :class:`Trainer` and :func:`train`.
 
-A trainer is a stepper. Each call of :meth:`Trainer.step` (or ``next(trainer)``) does one unit
-of work and returns a :class:`~qmlstudio.ml.training.report.TrainingReport`: one optimizer
-step on one mini-batch (a ``"step"`` report), the evaluation closing an epoch (``"epoch"``),
-and finally a ``"done"`` report with the final metrics and the ``stop_reason``. Iterating
-``for report in trainer`` runs :meth:`Trainer.run`, which steps until training is done — or
-until :meth:`Trainer.pause` is called, when the loop simply ends; :meth:`Trainer.resume` and
-a new loop carry on where it stopped. :meth:`Trainer.cancel` stops at the next step with
-``stop_reason`` ``"cancelled"``. Every flag is checked between steps, so a GUI worker thread
-can run the loop while the GUI thread pauses or cancels it. The trainer itself is not
-thread-safe otherwise: step it from one thread at a time.
+A trainer is an iterator of reports. Each ``next(trainer)`` (or :meth:`Trainer.step`, the same
+call) does one unit of work and returns a
+:class:`~qmlstudio.ml.training.report.TrainingReport`: one optimizer step on one mini-batch (a
+``"step"`` report), the evaluation closing an epoch (``"epoch"``), and finally a ``"done"``
+report with the final metrics and the ``stop_reason``; after that it raises ``StopIteration``,
+and keeps raising it, as Python's iterator protocol requires (``iter(trainer)`` is the trainer
+itself). So ``for report in trainer`` trains to the end, ``list(trainer)`` collects every
+report, and pausing is simply leaving the loop: ``break`` (or ``itertools.islice``) stops
+between steps and a new ``for`` loop carries on where the last one stopped, with the same
+result as an uninterrupted run. :meth:`Trainer.cancel` makes the next step the done report,
+with ``stop_reason`` ``"cancelled"``; the flag is checked between steps (and inside a
+parameter-shift gradient), so another thread may call it. The trainer is not thread-safe
+otherwise: step it from one thread at a time.
 
 The run is reproducible: the weights are initialised from ``training.seed`` (unless the project
 holds trained weights to resume from), epoch ``e`` visits the training rows in the order of a
@@ -36,7 +39,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -54,7 +57,7 @@ from qmlstudio.core.training_config import EpochRecord
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.evaluation.metrics import GREATER_IS_BETTER, TASK_METRICS, evaluate_metrics
 from qmlstudio.ml.models.losses import loss_function
-from qmlstudio.ml.models.templates import init_weights
+from qmlstudio.ml.models.templates import project_weights
 from qmlstudio.ml.training.optimizers import optimizer_from_config
 from qmlstudio.ml.training.prepared_data import TrainingData, prepare_training_data
 from qmlstudio.ml.training.report import TrainingReport, frozen_copy
@@ -116,8 +119,7 @@ class Trainer:
         project = self.data.project
         self._seed, self._batch_size = config.seed, config.batch_size
         self._n_weights = project.circuit.n_weights
-        weights = np.array(project.weights) if project.is_trained else \
-            init_weights(self._n_weights, config.weight_init, config.seed)
+        weights = project_weights(project)
         readout = self.model.readout_vector(project.readout)
         self._fixed_readout = None if project.model.train_readout else readout
         self._params = weights if self._fixed_readout is not None else np.r_[weights, readout]
@@ -139,26 +141,13 @@ class Trainer:
         self._order = self._epoch_order()
         self._grad_norms: list[float] = []
         self._elapsed, self._started = 0.0, time.perf_counter()
-        self._paused = self._cancel_requested = self._finished = False
+        self._cancel_requested = self._finished = False
         self._stop_reason = ""
 
     # -- control -------------------------------------------------------------------------------
-    def pause(self) -> None:
-        """Make :meth:`run` return after the current step (``step()`` still works)."""
-        self._paused = True
-
-    def resume(self) -> None:
-        """Clear a pause; iterate again (or call :meth:`run`) to carry on."""
-        self._paused = False
-
     def cancel(self) -> None:
         """Stop at the next step: it returns the done report with ``stop_reason`` "cancelled"."""
         self._cancel_requested = True
-
-    @property
-    def paused(self) -> bool:
-        """True while paused."""
-        return self._paused
 
     @property
     def finished(self) -> bool:
@@ -197,19 +186,17 @@ class Trainer:
         self._params = self._best[2].copy()
         return self._best[1]
 
-    def run(self) -> Iterator[TrainingReport]:
-        """Reports until the done report, or until paused (then resume and iterate again)."""
-        while not self._finished and (not self._paused or self._cancel_requested):
-            yield self.step()
-
-    def __iter__(self) -> Iterator[TrainingReport]:
-        return self.run()
+    def __iter__(self) -> Trainer:
+        """The trainer itself: a loop continues from the last step done."""
+        return self
 
     def __next__(self) -> TrainingReport:
+        """The next report (see :meth:`step`)."""
         return self.step()
 
     def step(self) -> TrainingReport:
-        """Do the next unit of work and report it; ``StopIteration`` once finished."""
+        """Do the next unit of work and report it; ``StopIteration`` once finished, on every
+        call after the done report."""
         if self._finished:
             raise StopIteration
         self._started = time.perf_counter()
@@ -317,12 +304,15 @@ class Trainer:
                                 grad_norm=float(np.mean(norms)) if norms else None)
         self._history = self._history.with_record(record)
         self._track_best(values.get(self.watched))
+        reason = ""
         if self._patience is not None and self._since_best >= self._patience:
-            self._stop_reason = (f"early stopping: {self.watched} did not improve for "
-                                 f"{self._patience} epochs; {self._restore_message()}")
+            reason = f"early stopping: {self.watched} did not improve for {self._patience} epochs"
         elif self._epoch == self.last_epoch:
-            self._stop_reason = "completed" if self._patience is None else \
-                f"completed; {self._restore_message()}"
+            reason = "completed"
+        if reason and self._patience is not None:
+            # With early stopping on, a run always ends on its best weights.
+            reason += "; " + _restored_text(self.restore_best())
+        self._stop_reason = reason
         return self._report("epoch", **_split_values(values))
 
     def _track_best(self, value: float | None) -> None:
@@ -335,11 +325,6 @@ class Trainer:
             self._since_best = 0
         else:
             self._since_best += 1
-
-    def _restore_message(self) -> str:
-        epoch = self.restore_best()
-        return "no epoch to restore" if epoch is None else \
-            f"restored the best weights (epoch {epoch})"
 
     def _finish(self, reason: str) -> TrainingReport:
         self._finished = True
@@ -368,6 +353,11 @@ class Trainer:
 
 
 _LOSSES = ("train_loss", "val_loss", "test_loss")
+
+
+def _restored_text(epoch: int | None) -> str:
+    """How a stop reason says which weights :meth:`Trainer.restore_best` went back to."""
+    return "no epoch to restore" if epoch is None else f"restored the best weights (epoch {epoch})"
 
 
 def _split_values(values: dict[str, float | None]) -> dict[str, object]:

@@ -20,10 +20,9 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from qmlstudio.core import Feature, Weight
+from qmlstudio.core import GATES, Feature, Weight
 from qmlstudio.viewmodels.canvas_layout import (
     BOX_HEIGHT,
-    CONTROLS,
     HEADER_HEIGHT,
     LEFT_MARGIN,
     MEASURE_WIDTH,
@@ -31,7 +30,7 @@ from qmlstudio.viewmodels.canvas_layout import (
     CircuitLayout,
 )
 
-__all__ = ["CircuitPainter", "print_palette"]
+__all__ = ["MARK_SIZES", "CircuitPainter", "draw_mark", "print_palette"]
 
 _DETAIL_LIMIT = 4000
 """Above this many gates in one paint, draw plain shapes (text is the expensive part)."""
@@ -44,6 +43,31 @@ def print_palette() -> QPalette:
     palette.setColor(QPalette.ColorRole.Text, QColor("#1f2937"))
     palette.setColor(QPalette.ColorRole.Highlight, QColor("#2563eb"))
     return palette
+
+
+MARK_SIZES = {"dot": 5.0, "oplus": 11.0, "cross": 7.0}
+"""Radius (half-width for the cross) of each wire mark on the canvas at 100 %."""
+
+
+def draw_mark(painter: QPainter, kind: str, centre: QPointF, size: float, ink: QBrush,
+              background: QBrush) -> None:
+    """Draw one wire mark with the painter's pen: ``"dot"`` (a control, or the target of a
+    gate drawn ``"dot"``), ``"oplus"`` (⊕) or ``"cross"`` (×) of half-size ``size``; the
+    dot is filled with ``ink``, the ⊕ with ``background``."""
+    x, y = centre.x(), centre.y()
+    if kind == "dot":
+        painter.setBrush(ink)
+        painter.drawEllipse(centre, size, size)
+    elif kind == "oplus":
+        painter.setBrush(background)
+        painter.drawEllipse(centre, size, size)
+        painter.drawLine(QLineF(x - size, y, x + size, y))
+        painter.drawLine(QLineF(x, y - size, x, y + size))
+    elif kind == "cross":
+        painter.drawLine(QLineF(x - size, y - size, x + size, y + size))
+        painter.drawLine(QLineF(x - size, y + size, x + size, y - size))
+    else:
+        raise ValueError(f"no wire mark {kind!r}")
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -215,24 +239,20 @@ class CircuitPainter:
                 self._box(painter, QRectF(x, y, w, h), layout.groups[g].name, self.fills["group"])
             return
         op = layout.circuit.operations[index]
+        spec = GATES[op.gate]
         cx = layout.column_x(int(layout.column[index]))
         width = float(layout.box_width[index])
-        n_controls = CONTROLS.get(op.gate, 0)
-        if len(op.wires) > 1 and (n_controls or op.gate == "swap"):
+        if spec.joins_wires:
             painter.setPen(self.line_pen)
             painter.drawLine(QLineF(cx, layout.wire_y(int(layout.lo[index])),
                                     cx, layout.wire_y(int(layout.hi[index]))))
-        for wire in op.wires[:n_controls]:
-            self._dot(painter, cx, layout.wire_y(wire))
-        targets = op.wires[n_controls:]
-        if op.gate in ("cx", "ccx"):
-            self._oplus(painter, cx, layout.wire_y(targets[0]))
-        elif op.gate == "cz":
-            self._dot(painter, cx, layout.wire_y(targets[0]))
-        elif op.gate in ("swap", "cswap"):
+        for wire in op.wires[:spec.n_controls]:
+            self._mark(painter, "dot", cx, layout.wire_y(wire))
+        targets = op.wires[spec.n_controls:]
+        if spec.drawing != "box":
             for wire in targets:
-                self._cross(painter, cx, layout.wire_y(wire))
-        elif n_controls or len(op.wires) == 1:
+                self._mark(painter, spec.drawing, cx, layout.wire_y(wire))
+        elif len(targets) == 1:
             y = layout.wire_y(targets[0])
             rect = QRectF(cx - width / 2, y - BOX_HEIGHT / 2, width, BOX_HEIGHT)
             self._box(painter, rect, layout.labels[index], self._fill(layout, index))
@@ -250,22 +270,10 @@ class CircuitPainter:
                                  Qt.AlignmentFlag.AlignVCenter, str(k))
                 painter.setFont(self.font)
 
-    def _dot(self, painter: QPainter, x: float, y: float) -> None:
+    def _mark(self, painter: QPainter, kind: str, x: float, y: float) -> None:
         painter.setPen(self.line_pen)
-        painter.setBrush(self.fills["ink"])
-        painter.drawEllipse(QPointF(x, y), 5, 5)
-
-    def _oplus(self, painter: QPainter, x: float, y: float) -> None:
-        painter.setPen(self.line_pen)
-        painter.setBrush(self.fills["background"])
-        painter.drawEllipse(QPointF(x, y), 11, 11)
-        painter.drawLine(QLineF(x - 11, y, x + 11, y))
-        painter.drawLine(QLineF(x, y - 11, x, y + 11))
-
-    def _cross(self, painter: QPainter, x: float, y: float) -> None:
-        painter.setPen(self.line_pen)
-        painter.drawLine(QLineF(x - 7, y - 7, x + 7, y + 7))
-        painter.drawLine(QLineF(x - 7, y + 7, x + 7, y - 7))
+        draw_mark(painter, kind, QPointF(x, y), MARK_SIZES[kind], self.fills["ink"],
+                  self.fills["background"])
 
     def _paint_plain(self, painter: QPainter, layout: CircuitLayout, ops: np.ndarray) -> None:
         """Far-out view: a line per multi-wire gate and a filled block per gate."""

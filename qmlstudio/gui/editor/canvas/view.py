@@ -47,7 +47,6 @@ from qmlstudio.gui.editor.canvas.context_menu import build_context_menu
 from qmlstudio.viewmodels import circuit_edits
 from qmlstudio.viewmodels.canvas_layout import (
     BOX_HEIGHT,
-    CONTROLS,
     LEFT_MARGIN,
     MIN_BOX_WIDTH,
     CircuitLayout,
@@ -342,7 +341,7 @@ class CircuitView(QGraphicsView):
         if len(op.wires) < 2 or wire not in op.wires or len(layout.unit_of(index)) > 1:
             return None
         position = op.wires.index(wire)
-        if op.gate in CONTROLS or op.gate == "swap":
+        if GATES[op.gate].joins_wires:
             return position if position < len(op.wires) - 1 else None
         left = layout.op_rect(index)[0]
         return position if x <= left + 22 else None
@@ -398,7 +397,7 @@ class CircuitView(QGraphicsView):
         op = circuit.operations[press.index]
         try:
             if press.kind == "handle":
-                role = "control" if press.position < CONTROLS.get(op.gate, 0) else "wire"
+                role = "control" if press.position < GATES[op.gate].n_controls else "wire"
                 new, selection = circuit_edits.move_wire(circuit, press.index, press.position,
                                                          wire)
                 text = f"Move {op.gate.upper()} {role}"
