@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qmlstudio.core import ProjectError
-from qmlstudio.io.atomic import atomic_write_bytes
+from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.project_file import load_project, save_project
 from tests.io.project_helpers import big_project, sample_project
 
@@ -30,9 +30,9 @@ def _only_file(folder: Path) -> list[str]:
 
 def test_write_creates_and_replaces(tmp_path):
     target = tmp_path / "f.bin"
-    atomic_write_bytes(target, b"one")
+    atomic_write(target, b"one")
     assert target.read_bytes() == b"one"
-    atomic_write_bytes(str(target), b"two" * 1000)
+    atomic_write(str(target), b"two" * 1000)
     assert target.read_bytes() == b"two" * 1000
     assert _only_file(tmp_path) == ["f.bin"]
 
@@ -41,7 +41,7 @@ def test_new_file_gets_the_usual_permissions(tmp_path):
     umask = os.umask(0o022)
     os.umask(umask)
     target = tmp_path / "f.bin"
-    atomic_write_bytes(target, b"x")
+    atomic_write(target, b"x")
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
 
 
@@ -90,7 +90,7 @@ def test_failing_replace_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(ProjectError, match=r"p\.qmlproj: cannot be saved \(Input/output error\)"):
+    with pytest.raises(ProjectError, match=r"p\.qmlproj: cannot be written \(Input/output error\)"):
         save_project(sample_project(name="new"), target)
     monkeypatch.undo()
     _assert_old_file_intact(tmp_path, target, old)
@@ -123,7 +123,7 @@ def test_failing_fsync_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(ProjectError, match="cannot be saved"):
+    with pytest.raises(ProjectError, match="cannot be written"):
         save_project(sample_project(name="new"), target)
     monkeypatch.undo()
     _assert_old_file_intact(tmp_path, target, old)
@@ -133,7 +133,7 @@ def test_short_writes_are_completed(tmp_path, monkeypatch):
     real_write = os.write
     monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))
     target = tmp_path / "f.bin"
-    atomic_write_bytes(target, b"0123456789" * 10)
+    atomic_write(target, b"0123456789" * 10)
     monkeypatch.undo()
     assert target.read_bytes() == b"0123456789" * 10
 
@@ -143,7 +143,7 @@ def test_short_writes_are_completed(tmp_path, monkeypatch):
 # and the kill almost always lands inside that window; "save" mode runs save_project itself.
 _CHILD = """
 import sys
-from qmlstudio.io.atomic import atomic_write_bytes
+from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.project_file import project_text, save_project
 from tests.io.project_helpers import big_project
 
@@ -155,7 +155,7 @@ print("ready", flush=True)
 k = 1
 while True:
     if mode == "bytes":
-        atomic_write_bytes(path, data[k % 2])
+        atomic_write(path, data[k % 2])
     else:
         save_project(projects[k % 2], path)
     k += 1
