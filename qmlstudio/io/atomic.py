@@ -116,9 +116,13 @@ def _write_replacing(target: str, data: bytes) -> None:
             os.fsync(fd)
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
+            if fcntl is None:  # Windows cannot rename an open file (and there is no lock)
+                os.close(fd)
+                fd = -1
             os.replace(temp, target)
         finally:
-            os.close(fd)  # only now, after the rename, does the lock go
+            if fd >= 0:
+                os.close(fd)  # only now, after the rename, does the lock go
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
