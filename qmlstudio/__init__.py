@@ -5,7 +5,7 @@ The public Python API — usable without Qt::
     import qmlstudio as q
     c = q.Circuit(2).add("ry", [0], q.x(0)).add("cx", [0, 1]).add("rz", [1], q.w(0))
     values, grad = q.vjp(c, X, weights, ["Z1"], cotangent)
-    text = q.to_qasm(c)              # OpenQASM 3 with inputs x0, w0; q.from_qasm(text) == c
+    text = q.to_qasm(c)              # OpenQASM 3 with inputs x0, w0; q.parse_qasm(text) == c
 """
 
 from qmlstudio._version import __version__
@@ -31,7 +31,15 @@ from qmlstudio.core import (
     x,
 )
 from qmlstudio.engine import expval, statevector, vjp
-from qmlstudio.io import from_qasm, load_project, relink_dataset, save_project, to_qasm
+from qmlstudio.io import (
+    from_qasm,
+    load_project,
+    parse_qasm,
+    read_qasm,
+    relink_dataset,
+    save_project,
+    to_qasm,
+)
 from qmlstudio.ml import (
     QNNClassifier,
     QNNRegressor,
@@ -73,6 +81,8 @@ __all__ = [
     "from_qasm",
     "load_model",
     "load_project",
+    "parse_qasm",
+    "read_qasm",
     "relink_dataset",
     "save_model",
     "save_project",

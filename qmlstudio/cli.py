@@ -226,14 +226,15 @@ def _train(args: argparse.Namespace) -> int:
 
 # -- predict and export ------------------------------------------------------------------------
 def _predict(args: argparse.Namespace) -> int:
-    from qmlstudio.ml.export.model_file import load_model, write_text_atomically
+    from qmlstudio.io.atomic import atomic_write
+    from qmlstudio.ml.export.model_file import load_model
     from qmlstudio.ml.export.result_tables import predictions_for_file
 
     text, count = predictions_for_file(load_model(args.model), args.data)
     if args.output is None:
         sys.stdout.write(text)
     else:
-        write_text_atomically(args.output, text)
+        atomic_write(args.output, text)
         print(f"{args.output}: {count} predictions", file=sys.stderr)
     return 0
 

@@ -11,6 +11,7 @@ import pytest
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
 from qmlstudio.io import load_project, save_project
 from qmlstudio.ml.models.templates import build_model_circuit
+from tests.io.special_files import needs_fifos, special_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,3 +187,29 @@ def test_export_and_predict_errors_name_the_right_file(tmp_path, project_file):
     result = cli("predict", "m.qmodel", "points.csv", "-o", "no/such/out.csv", cwd=tmp_path)
     assert_one_line_error(result, 1, "no/such/out.csv: cannot be written")
     assert ".tmp" not in result.stderr
+
+
+@needs_fifos
+def test_special_files_are_refused_not_read(tmp_path):
+    """A named pipe would block the command forever, a device never end: each is one line
+    naming the path, and the command returns at once (the subprocess timeout guards a
+    regression)."""
+    from qmlstudio.ml.export.model_file import save_model
+    from tests.ml.model_helpers import trained_project
+
+    save_model(trained_project("parity"), tmp_path / "m.qmodel")
+    fifo_project = special_file(tmp_path, "fifo", ".qmlproj")
+    fifo_csv = special_file(tmp_path, "fifo", ".csv")
+    fifo_model = special_file(tmp_path, "fifo", ".qmodel")
+    zero_csv = special_file(tmp_path, "dev-zero", ".csv")
+    (tmp_path / "data.csv").write_text("x0,x1\n0.1,0.2\n", encoding="utf-8")
+    pipe = "it is a named pipe (FIFO), not a regular file"
+    for args, message in (
+            (("train", fifo_project), f"{fifo_project.name}: not a project file: {pipe}"),
+            (("export", fifo_project, "--to", "qasm3", "-o", "out.qasm"),
+             f"{fifo_project.name}: not a project file: {pipe}"),
+            (("predict", "m.qmodel", fifo_csv), f"{fifo_csv.name}: not a data file: {pipe}"),
+            (("predict", "m.qmodel", zero_csv),
+             f"{zero_csv.name}: not a data file: it is a character device"),
+            (("predict", fifo_model, "data.csv"), f"{fifo_model.name}: not a model file: {pipe}")):
+        assert_one_line_error(cli(*args, cwd=tmp_path), 1, message)

@@ -8,6 +8,7 @@ path, row/column).
 __all__ = [
     "CircuitError",
     "DatasetError",
+    "ExportError",
     "Interrupted",
     "ModelFileError",
     "ProjectError",
@@ -34,6 +35,11 @@ class ProjectError(QMLStudioError):
 
 class DatasetError(QMLStudioError):
     """A data set that cannot be loaded or used (message names row and column)."""
+
+
+class ExportError(QMLStudioError):
+    """An exported file (OpenQASM, LaTeX, CSV, image) that cannot be made or written (message
+    names the file and the reason)."""
 
 
 class ModelFileError(QMLStudioError):

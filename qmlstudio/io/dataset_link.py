@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from qmlstudio.core.dataset_spec import Column, DatasetSpec
 from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.project import Project
+from qmlstudio.io.regular_file import open_regular_file
 
 __all__ = ["check_dataset", "csv_dataset", "file_sha256", "relink_dataset", "resolved_path",
            "stored_path"]
@@ -26,11 +27,16 @@ _CHUNK = 1 << 20
 
 
 def file_sha256(path: str | os.PathLike) -> str:
-    """The SHA-256 of a file's bytes as 64 hex digits (raises ``OSError`` if unreadable)."""
+    """The SHA-256 of a regular file's bytes as 64 hex digits; :class:`ProjectError` naming
+    the file if it is missing, unreadable, or a folder, pipe or device (never opened)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+    with open_regular_file(path, ProjectError, "a data file") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        except OSError as error:
+            raise ProjectError(f"{os.fspath(path)}: cannot be read "
+                               f"({error.strerror or error})") from None
     return digest.hexdigest()
 
 
@@ -56,16 +62,14 @@ def check_dataset(spec: DatasetSpec) -> DatasetSpec:
     if spec.kind != "csv":
         return spec
     path = spec.path
-    if not os.path.isfile(path):
-        # Also refuses devices and pipes, which could make hashing hang.
+    if not os.path.lexists(path):
         return spec.with_status(
             "missing", f"the data file {path} was not found; point the project at it again"
         )
     try:
         digest = file_sha256(path)
-    except OSError as error:
-        return spec.with_status("missing", f"the data file {path} cannot be read "
-                                           f"({error.strerror or error})")
+    except ProjectError as error:  # unreadable, or a folder, pipe or device
+        return spec.with_status("missing", f"{error}; point the project at the data file again")
     if digest != spec.sha256:
         return spec.with_status(
             "changed", f"the data file {path} has changed since the project was saved "
@@ -78,7 +82,7 @@ def csv_dataset(path: str | os.PathLike, label_column: Column, *,
                 feature_columns: tuple[Column, ...] = (), delimiter: str = ",",
                 header: bool = True, name: str = "") -> DatasetSpec:
     """A CSV data set spec for the file at ``path``, with its content hash computed now."""
-    return DatasetSpec.csv(os.path.abspath(path), _hash_or_fail(path), label_column,
+    return DatasetSpec.csv(os.path.abspath(path), file_sha256(path), label_column,
                            feature_columns=tuple(feature_columns), delimiter=delimiter,
                            header=header, name=name)
 
@@ -93,15 +97,5 @@ def relink_dataset(project: Project, new_path: str | os.PathLike) -> Project:
         raise ProjectError(f"dataset: the project's data set is a {project.dataset.kind!r} "
                            f"data set, not a CSV file")
     dataset = replace(project.dataset, path=os.path.abspath(new_path),
-                      sha256=_hash_or_fail(new_path), status="ok", message="")
+                      sha256=file_sha256(new_path), status="ok", message="")
     return replace(project, dataset=dataset)
-
-
-def _hash_or_fail(path: str | os.PathLike) -> str:
-    if not os.path.isfile(path):
-        raise ProjectError(f"{os.fspath(path)}: not a data file (not found or not a regular file)")
-    try:
-        return file_sha256(path)
-    except OSError as error:
-        reason = error.strerror or error
-        raise ProjectError(f"{os.fspath(path)}: cannot be read ({reason})") from None

@@ -6,20 +6,17 @@ encoder built them (a designed order, never sorted or random), and anything wrap
 gate that changed. Floats are written with ``repr`` (shortest text that reads back as the same
 float), which makes save → load → save byte-identical.
 
-:func:`read_document_bytes` reads a file of at most a given size (refusing folders, devices and
-pipes) and :func:`parse_document` turns its bytes into Python values; both name the file in
-any error.
+:func:`parse_document` turns a file's bytes (read by
+:func:`~qmlstudio.io.regular_file.read_regular_file`) into Python values.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 from dataclasses import dataclass
 
-__all__ = ["Inline", "dumps_document", "parse_document", "read_document_bytes"]
+__all__ = ["Inline", "dumps_document", "parse_document"]
 
 _INDENT = "  "
 
@@ -95,22 +92,3 @@ def parse_document(data: bytes) -> object:
         raise ValueError("JSON nested too deeply") from None
     except ValueError as error:  # e.g. an integer with more digits than Python converts
         raise ValueError(f"not valid JSON ({error})") from None
-
-
-def read_document_bytes(path: str, max_bytes: int, error: type[Exception], what: str) -> bytes:
-    """The bytes of the regular file ``path``; ``error`` names the file and the problem (``what``
-    is the kind of file, e.g. ``"project file"``)."""
-    try:
-        info = os.stat(path)
-        regular = stat.S_ISREG(info.st_mode)
-        if regular and info.st_size <= max_bytes:
-            with open(path, "rb") as handle:
-                return handle.read()
-    except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
-    except (OSError, ValueError) as problem:  # ValueError: a NUL character in the path
-        reason = getattr(problem, "strerror", None) or problem
-        raise error(f"{path}: cannot be read ({reason})") from None
-    if not regular:  # a folder, a device or a pipe (reading a pipe could block forever)
-        raise error(f"{path}: not a {what} (not a regular file)")
-    raise error(f"{path}: not a {what} ({info.st_size} bytes is too large)")

@@ -35,9 +35,11 @@ from qmlstudio.core.errors import ModelFileError, ProjectError
 from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
 from qmlstudio.core.preprocessing import SCALINGS, FittedPreprocessing, Preprocessing
 from qmlstudio.core.saved_model import SavedModel
+from qmlstudio.io.atomic import remove_stale_temp_files
 from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
 from qmlstudio.io.document_reader import DocumentReader, describe, read_header
-from qmlstudio.io.json_text import Inline, dumps_document, parse_document, read_document_bytes
+from qmlstudio.io.json_text import Inline, dumps_document, parse_document
+from qmlstudio.io.regular_file import read_regular_file
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encode_model",
            "model_text", "read_model"]
@@ -171,9 +173,12 @@ def decode_model(reader: DocumentReader) -> SavedModel:
 
 # -- files ---------------------------------------------------------------------------------
 def read_model(path: str | os.PathLike) -> SavedModel:
-    """The model in the file at ``path``; one :class:`ModelFileError` if it cannot be used."""
+    """The model in the file at ``path``; one :class:`ModelFileError` if it cannot be used
+    (a folder, pipe or device is refused without being opened). Temporary files that killed
+    saves of this file left beside it are deleted."""
     path = os.fspath(path)
-    data = read_document_bytes(path, MAX_MODEL_BYTES, ModelFileError, "model file")
+    data = read_regular_file(path, ModelFileError, "a model file", MAX_MODEL_BYTES)
+    remove_stale_temp_files(path)
     try:
         document = parse_document(data)
     except ValueError as error:

@@ -34,12 +34,13 @@ from dataclasses import replace
 from qmlstudio._version import __version__
 from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.project import Project
-from qmlstudio.io.atomic import atomic_write_bytes
+from qmlstudio.io.atomic import atomic_write, remove_stale_temp_files
 from qmlstudio.io.dataset_link import check_dataset
 from qmlstudio.io.document_reader import DocumentReader, read_header
-from qmlstudio.io.json_text import dumps_document, parse_document, read_document_bytes
+from qmlstudio.io.json_text import dumps_document, parse_document
 from qmlstudio.io.project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
 from qmlstudio.io.project_migrations import migrate
+from qmlstudio.io.regular_file import read_regular_file
 
 __all__ = ["MAX_PROJECT_BYTES", "load_project", "project_text", "save_project"]
 
@@ -63,16 +64,8 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
     Raises :class:`ProjectError` (naming the file) if it cannot be written.
     """
     path = os.fspath(path)
-    text = project_text(project, os.path.dirname(os.path.abspath(path)))
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as error:  # a lone surrogate in text the core does not check
-        raise ProjectError(f"{path}: cannot be saved: {error}") from None
-    try:
-        atomic_write_bytes(path, data)
-    except OSError as error:
-        raise ProjectError(f"{path}: cannot be saved ({error.strerror or error}); "
-                           f"the previous file, if any, is unchanged") from error
+    atomic_write(path, project_text(project, os.path.dirname(os.path.abspath(path))),
+                 ProjectError)
 
 
 def load_project(path: str | os.PathLike) -> Project:
@@ -82,9 +75,12 @@ def load_project(path: str | os.PathLike) -> Project:
     (relative paths against the project's folder) and its hash compared: if the file is gone
     or changed, the project still opens with ``dataset.status`` ``"missing"`` or
     ``"changed"`` and a message; :func:`~qmlstudio.io.dataset_link.relink_dataset` fixes it.
+    A folder, pipe or device is refused without being opened; temporary files that killed
+    saves of this file left beside it are deleted.
     """
     path = os.fspath(path)
-    data = read_document_bytes(path, MAX_PROJECT_BYTES, ProjectError, "project file")
+    data = read_regular_file(path, ProjectError, "a project file", MAX_PROJECT_BYTES)
+    remove_stale_temp_files(path)  # left by saves of this file that were killed midway
     try:
         document = parse_document(data)
     except ValueError as error:

@@ -11,17 +11,25 @@ circuit that reads data features needs the sample ``x`` to bind (one circuit per
 what a QASM 2 device runs). Gates outside the original ``qelib1.inc`` get an exact ``gate``
 definition, so strict loaders (``qiskit.qasm2.loads`` with default settings) accept the file.
 
-Both versions write the gates flat: group ids (template blocks) are an editor notion and are
-not written. Measured wires become ``measure`` statements at the end, in ``measured`` order.
+Both versions write the gates flat. OpenQASM 3 keeps each operation's group id (the template
+block it belongs to) in an annotation on the line before it, ``@qmlstudio.group "<id>"`` (the
+id as a JSON string): annotations are OpenQASM 3's place for tool-specific data, so Qiskit and
+the reference parser load the file and ignore them, and :func:`~qmlstudio.io.from_qasm` reads
+them back. OpenQASM 2.0 has no annotations, so its output loses the groups (a comment would
+be read by nothing; the gates and their order are all a QASM 2 consumer needs). Measured wires
+become ``measure`` statements at the end, in ``measured`` order.
 """
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 
 from qmlstudio.core import Circuit, Const, QasmError, Weight
 from qmlstudio.core.parameters import Param
 from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
+from qmlstudio.io.qasm_syntax import GROUP_ANNOTATION
 
 __all__ = ["to_qasm"]
 
@@ -98,8 +106,9 @@ def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
     ``weights`` (one value per weight index) writes weights as numbers; without it QASM 3
     declares them as inputs ``w0, w1, ...``. ``x`` (one sample's features) likewise binds the
     data features, which QASM 3 otherwise declares as inputs ``x0, x1, ...``. QASM 2 needs
-    every parameter bound. Raises :class:`~qmlstudio.core.QasmError` if values are missing
-    or have the wrong length.
+    every parameter bound. Group ids are kept as annotations in QASM 3 and lost in QASM 2
+    (see the module docstring). Raises :class:`~qmlstudio.core.QasmError` if values are
+    missing or have the wrong length.
     """
     if not isinstance(circuit, Circuit):
         raise QasmError(f"to_qasm needs a qmlstudio.Circuit, got {type(circuit).__name__}")
@@ -122,6 +131,10 @@ def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
         lines.append(f"qubit[{circuit.n_qubits}] q;")
         names = {}
     for op in circuit.operations:
+        if op.group is not None and version == 3:
+            # "\/" is JSON for "/": an id holding "//" or "/*" must not read as a comment.
+            group = json.dumps(op.group).replace("/", "\\/")
+            lines.append(f"{GROUP_ANNOTATION} {group}")
         name = names.get(op.gate, op.gate)
         wires = ", ".join(f"q[{w}]" for w in op.wires)
         if op.params:

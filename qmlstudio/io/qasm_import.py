@@ -1,15 +1,18 @@
-"""Read OpenQASM 2.0 and 3 into a :class:`~qmlstudio.core.Circuit`: :func:`from_qasm`.
+"""Read OpenQASM 2.0 and 3 into a :class:`~qmlstudio.core.Circuit`: :func:`parse_qasm` (the
+program text), :func:`read_qasm` (a file) and :func:`from_qasm` (either, guessed).
 
 What it reads: ``qreg``/``creg`` and ``qubit``/``bit`` registers (several, flattened in
 declaration order: the first declared qubit is wire 0), the gates of ``qelib1.inc`` and
 ``stdgates.inc`` with Qiskit's meaning (see :mod:`.qasm_gates`), user ``gate`` definitions
 (expanded inline; the operations of one call share a group id such as ``"majority#3"``),
 parameter expressions (``pi``, arithmetic, ``sin``/``cos``/...), ``barrier`` (ignored) and
-final ``measure`` (recorded in ``Circuit.measured``). QASM 3 ``input float[64]`` (or
-``angle``) parameters become circuit parameters: ``x0, x1, ...`` data features ``x(j)``,
-``w0, w1, ...`` trainable weights ``w(k)``, any other name a feature numbered after the
-``x``-named ones in declaration order. ``0.5*x0 + 0.1`` is ``x(0, 0.5, 0.1)``; a weight must be
-used as it is.
+final ``measure`` (recorded in ``Circuit.measured``), and the annotation
+``@qmlstudio.group "<id>"`` that :func:`~qmlstudio.io.to_qasm` writes before each operation
+of a template block (the group id as a JSON string; other annotations are ignored). QASM 3
+``input float[64]`` (or ``angle``) parameters become circuit parameters: ``x0, x1, ...`` data
+features ``x(j)``, ``w0, w1, ...`` trainable weights ``w(k)``, any other name a feature
+numbered after the ``x``-named ones in declaration order. ``0.5*x0 + 0.1`` is
+``x(0, 0.5, 0.1)``; a weight must be used as it is.
 
 What it refuses, with a :class:`~qmlstudio.core.QasmError` naming the line and the construct:
 everything the simulator cannot honour — ``reset``, classical control (``if``), a measured qubit
@@ -28,16 +31,53 @@ grammar: this reader needs only the standard library and numpy, reads that file 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from qmlstudio.core import Circuit, QasmError
 from qmlstudio.io.qasm_reader import QasmReader, builtin_gates
+from qmlstudio.io.regular_file import read_regular_file
 
-__all__ = ["MAX_QASM_BYTES", "from_qasm"]
+__all__ = ["MAX_QASM_BYTES", "from_qasm", "parse_qasm", "read_qasm"]
 
 MAX_QASM_BYTES = 256 << 20
 """A larger file is refused before reading: no circuit a person designs is that big (the
 187k-gate HHL benchmark is 6 MB)."""
+
+
+def parse_qasm(text: str) -> Circuit:
+    """The circuit the OpenQASM 2.0 or 3 program ``text`` describes.
+
+    ``text`` is always the program itself, never a file name. Raises
+    :class:`~qmlstudio.core.QasmError` naming the line of the first problem.
+    """
+    if not isinstance(text, str):
+        raise QasmError(f"parse_qasm needs OpenQASM text, got {type(text).__name__}")
+    reader = QasmReader(3, dict(builtin_gates()))
+    reader.read(text.removeprefix("\ufeff"))
+    return reader.circuit()
+
+
+def read_qasm(path: str | os.PathLike) -> Circuit:
+    """The circuit in the OpenQASM 2.0 or 3 file at ``path`` (UTF-8).
+
+    Raises :class:`~qmlstudio.core.QasmError` naming the file (and the line) of the first
+    problem; a folder, pipe or device is refused without being opened, a file over
+    :data:`MAX_QASM_BYTES` without being read.
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise QasmError(f"read_qasm needs a path, got {type(path).__name__}")
+    shown = os.fspath(path)
+    data = read_regular_file(shown, QasmError, "an OpenQASM file", MAX_QASM_BYTES)
+    try:
+        # Line ends as a text-mode read gives them: \r\n and \r become \n.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        raise QasmError(f"{shown}: not UTF-8 text (byte {error.start}: {error.reason})") from None
+    try:
+        return parse_qasm(text)
+    except QasmError as error:
+        raise QasmError(f"{shown}: {error}") from None
 
 
 def _looks_like_path(text: str) -> bool:
@@ -45,43 +85,22 @@ def _looks_like_path(text: str) -> bool:
         return False
     path = Path(text)
     try:
-        return path.is_file() or path.suffix.lower() in (".qasm", ".qasm2", ".qasm3")
-    except OSError:
+        return path.exists() or path.suffix.lower() in (".qasm", ".qasm2", ".qasm3")
+    except (OSError, ValueError):
         return False
 
 
-def _source_text(source: str | Path) -> tuple[str, str | None]:
-    """The program text and, if it came from a file, the file's name."""
-    if not isinstance(source, Path | str):
-        raise QasmError(f"from_qasm needs OpenQASM text or a path, got {type(source).__name__}")
-    if isinstance(source, str) and not _looks_like_path(source):
-        return source, None
-    path = Path(source)
-    try:
-        size = path.stat().st_size if path.is_file() else 0
-        text = None if size > MAX_QASM_BYTES else path.read_text(encoding="utf-8")
-    except (OSError, ValueError) as error:  # ValueError: undecodable text, a NUL in the name
-        raise QasmError(f"{path}: cannot read the file: {error}") from None
-    if text is None:
-        raise QasmError(f"{path}: the file is {size:,} bytes, over the "
-                        f"{MAX_QASM_BYTES >> 20} MiB limit for OpenQASM files")
-    return text, str(path)
-
-
-def from_qasm(source: str | Path) -> Circuit:
+def from_qasm(source: str | os.PathLike) -> Circuit:
     """The circuit an OpenQASM 2.0 or 3 program describes (text, or a path to a file).
 
-    A ``pathlib.Path``, or a one-line string naming an existing file (or ending in
-    ``.qasm``), is read from disk as UTF-8; any other string is the program itself. Raises
+    A path object (``pathlib.Path``, any ``os.PathLike``), or a one-line string naming an
+    existing file (or ending in ``.qasm``), is read from disk as UTF-8 (:func:`read_qasm`);
+    any other string is the program itself (:func:`parse_qasm`). Use those two when the kind
+    of argument is known: a program text can never be mistaken for a file name there. Raises
     :class:`~qmlstudio.core.QasmError` naming the line (and the file) of the first problem.
     """
-    text, path = _source_text(source)
-    text = text.removeprefix("\ufeff")
-    reader = QasmReader(3, dict(builtin_gates()))
-    try:
-        reader.read(text)
-        return reader.circuit()
-    except QasmError as error:
-        if path is None:
-            raise
-        raise QasmError(f"{path}: {error}") from None
+    if isinstance(source, str) and not _looks_like_path(source):
+        return parse_qasm(source)
+    if not isinstance(source, str | os.PathLike):
+        raise QasmError(f"from_qasm needs OpenQASM text or a path, got {type(source).__name__}")
+    return read_qasm(source)

@@ -10,7 +10,7 @@ is refused as mid-circuit measurement.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
@@ -87,12 +87,19 @@ class QasmReader:
     # -- the statement loop ----------------------------------------------------------------
     def read(self, text: str) -> None:
         """Read every statement of ``text``, adding to what was read before."""
+        groups = syntax.group_annotations(text) if syntax.GROUP_ANNOTATION in text else []
         text = syntax.strip_comments(text)
         self.inputs = syntax.input_map(text)
         statements = syntax.statements(text)
         simple, ops = self.simple, self.ops
         first = True
+        next_group = 0  # index into groups of the first annotation not yet used
         for body, terminator, line in statements:
+            if next_group < len(groups) and groups[next_group][0] < line:
+                group, next_group = _annotation_before(groups, next_group, line)
+                start = len(ops)
+            else:
+                group = None
             try:
                 if terminator == ";":
                     cached = simple.get(body)
@@ -110,6 +117,8 @@ class QasmReader:
                     raise QasmError(f"line {line}: unexpected '}}'")
             except RecursionError:  # the expression parser recurses on nesting
                 raise QasmError(f"line {line}: expression nested too deeply") from None
+            if group is not None:  # the operations of this statement belong to the group
+                ops[start:] = [replace(op, group=group) for op in ops[start:]]
             first = False
 
     def _version(self, body: str, line: int) -> None:
@@ -419,6 +428,16 @@ class QasmReader:
             return Circuit(self.n_qubits, tuple(self.ops), tuple(self.measured))
         except CircuitError as error:
             raise QasmError(str(error)) from None
+
+
+def _annotation_before(groups: list[tuple[int, str]], index: int,
+                       line: int) -> tuple[str, int]:
+    """The group of the last annotation before ``line`` (from ``groups[index]`` on) and the
+    index of the first annotation after it (annotations before a statement that makes no
+    operation are used up by it)."""
+    while index + 1 < len(groups) and groups[index + 1][0] < line:
+        index += 1
+    return groups[index][1], index + 1
 
 
 def _count(digits: str, line: int) -> int:

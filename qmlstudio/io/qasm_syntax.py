@@ -8,6 +8,7 @@ simulator cannot honour, so the reader can refuse it by name.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -16,9 +17,9 @@ from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
 from qmlstudio.io.qasm_expressions import Affine
 
 __all__ = [
-    "ASSIGN_MEASURE", "CALL", "GATE_HEADER", "INCLUDE", "INPUT", "NEW_REGISTER", "OLD_REGISTER",
-    "OPAQUE", "OPERAND", "REASON", "REFUSED", "VERSION", "WORD", "broadcast", "input_map",
-    "statements", "strip_comments",
+    "ASSIGN_MEASURE", "CALL", "GATE_HEADER", "GROUP_ANNOTATION", "INCLUDE", "INPUT",
+    "NEW_REGISTER", "OLD_REGISTER", "OPAQUE", "OPERAND", "REASON", "REFUSED", "VERSION", "WORD",
+    "broadcast", "group_annotations", "input_map", "statements", "strip_comments",
 ]
 
 NAME = r"[^\W\d]\w*"
@@ -36,6 +37,12 @@ GATE_HEADER = re.compile(rf"gate\s+({NAME})\s*(?:\((.*)\))?\s*(.*)", re.S)
 OPAQUE = re.compile(rf"opaque\s+({NAME})")
 ASSIGN_MEASURE = re.compile(r"(.*?)=\s*measure\b(.*)", re.S)
 INDEXED = re.compile(r"([xw])(\d+)")
+GROUP_ANNOTATION = "@qmlstudio.group"
+"""The OpenQASM 3 annotation that carries an operation's group id (a JSON string) on the line
+before it. Annotations are part of the language for tool-specific data: other readers (Qiskit,
+the reference parser) ignore the ones they do not know."""
+_COMMENTS_ONLY = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_GROUP_LINE = re.compile(rf"^[ \t]*{re.escape(GROUP_ANNOTATION)}\b([^\n]*)", re.M)
 
 REFUSED = {
     "reset": "reset", "if": "classical control ('if')", "else": "classical control ('else')",
@@ -58,6 +65,30 @@ REASON = "QML Studio simulates unitary circuits whose measurements come last"
 def strip_comments(text: str) -> str:
     """``text`` with comments, pragmas and annotations blanked (newlines kept)."""
     return COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+
+
+def group_annotations(text: str) -> list[tuple[int, str]]:
+    """``(line, group id)`` of each ``@qmlstudio.group "<id>"`` line of ``text`` (before its
+    comments are stripped), in order; a malformed one is a :class:`QasmError` naming its line.
+    One inside a comment does not count (the writer escapes ``/`` in ids as ``\\/``, so an id
+    never looks like a comment).
+    """
+    text = _COMMENTS_ONLY.sub(lambda m: "\n" * m.group().count("\n"), text)
+    found = []
+    line, position = 1, 0
+    for match in _GROUP_LINE.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        argument = match.group(1).strip()
+        try:
+            group, end = json.JSONDecoder().raw_decode(argument)
+        except ValueError:
+            group, end = None, 0
+        if not isinstance(group, str) or argument[end:].strip():
+            raise QasmError(f"line {line}: {GROUP_ANNOTATION} needs one group id in double "
+                            f"quotes (a JSON string), got '{argument[:40]}'")
+        found.append((line, group))
+    return found
 
 
 def statements(text: str) -> Iterator[tuple[str, str, int]]:

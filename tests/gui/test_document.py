@@ -47,7 +47,7 @@ def test_modified_flag_follows_save_and_undo(document, tmp_path, qtbot):
 
 def test_failed_save_keeps_the_document_modified_and_its_path(document, tmp_path):
     document.edit_circuit(document.circuit.add("h", 0), "Add H")
-    with pytest.raises(ProjectError, match="cannot be saved"):
+    with pytest.raises(ProjectError, match="cannot be written"):
         document.save(tmp_path / "no such folder" / "a.qmlproj")
     assert document.is_modified
     assert document.path is None

@@ -189,7 +189,7 @@ def test_relink_refuses_non_csv_and_unreadable_files(tmp_path):
     csv_path = tmp_path / "points.csv"
     csv_path.write_text(CSV_TEXT)
     project = _csv_project(csv_path)
-    with pytest.raises(ProjectError, match=r"nothing\.csv: not a data file"):
+    with pytest.raises(ProjectError, match=r"nothing\.csv: file not found"):
         relink_dataset(project, tmp_path / "nothing.csv")
 
 
@@ -287,7 +287,7 @@ def _error(path: Path) -> str:
 
 def test_missing_file_folder_and_device(tmp_path):
     assert _error(tmp_path / "nope.qmlproj") == "file not found"
-    assert _error(tmp_path) == "not a project file (not a regular file)"
+    assert _error(tmp_path) == "not a project file: it is a folder, not a regular file"
     if os.path.exists("/dev/null"):
         with pytest.raises(ProjectError, match="not a regular file"):
             load_project("/dev/null")
@@ -418,7 +418,7 @@ def test_a_group_that_is_not_text_is_refused_when_built():
 
 def test_save_into_a_missing_folder_is_a_project_error(tmp_path):
     target = tmp_path / "no" / "such" / "p.qmlproj"
-    with pytest.raises(ProjectError, match=r"p\.qmlproj: cannot be saved"):
+    with pytest.raises(ProjectError, match=r"p\.qmlproj: cannot be written"):
         save_project(sample_project(), target)
 
 

@@ -1,6 +1,10 @@
-"""to_qasm: exact QASM 3 round trips, and output that Qiskit's loaders read to the same state."""
+"""to_qasm: exact QASM 3 round trips (template groups included), and output that Qiskit's
+loaders and the reference OpenQASM 3 parser read."""
+
+from pathlib import Path
 
 import numpy as np
+import openqasm3
 import pytest
 import qiskit.qasm2
 import qiskit.qasm3
@@ -9,7 +13,7 @@ from hypothesis import strategies as st
 
 import qmlstudio as qs
 from qmlstudio.core import GATES, Circuit, Const, Feature, Operation, QasmError, Weight, w, x
-from qmlstudio.io import from_qasm, to_qasm
+from qmlstudio.io import from_qasm, load_project, parse_qasm, to_qasm
 from qmlstudio.io.qasm_gates import (
     ORIGINAL_QELIB1,
     QASM2_DEFINITIONS,
@@ -19,6 +23,9 @@ from qmlstudio.io.qasm_gates import (
 )
 from tests.io.qasm_helpers import qiskit_state
 from tests.reference.random_circuits import random_circuit
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "resources" / "examples")
+                  .glob("*.qmlproj"))
 
 
 def test_qasm3_text():
@@ -92,6 +99,12 @@ def _params(draw):
     return Feature(draw(st.integers(0, 3)), scale, offset)
 
 
+# Group ids as templates make them, and any text at all (quotes, line breaks, "//", "/*",
+# lone surrogates): each must come back as it was.
+_groups = st.one_of(st.none(), st.sampled_from(["angle_encoding#0", "strongly_entangling#1"]),
+                    st.text())
+
+
 @st.composite
 def _circuits(draw):
     n = draw(st.integers(1, 4))
@@ -101,7 +114,8 @@ def _circuits(draw):
         spec = GATES[draw(st.sampled_from(names))]
         wires = draw(st.permutations(range(n)))[: spec.n_wires]
         ops.append(Operation(spec.name, tuple(wires),
-                             tuple(draw(_params()) for _ in range(spec.n_params))))
+                             tuple(draw(_params()) for _ in range(spec.n_params)),
+                             draw(_groups)))
     measured = draw(st.permutations(range(n)))[: draw(st.integers(0, n))]
     return Circuit(n, tuple(ops), tuple(measured))
 
@@ -110,6 +124,61 @@ def _circuits(draw):
 @given(_circuits())
 def test_qasm3_round_trip_is_exact(circuit):
     assert from_qasm(to_qasm(circuit)) == circuit
+
+
+def test_the_drawn_circuits_have_groups():
+    """The round-trip property above is only worth something if groups are drawn."""
+    groups = set()
+
+    @settings(max_examples=60, deadline=None)
+    @given(_circuits())
+    def collect(circuit):
+        groups.update(op.group for op in circuit.operations)
+
+    collect()
+    assert None in groups and len(groups) > 3
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_bundled_example_round_trips_identically_and_loads_elsewhere(path):
+    circuit = load_project(path).circuit
+    assert any(op.group for op in circuit.operations), "the examples are built from templates"
+    text = to_qasm(circuit)
+    assert parse_qasm(text) == circuit
+    # Other tools ignore our annotations: Qiskit reads the same gates, the reference parser
+    # sees one annotation per grouped gate.
+    assert qiskit.qasm3.loads(text).size() == len(circuit.operations)
+    program = openqasm3.parse(text)
+    annotated = [s for s in program.statements if s.annotations]
+    assert len(annotated) == sum(op.group is not None for op in circuit.operations)
+    assert EXAMPLES and len(EXAMPLES) == 4
+
+
+def test_group_annotations_in_the_text():
+    circuit = Circuit(2, (Operation("h", (0,), (), "bell#0"),
+                          Operation("cx", (0, 1), (), "bell#0"),
+                          Operation("x", (1,)),
+                          Operation("z", (0,), (), 'a "//" b')))
+    text = to_qasm(circuit)
+    assert text.endswith("""\
+qubit[2] q;
+@qmlstudio.group "bell#0"
+h q[0];
+@qmlstudio.group "bell#0"
+cx q[0], q[1];
+x q[1];
+@qmlstudio.group "a \\"\\/\\/\\" b"
+z q[0];
+""")
+    assert parse_qasm(text) == circuit
+
+
+def test_qasm2_loses_groups_by_nature():
+    circuit = Circuit(2, (Operation("h", (0,), (), "bell#0"),
+                          Operation("cx", (0, 1), (), "bell#0")))
+    text = to_qasm(circuit, 2)
+    assert "group" not in text
+    assert parse_qasm(text) == Circuit(2).add("h", 0).add("cx", [0, 1])
 
 
 @settings(max_examples=40, deadline=None)
@@ -149,9 +218,19 @@ def test_qasm2_output_loads_in_qiskit_with_default_settings(circuit, weights, xs
     np.testing.assert_allclose(qiskit_state(legacy), want, atol=1e-9)
 
 
+def _grouped(circuit, size=5):
+    """``circuit`` with its operations in groups of ``size`` (every third group ungrouped)."""
+    def group(i):
+        return None if i // size % 3 == 2 else f"block#{i // size}"
+
+    return Circuit(circuit.n_qubits, tuple(Operation(op.gate, op.wires, op.params, group(i))
+                                           for i, op in enumerate(circuit.operations)),
+                   circuit.measured)
+
+
 @pytest.mark.parametrize(("circuit", "weights", "xs"), list(_random_cases(3)))
 def test_qasm3_output_loads_in_qiskit_with_inputs_bound(circuit, weights, xs):
-    qc = qiskit.qasm3.loads(to_qasm(circuit.with_measured([1])))
+    qc = qiskit.qasm3.loads(to_qasm(_grouped(circuit).with_measured([1])))
     values = {"x": xs, "w": weights}
     qc = qc.assign_parameters({p: values[p.name[0]][int(p.name[1:])] for p in qc.parameters})
     np.testing.assert_allclose(qiskit_state(qc), qs.statevector(circuit, xs, weights),

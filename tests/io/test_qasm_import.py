@@ -1,4 +1,5 @@
-"""from_qasm: what it reads, what it means (checked against Qiskit), and what it refuses."""
+"""parse_qasm / read_qasm / from_qasm: what they read, what it means (checked against Qiskit),
+and what they refuse."""
 
 import math
 import textwrap
@@ -10,7 +11,7 @@ import qiskit.qasm3
 
 import qmlstudio as qs
 from qmlstudio.core import Circuit, Const, Feature, Operation, QasmError, Weight, w, x
-from qmlstudio.io import from_qasm
+from qmlstudio.io import from_qasm, parse_qasm, read_qasm
 from tests.io.qasm_helpers import qiskit_state
 
 Q2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
@@ -316,6 +317,95 @@ def test_refusals_name_line_and_construct(text, line, keyword):
         from_qasm(text)
     message = str(info.value)
     assert message.startswith(f"line {line}: ") and keyword in message, message
+
+
+def test_parse_qasm_takes_text_and_read_qasm_a_path(tmp_path, monkeypatch):
+    """The unambiguous pair: a program text is never taken for a file name, nor a path
+    for a program, whatever files happen to exist."""
+    program = _q2("qreg q[1];\nh q[0];\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "h.qasm").write_text(program, encoding="utf-8")
+    assert read_qasm("h.qasm") == read_qasm(tmp_path / "h.qasm") == Circuit(1).add("h", 0)
+    assert from_qasm("h.qasm") == read_qasm("h.qasm")  # the documented guess still works
+    with pytest.raises(QasmError, match=r"^line 1: statement 'h\.qasm' does not end"):
+        parse_qasm("h.qasm")
+    (tmp_path / "qubit[1] q").write_text("not QASM", encoding="utf-8")
+    with pytest.raises(QasmError, match=r"^line 1: statement 'qubit\[1\] q' does not end"):
+        parse_qasm("qubit[1] q")  # text, even though a file of that name exists
+    with pytest.raises(QasmError, match=r"needs OpenQASM text, got PosixPath|needs OpenQASM "
+                                        r"text, got WindowsPath"):
+        parse_qasm(tmp_path / "h.qasm")
+    with pytest.raises(QasmError, match="needs a path, got int"):
+        read_qasm(3)
+    with pytest.raises(QasmError, match=r"nope\.qasm: file not found"):
+        read_qasm(tmp_path / "nope.qasm")
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "latin.qasm"
+    path.write_bytes(_q2("qreg q[1];\n// caf\xe9\nh q[0];\n").encode("latin-1"))
+    with pytest.raises(QasmError, match=r"latin\.qasm: not UTF-8 text \(byte \d+"):
+        read_qasm(path)
+
+
+def test_a_file_with_old_mac_line_ends_keeps_its_line_numbers(tmp_path):
+    path = tmp_path / "cr.qasm"
+    path.write_bytes(_q2("qreg q[1];\nreset q[0];\n").replace("\n", "\r").encode())
+    with pytest.raises(QasmError, match=r"cr\.qasm: line 4: reset"):
+        read_qasm(path)
+
+
+# -- template groups as annotations ---------------------------------------------------------
+def test_group_annotations_set_the_group_of_the_next_statement():
+    circuit = parse_qasm(_q3("""
+        qubit[2] q;
+        @qmlstudio.group "layer#0"
+        h q;
+        @other.tool something else
+        @qmlstudio.group "layer#1"
+        // a comment between the annotation and its statement
+        cx q[0], q[1];
+        x q[0];
+        @qmlstudio.group "unused"
+        barrier q;
+        y q[1];
+        @qmlstudio.group "a\\/\\/b"
+        z q[0];
+    """))
+    assert [(op.gate, op.group) for op in circuit.operations] == [
+        ("h", "layer#0"), ("h", "layer#0"), ("cx", "layer#1"), ("x", None), ("y", None),
+        ("z", "a//b")]
+
+
+def test_group_annotations_inside_comments_do_not_count():
+    circuit = parse_qasm(_q3("""
+        qubit[1] q;
+        /*
+        @qmlstudio.group "commented"
+        */
+        h q[0];
+        // @qmlstudio.group "also commented"
+        x q[0];
+    """))
+    assert [op.group for op in circuit.operations] == [None, None]
+
+
+def test_an_annotation_overrides_the_group_of_a_gate_definition_call():
+    circuit = parse_qasm(_q3("""
+        gate bell a, b { h a; cx a, b; }
+        qubit[2] q;
+        bell q[0], q[1];
+        @qmlstudio.group "mine"
+        bell q[0], q[1];
+    """))
+    assert [op.group for op in circuit.operations] == ["bell#0", "bell#0", "mine", "mine"]
+
+
+@pytest.mark.parametrize("argument", ["", "layer", "'layer'", "3", '"a" "b"', '"open'])
+def test_a_malformed_group_annotation_names_its_line(argument):
+    text = _q3(f"qubit[1] q;\n@qmlstudio.group {argument}\nh q[0];\n")
+    with pytest.raises(QasmError, match=r"^line 4: @qmlstudio\.group needs one group id"):
+        parse_qasm(text)
 
 
 def test_no_qubits_is_refused():

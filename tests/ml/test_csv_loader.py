@@ -135,7 +135,7 @@ def test_latin1_file_is_read(tmp_path):
 def test_missing_file_directory_and_binary_file(tmp_path):
     missing = tmp_path / "gone.csv"
     assert _error(missing) == f"{missing}: file not found"
-    assert _error(tmp_path) == f"{tmp_path}: not a data file (not a regular file)"
+    assert _error(tmp_path) == f"{tmp_path}: not a data file: it is a folder, not a regular file"
     binary = tmp_path / "image.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
     assert _error(binary) == f"{binary}: not a text file (it contains NUL bytes)"

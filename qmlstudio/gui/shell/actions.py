@@ -23,10 +23,10 @@ from qmlstudio.gui.shell.opening import OPEN_FILTER, PROJECT_SUFFIX, open_docume
 from qmlstudio.gui.shell.preferences import PreferencesDialog
 from qmlstudio.gui.shell.quick_tour import show_quick_tour
 from qmlstudio.gui.shell.recent_files import add_recent_file, recent_files, remove_recent_file
-from qmlstudio.io import from_qasm, to_qasm
+from qmlstudio.io import read_qasm, to_qasm
+from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.quantikz_export import to_quantikz
 from qmlstudio.ml.export.formats import export_project
-from qmlstudio.ml.export.model_file import write_text_atomically
 from qmlstudio.ml.export.result_tables import history_csv, predictions_for_file
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.templates import project_weights
@@ -305,7 +305,7 @@ class WindowActions:
     def import_qasm_file(self, path: Path) -> bool:
         """Replace the circuit by the one in ``path``; False (with a message) on error."""
         try:
-            circuit = from_qasm(path)
+            circuit = read_qasm(path)
         except QMLStudioError as error:
             self.window.show_error("Cannot import OpenQASM", error)
             return False
@@ -340,9 +340,8 @@ class WindowActions:
                 x = [0.0] * circuit.n_features
                 note += "; data features written as 0 (OpenQASM 2 has no inputs)"
         try:
-            text = to_qasm(circuit, version, weights=weights, x=x)
-            path.write_text(text, encoding="utf-8")
-        except (QMLStudioError, OSError) as error:
+            atomic_write(path, to_qasm(circuit, version, weights=weights, x=x))
+        except QMLStudioError as error:
             self.window.show_error("Cannot export", error)
             return False
         self.window.show_message(f"Exported OpenQASM {version} to {path}{note}")
@@ -362,10 +361,10 @@ class WindowActions:
         circuit = self.document.circuit
         try:
             if kind == "tex":
-                path.write_text(to_quantikz(circuit), encoding="utf-8")
+                atomic_write(path, to_quantikz(circuit))
             else:
                 (export_png if kind == "png" else export_svg)(circuit, path)
-        except (OSError, QMLStudioError) as error:
+        except QMLStudioError as error:
             self.window.show_error("Cannot export", error)
             return False
         self.window.show_message(f"Exported the diagram to {path}")
@@ -417,7 +416,7 @@ class WindowActions:
 
         def job() -> str:
             text, count = predictions_for_file(model, data)
-            write_text_atomically(out, text)
+            atomic_write(out, text)
             return f"Wrote {count} predictions to {out}"
 
         self.window.show_message(f"Predicting {data.name}…")
@@ -442,7 +441,7 @@ class WindowActions:
     def export_history_file(self, path: Path) -> bool:
         """Write the project's training history to ``path`` as CSV."""
         try:
-            write_text_atomically(path, history_csv(self.document.project.history))
+            atomic_write(path, history_csv(self.document.project.history))
         except QMLStudioError as error:
             self.window.show_error("Cannot export", error)
             return False
@@ -458,7 +457,7 @@ class WindowActions:
         if path:
             try:
                 self.window.plots.export_plots(path)
-            except (OSError, ValueError) as error:
+            except QMLStudioError as error:
                 self.window.show_error("Cannot export", error)
                 return
             self.window.show_message(f"Exported the training plots to {path}")

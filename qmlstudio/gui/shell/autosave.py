@@ -30,10 +30,11 @@ import platformdirs
 from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from qmlstudio.core import QMLStudioError
+from qmlstudio.core import ProjectError, QMLStudioError
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.io.atomic import atomic_write_bytes
+from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.project_file import load_project, project_text
+from qmlstudio.io.regular_file import read_regular_file
 
 __all__ = ["DEFAULT_INTERVAL_S", "INTERVAL_KEY", "Autosaver", "Recovery", "autosave_interval",
            "offer_recovery", "pending_recoveries", "recovery_dir", "restore_document",
@@ -137,12 +138,12 @@ class Autosaver(QObject):
                     raise OSError(f"cannot lock {lock.fileName()} (error {lock.error()})")
                 self._lock = lock
             text = project_text(document.project, folder)
-            atomic_write_bytes(self.path, text.encode("utf-8"))
+            atomic_write(self.path, text, ProjectError)
             info = {"original": None if document.path is None else str(document.path),
                     "name": document.display_name,
                     "saved_at": datetime.now().astimezone().isoformat(timespec="seconds")}
-            atomic_write_bytes(self.path.with_suffix(".json"),
-                               json.dumps(info, indent=1).encode("utf-8"))
+            atomic_write(self.path.with_suffix(".json"), json.dumps(info, indent=1),
+                         ProjectError)
         except (OSError, QMLStudioError, UnicodeEncodeError) as error:
             _log.warning("autosave of %s to %s failed: %s", document.display_name, self.path,
                          error)
@@ -191,8 +192,8 @@ def _read_sidecar(path: Path) -> dict:
     """The sidecar's fields; a missing or damaged sidecar (a kill between the two writes)
     only loses the original path, not the work."""
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = json.loads(read_regular_file(path, ProjectError, "a recovery sidecar", 1 << 20))
+    except ValueError:  # also the ProjectError of a missing or non-regular file
         return {}
     return info if isinstance(info, dict) else {}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qmlstudio.core import Project, ProjectError
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.io import from_qasm
+from qmlstudio.io import read_qasm
 
 __all__ = ["OPEN_FILTER", "PROJECT_SUFFIX", "QASM_SUFFIXES", "is_openable", "open_document"]
 
@@ -33,12 +33,13 @@ def open_document(path: str | os.PathLike, example: bool = False) -> ProjectDocu
     An OpenQASM file opens as an unsaved, modified project with no file (Save asks where to
     put it instead of overwriting the source; closing asks to save it); an ``example`` opens
     as an unmodified copy with no file. Raises a
-    :class:`~qmlstudio.core.QMLStudioError` naming the file.
+    :class:`~qmlstudio.core.QMLStudioError` naming the file, also for a folder, pipe or device
+    (refused without being opened: reading a pipe would block the window forever).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in QASM_SUFFIXES:
-        document = ProjectDocument(Project(from_qasm(path), name=path.stem))
+        document = ProjectDocument(Project(read_qasm(path), name=path.stem))
         document.undo_stack.resetClean()  # an imported circuit saved nowhere is unsaved work
         return document
     if suffix != PROJECT_SUFFIX and not example:

@@ -37,13 +37,13 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from qmlstudio.core import Project, QMLStudioError, TrainingHistory
 from qmlstudio.gui.compute_runner import ComputeRunner
+from qmlstudio.gui.image_files import write_png, write_svg
 from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
 from qmlstudio.gui.training.boundary_plot import BoundaryPlot
 from qmlstudio.gui.training.comparison import ComparisonTable
@@ -98,26 +98,20 @@ def _show(curve: pg.PlotDataItem, epochs: list[int], values: list[float]) -> Non
 
 
 def _render_svg(widget: QWidget, path: str, title: str) -> None:
-    """Draw ``widget`` as seen into an SVG file with Qt's own generator.
+    """Write ``widget`` as seen to ``path`` as SVG, drawn with Qt's own generator.
 
     pyqtgraph 0.14's ``SVGExporter`` cannot parse the path syntax of Qt 6.12's SVG output
     (pyqtgraph issue #3485), so SVG is drawn this way: vector lines and text, images embedded.
     """
-    generator = QSvgGenerator()
-    generator.setFileName(path)
-    generator.setSize(QSize(widget.width(), widget.height()))
-    generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
-    generator.setTitle(title)
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise OSError(f"could not write the SVG file {path}")
-    try:
+    width, height = widget.width(), widget.height()
+
+    def draw(painter: QPainter) -> None:
         if isinstance(widget, QGraphicsView):  # its render() draws the visible scene
-            widget.render(painter, QRectF(0, 0, widget.width(), widget.height()))
+            widget.render(painter, QRectF(0, 0, width, height))
         else:
             widget.render(painter, QPoint(0, 0))
-    finally:
-        painter.end()
+
+    write_svg(path, draw, width, height, title)
 
 
 class TrainingPlots(QWidget):
@@ -369,13 +363,13 @@ class TrainingPlots(QWidget):
     # -- export ----------------------------------------------------------------------------
     def export_plots(self, path: str | os.PathLike) -> None:
         """Write the widget as seen to ``path``: ``.png`` (a grab at screen resolution) or
-        ``.svg``. Raises ``OSError`` if the file cannot be written."""
+        ``.svg``, atomically. Raises a :class:`QMLStudioError` (``ExportError`` naming the file)
+        if it cannot be written."""
         self._flush()
         path = os.fspath(path)
         suffix = Path(path).suffix.lower()
         if suffix == ".png":
-            if not self.grab().save(path, "PNG"):
-                raise OSError(f"could not write the PNG file {path}")
+            write_png(self.grab(), path)
         elif suffix == ".svg":
             _render_svg(self, path, "QML Studio training plots")
         else:
@@ -384,7 +378,7 @@ class TrainingPlots(QWidget):
 
     def export_plot(self, name: str, path: str | os.PathLike) -> None:
         """Write the plot ``name`` (one of :data:`PLOT_NAMES`) to ``path`` (``.png``: twice
-        its screen size; ``.svg``)."""
+        its screen size; ``.svg``), atomically."""
         self._flush()
         widgets = dict(zip(PLOT_NAMES, (self.loss_plot, self.metric_plot, self.gradient_plot,
                                         self.boundary_plot, self.confusion_plot), strict=True))
@@ -396,15 +390,12 @@ class TrainingPlots(QWidget):
         if suffix == ".png":
             exporter = pg.exporters.ImageExporter(item)
             exporter.parameters()["width"] = max(2 * int(item.sceneBoundingRect().width()), 200)
+            write_png(exporter.export(toBytes=True), path)  # a QImage, written atomically
         elif suffix == ".svg":
             _render_svg(widgets[name], path, f"QML Studio {name} plot")
-            return
         else:
             raise QMLStudioError(f"{path}: export a plot as .png or .svg, not "
                                  f"{suffix or 'a file without a suffix'}")
-        exporter.export(path)
-        if not Path(path).is_file():
-            raise OSError(f"could not write {path}")
 
     # -- internals -------------------------------------------------------------------------
     def _store(self, name: str, epoch: int, value: float | None) -> None:

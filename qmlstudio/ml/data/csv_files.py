@@ -30,6 +30,7 @@ from itertools import compress
 from qmlstudio.core.dataset_spec import Column
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.engine.memory import available_bytes
+from qmlstudio.io.regular_file import open_regular_file
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.table import MISSING_VALUES, Table, table_dataset
 
@@ -85,16 +86,13 @@ def _check_size(path: str, size: int) -> None:
 
 
 def _read_bytes(path: str) -> bytes:
-    try:
-        if not os.path.isfile(path):
-            if os.path.exists(path):
-                raise DatasetError(f"{path}: not a data file (not a regular file)")
-            raise DatasetError(f"{path}: file not found")
-        _check_size(path, os.path.getsize(path))
-        with open(path, "rb") as handle:
+    # A folder, pipe or device is refused before it is opened (reading a pipe blocks).
+    with open_regular_file(path, DatasetError, "a data file") as handle:
+        _check_size(path, os.fstat(handle.fileno()).st_size)
+        try:
             return handle.read()
-    except OSError as error:
-        raise DatasetError(f"{path}: cannot be read ({error.strerror or error})") from None
+        except OSError as error:
+            raise DatasetError(f"{path}: cannot be read ({error.strerror or error})") from None
 
 
 def _decode(data: bytes, path: str) -> str:

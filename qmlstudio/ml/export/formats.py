@@ -29,8 +29,9 @@ from qmlstudio._version import __version__
 from qmlstudio.core.errors import ModelFileError
 from qmlstudio.core.project import Project
 from qmlstudio.core.saved_model import SavedModel
+from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.qasm_export import to_qasm
-from qmlstudio.ml.export.model_file import save_model, write_text_atomically
+from qmlstudio.ml.export.model_file import save_model
 from qmlstudio.ml.export.scripts import python_script
 from qmlstudio.ml.export.trained_model import TrainedModel, saved_model_of
 
@@ -114,7 +115,7 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
         return
     saved = saved_model_of(project)
     if fmt in ("qasm3", "qasm2"):
-        write_text_atomically(path, model_qasm(saved, int(fmt[-1]), sample))
+        atomic_write(path, model_qasm(saved, int(fmt[-1]), sample), ModelFileError)
         return
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
-    write_text_atomically(path, python_script(saved, fmt, module))
+    atomic_write(path, python_script(saved, fmt, module), ModelFileError)

@@ -20,29 +20,11 @@ from collections.abc import Sequence
 
 from qmlstudio.core.errors import ModelFileError
 from qmlstudio.core.project import Project
-from qmlstudio.io.atomic import atomic_write_bytes
+from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.model_codec import model_text, read_model
 from qmlstudio.ml.export.trained_model import TrainedModel, saved_model_of
 
-__all__ = ["load_model", "save_model", "write_text_atomically"]
-
-
-def write_text_atomically(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8, atomically (the model, export and prediction
-    files all go through here).
-
-    Raises :class:`ModelFileError` naming ``path`` (not the temporary file beside it) if the
-    text cannot be encoded or the file cannot be written; the previous file, if any, is then
-    unchanged.
-    """
-    path = os.fspath(path)
-    try:
-        atomic_write_bytes(path, text.encode("utf-8"))
-    except UnicodeEncodeError as error:  # a lone surrogate in a name
-        raise ModelFileError(f"{path}: cannot be written: {error}") from None
-    except OSError as error:
-        raise ModelFileError(f"{path}: cannot be written ({error.strerror or error}); "
-                             f"the previous file, if any, is unchanged") from error
+__all__ = ["load_model", "save_model"]
 
 
 def save_model(project: Project, path: str | os.PathLike,
@@ -53,7 +35,7 @@ def save_model(project: Project, path: str | os.PathLike,
     set. Raises :class:`ModelFileError` for an untrained project or if the file cannot be
     written (the previous file, if any, is then unchanged).
     """
-    write_text_atomically(path, model_text(saved_model_of(project, feature_names)))
+    atomic_write(path, model_text(saved_model_of(project, feature_names)), ModelFileError)
 
 
 def load_model(path: str | os.PathLike) -> TrainedModel:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 
 from qmlstudio.core import Circuit, CircuitError
 from qmlstudio.gui.editor.canvas.circuit_painter import CircuitPainter, print_palette
 from qmlstudio.gui.editor.canvas.view import CircuitView
+from qmlstudio.gui.image_files import write_png, write_svg
 from qmlstudio.viewmodels.canvas_layout import CircuitLayout
 
 __all__ = ["export_png", "export_svg"]
@@ -38,7 +38,8 @@ def _draw(painter: QPainter, layout: CircuitLayout, circuit_painter: CircuitPain
 def export_png(source: CircuitView | Circuit, path: str | os.PathLike, scale: float = 2.0) -> None:
     """Write the diagram of ``source`` (a view or a circuit) to ``path`` as PNG, ``scale``
     pixels per scene unit. Raises :class:`~qmlstudio.core.CircuitError` if the image would
-    be too large, ``OSError`` if the file cannot be written."""
+    be too large, :class:`~qmlstudio.core.errors.ExportError` if the file cannot be written
+    (atomically: the old file is then unchanged)."""
     circuit_painter = CircuitPainter(print_palette())
     layout = _layout(source, circuit_painter)
     width, height = round(layout.width * scale), round(layout.height * scale)
@@ -51,26 +52,18 @@ def export_png(source: CircuitView | Circuit, path: str | os.PathLike, scale: fl
     painter.scale(scale, scale)
     _draw(painter, layout, circuit_painter)
     painter.end()
-    if not image.save(os.fspath(path), "PNG"):
-        raise OSError(f"could not write the PNG file {os.fspath(path)}")
+    write_png(image, path)
 
 
 def export_svg(source: CircuitView | Circuit, path: str | os.PathLike) -> None:
     """Write the diagram of ``source`` (a view or a circuit) to ``path`` as SVG (gate labels
-    are text elements)."""
+    are text elements), atomically; :class:`~qmlstudio.core.errors.ExportError` on failure."""
     circuit_painter = CircuitPainter(print_palette())
     layout = _layout(source, circuit_painter)
-    generator = QSvgGenerator()
-    generator.setFileName(os.fspath(path))
-    size = QSize(round(layout.width), round(layout.height))
-    generator.setSize(size)
-    generator.setViewBox(QRectF(0, 0, layout.width, layout.height))
-    generator.setTitle("QML Studio circuit")
-    generator.setDescription(f"{layout.circuit.n_qubits} qubits, "
-                             f"{len(layout.circuit.operations)} gates")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise OSError(f"could not write the SVG file {os.fspath(path)}")
-    painter.fillRect(QRectF(0, 0, layout.width, layout.height), Qt.GlobalColor.white)
-    _draw(painter, layout, circuit_painter)
-    painter.end()
+
+    def draw(painter: QPainter) -> None:
+        painter.fillRect(QRectF(0, 0, layout.width, layout.height), Qt.GlobalColor.white)
+        _draw(painter, layout, circuit_painter)
+
+    write_svg(path, draw, layout.width, layout.height, "QML Studio circuit",
+              f"{layout.circuit.n_qubits} qubits, {len(layout.circuit.operations)} gates")
