@@ -6,6 +6,7 @@ from qmlstudio.core.dataset_spec import DatasetSpec
 from qmlstudio.core.errors import (
     CircuitError,
     DatasetError,
+    ExportError,
     Interrupted,
     ModelFileError,
     ProjectError,
@@ -29,6 +30,7 @@ __all__ = [
     "DatasetError",
     "DatasetSpec",
     "EpochRecord",
+    "ExportError",
     "Feature",
     "FittedPreprocessing",
     "GateSpec",
