@@ -37,9 +37,8 @@ __all__ = [
 
 @kernel
 def _swaps(prog, op, planes, lanes_log2, lo, hi):
-    m = prog.op_masks[op]
-    swap_pairs(planes, m[0] << lanes_log2, m[1] << lanes_log2, m[2] << lanes_log2,
-               m[3] << lanes_log2, lo, hi)
+    swap_pairs(planes, prog.op_control[op] << lanes_log2, prog.op_xor[op] << lanes_log2,
+               prog.op_select[op] << lanes_log2, prog.op_value[op] << lanes_log2, lo, hi)
 
 
 @kernel
