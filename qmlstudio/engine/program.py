@@ -34,8 +34,9 @@ import numpy as np
 from qmlstudio.core import Circuit, Const, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
 
-__all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "BlockRow", "FactorRow", "Program",
-           "ProgramArrays", "compile_program"]
+__all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
+           "SWAP_VALUE", "SWAP_XOR", "BlockRow", "FactorRow", "Program", "ProgramArrays",
+           "SwapMasks", "compile_program"]
 
 DENSE1, DENSE2, DIAG2, PERM, SWAPS = 0, 1, 2, 3, 4
 """Block kinds. The kinds below ``PERM`` carry a matrix; ``PERM`` and ``SWAPS`` only move
@@ -75,12 +76,26 @@ class ProgramArrays(NamedTuple):
     op_lead: np.ndarray  # (N,) bool: leading single-qubit block (part of the product state)
     op_perm: np.ndarray  # (N,) int: row of the permutation tables, or -1
     op_fslot: np.ndarray  # (N,) int: position among the sample-dependent blocks, or -1
-    op_control: np.ndarray  # (N,) int: SWAPS: bits that must all be set
-    op_xor: np.ndarray  # (N,) int: SWAPS: partner of amplitude i is i ^ op_xor
-    op_select: np.ndarray  # (N,) int: SWAPS: bits compared with op_value ...
-    op_value: np.ndarray  # (N,) int: ... so each pair is visited once
+    op_swap: np.ndarray  # (N, 4) int: SWAPS: the SwapMasks, columns SWAP_CONTROL...SWAP_VALUE
     perm_fwd: np.ndarray  # (R, 2**n) int32: new[i] = old[perm_fwd[i]]
     perm_inv: np.ndarray  # (R, 2**n) int32: the inverse gather
+
+
+class SwapMasks(NamedTuple):
+    """In-place form of a permutation gate (see :func:`.kernels.swap_pairs`): swap amplitude
+    ``i`` with ``i ^ xor`` where the ``control`` bits are all set and ``i & select == value``.
+    One row of ``op_swap``: the kernels read its columns by the ``SWAP_*`` indices (one (N, 4)
+    array rather than four keeps the program a few arrays shorter to pass between kernels)."""
+
+    control: int
+    xor: int
+    select: int
+    value: int
+
+
+SWAP_CONTROL, SWAP_XOR, SWAP_SELECT, SWAP_VALUE = (SwapMasks._fields.index(name) for name in
+                                                   ("control", "xor", "select", "value"))
+_NO_SWAPS = SwapMasks(control=0, xor=0, select=0, value=0)
 
 
 class FactorRow(NamedTuple):
@@ -106,18 +121,16 @@ class BlockRow(NamedTuple):
     op_dep: int
     op_lead: bool
     op_perm: int
-    op_control: int
-    op_xor: int
-    op_select: int
-    op_value: int
+    op_swap: SwapMasks
 
 
-_NUMPY_TYPES = {int: np.int64, float: np.float64, bool: np.bool_}
+_NUMPY_TYPES = {int: (np.int64,), float: (np.float64,), bool: (np.bool_,),
+                SwapMasks: (np.int64, (len(SwapMasks._fields),))}
 
 
 def _row_dtype(row: type[NamedTuple]) -> np.dtype:
     """Structured dtype with one named column per field of ``row``, typed as annotated."""
-    return np.dtype([(name, _NUMPY_TYPES[kind]) for name, kind in get_type_hints(row).items()])
+    return np.dtype([(name, *_NUMPY_TYPES[kind]) for name, kind in get_type_hints(row).items()])
 
 
 _ROW_DTYPES = {FactorRow: _row_dtype(FactorRow), BlockRow: _row_dtype(BlockRow)}
@@ -180,18 +193,6 @@ class _Block:
     table: int = -1  # PERM: row of the gather tables
 
 
-class _SwapMasks(NamedTuple):
-    """In-place form of a permutation gate (see :func:`.kernels.swap_pairs`)."""
-
-    control: int
-    xor: int
-    select: int
-    value: int
-
-
-_NO_SWAPS = _SwapMasks(control=0, xor=0, select=0, value=0)
-
-
 @lru_cache(maxsize=4096)
 def _gate_table(n: int, gate: _Gate) -> np.ndarray:
     """Gather table of one permutation gate: new[i] = old[table[i]]."""
@@ -210,16 +211,16 @@ def _gate_table(n: int, gate: _Gate) -> np.ndarray:
     return table
 
 
-def _swap_masks(n: int, gate: _Gate) -> _SwapMasks:
+def _swap_masks(n: int, gate: _Gate) -> SwapMasks:
     """Swap amplitude i with i ^ xor for every i whose control bits are all set and whose
     selected bits equal ``value``."""
     bit = [1 << (n - 1 - w) for w in gate.wires]
     if gate.name in ("cx", "ccx"):  # flip the target where the controls are set
         controls, target = bit[:-1], bit[-1]
-        return _SwapMasks(control=sum(controls), xor=target, select=target, value=0)
+        return SwapMasks(control=sum(controls), xor=target, select=target, value=0)
     if gate.name in ("swap", "cswap"):  # exchange two bits where the controls are set
         controls, a, b = bit[:-2], bit[-2], bit[-1]
-        return _SwapMasks(control=sum(controls), xor=a | b, select=a | b, value=a)
+        return SwapMasks(control=sum(controls), xor=a | b, select=a | b, value=a)
     raise AssertionError(f"no in-place form for permutation gate {gate.name}")
 
 
@@ -331,14 +332,12 @@ def _expand_permutations(n: int, blocks: list[_Block]) -> tuple[list[_Block], li
 def _block_row(n: int, block: _Block, f0: int, f1: int, dep: int) -> BlockRow:
     """The row of one block whose factors are rows ``f0..f1`` of the factor arrays."""
     two_wire = block.kind in (DENSE2, DIAG2)
-    masks = _swap_masks(n, block.gates[0]) if block.kind == SWAPS else _NO_SWAPS
     return BlockRow(
         op_kind=block.kind,
         op_t0=n - 1 - block.wires[0] if block.kind != PERM else -1,
         op_t1=n - 1 - block.wires[1] if two_wire else -1,
         op_f0=f0, op_f1=f1, op_dep=dep, op_lead=block.lead, op_perm=block.table,
-        op_control=masks.control, op_xor=masks.xor, op_select=masks.select,
-        op_value=masks.value,
+        op_swap=_swap_masks(n, block.gates[0]) if block.kind == SWAPS else _NO_SWAPS,
     )
 
 
