@@ -1,7 +1,5 @@
 """Every numba decorator the engine uses, with its options in one place.
 
-* ``cache=True`` everywhere: a second launch loads machine code from numba's on-disk cache
-  instead of compiling again.
 * ``nogil=True`` everywhere: the GUI thread keeps running while a worker thread computes.
 * ``fastmath={"reassoc", "contract"}``: lets LLVM reorder sums and fuse multiply-adds so the
   amplitude loops and their reductions vectorise. No ``nnan``/``ninf``: inputs are checked for
@@ -9,23 +7,41 @@
   The summation order stays fixed for a given input (chunk sizes never depend on the thread
   count), so results are reproducible whatever ``NUMBA_NUM_THREADS`` is.
 * ``error_model="numpy"``: division follows numpy (no Python exception checks in hot loops).
+* an on-disk cache for every kernel (see below): a second launch loads machine code instead
+  of compiling again.
 
 Exception: :func:`parallel_kernel` adds ``parallel=True``; only the batch drivers use it.
 
+The engine configures numba for itself only. Importing QML Studio never writes to
+``os.environ`` (child processes inherit exactly the environment the user had) and leaves
+``numba.config`` as it found it; the two settings below are made where numba reads them.
+
 Cache location: numba keys a cached function on its own file only, so after an edit to a
 kernel in another module a caller could load stale machine code (seen here as a segfault).
-The cache therefore lives in the user's cache folder under a directory named for a hash of
-all engine sources and the numba version: any change to the engine starts a fresh cache. An
-explicit ``NUMBA_CACHE_DIR`` is honoured as the parent folder.
+Each engine kernel therefore gets its own cache locator (not numba's global ``CACHE_DIR``)
+pointing into the user's cache folder, under a directory named for a hash of all engine
+sources and the numba version: any change to the engine starts a fresh cache. An explicit
+``NUMBA_CACHE_DIR`` (or ``numba.config.CACHE_DIR``) is honoured as the parent folder; the
+user's own numba functions keep numba's usual cache places. If the folder cannot be written,
+the kernels compile at every launch rather than risk a stale cache elsewhere. A user's
+``NUMBA_CACHE_LOCATOR_CLASSES`` replaces our locator like every other (numba's rule).
 
 Threading layer: ``omp`` (GNU OpenMP) where its library loads, else ``workqueue`` (always
 available). Measured here, workqueue's per-region start-up makes the large-state driver, which
-opens one parallel region per run of blocks, twice as slow (W3: 87 ms vs 46 ms). Neither layer
-allows two threads in a parallel region at once, so every parallel call is serialised through
-:data:`PARALLEL_LOCK` (a GUI compute worker and, say, a test thread never collide); omp is not
-fork-safe, and nothing in QML Studio forks after computing (subprocesses use fork + exec).
-numba's default order would try ``tbb`` first; we put it last (numba wants all three named;
-workqueue never fails) so the layer does not change with whatever else is installed.
+opens one parallel region per run of blocks, twice as slow (W3: 87 ms vs 46 ms). numba picks
+the layer once per process, when its thread pool starts; the pool starts inside
+:func:`parallel_region` (before any parallel kernel is compiled or run), which sets numba's
+layer priority to ``omp workqueue tbb`` just for that start and puts the user's values back
+afterwards — so a later ``numba.config.reload_config()`` (numba's compiler calls it) has
+nothing to undo. numba's default order would try ``tbb`` first; we put it last so the layer
+does not change with whatever else is installed. The user's choice wins: with
+``NUMBA_THREADING_LAYER`` or ``NUMBA_THREADING_LAYER_PRIORITY`` set (in the environment or in
+``numba.config``), or numba's pool already started by other code, the engine uses that layer.
+
+Neither layer allows two threads in a parallel region at once, so every parallel call is
+serialised through :func:`parallel_region` (a GUI compute worker and, say, a test thread never
+collide); omp is not fork-safe, and nothing in QML Studio forks after computing (subprocesses
+use fork + exec).
 """
 
 from __future__ import annotations
@@ -33,48 +49,132 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import ClassVar
 
 import numba
+import numba.core.config
 import platformdirs
+from numba.core.caching import CompileResultCacheImpl, FunctionCache, UserProvidedCacheLocator
 
-__all__ = ["PARALLEL_LOCK", "kernel", "parallel_kernel"]
+__all__ = ["CACHE_DIR", "THREADING_LAYER_PRIORITY", "kernel", "parallel_kernel",
+           "parallel_region", "thread_count"]
 
-
-def _configure(name: str, value: str, parsed: object = None) -> None:
-    """Set a numba option through its environment variable too: numba's compiler reloads its
-    configuration from the environment, which would undo a plain ``numba.config`` assignment.
-    ``parsed`` is the config value when it is not the string itself."""
-    os.environ[f"NUMBA_{name}"] = value
-    setattr(numba.config, name, value if parsed is None else parsed)
-
-
-_configure("THREADING_LAYER", "default")
-_configure("THREADING_LAYER_PRIORITY", "omp workqueue tbb", ["omp", "workqueue", "tbb"])
+THREADING_LAYER_PRIORITY = ("omp", "workqueue", "tbb")
+"""The order in which the engine tries numba's threading layers (unless the user chose)."""
+_NUMBA_PRIORITY = ("tbb", "omp", "workqueue")  # numba's own default order
+_LAYER_VARIABLES = ("NUMBA_THREADING_LAYER", "NUMBA_THREADING_LAYER_PRIORITY")
 
 
 def _cache_dir() -> Path:
     digest = hashlib.sha256(numba.__version__.encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
-    parent = os.environ.get("NUMBA_CACHE_DIR") or platformdirs.user_cache_dir("qmlstudio")
+    parent = (os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
+              or platformdirs.user_cache_dir("qmlstudio"))
     return Path(parent) / f"engine-{digest.hexdigest()[:16]}"
 
 
-_configure("CACHE_DIR", str(_cache_dir()))
+CACHE_DIR = _cache_dir()
+"""Where the engine's compiled kernels are cached."""
 
-PARALLEL_LOCK = threading.RLock()
+
+class _EngineCacheLocator(UserProvidedCacheLocator):
+    """numba's "user provided" locator, with :data:`CACHE_DIR` instead of the global
+    ``numba.config.CACHE_DIR``."""
+
+    def __init__(self, py_func, py_file):
+        super().__init__(py_func, py_file)
+        self._cache_path = str(CACHE_DIR / self.get_suitable_cache_subpath(py_file))
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        """The locator, or None if the folder cannot be written. Skips the parent class's
+        test of ``numba.config.CACHE_DIR``: our folder does not depend on it."""
+        return super(UserProvidedCacheLocator, cls).from_function(py_func, py_file)
+
+
+class _EngineCacheImpl(CompileResultCacheImpl):
+    _locator_classes: ClassVar[list] = [_EngineCacheLocator]
+
+
+class _EngineFunctionCache(FunctionCache):
+    _impl_class = _EngineCacheImpl
+
+
+_PARALLEL_LOCK = threading.RLock()
 """Held around every run of parallel kernels: one parallel region at a time (re-entrant, so a
 cotangent function may itself call the engine)."""
 
-_OPTIONS = dict(cache=True, nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
+_OPTIONS = dict(nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
+
+
+def _compile(fn, **options):
+    dispatcher = numba.njit(**_OPTIONS, **options)(fn)
+    # What njit(cache=True) does (Dispatcher.enable_caching), with our locator. Without one
+    # (CACHE_DIR cannot be written) numba raises RuntimeError: compile at each launch.
+    with suppress(RuntimeError):
+        dispatcher._cache = _EngineFunctionCache(fn)
+    return dispatcher
 
 
 def kernel(fn):
     """Compile ``fn`` as a serial engine kernel."""
-    return numba.njit(**_OPTIONS)(fn)
+    return _compile(fn)
 
 
 def parallel_kernel(fn):
     """Compile ``fn`` as a parallel driver (``prange`` loops run on numba's thread pool)."""
-    return numba.njit(parallel=True, **_OPTIONS)(fn)
+    return _compile(fn, parallel=True)
+
+
+def _user_chose_layer() -> bool:
+    config = numba.config
+    return (any(name in os.environ for name in _LAYER_VARIABLES)
+            or str(config.THREADING_LAYER).lower() != "default"
+            or tuple(config.THREADING_LAYER_PRIORITY) != _NUMBA_PRIORITY)
+
+
+def _pool_started() -> bool:
+    try:
+        numba.threading_layer()
+    except ValueError:  # numba's way of saying "not started yet"
+        return False
+    return True
+
+
+def _start_threads() -> None:
+    """Start numba's thread pool on the engine's layer, unless it runs or the user chose."""
+    if _pool_started():
+        return  # the layer is fixed for this process
+    numba.core.config.reload_config()  # take in NUMBA_* variables set since numba loaded
+    if _user_chose_layer():
+        numba.get_num_threads()  # starts the pool as the user configured it
+        return
+    config = numba.config
+    saved = config.THREADING_LAYER, config.THREADING_LAYER_PRIORITY
+    config.THREADING_LAYER, config.THREADING_LAYER_PRIORITY = (
+        "default", list(THREADING_LAYER_PRIORITY))
+    try:
+        numba.get_num_threads()  # starts the pool (numba's public way to do so)
+    finally:
+        config.THREADING_LAYER, config.THREADING_LAYER_PRIORITY = saved
+
+
+@contextmanager
+def parallel_region() -> Iterator[None]:
+    """Hold the engine's parallel lock, with numba's thread pool started; every call of a
+    parallel kernel happens inside one."""
+    with _PARALLEL_LOCK:
+        _start_threads()
+        yield
+
+
+def thread_count() -> int:
+    """Threads a parallel kernel uses (starting numba's pool on the engine's layer)."""
+    if not _pool_started():  # waits for the lock only the first time
+        with _PARALLEL_LOCK:
+            _start_threads()
+    return numba.get_num_threads()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numba
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, PauliString, parse_observable
+from qmlstudio.engine._jit import thread_count
 from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.measure import encode_paulis
 from qmlstudio.engine.memory import check_memory
@@ -138,7 +138,7 @@ def _prepare(circuit, x, weights, initial_state, want_states=False):
     init = _initial_state(circuit, initial_state)
     xs = None if x is None else _finite_array(x, "X", (1, 2))
     n_samples = len(xs) if xs is not None and xs.ndim == 2 else len(init) if init is not None else 1
-    check_memory(circuit.n_qubits, n_samples, numba.get_num_threads(), want_states)
+    check_memory(circuit.n_qubits, n_samples, thread_count(), want_states)
     program = compile_program(circuit)
     xs = _features(program.n_features, xs, init)
     return program, xs, _weights(program.n_weights, weights), init

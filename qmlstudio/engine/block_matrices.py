@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from qmlstudio.engine._jit import kernel
-from qmlstudio.engine.program import DEP_FEATURES, PERM, SRC_FEATURE, SRC_WEIGHT
+from qmlstudio.engine.program import DENSE1, DEP_FEATURES, PERM, SRC_FEATURE, SRC_WEIGHT
 
 __all__ = ["block_matrices", "constant_block_matrices"]
 
@@ -63,7 +63,7 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
     """
     f0 = prog.op_f0[op]
     nf = prog.op_f1[op] - f0
-    d = 2 if prog.op_kind[op] == 0 else 4
+    d = 2 if prog.op_kind[op] == DENSE1 else 4
     mats = work[:nf]
     prefix = work[nf:2 * nf + 1]  # prefix[j] = F_{j-1}…F_0
     suffix = work[2 * nf + 1:3 * nf + 1]  # suffix[j] = F_{m-1}…F_{j+1}

@@ -22,7 +22,16 @@ from qmlstudio.engine.kernels import (
 )
 from qmlstudio.engine.leading_layer import lead_reduced_matrices
 from qmlstudio.engine.measure import product_tables
-from qmlstudio.engine.program import DENSE1, DENSE2, DIAG2, SWAPS
+from qmlstudio.engine.program import (
+    DENSE1,
+    DENSE2,
+    DIAG2,
+    SWAP_CONTROL,
+    SWAP_SELECT,
+    SWAP_VALUE,
+    SWAP_XOR,
+    SWAPS,
+)
 
 __all__ = [
     "add_gradients",
@@ -37,9 +46,9 @@ __all__ = [
 
 @kernel
 def _swaps(prog, op, planes, lanes_log2, lo, hi):
-    m = prog.op_masks[op]
-    swap_pairs(planes, m[0] << lanes_log2, m[1] << lanes_log2, m[2] << lanes_log2,
-               m[3] << lanes_log2, lo, hi)
+    m = prog.op_swap[op]
+    swap_pairs(planes, m[SWAP_CONTROL] << lanes_log2, m[SWAP_XOR] << lanes_log2,
+               m[SWAP_SELECT] << lanes_log2, m[SWAP_VALUE] << lanes_log2, lo, hi)
 
 
 @kernel

@@ -17,25 +17,36 @@ Every factor is ``A + cos(f·θ) B + sin(f·θ) C`` (see :mod:`qmlstudio.core.ga
 the distinct ``(A, B, C)`` triples are stored once. Single-qubit blocks that come first on
 their wire are marked *leading*: without an initial state they are folded into a product
 state built in O(2**n).
+
+The compiler describes each factor and each block by a named row (:class:`FactorRow`,
+:class:`BlockRow`) whose field names are the :class:`ProgramArrays` fields they fill; the
+kernels then read one flat array per field.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, get_type_hints
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Const, Feature, Weight, gate_spec
+from qmlstudio.core import Circuit, Const, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
 
-__all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "Program", "ProgramArrays",
-           "compile_program"]
+__all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
+           "SWAP_VALUE", "SWAP_XOR", "BlockRow", "FactorRow", "Program", "ProgramArrays",
+           "SwapMasks", "compile_program"]
 
 DENSE1, DENSE2, DIAG2, PERM, SWAPS = 0, 1, 2, 3, 4
+"""Block kinds. The kinds below ``PERM`` carry a matrix; ``PERM`` and ``SWAPS`` only move
+amplitudes."""
 SRC_CONST, SRC_WEIGHT, SRC_FEATURE = 0, 1, 2
+"""What a factor's angle reads: nothing (a constant), a weight or a data feature."""
 DEP_CONST, DEP_WEIGHTS, DEP_FEATURES = 0, 1, 2
+"""What a block's matrix depends on (the most variable of its factors' sources)."""
+
+_DEPENDENCY = {SRC_CONST: DEP_CONST, SRC_WEIGHT: DEP_WEIGHTS, SRC_FEATURE: DEP_FEATURES}
 
 PERM_TABLE_BUDGET = 64 << 20
 """Bytes of gather tables a program may hold; further permutation runs use in-place swaps."""
@@ -65,9 +76,70 @@ class ProgramArrays(NamedTuple):
     op_lead: np.ndarray  # (N,) bool: leading single-qubit block (part of the product state)
     op_perm: np.ndarray  # (N,) int: row of the permutation tables, or -1
     op_fslot: np.ndarray  # (N,) int: position among the sample-dependent blocks, or -1
-    op_masks: np.ndarray  # (N, 4) int: SWAPS: control mask, xor mask, select mask, value
+    op_swap: np.ndarray  # (N, 4) int: SWAPS: the SwapMasks, columns SWAP_CONTROL...SWAP_VALUE
     perm_fwd: np.ndarray  # (R, 2**n) int32: new[i] = old[perm_fwd[i]]
     perm_inv: np.ndarray  # (R, 2**n) int32: the inverse gather
+
+
+class SwapMasks(NamedTuple):
+    """In-place form of a permutation gate (see :func:`.kernels.swap_pairs`): swap amplitude
+    ``i`` with ``i ^ xor`` where the ``control`` bits are all set and ``i & select == value``.
+    One row of ``op_swap``: the kernels read its columns by the ``SWAP_*`` indices (one (N, 4)
+    array rather than four keeps the program a few arrays shorter to pass between kernels)."""
+
+    control: int
+    xor: int
+    select: int
+    value: int
+
+
+SWAP_CONTROL, SWAP_XOR, SWAP_SELECT, SWAP_VALUE = (SwapMasks._fields.index(name) for name in
+                                                   ("control", "xor", "select", "value"))
+_NO_SWAPS = SwapMasks(control=0, xor=0, select=0, value=0)
+
+
+class FactorRow(NamedTuple):
+    """One factor of the program: its entry in each ``fac_*`` array of :class:`ProgramArrays`."""
+
+    fac_kind: int
+    fac_freq: float
+    fac_src: int
+    fac_idx: int
+    fac_scale: float
+    fac_offset: float
+
+
+class BlockRow(NamedTuple):
+    """One block of the program: its entry in the ``op_*`` arrays that the compiler fills
+    directly (``op_fslot`` is derived from ``op_dep`` afterwards)."""
+
+    op_kind: int
+    op_t0: int
+    op_t1: int
+    op_f0: int
+    op_f1: int
+    op_dep: int
+    op_lead: bool
+    op_perm: int
+    op_swap: SwapMasks
+
+
+_NUMPY_TYPES = {int: (np.int64,), float: (np.float64,), bool: (np.bool_,),
+                SwapMasks: (np.int64, (len(SwapMasks._fields),))}
+
+
+def _row_dtype(row: type[NamedTuple]) -> np.dtype:
+    """Structured dtype with one named column per field of ``row``, typed as annotated."""
+    return np.dtype([(name, *_NUMPY_TYPES[kind]) for name, kind in get_type_hints(row).items()])
+
+
+_ROW_DTYPES = {FactorRow: _row_dtype(FactorRow), BlockRow: _row_dtype(BlockRow)}
+
+
+def _columns(rows: list, row: type[NamedTuple]) -> dict[str, np.ndarray]:
+    """The named rows as one contiguous array per field, keyed by the field's name."""
+    table = np.array(rows, dtype=_ROW_DTYPES[row])
+    return {name: np.ascontiguousarray(table[name]) for name in row._fields}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -93,44 +165,63 @@ class Program:
         return int(self.arrays.op_fslot.max(initial=-1)) + 1
 
 
+class _Item(NamedTuple):
+    """One factor of a block with the parameter bound to it."""
+
+    factor: Factor
+    param: Param | None  # None for a constant factor
+    rule: tuple  # parameter-shift rule ((coefficient, shift), ...), () for a constant factor
+
+
+class _Gate(NamedTuple):
+    """One permutation gate of a block."""
+
+    name: str
+    wires: tuple[int, ...]
+
+
 @dataclass(slots=True)
 class _Block:
+    """A block while the compiler builds it. Matrix blocks (kinds below PERM) have factors
+    and an empty permutation; PERM and SWAPS blocks have permutation gates and no factors."""
+
     kind: int
     wires: tuple[int, ...]
-    items: list = field(default_factory=list)  # (factor, bound parameter or None, shift rule)
+    items: list[_Item] = field(default_factory=list)
     lead: bool = False
-    gates: list = field(default_factory=list)  # PERM: (gate name, wires) in order
+    gates: list[_Gate] = field(default_factory=list)  # the permutation, gate by gate
+    table: int = -1  # PERM: row of the gather tables
 
 
 @lru_cache(maxsize=4096)
-def _gate_table(n: int, name: str, wires: tuple[int, ...]) -> np.ndarray:
+def _gate_table(n: int, gate: _Gate) -> np.ndarray:
     """Gather table of one permutation gate: new[i] = old[table[i]]."""
-    matrix = gate_spec(name).matrix()
+    matrix = gate_spec(gate.name).matrix()
     index = np.arange(2**n, dtype=np.int64)
-    k = len(wires)
+    k = len(gate.wires)
     local = np.zeros_like(index)
-    for w in wires:
+    for w in gate.wires:
         local = (local << 1) | ((index >> (n - 1 - w)) & 1)
     source_local = np.argmax(matrix, axis=1)[local]  # matrix[new, old] == 1
     table = index.copy()
-    for pos, w in enumerate(wires):
+    for pos, w in enumerate(gate.wires):
         shift = n - 1 - w
         table = (table & ~(1 << shift)) | (((source_local >> (k - 1 - pos)) & 1) << shift)
     table.flags.writeable = False
     return table
 
 
-def _swap_masks(n: int, name: str, wires: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """In-place form of a permutation gate: swap amplitude i with i ^ xor for every i whose
-    control bits are all set and whose selected bits equal ``value``."""
-    bit = [1 << (n - 1 - w) for w in wires]
-    if name in ("cx", "ccx"):  # flip the target where the controls are set
+def _swap_masks(n: int, gate: _Gate) -> SwapMasks:
+    """Swap amplitude i with i ^ xor for every i whose control bits are all set and whose
+    selected bits equal ``value``."""
+    bit = [1 << (n - 1 - w) for w in gate.wires]
+    if gate.name in ("cx", "ccx"):  # flip the target where the controls are set
         controls, target = bit[:-1], bit[-1]
-        return sum(controls), target, target, 0
-    if name in ("swap", "cswap"):  # exchange two bits where the controls are set
+        return SwapMasks(control=sum(controls), xor=target, select=target, value=0)
+    if gate.name in ("swap", "cswap"):  # exchange two bits where the controls are set
         controls, a, b = bit[:-2], bit[-2], bit[-1]
-        return sum(controls), a | b, a | b, a
-    raise AssertionError(f"no in-place form for permutation gate {name}")
+        return SwapMasks(control=sum(controls), xor=a | b, select=a | b, value=a)
+    raise AssertionError(f"no in-place form for permutation gate {gate.name}")
 
 
 @lru_cache(maxsize=128)
@@ -144,7 +235,7 @@ def _schedule(circuit: Circuit) -> list[_Block]:
     """Fuse single-qubit runs, merge same-pair two-qubit gates and group permutation runs."""
     n = circuit.n_qubits
     blocks: list[_Block] = []
-    pending: dict[int, list] = {}
+    pending: dict[int, list[_Item]] = {}
     touched = [False] * n
 
     def flush(wire: int) -> None:
@@ -156,7 +247,8 @@ def _schedule(circuit: Circuit) -> list[_Block]:
         pos = len(blocks)
         while pos and blocks[pos - 1].kind == PERM and wire not in blocks[pos - 1].wires:
             pos -= 1
-        blocks.insert(pos, _Block(DENSE1, (wire,), items, lead=not touched[wire]))
+        blocks.insert(pos, _Block(kind=DENSE1, wires=(wire,), items=items,
+                                  lead=not touched[wire]))
         touched[wire] = True
 
     for op in circuit.operations:
@@ -170,41 +262,45 @@ def _schedule(circuit: Circuit) -> list[_Block]:
         last = blocks[-1] if blocks else None
         if spec.is_permutation:
             if last is None or last.kind != PERM:
-                last = _Block(PERM, ())
+                last = _Block(kind=PERM, wires=())
                 blocks.append(last)
-            last.gates.append((spec.name, op.wires))
+            last.gates.append(_Gate(name=spec.name, wires=op.wires))
             last.wires = tuple(sorted(set(last.wires) | set(op.wires)))
             continue
         items = _items(spec, op.params)
         wires = op.wires
         if wires[0] > wires[1]:  # normalise to (lower wire, higher wire)
-            items = [(_swapped(f), p, rule) for f, p, rule in items]
+            items = [item._replace(factor=_swapped(item.factor)) for item in items]
             wires = wires[::-1]
         kind = DIAG2 if spec.is_diagonal else DENSE2
         if last is not None and last.kind in (DENSE2, DIAG2) and last.wires == wires:
             last.items.extend(items)
             last.kind = DIAG2 if (last.kind == DIAG2 and kind == DIAG2) else DENSE2
         else:
-            blocks.append(_Block(kind, wires, items))
+            blocks.append(_Block(kind=kind, wires=wires, items=items))
     for wire in sorted(pending):
         flush(wire)
     return blocks
 
 
-def _items(spec, params) -> list:
-    return [(f, params[f.param], spec.shift_rules[f.param]) if f.param is not None
-            else (f, None, ()) for f in spec.factors]
+def _items(spec, params) -> list[_Item]:
+    return [_Item(factor=f, param=params[f.param], rule=spec.shift_rules[f.param])
+            if f.param is not None else _Item(factor=f, param=None, rule=())
+            for f in spec.factors]
 
 
-def _source(param: object) -> tuple[int, int, float, float]:
-    if param is None:
-        return SRC_CONST, 0, 0.0, 0.0
-    if isinstance(param, Const):
-        return SRC_CONST, 0, 0.0, param.value
+def _factor_row(kind: int, factor: Factor, param: Param | None) -> FactorRow:
+    """The row of one factor whose matrices are row ``kind`` of kind_a/b/c."""
     if isinstance(param, Weight):
-        return SRC_WEIGHT, param.index, 1.0, 0.0
-    assert isinstance(param, Feature)
-    return SRC_FEATURE, param.index, param.scale, param.offset
+        return FactorRow(fac_kind=kind, fac_freq=factor.frequency, fac_src=SRC_WEIGHT,
+                         fac_idx=param.index, fac_scale=1.0, fac_offset=0.0)
+    if isinstance(param, Feature):
+        return FactorRow(fac_kind=kind, fac_freq=factor.frequency, fac_src=SRC_FEATURE,
+                         fac_idx=param.index, fac_scale=param.scale, fac_offset=param.offset)
+    # A constant factor (param None) or a Const angle: θ = offset.
+    offset = param.value if isinstance(param, Const) else 0.0
+    return FactorRow(fac_kind=kind, fac_freq=factor.frequency, fac_src=SRC_CONST, fac_idx=0,
+                     fac_scale=0.0, fac_offset=offset)
 
 
 def compile_program(circuit: Circuit) -> Program:
@@ -212,82 +308,91 @@ def compile_program(circuit: Circuit) -> Program:
     return _compile_cached(circuit)
 
 
-def _expand_permutations(n: int, blocks: list[_Block]) -> tuple[list, list[np.ndarray]]:
+def _expand_permutations(n: int, blocks: list[_Block]) -> tuple[list[_Block], list[np.ndarray]]:
     """Give every PERM run a gather table while the budget lasts; otherwise (and for lone
     gates) one SWAPS block per gate. Returns the final block list and the tables."""
-    out: list = []
+    out: list[_Block] = []
     tables: list[np.ndarray] = []
     table_bytes = 8 * 2**n  # forward and inverse int32 tables
     for block in blocks:
         if block.kind != PERM:
             out.append(block)
         elif len(block.gates) > 1 and (len(tables) + 1) * table_bytes <= PERM_TABLE_BUDGET:
-            table = _gate_table(n, *block.gates[0])
+            table = _gate_table(n, block.gates[0])
             for gate in block.gates[1:]:
-                table = table[_gate_table(n, *gate)]
-            out.append((block, len(tables)))
+                table = table[_gate_table(n, gate)]
+            block.table = len(tables)
+            out.append(block)
             tables.append(table)
         else:
-            out.extend(_Block(SWAPS, wires, gates=[(name, wires)]) for name, wires in block.gates)
+            out.extend(_Block(kind=SWAPS, wires=gate.wires, gates=[gate]) for gate in block.gates)
     return out, tables
+
+
+def _block_row(n: int, block: _Block, f0: int, f1: int, dep: int) -> BlockRow:
+    """The row of one block whose factors are rows ``f0..f1`` of the factor arrays."""
+    two_wire = block.kind in (DENSE2, DIAG2)
+    return BlockRow(
+        op_kind=block.kind,
+        op_t0=n - 1 - block.wires[0] if block.kind != PERM else -1,
+        op_t1=n - 1 - block.wires[1] if two_wire else -1,
+        op_f0=f0, op_f1=f1, op_dep=dep, op_lead=block.lead, op_perm=block.table,
+        op_swap=_swap_masks(n, block.gates[0]) if block.kind == SWAPS else _NO_SWAPS,
+    )
+
+
+def _slots(selected: np.ndarray) -> np.ndarray:
+    """Position of each selected entry among the selected ones, -1 for the others."""
+    slots = np.full(len(selected), -1, dtype=np.int64)
+    slots[selected] = np.arange(int(selected.sum()))
+    return slots
 
 
 @lru_cache(maxsize=16)
 def _compile_cached(circuit: Circuit) -> Program:
     n = circuit.n_qubits
     blocks, tables = _expand_permutations(n, _schedule(circuit))
-    kinds: dict[int, int] = {}
-    kind_mats: list[tuple[np.ndarray, ...]] = []
-    fac_rows: list[tuple] = []
+    kinds: dict[int, int] = {}  # id of a Factor -> its row of kind_a/b/c
+    kind_mats: list[Factor] = []
+    factor_rows: list[FactorRow] = []
     rules: list[tuple] = []
-    op_rows: list[tuple] = []
-    masks = np.zeros((len(blocks), 4), dtype=np.int64)
-    for k, entry in enumerate(blocks):
-        block, perm = entry if isinstance(entry, tuple) else (entry, -1)
-        f0 = len(fac_rows)
+    block_rows: list[BlockRow] = []
+    for block in blocks:
+        f0 = len(factor_rows)
         dep = DEP_CONST
-        for factor, param, rule in block.items:
-            if id(factor) not in kinds:
-                kinds[id(factor)] = len(kind_mats)
-                kind_mats.append((factor.a, factor.b, factor.c))
-            src, idx, scale, offset = _source(param)
-            fac_rows.append((kinds[id(factor)], factor.frequency, src, idx, scale, offset))
-            rules.append(rule)
-            if factor.param is not None:
-                dep = max(dep, (DEP_CONST, DEP_WEIGHTS, DEP_FEATURES)[src])
-        if block.kind == SWAPS:
-            masks[k] = _swap_masks(n, *block.gates[0])
-        two_wire = block.kind in (DENSE2, DIAG2)
-        t0 = n - 1 - block.wires[0] if block.kind != PERM else -1
-        t1 = n - 1 - block.wires[1] if two_wire else -1
-        op_rows.append((block.kind, t0, t1, f0, len(fac_rows), dep, block.lead, perm))
+        for item in block.items:
+            kind = kinds.get(id(item.factor))
+            if kind is None:
+                kind = kinds[id(item.factor)] = len(kind_mats)
+                kind_mats.append(item.factor)
+            row = _factor_row(kind, item.factor, item.param)
+            factor_rows.append(row)
+            rules.append(item.rule)
+            dep = max(dep, _DEPENDENCY[row.fac_src])
+        block_rows.append(_block_row(n, block, f0, len(factor_rows), dep))
     kind_a = np.zeros((max(1, len(kind_mats)), 4, 4), dtype=np.complex128)
     kind_b, kind_c = np.zeros_like(kind_a), np.zeros_like(kind_a)
-    for row, (a, b, c) in enumerate(kind_mats):
-        d = a.shape[0]
-        kind_a[row, :d, :d], kind_b[row, :d, :d], kind_c[row, :d, :d] = a, b, c
-    fac = np.array(fac_rows, dtype=float).reshape(len(fac_rows), 6)
-    ops = np.array(op_rows, dtype=np.int64).reshape(len(op_rows), 8)
-    fac_src = fac[:, 2].astype(np.int64)
-    weight_factors = np.flatnonzero(fac_src == SRC_WEIGHT)
-    wslot = np.full(len(fac_rows), -1, dtype=np.int64)
-    wslot[weight_factors] = np.arange(len(weight_factors))
-    feature_blocks = ops[:, 5] == DEP_FEATURES
-    fslot = np.full(len(op_rows), -1, dtype=np.int64)
-    fslot[feature_blocks] = np.arange(int(feature_blocks.sum()))
+    for kind, factor in enumerate(kind_mats):
+        d = factor.a.shape[0]  # 2 or 4: a single-qubit factor fills the top-left 2×2
+        kind_a[kind, :d, :d] = factor.a
+        kind_b[kind, :d, :d] = factor.b
+        kind_c[kind, :d, :d] = factor.c
+    factor_columns = _columns(factor_rows, FactorRow)
+    block_columns = _columns(block_rows, BlockRow)
+    is_weight = factor_columns["fac_src"] == SRC_WEIGHT
     dim = 2**n
-    fwd = np.array(tables, dtype=np.int32).reshape(len(tables), dim if tables else 0)
-    inv = np.empty_like(fwd)
+    perm_fwd = np.array(tables, dtype=np.int32).reshape(len(tables), dim if tables else 0)
+    perm_inv = np.empty_like(perm_fwd)
     for r in range(len(tables)):
-        inv[r, fwd[r]] = np.arange(dim, dtype=np.int32)
-    column = np.ascontiguousarray
+        perm_inv[r, perm_fwd[r]] = np.arange(dim, dtype=np.int32)
     arrays = ProgramArrays(
-        kind_a, kind_b, kind_c, column(fac[:, 0].astype(np.int64)), column(fac[:, 1]),
-        fac_src, column(fac[:, 3].astype(np.int64)), column(fac[:, 4]), column(fac[:, 5]),
-        wslot, *(column(ops[:, c]) for c in range(6)), column(ops[:, 6].astype(np.bool_)),
-        column(ops[:, 7]), fslot, masks, fwd, inv,
+        kind_a=kind_a, kind_b=kind_b, kind_c=kind_c,
+        **factor_columns, fac_wslot=_slots(is_weight),
+        **block_columns, op_fslot=_slots(block_columns["op_dep"] == DEP_FEATURES),
+        perm_fwd=perm_fwd, perm_inv=perm_inv,
     )
-    max_factors = max((len(b[0].items if isinstance(b, tuple) else b.items) for b in blocks),
-                      default=1)
-    return Program(n, circuit.n_weights, circuit.n_features, arrays, max(max_factors, 1),
-                   weight_factors, tuple(rules))
+    return Program(
+        n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
+        arrays=arrays, max_factors=max([1, *(len(b.items) for b in blocks)]),
+        weight_factors=np.flatnonzero(is_weight), shift_rules=tuple(rules),
+    )

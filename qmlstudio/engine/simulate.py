@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qmlstudio.engine._jit import PARALLEL_LOCK
+from qmlstudio.engine._jit import parallel_region
 from qmlstudio.engine.batch_driver import lanes_log2_for, run_batch
 from qmlstudio.engine.block_matrices import constant_block_matrices
 from qmlstudio.engine.large_driver import run_large
@@ -96,7 +96,7 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     if want_states or two_phase:
         states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
     cot = cotangent if isinstance(cotangent, np.ndarray) else np.zeros((n_samples, n_obs))
-    with PARALLEL_LOCK:
+    with parallel_region():
         constant_block_matrices(prog, weights, shift_factor, shift, cotangent is not None,
                                 u_const, d_const, work)
         run = (program, x, weights, init, paulis)

@@ -471,14 +471,14 @@ def numba_info() -> str:
         import numba
     except ImportError:
         return "numba not installed"
-    # Our engine picks numba's threading layer when it is imported; get_num_threads() below
-    # would otherwise launch numba's default layer first.
-    with contextlib.suppress(ImportError):
-        import qmlstudio.engine  # noqa: F401
+    # numba picks its threading layer when its thread pool starts, and our engine starts it
+    # (on the engine's layer) at its first call: asking for the thread count before that
+    # would start numba's default layer instead.
     try:
         layer = numba.threading_layer()
     except ValueError:
-        layer = "not chosen yet (no parallel kernel has run)"
+        return (f"numba {numba.__version__}: threading layer not chosen yet (no parallel "
+                f"kernel has run), NUMBA_NUM_THREADS={numba.config.NUMBA_NUM_THREADS}")
     return (f"numba {numba.__version__}: threading layer {layer}, "
             f"{numba.get_num_threads()} threads (NUMBA_NUM_THREADS="
             f"{numba.config.NUMBA_NUM_THREADS})")
