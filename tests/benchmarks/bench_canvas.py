@@ -17,16 +17,19 @@ import sys
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # this checkout's qmlstudio and tests.corpus
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from qmlstudio.core import Circuit, Project, w
-from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.editor.canvas import CircuitView
-from qmlstudio.io import from_qasm
+from qmlstudio.core import Circuit, Project, w  # noqa: E402
+from qmlstudio.gui.document import ProjectDocument  # noqa: E402
+from qmlstudio.gui.editor.canvas import CircuitView  # noqa: E402
+from qmlstudio.io import from_qasm  # noqa: E402
+from tests.corpus import corpus_root  # noqa: E402
 
-LARGE = Path(__file__).resolve().parents[3] / "shared" / "qasm" / "large" / "hhl_n10_unitary.qasm"
+LARGE = corpus_root() / "large" / "hhl_n10_unitary.qasm"
 
 
 def _view(app: QApplication, circuit: Circuit) -> tuple[CircuitView, ProjectDocument]:

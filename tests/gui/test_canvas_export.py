@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
@@ -13,11 +12,9 @@ from qmlstudio.core import Circuit, CircuitError, Project, w, x
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas import export_png, export_svg
 from qmlstudio.io import from_qasm
+from tests.corpus import corpus_path
 
 from .canvas_support import show_view
-
-LARGE_QASM = Path(__file__).resolve().parents[3] / "shared" / "qasm" / "large" \
-    / "hhl_n10_unitary.qasm"
 
 
 def _circuit(layers: int = 1) -> Circuit:
@@ -66,9 +63,8 @@ def test_png_from_a_view_keeps_collapsed_groups_and_refuses_huge_images(tmp_path
                    scale=300.0)
 
 
-@pytest.mark.skipif(not LARGE_QASM.exists(), reason="the shared QASM corpus is not here")
 def test_the_187k_gate_circuit_opens_and_scrolls(qtbot):
-    circuit = from_qasm(LARGE_QASM.read_text())
+    circuit = from_qasm(corpus_path("large", "hhl_n10_unitary.qasm"))
     document = ProjectDocument(Project(circuit))
     start = time.perf_counter()
     view = show_view(qtbot, document, 1200, 700)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QFontInfo, QFontMetrics, QTextCursor
 
 from qmlstudio._resources import resource_path
 from qmlstudio.core import Circuit, Operation, Project
@@ -44,7 +44,13 @@ def test_shows_the_circuit_as_openqasm_3_in_a_monospace_editor(qtbot):
     view = _shown(qtbot, document)
     assert view.text() == to_qasm(document.circuit)
     assert view.text().startswith("OPENQASM 3.0;")
-    assert view.editor.font().fixedPitch() or view.editor.fontInfo().fixedPitch()
+    # What the user sees: the shipped DejaVu Sans Mono, whatever "monospace" means on this
+    # machine (Noto Sans Mono, which Qt does not report as fixed pitch, on some).
+    font = view.editor.font()
+    assert QFontInfo(font).family() == "DejaVu Sans Mono"
+    assert QFontInfo(font).fixedPitch()
+    metrics = QFontMetrics(font)
+    assert metrics.horizontalAdvance("i") == metrics.horizontalAdvance("W") > 0
     assert not view.has_unapplied_edits()
     assert not view.apply_button.isEnabled()
 

@@ -1,15 +1,10 @@
-"""Shared by the OpenQASM tests: where the corpus is, and Qiskit's state in our bit order."""
+"""Shared by the OpenQASM tests: Qiskit's state in QML Studio's bit order."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Statevector
-
-QASM_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "qasm"
-"""``../shared/qasm`` beside the repository (the corpus is not part of the package)."""
 
 
 def qiskit_state(qc: QuantumCircuit) -> np.ndarray:

@@ -20,10 +20,8 @@ import qiskit.qasm2
 import qmlstudio as qs
 from qmlstudio.core import QasmError
 from qmlstudio.io import from_qasm, to_qasm
-from tests.io.qasm_helpers import QASM_DIR, qiskit_state
-
-SMALL = QASM_DIR / "qasmbench-small"
-LARGE = QASM_DIR / "large" / "hhl_n10_unitary.qasm"
+from tests.corpus import corpus_path
+from tests.io.qasm_helpers import qiskit_state
 
 # filename -> "ok", or (keyword in the refusal, line it names)
 EXPECTED = {
@@ -73,23 +71,31 @@ EXPECTED = {
 }
 SIMULATOR_LIMITS = ("mid-circuit measurement", "classical control ('if')", "reset")
 
-needs_corpus = pytest.mark.skipif(not SMALL.is_dir(), reason=f"QASM corpus not found at {SMALL}")
-needs_large = pytest.mark.skipif(not LARGE.is_file(), reason=f"large QASM file not found: {LARGE}")
+
+
+@pytest.fixture(scope="module")
+def small():
+    """QASMBench's small circuits (missing: skipped here, failed in CI)."""
+    return corpus_path("qasmbench-small")
+
+
+@pytest.fixture(scope="module")
+def large():
+    """The 187k-gate HHL circuit's file (missing: skipped here, failed in CI)."""
+    return corpus_path("large", "hhl_n10_unitary.qasm")
 
 
 def _qiskit_load(path):
     return qiskit.qasm2.load(path, custom_instructions=qiskit.qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
 
 
-@needs_corpus
-def test_the_table_lists_every_corpus_file():
-    assert sorted(p.name for p in SMALL.glob("*.qasm")) == sorted(EXPECTED)
+def test_the_table_lists_every_corpus_file(small):
+    assert sorted(p.name for p in small.glob("*.qasm")) == sorted(EXPECTED)
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_corpus_file(name):
-    path = SMALL / name
+def test_corpus_file(small, name):
+    path = small / name
     expected = EXPECTED[name]
     if expected == "ok":
         circuit = from_qasm(path)
@@ -108,35 +114,31 @@ def test_corpus_file(name):
         _qiskit_load(path)
 
 
-@needs_corpus
-def test_final_measurements_are_recorded_in_order():
-    assert from_qasm(SMALL / "bell_n4.qasm").measured == (2, 3, 0, 1)
-    adder = from_qasm(SMALL / "adder_n10.qasm")  # measure b[0..3], cout[0]: wires 5..9
+def test_final_measurements_are_recorded_in_order(small):
+    assert from_qasm(small / "bell_n4.qasm").measured == (2, 3, 0, 1)
+    adder = from_qasm(small / "adder_n10.qasm")  # measure b[0..3], cout[0]: wires 5..9
     assert adder.measured == (5, 6, 7, 8, 9)
 
 
-@needs_corpus
-def test_user_gates_are_expanded_as_groups():
-    adder = from_qasm(SMALL / "adder_n10.qasm")
+def test_user_gates_are_expanded_as_groups(small):
+    adder = from_qasm(small / "adder_n10.qasm")
     groups = [op.group for op in adder.operations if op.group]
     assert groups[:3] == ["majority#0"] * 3
     assert sorted(set(groups)) == [f"majority#{k}" for k in range(4)] + [
         f"unmaj#{k}" for k in range(4)]
 
 
-@needs_large
-def test_large_file_imports_fast_and_simulates_like_qiskit():
+def test_large_file_imports_fast_and_simulates_like_qiskit(large):
     start = time.perf_counter()
-    circuit = from_qasm(LARGE)
+    circuit = from_qasm(large)
     elapsed = time.perf_counter() - start
-    print(f"\nfrom_qasm({LARGE.name}): {len(circuit.operations)} gates in {elapsed:.2f} s")
+    print(f"\nfrom_qasm({large.name}): {len(circuit.operations)} gates in {elapsed:.2f} s")
     assert circuit.n_qubits == 10 and len(circuit.operations) > 180_000
     assert elapsed < 15, f"import took {elapsed:.1f} s (budget 5 s on the reference machine)"
-    want = qiskit_state(qiskit.qasm2.load(LARGE))
+    want = qiskit_state(qiskit.qasm2.load(large))
     np.testing.assert_allclose(qs.statevector(circuit), want, atol=1e-9, rtol=0)
 
 
-@needs_large
-def test_large_file_round_trips_through_qasm3():
-    circuit = from_qasm(LARGE)
+def test_large_file_round_trips_through_qasm3(large):
+    circuit = from_qasm(large)
     assert from_qasm(to_qasm(circuit)) == circuit

@@ -24,7 +24,6 @@ from difflib import SequenceMatcher
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QFontDatabase,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from qmlstudio.core import Circuit, Project, QMLStudioError
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.theme.fonts import monospace_font
 from qmlstudio.io import from_qasm, to_qasm
 
 __all__ = ["CodeView", "QasmHighlighter", "with_kept_groups"]
@@ -141,7 +141,7 @@ class CodeView(QWidget):
         bar_layout.addWidget(bar_discard)
 
         self.editor = QPlainTextEdit(lineWrapMode=QPlainTextEdit.LineWrapMode.NoWrap)
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.editor.setFont(monospace_font())
         self.editor.setTabStopDistance(4 * self.editor.fontMetrics().horizontalAdvance(" "))
         self._highlighter = QasmHighlighter(self)
 

@@ -62,12 +62,13 @@ def _collect_garbage_on_the_gui_thread() -> None:
 
 
 def create_application():
-    """The QApplication, created once, with the names QSettings files are kept under and
-    the application icon."""
+    """The QApplication, created once, with the names QSettings files are kept under, the
+    application icon and the shipped fonts."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from qmlstudio._resources import resource_path
+    from qmlstudio.gui.theme.fonts import register_fonts
 
     app = QApplication.instance()
     if app is None:
@@ -82,6 +83,7 @@ def create_application():
         app.setWindowIcon(QIcon(str(resource_path("icons", "qmlstudio.svg"))))
     except FileNotFoundError:  # a partial install: run without the icon
         _log.warning("the application icon is missing")
+    register_fonts()
     return app
 
 

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmlstudio.gui.theme.fonts import monospace_font
+
 __all__ = ["CrashDialog", "install_crash_handler", "log_path", "setup_logging",
            "uninstall_crash_handler"]
 
@@ -96,6 +98,7 @@ class CrashDialog(QDialog):
         self.text = QPlainTextEdit(details)
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setFont(monospace_font())  # a traceback's carets line up under the code
         self.text.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("Copy details")

@@ -1,4 +1,6 @@
-"""How the app looks: colours for plots (and, to come, light and dark themes).
+"""How the app looks: colours for plots, the shipped fixed-pitch font (and, to come, light and
+dark themes).
 
-Imports only Qt and pyqtgraph; every other ``gui`` sub-package may import it.
+Imports only Qt, pyqtgraph and ``qmlstudio._resources``; every other ``gui`` sub-package may
+import it.
 """
