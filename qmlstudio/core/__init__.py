@@ -1,5 +1,9 @@
-"""Qt-free, numba-free values a project is made of: circuits, gates, parameters, the project
-and its data set / preprocessing / model / training values, errors."""
+"""Qt-free, numba-free values a project is made of: circuits, gates with their facts (arity,
+controls, drawing, LaTeX name), column packing, parameters, the project and its data set /
+preprocessing / model / training values, errors.
+
+The bottom layer: imports nothing else of ``qmlstudio`` (numpy and the standard library only).
+"""
 
 from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
 from qmlstudio.core.dataset_spec import DatasetSpec

@@ -1,6 +1,7 @@
 """The numba statevector engine: compiled circuit programs, expectation values, gradients.
 
-The only package that imports numba. Public entry points: :func:`statevector`,
+The only package that imports numba; it may import ``core`` only (not ``io``: the two are
+independent layers). Public entry points: :func:`statevector`,
 :func:`expval` and :func:`vjp`; gradient methods are picked by name from
 :data:`GRADIENT_METHODS`.
 """

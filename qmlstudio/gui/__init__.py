@@ -1,5 +1,12 @@
 """The desktop app (PySide6 + pyqtgraph): the only package that imports Qt.
 
-``document`` holds the open project and its undo stack; widgets take the document and react
-to its signals. ``app.run_app`` starts the program.
+Sub-packages by feature: ``shell`` (app start, main window, actions, autosave, crash report,
+preferences, recent files, quick tour, opening files), ``editor`` (canvas, palette, inspector,
+code and state views), ``data`` (the data panel), ``training`` (panel, worker, plots) and
+``theme`` (colours, fonts). Shared by all: ``document`` (the open project and its undo stack),
+``compute_runner`` (the background compute thread), ``threads`` (the one thread keeper) and
+``image_files``. What a panel shows is computed in the Qt-free :mod:`qmlstudio.viewmodels`.
+May import everything below it.
+
+Widgets take the document and react to its signals; ``shell.app.run_app`` starts the program.
 """

@@ -9,6 +9,9 @@
   project whose CSV moved or changed at the file again.
 * Every file is written by :func:`~qmlstudio.io.atomic.atomic_write` and read through
   :func:`~qmlstudio.io.regular_file.open_regular_file` (folders, pipes and devices refused).
+
+May import ``core`` only: not ``engine`` (``io`` and ``engine`` are independent layers), not
+``ml`` (which gives these values behaviour), never Qt, numba or scikit-learn.
 """
 
 from qmlstudio.io.dataset_link import csv_dataset, relink_dataset

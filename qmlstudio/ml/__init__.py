@@ -1,5 +1,11 @@
-"""The QML layer, without Qt: data sets, preprocessing, encodings and ansatz templates, the
-quantum model with its readout, losses, metrics, optimizers, the trainer and model export.
+"""The QML layer, without Qt: behaviour for the values of ``core``.
+
+Sub-packages: ``data`` (data sets, CSV, preprocessing), ``models`` (encodings, templates, the
+quantum model and its readout, losses), ``training`` (optimizers, trainer, reports),
+``evaluation`` (metrics, baselines, decision boundary) and ``export`` (model files and
+scripts); ``estimators`` holds the scikit-learn estimators. Room is left for ``noise``,
+``kernels`` and ``experiments``. May import ``io``, ``engine``, ``core`` and scikit-learn;
+never Qt.
 
 The names most scripts need are re-exported here and from :mod:`qmlstudio`.
 """

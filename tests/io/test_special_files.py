@@ -2,7 +2,7 @@
 opening it (``open()`` on a FIFO blocks forever, ``/dev/zero`` never ends).
 
 The CLI and the desktop app's opening paths are tested in ``tests/test_cli.py`` and
-``tests/gui/test_file_safety.py``.
+``tests/gui/shell/test_file_safety.py``.
 """
 
 from __future__ import annotations

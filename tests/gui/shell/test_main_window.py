@@ -13,9 +13,8 @@ from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.app import open_startup_windows
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.io import from_qasm, load_project, save_project
-
-from .canvas_support import drop, drop_files
-from .dialogs import answer_next_dialog, choose_file, dialog_text, press
+from tests.gui.canvas_support import drop, drop_files
+from tests.gui.dialogs import answer_next_dialog, choose_file, dialog_text, press
 
 Button = QMessageBox.StandardButton
 

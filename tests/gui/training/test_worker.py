@@ -13,8 +13,7 @@ from qmlstudio.core import DatasetSpec
 from qmlstudio.gui.threads import kept_threads
 from qmlstudio.gui.training.worker import MAX_STEP_REPORTS_PER_SECOND, TrainingWorker
 from qmlstudio.ml.training.trainer import Trainer, train
-
-from .training_support import FIRST_RUN_TIMEOUT_MS, moons_project
+from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, moons_project
 
 LONG_RUN = 5000
 """Epochs of a run that a test pauses or stops long before its end."""

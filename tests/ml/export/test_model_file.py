@@ -22,7 +22,7 @@ from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.quantum_model import QuantumModel
 from tests.ml.model_helpers import CASES, raw_samples, trained_project
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def reference(project, X):

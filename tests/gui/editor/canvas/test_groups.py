@@ -7,8 +7,7 @@ from PySide6.QtCore import QPoint
 from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.ml.models.templates import strongly_entangling
-
-from .canvas_support import click, drop_gate, mouse_drag, show_view
+from tests.gui.canvas_support import click, drop_gate, mouse_drag, show_view
 
 
 def _grouped_document() -> ProjectDocument:

@@ -13,8 +13,7 @@ from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas import export_png, export_svg
 from qmlstudio.io import from_qasm
 from tests.corpus import corpus_path
-
-from .canvas_support import show_view
+from tests.gui.canvas_support import show_view
 
 
 def _circuit(layers: int = 1) -> Circuit:

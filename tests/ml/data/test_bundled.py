@@ -14,7 +14,7 @@ from qmlstudio.core import DatasetError, DatasetSpec
 from qmlstudio.ml.data.bundled import BUNDLED_DATASETS, bundled_path
 from qmlstudio.ml.data.loading import load_dataset
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(("name", "shape", "classes", "counts", "first_feature"), [

@@ -11,9 +11,8 @@ import pytest
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.ml.data import csv_files as csv_loader
-
-from .canvas_support import drop_files
-from .training_support import moons_project
+from tests.gui.canvas_support import drop_files
+from tests.gui.training_support import moons_project
 
 
 @pytest.fixture

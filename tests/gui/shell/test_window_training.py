@@ -13,9 +13,8 @@ from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.export.model_file import load_model
-
-from .canvas_support import drop_files
-from .training_support import FIRST_RUN_TIMEOUT_MS, moons_project
+from tests.gui.canvas_support import drop_files
+from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, moons_project
 
 
 @pytest.fixture
@@ -83,7 +82,7 @@ def test_trained_model_history_and_predictions_export(qtbot, window, tmp_path):
 def test_exporting_an_untrained_model_names_the_problem(qtbot, window, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
-    from .dialogs import answer_next_dialog, dialog_text, press
+    from tests.gui.dialogs import answer_next_dialog, dialog_text, press
 
     seen = answer_next_dialog(press(QMessageBox.StandardButton.Ok))
     assert not window.actions_.export_model_file(tmp_path / "m.qmodel", "qmodel")

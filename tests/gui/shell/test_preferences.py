@@ -11,8 +11,7 @@ from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.autosave import INTERVAL_KEY, autosave_interval
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
-
-from .dialogs import answer_next_dialog
+from tests.gui.dialogs import answer_next_dialog
 
 Ok, Cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
 

@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QApplication
 from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas.view import CircuitView
-
-from .canvas_support import click
+from tests.gui.canvas_support import click
 
 LABEL_STRIP = 50  # pixels: the labels' margin, left of where the wires start
 

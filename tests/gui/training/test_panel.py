@@ -17,9 +17,8 @@ from qmlstudio.ml.data.preprocessing import split_rows
 from qmlstudio.ml.evaluation.metrics import accuracy
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.training.trainer import Trainer
-
-from .dialogs import answer_next_dialog, dialog_text, press
-from .training_support import FIRST_RUN_TIMEOUT_MS, StallProbe, moons_project
+from tests.gui.dialogs import answer_next_dialog, dialog_text, press
+from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, StallProbe, moons_project
 
 LONG_RUN = 5000
 

@@ -20,9 +20,8 @@ from qmlstudio.gui.shell.opening import open_document
 from qmlstudio.io import parse_qasm, to_qasm
 from qmlstudio.io.quantikz_export import to_quantikz
 from qmlstudio.ml.export.result_tables import history_csv
+from tests.gui.dialogs import answer_next_dialog, choose_file, dialog_text, press
 from tests.io.special_files import KINDS, fails_if_blocked, needs_fifos, special_file
-
-from .dialogs import answer_next_dialog, choose_file, dialog_text, press
 
 Button = QMessageBox.StandardButton
 

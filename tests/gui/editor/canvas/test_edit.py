@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from qmlstudio.core import Circuit, Operation, Project, w, x
 from qmlstudio.gui.document import ProjectDocument
-
-from .canvas_support import center, click, drop_gate, mouse_drag, show_view
+from tests.gui.canvas_support import center, click, drop_gate, mouse_drag, show_view
 
 
 def _document(circuit: Circuit) -> ProjectDocument:

@@ -7,8 +7,7 @@ from PySide6.QtGui import QColor, QDropEvent
 
 from qmlstudio.core import Circuit, Operation, Project, w
 from qmlstudio.gui.document import ProjectDocument
-
-from .canvas_support import drag_over, drop_gate, palette_mime, show_view
+from tests.gui.canvas_support import drag_over, drop_gate, palette_mime, show_view
 
 
 def test_dropping_ry_on_a_wire_adds_it_there_as_one_undoable_edit(qtbot, document):

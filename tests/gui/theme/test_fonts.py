@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetrics
 from qmlstudio.gui.shell.crash_report import CrashDialog
 from qmlstudio.gui.theme.fonts import monospace_font, register_fonts
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = "iW0m .;[]θ"  # narrow, wide, digits, punctuation, a Greek letter (parameter names)
 
 

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QApplication
 from qmlstudio.core import Circuit, Operation, Project, w, x
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas import OPERATIONS_MIME
-
-from .canvas_support import center, click, drop_gate, show_view
+from tests.gui.canvas_support import center, click, drop_gate, show_view
 
 
 def test_cut_in_one_document_and_paste_in_another(qtbot):

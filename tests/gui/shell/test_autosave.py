@@ -22,9 +22,8 @@ from qmlstudio.gui.shell.autosave import (
 )
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.io import load_project, save_project
-
-from .dialogs import answer_next_dialog, dialog_text, press
-from .training_support import FIRST_RUN_TIMEOUT_MS, moons_project
+from tests.gui.dialogs import answer_next_dialog, dialog_text, press
+from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, moons_project
 
 Button = QMessageBox.StandardButton
 

@@ -21,7 +21,7 @@ from qmlstudio.gui.shell.crash_report import (
     uninstall_crash_handler,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.qt_no_exception_capture  # the product's hook is under test
 
