@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -31,6 +30,7 @@ from qmlstudio.core import DatasetError, ModelFileError, ProjectError, QasmError
 from qmlstudio.io import from_qasm, load_project
 from qmlstudio.ml.data.csv_files import load_csv
 from qmlstudio.ml.export.model_file import load_model
+from tests.alarm import raise_after
 
 TIME_LIMIT_S = 1.0
 """No input may take longer than this to be loaded or refused."""
@@ -57,20 +57,6 @@ FOLDER = Path(tempfile.mkdtemp(prefix="qmlstudio-fuzz-"))
 class Hang(BaseException):
     """Raised by the alarm inside a loader that ran past :data:`HANG_LIMIT_S` (a
     BaseException, so that no ``except Exception`` in the loader can swallow it)."""
-
-
-@contextmanager
-def _alarm(seconds: float):
-    def on_alarm(_signum, _frame):
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -159,7 +145,8 @@ def _run(target: str, data: bytes, hang_limit: float) -> tuple[str, float]:
     """One timed run: the outcome's name and the seconds taken (failures raise)."""
     start = time.perf_counter()
     try:
-        with _alarm(hang_limit), _no_collection():
+        with raise_after(hang_limit, lambda: Hang(f"still running after {hang_limit} s")), \
+                _no_collection():
             TARGETS[target](data)
         outcome = "ok"
     except QMLStudioError as error:

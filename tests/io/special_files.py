@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.alarm import raise_after
+
 __all__ = ["KINDS", "fails_if_blocked", "needs_fifos", "special_file"]
 
 needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero")
@@ -45,14 +47,6 @@ def fails_if_blocked(seconds: float = 20.0) -> Iterator[None]:
     """Raise ``TimeoutError`` in the main thread if the body takes longer than ``seconds``
     (SIGALRM interrupts a blocked ``open()`` or ``read()``), so a regression fails instead of
     hanging the test run."""
-
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"blocked for {seconds} s: a special file was opened for reading")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    with raise_after(seconds, lambda: TimeoutError(
+            f"blocked for {seconds} s: a special file was opened for reading")):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
