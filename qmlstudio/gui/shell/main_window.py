@@ -3,7 +3,7 @@
 One window shows one :class:`~qmlstudio.gui.document.ProjectDocument`. File ▸ New and Open
 open further windows (an untouched empty window is reused), so copying gates between projects
 is copy in one window, paste in another. The menus and their handlers live in
-:mod:`.window_actions`; this module assembles the window and keeps its title, status bar and
+:mod:`.actions`; this module assembles the window and keeps its title, status bar and
 settings in step with the document.
 """
 

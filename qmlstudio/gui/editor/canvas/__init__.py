@@ -1,8 +1,9 @@
 """The circuit canvas: :class:`CircuitView` shows and edits a document's circuit.
 
-Modules: ``circuit_layout`` (Qt-free columns and geometry), ``circuit_painter`` (drawing),
-``circuit_item`` (the one scene item), ``circuit_edits`` (Qt-free edits), ``clipboard``,
-``context_menu``, ``view`` and ``diagram_export`` (PNG/SVG files).
+Modules: ``circuit_painter`` (drawing), ``circuit_item`` (the one scene item), ``clipboard``,
+``context_menu``, ``view`` and ``diagram_export`` (PNG/SVG files). The Qt-free columns,
+geometry and edits are :mod:`qmlstudio.viewmodels.canvas_layout` and
+:mod:`qmlstudio.viewmodels.circuit_edits`.
 """
 
 from qmlstudio.gui.editor.canvas.clipboard import OPERATIONS_MIME

@@ -2,7 +2,7 @@
 
 A QGraphicsItem per gate would cost seconds and hundreds of megabytes for a 187k-gate circuit;
 this item asks the painter to draw only the exposed rectangle, and hit tests are geometry
-lookups in :class:`~.circuit_layout.CircuitLayout`.
+lookups in :class:`~qmlstudio.viewmodels.canvas_layout.CircuitLayout`.
 """
 
 from __future__ import annotations

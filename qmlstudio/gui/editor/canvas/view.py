@@ -5,8 +5,9 @@ and redraws on ``project_changed``. Gestures: drop a palette entry on a wire (th
 below the last adds a qubit); drag a gate to move it; drag a control dot, a swap's first ×,
 or a tall box's numbered wire mark to put that wire elsewhere; click, Ctrl-click and
 rubber-band to select; click a group's header to collapse or expand it; Ctrl+wheel zooms.
-There are no explicit empty columns (gates pack to the left, see ``circuit_layout``), so the
-structural edits are inserting and removing qubits.
+There are no explicit empty columns (gates pack to the left, see
+:mod:`qmlstudio.viewmodels.canvas_layout`), so the structural edits are inserting and removing
+qubits.
 """
 
 from __future__ import annotations
