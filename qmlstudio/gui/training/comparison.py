@@ -36,7 +36,10 @@ class ComparisonTable(QTableWidget):
         """Fill the table from ``results``."""
         headers = ["Quantum model", *results.baseline_names]
         self.setColumnCount(len(headers))
-        self.setHorizontalHeaderLabels(headers)
+        # Two-word names on two lines: five columns share a laptop-width dock unclipped.
+        self.setHorizontalHeaderLabels([name.replace(" ", "\n", 1) for name in headers])
+        for column, name in enumerate(headers):
+            self.horizontalHeaderItem(column).setToolTip(name)
         rows = comparison_rows(results)
         self._values = {row.name: (row.quantum, *row.baselines) for row in rows}
         self.setRowCount(len(rows))

@@ -213,15 +213,31 @@ def test_confusion_matrix_and_baseline_after_training(qtbot, plots, moons_run):
     baselines = baseline_metrics(data)
     table = plots.comparison_table
     assert table.verticalHeaderItem(0).text() == "test accuracy"
-    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert headers == ["Quantum model", "Logistic regression", "RBF SVM", "MLP",
-                       "Random forest"]
+    assert _header_names(table) == ["Quantum model", "Logistic regression", "RBF SVM", "MLP",
+                                     "Random forest"]
+    _assert_headers_unclipped(table)
     for column, metrics in enumerate(baselines.values(), start=1):
         assert values["test_accuracy"][column] == metrics["test_accuracy"]
         assert table.item(0, column).text() == f"{metrics['test_accuracy']:.3f}"
     # The curves now hold the project's stored history.
     np.testing.assert_array_equal(plots.curve("val_loss")[1],
                                   project.history.series("val_loss"))
+
+
+def _header_names(table) -> list[str]:
+    """The column names as the user reads them (two-word names wrap onto two lines)."""
+    return [table.horizontalHeaderItem(c).text().replace("\n", " ")
+            for c in range(table.columnCount())]
+
+
+def _assert_headers_unclipped(table, width: int = 600) -> None:
+    """At a laptop dock's width, every header line fits its column."""
+    table.resize(width, 200)
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for column in range(table.columnCount()):
+        for line in table.horizontalHeaderItem(column).text().split("\n"):
+            assert metrics.horizontalAdvance(line) < header.sectionSize(column), line
 
 
 def test_results_without_the_run_data_and_for_a_regressor(qtbot, plots):
@@ -252,8 +268,9 @@ def test_results_without_the_run_data_and_for_a_regressor(qtbot, plots):
     _wait_for_results(qtbot, plots, trainer.result_project(), trainer.data)
     assert plots.results.confusion is None and not plots.confusion_plot.isVisible()
     table = plots.comparison_table
-    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
-        "Quantum model", "Linear regression", "RBF SVR", "MLP", "Random forest"]
+    assert _header_names(table) == ["Quantum model", "Linear regression", "RBF SVR", "MLP",
+                                     "Random forest"]
+    _assert_headers_unclipped(table)
     assert set(plots.comparison_table.values()) == {"test_mse", "test_r2", "train_mse",
                                                     "train_r2"}
 
