@@ -7,6 +7,7 @@ window as it was and names the file and the problem.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -302,6 +303,18 @@ class WindowActions:
         if path:
             self.import_qasm_file(Path(path))
 
+    def _export(self, write: Callable[[], object], done: str,
+                title: str = "Cannot export") -> bool:
+        """Run ``write`` (an export that raises a QMLStudioError on failure); show ``done`` in
+        the status bar, or the error in a dialog titled ``title``. True if it was written."""
+        try:
+            write()
+        except QMLStudioError as error:
+            self.window.show_error(title, error)
+            return False
+        self.window.show_message(done)
+        return True
+
     def import_qasm_file(self, path: Path) -> bool:
         """Replace the circuit by the one in ``path``; False (with a message) on error."""
         try:
@@ -339,13 +352,9 @@ class WindowActions:
             if circuit.n_features:
                 x = [0.0] * circuit.n_features
                 note += "; data features written as 0 (OpenQASM 2 has no inputs)"
-        try:
-            atomic_write(path, to_qasm(circuit, version, weights=weights, x=x))
-        except QMLStudioError as error:
-            self.window.show_error("Cannot export", error)
-            return False
-        self.window.show_message(f"Exported OpenQASM {version} to {path}{note}")
-        return True
+        return self._export(lambda: atomic_write(path, to_qasm(circuit, version, weights=weights,
+                                                             x=x)),
+                            f"Exported OpenQASM {version} to {path}{note}")
 
     def export_diagram(self, kind: str) -> None:
         """File ▸ Export ▸ Diagram as PNG/SVG/LaTeX…"""
@@ -359,16 +368,14 @@ class WindowActions:
         """Write the circuit diagram to ``path`` as ``"png"``, ``"svg"`` or ``"tex"``
         (a quantikz picture)."""
         circuit = self.document.circuit
-        try:
+
+        def write() -> None:
             if kind == "tex":
                 atomic_write(path, to_quantikz(circuit))
             else:
                 (export_png if kind == "png" else export_svg)(circuit, path)
-        except QMLStudioError as error:
-            self.window.show_error("Cannot export", error)
-            return False
-        self.window.show_message(f"Exported the diagram to {path}")
-        return True
+
+        return self._export(write, f"Exported the diagram to {path}")
 
     def export_model(self) -> None:
         """File ▸ Export ▸ Trained Model…: the format follows the chosen file type."""
@@ -384,13 +391,8 @@ class WindowActions:
 
     def export_model_file(self, path: Path, fmt: str) -> bool:
         """Write the trained model to ``path`` in ``fmt`` (see ``qmlstudio export``)."""
-        try:
-            export_project(self.document.project, fmt, path)
-        except QMLStudioError as error:
-            self.window.show_error("Cannot export the model", error)
-            return False
-        self.window.show_message(f"Exported the trained model to {path}")
-        return True
+        return self._export(lambda: export_project(self.document.project, fmt, path),
+                            f"Exported the trained model to {path}", "Cannot export the model")
 
     def export_predictions(self) -> None:
         """File ▸ Export ▸ Predictions for a CSV…: ask for the data, then for the output."""
@@ -440,13 +442,8 @@ class WindowActions:
 
     def export_history_file(self, path: Path) -> bool:
         """Write the project's training history to ``path`` as CSV."""
-        try:
-            atomic_write(path, history_csv(self.document.project.history))
-        except QMLStudioError as error:
-            self.window.show_error("Cannot export", error)
-            return False
-        self.window.show_message(f"Exported the training history to {path}")
-        return True
+        return self._export(lambda: atomic_write(path, history_csv(self.document.project.history)),
+                            f"Exported the training history to {path}")
 
     def export_plots(self) -> None:
         """File ▸ Export ▸ Training Plots… (PNG or SVG by the file name)."""
@@ -455,12 +452,8 @@ class WindowActions:
             str(Path(self._folder()) / f"{self._stem()}_training.png"),
             "PNG image (*.png);;SVG drawing (*.svg)")
         if path:
-            try:
-                self.window.plots.export_plots(path)
-            except QMLStudioError as error:
-                self.window.show_error("Cannot export", error)
-                return
-            self.window.show_message(f"Exported the training plots to {path}")
+            self._export(lambda: self.window.plots.export_plots(path),
+                         f"Exported the training plots to {path}")
 
     def set_editing_enabled(self, enabled: bool) -> None:
         """Enable or disable every action that edits the project (locked while training)."""

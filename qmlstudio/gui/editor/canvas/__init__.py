@@ -3,7 +3,8 @@
 Modules: ``circuit_painter`` (drawing), ``circuit_item`` (the one scene item), ``clipboard``,
 ``context_menu``, ``view`` and ``diagram_export`` (PNG/SVG files). The Qt-free columns,
 geometry and edits are :mod:`qmlstudio.viewmodels.canvas_layout` and
-:mod:`qmlstudio.viewmodels.circuit_edits`.
+:mod:`qmlstudio.viewmodels.circuit_edits`. May import ``gui.document``, ``gui.theme`` and anything
+below ``gui``.
 """
 
 from qmlstudio.gui.editor.canvas.clipboard import OPERATIONS_MIME
