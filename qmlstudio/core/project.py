@@ -37,9 +37,10 @@ class Project:
     """Circuit, data, model, training configuration and trained state of one study.
 
     ``weights`` is empty until the project is trained; once present it holds exactly
-    ``circuit.n_weights`` finite values. ``readout`` holds one output scale and bias per
-    readout output (or none). ``versions`` maps package names to the versions that produced
-    the trained state (see :func:`software_versions`), stored as sorted pairs.
+    ``circuit.n_weights`` finite values. ``readout`` holds the trained readout parameters
+    (or none; see :class:`~qmlstudio.core.ReadoutParams`). ``versions`` maps package names to
+    the versions that produced the trained state (see :func:`software_versions`), stored as
+    sorted pairs.
     """
 
     circuit: Circuit
@@ -78,10 +79,7 @@ class Project:
                 parse_observable(text, n_qubits)
             except CircuitError as error:
                 raise ProjectError(f"model.observables[{i}]: {error}") from None
-        n_readout = len(self.readout.scale)
-        if n_readout not in (0, model.n_outputs):
-            raise ProjectError(f"readout.scale: {n_readout} values for "
-                               f"{model.n_outputs} readout outputs")
+        model.check_readout(self.readout)
         loss, metric = self.training.loss, self.training.early_stopping_metric
         if model.task == "regression":
             if loss != "mse":

@@ -84,9 +84,9 @@ class SavedModel:
                 raise ProjectError(f"model.observables[{i}]: {error}") from None
         if model.task == "classification" and not model.class_labels:
             raise ProjectError("model.class_labels: a classifier needs its class labels")
-        if len(self.readout.scale) != model.n_outputs:
-            raise ProjectError(f"readout.scale: {len(self.readout.scale)} values for "
-                               f"{model.n_outputs} readout outputs")
+        if self.readout.is_empty:
+            raise ProjectError(f"readout.scale: 0 values for {model.n_outputs} readout outputs")
+        model.check_readout(self.readout)
 
     def _check_inputs(self) -> None:
         fitted = self.preprocessing.fitted

@@ -39,6 +39,7 @@ from qmlstudio.io.atomic import remove_stale_temp_files
 from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
 from qmlstudio.io.document_reader import DocumentReader, describe, read_header
 from qmlstudio.io.json_text import Inline, dumps_document, parse_document
+from qmlstudio.io.project_codec import encode_readout
 from qmlstudio.io.regular_file import read_regular_file
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encode_model",
@@ -54,7 +55,7 @@ _KEYS = ("format", "schema_version", "qmlstudio", "name", "task", "feature_names
          "versions")
 _PREPROCESSING_KEYS = ("scaling", "scale_range", "center", "width", "pca_mean",
                        "pca_components")
-_READOUT_KEYS = ("kind", "observables", "scale", "bias")
+_READOUT_KEYS = ("kind", "observables", "scale", "bias", "weights")
 
 
 # -- encoding ------------------------------------------------------------------------------
@@ -80,8 +81,7 @@ def encode_model(saved: SavedModel) -> dict:
         },
         "amplitude_encoding": saved.amplitude_encoding,
         "readout": {"kind": model.readout, "observables": Inline(list(model.observables)),
-                    "scale": Inline(list(saved.readout.scale)),
-                    "bias": Inline(list(saved.readout.bias))},
+                    **encode_readout(saved.readout)},
         "circuit": encode_circuit(saved.circuit),
         "weights": Inline(list(saved.weights)),
         "versions": dict(saved.versions),
@@ -157,8 +157,9 @@ def decode_model(reader: DocumentReader) -> SavedModel:
     model = _decode_spec(reader, task)
     readout_reader = reader.section("readout")
     scale, bias = readout_reader.floats("scale"), readout_reader.floats("bias")
+    matrix = readout_reader.floats("weights", [])
     with readout_reader.converting():
-        readout = ReadoutParams(scale, bias)
+        readout = ReadoutParams(scale, bias, matrix)
     circuit = decode_circuit(reader.section("circuit"))
     weights = reader.floats("weights")
     versions_reader = reader.section("versions", default={})

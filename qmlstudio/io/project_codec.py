@@ -71,6 +71,16 @@ def _encode_preprocessing(pre: Preprocessing) -> dict:
             "stratify": pre.stratify, "fitted": fitted}
 
 
+def encode_readout(readout: ReadoutParams) -> dict:
+    """The trained readout as JSON members (project and model files): ``scale`` and ``bias``,
+    and ``weights`` only for a linear readout, so files of the other readouts stay as they
+    were (an absent ``weights`` reads as none)."""
+    members = {"scale": Inline(list(readout.scale)), "bias": Inline(list(readout.bias))}
+    if readout.weights:
+        members["weights"] = Inline(list(readout.weights))
+    return members
+
+
 def _encode_model(model: ModelSpec) -> dict:
     return {"task": model.task, "readout": model.readout,
             "observables": Inline(list(model.observables)),
@@ -97,8 +107,7 @@ def encode_project(project: Project, project_dir: str) -> dict:
         "model": _encode_model(project.model),
         "training": {key: getattr(project.training, key) for key in _TRAINING_KEYS},
         "weights": list(project.weights),
-        "readout": {"scale": Inline(list(project.readout.scale)),
-                    "bias": Inline(list(project.readout.bias))},
+        "readout": encode_readout(project.readout),
         "history": _encode_history(project.history),
         "versions": dict(project.versions),
     }
@@ -245,10 +254,11 @@ def decode_project(reader: DocumentReader, project_dir: str) -> Project:
     preprocessing = _decode_preprocessing(reader.section("preprocessing", default={}))
     model = _decode_model(reader.section("model", default={}))
     training = _decode_training(reader.section("training", default={}))
-    readout_reader = reader.section("readout", ("scale", "bias"), default={})
+    readout_reader = reader.section("readout", ("scale", "bias", "weights"), default={})
     scale, bias = readout_reader.floats("scale", []), readout_reader.floats("bias", [])
+    matrix = readout_reader.floats("weights", [])
     with readout_reader.converting():
-        readout = ReadoutParams(scale, bias)
+        readout = ReadoutParams(scale, bias, matrix)
     history = _decode_history(reader.section("history", default={}))
     versions_reader = reader.section("versions", default={})
     versions = tuple((key, versions_reader.child(key, value).as_str())

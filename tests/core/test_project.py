@@ -213,8 +213,8 @@ def test_model_spec_rules():
         ModelSpec(class_labels=("a", "a"))
     with pytest.raises(ProjectError, match=r"^class_labels\[0\]: expected an integer or text"):
         ModelSpec(class_labels=(1.5, 2))
-    with pytest.raises(ProjectError, match=r"^readout: a regressor"):
-        ModelSpec(task="regression", readout="parity")
+    with pytest.raises(ProjectError, match=r"^observables: a regressor reads one observable"):
+        ModelSpec(task="regression", readout="parity", observables=("Z0 Z1", "Z2"))
     with pytest.raises(ProjectError, match=r"^class_labels: a regressor has no classes"):
         ModelSpec(task="regression", class_labels=(0, 1))
 

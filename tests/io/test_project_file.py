@@ -17,6 +17,7 @@ from qmlstudio.core import (
     Preprocessing,
     Project,
     ProjectError,
+    ReadoutParams,
     w,
 )
 from qmlstudio.io.dataset_link import csv_dataset, file_sha256, relink_dataset
@@ -439,3 +440,23 @@ def test_replace_and_relink_preserve_the_rest(tmp_path):
     project = _csv_project(csv_path)
     missing = dataclasses.replace(project, dataset=project.dataset.with_status("missing", "x"))
     assert relink_dataset(missing, csv_path) == project
+
+
+def test_a_linear_readout_round_trips_and_other_readouts_write_no_weights(tmp_path):
+    """The linear layer is saved as ``readout.weights``; files of the other readouts keep
+    their earlier layout (no ``weights`` member), so they read as before."""
+    plain = sample_project()
+    assert "weights" not in _document(plain)["readout"]
+    model = dataclasses.replace(plain.model, readout="linear", observables=("Z0", "Z1"))
+    project = dataclasses.replace(plain, model=model,
+                                  readout=ReadoutParams(bias=(0.25,), weights=(1.5, -0.5)))
+    path = tmp_path / "linear.qmlproj"
+    save_project(project, path)
+    assert json.loads(path.read_text())["readout"] == {"scale": [], "bias": [0.25],
+                                                       "weights": [1.5, -0.5]}
+    assert load_project(path) == project
+    document = _document(project)
+    document["readout"]["weights"] = [1.5]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert _error(path).startswith("readout.weights: a linear readout of 2 observable(s) into "
+                                   "1 output(s) needs 1x2 weights")

@@ -26,7 +26,8 @@ from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.data.preprocessing import fit_preprocessing
 from qmlstudio.ml.models.templates import build_model_circuit
 
-CASES = ("iris", "parity", "sine", "amplitude", "all_gates")
+CASES = ("iris", "parity", "sine", "amplitude", "all_gates", "moons_linear", "iris_linear",
+         "sine_linear", "sine_parity")
 
 
 def every_gate_circuit(n_qubits: int, n_features: int, seed: int) -> Circuit:
@@ -62,7 +63,12 @@ def _project(circuit: Circuit, dataset: DatasetSpec, preprocessing: Preprocessin
     labels = data.class_labels if model.task == "classification" else ()
     model = replace(model, class_labels=labels)
     k = model.n_outputs
-    readout = ReadoutParams(tuple(rng.uniform(0.5, 3.0, k)), tuple(rng.uniform(-0.5, 0.5, k)))
+    if model.readout == "linear":
+        matrix = rng.uniform(-3.0, 3.0, k * len(model.observables))
+        readout = ReadoutParams(bias=tuple(rng.uniform(-0.5, 0.5, k)), weights=tuple(matrix))
+    else:
+        readout = ReadoutParams(tuple(rng.uniform(0.5, 3.0, k)),
+                                tuple(rng.uniform(-0.5, 0.5, k)))
     training = TrainingConfig(loss="mse" if model.task == "regression" else "cross_entropy")
     return Project(circuit, name=name, dataset=dataset, preprocessing=pre, model=model,
                    training=training, weights=tuple(rng.uniform(0, 2 * np.pi, circuit.n_weights)),
@@ -92,6 +98,27 @@ def trained_project(case: str) -> Project:
         return _project(every_gate_circuit(3, 2, seed=5),
                         DatasetSpec.builtin("blobs", n_samples=30), Preprocessing(),
                         ModelSpec(observables=("Z0", "X1", "Y2 Z0")), 5, "All gates")
+    if case == "moons_linear":  # binary, a linear layer over every qubit's <Z>
+        return _project(build_model_circuit(3, 2, layers=2), DatasetSpec.builtin("moons",
+                                                                                 n_samples=60),
+                        Preprocessing(), ModelSpec(readout="linear",
+                                                   observables=("Z0", "Z1", "Z2")), 6, "Moons")
+    if case == "iris_linear":  # three classes from four <Z> and a parity
+        return _project(build_model_circuit(4, 4, layers=2), DatasetSpec.builtin("iris"),
+                        Preprocessing("standard"),
+                        ModelSpec(readout="linear",
+                                  observables=("Z0", "Z1", "Z2", "Z3", "Z1 Z2")), 7, "Iris")
+    if case == "sine_linear":  # regression through a linear layer
+        return _project(build_model_circuit(2, 1, layers=2, reuploading=True),
+                        DatasetSpec.builtin("sine", n_samples=40),
+                        Preprocessing(scale_range=(-1.0, 1.0)),
+                        ModelSpec("regression", readout="linear", observables=("Z0", "Z1")),
+                        8, "Sine")
+    if case == "sine_parity":  # regression on the parity of both qubits
+        return _project(build_model_circuit(2, 1, layers=2, reuploading=True),
+                        DatasetSpec.builtin("sine", n_samples=40), Preprocessing(),
+                        ModelSpec("regression", readout="parity", observables=("Z0 Z1",)),
+                        9, "Sine parity")
     raise ValueError(case)
 
 

@@ -62,8 +62,15 @@ def _comment_block(saved: SavedModel, bound: bool) -> list[str]:
         z = "z" if fitted.pca_components else "raw"
         lines.append(f"Scaling ({scaling}): u = ({z} - {list(fitted.center)}) / "
                      f"{list(fitted.width)}")
-    lines.append(f"Readout: observables {list(model.observables)}; output k = "
-                 f"{list(saved.readout.scale)}[k] * <O_k> + {list(saved.readout.bias)}[k].")
+    readout = saved.readout
+    if readout.weights:
+        k = len(model.observables)
+        rows = [list(readout.weights[i:i + k]) for i in range(0, len(readout.weights), k)]
+        lines.append(f"Readout: observables {list(model.observables)}; output k = "
+                     f"sum_j W[k][j] * <O_j> + {list(readout.bias)}[k], W = {rows}.")
+    else:
+        lines.append(f"Readout: observables {list(model.observables)}; output k = "
+                     f"{list(readout.scale)}[k] * <O_k> + {list(readout.bias)}[k].")
     if model.task == "classification":
         rule = ("logits (0, output 0)" if model.n_outputs == 1 else "logits = outputs")
         lines.append(f"Classes {list(model.class_labels)}: softmax of {rule}.")

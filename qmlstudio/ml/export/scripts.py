@@ -159,10 +159,20 @@ def _constants(saved: SavedModel) -> list[str]:
         lines += [f"CENTER = {_array(fitted.center)}", f"WIDTH = {_array(fitted.width)}"]
         if pre.scaling == "minmax":
             lines.append(f"SCALE_RANGE = ({pre.scale_range[0]!r}, {pre.scale_range[1]!r})")
-    lines += ["", "# The trained circuit weights, and an output scale and bias per observable.",
-              f"N_QUBITS = {saved.circuit.n_qubits}", f"WEIGHTS = {_array(saved.weights)}",
-              f"READOUT_SCALE = {_array(saved.readout.scale)}",
-              f"READOUT_BIAS = {_array(saved.readout.bias)}"]
+    lines += [""]
+    readout = saved.readout
+    if readout.weights:
+        rows = [readout.weights[i:i + len(saved.model.observables)]
+                for i in range(0, len(readout.weights), len(saved.model.observables))]
+        lines += ["# The trained circuit weights, and the readout's linear layer:",
+                  "# outputs = <O> @ READOUT_WEIGHTS.T + READOUT_BIAS.",
+                  f"N_QUBITS = {saved.circuit.n_qubits}", f"WEIGHTS = {_array(saved.weights)}",
+                  "READOUT_WEIGHTS = np.array([", *[f"    {_list(row)}," for row in rows], "])"]
+    else:  # a diagonal layer: one scale per observable
+        lines += ["# The trained circuit weights, and an output scale and bias per observable.",
+                  f"N_QUBITS = {saved.circuit.n_qubits}", f"WEIGHTS = {_array(saved.weights)}",
+                  f"READOUT_WEIGHTS = np.diag({_array(readout.scale)})"]
+    lines.append(f"READOUT_BIAS = {_array(readout.bias)}")
     return lines
 
 
@@ -244,8 +254,8 @@ def _qiskit_circuit(saved: SavedModel) -> list[str]:
 
 _CLASSIFIER = '''def predict_proba(X):
     """Class probabilities (B, len(CLASSES)) for raw feature rows X; columns follow CLASSES."""
-    z = expectations(X) * READOUT_SCALE + READOUT_BIAS
-    if z.shape[1] == 1:  # one observable for two classes: logits (0, z)
+    z = expectations(X) @ READOUT_WEIGHTS.T + READOUT_BIAS
+    if z.shape[1] == 1:  # one output for two classes: logits (0, z)
         z = np.column_stack([np.zeros(len(z)), z[:, 0]])
     z = np.exp(z - z.max(axis=1, keepdims=True))
     return z / z.sum(axis=1, keepdims=True)
@@ -257,7 +267,7 @@ def predict(X):
 
 _REGRESSOR = '''def predict(X):
     """The predicted value for each raw feature row of X."""
-    return expectations(X)[:, 0] * READOUT_SCALE[0] + READOUT_BIAS[0]'''
+    return (expectations(X) @ READOUT_WEIGHTS.T + READOUT_BIAS)[:, 0]'''
 
 _MAIN = '''def read_features(path):
     """Raw feature rows from a comma-separated file (see the module docstring)."""

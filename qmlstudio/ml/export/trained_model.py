@@ -65,8 +65,8 @@ def saved_model_of(project: Project, feature_names: Sequence[str] | None = None)
         raise ModelFileError("the project's preprocessing has not been fitted; train it first")
     names = tuple(feature_names) if feature_names is not None else _feature_names(project)
     readout = project.readout
-    if not readout.scale:
-        readout = QuantumModel(project.circuit, project.model).initial_readout()
+    if readout.is_empty:
+        readout = project.model.initial_readout()
     try:
         return SavedModel(project.circuit, project.model, project.preprocessing,
                           project.weights, readout, names, uses_amplitude_encoding(project),
@@ -90,7 +90,7 @@ class TrainedModel:
         self._model = QuantumModel(saved.circuit, saved.model,
                                    amplitude_encoding=saved.amplitude_encoding)
         self._weights = np.array(saved.weights, dtype=float)
-        self._readout = np.array(saved.readout.scale + saved.readout.bias, dtype=float)
+        self._readout = self._model.readout_vector(saved.readout)
         labels = saved.model.class_labels
         kinds = {type(label) for label in labels}
         self._classes = np.array(labels, dtype=object if len(kinds) > 1 else None)

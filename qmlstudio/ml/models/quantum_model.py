@@ -1,25 +1,31 @@
 """A circuit plus its readout as a trainable model: :class:`QuantumModel`.
 
 The engine gives expectation values ``E`` (B, K) of the model's K observables. The readout
-maps them to outputs with one trainable scale and bias per observable, ``Z = s ⊙ E + b``:
+maps them to outputs with a trainable matrix ``W`` (outputs × K) and bias ``b``,
+``Z = E · Wᵀ + b``:
 
-* binary classifier, one observable (``"Z0"``, or a parity product such as ``"Z0 Z1"`` with
-  readout ``"parity"``): logits ``(0, Z_0)``, so ``P(class 1) = sigmoid(s·⟨O⟩ + b)`` — a
-  positive expectation value leans to class 1 while ``s > 0``;
-* classifier with one observable per class: logits ``Z``, probabilities ``softmax(Z)``;
-* regressor: prediction ``Z_0 = s·⟨O⟩ + b``.
+* readouts ``"expval"`` and ``"parity"``: ``W = diag(s)``, one trainable scale per observable
+  (``Z_k = s_k·⟨O_k⟩ + b_k``); ``"parity"`` only says the observables are products of Z such as
+  ``"Z0 Z1"``, whose sign is the parity of the measured bits;
+* readout ``"linear"``: ``W`` is a full trained linear layer over any number of observables
+  (``"Z0" .. "Z(n-1)"``: every qubit), one output for a binary classifier or a regressor, one
+  per class otherwise.
 
-Readout ``"parity"`` changes only what is measured (products of Z such as ``"Z0 Z1"``, whose
-sign is the parity of the measured bits); the maths above is the same. Several parity
-observables for several classes are read one per class, like ``"expval"``.
+The outputs become predictions the same way for every readout:
+
+* binary classifier with one output: logits ``(0, Z_0)``, so ``P(class 1) = sigmoid(Z_0)`` — a
+  positive expectation value leans to class 1 while its weight is positive;
+* classifier with one output per class: logits ``Z``, probabilities ``softmax(Z)``;
+* regressor: prediction ``Z_0``.
 
 A loss of the outputs and its gradient take ONE engine :func:`~qmlstudio.engine.vjp` call: the
 cotangent handed to the engine is a function of ``E`` that computes the loss, its gradient
-``G = ∂L/∂Z`` and returns ``∂L/∂E = G ⊙ s``; on the way it records the readout gradients
-``∂L/∂s = Σ_b G ⊙ E`` and ``∂L/∂b = Σ_b G``.
+``G = ∂L/∂Z`` and returns ``∂L/∂E = G · W``; on the way it records the readout gradients
+``∂L/∂W = Gᵀ · E`` (its diagonal ``Σ_b G ⊙ E`` for the scales) and ``∂L/∂b = Σ_b G``.
 
-Readout parameters travel as :class:`~qmlstudio.core.ReadoutParams` or as a flat vector
-``(s_1..s_K, b_1..b_K)`` (what optimizers work on); gradients come back as such a vector.
+Readout parameters travel as :class:`~qmlstudio.core.ReadoutParams` or as a flat vector (what
+optimizers work on): ``(s_1..s_K, b_1..b_K)``, or for ``"linear"`` the rows of ``W`` then
+``b``; gradients come back as such a vector.
 """
 
 from __future__ import annotations
@@ -91,7 +97,7 @@ class QuantumModel:
         k, c = self.n_outputs, self.n_classes
         if self.is_classifier and k != c and not (k == 1 and c == 2):
             raise ProjectError(f"model.observables: {k} observables for {c} classes; use one "
-                               f"per class (or one for two classes)")
+                               f"per class (or one for two classes), or a 'linear' readout")
 
     @classmethod
     def from_project(cls, project: Project, amplitude_encoding: bool = False) -> QuantumModel:
@@ -108,8 +114,13 @@ class QuantumModel:
 
     @property
     def n_outputs(self) -> int:
-        """Number of observables read (one readout scale and bias each)."""
-        return len(self.spec.observables)
+        """Number of readout outputs (see :attr:`~qmlstudio.core.ModelSpec.n_outputs`)."""
+        return self.spec.n_outputs
+
+    @property
+    def is_linear(self) -> bool:
+        """True for a ``"linear"`` readout (a full weight matrix, not one scale per output)."""
+        return self.spec.readout == "linear"
 
     @property
     def n_classes(self) -> int:
@@ -121,27 +132,34 @@ class QuantumModel:
 
     # -- readout parameters --------------------------------------------------------------------
     def initial_readout(self) -> ReadoutParams:
-        """Scale 1 and bias 0 for every output."""
-        return ReadoutParams.initial(self.n_outputs)
+        """The untrained readout (see :meth:`~qmlstudio.core.ModelSpec.initial_readout`)."""
+        return self.spec.initial_readout()
 
     def readout_vector(self, readout: Readout | None) -> np.ndarray:
-        """``readout`` as the flat vector ``(scales, biases)`` (empty or None: initial)."""
-        if readout is None or (isinstance(readout, ReadoutParams) and not readout.scale):
+        """``readout`` as the flat vector (scales or weight rows, then biases; empty or None:
+        initial)."""
+        if readout is None or (isinstance(readout, ReadoutParams) and readout.is_empty):
             readout = self.initial_readout()
         if isinstance(readout, ReadoutParams):
-            vector = np.array(readout.scale + readout.bias, dtype=float)
+            self.spec.check_readout(readout)
+            vector = np.array(readout.weights + readout.scale + readout.bias, dtype=float)
         else:
             vector = np.asarray(readout, dtype=float)
-        if vector.shape != (2 * self.n_outputs,):
-            raise ProjectError(f"readout: expected {self.n_outputs} scale(s) and bias(es), "
-                               f"got {vector.size} value(s)")
+        n, k = self.n_outputs, len(self.spec.observables)
+        size = n * (k + 1) if self.is_linear else 2 * n
+        if vector.shape != (size,):
+            what = (f"{n}x{k} weights and {n} bias(es)" if self.is_linear else
+                    f"{n} scale(s) and bias(es)")
+            raise ProjectError(f"readout: expected {what}, got {vector.size} value(s)")
         return vector
 
     def readout_params(self, vector: np.ndarray) -> ReadoutParams:
-        """The flat vector ``(scales, biases)`` as :class:`ReadoutParams`."""
+        """The flat readout vector as :class:`ReadoutParams`."""
         vector = self.readout_vector(vector)
-        k = self.n_outputs
-        return ReadoutParams(tuple(vector[:k].tolist()), tuple(vector[k:].tolist()))
+        n = self.n_outputs
+        head, bias = tuple(vector[:-n].tolist()), tuple(vector[-n:].tolist())
+        return ReadoutParams(bias=bias, weights=head) if self.is_linear else ReadoutParams(
+            head, bias)
 
     # -- evaluation ------------------------------------------------------------------------------
     def expectations(self, X: object, weights: object, seed: object = None) -> np.ndarray:
@@ -155,7 +173,8 @@ class QuantumModel:
         """Model outputs: logits ``(B, C)`` for a classifier, predictions ``(B,)`` for a
         regressor."""
         vector = self.readout_vector(readout)
-        return self._outputs(self._affine(self.expectations(X, weights, seed), vector))
+        matrix, bias = self._layer(vector)
+        return self._outputs(self.expectations(X, weights, seed) @ matrix.T + bias)
 
     def predict_proba(self, X: object, weights: object, readout: Readout | None,
                       seed: object = None) -> np.ndarray:
@@ -184,7 +203,7 @@ class QuantumModel:
 
         ``interrupt`` is handed to the engine (see :func:`~qmlstudio.engine.vjp`).
 
-        The readout gradient is the flat ``(scales, biases)`` vector, all zeros when
+        The readout gradient is a flat readout vector, all zeros when
         ``spec.train_readout`` is false (the readout stays fixed). A diverged batch (a loss or
         gradient that overflows to inf or NaN, e.g. after a far too large learning rate) is
         returned as that non-finite loss with NaN gradients, for the caller to stop on.
@@ -192,17 +211,19 @@ class QuantumModel:
         xs, init = self._inputs(X)
         targets = self._targets(y, len(xs))
         vector = self.readout_vector(readout)
-        scale = vector[: self.n_outputs]
+        matrix, bias = self._layer(vector)
         loss_fn = loss_function(self.loss, self.spec.task)
         found: dict[str, object] = {}
 
         def cotangent(values: np.ndarray) -> np.ndarray:
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                loss, grad_outputs = loss_fn(self._outputs(self._affine(values, vector)),
-                                             targets)
+                loss, grad_outputs = loss_fn(self._outputs(values @ matrix.T + bias), targets)
                 grad_z = self._to_affine(grad_outputs)
-                found["readout"] = np.concatenate([(grad_z * values).sum(0), grad_z.sum(0)])
-                cot = grad_z * scale
+                grad_matrix = grad_z.T @ values
+                found["readout"] = np.concatenate([
+                    grad_matrix.ravel() if self.is_linear else np.diag(grad_matrix),
+                    grad_z.sum(0)])
+                cot = grad_z @ matrix
             found["loss"] = loss
             if not (np.isfinite(loss) and np.isfinite(cot).all()):
                 # The engine refuses a non-finite cotangent; there is no gradient to take.
@@ -219,9 +240,12 @@ class QuantumModel:
         return float(found["loss"]), dweights, dreadout
 
     # -- internals -----------------------------------------------------------------------------
-    def _affine(self, values: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        k = self.n_outputs
-        return values * vector[:k] + vector[k:]
+    def _layer(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The readout vector as ``(W, b)``: ``W`` (outputs × observables), diagonal unless the
+        readout is linear."""
+        n = self.n_outputs
+        head, bias = vector[:-n], vector[-n:]
+        return (head.reshape(n, -1) if self.is_linear else np.diag(head)), bias
 
     def _outputs(self, z: np.ndarray) -> np.ndarray:
         if not self.is_classifier:

@@ -41,8 +41,8 @@ class TrainingReport:
     ``"test_r2"``...). ``grad_norm`` and
     ``grad_magnitudes`` (``|∂L/∂w|`` per circuit weight; the norm also counts the readout
     gradient; estimates for SPSA) belong to step reports. ``weights`` and ``readout`` (scales
-    then biases) are read-only snapshots; ``elapsed`` counts the seconds spent training (not
-    paused). ``stop_reason`` is set on the done report.
+    or linear-layer weights, then biases) are read-only snapshots; ``elapsed`` counts the
+    seconds spent training (not paused). ``stop_reason`` is set on the done report.
     """
 
     kind: str

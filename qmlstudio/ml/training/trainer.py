@@ -176,7 +176,7 @@ class Trainer:
 
     @property
     def readout(self) -> np.ndarray:
-        """The current readout vector, scales then biases (a copy)."""
+        """The current readout vector, scales (or linear weights) then biases (a copy)."""
         return self._weights_and_readout(self._params)[1].copy()
 
     def restore_best(self) -> int | None:
