@@ -31,9 +31,20 @@ Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel`
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
 trained with ``shots``, so predictions are deterministic.
 
-A classifier with two classes reads ``<Z0>``; with ``C > 2`` classes it reads ``<Z0>..<Z(C-1)>``,
-one qubit per class. ``n_qubits=None`` uses one qubit per feature (for amplitude encoding, the
-fewest that hold the features), and at least one per class.
+The readout (``readout=``, ``observables=``; see :class:`~qmlstudio.core.ModelSpec`):
+
+* ``"expval"`` (the default): a classifier with two classes reads ``<Z0>``; with ``C > 2``
+  classes it reads ``<Z0>..<Z(C-1)>``, one qubit per class; a regressor reads ``<Z0>``; each
+  with a trained scale and bias;
+* ``"parity"``: the product of Z over the chosen qubits (by default all of them);
+* ``"linear"``: a trained linear layer over ``<Z>`` of the chosen qubits (by default all of
+  them), one output for two classes or a regressor, one per class otherwise.
+
+``observables`` chooses what is read: ``None`` (the readout's default), ``"all"`` (every
+qubit), qubit numbers (``[0, 2]``: ``<Z0>`` and ``<Z2>``, or for ``"parity"`` the product
+``Z0 Z2``) or Pauli strings (``["Z0", "Z1 Z2"]``). ``n_qubits=None`` uses one qubit per feature
+(for amplitude encoding, the fewest that hold the features), and for ``"expval"`` or
+``"parity"`` at least one per class.
 """
 
 from __future__ import annotations
@@ -57,6 +68,7 @@ from qmlstudio.core import (
     TrainingConfig,
 )
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
+from qmlstudio.core.model_spec import READOUTS, default_observables
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -99,8 +111,8 @@ class _QNNEstimator(BaseEstimator):
                  batch_size: int = 16, loss: str | None = None, weight_init: str = "uniform",
                  gradient_method: str = "adjoint", shots: int | None = None,
                  scaling: str = "minmax", validation_fraction: float = 0.0,
-                 early_stopping_patience: int | None = None,
-                 random_state: object = 0) -> None:
+                 early_stopping_patience: int | None = None, readout: str = "expval",
+                 observables: object = None, random_state: object = 0) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -117,6 +129,8 @@ class _QNNEstimator(BaseEstimator):
         self.scaling = scaling
         self.validation_fraction = validation_fraction
         self.early_stopping_patience = early_stopping_patience
+        self.readout = readout
+        self.observables = observables
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------------
@@ -147,12 +161,17 @@ class _QNNEstimator(BaseEstimator):
             raise DatasetError(f"{dataset.n_samples} samples of {n_features} features are more "
                                f"than a project embeds ({MAX_EMBEDDED_CELLS} values); train a "
                                f"project on a CSV data set instead")
+        if self.readout not in READOUTS:
+            raise ProjectError(f"readout: must be one of {', '.join(map(repr, READOUTS))}, got "
+                               f"{self.readout!r}")
+        # Without a linear layer, each class past two is read on a qubit of its own.
         n_outputs = dataset.n_classes if dataset.n_classes > 2 else 1
+        per_class = self.readout != "linear" and self.observables is None
         n_qubits = self.n_qubits
         if n_qubits is None:
             needed = amplitude_qubits(n_features) if self.encoding == "amplitude" else n_features
-            n_qubits = max(needed, n_outputs)
-        elif n_qubits < n_outputs:
+            n_qubits = max(needed, n_outputs) if per_class else needed
+        elif per_class and n_qubits < n_outputs:
             raise ProjectError(f"n_qubits: {dataset.n_classes} classes need one qubit each, "
                                f"got n_qubits={n_qubits}")
         circuit = build_model_circuit(n_qubits, n_features, self.encoding, self.ansatz,
@@ -161,8 +180,9 @@ class _QNNEstimator(BaseEstimator):
         rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
                                                        strict=True))
         seed = _seed(self.random_state)
-        model = ModelSpec(self._task, observables=tuple(f"Z{k}" for k in range(n_outputs)),
-                          class_labels=dataset.class_labels)
+        model = ModelSpec(self._task, self.readout,
+                          self._observables(n_qubits, dataset.n_classes),
+                          dataset.class_labels)
         training = TrainingConfig(
             self.optimizer, self.loss or DEFAULT_LOSSES[self._task], self.learning_rate,
             self.epochs, self.batch_size, seed, self.weight_init, self.gradient_method,
@@ -172,6 +192,30 @@ class _QNNEstimator(BaseEstimator):
                        Preprocessing(self.scaling, test_fraction=0.0, split_seed=seed,
                                      validation_fraction=self.validation_fraction),
                        model, training)
+
+    def _observables(self, n_qubits: int, n_classes: int) -> tuple[str, ...]:
+        """The observables the ``observables`` parameter names (see the module docstring)."""
+        chosen = self.observables
+        if chosen is None:
+            return default_observables(self.readout, self._task, n_classes, n_qubits)
+        if isinstance(chosen, str):
+            if chosen != "all":
+                raise ProjectError(f"observables: {chosen!r} is not 'all'; give a list of "
+                                   f"qubit numbers or Pauli strings")
+            chosen = range(n_qubits)
+        items = list(chosen)
+        if items and all(isinstance(q, numbers.Integral) and not isinstance(q, bool)
+                         for q in items):
+            for q in items:
+                if not 0 <= q < n_qubits:
+                    raise ProjectError(f"observables: qubit {q} is not one of the {n_qubits} "
+                                       f"qubits 0..{n_qubits - 1}")
+            texts = [f"Z{q}" for q in items]
+            return (" ".join(texts),) if self.readout == "parity" else tuple(texts)
+        if not items or not all(isinstance(text, str) for text in items):
+            raise ProjectError(f"observables: expected None, 'all', qubit numbers or Pauli "
+                               f"strings, got {chosen!r}")
+        return tuple(items)
 
     # -- prediction ----------------------------------------------------------------------------
     def _checked(self, X: object) -> np.ndarray:
@@ -221,7 +265,8 @@ class QNNClassifier(ClassifierMixin, _QNNEstimator):
 
 
 class QNNRegressor(RegressorMixin, _QNNEstimator):
-    """A variational quantum regressor: ``scale·<Z0> + bias`` (see the module docstring).
+    """A variational quantum regressor: by default ``scale·<Z0> + bias`` (see the module
+    docstring for the other readouts).
 
     Fitted attributes: ``n_features_in_``, ``project_`` (the trained project), ``history_``
     and ``model_`` (its :class:`~qmlstudio.ml.export.trained_model.TrainedModel`). ``score``
