@@ -213,3 +213,24 @@ def test_special_files_are_refused_not_read(tmp_path):
              f"{zero_csv.name}: not a data file: it is a character device"),
             (("predict", fifo_model, "data.csv"), f"{fifo_model.name}: not a model file: {pipe}")):
         assert_one_line_error(cli(*args, cwd=tmp_path), 1, message)
+
+
+def test_train_honours_a_linear_readout_written_in_the_project(tmp_path, project_file):
+    """A user writes the readout into the project's JSON model spec; training learns the
+    linear layer, saves it, and the exported model predicts with it."""
+    document = json.loads(project_file.read_text(encoding="utf-8"))
+    document["model"].update(readout="linear", observables=["Z0", "Z1", "Z0 Z1"])
+    project_file.write_text(json.dumps(document), encoding="utf-8")
+    result = cli("train", project_file, "--epochs", "2", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    trained = load_project(project_file)
+    assert trained.model.readout == "linear" and len(trained.readout.weights) == 3
+    assert trained.readout.scale == () and len(trained.readout.bias) == 1
+    assert trained.readout.weights != (1.0, 0.0, 0.0)  # the layer was trained
+    assert cli("export", project_file, "--to", "qmodel", "-o", "m.qmodel",
+               cwd=tmp_path).returncode == 0
+    data = tmp_path / "points.csv"
+    data.write_text("x0,x1\n0.5,0.0\n-0.4,1.9\n", encoding="utf-8")
+    result = cli("predict", "m.qmodel", data, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "prediction,p_0,p_1"
