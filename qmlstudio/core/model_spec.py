@@ -20,6 +20,7 @@ stay exactly those of ``w(k)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qmlstudio.core.circuit import MAX_QUBITS
@@ -33,7 +34,8 @@ from qmlstudio.core.project_fields import (
     check_text,
 )
 
-__all__ = ["READOUTS", "TASKS", "ModelSpec", "ReadoutParams", "default_observables"]
+__all__ = ["READOUTS", "TASKS", "ModelSpec", "ReadoutParams", "default_observables",
+           "qubit_observables"]
 
 TASKS = ("classification", "regression")
 READOUTS = ("expval", "parity", "linear")
@@ -201,9 +203,14 @@ def default_observables(readout: str, task: str, n_classes: int,
     (a one-qubit parity) for more classes; ``"linear"``: ⟨Z⟩ of every qubit.
     """
     check_choice(readout, "readout", READOUTS)
-    if readout == "linear":
-        return tuple(f"Z{q}" for q in range(n_qubits))
     n_outputs = n_classes if task == "classification" and n_classes > 2 else 1
-    if readout == "parity" and n_outputs == 1:
-        return (" ".join(f"Z{q}" for q in range(n_qubits)),)
+    if readout == "linear" or (readout == "parity" and n_outputs == 1):
+        return qubit_observables(readout, range(n_qubits))
     return tuple(f"Z{k}" for k in range(n_outputs))
+
+
+def qubit_observables(readout: str, qubits: Iterable[int]) -> tuple[str, ...]:
+    """What ``readout`` reads on the chosen ``qubits``: their product of Z for ``"parity"``
+    (``[0, 2]`` → ``("Z0 Z2",)``), else ⟨Z⟩ of each (``("Z0", "Z2")``)."""
+    texts = tuple(f"Z{q}" for q in qubits)
+    return (" ".join(texts),) if readout == "parity" and texts else texts

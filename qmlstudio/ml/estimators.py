@@ -68,7 +68,7 @@ from qmlstudio.core import (
     TrainingConfig,
 )
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
-from qmlstudio.core.model_spec import READOUTS, default_observables
+from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -210,8 +210,7 @@ class _QNNEstimator(BaseEstimator):
                 if not 0 <= q < n_qubits:
                     raise ProjectError(f"observables: qubit {q} is not one of the {n_qubits} "
                                        f"qubits 0..{n_qubits - 1}")
-            texts = [f"Z{q}" for q in items]
-            return (" ".join(texts),) if self.readout == "parity" else tuple(texts)
+            return qubit_observables(self.readout, items)
         if not items or not all(isinstance(text, str) for text in items):
             raise ProjectError(f"observables: expected None, 'all', qubit numbers or Pauli "
                                f"strings, got {chosen!r}")

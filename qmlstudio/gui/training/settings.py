@@ -6,6 +6,12 @@ one undoable ``"Change training settings"`` edit, after which the document's sig
 the fields (so undo shows the restored values). A value the project refuses (an observable on a
 wire the circuit lacks, a loss the task cannot use) shows a red note and changes nothing.
 
+The readout is chosen with its observables: Pauli strings (``"Z0, Z1"``; ``"Z0 Z1"`` is a
+parity) or qubit numbers (``"0, 2"``: ⟨Z0⟩ and ⟨Z2⟩, or their product for a parity readout), and
+"All qubits" reads every qubit. Choosing a readout that the current observables do not fit
+(a regressor's ``"expval"`` after a linear layer over four qubits) sets the readout's default
+observables in the same edit, and a trained readout that no longer fits is reset with it.
+
 Two settings depend on each other, and the form keeps them consistent in the same edit rather
 than letting Train fail later: training with shots needs the parameter-shift gradient (the
 adjoint method needs exact states), so choosing a number of shots switches to parameter-shift,
@@ -23,15 +29,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from qmlstudio.core import ModelSpec, Project, QMLStudioError, TrainingConfig
-from qmlstudio.core.model_spec import READOUTS
+from qmlstudio.core import ModelSpec, Project, QMLStudioError, ReadoutParams, TrainingConfig
+from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
 from qmlstudio.core.training_config import GRADIENT_METHODS, LOSSES, OPTIMIZERS
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
@@ -58,12 +66,22 @@ def _combo(items: tuple[str, ...]) -> QComboBox:
     return box
 
 
+def _observables(text: str, readout: str) -> tuple[str, ...]:
+    """The observables typed in the form: comma-separated Pauli strings, or qubit numbers
+    (read as ``readout`` reads chosen qubits)."""
+    items = tuple(item.strip() for item in text.split(",") if item.strip())
+    if items and all(item.isdigit() for item in items):
+        return qubit_observables(readout, (int(item) for item in items))
+    return items
+
+
 class TrainingSettings(QWidget):
     """Model and training settings of the document's project (see the module docstring).
 
     Public widgets (for the panel and tests): ``task``, ``readout``, ``observables``,
-    ``train_readout``, ``loss``, ``optimizer``, ``learning_rate``, ``batch_size``, ``epochs``,
-    ``seed``, ``gradient``, ``shots`` (0 shows "analytic") and ``message``.
+    ``all_qubits``, ``train_readout``, ``loss``, ``optimizer``, ``learning_rate``,
+    ``batch_size``, ``epochs``, ``seed``, ``gradient``, ``shots`` (0 shows "analytic") and
+    ``message``.
     """
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
@@ -71,11 +89,18 @@ class TrainingSettings(QWidget):
         self._document = document
         self.task = QLabel()
         self.readout = _combo(READOUTS)
+        self.readout.setToolTip("expval: one observable per class (one for two classes), each "
+                                "with a scale and bias\nparity: products of Z, such as "
+                                "'Z0 Z1'\nlinear: a trained linear layer over all observables")
         self.observables = QLineEdit()
-        self.observables.setPlaceholderText("Z0, Z1 (one per class)")
-        self.observables.setToolTip("Pauli strings read out, comma-separated: 'Z0, Z1' or "
-                                    "'Z0 Z1' for a parity")
-        self.train_readout = QCheckBox("Train output scale and bias")
+        self.observables.setPlaceholderText("Z0, Z1 or qubits 0, 1")
+        self.observables.setToolTip("Read out, comma-separated: Pauli strings ('Z0, Z1'; "
+                                    "'Z0 Z1' is a parity) or qubit numbers ('0, 2': <Z0> and "
+                                    "<Z2>, their product for a parity readout)")
+        self.all_qubits = QPushButton("All qubits")
+        self.all_qubits.setToolTip("Read every qubit: <Z> of each, or their product for a "
+                                   "parity readout")
+        self.train_readout = QCheckBox("Train readout weights and bias")
         self.loss = _combo(LOSSES)
         self.optimizer = _combo(OPTIMIZERS)
         self.learning_rate = QDoubleSpinBox()
@@ -94,9 +119,15 @@ class TrainingSettings(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
 
+        observables = QHBoxLayout()
+        observables.setContentsMargins(0, 0, 0, 0)
+        observables.addWidget(self.observables, 1)
+        observables.addWidget(self.all_qubits)
+        observables_row = QWidget()
+        observables_row.setLayout(observables)
         form = QFormLayout()
         for label, widget in (("Task", self.task), ("Readout", self.readout),
-                              ("Observables", self.observables), ("", self.train_readout),
+                              ("Observables", observables_row), ("", self.train_readout),
                               ("Loss", self.loss), ("Optimizer", self.optimizer),
                               ("Learning rate", self.learning_rate),
                               ("Batch size", self.batch_size), ("Epochs", self.epochs),
@@ -110,6 +141,7 @@ class TrainingSettings(QWidget):
 
         self.readout.currentTextChanged.connect(self._on_readout_chosen)
         self.observables.editingFinished.connect(self._on_observables_edited)
+        self.all_qubits.clicked.connect(self._on_all_qubits_clicked)
         self.train_readout.toggled.connect(self._on_train_readout_toggled)
         for combo, name in ((self.loss, "loss"), (self.optimizer, "optimizer")):
             combo.currentTextChanged.connect(
@@ -147,14 +179,31 @@ class TrainingSettings(QWidget):
 
     # -- widgets -> document -----------------------------------------------------------------
     def _on_readout_chosen(self, readout: str) -> None:
-        self._edit(model=replace(self._document.project.model, readout=readout))
+        project = self._document.project
+        model = project.model
+        try:
+            chosen = replace(model, readout=readout)
+            note = ""
+        except QMLStudioError:  # the observables do not fit: the readout's own, in one edit
+            texts = default_observables(readout, model.task, len(model.class_labels),
+                                        project.circuit.n_qubits)
+            chosen = replace(model, readout=readout, observables=texts)
+            note = f"Observables set to {', '.join(texts)} for the {readout} readout."
+        self._edit(model=chosen, note=note)
 
     def _on_observables_edited(self) -> None:
-        texts = tuple(t.strip() for t in self.observables.text().split(",") if t.strip())
         model = self._document.project.model
+        texts = _observables(self.observables.text(), model.readout)
         if texts == model.observables:
+            self._on_project_changed(self._document.project)  # "0" typed for Z0: show Z0
             return
         self._edit(model=lambda: replace(model, observables=texts))
+
+    def _on_all_qubits_clicked(self) -> None:
+        project = self._document.project
+        texts = qubit_observables(project.model.readout, range(project.circuit.n_qubits))
+        if texts != project.model.observables:
+            self._edit(model=lambda: replace(project.model, observables=texts))
 
     def _on_train_readout_toggled(self, checked: bool) -> None:
         self._edit(model=replace(self._document.project.model, train_readout=checked))
@@ -189,8 +238,16 @@ class TrainingSettings(QWidget):
         try:
             model = model() if callable(model) else model
             training = training() if callable(training) else training
-            new = replace(project, model=model or project.model,
-                          training=training or project.training)
+            model = model or project.model
+            readout = project.readout
+            try:
+                model.check_readout(readout)
+            except QMLStudioError:
+                readout = ReadoutParams()
+                note = " ".join(filter(None, (note, "The trained readout was reset: it does "
+                                                    "not fit the new one.")))
+            new = replace(project, model=model, training=training or project.training,
+                          readout=readout)
         except QMLStudioError as error:
             self._show_message(str(error), error=True)
             self._on_project_changed(project)

@@ -89,6 +89,23 @@ def test_train_button_trains_moons_into_the_document_as_one_undoable_step(qtbot,
     assert document.project == trained
 
 
+def test_a_linear_readout_chosen_in_the_form_is_trained_and_predicts(qtbot, panel):
+    settings, document = panel.settings, panel.document
+    settings.readout.setCurrentText("linear")
+    click(qtbot, settings.all_qubits)
+    train_to_end(qtbot, panel)
+    trained = document.project
+    assert trained.model.readout == "linear" and trained.model.observables == ("Z0", "Z1")
+    assert len(trained.readout.weights) == 2 and len(trained.readout.bias) == 1
+    test_accuracy = trained.history.records[-1].get("test_accuracy")
+    assert test_accuracy >= 0.85
+    data = load_dataset(trained.dataset)
+    _, _, test = split_rows(trained.preprocessing, data.labels)
+    model = TrainedModel.from_project(trained)
+    assert accuracy(data.labels[test], model.predict(data.features[test])) == \
+        pytest.approx(test_accuracy)
+
+
 def test_train_again_continues_from_the_stored_weights(qtbot, panel):
     train_to_end(qtbot, panel)
     first = panel.document.project
