@@ -136,6 +136,10 @@ def projects(draw):
         model = ModelSpec(observables=tuple(f"Z{k}" for k in range(max(len(labels), 1))),
                           class_labels=labels)
         loss = draw(st.sampled_from(["cross_entropy", "mse", "hinge"]))
+    if draw(st.booleans()):  # a linear layer over <Z> of the first qubits
+        n_read = draw(st.integers(1, circuit.n_qubits))
+        model = dataclasses.replace(model, readout="linear",
+                                    observables=tuple(f"Z{q}" for q in range(n_read)))
     training = TrainingConfig(
         optimizer=draw(st.sampled_from(["adam", "sgd", "spsa"])), loss=loss,
         learning_rate=draw(st.floats(1e-6, 10)), epochs=draw(st.integers(1, 10**6)),
@@ -149,8 +153,12 @@ def projects(draw):
     readout = ReadoutParams()
     if draw(st.booleans()):
         n = model.n_outputs
-        readout = ReadoutParams(tuple(draw(finite) for _ in range(n)),
-                                tuple(draw(finite) for _ in range(n)))
+        bias = tuple(draw(finite) for _ in range(n))
+        if model.readout == "linear":
+            readout = ReadoutParams(bias=bias, weights=tuple(
+                draw(finite) for _ in range(n * len(model.observables))))
+        else:
+            readout = ReadoutParams(tuple(draw(finite) for _ in range(n)), bias)
     epochs = sorted(draw(st.sets(st.integers(0, 1000), max_size=4)))
     history = TrainingHistory(tuple(
         EpochRecord.of(e, **draw(st.dictionaries(st.sampled_from(["train_loss", "test_f1"]),
