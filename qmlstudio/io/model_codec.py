@@ -19,7 +19,9 @@ A model file is JSON like a project file (no pickle; reading it runs no code)::
       "versions": {"numba": "0.61.0", "numpy": "2.2.0", "qmlstudio": "0.1.0"}
     }
 
-The circuit is written by :mod:`qmlstudio.io.circuit_codec`, exactly as in a project. Loading
+A ``"linear"`` readout also has ``"weights"`` (its matrix, row by row; see
+:func:`~qmlstudio.io.project_codec.encode_readout`). The circuit is written by
+:mod:`qmlstudio.io.circuit_codec`, exactly as in a project. Loading
 checks every field and raises one :class:`ModelFileError` naming the file, the JSON path of the
 bad field and what is wrong (``model.qmodel: weights[3]: must be a finite number, got nan``).
 """

@@ -21,6 +21,9 @@ A project file is UTF-8 JSON meant to be read and diffed by people::
       "history": {...}, "versions": {...}
     }
 
+A ``"linear"`` readout adds ``"weights"`` (its matrix, row by row) to ``"readout"``; files of
+the other readouts never hold it, and a file without it reads as none (no schema change).
+
 Saving is atomic (:mod:`qmlstudio.io.atomic`). Loading checks everything and raises one
 :class:`ProjectError` naming the file, the JSON path of the bad field and what is wrong; a CSV
 data set that moved or changed is not an error (see :mod:`qmlstudio.io.dataset_link`).

@@ -127,3 +127,25 @@ def test_default_observables():
 def test_readouts_that_do_not_fit_are_refused(make, message):
     with pytest.raises(ProjectError, match=message):
         make()
+
+
+def test_linear_readout_gradients_agree_between_adjoint_and_parameter_shift():
+    circuit = build_model_circuit(3, 2, layers=1)
+    spec = ModelSpec(readout="linear", observables=("Z0", "Z1", "Z1 Z2"), class_labels=(0, 1))
+    X, rng = data(2)
+    w = init_weights(circuit.n_weights, "uniform", rng)
+    readout, y = _linear(1, 3, rng), rng.integers(0, 2, 6)
+    adjoint = QuantumModel(circuit, spec).loss_and_grad(X, y, w, readout)
+    shift = QuantumModel(circuit, spec, method="parameter-shift").loss_and_grad(X, y, w, readout)
+    for a, b in zip(adjoint, shift, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-10)
+
+
+def test_a_frozen_linear_readout_gets_a_zero_gradient():
+    circuit = build_model_circuit(2, 2, layers=1)
+    spec = ModelSpec(readout="linear", observables=("Z0", "Z1"), class_labels=(0, 1),
+                     train_readout=False)
+    X, rng = data(2)
+    w = init_weights(circuit.n_weights, "uniform", rng)
+    _, dw, dr = QuantumModel(circuit, spec).loss_and_grad(X, rng.integers(0, 2, 6), w, None)
+    assert np.abs(dw).sum() > 0 and not dr.any() and dr.shape == (3,)
