@@ -6,7 +6,8 @@ A model reads expectation values of ``observables`` (Pauli strings such as ``"Z0
 * classification, readout ``"expval"``: one observable per class (or a single one for a
   binary task), each output ``scale[k] * <O_k> + bias[k]``, softmax over classes;
 * classification, readout ``"parity"``: the same, the observables being parity products
-  of Z (``"Z0 Z1"``, the parity of the measured bits on those wires);
+  of Z (``"Z0 Z1"``, the parity of the measured bits on those wires; other Pauli products
+  are accepted, as they always were, so older files keep loading);
 * readout ``"linear"``: any number K of observables (``"Z0" .. "Z3"``: every qubit) feed a
   trained linear layer, outputs ``W · <O> + b`` with ``W`` of shape (outputs, K): one output
   for a binary classifier or a regressor, one per class otherwise;
@@ -72,11 +73,6 @@ class ModelSpec:
             except CircuitError as error:
                 raise ProjectError(f"observables[{i}]: {error}") from None
         object.__setattr__(self, "observables", tuple(canonical))
-        if self.readout == "parity":
-            for i, text in enumerate(canonical):
-                if any(pauli != "Z" for _, pauli in parse_observable(text, MAX_QUBITS).terms):
-                    raise ProjectError(f"observables[{i}]: a parity readout reads products of "
-                                       f"Z (such as 'Z0 Z1'), got {text!r}")
         labels = as_tuple(self.class_labels, "class_labels")
         for i, label in enumerate(labels):
             if isinstance(label, bool) or not isinstance(label, int | str):

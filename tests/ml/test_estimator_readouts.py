@@ -75,7 +75,6 @@ def test_what_a_regressor_reads(readout, observables, expected, n_readout):
     ({"readout": "linear", "observables": [0, 5]}, "observables: qubit 5 is not one of"),
     ({"readout": "linear", "observables": [0, "Z1"]}, "observables: expected None, 'all'"),
     ({"readout": "linear", "observables": []}, "observables: expected None, 'all'"),
-    ({"readout": "parity", "observables": ["X0"]}, "products of Z"),
     ({"observables": [0]}, "1 observables for 3 classes"),
 ])
 def test_bad_readout_settings_are_refused_by_fit(params, message):

@@ -114,7 +114,6 @@ def test_default_observables():
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda: ModelSpec(readout="parity", observables=("Z0 X1",)), "products of Z"),
     (lambda: ModelSpec("regression", observables=("Z0", "Z1")), "'linear' readout"),
     (lambda: ModelSpec(observables=("Z0", "Z1"), class_labels=(0, 1, 2)), "'linear' readout"),
     (lambda: ReadoutParams((1.0,), (0.0,), (1.0,)), "no scales"),
