@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from qmlstudio.core.errors import CircuitError
 
@@ -79,7 +80,7 @@ class _Arithmetic:
     __rmul__ = __mul__
 
     def __neg__(self) -> Param:
-        return _simplest(_scaled(_as_expr(self), -1.0))
+        return _simplest(_scaled(_as_sum(self), -1.0))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +181,12 @@ class Term:
         if sum(isinstance(f, Weight) for f in factors) > 1:
             raise CircuitError("a term may hold at most one weight (the angle must be linear "
                                "in every weight), got a product of two")
+        if len(factors) == 1 and isinstance(factors[0], Feature) and self.coefficient != 1.0:
+            # c·(s·x + o) is (c·s·x + c·o): one way to write it, so files and OpenQASM text
+            # read back to the identical value
+            f, c = factors[0], self.coefficient
+            factors = (Feature(f.index, c * f.scale + 0.0, c * f.offset + 0.0),)
+            object.__setattr__(self, "coefficient", 1.0)
         object.__setattr__(self, "factors", factors)
 
     @property
@@ -229,6 +236,10 @@ class Expr(_Arithmetic):
             raise CircuitError(f"an expression may sum at most {MAX_EXPR_TERMS} terms, "
                                f"got {len(terms)}")
         object.__setattr__(self, "terms", terms)
+        plain = _plain_kind(self)
+        if plain is not None:  # one value, one form: what the operators would give
+            raise CircuitError(f"this expression is the plain {type(plain).__name__} "
+                               f"{plain.label}; use {plain!r} instead")
 
     @property
     def weights(self) -> tuple[Weight, ...]:
@@ -272,45 +283,58 @@ class Expr(_Arithmetic):
 Param = Const | Weight | Feature | Expr
 
 
-def _as_expr(value: Param) -> Expr:
+class _Sum(NamedTuple):
+    """``constant + Σ terms`` while operators combine parameters (it may be a plain kind, which
+    an :class:`Expr` may not)."""
+
+    constant: float
+    terms: tuple[Term, ...]
+
+
+def _plain_kind(value: Expr | _Sum) -> Const | Weight | Feature | None:
+    """The Const, Weight or Feature equal to ``value`` term for term, or None."""
+    if not value.terms:
+        return Const(value.constant)
+    if len(value.terms) == 1 and len(value.terms[0].factors) == 1:
+        term = value.terms[0]
+        factor = term.factors[0]
+        if isinstance(factor, Feature):  # its coefficient is 1 (see Term)
+            return Feature(factor.index, factor.scale, factor.offset + value.constant)
+        if term.coefficient == 1.0 and not value.constant:
+            return factor
+    return None
+
+
+def _as_sum(value: Param) -> _Sum:
     if isinstance(value, Expr):
-        return value
+        return _Sum(value.constant, value.terms)
     if isinstance(value, Const):
-        return Expr(value.value)
-    return Expr(0.0, (Term(1.0, (value,)),))
+        return _Sum(value.value, ())
+    return _Sum(0.0, (Term(1.0, (value,)),))
 
 
-def _scaled(expr: Expr, factor: float) -> Expr:
-    return Expr(expr.constant * factor,
-                tuple(Term(t.coefficient * factor, t.factors) for t in expr.terms))
+def _scaled(value: _Sum, factor: float) -> _Sum:
+    return _Sum(value.constant * factor,
+                tuple(Term(t.coefficient * factor, t.factors) for t in value.terms))
 
 
-def _add(a: Expr, b: Expr) -> Expr:
-    return Expr(a.constant + b.constant, a.terms + b.terms)
+def _add(a: _Sum, b: _Sum) -> _Sum:
+    return _Sum(a.constant + b.constant, a.terms + b.terms)
 
 
-def _multiply(a: Expr, b: Expr) -> Expr:
+def _multiply(a: _Sum, b: _Sum) -> _Sum:
     """Distribute the product; a term that breaks the limits raises CircuitError."""
     terms = [Term(t.coefficient * b.constant, t.factors) for t in a.terms if b.constant]
     terms += [Term(a.constant * t.coefficient, t.factors) for t in b.terms if a.constant]
     terms += [Term(s.coefficient * t.coefficient, s.factors + t.factors)
               for s in a.terms for t in b.terms]
-    return Expr(a.constant * b.constant, tuple(terms))
+    return _Sum(a.constant * b.constant, tuple(terms))
 
 
-def _simplest(expr: Expr) -> Param:
-    """The plainest parameter equal to ``expr``: a Const, Feature or Weight when it is one."""
-    if not expr.terms:
-        return Const(expr.constant)
-    if len(expr.terms) == 1 and len(expr.terms[0].factors) == 1:
-        term = expr.terms[0]
-        factor = term.factors[0]
-        if isinstance(factor, Feature):
-            return Feature(factor.index, term.coefficient * factor.scale,
-                           term.coefficient * factor.offset + expr.constant)
-        if term.coefficient == 1.0 and not expr.constant:
-            return factor
-    return expr
+def _simplest(value: _Sum) -> Param:
+    """The plainest parameter equal to ``value``: a Const, Feature or Weight when it is one."""
+    plain = _plain_kind(value)
+    return plain if plain is not None else Expr(value.constant, value.terms)
 
 
 def _combine(a: object, b: object, operation) -> Param:
@@ -318,7 +342,7 @@ def _combine(a: object, b: object, operation) -> Param:
         if isinstance(b, bool) or not isinstance(b, numbers.Real):
             return NotImplemented
         b = Const(_finite(b, "a number in a parameter expression"))
-    return _simplest(operation(_as_expr(a), _as_expr(b)))  # type: ignore[arg-type]
+    return _simplest(operation(_as_sum(a), _as_sum(b)))  # type: ignore[arg-type]
 
 
 def as_param(value: object) -> Param:

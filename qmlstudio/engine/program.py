@@ -342,7 +342,7 @@ def _expr_rows(kind: int, factor: Factor, expr: Expr, columns: _Columns) -> list
     """One row per term of ``expr`` (and one for its constant): see the module docstring."""
     base = {"fac_kind": kind, "fac_freq": factor.frequency}
     rows = []
-    if expr.constant or not expr.terms:
+    if expr.constant:
         rows.append(FactorRow(**base, fac_src=SRC_CONST, fac_idx=0, fac_scale=0.0,
                               fac_offset=expr.constant))
     for term in expr.terms:

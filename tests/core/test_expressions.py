@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pytest
@@ -63,6 +64,23 @@ def test_limits_are_refused_with_the_reason():
         sum((w(k) for k in range(17)), Const(0.0))
 
 
+@pytest.mark.parametrize(("constant", "terms", "plain"), [
+    (0.25, (), "Const(value=0.25)"),
+    (0.0, (Term(1.0, (Weight(2),)),), "Weight(index=2)"),
+    (1.0, (Term(2.0, (Feature(1, 0.5, 0.25),)),), "Feature(index=1, scale=1.0, offset=1.5)"),
+])
+def test_an_expression_that_is_a_plain_kind_is_refused(constant, terms, plain):
+    # One value, one form: files and OpenQASM text then read back to the identical value.
+    with pytest.raises(CircuitError, match=re.escape(f"use {plain} instead")):
+        Expr(constant, terms)
+
+
+def test_a_lone_feature_term_keeps_its_coefficient_in_the_feature():
+    assert Term(-2.0, (Feature(0, 0.5, 1.0),)) == Term(1.0, (Feature(0, -1.0, -2.0),))
+    assert Expr(0.5, (Term(3.0, (Feature(1),)), Term(1.0, (Weight(0),)))).terms[0] == \
+        Term(1.0, (Feature(1, 3.0, 0.0),))
+
+
 def test_other_operands_are_not_swallowed():
     with pytest.raises(TypeError):
         w(0) * "2"
@@ -84,7 +102,7 @@ def test_expressions_are_frozen_and_hashable():
     (0.5 * w(1) * x(0) - 2 * x(1) * x(2) + 1, "0.5·θ₁·x₀ − 2·x₁·x₂ + 1"),
     (-w(3), "−θ₃"),
     (w(0) * (0.5 * x(2) + 1), "θ₀(0.5·x₂ + 1)"),
-    (Expr(0.25), "0.25"),
+    (Expr(0.25, (Term(1.0, (Weight(0),)),)), "θ₀ + 0.25"),
 ])
 def test_labels(angle, label):
     assert angle.label == label
@@ -93,4 +111,4 @@ def test_labels(angle, label):
 def test_circuit_counts_indices_inside_expressions():
     c = Circuit(2).add("ry", 0, w(4) * x(6) + w(1)).add("rz", 1, x(0) * x(2))
     assert (c.n_weights, c.n_features) == (5, 7)
-    assert Circuit(1).add("rx", 0, Expr(1.0)).n_weights == 0
+    assert Circuit(1).add("rx", 0, x(2) * x(0) + 1.0).n_weights == 0

@@ -59,17 +59,22 @@ def test_reuploading_and_havlicek_angles_by_name():
 
 
 @pytest.mark.parametrize(("expr", "plain"), [
-    (Expr(0.0, (Term(1.0, (Weight(1),)),)), Weight(1)),
-    (Expr(0.2, (Term(1.5, (Feature(0),)),)), Feature(0, 1.5, 0.2)),
-    (Expr(0.0, (Term(-2.0, (Feature(1, 0.5, 1.0),)),)), Feature(1, -1.0, -2.0)),
+    (w(1) * x(2), Weight(1)),  # x2 = 1
+    (x(0) * x(2, 0.5, 0.5), Feature(0)),
+    (x(2) * (math.pi - x(0)) - math.pi, Feature(0, -1.0, 0.0)),
+    (w(1) * x(2) * x(2) + 0.5 * x(0) * x(2), Expr(0.0, (Term(1.0, (Weight(1),)),
+                                                       Term(1.0, (Feature(0, 0.5),))))),
 ])
 def test_expressions_equal_to_plain_kinds_give_the_same_numbers(expr, plain):
+    # With x2 fixed at 1 each expression has the same angle as the plainer parameter: both
+    # paths of the compiler (angle-table columns and plain factors) must give the same numbers.
     def circuit(p):
         return (Circuit(2).add("h", 0).add("crx", [0, 1], p).add("ry", 0, w(0))
-                .add("rx", 1, x(1)).add("rz", 0, w(1)))
+                .add("rx", 1, x(1)).add("rz", 0, w(1)).add("rz", 1, x(2, 0.0)))
 
     rng = np.random.default_rng(5)
-    X, ws = rng.normal(size=(9, 2)), rng.normal(size=2)
+    X, ws = rng.normal(size=(9, 3)), rng.normal(size=2)
+    X[:, 2] = 1.0
     cot = rng.normal(size=(9, 2))
     for method in METHODS:
         got = qs.vjp(circuit(expr), X, ws, ["Z1", "X0"], cot, method=method)

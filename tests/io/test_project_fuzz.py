@@ -74,14 +74,15 @@ def params(draw):
 
 @st.composite
 def exprs(draw):
-    """An expression within the limits of a Term: up to three factors, at most one weight."""
+    """An expression within the limits of a Term (up to three factors, at most one weight)
+    that is not a plain Const, Weight or Feature."""
     terms = []
-    for _ in range(draw(st.integers(0, 3))):
-        features = [Feature(draw(st.integers(0, 4)), draw(finite), draw(finite))
+    while not terms or (len(terms) == 1 and len(terms[0].factors) == 1):  # not a plain kind
+        features = [Feature(draw(st.integers(0, 4)), draw(small), draw(small))
                     for _ in range(draw(st.integers(0, 2)))]
         weight = [Weight(draw(st.integers(0, 6)))] if draw(st.booleans()) or not features else []
-        terms.append(Term(draw(finite), tuple(draw(st.permutations(weight + features)))))
-    return Expr(draw(finite), tuple(terms))
+        terms.append(Term(draw(small), tuple(draw(st.permutations(weight + features)))))
+    return Expr(draw(small), tuple(terms))
 
 
 @st.composite

@@ -31,9 +31,10 @@ def random_param(rng: np.random.Generator, n_weights: int, n_features: int, kind
 
 def random_expr(rng: np.random.Generator, n_weights: int, n_features: int) -> Expr:
     """An expression of one to three terms, each a random coefficient times up to three
-    factors of which at most one is a weight (the limits of a Term)."""
+    factors of which at most one is a weight (the limits of a Term); never one that is a plain
+    Const, Weight or Feature (those are refused as expressions)."""
     terms = []
-    for _ in range(int(rng.integers(1, 4))):
+    while not terms or (len(terms) == 1 and len(terms[0].factors) == 1):
         n_factors = int(rng.integers(1, MAX_TERM_FACTORS + 1))
         with_weight = n_weights > 0 and (n_features == 0 or rng.random() < 0.6)
         factors = [w(int(rng.integers(n_weights)))] if with_weight else []
