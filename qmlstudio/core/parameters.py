@@ -167,6 +167,8 @@ class Term:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "coefficient", _finite(self.coefficient, "a term coefficient"))
+        if not self.coefficient:  # one form per value: a zero term is left out
+            raise CircuitError("a term's coefficient must not be 0 (leave the term out)")
         factors = self.factors
         if not isinstance(factors, tuple | list) or not factors:
             raise CircuitError(f"a term needs a non-empty tuple of weights and features, "
@@ -313,9 +315,14 @@ def _as_sum(value: Param) -> _Sum:
     return _Sum(0.0, (Term(1.0, (value,)),))
 
 
+def _terms(pairs) -> tuple[Term, ...]:
+    """Terms from (coefficient, factors) pairs, leaving out those that are zero."""
+    return tuple(Term(c, factors) for c, factors in pairs if c)
+
+
 def _scaled(value: _Sum, factor: float) -> _Sum:
     return _Sum(value.constant * factor,
-                tuple(Term(t.coefficient * factor, t.factors) for t in value.terms))
+                _terms((t.coefficient * factor, t.factors) for t in value.terms))
 
 
 def _add(a: _Sum, b: _Sum) -> _Sum:
@@ -324,11 +331,12 @@ def _add(a: _Sum, b: _Sum) -> _Sum:
 
 def _multiply(a: _Sum, b: _Sum) -> _Sum:
     """Distribute the product; a term that breaks the limits raises CircuitError."""
-    terms = [Term(t.coefficient * b.constant, t.factors) for t in a.terms if b.constant]
-    terms += [Term(a.constant * t.coefficient, t.factors) for t in b.terms if a.constant]
-    terms += [Term(s.coefficient * t.coefficient, s.factors + t.factors)
-              for s in a.terms for t in b.terms]
-    return _Sum(a.constant * b.constant, tuple(terms))
+    pairs = []
+    for s in a.terms:  # in reading order: (w0 + 1)·x1 is w0·x1 + x1
+        pairs.append((s.coefficient * b.constant, s.factors))
+        pairs += [(s.coefficient * t.coefficient, s.factors + t.factors) for t in b.terms]
+    pairs += [(a.constant * t.coefficient, t.factors) for t in b.terms]
+    return _Sum(a.constant * b.constant, _terms(pairs))
 
 
 def _simplest(value: _Sum) -> Param:

@@ -32,6 +32,7 @@ def test_operators_keep_plain_kinds_plain():
     assert x(0) * 0.5 - 0.25 == Feature(0, 0.5, -0.25)
     assert Const(1.0) + 2 == Const(3.0)
     assert w(1) + 0 == w(1)
+    assert w(1) * 0 == Const(0.0) and (w(0) + 1) * x(1) == w(0) * x(1) + x(1)  # no zero terms
     assert -w(3) == Expr(0.0, (Term(-1.0, (Weight(3),)),))
     assert w(0) - 0.5 == Expr(-0.5, (Term(1.0, (Weight(0),)),))
 
@@ -52,6 +53,8 @@ def test_limits_are_refused_with_the_reason():
         x(0) * x(1) * x(2) * x(3)
     with pytest.raises(CircuitError, match="at most one weight"):
         Term(1.0, (Weight(0), Weight(0)))
+    with pytest.raises(CircuitError, match="must not be 0"):
+        Term(0.0, (Weight(0),))
     with pytest.raises(CircuitError, match="non-empty"):
         Term(1.0, ())
     with pytest.raises(CircuitError, match="weights and features"):

@@ -81,7 +81,8 @@ def exprs(draw):
         features = [Feature(draw(st.integers(0, 4)), draw(small), draw(small))
                     for _ in range(draw(st.integers(0, 2)))]
         weight = [Weight(draw(st.integers(0, 6)))] if draw(st.booleans()) or not features else []
-        terms.append(Term(draw(small), tuple(draw(st.permutations(weight + features)))))
+        terms.append(Term(draw(small.filter(bool)),
+                          tuple(draw(st.permutations(weight + features)))))
     return Expr(draw(small), tuple(terms))
 
 
