@@ -27,8 +27,15 @@ from qmlstudio.core.errors import CircuitError
 from qmlstudio.core.parameters import Const, Feature, Param, Weight
 
 __all__ = [
-    "Affine", "ExpressionError", "Node", "Value", "as_param", "evaluate", "free_names",
-    "parse_expressions", "substitute",
+    "Affine",
+    "ExpressionError",
+    "Node",
+    "Value",
+    "evaluate",
+    "free_names",
+    "param_of",
+    "parse_expressions",
+    "substitute",
 ]
 
 Node = float | tuple
@@ -74,7 +81,7 @@ _NOT_POLYNOMIAL = ("a gate parameter reading inputs must be a sum of products of
                    "(each scale*input + offset) and numbers")
 
 
-def as_param(value: Value) -> Param:
+def param_of(value: Value) -> Param:
     """The core parameter a value stands for: ``2*w0 + 1`` is ``Expr(1, (Term(2, (w0,)),))``,
     as the core operators make it (a lone weight used as it is stays a :class:`Weight`)."""
     if isinstance(value, Affine):
@@ -86,7 +93,7 @@ def as_param(value: Value) -> Param:
 
 def _combine_params(op: str, a: Value, b: Value) -> Value:
     """``a op b`` with the core parameter operators (at least one side reads inputs)."""
-    left, right = as_param(a), as_param(b)
+    left, right = param_of(a), param_of(b)
     try:
         if op == "+":
             result = left + right

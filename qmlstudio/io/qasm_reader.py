@@ -20,9 +20,9 @@ from qmlstudio.io.qasm_expressions import (
     ExpressionError,
     Node,
     Value,
-    as_param,
     evaluate,
     free_names,
+    param_of,
     parse_expressions,
     substitute,
 )
@@ -321,7 +321,7 @@ class QasmReader:
         self._check_arity(name, gate, len(values), len(wire_sets[0]), line)
         try:
             if gate.library is not None:
-                params = tuple(as_param(v) for v in values)
+                params = tuple(param_of(v) for v in values)
                 new = tuple(Operation(gate.library, wires, params) for wires in wire_sets)
                 self.simple[body] = new
             else:
@@ -342,7 +342,7 @@ class QasmReader:
             self.groups[name] = count + 1
             group = f"{name}#{count}"
             for lib, nodes, local in gate.body:
-                params = tuple(as_param(v) for v in self._evaluate(nodes, env, line))
+                params = tuple(param_of(v) for v in self._evaluate(nodes, env, line))
                 yield Operation(lib, tuple(wires[i] for i in local), params, group)
 
     def _spend(self, n_gates: int, line: int) -> None:
