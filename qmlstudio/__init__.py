@@ -5,6 +5,7 @@ The public Python API — usable without Qt::
     import qmlstudio as q
     c = q.Circuit(2).add("ry", [0], q.x(0)).add("cx", [0, 1]).add("rz", [1], q.w(0))
     values, grad = q.vjp(c, X, weights, ["Z1"], cotangent)
+    scaled = q.w(1) * q.x(1) + q.w(2)   # an Expr angle: trainable input scaling and offset
     text = q.to_qasm(c)              # OpenQASM 3 with inputs x0, w0; q.parse_qasm(text) == c
 """
 
@@ -16,6 +17,7 @@ from qmlstudio.core import (
     DatasetError,
     DatasetSpec,
     ExportError,
+    Expr,
     Feature,
     Interrupted,
     ModelFileError,
@@ -26,6 +28,7 @@ from qmlstudio.core import (
     ProjectError,
     QasmError,
     QMLStudioError,
+    Term,
     TrainingConfig,
     Weight,
     w,
@@ -60,6 +63,7 @@ __all__ = [
     "DatasetError",
     "DatasetSpec",
     "ExportError",
+    "Expr",
     "Feature",
     "Interrupted",
     "ModelFileError",
@@ -72,6 +76,7 @@ __all__ = [
     "QNNClassifier",
     "QNNRegressor",
     "QasmError",
+    "Term",
     "TrainedModel",
     "Trainer",
     "TrainingConfig",

@@ -20,7 +20,7 @@ from qmlstudio.core.errors import (
 from qmlstudio.core.gates import GATES, GateSpec, gate_spec
 from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
 from qmlstudio.core.observables import PauliString, parse_observable
-from qmlstudio.core.parameters import Const, Feature, Param, Weight, w, x
+from qmlstudio.core.parameters import Const, Expr, Feature, Param, Term, Weight, w, x
 from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
 from qmlstudio.core.project import Project, software_versions
 from qmlstudio.core.training_config import EpochRecord, TrainingConfig, TrainingHistory
@@ -35,6 +35,7 @@ __all__ = [
     "DatasetSpec",
     "EpochRecord",
     "ExportError",
+    "Expr",
     "Feature",
     "FittedPreprocessing",
     "GateSpec",
@@ -50,6 +51,7 @@ __all__ = [
     "QMLStudioError",
     "QasmError",
     "ReadoutParams",
+    "Term",
     "TrainingConfig",
     "TrainingHistory",
     "Weight",

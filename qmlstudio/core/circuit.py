@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from qmlstudio.core.errors import CircuitError
 from qmlstudio.core.gates import gate_spec
-from qmlstudio.core.parameters import Const, Feature, Param, Weight, as_param
+from qmlstudio.core.parameters import Const, Expr, Feature, Param, Weight, as_param
 
 __all__ = ["MAX_QUBITS", "Circuit", "Operation"]
 
@@ -146,12 +146,12 @@ class Circuit:
     @property
     def n_weights(self) -> int:
         """Number of trainable weights: highest weight index used + 1 (0 if none)."""
-        return 1 + max((p.index for p in self._params() if isinstance(p, Weight)), default=-1)
+        return 1 + max((p.index for p in self._leaves() if isinstance(p, Weight)), default=-1)
 
     @property
     def n_features(self) -> int:
         """Number of data features read: highest feature index used + 1 (0 if none)."""
-        return 1 + max((p.index for p in self._params() if isinstance(p, Feature)), default=-1)
+        return 1 + max((p.index for p in self._leaves() if isinstance(p, Feature)), default=-1)
 
     @property
     def depth(self) -> int:
@@ -165,6 +165,14 @@ class Circuit:
 
     def _params(self) -> Iterable[Param]:
         return (p for op in self.operations for p in op.params if not isinstance(p, Const))
+
+    def _leaves(self) -> Iterable[Weight | Feature]:
+        """Every weight and feature read, including those inside expressions."""
+        for p in self._params():
+            if isinstance(p, Expr):
+                yield from (f for term in p.terms for f in term.factors)
+            else:
+                yield p  # type: ignore[misc]
 
     # -- edits (each returns a new circuit) --------------------------------------------------
     def add(self, gate: str, wires: int | Sequence[int], *params: object) -> Circuit:

@@ -133,14 +133,15 @@ def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator
 
 
 def _prepare(circuit, x, weights, initial_state, want_states=False):
-    """Validate the arguments, check memory, compile: (program, X, weights, initial state)."""
+    """Validate the arguments, check memory, compile: (program, angle table (X and the
+    program's product columns), weights, initial state)."""
     circuit = _check_circuit(circuit)
     init = _initial_state(circuit, initial_state)
     xs = None if x is None else _finite_array(x, "X", (1, 2))
     n_samples = len(xs) if xs is not None and xs.ndim == 2 else len(init) if init is not None else 1
     check_memory(circuit.n_qubits, n_samples, thread_count(), want_states)
     program = compile_program(circuit)
-    xs = _features(program.n_features, xs, init)
+    xs = program.angle_table(_features(program.n_features, xs, init))
     return program, xs, _weights(program.n_weights, weights), init
 
 

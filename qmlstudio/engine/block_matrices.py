@@ -13,7 +13,14 @@ import math
 import numpy as np
 
 from qmlstudio.engine._jit import kernel
-from qmlstudio.engine.program import DENSE1, DEP_FEATURES, PERM, SRC_FEATURE, SRC_WEIGHT
+from qmlstudio.engine.program import (
+    DENSE1,
+    DEP_FEATURES,
+    PERM,
+    SRC_FEATURE,
+    SRC_WEIGHT,
+    SRC_WEIGHT_X,
+)
 
 __all__ = ["block_matrices", "constant_block_matrices"]
 
@@ -46,6 +53,8 @@ def _angle(prog, f, x_row, weights, shift_factor, shift):
         value = weights[prog.fac_idx[f]]
     elif src == SRC_FEATURE:
         value = x_row[prog.fac_idx[f]]
+    elif src == SRC_WEIGHT_X:
+        value = weights[prog.fac_idx[f]] * x_row[prog.fac_col[f]]
     angle = prog.fac_scale[f] * value + prog.fac_offset[f]
     if f == shift_factor:
         angle += shift
@@ -78,7 +87,7 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
             for b in range(d):
                 mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
                                  + s * prog.kind_c[kind, a, b])
-        trainable |= prog.fac_src[f] == SRC_WEIGHT
+        trainable |= prog.fac_src[f] == SRC_WEIGHT or prog.fac_src[f] == SRC_WEIGHT_X
     _identity(prefix[0], d)
     for j in range(nf):
         _matmul(mats[j], prefix[j], prefix[j + 1], d)
@@ -92,11 +101,13 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
         _matmul(suffix[j], mats[j], suffix[j - 1], d)
     for j in range(nf):
         f = f0 + j
-        if prog.fac_src[f] != SRC_WEIGHT:
+        src = prog.fac_src[f]
+        if src != SRC_WEIGHT and src != SRC_WEIGHT_X:
             continue
         phase = prog.fac_freq[f] * _angle(prog, f, x_row, weights, shift_factor, shift)
         c, s = math.cos(phase), math.sin(phase)
-        freq = prog.fac_freq[f]
+        # ∂U/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's factor
+        freq = prog.fac_freq[f] * (x_row[prog.fac_col[f]] if src == SRC_WEIGHT_X else 1.0)
         kind = prog.fac_kind[f]
         for a in range(d):
             for b in range(d):

@@ -16,8 +16,9 @@ or a function of the values that returns one (a loss gradient, so one call does 
 many engine calls — between parameter-shift evaluations — so a long gradient can be
 abandoned mid-way with :class:`~qmlstudio.core.Interrupted`; the adjoint method is one call.
 
-A weight read by a factor with scale ``a`` (θ = a·w + b) gets ``a · ∂f/∂θ``; shared weights
-sum over their factors.
+A weight read by a factor with scale ``a`` (θ = a·w + b) gets ``a · ∂f/∂θ``, and by a factor
+``θ = a·w·g(x)`` (a term of an Expr) ``a · Σ_b g(x_b) ∂f_b/∂θ``; shared weights sum over their
+factors.
 """
 
 from __future__ import annotations
@@ -67,12 +68,15 @@ def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rn
     if callable(cotangent):
         cotangent = cotangent(values)
     slot_grads = np.zeros(len(program.weight_factors))
+    # The shift gives ∂f/∂θ per sample; a factor θ = scale·w·g(x) weighs each sample by g(x).
+    chain = program.weight_columns(x)
     for slot, f in enumerate(program.weight_factors):
         for coef, shift in program.shift_rules[f]:
             if interrupt is not None and interrupt():
                 raise Interrupted(f"parameter-shift gradient stopped after {slot} of "
                                   f"{len(program.weight_factors)} weight factors")
-            slot_grads[slot] += coef * float(np.sum(cotangent * evaluate(int(f), shift)))
+            per_sample = np.sum(cotangent * evaluate(int(f), shift), axis=1)
+            slot_grads[slot] += coef * float(per_sample @ chain[:, slot])
     return values, _to_weights(program, slot_grads)
 
 

@@ -13,8 +13,18 @@ The simulator runs a *program*: a list of blocks, each of one kind
   tables would take too much memory).
 
 Every factor is ``A + cos(f·θ) B + sin(f·θ) C`` (see :mod:`qmlstudio.core.gates`) with
-``θ = scale · source + offset``, where the source is 1 (a constant), ``w[idx]`` or ``x[idx]``;
-the distinct ``(A, B, C)`` triples are stored once. Single-qubit blocks that come first on
+``θ = scale · source + offset``, where the source is 1 (a constant), ``w[idx]``, ``x[idx]`` or
+``w[idx] · x[col]``; the distinct ``(A, B, C)`` triples are stored once.
+
+An :class:`~qmlstudio.core.Expr` angle ``c₀ + Σ_t c_t Π_t`` becomes one factor per term (and one
+for ``c₀``): every factor of the library is a one-parameter group, ``F(a) F(b) = F(a + b)``
+(rotations, controlled rotations and phases are exponentials of a fixed generator), so the gate
+at the summed angle is the product of the gate at each term's angle, exactly. A term reads
+``c · w[k] · g(x)`` with ``g`` a product of affine features: ``g`` is a column of the *angle
+table*, the sample's features followed by the product columns the program lists
+(:meth:`Program.angle_table`). The angle is linear in ``w[k]``, so the kernels' derivative of
+such a factor is ``∂U/∂θ · c · g(x)`` per sample and the usual summed weight gradients are the
+exact chain rule. Single-qubit blocks that come first on
 their wire are marked *leading*: without an initial state they are folded into a product
 state built in O(2**n).
 
@@ -31,7 +41,7 @@ from typing import NamedTuple, get_type_hints
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Const, Feature, Param, Weight, gate_spec
+from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
 
 __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
@@ -41,12 +51,14 @@ __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_S
 DENSE1, DENSE2, DIAG2, PERM, SWAPS = 0, 1, 2, 3, 4
 """Block kinds. The kinds below ``PERM`` carry a matrix; ``PERM`` and ``SWAPS`` only move
 amplitudes."""
-SRC_CONST, SRC_WEIGHT, SRC_FEATURE = 0, 1, 2
-"""What a factor's angle reads: nothing (a constant), a weight or a data feature."""
+SRC_CONST, SRC_WEIGHT, SRC_FEATURE, SRC_WEIGHT_X = 0, 1, 2, 3
+"""What a factor's angle reads: nothing (a constant), a weight, a data feature (a column of
+the angle table) or a weight times a column of the angle table (a term of an Expr)."""
 DEP_CONST, DEP_WEIGHTS, DEP_FEATURES = 0, 1, 2
 """What a block's matrix depends on (the most variable of its factors' sources)."""
 
-_DEPENDENCY = {SRC_CONST: DEP_CONST, SRC_WEIGHT: DEP_WEIGHTS, SRC_FEATURE: DEP_FEATURES}
+_DEPENDENCY = {SRC_CONST: DEP_CONST, SRC_WEIGHT: DEP_WEIGHTS, SRC_FEATURE: DEP_FEATURES,
+               SRC_WEIGHT_X: DEP_FEATURES}
 
 PERM_TABLE_BUDGET = 64 << 20
 """Bytes of gather tables a program may hold; further permutation runs use in-place swaps."""
@@ -63,9 +75,10 @@ class ProgramArrays(NamedTuple):
     fac_kind: np.ndarray  # (F,) int: row of kind_a/b/c
     fac_freq: np.ndarray  # (F,) float
     fac_src: np.ndarray  # (F,) int: SRC_*
-    fac_idx: np.ndarray  # (F,) int: weight or feature index
+    fac_idx: np.ndarray  # (F,) int: weight index, or feature column for SRC_FEATURE
     fac_scale: np.ndarray  # (F,) float
     fac_offset: np.ndarray  # (F,) float
+    fac_col: np.ndarray  # (F,) int: SRC_WEIGHT_X: column of the angle table, else 0
     fac_wslot: np.ndarray  # (F,) int: position among the weight factors, or -1
     op_kind: np.ndarray  # (N,) int: DENSE1 | DENSE2 | DIAG2 | PERM | SWAPS
     op_t0: np.ndarray  # (N,) int: bit position of the first (more significant) wire
@@ -107,6 +120,7 @@ class FactorRow(NamedTuple):
     fac_idx: int
     fac_scale: float
     fac_offset: float
+    fac_col: int = 0
 
 
 class BlockRow(NamedTuple):
@@ -153,6 +167,27 @@ class Program:
     max_factors: int
     weight_factors: np.ndarray = field(repr=False)  # weight factors in weight-slot order
     shift_rules: tuple = field(repr=False, default=())  # per factor: ((coef, shift), ...) or ()
+    products: tuple[tuple[Feature, ...], ...] = ()  # product columns after the n_features
+
+    def angle_table(self, x: np.ndarray) -> np.ndarray:
+        """The (B, n_features + len(products)) table the kernels read angles from: the
+        features ``x`` followed by one column per product of affine features (``x`` itself,
+        without a copy, when the circuit has no Expr products)."""
+        if not self.products:
+            return x
+        columns = [np.prod([f.scale * x[:, f.index] + f.offset for f in product], axis=0)
+                   for product in self.products]
+        return np.ascontiguousarray(np.column_stack([x, *columns]))
+
+    def weight_columns(self, table: np.ndarray) -> np.ndarray:
+        """(B, slots): ``∂θ/∂(scale·w)`` of each weight factor per sample — its angle-table
+        column for a ``w·g(x)`` factor, 1 for a plain weight (the parameter-shift chain rule)."""
+        fac = self.weight_factors
+        prog = self.arrays
+        reads_x = prog.fac_src[fac] == SRC_WEIGHT_X
+        out = np.ones((len(table), len(fac)))
+        out[:, reads_x] = table[:, prog.fac_col[fac][reads_x]]
+        return out
 
     @property
     def n_ops(self) -> int:
@@ -289,8 +324,56 @@ def _items(spec, params) -> list[_Item]:
             for f in spec.factors]
 
 
+class _Columns:
+    """Columns of the angle table for feature products: a plain feature ``x_j`` is column
+    ``j``; every other product gets a column after the ``n_features`` data columns."""
+
+    def __init__(self, n_features: int) -> None:
+        self.n_features = n_features
+        self.products: dict[tuple[Feature, ...], int] = {}
+
+    def column(self, features: tuple[Feature, ...]) -> int:
+        if len(features) == 1 and features[0] == Feature(features[0].index):
+            return features[0].index
+        return self.products.setdefault(features, self.n_features + len(self.products))
+
+
+def _expr_rows(kind: int, factor: Factor, expr: Expr, columns: _Columns) -> list[FactorRow]:
+    """One row per term of ``expr`` (and one for its constant): see the module docstring."""
+    base = {"fac_kind": kind, "fac_freq": factor.frequency}
+    rows = []
+    if expr.constant:
+        rows.append(FactorRow(**base, fac_src=SRC_CONST, fac_idx=0, fac_scale=0.0,
+                              fac_offset=expr.constant))
+    for term in expr.terms:
+        weight, features = term.weight, term.features
+        c = term.coefficient
+        if weight is None and len(features) == 1:  # c·(s·x + o): a plain feature factor
+            f = features[0]
+            rows.append(FactorRow(**base, fac_src=SRC_FEATURE, fac_idx=f.index,
+                                  fac_scale=c * f.scale, fac_offset=c * f.offset))
+        elif weight is None:
+            rows.append(FactorRow(**base, fac_src=SRC_FEATURE, fac_idx=columns.column(features),
+                                  fac_scale=c, fac_offset=0.0))
+        elif not features:
+            rows.append(FactorRow(**base, fac_src=SRC_WEIGHT, fac_idx=weight.index, fac_scale=c,
+                                  fac_offset=0.0))
+        else:
+            rows.append(FactorRow(**base, fac_src=SRC_WEIGHT_X, fac_idx=weight.index,
+                                  fac_scale=c, fac_offset=0.0, fac_col=columns.column(features)))
+    return rows
+
+
+def _factor_rows(kind: int, factor: Factor, param: Param | None,
+                 columns: _Columns) -> list[FactorRow]:
+    """The rows of one gate factor whose matrices are row ``kind`` of kind_a/b/c."""
+    if isinstance(param, Expr):
+        return _expr_rows(kind, factor, param, columns)
+    return [_factor_row(kind, factor, param)]
+
+
 def _factor_row(kind: int, factor: Factor, param: Param | None) -> FactorRow:
-    """The row of one factor whose matrices are row ``kind`` of kind_a/b/c."""
+    """The row of one factor with a plain (or no) parameter."""
     if isinstance(param, Weight):
         return FactorRow(fac_kind=kind, fac_freq=factor.frequency, fac_src=SRC_WEIGHT,
                          fac_idx=param.index, fac_scale=1.0, fac_offset=0.0)
@@ -357,6 +440,7 @@ def _compile_cached(circuit: Circuit) -> Program:
     factor_rows: list[FactorRow] = []
     rules: list[tuple] = []
     block_rows: list[BlockRow] = []
+    columns = _Columns(circuit.n_features)
     for block in blocks:
         f0 = len(factor_rows)
         dep = DEP_CONST
@@ -365,10 +449,10 @@ def _compile_cached(circuit: Circuit) -> Program:
             if kind is None:
                 kind = kinds[id(item.factor)] = len(kind_mats)
                 kind_mats.append(item.factor)
-            row = _factor_row(kind, item.factor, item.param)
-            factor_rows.append(row)
-            rules.append(item.rule)
-            dep = max(dep, _DEPENDENCY[row.fac_src])
+            for row in _factor_rows(kind, item.factor, item.param, columns):
+                factor_rows.append(row)
+                rules.append(item.rule)  # a term's factor shifts like the gate's angle
+                dep = max(dep, _DEPENDENCY[row.fac_src])
         block_rows.append(_block_row(n, block, f0, len(factor_rows), dep))
     kind_a = np.zeros((max(1, len(kind_mats)), 4, 4), dtype=np.complex128)
     kind_b, kind_c = np.zeros_like(kind_a), np.zeros_like(kind_a)
@@ -379,7 +463,7 @@ def _compile_cached(circuit: Circuit) -> Program:
         kind_c[kind, :d, :d] = factor.c
     factor_columns = _columns(factor_rows, FactorRow)
     block_columns = _columns(block_rows, BlockRow)
-    is_weight = factor_columns["fac_src"] == SRC_WEIGHT
+    is_weight = np.isin(factor_columns["fac_src"], (SRC_WEIGHT, SRC_WEIGHT_X))
     dim = 2**n
     perm_fwd = np.array(tables, dtype=np.int32).reshape(len(tables), dim if tables else 0)
     perm_inv = np.empty_like(perm_fwd)
@@ -393,6 +477,7 @@ def _compile_cached(circuit: Circuit) -> Program:
     )
     return Program(
         n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
-        arrays=arrays, max_factors=max([1, *(len(b.items) for b in blocks)]),
+        arrays=arrays, max_factors=max([1, *(r.op_f1 - r.op_f0 for r in block_rows)]),
         weight_factors=np.flatnonzero(is_weight), shift_rules=tuple(rules),
+        products=tuple(columns.products),
     )

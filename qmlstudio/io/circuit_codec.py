@@ -2,8 +2,10 @@
 
 An operation is ``{"gate": "ry", "wires": [0], "params": [...]}`` (``params`` left out when the
 gate has none, ``"group"`` added when the operation belongs to a template block). A parameter
-is a number for a constant, ``{"weight": k}`` for trainable weight ``k``, or ``{"feature": j,
-"scale": s, "offset": o}`` for the data feature ``s * x[j] + o``.
+is a number for a constant, ``{"weight": k}`` for trainable weight ``k``, ``{"feature": j,
+"scale": s, "offset": o}`` for the data feature ``s * x[j] + o``, or (schema 3 on) an expression
+``{"constant": c, "terms": [{"coefficient": a, "factors": [<weight or feature>, ...]}, ...]}``
+for ``c + Σ a · Π factors`` (:class:`~qmlstudio.core.Expr`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ import math
 from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
 from qmlstudio.core.errors import CircuitError
 from qmlstudio.core.gates import GATES, gate_spec
-from qmlstudio.core.parameters import MAX_PARAMETER_INDEX, Const, Feature, Param, Weight
+from qmlstudio.core.parameters import (
+    MAX_PARAMETER_INDEX,
+    Const,
+    Expr,
+    Feature,
+    Param,
+    Term,
+    Weight,
+)
 from qmlstudio.io.document_reader import DocumentReader, describe
 from qmlstudio.io.json_text import Inline
 
@@ -30,6 +40,11 @@ def _encode_param(param: Param) -> object:
         return param.value
     if isinstance(param, Weight):
         return {"weight": param.index}
+    if isinstance(param, Expr):
+        return {"constant": param.constant,
+                "terms": [{"coefficient": t.coefficient,
+                           "factors": [_encode_param(f) for f in t.factors]}
+                          for t in param.terms]}
     return {"feature": param.index, "scale": param.scale, "offset": param.offset}
 
 
@@ -51,10 +66,37 @@ def encode_circuit(circuit: Circuit) -> dict:
     }
 
 
+def _decode_factor(reader: DocumentReader) -> Weight | Feature:
+    """A factor of an expression term: a weight or a feature object."""
+    value = reader.value
+    if not (isinstance(value, dict) and ("weight" in value or "feature" in value)):
+        reader.fail('expected {"weight": k} or {"feature": j, "scale": s, "offset": o}, '
+                    f"got {describe(value)}")
+    return _decode_param(reader)  # type: ignore[return-value]
+
+
+def _decode_term(reader: DocumentReader) -> Term:
+    reader.object(("coefficient", "factors"))
+    coefficient = reader.number("coefficient", 1.0)
+    factors = tuple(_decode_factor(item) for item in reader.field("factors").items())
+    with reader.converting():
+        return Term(coefficient, factors)
+
+
+def _decode_expr(reader: DocumentReader) -> Expr:
+    reader.object(("constant", "terms"))
+    constant = reader.number("constant", 0.0)
+    terms = tuple(_decode_term(item) for item in reader.field("terms").items())
+    with reader.converting():
+        return Expr(constant, terms)
+
+
 def _decode_param(reader: DocumentReader) -> Param:
     value = reader.value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Const(reader.as_float())
+    if isinstance(value, dict) and "terms" in value:
+        return _decode_expr(reader)
     if isinstance(value, dict) and "weight" in value:
         reader.object(("weight",))
         return Weight(reader.integer("weight", minimum=0, maximum=MAX_PARAMETER_INDEX))
@@ -62,8 +104,8 @@ def _decode_param(reader: DocumentReader) -> Param:
         reader.object(("feature", "scale", "offset"))
         return Feature(reader.integer("feature", minimum=0, maximum=MAX_PARAMETER_INDEX),
                        reader.number("scale", 1.0), reader.number("offset", 0.0))
-    reader.fail('expected a number, {"weight": k} or {"feature": j, "scale": s, '
-                f'"offset": o}}, got {describe(value)}')
+    reader.fail('expected a number, {"weight": k}, {"feature": j, "scale": s, "offset": o} '
+                f'or {{"constant": c, "terms": [...]}}, got {describe(value)}')
 
 
 def _decode_wires(reader: DocumentReader, n_qubits: int) -> tuple[int, ...]:

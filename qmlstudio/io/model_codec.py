@@ -4,7 +4,7 @@ A model file is JSON like a project file (no pickle; reading it runs no code)::
 
     {
       "format": "qmlstudio-model",
-      "schema_version": 1,
+      "schema_version": 2,
       "qmlstudio": "0.1.0",
       "name": "Moons",
       "task": "classification",
@@ -48,7 +48,10 @@ __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encod
            "model_text", "read_model"]
 
 FORMAT = "qmlstudio-model"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Schema 2 may hold expression parameters (as project schema 3); schema 1 files read as they
+are (the circuit format only gained a parameter kind)."""
+OLDEST_SCHEMA = 1
 MAX_MODEL_BYTES = 1 << 30
 """Files larger than this are refused before reading (a wrongly chosen file, not a model)."""
 
@@ -187,7 +190,7 @@ def read_model(path: str | os.PathLike) -> SavedModel:
     except ValueError as error:
         raise ModelFileError(f"{path}: {error}") from None
     reader = DocumentReader(document, source=path, error=ModelFileError)
-    read_header(reader, FORMAT, "model", SCHEMA_VERSION, SCHEMA_VERSION, __version__,
+    read_header(reader, FORMAT, "model", SCHEMA_VERSION, OLDEST_SCHEMA, __version__,
                 hint=("; export a model from it with 'qmlstudio export PROJECT --to qmodel'"
                       if reader.object().get("format") == "qmlstudio-project" else ""))
     return decode_model(reader)

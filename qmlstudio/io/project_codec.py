@@ -23,8 +23,9 @@ from qmlstudio.io.json_text import Inline
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 
 FORMAT = "qmlstudio-project"
-SCHEMA_VERSION = 2
-"""Schema 2 added ``preprocessing.validation_fraction`` (see :mod:`.project_migrations`)."""
+SCHEMA_VERSION = 3
+"""Schema 2 added ``preprocessing.validation_fraction``, schema 3 expression parameters (see
+:mod:`.project_migrations`)."""
 PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dataset",
                 "preprocessing", "model", "training", "weights", "readout", "history",
                 "versions")

@@ -17,6 +17,10 @@ Schema history:
   file had no validation part, so its documents get ``0.0`` (the test split is unchanged).
   The version was bumped, rather than the field just defaulted, so that a QML Studio that
   reads schema 1 refuses a newer file with "please update" instead of an unknown field.
+* 3 — a gate parameter may be an expression ``{"constant": c, "terms": [...]}`` (see
+  :mod:`qmlstudio.io.circuit_codec`). Older files hold none, so they load unchanged; the
+  version was bumped so that a QML Studio reading schema 2 refuses a file that may hold one
+  with "please update" rather than "expected a number" at some parameter.
 """
 
 from __future__ import annotations
@@ -51,7 +55,11 @@ def _v1_to_v2(document: dict) -> dict:
     return document
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2}
+def _v2_to_v3(document: dict) -> dict:
+    return document  # only a new parameter kind: every schema 2 document is a schema 3 one
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 """``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
 
 

@@ -3,8 +3,11 @@
 OpenQASM 3 (the default) keeps the circuit's parameters symbolic: data features are
 ``input float[64] x0;`` ... and an affine map is an expression (``0.5*x0 + 0.1``); weights are
 ``input float[64] w0;`` ... (so a weight shared by several gates stays shared) unless values
-are given. Reading the text back with :func:`~qmlstudio.io.from_qasm` gives the identical
-circuit (constants are written with ``repr``, so every float survives).
+are given. An :class:`~qmlstudio.core.Expr` is written term by term, each term's factors
+first and its coefficient last (``ry(w0*x1 + w2)``, ``rz((pi - x0)*(pi - x1))``,
+``rx(x0*x1*0.5 - w3)``), the form that evaluates back to the same terms. Reading the text
+back with :func:`~qmlstudio.io.from_qasm` gives the identical circuit (constants are written
+with ``repr``, so every float survives).
 
 OpenQASM 2.0 has no inputs, so every parameter must be a number: weights must be given, and a
 circuit that reads data features needs the sample ``x`` to bind (one circuit per sample is
@@ -23,10 +26,11 @@ become ``measure`` statements at the end, in ``measured`` order.
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Const, QasmError, Weight
+from qmlstudio.core import Circuit, Const, Expr, Feature, QasmError, Weight
 from qmlstudio.core.parameters import Param
 from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
 from qmlstudio.io.qasm_syntax import GROUP_ANNOTATION
@@ -44,6 +48,8 @@ def _number(value: float) -> str:
 
 
 def _affine(name: str, scale: float, offset: float) -> str:
+    if scale == -1.0 and offset == math.pi:  # Havlícek's feature map: π − x
+        return f"pi - {name}"
     if scale == 1.0:
         text = name
     elif scale == -1.0:
@@ -94,9 +100,36 @@ class _Writer:
             if self.weights is None:
                 return f"w{param.index}"
             return _number(self.weights[param.index])
+        if isinstance(param, Expr):
+            return self._expr(param)
         if self.x is None:
             return _affine(f"x{param.index}", param.scale, param.offset)
         return _number(param.scale * self.x[param.index] + param.offset)
+
+    def _factor(self, factor: Weight | Feature) -> str:
+        """A factor of a product: a name, a bracketed affine map, or a bound value."""
+        plain = isinstance(factor, Weight) or (factor.scale == 1.0 and not factor.offset)
+        text = self.param(factor)
+        return text if plain and not text.startswith("-") else f"({text})"
+
+    def _expr(self, expr: Expr) -> str:
+        if self.weights is not None and self.x is not None:
+            return _number(expr.value(self.x, self.weights))
+        text = ""
+        for term in expr.terms:
+            product = "*".join(self._factor(f) for f in term.factors)
+            c = term.coefficient
+            if text:  # later terms: the sign between, so "- w1" reads back as -1·w1
+                text += " - " if c < 0 else " + "
+                c = abs(c)
+            # The coefficient last: "x0*x1*0.5" is the product times 0.5, whereas "0.5*x0*x1"
+            # would read as the factor (0.5·x0) times x1.
+            text += product if c == 1.0 else f"{product}*{_number(c)}"
+        if expr.constant > 0:
+            text += f" + {_number(expr.constant)}"
+        elif expr.constant < 0:
+            text += f" - {_number(-expr.constant)}"
+        return text
 
 
 def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,

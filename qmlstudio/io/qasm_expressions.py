@@ -7,9 +7,12 @@ so ``-3*pi/4`` *is* the float it denotes and evaluating it costs nothing. A tree
 * ``("v", name)`` — a gate parameter or a QASM 3 ``input``;
 * ``("neg", a)``, ``(op, a, b)`` for ``op`` in ``+ - * / **``, ``("f", name, a)`` — a function.
 
-Evaluation gives a ``float`` or an :class:`Affine` — ``scale * input + offset`` — because a
-QML Studio gate parameter is a constant, a weight ``w[k]`` or a feature ``scale*x[j]+offset``.
-Anything else that reads an input (``x0*x1``, ``sin(x0)``, ``1/x0``) raises
+Evaluation gives a ``float``, an :class:`Affine` — ``scale * input + offset`` of one input —
+or, once inputs are added or multiplied together, a core parameter built with the core
+operators (:mod:`qmlstudio.core.parameters`): ``w0*x1 + w2`` and ``(pi - x0)*(pi - x1)`` are
+:class:`~qmlstudio.core.Expr` values, term by term as written, so the text
+:func:`~qmlstudio.io.to_qasm` writes reads back to the identical expression. Anything else that
+reads an input (``sin(x0)``, ``1/x0``, ``x0**2``, two weights in one product) raises
 :class:`ExpressionError`; the reader turns that into a ``QasmError`` naming the line.
 """
 
@@ -20,8 +23,18 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from qmlstudio.core.errors import CircuitError
+from qmlstudio.core.parameters import Const, Feature, Param, Weight
+
 __all__ = [
-    "Affine", "ExpressionError", "Node", "evaluate", "free_names", "parse_expressions",
+    "Affine",
+    "ExpressionError",
+    "Node",
+    "Value",
+    "evaluate",
+    "free_names",
+    "param_of",
+    "parse_expressions",
     "substitute",
 ]
 
@@ -61,6 +74,44 @@ class Affine:
                       self.offset * scale + offset)
 
 
+Value = float | Affine | Param
+"""What an expression evaluates to: a number, one input mapped affinely, or a core parameter
+(when inputs were combined)."""
+_NOT_POLYNOMIAL = ("a gate parameter reading inputs must be a sum of products of inputs "
+                   "(each scale*input + offset) and numbers")
+
+
+def param_of(value: Value) -> Param:
+    """The core parameter a value stands for: ``2*w0 + 1`` is ``Expr(1, (Term(2, (w0,)),))``,
+    as the core operators make it (a lone weight used as it is stays a :class:`Weight`)."""
+    if isinstance(value, Affine):
+        if value.kind == "x":
+            return Feature(value.index, value.scale, value.offset)
+        return Weight(value.index) * value.scale + value.offset
+    return Const(value) if isinstance(value, float) else value
+
+
+def _combine_params(op: str, a: Value, b: Value) -> Value:
+    """``a op b`` with the core parameter operators (at least one side reads inputs)."""
+    left, right = param_of(a), param_of(b)
+    try:
+        if op == "+":
+            result = left + right
+        elif op == "-":
+            result = left - right
+        elif op == "*":
+            result = left * right
+        elif op == "/" and isinstance(right, Const):
+            result = left * (1.0 / right.value) if right.value else None
+        else:
+            result = None
+    except CircuitError as error:
+        raise ExpressionError(f"'{op}': {error}") from None
+    if result is None:
+        raise ExpressionError(f"'{op}' here is not allowed: {_NOT_POLYNOMIAL}")
+    return result.value if isinstance(result, Const) else result
+
+
 def _numeric(op: str, a: float, b: float) -> float:
     try:
         if op == "+":
@@ -80,12 +131,12 @@ def _numeric(op: str, a: float, b: float) -> float:
     return value
 
 
-def _combine(op: str, a: float | Affine, b: float | Affine) -> float | Affine:
-    if not isinstance(a, Affine) and not isinstance(b, Affine):
+def _combine(op: str, a: Value, b: Value) -> Value:
+    if isinstance(a, float) and isinstance(b, float):
         return _numeric(op, a, b)
-    if isinstance(a, Affine) and isinstance(b, Affine):
-        raise ExpressionError(f"'{a.name} {op} {b.name}': a gate parameter may read only one "
-                              "input, as scale*input + offset")
+    if not isinstance(a, Affine | float) or not isinstance(b, Affine | float) or (
+            isinstance(a, Affine) and isinstance(b, Affine)):
+        return _combine_params(op, a, b)
     if op in "+-" and isinstance(a, Affine):
         return Affine(a.name, a.kind, a.index, a.scale, _numeric(op, a.offset, b))
     if op == "+":
@@ -97,15 +148,13 @@ def _combine(op: str, a: float | Affine, b: float | Affine) -> float | Affine:
     if op == "/" and isinstance(a, Affine):
         return Affine(a.name, a.kind, a.index, _numeric("/", a.scale, b),
                       _numeric("/", a.offset, b))
-    name = a.name if isinstance(a, Affine) else b.name
-    raise ExpressionError(f"'{op}' with input '{name}' is not affine: a gate parameter reading "
-                          "an input must be scale*input + offset")
+    name = a.name if isinstance(a, Affine) else b.name  # type: ignore[union-attr]
+    raise ExpressionError(f"'{op}' with input '{name}' is not allowed: {_NOT_POLYNOMIAL}")
 
 
-def _call(name: str, value: float | Affine) -> float:
-    if isinstance(value, Affine):
-        raise ExpressionError(f"{name}({value.name}) is not affine: a gate parameter reading "
-                              "an input must be scale*input + offset")
+def _call(name: str, value: Value) -> float:
+    if not isinstance(value, float):
+        raise ExpressionError(f"{name}() of an input is not allowed: {_NOT_POLYNOMIAL}")
     try:
         result = _FUNCTIONS[name](value)
     except (ValueError, OverflowError):
@@ -220,7 +269,7 @@ def parse_expressions(text: str, version: int = 3) -> list[Node]:
     return _Parser(text, version).expressions()
 
 
-def evaluate(node: Node, env: Mapping[str, float | Affine]) -> float | Affine:
+def evaluate(node: Node, env: Mapping[str, Value]) -> Value:
     """The value of ``node`` with variables from ``env`` (then ``pi``, ``tau``, ``euler``)."""
     if isinstance(node, float):
         return node

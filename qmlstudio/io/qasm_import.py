@@ -12,7 +12,9 @@ of a template block (the group id as a JSON string; other annotations are ignore
 ``input float[64]`` (or ``angle``) parameters become circuit parameters: ``x0, x1, ...`` data
 features ``x(j)``, ``w0, w1, ...`` trainable weights ``w(k)``, any other name a feature
 numbered after the ``x``-named ones in declaration order. ``0.5*x0 + 0.1`` is
-``x(0, 0.5, 0.1)``; a weight must be used as it is.
+``x(0, 0.5, 0.1)``; sums and products of inputs (``w0*x1 + w2``, ``(pi - x0)*(pi - x1)``,
+``2*w0``) are :class:`~qmlstudio.core.Expr` parameters, at most one weight and three factors
+per product.
 
 What it refuses, with a :class:`~qmlstudio.core.QasmError` naming the line and the construct:
 everything the simulator cannot honour — ``reset``, classical control (``if``), a measured qubit

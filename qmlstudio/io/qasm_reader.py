@@ -14,14 +14,15 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
-from qmlstudio.core.parameters import Const, Feature, Param, Weight
 from qmlstudio.io import qasm_syntax as syntax
 from qmlstudio.io.qasm_expressions import (
     Affine,
     ExpressionError,
     Node,
+    Value,
     evaluate,
     free_names,
+    param_of,
     parse_expressions,
     substitute,
 )
@@ -81,7 +82,7 @@ class QasmReader:
         self.opaque: set[str] = set()
         self.groups: dict[str, int] = {}
         self.simple: dict[str, tuple[Operation, ...]] = {}
-        self.values: dict[str, tuple[float | Affine, ...]] = {}
+        self.values: dict[str, tuple[Value, ...]] = {}
         self.operands: dict[str, list[tuple[int, ...]]] = {}
 
     # -- the statement loop ----------------------------------------------------------------
@@ -297,19 +298,9 @@ class QasmReader:
             raise QasmError(f"line {line}: gate '{name}' acts on {gate.n_qubits} qubit(s), "
                             f"got {n_qubits}")
 
-    def _param(self, value: float | Affine, line: int) -> Param:
-        if not isinstance(value, Affine):
-            return Const(value)
-        if value.kind == "x":
-            return Feature(value.index, value.scale, value.offset)
-        if value.scale != 1.0 or value.offset != 0.0:
-            raise QasmError(f"line {line}: weight '{value.name}' must be used as it is "
-                            f"(got {value.scale!r}*{value.name} + {value.offset!r}): a "
-                            "trainable weight is a gate angle itself, never scaled or shifted")
-        return Weight(value.index)
 
     def _evaluate(self, nodes: list[Node] | tuple[Node, ...], env: dict,
-                  line: int) -> tuple[float | Affine, ...]:
+                  line: int) -> tuple[Value, ...]:
         try:
             return tuple(evaluate(node, env) for node in nodes)
         except ExpressionError as error:
@@ -330,7 +321,7 @@ class QasmReader:
         self._check_arity(name, gate, len(values), len(wire_sets[0]), line)
         try:
             if gate.library is not None:
-                params = tuple(self._param(v, line) for v in values)
+                params = tuple(param_of(v) for v in values)
                 new = tuple(Operation(gate.library, wires, params) for wires in wire_sets)
                 self.simple[body] = new
             else:
@@ -351,7 +342,7 @@ class QasmReader:
             self.groups[name] = count + 1
             group = f"{name}#{count}"
             for lib, nodes, local in gate.body:
-                params = tuple(self._param(v, line) for v in self._evaluate(nodes, env, line))
+                params = tuple(param_of(v) for v in self._evaluate(nodes, env, line))
                 yield Operation(lib, tuple(wires[i] for i in local), params, group)
 
     def _spend(self, n_gates: int, line: int) -> None:

@@ -15,16 +15,38 @@ Use with ``\\usepackage{tikz}\\usetikzlibrary{quantikz2}``.
 
 from __future__ import annotations
 
-from qmlstudio.core import GATES, Circuit, Const, Feature, Operation, Weight
+import math
+
+from qmlstudio.core import GATES, Circuit, Const, Expr, Feature, Operation, Weight
 from qmlstudio.core.circuit_columns import pack_columns
 
 __all__ = ["to_quantikz"]
 
 
-def _param(param: Const | Weight | Feature) -> str:
+def _expr(expr: Expr) -> str:
+    """``\\theta_{0} x_{1} + \\theta_{2}``, ``(\\pi - x_{0})(\\pi - x_{1})``."""
+    text = ""
+    for term in expr.terms:
+        factors = [_param(f) for f in term.factors]
+        product = "".join(f"({f})" if " " in f and len(factors) > 1 else f for f in factors)
+        c = term.coefficient
+        if text:
+            text += " - " if c < 0 else " + "
+            c = abs(c)
+        text += product if c == 1.0 else "-" + product if c == -1.0 else f"{c:.3g} {product}"
+    if expr.constant:
+        text += f" {expr.constant:+.3g}"
+    return text
+
+
+def _param(param: Const | Weight | Feature | Expr) -> str:
     if isinstance(param, Weight):
         return f"\\theta_{{{param.index}}}"
+    if isinstance(param, Expr):
+        return _expr(param)
     if isinstance(param, Feature):
+        if param.scale == -1.0 and param.offset == math.pi:  # Havlíček's feature map
+            return f"\\pi - x_{{{param.index}}}"
         text = f"x_{{{param.index}}}"
         if param.scale != 1.0:
             text = f"{param.scale:.3g} {text}"

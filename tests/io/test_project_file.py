@@ -21,6 +21,7 @@ from qmlstudio.core import (
     w,
 )
 from qmlstudio.io.dataset_link import csv_dataset, file_sha256, relink_dataset
+from qmlstudio.io.project_codec import SCHEMA_VERSION
 from qmlstudio.io.project_file import load_project, project_text, save_project
 from tests.io.project_helpers import sample_project
 
@@ -46,7 +47,7 @@ def test_file_layout_is_readable_and_ordered(tmp_path):
                               "dataset", "preprocessing", "model", "training", "weights",
                               "readout", "history", "versions"]
     assert document["format"] == "qmlstudio-project"
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == SCHEMA_VERSION
     assert text.startswith('{\n  "format": "qmlstudio-project",\n')
     assert text.endswith("}\n")
     # one operation per line, parameters as numbers or {"weight"}/{"feature"} objects
@@ -227,7 +228,7 @@ def test_a_schema_0_file_opens(tmp_path):
     assert project.weights == (0.75,)
     save_project(project, path)
     document = json.loads(path.read_text())
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == SCHEMA_VERSION
     assert document["circuit"]["n_qubits"] == 2
     assert load_project(path) == project
 
@@ -252,7 +253,7 @@ def test_a_schema_1_file_opens_without_a_validation_part(tmp_path):
     assert project.preprocessing.validation_fraction == 0.0
     save_project(project, path)
     document = json.loads(path.read_text())
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == SCHEMA_VERSION
     assert list(document["preprocessing"]) == ["scaling", "scale_range", "n_components",
                                                "test_fraction", "validation_fraction",
                                                "split_seed", "stratify", "fitted"]
@@ -304,8 +305,9 @@ def test_missing_file_folder_and_device(tmp_path):
     (b'{"schema_version": 1}', 'not a QML Studio project (it has no "format" field)'),
     (b'{"format": "qmlstudio-model", "schema_version": 1}',
      "format: expected 'qmlstudio-project', got the text 'qmlstudio-model'"),
-    (b'{"format": "qmlstudio-project", "schema_version": 3, "qmlstudio": "9.0"}',
-     "schema_version: schema 3 was written by QML Studio 9.0; QML Studio"),
+    (b'{"format": "qmlstudio-project", "schema_version": %d, "qmlstudio": "9.0"}'
+     % (SCHEMA_VERSION + 1),
+     f"schema_version: schema {SCHEMA_VERSION + 1} was written by QML Studio 9.0; QML Studio"),
     (b'{"format": "qmlstudio-project", "schema_version": "1"}',
      "schema_version: expected an integer, got the text '1'"),
     (b'{"format": "qmlstudio-project", "schema_version": 1}', "circuit: missing field"),

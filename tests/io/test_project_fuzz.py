@@ -21,6 +21,7 @@ from qmlstudio.core import (
     Const,
     DatasetSpec,
     EpochRecord,
+    Expr,
     Feature,
     FittedPreprocessing,
     ModelSpec,
@@ -29,6 +30,7 @@ from qmlstudio.core import (
     Project,
     ProjectError,
     ReadoutParams,
+    Term,
     TrainingConfig,
     TrainingHistory,
     Weight,
@@ -60,12 +62,28 @@ GATES = {"h": (1, 0), "x": (1, 0), "ry": (1, 1), "rz": (1, 1), "u3": (1, 3), "cx
 
 @st.composite
 def params(draw):
-    kind = draw(st.sampled_from(["const", "weight", "feature"]))
+    kind = draw(st.sampled_from(["const", "weight", "feature", "expr"]))
     if kind == "const":
         return Const(draw(finite))
     if kind == "weight":
         return Weight(draw(st.integers(0, 6)))
+    if kind == "expr":
+        return draw(exprs())
     return Feature(draw(st.integers(0, 4)), draw(finite), draw(finite))
+
+
+@st.composite
+def exprs(draw):
+    """An expression within the limits of a Term (up to three factors, at most one weight)
+    that is not a plain Const, Weight or Feature."""
+    terms = []
+    while not terms or (len(terms) == 1 and len(terms[0].factors) == 1):  # not a plain kind
+        features = [Feature(draw(st.integers(0, 4)), draw(small), draw(small))
+                    for _ in range(draw(st.integers(0, 2)))]
+        weight = [Weight(draw(st.integers(0, 6)))] if draw(st.booleans()) or not features else []
+        terms.append(Term(draw(small.filter(bool)),
+                          tuple(draw(st.permutations(weight + features)))))
+    return Expr(draw(small), tuple(terms))
 
 
 @st.composite
@@ -316,7 +334,9 @@ def test_a_wrong_type_is_reported_at_its_json_path(case):
 # -- the quick operation reader agrees with the checked one -----------------------------------
 near_values = st.sampled_from([0, 1, -1, 4, 1.0, 2**53, 10**7, True, None, "CNOT", "cnot", "u",
                                 "frob", math.nan, math.inf, "\ud800", "é", [], {}, [0, 1],
-                                {"weight": 1}, {"feature": 1}, {"feature": 0, "scale": 1}])
+                                {"weight": 1}, {"feature": 1}, {"feature": 0, "scale": 1},
+                                {"constant": 0, "terms": []},
+                                {"terms": [{"factors": [{"weight": 0}, {"weight": 1}]}]}])
 
 
 @st.composite

@@ -1,6 +1,7 @@
 """to_qasm: exact QASM 3 round trips (template groups included), and output that Qiskit's
 loaders and the reference OpenQASM 3 parser read."""
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qmlstudio as qs
-from qmlstudio.core import GATES, Circuit, Const, Feature, Operation, QasmError, Weight, w, x
+from qmlstudio.core import (
+    GATES,
+    Circuit,
+    Const,
+    Expr,
+    Feature,
+    Operation,
+    QasmError,
+    Term,
+    Weight,
+    w,
+    x,
+)
 from qmlstudio.io import from_qasm, load_project, parse_qasm, to_qasm
 from qmlstudio.io.qasm_gates import (
     ORIGINAL_QELIB1,
@@ -63,6 +76,43 @@ swap q[0], q[1];
 """
 
 
+def test_qasm3_expressions_text():
+    circuit = (Circuit(2).add("ry", 0, w(0) * x(1) + w(2))
+               .add("rzz", [0, 1], (math.pi - x(0)) * (math.pi - x(1)))
+               .add("rx", 1, -(x(0) * x(1)) * 0.5 - w(1) + 0.25))
+    lines = to_qasm(circuit).splitlines()
+    assert lines[-3:] == ["ry(w0*x1 + w2) q[0];", "rzz((pi - x0)*(pi - x1)) q[0], q[1];",
+                          "rx(x0*x1*-0.5 - w1 + 0.25) q[1];"]
+    assert from_qasm("\n".join(lines)) == circuit
+
+
+def test_expressions_are_bound_like_the_other_parameters():
+    circuit = Circuit(2).add("ry", 0, w(0) * x(1) + w(1)).add("crz", [0, 1], x(0) * x(1))
+    xs, ws = np.array([0.5, -2.0]), np.array([1.5, 0.25])
+    text = to_qasm(circuit, 2, weights=ws, x=xs)
+    assert "ry(-2.75) q[0];" in text and "crz(-1.0) q[0], q[1];" in text
+    partly = to_qasm(circuit, weights=ws)
+    assert "ry(1.5*x1 + 0.25) q[0];" in partly
+    for bound in (text, partly):
+        np.testing.assert_allclose(qs.statevector(from_qasm(bound), None if bound is text else xs,
+                                                  None),
+                                   qs.statevector(circuit, xs, ws), atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_qasm3_expressions_load_in_qiskit_with_inputs_bound(seed):
+    rng = np.random.default_rng(seed)
+    circuit = random_circuit(rng, 3, 20, n_weights=3, n_features=3, kinds="cwxe")
+    weights, xs = rng.uniform(-2, 2, circuit.n_weights), rng.uniform(-2, 2, circuit.n_features)
+    text = to_qasm(circuit)
+    assert from_qasm(text) == circuit
+    qc = qiskit.qasm3.loads(text)
+    values = {"x": xs, "w": weights}
+    qc = qc.assign_parameters({p: values[p.name[0]][int(p.name[1:])] for p in qc.parameters})
+    np.testing.assert_allclose(qiskit_state(qc), qs.statevector(circuit, xs, weights),
+                               atol=1e-9)
+
+
 def test_qasm3_with_bound_weights_has_no_weight_inputs():
     circuit = Circuit(1).add("rx", 0, w(1)).add("ry", 0, x(0))
     text = to_qasm(circuit, weights=[0.5, -1.5])
@@ -89,11 +139,13 @@ _finite = st.floats(allow_nan=False, allow_infinity=False)
 
 @st.composite
 def _params(draw):
-    kind = draw(st.sampled_from("cwx"))
+    kind = draw(st.sampled_from("cwxe"))
     if kind == "c":
         return Const(draw(_finite))
     if kind == "w":
         return Weight(draw(st.integers(0, 3)))
+    if kind == "e":
+        return draw(_exprs())
     scale = draw(st.one_of(st.just(1.0), st.just(-1.0), _finite))
     offset = draw(st.one_of(st.just(0.0), _finite))
     return Feature(draw(st.integers(0, 3)), scale, offset)
@@ -103,6 +155,22 @@ def _params(draw):
 # lone surrogates): each must come back as it was.
 _groups = st.one_of(st.none(), st.sampled_from(["angle_encoding#0", "strongly_entangling#1"]),
                     st.text())
+
+
+@st.composite
+def _exprs(draw):
+    """Expressions of every shape (signs, π offsets, lone and multiplied factors), never a
+    plain kind."""
+    numbers = st.one_of(st.sampled_from([1.0, -1.0, 0.5, math.pi]), st.floats(-1e6, 1e6))
+    terms = []
+    while not terms or (len(terms) == 1 and len(terms[0].factors) == 1):
+        factors = [Feature(draw(st.integers(0, 3)), draw(numbers),
+                           draw(st.one_of(st.just(0.0), numbers)))
+                   for _ in range(draw(st.integers(0, 2)))]
+        if draw(st.booleans()) or not factors:
+            factors.append(Weight(draw(st.integers(0, 3))))
+        terms.append(Term(draw(numbers.filter(bool)), tuple(draw(st.permutations(factors)))))
+    return Expr(draw(st.one_of(st.just(0.0), numbers)), tuple(terms))
 
 
 @st.composite
@@ -181,6 +249,19 @@ def test_qasm2_loses_groups_by_nature():
     assert parse_qasm(text) == Circuit(2).add("h", 0).add("cx", [0, 1])
 
 
+def _bounded(p):
+    """``p`` with every number reduced to a few units (floats drawn reach 1e308)."""
+    if isinstance(p, Const):
+        return Const(np.remainder(p.value, 7.0))
+    if isinstance(p, Feature):
+        return Feature(p.index, np.remainder(p.scale, 3.0), np.remainder(p.offset, 3.0))
+    if isinstance(p, Expr):
+        return Expr(np.remainder(p.constant, 3.0), tuple(
+            Term(np.remainder(t.coefficient, 3.0) or 1.0, tuple(_bounded(f) for f in t.factors))
+            for t in p.terms))
+    return p
+
+
 @settings(max_examples=40, deadline=None)
 @given(_circuits(), st.integers(0, 2**32 - 1))
 def test_qasm2_round_trip_keeps_the_state(circuit, seed):
@@ -189,10 +270,7 @@ def test_qasm2_round_trip_keeps_the_state(circuit, seed):
     xs = rng.uniform(-3, 3, circuit.n_features)
     # hypothesis floats reach 1e308: keep angles the simulator can take (bound, then finite).
     bounded = Circuit(circuit.n_qubits, tuple(
-        Operation(op.gate, op.wires, tuple(
-            Const(np.remainder(p.value, 7.0)) if isinstance(p, Const) else
-            Feature(p.index, np.remainder(p.scale, 3.0), np.remainder(p.offset, 3.0))
-            if isinstance(p, Feature) else p for p in op.params))
+        Operation(op.gate, op.wires, tuple(_bounded(p) for p in op.params))
         for op in circuit.operations), circuit.measured)
     text = to_qasm(bounded, 2, weights=weights, x=xs)
     back = from_qasm(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from qmlstudio.core import Circuit, Operation, w, x
 from qmlstudio.io.quantikz_export import to_quantikz
 from qmlstudio.viewmodels.canvas_layout import CircuitLayout
@@ -52,3 +54,13 @@ def test_a_template_group_keeps_its_own_block_of_columns_as_on_the_canvas():
     assert [columns[c][1] for c in block] == ["\\gate{$RX(\\theta_{1})$}", "\\targ{}",
                                               "\\gate{$RY(\\theta_{2})$}"]
     assert columns[group.last_column + 1][0] == "\\gate{X}"  # not beside the group's RY
+
+
+def test_expression_angles_are_written_as_products_and_sums():
+    circuit = (Circuit(2).add("ry", 0, w(0) * x(1) + w(2))
+               .add("rzz", (0, 1), (math.pi - x(0)) * (math.pi - x(1)))
+               .add("rx", 1, -w(1) * x(0) * 0.5 - x(0) * x(1) + 0.2))
+    text = to_quantikz(circuit)
+    assert "\\gate{$RY(\\theta_{0}x_{1} + \\theta_{2})$}" in text
+    assert "\\gate[2]{$RZZ((\\pi - x_{0})(\\pi - x_{1}))$}" in text
+    assert "\\gate{$RX(-0.5 \\theta_{1}x_{0} - x_{0}x_{1} +0.2)$}" in text

@@ -4,6 +4,7 @@ Training quality does not matter for export: every case only needs a model whose
 depend on every gate, weight, feature and readout constant, so they are random but seeded.
 """
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -31,7 +32,8 @@ CASES = ("iris", "parity", "sine", "amplitude", "all_gates", "moons_linear", "ir
 
 
 def every_gate_circuit(n_qubits: int, n_features: int, seed: int) -> Circuit:
-    """Each library gate twice on random wires, its angles random features, weights, constants."""
+    """Each library gate twice on random wires, its angles random features, weights,
+    constants and expressions."""
     rng = np.random.default_rng(seed)
     ops, n_weights = [], 0
     for name in sorted(GATES) * 2:
@@ -39,11 +41,16 @@ def every_gate_circuit(n_qubits: int, n_features: int, seed: int) -> Circuit:
         wires = tuple(int(w) for w in rng.permutation(n_qubits)[: spec.n_wires])
         params = []
         for _ in range(spec.n_params):
-            kind = rng.integers(3)
+            kind = rng.integers(4)
             if kind == 0:
                 params.append(Const(float(rng.uniform(-3, 3))))
             elif kind == 1:
                 params.append(Weight(n_weights))
+                n_weights += 1
+            elif kind == 2:  # trainable input scaling and a Havlíček product
+                j, k = (int(i) for i in rng.integers(n_features, size=2))
+                params.append(Weight(n_weights) * Feature(j) + float(rng.uniform(-1, 1))
+                              + 0.5 * (math.pi - Feature(j)) * (math.pi - Feature(k)))
                 n_weights += 1
             else:
                 params.append(Feature(int(rng.integers(n_features)),

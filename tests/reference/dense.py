@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Const, Feature, Weight
+from qmlstudio.core import Circuit, Const, Expr, Feature, Weight
 
 __all__ = [
     "ALIASES",
@@ -176,7 +176,7 @@ def embed(local: np.ndarray, wires: Sequence[int], n_qubits: int) -> np.ndarray:
 
 
 def resolve_params(params, x=None, weights=None) -> list[float]:
-    """Numbers for a tuple of Const / Weight / Feature parameters."""
+    """Numbers for a tuple of Const / Weight / Feature / Expr parameters."""
     out = []
     for p in params:
         if isinstance(p, Const):
@@ -185,6 +185,10 @@ def resolve_params(params, x=None, weights=None) -> list[float]:
             out.append(float(weights[p.index]))
         elif isinstance(p, Feature):
             out.append(p.scale * float(x[p.index]) + p.offset)
+        elif isinstance(p, Expr):  # constant + Σ coefficient · Π factors, term by term
+            out.append(p.constant + sum(
+                t.coefficient * math.prod(resolve_params(t.factors, x, weights))
+                for t in p.terms))
         else:  # pragma: no cover - the reference must know every parameter kind
             raise TypeError(p)
     return out

@@ -4,25 +4,46 @@ from __future__ import annotations
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Operation, w, x
+from qmlstudio.core import Circuit, Expr, Operation, Term, w, x
+from qmlstudio.core.parameters import MAX_TERM_FACTORS
 
 from .dense import LITERAL_GATES
 
-__all__ = ["ALL_GATES", "random_circuit", "random_observables", "random_states"]
+__all__ = ["ALL_GATES", "random_circuit", "random_expr", "random_observables", "random_states"]
 
 ALL_GATES = tuple(sorted(LITERAL_GATES))
 _PAULI = "XYZ"
 
 
 def random_param(rng: np.random.Generator, n_weights: int, n_features: int, kinds: str = "cwx"):
-    """A constant, a (possibly shared) weight or an affine feature, chosen at random."""
+    """A constant, a (possibly shared) weight, an affine feature or (kind ``e``) an
+    expression, chosen at random."""
     kind = kinds[rng.integers(len(kinds))]
     if kind == "c":
         return float(rng.uniform(-np.pi, np.pi))
     if kind == "w":
         return w(int(rng.integers(n_weights)))
+    if kind == "e":
+        return random_expr(rng, n_weights, n_features)
     return x(int(rng.integers(n_features)), scale=float(rng.uniform(-2, 2)),
              offset=float(rng.uniform(-1, 1)))
+
+
+def random_expr(rng: np.random.Generator, n_weights: int, n_features: int) -> Expr:
+    """An expression of one to three terms, each a random coefficient times up to three
+    factors of which at most one is a weight (the limits of a Term); never one that is a plain
+    Const, Weight or Feature (those are refused as expressions)."""
+    terms = []
+    while not terms or (len(terms) == 1 and len(terms[0].factors) == 1):
+        n_factors = int(rng.integers(1, MAX_TERM_FACTORS + 1))
+        with_weight = n_weights > 0 and (n_features == 0 or rng.random() < 0.6)
+        factors = [w(int(rng.integers(n_weights)))] if with_weight else []
+        while len(factors) < n_factors and n_features:
+            factors.append(x(int(rng.integers(n_features)), scale=float(rng.uniform(-2, 2)),
+                             offset=float(rng.choice([0.0, rng.uniform(-1, 1), np.pi]))))
+        if factors:
+            terms.append(Term(float(rng.uniform(-1.5, 1.5)), tuple(factors)))
+    return Expr(float(rng.choice([0.0, rng.uniform(-1, 1)])), tuple(terms))
 
 
 def random_circuit(rng: np.random.Generator, n_qubits: int, n_ops: int, *,

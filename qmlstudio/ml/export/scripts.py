@@ -21,7 +21,7 @@ import textwrap
 from qmlstudio._version import __version__
 from qmlstudio.core.circuit import Operation
 from qmlstudio.core.observables import parse_observable
-from qmlstudio.core.parameters import Const, Feature, Param, Weight
+from qmlstudio.core.parameters import Const, Expr, Feature, Param, Weight
 from qmlstudio.core.saved_model import SavedModel
 
 __all__ = ["FRAMEWORKS", "python_script"]
@@ -67,6 +67,8 @@ def _param(param: Param, feature: str) -> str:
         return repr(param.value)
     if isinstance(param, Weight):
         return f"w[{param.index}]"
+    if isinstance(param, Expr):
+        return _expression(param, feature)
     assert isinstance(param, Feature)
     text = feature.format(param.index)
     if param.scale != 1.0:
@@ -74,6 +76,21 @@ def _param(param: Param, feature: str) -> str:
     if param.offset:
         text += f" + {param.offset!r}" if param.offset > 0 else f" - {-param.offset!r}"
     return text
+
+
+def _expression(expr: Expr, feature: str) -> str:
+    """``c0 + c * w[k] * (s * x[j] + o) + ...``: plain arithmetic, so it works on a sample's
+    numbers and on numpy columns alike."""
+    terms = []
+    for term in expr.terms:
+        factors = [_param(f, feature) for f in term.factors]
+        factors = [f"({f})" if " " in f else f for f in factors]
+        if term.coefficient != 1.0:
+            factors.insert(0, repr(term.coefficient))
+        terms.append(" * ".join(factors))
+    if expr.constant:
+        terms.append(repr(expr.constant))
+    return "(" + " + ".join(terms) + ")"
 
 
 def _pennylane_line(op: Operation) -> str:
