@@ -35,7 +35,7 @@ from qmlstudio.core.parameters import Param
 from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
 from qmlstudio.io.qasm_syntax import GROUP_ANNOTATION
 
-__all__ = ["to_qasm"]
+__all__ = ["param_text", "to_qasm"]
 
 
 def _number(value: float) -> str:
@@ -130,6 +130,13 @@ class _Writer:
         elif expr.constant < 0:
             text += f" - {_number(-expr.constant)}"
         return text
+
+
+def param_text(param: Param) -> str:
+    """One gate parameter as the OpenQASM 3 expression :func:`to_qasm` writes for it
+    (``pi/4``, ``w3``, ``0.5*x0 + 0.1``, ``w0*x1 + w2``, ``(pi - x0)*(pi - x1)``);
+    :func:`~qmlstudio.io.qasm_import.parse_param` reads it back to the same parameter."""
+    return _Writer(Circuit(1), 3, None, None).param(param)
 
 
 def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,

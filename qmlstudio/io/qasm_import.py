@@ -33,14 +33,23 @@ grammar: this reader needs only the standard library and numpy, reads that file 
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
-from qmlstudio.core import Circuit, QasmError
+from qmlstudio.core import Circuit, Param, QasmError
+from qmlstudio.io.qasm_expressions import (
+    ExpressionError,
+    evaluate,
+    free_names,
+    param_of,
+    parse_expressions,
+)
 from qmlstudio.io.qasm_reader import QasmReader, builtin_gates
+from qmlstudio.io.qasm_syntax import INDEXED, input_map
 from qmlstudio.io.regular_file import read_regular_file
 
-__all__ = ["MAX_QASM_BYTES", "from_qasm", "parse_qasm", "read_qasm"]
+__all__ = ["MAX_QASM_BYTES", "from_qasm", "parse_param", "parse_qasm", "read_qasm"]
 
 MAX_QASM_BYTES = 256 << 20
 """A larger file is refused before reading: no circuit a person designs is that big (the
@@ -106,3 +115,33 @@ def from_qasm(source: str | os.PathLike) -> Circuit:
     if not isinstance(source, str | os.PathLike):
         raise QasmError(f"from_qasm needs OpenQASM text or a path, got {type(source).__name__}")
     return read_qasm(source)
+
+
+def parse_param(text: str) -> Param:
+    """The gate parameter one OpenQASM 3 expression denotes, inputs named ``x<j>`` (data
+    feature j) and ``w<k>`` (trainable weight k): ``pi/4`` is a constant, ``0.5*x0 + 0.1`` a
+    feature, ``w0*x1 + w2`` and ``(pi - x0)*(pi - x1)`` expressions — what the inspector's
+    expression field reads; :func:`~qmlstudio.io.qasm_export.param_text` writes it back.
+
+    Raises :class:`~qmlstudio.core.QasmError` saying what is wrong: not one expression, a name
+    other than ``x<j>``, ``w<k>`` or a constant such as ``pi``, or a form a gate angle cannot
+    take (``sin(x0)``, a product of two weights).
+    """
+    try:
+        nodes = parse_expressions(text)
+    except ExpressionError as error:
+        raise QasmError(str(error)) from None
+    if len(nodes) != 1:
+        raise QasmError("enter one expression, e.g. pi/4, w0*x1 + w2 or (pi - x0)*(pi - x1)")
+    names = sorted(free_names(nodes[0]))
+    unknown = [name for name in names if not INDEXED.fullmatch(name)]
+    if unknown:
+        raise QasmError(f"unknown name(s) {', '.join(unknown)}: the inputs are x0, x1, … "
+                        f"(data features) and w0, w1, … (trainable weights)")
+    try:
+        value = evaluate(nodes[0], input_map("".join(f"input float[64] {n};" for n in names)))
+    except ExpressionError as error:
+        raise QasmError(str(error)) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise QasmError(f"'{text.strip()}' is not a finite number")
+    return param_of(value)

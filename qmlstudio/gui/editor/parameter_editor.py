@@ -1,11 +1,15 @@
-"""Edit one gate parameter's binding: a constant, a trainable weight or an input feature.
+"""Edit one gate parameter's binding: a constant, a trainable weight, an input feature or an
+expression of weights and features (``w0*x1 + w2``, ``(pi - x0)*(pi - x1)``).
 
 The editor shows a :class:`~qmlstudio.core.Param` and emits the *new* parameter the user asks
 for; it never edits the document itself (the
 :class:`~qmlstudio.gui.editor.inspector.Inspector` turns
 each emission into one undoable edit). Numbers are typed as expressions (``pi/4``,
 ``-2*pi/3``, ``0.5``) read by the OpenQASM expression parser, which never runs ``eval``.
-Invalid input shows a red message under the fields and emits nothing.
+Expressions are typed as OpenQASM 3 text with inputs ``x<j>`` and ``w<k>``, read by
+:func:`~qmlstudio.io.qasm_import.parse_param` (whatever the text denotes is emitted: typing
+``w3`` there binds a plain weight). Invalid input shows a red message under the fields and emits
+nothing.
 """
 
 from __future__ import annotations
@@ -24,15 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmlstudio.core import Const, Feature, Param, Weight
+from qmlstudio.core import Const, Expr, Feature, Param, QMLStudioError, Weight
 from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
+from qmlstudio.io.qasm_export import param_text
 from qmlstudio.io.qasm_expressions import ExpressionError, evaluate, parse_expressions
+from qmlstudio.io.qasm_import import parse_param
 
 __all__ = ["KINDS", "ParameterEditor", "format_number", "parse_number"]
 
-KINDS = ("Constant", "Trainable weight", "Input feature")
+KINDS = ("Constant", "Trainable weight", "Input feature", "Expression")
 """The combo box entries, in the order of :data:`_KIND_TYPES`."""
-_KIND_TYPES = (Const, Weight, Feature)
+_KIND_TYPES = (Const, Weight, Feature, Expr)
+_EXPRESSION = _KIND_TYPES.index(Expr)
 _PI_DENOMINATORS = (1, 2, 3, 4, 6, 8, 12, 16)
 MAX_FEATURE_INDEX = 999
 """Highest feature index offered (the data set, not the circuit, says how many there are)."""
@@ -89,7 +96,7 @@ class ParameterEditor(QGroupBox):
     ``weight_value_edited(int, float)`` when the user types a trained weight's value.
     Public widgets (for the inspector and tests): ``kind``, ``pages`` (one per kind),
     ``constant``, ``weight_index``, ``weight_value``, ``shared``, ``weight_note``,
-    ``feature_index``, ``feature_scale``, ``feature_offset``, ``error``.
+    ``feature_index``, ``feature_scale``, ``feature_offset``, ``expression``, ``error``.
     """
 
     param_edited = Signal(object)
@@ -125,6 +132,13 @@ class ParameterEditor(QGroupBox):
         self.feature_offset = QLineEdit()
         self.feature_offset.editingFinished.connect(self._on_feature_edited)
 
+        self.expression = QLineEdit()
+        self.expression.setPlaceholderText("e.g. w0*x1 + w2, (pi - x0)*(pi - x1)")
+        self.expression.setToolTip("An OpenQASM 3 expression: x0, x1, … are data features, "
+                                   "w0, w1, … trainable weights; each term multiplies at most "
+                                   "three of them and at most one weight")
+        self.expression.editingFinished.connect(self._on_expression_edited)
+
         # One page per kind, only the current one shown (a stacked widget would keep the
         # tallest page's height and leave a gap under a constant).
         self.pages = (
@@ -133,6 +147,7 @@ class ParameterEditor(QGroupBox):
                   ("Value", self.weight_value), ("", self.weight_note)),
             _form(("Index x", self.feature_index), ("Scale", self.feature_scale),
                   ("Offset", self.feature_offset)),
+            _form(("Angle", self.expression)),
         )
         self.error = _error_label()
 
@@ -153,20 +168,25 @@ class ParameterEditor(QGroupBox):
         kind = _KIND_TYPES.index(type(param))
         blockers = [QSignalBlocker(w) for w in (self.kind, self.weight_index, self.feature_index)]
         self.kind.setCurrentIndex(kind)
-        for position, page in enumerate(self.pages):
-            page.setVisible(position == kind)
+        self._show_page(kind)
         self.weight_index.setMaximum(min(max(n_weights, 0), MAX_PARAMETER_INDEX))
         if isinstance(param, Const):
             self.constant.setText(format_number(param.value))
         elif isinstance(param, Weight):
             self.weight_index.setValue(param.index)
             self._show_weight(shared_with, weight_value, weight_init)
+        elif isinstance(param, Expr):
+            self.expression.setText(param_text(param))
         else:
             self.feature_index.setValue(param.index)
             self.feature_scale.setText(format_number(param.scale))
             self.feature_offset.setText(format_number(param.offset))
         del blockers
         self.show_error("")
+
+    def _show_page(self, kind: int) -> None:
+        for position, page in enumerate(self.pages):
+            page.setVisible(position == kind)
 
     def _show_weight(self, shared_with: tuple[str, ...], value: float | None,
                      weight_init: str) -> None:
@@ -195,7 +215,12 @@ class ParameterEditor(QGroupBox):
     def _on_kind_chosen(self, kind: int) -> None:
         if isinstance(self._param, _KIND_TYPES[kind]):
             return
-        if kind == 0:
+        if kind == _EXPRESSION:
+            # Nothing to emit yet: the current binding, as text, is where the user starts.
+            self._show_page(kind)
+            self.expression.setText(param_text(self._param))
+            self.expression.setFocus()
+        elif kind == 0:
             # Freezing a trained weight keeps its value, so the circuit computes the same.
             value = self._weight_value if isinstance(self._param, Weight) else None
             self._emit(Const(value if value is not None else 0.0))
@@ -244,6 +269,16 @@ class ParameterEditor(QGroupBox):
             self.show_error(f"Offset: {error}")
             return
         self._emit(Feature(self.feature_index.value(), scale, offset))
+
+    def _on_expression_edited(self) -> None:
+        if self.kind.currentIndex() != _EXPRESSION:
+            return
+        try:
+            param = parse_param(self.expression.text())
+        except QMLStudioError as error:
+            self.show_error(f"Expression: {error}")
+            return
+        self._emit(param)
 
     def _emit(self, param: Param) -> None:
         self.show_error("")

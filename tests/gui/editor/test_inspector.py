@@ -295,3 +295,44 @@ def test_switching_to_another_gate_type_rebuilds_the_fields(inspector, document,
     assert inspector.parameter_editors[0] is same
     assert same.constant.hasFocus()
     assert document.circuit.operations[RX_HALF].params == (Const(0.25),)
+
+
+def test_typing_an_expression_binds_trainable_input_scaling(inspector, document, qtbot):
+    _select(document, RY_X)
+    before = document.circuit
+    editor = inspector.parameter_editors[0]
+    editor.kind.setFocus()
+    qtbot.keyClicks(editor.kind, "Expression")
+    assert document.undo_stack.count() == 0  # choosing the kind alone changes nothing
+    assert editor.expression.isVisible() and editor.expression.text() == "x0"
+    _type(qtbot, editor.expression, "w7*x0 + w8")
+    param = document.circuit.operations[RY_X].params[0]
+    assert param == w(7) * x(0) + w(8) and param.label == "θ₇·x₀ + θ₈"
+    assert document.circuit.n_weights == 9
+    assert editor.kind.currentText() == "Expression" and editor.expression.text() == "w7*x0 + w8"
+    _assert_undo_restores(document, before)
+    assert inspector.parameter_editors[0].kind.currentText() == "Input feature"
+
+
+def test_an_expression_of_two_features_and_refused_forms(inspector, document, qtbot):
+    _select(document, RX_HALF)
+    before = document.circuit
+    editor = inspector.parameter_editors[0]
+    qtbot.keyClicks(editor.kind, "Expression")
+    _type(qtbot, editor.expression, "w0*w1")
+    assert "at most one weight" in editor.error.text() and editor.error.isVisible()
+    _type(qtbot, editor.expression, "sin(x0)")
+    assert "sin() of an input is not allowed" in editor.error.text()
+    _type(qtbot, editor.expression, "foo + 1")
+    assert "unknown name(s) foo" in editor.error.text()
+    assert document.circuit == before and document.undo_stack.count() == 0
+
+    _type(qtbot, editor.expression, "(pi - x0)*(pi - x1)")
+    assert not editor.error.isVisible()
+    param = document.circuit.operations[RX_HALF].params[0]
+    assert param == (math.pi - x(0)) * (math.pi - x(1))
+    assert param.value([0.5, 2.0], []) == pytest.approx((math.pi - 0.5) * (math.pi - 2.0))
+    # Typing a plain binding there binds the plain kind, and the combo follows.
+    _type(qtbot, inspector.parameter_editors[0].expression, "w2")
+    assert document.circuit.operations[RX_HALF].params == (Weight(2),)
+    assert inspector.parameter_editors[0].kind.currentText() == "Trainable weight"
