@@ -3,9 +3,9 @@
 A step report carries ``|∂L/∂w_k|`` per circuit weight. The heat of an operation is the sum of
 these magnitudes over the weights its parameters read (a gate with two weights, such as
 ``U(θ₁, θ₂, c)``, adds both; an expression ``θ₀·x₁ + θ₂`` counts θ₀ and θ₂; a weight read twice
-by one gate counts once). A weight shared by several gates is one number for all of them — the report holds
-the gradient of the shared weight, which already sums the contributions of every gate using
-it — so each of those gates shows that whole value. Gates without weights get 0.
+by one gate counts once). A weight shared by several gates is one number for all of them — the
+report holds the gradient of the shared weight, which already sums the contributions of every
+gate using it — so each of those gates shows that whole value. Gates without weights get 0.
 """
 
 from __future__ import annotations
