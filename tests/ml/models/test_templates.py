@@ -24,13 +24,13 @@ def op(gate, wires, *params, group):
     return Operation(gate, wires, params, group)
 
 
-def test_angle_encoding_wraps_features_round_the_wires():
+def test_angle_encoding_continues_round_the_wires_about_the_next_axis():
     c = angle_encoding(Circuit(2), n_features=3, rotation="rx", scale=0.5, offset=0.1)
     g = "angle_encoding#0"
     assert c.operations == (
         op("rx", 0, x(0, 0.5, 0.1), group=g),
         op("rx", 1, x(1, 0.5, 0.1), group=g),
-        op("rx", 0, x(2, 0.5, 0.1), group=g),
+        op("ry", 0, x(2, 0.5, 0.1), group=g),
     )
     assert c.n_features == 3 and c.n_weights == 0
 
