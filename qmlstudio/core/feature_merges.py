@@ -15,8 +15,11 @@ Only one-angle gates are rotations here (``rx``, ``ry``, ``rz``, ``p``, their co
 
 from __future__ import annotations
 
+import heapq
 import math
 import warnings
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,65 +81,77 @@ def _generator(gate: str) -> np.ndarray | None:
     return h - np.trace(h) / len(h) * np.eye(len(h))
 
 
-def _frame(*ops: Operation) -> tuple[int, ...]:
-    return tuple(sorted({q for op in ops for q in op.wires}))
+_SAME_AXIS, _COMMUTES, _BLOCKS = range(3)
 
 
-def _pattern(frame: tuple[int, ...], *ops: Operation) -> tuple[tuple[int, ...], ...]:
-    """The ops' wires as positions in ``frame``: what commutation depends on, for caching."""
-    return tuple(tuple(frame.index(q) for q in op.wires) for op in ops)
-
-
-@lru_cache(maxsize=4096)
-def _same_axis(gate_a: str, gate_b: str, wires: tuple[tuple[int, ...], ...]) -> bool:
-    a, b = _generator(gate_a), _generator(gate_b)
-    if a is None or b is None:
-        return False
-    frame = tuple(range(max(max(w) for w in wires) + 1))
-    a, b = _embed(a, wires[0], frame), _embed(b, wires[1], frame)
-    overlap = abs(np.vdot(a, b))
-    return math.isclose(overlap, np.linalg.norm(a) * np.linalg.norm(b), rel_tol=1e-9)
-
-
-@lru_cache(maxsize=4096)
-def _commutes(gate_a: str, gate_m: str, wires: tuple[tuple[int, ...], ...]) -> bool:
-    """Whether gate ``gate_m`` commutes with the generator of rotation ``gate_a``."""
+@lru_cache(maxsize=65536)
+def _relation(gate_a: str, wires_a: tuple[int, ...], gate_m: str,
+              wires_m: tuple[int, ...]) -> int:
+    """How gate ``gate_m`` on ``wires_m`` relates to rotation ``gate_a`` on ``wires_a``: the
+    same rotation (:data:`_SAME_AXIS`), commuting with it, or blocking it (cached: a circuit
+    has few distinct gate-and-wire pairs)."""
+    frame = tuple(sorted({*wires_a, *wires_m}))
+    h = _embed(_generator(gate_a), wires_a, frame)
+    other = _generator(gate_m)
+    if other is not None and set(wires_m) == set(wires_a):
+        g = _embed(other, wires_m, frame)
+        overlap = abs(np.vdot(h, g))
+        if math.isclose(overlap, np.linalg.norm(h) * np.linalg.norm(g), rel_tol=1e-9):
+            return _SAME_AXIS
     spec = gate_spec(gate_m)
-    frame = tuple(range(max(max(w) for w in wires) + 1))
-    h = _embed(_generator(gate_a), wires[0], frame)
-    u = _embed(spec.matrix(_GENERIC_ANGLES[:spec.n_params]), wires[1], frame)
-    return bool(np.linalg.norm(h @ u - u @ h) < _TOLERANCE)
+    u = _embed(spec.matrix(_GENERIC_ANGLES[:spec.n_params]), wires_m, frame)
+    return _COMMUTES if np.linalg.norm(h @ u - u @ h) < _TOLERANCE else _BLOCKS
 
 
-def _merged_with(circuit: Circuit, start: int) -> list[int]:
-    """``start`` and the later gates that form one rotation with it."""
-    ops = circuit.operations
+def _merged_with(ops: tuple[Operation, ...], start: int, later: Iterable[int]) -> list[int]:
+    """``start`` and those of the ``later`` gates on its wires that form one rotation with it."""
     first = ops[start]
     group = [start]
-    for k in range(start + 1, len(ops)):
+    for k in later:
         op = ops[k]
-        if not set(op.wires) & set(first.wires):
-            continue
-        frame = _frame(first, op)
-        pattern = _pattern(frame, first, op)
-        if set(op.wires) == set(first.wires) and _same_axis(first.gate, op.gate, pattern):
+        relation = _relation(first.gate, first.wires, op.gate, op.wires)
+        if relation == _SAME_AXIS:
             group.append(k)
-        elif not _commutes(first.gate, op.gate, pattern):
+        elif relation == _BLOCKS:
             break
     return group
 
 
+def _later_on_wires(on_wire: list[list[int]], op: Operation, start: int) -> Iterator[int]:
+    """The indices of the gates after ``start`` that touch ``op``'s wires, in order (lazily:
+    the scan usually stops after a gate or two)."""
+    tails = [(indices[i] for i in range(bisect_right(indices, start), len(indices)))
+             for indices in (on_wire[q] for q in op.wires)]
+    if len(tails) == 1:
+        return tails[0]
+    return _distinct(heapq.merge(*tails))
+
+
+def _distinct(merged: Iterator[int]) -> Iterator[int]:
+    """``merged`` without repeats (a gate on two of the wires is in both of their lists)."""
+    last = -1
+    for k in merged:
+        if k != last:
+            yield k
+            last = k
+
+
 def feature_merges(circuit: Circuit) -> tuple[FeatureMerge, ...]:
     """Every group of gates of ``circuit`` that is one rotation summing different features
-    (see the module docstring), in circuit order."""
+    (see the module docstring), in circuit order. Each feature-reading rotation is followed
+    along its own wires only, so the cost grows with the circuit, not with its square."""
     ops = circuit.operations
+    on_wire: list[list[int]] = [[] for _ in range(circuit.n_qubits)]
+    for k, op in enumerate(ops):
+        for q in op.wires:
+            on_wire[q].append(k)
     seen: set[int] = set()
     merges = []
     for start, op in enumerate(ops):
         if start in seen or not op.params or not _features(op.params[0]) \
                 or _generator(op.gate) is None:
             continue
-        group = _merged_with(circuit, start)
+        group = _merged_with(ops, start, _later_on_wires(on_wire, op, start))
         seen.update(group)
         readings = {_features(ops[k].params[0]) for k in group} - {frozenset()}
         if len(readings) < 2:
