@@ -185,6 +185,7 @@ def test_build_model_circuit_variants():
     (lambda: hardware_efficient(Circuit(2), layers=0), "layers"),
     (lambda: hardware_efficient(Circuit(2), at=5), "position"),
     (lambda: basic_entangler("not a circuit"), "expected a Circuit"),
+    (lambda: data_reuploading(Circuit(1), [], hardware_efficient, 2), "at least one encoding"),
 ])
 def test_bad_template_arguments(call, message):
     with pytest.raises(CircuitError, match=message):
