@@ -39,7 +39,6 @@ __all__ = [
 
 ENTANGLEMENTS = ("full", "linear", "circular")
 
-
 ROTATIONS_PER_WIRE = 3
 """The most features one angle-encoding block puts on a wire: three rotations about three
 different axes are Euler angles of the wire's SU(2), locally one-to-one; a fourth rotation on
@@ -77,7 +76,7 @@ def angle_encoding(circuit: Circuit, n_features: int | None = None, rotation: st
     On a wire that starts in ``|0⟩`` the first rotation about z only changes a phase, and a
     third feature on such a wire moves its state partly by a phase that every wire shares, so
     a state prepared from ``|0…0⟩`` by one block keeps at most ``2n + 1`` independent
-    directions; repeating the block after trainable layers (re-uploading) recovers the rest.
+    directions; repeating the block after trainable layers (re-uploading) lets the rest through.
     Group ``"angle_encoding#k"``.
     """
     chosen = resolve_wires(circuit, wires, "angle encoding")
