@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from qmlstudio._version import __version__
 from qmlstudio.core.errors import QMLStudioError
+from qmlstudio.core.feature_merges import feature_merges, merge_summary
 from qmlstudio.io.project_file import load_project, save_project
 
 if TYPE_CHECKING:
@@ -197,6 +198,9 @@ def _train(args: argparse.Namespace) -> int:
     from qmlstudio.ml.training.trainer import Trainer
 
     project = load_project(args.project)
+    merges = feature_merges(project.circuit)
+    if merges:
+        print(f"qmlstudio: warning: {merge_summary(merges)}", file=sys.stderr)
     progress = _Progress(sys.stderr, not args.quiet)
     with _naming(args.project):
         trainer = Trainer(project, epochs=args.epochs, seed=args.seed, restart=args.restart)

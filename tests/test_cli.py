@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
+from qmlstudio.core import Circuit, DatasetSpec, Preprocessing, Project, TrainingConfig, x
 from qmlstudio.io import load_project, save_project
 from qmlstudio.ml.models.templates import build_model_circuit
 from tests.io.special_files import needs_fifos, special_file
@@ -101,6 +101,19 @@ def test_train_saves_weights_and_history_and_continues(project_file):
     resumed = load_project(project_file)
     assert [r.epoch for r in resumed.history.records] == [1, 2, 3, 4, 5]
     assert resumed.training.seed == 4
+
+
+def test_train_warns_when_the_circuit_sums_features(tmp_path):
+    circuit = Circuit(2).add("ry", 0, x(0)).add("ry", 0, x(1)).add("cx", [0, 1])
+    project = Project(circuit, name="summed",
+                      dataset=DatasetSpec.builtin("moons", n_samples=40, noise=0.1),
+                      training=TrainingConfig(epochs=1))
+    path = tmp_path / "summed.qmlproj"
+    save_project(project, path)
+    result = cli("train", path, "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ("qmlstudio: warning: Features summed into one angle: RY(x₀) and "
+                             "RY(x₁) on q0 act as one rotation: x₀ and x₁ are summed\n")
 
 
 def test_export_formats_match_the_exporter():

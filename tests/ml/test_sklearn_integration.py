@@ -1,6 +1,8 @@
 """The estimators inside scikit-learn's own tools: pipelines, grid search, cross-validation and
 ``clone`` (real engine, small settings)."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -8,6 +10,8 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_sco
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from qmlstudio.core import CircuitError
+from qmlstudio.core.feature_merges import FeatureMergeWarning
 from qmlstudio.ml.data.generators import make_moons, make_sine
 from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
 
@@ -80,3 +84,16 @@ def test_a_regressor_in_a_pipeline():
     pipeline.fit(sine.features, sine.labels)
     assert pipeline.predict(sine.features).shape == (80,)
     assert pipeline.score(sine.features, sine.labels) > 0.7
+
+
+def test_an_encoding_that_sums_features_warns_and_one_that_spreads_them_does_not(moons):
+    X, y = moons
+    with pytest.warns(FeatureMergeWarning, match="x₀ and x₁ are summed"):
+        small_classifier(encoding="zz", epochs=1).fit(X, y)
+    wide = np.hstack([X, X[:, ::-1] ** 2, X[:, :1] * X[:, 1:]])  # 5 features on 2 qubits
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = small_classifier(epochs=1).fit(wide, y)
+    assert model.project_.circuit.n_features == 5 and model.project_.circuit.n_qubits == 2
+    with pytest.raises(CircuitError, match="13 features need 3 encoding blocks"):
+        small_classifier().fit(np.hstack([wide, wide, wide[:, :3]]), y)

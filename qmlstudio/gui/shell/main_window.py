@@ -91,6 +91,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["plots"], self.docks["code"])
         for key in ("palette", "inspector", "plots"):
             self.docks[key].raise_()
+        self._feature_warning = QLabel()  # stays while the circuit sums features
+        self._feature_warning.setStyleSheet("color: #b45309; font-weight: bold")
+        self._feature_warning.hide()
+        self.statusBar().addPermanentWidget(self._feature_warning, 1)
         self._status = QLabel()
         self.statusBar().addPermanentWidget(self._status)
         self.actions_ = WindowActions(self)
@@ -99,6 +103,7 @@ class MainWindow(QMainWindow):
         self.document.modified_changed.connect(self._on_modified_changed)
         self.document.path_changed.connect(lambda _path: self._update_title())
         self.canvas.status_message.connect(self.show_message)
+        self.canvas.feature_warning.connect(self._on_feature_warning)
         self.gate_palette.item_activated.connect(self._on_palette_item_activated)
         self._connect_training()
         self._connect_autosave()
@@ -106,6 +111,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_title()
         self._on_project_changed(self.document.project)
+        self._on_feature_warning(self.canvas.feature_warning_text)
         self.plots.set_history(self.document.project.history)
         _WINDOWS.append(self)
 
@@ -196,6 +202,15 @@ class MainWindow(QMainWindow):
         self._status.setText(
             f"{circuit.n_qubits} qubits · {len(circuit.operations)} gates · "
             f"depth {circuit.depth} · {circuit.n_weights} trainable weights")
+
+    def _on_feature_warning(self, text: str) -> None:
+        self._feature_warning.setText(text)
+        self._feature_warning.setToolTip(text)
+        self._feature_warning.setVisible(bool(text))
+
+    def feature_warning_text(self) -> str:
+        """The status bar's warning about features summed into one angle ("" if none)."""
+        return "" if self._feature_warning.isHidden() else self._feature_warning.text()
 
     def status_text(self) -> str:
         """The permanent status-bar summary (qubits, gates, depth, weights)."""

@@ -2,7 +2,9 @@
 
 Angle encoding and the ZZ feature map insert ordinary gates whose angles read features
 (``x(j, scale, offset)``), one group per inserted block, so the canvas shows them like any other
-gates and data re-uploading is the same block inserted again. Amplitude encoding writes the
+gates and data re-uploading is the same block inserted again. Angle encoding keeps every
+feature: more features than wires go about other axes, never summed into one angle, and more
+than fit one block go into the next re-uploading layer. Amplitude encoding writes the
 features into the amplitudes of the initial state instead: :func:`amplitude_states` turns a data
 matrix into the ``initial_state`` rows the engine accepts.
 """
@@ -15,35 +17,91 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, DatasetError, x
-from qmlstudio.ml.models.blocks import check_count, check_rotation, insert_block, resolve_wires
+from qmlstudio.ml.models.blocks import (
+    ROTATIONS,
+    check_count,
+    check_rotation,
+    insert_block,
+    resolve_wires,
+)
 
 __all__ = [
     "ENCODINGS",
     "ENTANGLEMENTS",
+    "ROTATIONS_PER_WIRE",
     "amplitude_qubits",
     "amplitude_states",
+    "angle_axes",
+    "angle_blocks",
     "angle_encoding",
     "zz_feature_map",
 ]
 
 ENTANGLEMENTS = ("full", "linear", "circular")
 
+ROTATIONS_PER_WIRE = 3
+"""The most features one angle-encoding block puts on a wire: three rotations about three
+different axes are Euler angles of the wire's SU(2), locally one-to-one; a fourth rotation on
+the same wire could only be redundant with them."""
+
+
+def angle_axes(rotation: str) -> tuple[str, str, str]:
+    """The rotation axes of one wire's first, second and third feature, starting at ``rotation``
+    and following x → y → z → x: ``"ry"`` gives RY·RZ·RX, ``"rx"`` gives RX·RY·RZ.
+
+    Rotations about two different axes do not commute (their Pauli generators anticommute), so
+    consecutive encoding rotations on a wire never merge into one rotation by the sum of their
+    angles, as rotations about one axis would; and X-Y-Z (or any cyclic shift) are Euler angles.
+    The first axis is the caller's choice so that one feature per wire stays ``rotation(x_j)``.
+    """
+    first = ROTATIONS.index(check_rotation(rotation, "angle encoding"))
+    return tuple(ROTATIONS[(first + k) % 3] for k in range(3))  # type: ignore[return-value]
+
 
 def angle_encoding(circuit: Circuit, n_features: int | None = None, rotation: str = "ry",
                    scale: float = 1.0, offset: float = 0.0, wires: Sequence[int] | None = None,
-                   at: int | None = None) -> Circuit:
-    """Append (or insert ``at``) ``rotation(scale·x_j + offset)`` for every feature ``j``.
+                   at: int | None = None, first_feature: int = 0) -> Circuit:
+    """Append (or insert ``at``) one rotation ``R(scale·x_j + offset)`` for every feature ``j``.
 
-    Feature ``j`` goes on ``wires[j mod len(wires)]`` (every wire of the circuit by default),
-    so more features than wires wrap round and stack rotations on the same wire.
-    ``n_features`` defaults to the number of wires. ``rotation`` is ``"rx"``, ``"ry"`` or
-    ``"rz"`` (on ``|0⟩`` an ``rz`` alone only changes a phase). Group ``"angle_encoding#k"``.
+    The features are ``first_feature .. first_feature + n_features − 1`` (``n_features``
+    defaults to the number of wires). The ``k``-th of them goes on ``wires[k mod n]`` (every
+    wire of the circuit by default, ``n`` of them) about axis ``angle_axes(rotation)[k // n]``:
+    up to ``n`` features each get a ``rotation`` on their own wire; more continue round the
+    wires about the next axes (``"ry"``: RY, then RZ, then RX), so no two features on a wire
+    share an axis and their angles never add up (see :func:`angle_axes`). At most
+    :data:`ROTATIONS_PER_WIRE` features per wire: more raise :class:`CircuitError` (spread
+    them over re-uploading layers, see
+    :func:`~qmlstudio.ml.models.templates.build_model_circuit`, or use more qubits).
+
+    On a wire that starts in ``|0⟩`` the first rotation about z only changes a phase, and a
+    third feature on such a wire moves its state partly by a phase that every wire shares, so
+    a state prepared from ``|0…0⟩`` by one block keeps at most ``2n + 1`` independent
+    directions; repeating the block after trainable layers (re-uploading) lets the rest through.
+    Group ``"angle_encoding#k"``.
     """
     chosen = resolve_wires(circuit, wires, "angle encoding")
     count = len(chosen) if n_features is None else check_count(n_features, "n_features")
-    gate = check_rotation(rotation, "angle encoding")
-    gates = [(gate, (chosen[j % len(chosen)],), x(j, scale, offset)) for j in range(count)]
+    first = check_count(first_feature, "first_feature", minimum=0)
+    axes = angle_axes(rotation)
+    n = len(chosen)
+    if count > ROTATIONS_PER_WIRE * n:
+        raise CircuitError(f"angle encoding: {count} features on {n} wire(s) would put more than "
+                           f"{ROTATIONS_PER_WIRE} on a wire, where rotations start to repeat "
+                           f"an axis and lose information; use at least "
+                           f"{math.ceil(count / ROTATIONS_PER_WIRE)} wires or spread the "
+                           f"features over re-uploading layers")
+    gates = [(axes[k // n], (chosen[k % n],), x(first + k, scale, offset)) for k in range(count)]
     return insert_block(circuit, "angle_encoding", gates, at)
+
+
+def angle_blocks(n_features: int, n_wires: int) -> list[range]:
+    """The features of each angle-encoding block: as few blocks as hold ``n_features`` at
+    :data:`ROTATIONS_PER_WIRE` per wire, with sizes differing by at most one (so no block
+    crowds its wires while another leaves them idle), in feature order."""
+    n_features = check_count(n_features, "n_features")
+    count = math.ceil(n_features / (ROTATIONS_PER_WIRE * check_count(n_wires, "n_wires")))
+    bounds = [round(b * n_features / count) for b in range(count + 1)]
+    return [range(bounds[b], bounds[b + 1]) for b in range(count)]
 
 
 def _pairs(n: int, entanglement: str) -> list[tuple[int, int]]:

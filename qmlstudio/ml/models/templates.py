@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, Project, ProjectError, w
 from qmlstudio.core.training_config import WEIGHT_INITS
 from qmlstudio.ml.models.blocks import check_count, check_rotation, insert_block, resolve_wires
-from qmlstudio.ml.models.encodings import ENCODINGS, amplitude_qubits
+from qmlstudio.ml.models.encodings import (
+    ENCODINGS,
+    ROTATIONS_PER_WIRE,
+    amplitude_qubits,
+    angle_blocks,
+    angle_encoding,
+)
 
 __all__ = [
     "ANSATZE",
@@ -108,17 +115,22 @@ ANSATZE: dict[str, Callable[..., Circuit]] = {
 """Ansatz templates by name."""
 
 
-def data_reuploading(circuit: Circuit, encoding: Template, ansatz: Template,
-                     layers: int) -> Circuit:
-    """Data re-uploading: ``layers`` times, ``encoding`` then one ``ansatz`` block.
+def data_reuploading(circuit: Circuit, encoding: Template | Sequence[Template],
+                     ansatz: Template, layers: int) -> Circuit:
+    """Data re-uploading: ``layers`` times, an encoding then one ``ansatz`` block.
 
     ``encoding`` and ``ansatz`` map a circuit to a circuit with their block appended (configure
     them with ``functools.partial``, e.g. ``partial(angle_encoding, rotation="rx")`` and
     ``partial(strongly_entangling, layers=1)``). Each repetition is its own group, and every
-    ansatz block gets fresh weights; the encoding reads the same features each time.
+    ansatz block gets fresh weights. One ``encoding`` reads the same features each time; a
+    sequence of them takes turns (layer ``l`` uses ``encoding[l mod len(encoding)]``), which is
+    how features too many for one block are spread over the layers.
     """
-    for _ in range(check_count(layers, "layers")):
-        circuit = ansatz(encoding(circuit))
+    encodings = [encoding] if callable(encoding) else list(encoding)
+    if not encodings:
+        raise CircuitError("data re-uploading: give at least one encoding")
+    for layer in range(check_count(layers, "layers")):
+        circuit = ansatz(encodings[layer % len(encodings)](circuit))
     return circuit
 
 
@@ -136,6 +148,12 @@ def build_model_circuit(n_qubits: int | None, n_features: int, encoding: str = "
     block (not possible with amplitude encoding). ``n_qubits=None`` picks the number of features
     (``amplitude_qubits(n_features)`` for amplitude encoding). The options are passed to the
     encoding and ansatz functions (e.g. ``{"rotation": "rx"}``).
+
+    Angle encoding holds up to three features per wire (see
+    :func:`~qmlstudio.ml.models.encodings.angle_encoding`). More features are split into
+    :func:`~qmlstudio.ml.models.encodings.angle_blocks` that the re-uploading layers take in
+    turn (block ``l mod blocks`` in layer ``l``); a :class:`CircuitError` says so when there
+    is no re-uploading or fewer layers than blocks.
     """
     n_features = check_count(n_features, "n_features")
     layers = check_count(layers, "layers")
@@ -158,13 +176,32 @@ def build_model_circuit(n_qubits: int | None, n_features: int, encoding: str = "
                                f"{amplitude_qubits(n_features)} qubits, got {n_qubits}")
         return add_layers(circuit, layers=layers, **options)
 
-    def encode(c: Circuit) -> Circuit:
-        return ENCODINGS[encoding](c, n_features=n_features, **(encoding_options or {}))
-
+    encodings = _encoding_blocks(encoding, n_qubits, n_features, dict(encoding_options or {}),
+                                 layers if reuploading else 1)
     if reuploading:
-        return data_reuploading(circuit, encode,
+        return data_reuploading(circuit, encodings,
                                 lambda c: add_layers(c, layers=1, **options), layers)
-    return add_layers(encode(circuit), layers=layers, **options)
+    return add_layers(encodings[0](circuit), layers=layers, **options)
+
+
+def _encoding_blocks(encoding: str, n_qubits: int, n_features: int, options: dict,
+                     uploads: int) -> list[Template]:
+    """The encoding block(s) of a model circuit: one for all features, or, for angle encoding
+    of more features than a block holds, one per :func:`angle_blocks` part (refused if the
+    model has fewer than ``uploads`` places to put them)."""
+    if encoding != "angle":
+        return [partial(ENCODINGS[encoding], n_features=n_features, **options)]
+    wires = options.get("wires")
+    blocks = angle_blocks(n_features, n_qubits if wires is None else len(wires))
+    if len(blocks) > uploads:
+        raise CircuitError(
+            f"angle encoding: {n_features} features need {len(blocks)} encoding blocks of at "
+            f"most {ROTATIONS_PER_WIRE} features per qubit on {n_qubits} qubit(s), but the model "
+            f"encodes {'once' if uploads == 1 else f'{uploads} times'}; use data re-uploading "
+            f"with at least {len(blocks)} layers, or at least "
+            f"{math.ceil(n_features / ROTATIONS_PER_WIRE)} qubits")
+    return [partial(angle_encoding, n_features=len(block), first_feature=block.start, **options)
+            for block in blocks]
 
 
 def init_weights(n: int, scheme: str = "uniform", seed: int | None = None) -> np.ndarray:

@@ -24,13 +24,13 @@ def op(gate, wires, *params, group):
     return Operation(gate, wires, params, group)
 
 
-def test_angle_encoding_wraps_features_round_the_wires():
+def test_angle_encoding_continues_round_the_wires_about_the_next_axis():
     c = angle_encoding(Circuit(2), n_features=3, rotation="rx", scale=0.5, offset=0.1)
     g = "angle_encoding#0"
     assert c.operations == (
         op("rx", 0, x(0, 0.5, 0.1), group=g),
         op("rx", 1, x(1, 0.5, 0.1), group=g),
-        op("rx", 0, x(2, 0.5, 0.1), group=g),
+        op("ry", 0, x(2, 0.5, 0.1), group=g),
     )
     assert c.n_features == 3 and c.n_weights == 0
 
@@ -185,6 +185,7 @@ def test_build_model_circuit_variants():
     (lambda: hardware_efficient(Circuit(2), layers=0), "layers"),
     (lambda: hardware_efficient(Circuit(2), at=5), "position"),
     (lambda: basic_entangler("not a circuit"), "expected a Circuit"),
+    (lambda: data_reuploading(Circuit(1), [], hardware_efficient, 2), "at least one encoding"),
 ])
 def test_bad_template_arguments(call, message):
     with pytest.raises(CircuitError, match=message):

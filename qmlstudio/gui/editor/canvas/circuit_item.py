@@ -20,7 +20,8 @@ __all__ = ["CircuitItem"]
 
 
 class CircuitItem(QGraphicsItem):
-    """Draws ``layout`` (replace it with :meth:`set_layout`) with the selection highlighted."""
+    """Draws ``layout`` (replace it with :meth:`set_layout`) with the selection highlighted
+    and the gates that sum features marked."""
 
     def __init__(self, painter: CircuitPainter | None = None) -> None:
         super().__init__()
@@ -28,6 +29,7 @@ class CircuitItem(QGraphicsItem):
         self.layout = CircuitLayout(Circuit(1), text_width=self.circuit_painter.text_width)
         self.selected: frozenset[int] = frozenset()
         self.heat: np.ndarray | None = None
+        self.warned: frozenset[int] = frozenset()
         # Needed for option.exposedRect, which limits painting to the visible columns.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
@@ -52,6 +54,12 @@ class CircuitItem(QGraphicsItem):
         self.heat = heat
         self.update()
 
+    def set_warned(self, indices: frozenset[int]) -> None:
+        """Mark the operations at ``indices`` as summing features (amber, with a badge)."""
+        if indices != self.warned:
+            self.warned = indices
+            self.update()
+
     def boundingRect(self) -> QRectF:
         """The whole diagram."""
         return QRectF(0, 0, self.layout.width, self.layout.height)
@@ -61,4 +69,4 @@ class CircuitItem(QGraphicsItem):
         """Draw the exposed part of the circuit."""
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         self.circuit_painter.paint(painter, self.layout, option.exposedRect, self.selected,
-                                   detail, self.heat)
+                                   detail, self.heat, self.warned)

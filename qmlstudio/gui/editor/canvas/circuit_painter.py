@@ -96,6 +96,7 @@ class CircuitPainter:
         self.box_pen = QPen(gate_ink, 1.2)
         self.text_pen = QPen(QColor("#111827"))
         self.group_pen = QPen(QColor("#7c3aed"), 1.2, Qt.PenStyle.DashLine)
+        self.warning_pen = QPen(QColor("#d97706"), 2.0, Qt.PenStyle.DashLine)
         self.fills = {
             "const": QBrush(QColor("#dbeafe")),
             "weight": QBrush(QColor("#fde68a")),
@@ -128,10 +129,12 @@ class CircuitPainter:
     # -- the whole picture ---------------------------------------------------------------------
     def paint(self, painter: QPainter, layout: CircuitLayout, rect: QRectF,
               selected: frozenset[int], detail: float = 1.0,
-              heat: np.ndarray | None = None) -> None:
+              heat: np.ndarray | None = None, warned: frozenset[int] = frozenset()) -> None:
         """Draw the part of ``layout`` inside ``rect`` (scene units); ``detail`` is the
         painter's level of detail (1 at 100 % zoom). ``heat`` (one value in [0, 1] per
-        operation) tints each gate red in proportion, e.g. its share of the gradient."""
+        operation) tints each gate red in proportion, e.g. its share of the gradient;
+        ``warned`` gates get an amber outline and a Σ badge (they sum features, see
+        :mod:`qmlstudio.core.feature_merges`)."""
         c0, c1 = layout.columns_between(rect.left() - 40, rect.right() + 40)
         ops = layout.ops_in_columns(c0, c1)
         detailed = detail >= 0.35 and len(ops) <= _DETAIL_LIMIT
@@ -147,6 +150,8 @@ class CircuitPainter:
             self._paint_plain(painter, layout, ops)
         if heat is not None and len(heat) == len(layout.circuit.operations):
             self._paint_heat(painter, layout, ops, heat)
+        if warned:
+            self._paint_warnings(painter, layout, [int(i) for i in ops if int(i) in warned])
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(self.select_pen)
         for index in ops:
@@ -165,6 +170,22 @@ class CircuitPainter:
                 painter.setBrush(QColor(220, 38, 38, int(30 + 150 * min(level, 1.0))))
                 x, y, w, h = layout.op_rect(int(index))
                 painter.drawRoundedRect(QRectF(x - 2, y - 2, w + 4, h + 4), 4, 4)
+
+    def _paint_warnings(self, painter: QPainter, layout: CircuitLayout,
+                        indices: list[int]) -> None:
+        painter.setFont(self.small_font)
+        for index in indices:
+            x, y, w, h = layout.op_rect(index)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(self.warning_pen)
+            painter.drawRoundedRect(QRectF(x - 2, y - 2, w + 4, h + 4), 4, 4)
+            badge = QRectF(x + w - 5, y - 9, 14, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.warning_pen.color())
+            painter.drawEllipse(badge)
+            painter.setPen(QPen(QColor("white")))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "Σ")
+        painter.setFont(self.font)
 
     def _paint_wires(self, painter: QPainter, layout: CircuitLayout, rect: QRectF) -> None:
         n = layout.circuit.n_qubits

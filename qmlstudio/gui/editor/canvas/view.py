@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -36,10 +37,12 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QMenu,
+    QToolTip,
     QWidget,
 )
 
-from qmlstudio.core import CircuitError
+from qmlstudio.core import Circuit, CircuitError
+from qmlstudio.core.feature_merges import FeatureMerge, feature_merges, merge_summary
 from qmlstudio.core.gates import GATES
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas.circuit_item import CircuitItem
@@ -78,19 +81,24 @@ class _Press:
 class CircuitView(QGraphicsView):
     """Shows and edits ``document.circuit``.
 
-    Signals: ``status_message(str)`` for the status bar (e.g. why a drop was refused).
+    Signals: ``status_message(str)`` for the status bar (e.g. why a drop was refused);
+    ``feature_warning(str)`` when the circuit starts or stops summing features into one angle
+    (the text for the status bar, empty once the cause is gone; the gates involved are marked
+    and their tooltips say why).
     Edit-menu slots: :meth:`cut`, :meth:`copy`, :meth:`paste`, :meth:`delete_selection`,
     :meth:`duplicate`, :meth:`select_all`; View-menu slots: :meth:`zoom_in`,
     :meth:`zoom_out`, :meth:`reset_zoom`.
     """
 
     status_message = Signal(str)
+    feature_warning = Signal(str)
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._document: ProjectDocument | None = None
         self._collapsed: set[str] = set()
         self._press: _Press | None = None
+        self._merges: tuple[FeatureMerge, ...] = ()
         scene = QGraphicsScene(self)
         # One item draws everything; the BSP index would only cost time on each edit.
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -174,6 +182,37 @@ class CircuitView(QGraphicsView):
         self._item.set_layout(self._item.make_layout(circuit, frozenset(self._collapsed)))
         self.scene().setSceneRect(self._item.boundingRect())
         self._item.set_selected(frozenset(self.document.selection))
+        self._check_feature_merges(circuit)
+
+    def _check_feature_merges(self, circuit: Circuit) -> None:
+        before = self.feature_warning_text
+        self._merges = feature_merges(circuit)
+        self._item.set_warned(frozenset(k for m in self._merges for k in m.operations))
+        if self.feature_warning_text != before:
+            self.feature_warning.emit(self.feature_warning_text)
+
+    @property
+    def feature_warning_text(self) -> str:
+        """What the status bar says about features summed into one angle ("" if none)."""
+        return merge_summary(self._merges)
+
+    def merge_at(self, index: int) -> FeatureMerge | None:
+        """The feature merge operation ``index`` takes part in, if any."""
+        return next((m for m in self._merges if index in m.operations), None)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # Qt override
+        """Tooltips: a gate that sums features says with which gates and features."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            pos = self.mapToScene(event.pos())
+            hit = self.circuit_layout.op_at(pos.x(), pos.y())
+            merge = None if hit is None else self.merge_at(hit)
+            if merge is not None:
+                QToolTip.showText(event.globalPos(), merge.text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def _on_project_changed(self, _project: object) -> None:
         if self.document.circuit is not self.circuit_layout.circuit:
