@@ -34,6 +34,7 @@ from qmlstudio.core import (
     w,
     x,
 )
+from qmlstudio.core.feature_merges import FeatureMergeWarning
 from qmlstudio.engine import expval, statevector, vjp
 from qmlstudio.io import (
     from_qasm,
@@ -65,6 +66,7 @@ __all__ = [
     "ExportError",
     "Expr",
     "Feature",
+    "FeatureMergeWarning",
     "Interrupted",
     "ModelFileError",
     "ModelSpec",

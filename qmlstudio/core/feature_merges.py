@@ -27,7 +27,7 @@ import numpy as np
 
 from qmlstudio.core.circuit import Circuit, Operation
 from qmlstudio.core.gates import gate_spec
-from qmlstudio.core.parameters import Feature, Param
+from qmlstudio.core.parameters import Expr, Feature, Param
 
 __all__ = ["FeatureMerge", "FeatureMergeWarning", "feature_merges", "merge_summary",
            "warn_feature_merges"]
@@ -58,7 +58,11 @@ class FeatureMerge:
 
 def _features(param: Param) -> frozenset[int]:
     """The features an angle reads (the one place that knows which parameter kinds read x)."""
-    return frozenset((param.index,)) if isinstance(param, Feature) else frozenset()
+    if isinstance(param, Feature):
+        return frozenset((param.index,))
+    if isinstance(param, Expr):
+        return frozenset(feature.index for feature in param.features)
+    return frozenset()
 
 
 def _embed(matrix: np.ndarray, wires: tuple[int, ...], frame: tuple[int, ...]) -> np.ndarray:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 
-from qmlstudio.core import GATES, Circuit, Operation
+from qmlstudio.core import GATES, Circuit, Expr, Feature, Operation, Param, Weight
 from qmlstudio.core.circuit_columns import GroupBlock, pack_columns
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "CircuitLayout",
     "GroupBlock",
     "box_label",
+    "param_role",
 ]
 
 LEFT_MARGIN = 64.0
@@ -50,6 +51,16 @@ def box_label(op: Operation) -> str:
     draws a dot and a ``RY(θ₀)`` box); empty for gates drawn with symbols (⊕, dots, ×)."""
     spec = GATES[op.gate]
     return op.label[spec.n_controls:] if spec.drawing == "box" else ""
+
+
+def param_role(params: tuple[Param, ...]) -> str:
+    """How a gate's box is coloured: ``"feature"`` if any parameter reads data (an expression
+    such as ``θ₀·x₁ + θ₂`` included), else ``"weight"`` if any is trained, else ``"const"``."""
+    if any(isinstance(p, Feature) or (isinstance(p, Expr) and p.features) for p in params):
+        return "feature"
+    if any(isinstance(p, Weight) or (isinstance(p, Expr) and p.weights) for p in params):
+        return "weight"
+    return "const"
 
 
 class CircuitLayout:

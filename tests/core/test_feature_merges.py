@@ -106,3 +106,14 @@ def test_warning_names_the_merge_and_silence_otherwise():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert warn_feature_merges(diagram("ry@0(x0) h@0 ry@0(x1)")) == ()
+
+
+def test_expression_angles_are_followed_too():
+    import math
+
+    scaled = (Circuit(1).add("ry", 0, w(0) * x(0) + w(1)).add("ry", 0, w(2) * x(1)))
+    merges = feature_merges(scaled)
+    assert len(merges) == 1 and merges[0].features == (0, 1)
+    # Products of features in one angle are the user's explicit choice, not a silent sum.
+    product = Circuit(2).add("rzz", [0, 1], (math.pi - x(0)) * (math.pi - x(1)))
+    assert feature_merges(product) == ()

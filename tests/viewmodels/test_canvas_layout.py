@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from qmlstudio.core import Circuit, CircuitError, Operation, w
+from qmlstudio.core import Circuit, CircuitError, Const, Operation, w
 from qmlstudio.viewmodels.canvas_layout import CircuitLayout, box_label
 from qmlstudio.viewmodels.circuit_edits import (
     insert_qubit,
@@ -106,3 +106,18 @@ def test_paste_renames_groups_that_already_exist():
     pasted, indices = paste_operations(circuit, [op], 1)
     assert pasted.n_qubits == 4 and indices == (1,)
     assert pasted.operations[1] == Operation("rx", (3,), (w(0),), "layer#1")
+
+
+def test_a_gate_is_coloured_by_what_its_parameters_read():
+    import math
+
+    from qmlstudio.core import x
+    from qmlstudio.viewmodels.canvas_layout import param_role
+
+    assert param_role(()) == "const"
+    assert param_role((Const(0.5),)) == "const"
+    assert param_role((w(0), Const(1.0))) == "weight"
+    assert param_role((w(0) * 2.0 + 1.0,)) == "weight"            # an expression of a weight
+    assert param_role((x(0),)) == "feature"
+    assert param_role((w(0) * x(1) + w(2),)) == "feature"        # trainable input scaling
+    assert param_role(((math.pi - x(0)) * (math.pi - x(1)),)) == "feature"

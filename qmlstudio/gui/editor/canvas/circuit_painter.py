@@ -20,7 +20,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from qmlstudio.core import GATES, Feature, Weight
+from qmlstudio.core import GATES
 from qmlstudio.viewmodels.canvas_layout import (
     BOX_HEIGHT,
     HEADER_HEIGHT,
@@ -28,6 +28,7 @@ from qmlstudio.viewmodels.canvas_layout import (
     MEASURE_WIDTH,
     WIRE_PITCH,
     CircuitLayout,
+    param_role,
 )
 
 __all__ = ["MARK_SIZES", "CircuitPainter", "draw_mark", "print_palette"]
@@ -238,12 +239,7 @@ class CircuitPainter:
 
     # -- one gate --------------------------------------------------------------------------------
     def _fill(self, layout: CircuitLayout, index: int) -> QBrush:
-        params = layout.circuit.operations[index].params
-        if any(isinstance(p, Feature) for p in params):
-            return self.fills["feature"]
-        if any(isinstance(p, Weight) for p in params):
-            return self.fills["weight"]
-        return self.fills["const"]
+        return self.fills[param_role(layout.circuit.operations[index].params)]
 
     def _box(self, painter: QPainter, rect: QRectF, text: str, brush: QBrush) -> None:
         painter.setPen(self.box_pen)
