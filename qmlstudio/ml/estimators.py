@@ -68,7 +68,6 @@ from qmlstudio.core import (
     TrainingConfig,
 )
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
-from qmlstudio.core.feature_merges import warn_feature_merges
 from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
@@ -177,7 +176,6 @@ class _QNNEstimator(BaseEstimator):
                                f"got n_qubits={n_qubits}")
         circuit = build_model_circuit(n_qubits, n_features, self.encoding, self.ansatz,
                                       self.layers, self.reuploading)
-        warn_feature_merges(circuit, stacklevel=3)  # attributed to the caller of fit
         columns = (*(f"x{j}" for j in range(n_features)), "y")
         rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
                                                        strict=True))

@@ -91,10 +91,15 @@ def test_the_builders_angle_encodings_sum_nothing(circuit):
     assert feature_merges(circuit) == ()
 
 
-def test_the_affine_zz_map_sums_each_pair_and_is_reported():
-    merges = feature_merges(zz_feature_map(Circuit(3), reps=1, entanglement="linear"))
+def test_the_zz_map_sums_nothing_but_an_affine_pair_angle_is_reported():
+    # Havlíček's map reads each pair as a product (π − x_i)(π − x_j): one angle, no sum.
+    assert feature_merges(zz_feature_map(Circuit(3), reps=1, entanglement="linear")) == ()
+    # The affine stand-in it replaced, x_i + x_j as two rotations on the target, is a sum.
+    affine = diagram("h@0 h@1 h@2 cx@0,1 rz@1(x0) rz@1(x1) cx@0,1 "
+                     "cx@1,2 rz@2(x1) rz@2(x2) cx@1,2", n_qubits=3)
+    merges = feature_merges(affine)
     assert [(m.features, m.wires) for m in merges] == [((0, 1), (1,)), ((1, 2), (2,))]
-    assert merges[0].text == ("RZ(2·x₀) and RZ(2·x₁) on q1 act as one rotation: x₀ and x₁ "
+    assert merges[0].text == ("RZ(x₀) and RZ(x₁) on q1 act as one rotation: x₀ and x₁ "
                               "are summed")
     assert merge_summary(merges) == f"Features summed into one angle: {merges[0].text} " \
                                     f"(and 1 more)"

@@ -119,7 +119,7 @@ def _pairs(n: int, entanglement: str) -> list[tuple[int, int]]:
 def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 2,
                    entanglement: str = "full", scale: float = 2.0,
                    wires: Sequence[int] | None = None, at: int | None = None) -> Circuit:
-    """Append an IQP-style ZZ feature map: one feature per wire, ``reps`` repetitions.
+    """Append Havlíček et al.'s ZZ feature map: one feature per wire, ``reps`` repetitions.
 
     Feature ``j`` sits on ``wires[j]`` (``n_features`` defaults to, and may not exceed, the
     number of wires). Each repetition applies, with ``α = scale``:
@@ -128,14 +128,13 @@ def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 
     * ``RZ(α·x_j)`` on wire ``j``;
     * for each pair ``(i, j)`` of the ``entanglement`` pattern (``"full"``: every ``i < j``;
       ``"linear"``: ``(i, i+1)``; ``"circular"``: linear plus ``(n−1, 0)``):
-      ``CX(i, j) · RZ(α·x_i) RZ(α·x_j) on j · CX(i, j)``, which is
-      ``exp(−i α (x_i + x_j)/2 · Z_i Z_j)``.
+      ``CX(i, j) · RZ(α·(π − x_i)(π − x_j)) on j · CX(i, j)``, which is
+      ``exp(−i α (π − x_i)(π − x_j)/2 · Z_i Z_j)``.
 
-    So one repetition is ``exp(−i α/2 [Σ_j x_j Z_j + Σ_(i,j) (x_i + x_j) Z_i Z_j]) H^{⊗n}``.
-    This is Havlíček et al.'s map (Qiskit's ``ZZFeatureMap``, whose ``P(2φ)`` gates equal our
-    ``RZ(2φ)`` up to a global phase) with one documented change: the pair angle is
-    ``φ_ij = x_i + x_j`` instead of ``(π − x_i)(π − x_j)``, because a gate angle here is affine
-    in a single feature; the sum splits exactly into two such rotations. Group
+    So one repetition is ``exp(−i α/2 [Σ_j x_j Z_j + Σ_(i,j) (π − x_i)(π − x_j) Z_i Z_j])
+    H^{⊗n}``: exactly Qiskit's ``ZZFeatureMap`` (whose ``P(2φ)`` gates equal our ``RZ(2φ)`` up to
+    a global phase) at the default ``α = 2``. The pair angle is an expression parameter (a
+    product of two features), so no two features are ever summed into one angle. Group
     ``"zz_feature_map#k"``.
     """
     chosen = resolve_wires(circuit, wires, "ZZ feature map")
@@ -151,8 +150,8 @@ def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 
         gates += [("rz", (wire,), x(j, scale)) for j, wire in enumerate(used)]
         for i, j in _pairs(count, entanglement):
             pair = (used[i], used[j])
-            gates += [("cx", pair), ("rz", (used[j],), x(i, scale)),
-                      ("rz", (used[j],), x(j, scale)), ("cx", pair)]
+            product = (math.pi - x(i)) * (math.pi - x(j)) * scale
+            gates += [("cx", pair), ("rz", (used[j],), product), ("cx", pair)]
     return insert_block(circuit, "zz_feature_map", gates, at)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Operation, ProjectError, w, x
+from qmlstudio.engine import statevector
 from qmlstudio.ml.models.encodings import angle_encoding, zz_feature_map
 from qmlstudio.ml.models.templates import (
     basic_entangler,
@@ -54,7 +55,7 @@ def test_zz_feature_map_two_qubits_gate_list():
         op("h", 0, group=g), op("h", 1, group=g),
         op("rz", 0, x(0, 2.0), group=g), op("rz", 1, x(1, 2.0), group=g),
         op("cx", (0, 1), group=g),
-        op("rz", 1, x(0, 2.0), group=g), op("rz", 1, x(1, 2.0), group=g),
+        op("rz", 1, (math.pi - x(0)) * (math.pi - x(1)) * 2.0, group=g),
         op("cx", (0, 1), group=g),
     )
 
@@ -65,17 +66,31 @@ def test_zz_feature_map_two_qubits_gate_list():
     ("circular", [(0, 1), (1, 2), (2, 0)]),
 ])
 def test_zz_feature_map_is_the_documented_unitary(entanglement, pairs):
-    # One repetition = exp(-i α/2 [Σ x_j Z_j + Σ_(i,j) (x_i + x_j) Z_i Z_j]) H⊗H⊗H, exactly.
+    # One repetition = exp(-i α/2 [Σ x_j Z_j + Σ_(i,j) (π - x_i)(π - x_j) Z_i Z_j]) H⊗H⊗H.
     alpha, xs = 1.3, np.array([0.4, -1.1, 2.5])
     c = zz_feature_map(Circuit(3), reps=2, entanglement=entanglement, scale=alpha)
     generator = sum(xs[j] * pauli_operator(f"Z{j}", 3) for j in range(3))
     for i, j in pairs:
-        generator = generator + (xs[i] + xs[j]) * pauli_operator(f"Z{i} Z{j}", 3)
+        generator = generator + (math.pi - xs[i]) * (math.pi - xs[j]) \
+            * pauli_operator(f"Z{i} Z{j}", 3)
     phase = np.diag(np.exp(-0.5j * alpha * np.diag(generator)))
     h = np.array([[1, 1], [1, -1]]) / math.sqrt(2)
     hadamards = np.kron(np.kron(h, h), h)
     one_rep = phase @ hadamards
     np.testing.assert_allclose(dense_operator(c, xs), one_rep @ one_rep, atol=1e-12)
+
+
+@pytest.mark.parametrize("entanglement", ["full", "linear", "circular"])
+def test_zz_feature_map_is_qiskits(entanglement):
+    from qiskit.circuit.library import zz_feature_map as qiskit_zz_feature_map
+    from qiskit.quantum_info import Statevector
+
+    xs = np.random.default_rng(5).uniform(0, math.pi, 4)
+    ours = statevector(zz_feature_map(Circuit(4), reps=2, entanglement=entanglement), x=xs)
+    reference = qiskit_zz_feature_map(4, reps=2, entanglement=entanglement).assign_parameters(xs)
+    # Qiskit's qubit 0 is the least significant bit; reversing makes it our wire 0.
+    theirs = Statevector(reference).reverse_qargs().data
+    assert abs(np.vdot(theirs, ours)) == pytest.approx(1.0, abs=1e-12)
 
 
 def test_zz_feature_map_refuses_more_features_than_wires():
