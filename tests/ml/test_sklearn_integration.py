@@ -91,6 +91,7 @@ def test_no_encoding_sums_features_and_more_features_than_qubits_spread(moons):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no FeatureMergeWarning (nor any other)
         small_classifier(encoding="zz", epochs=1).fit(X, y)  # Havlíček's map: products
+        small_classifier(encoding="iqp", epochs=1).fit(X, y)  # IQP: products too
         model = small_classifier(epochs=1).fit(wide, y)
     assert model.project_.circuit.n_features == 5 and model.project_.circuit.n_qubits == 2
     with pytest.raises(CircuitError, match="13 features need 3 encoding blocks"):

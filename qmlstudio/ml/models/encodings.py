@@ -34,6 +34,7 @@ __all__ = [
     "angle_axes",
     "angle_blocks",
     "angle_encoding",
+    "iqp_encoding",
     "zz_feature_map",
 ]
 
@@ -155,9 +156,38 @@ def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 
     return insert_block(circuit, "zz_feature_map", gates, at)
 
 
+def iqp_encoding(circuit: Circuit, n_features: int | None = None, reps: int = 1,
+                 wires: Sequence[int] | None = None, at: int | None = None) -> Circuit:
+    """Append the IQP encoding of Havlíček et al. as PennyLane's ``IQPEmbedding`` writes it:
+    one feature per wire, ``reps`` repetitions of
+
+    * ``H`` on every encoded wire;
+    * ``RZ(x_j)`` on wire ``j``;
+    * ``RZZ(x_i·x_j)`` on every pair ``i < j`` (PennyLane's ``MultiRZ``), a product of two
+      features as one expression angle.
+
+    ``n_features`` defaults to, and may not exceed, the number of wires. Group
+    ``"iqp_encoding#k"``.
+    """
+    chosen = resolve_wires(circuit, wires, "IQP encoding")
+    count = len(chosen) if n_features is None else check_count(n_features, "n_features")
+    if count > len(chosen):
+        raise CircuitError(f"IQP encoding: {count} features need {count} wires "
+                           f"(one feature per wire), got {len(chosen)}")
+    reps = check_count(reps, "reps")
+    used = chosen[:count]
+    gates: list[tuple] = []
+    for _ in range(reps):
+        gates += [("h", (wire,)) for wire in used]
+        gates += [("rz", (wire,), x(j)) for j, wire in enumerate(used)]
+        gates += [("rzz", (used[i], used[j]), x(i) * x(j)) for i, j in _pairs(count, "full")]
+    return insert_block(circuit, "iqp_encoding", gates, at)
+
+
 ENCODINGS: dict[str, Callable[..., Circuit]] = {
     "angle": angle_encoding,
     "zz": zz_feature_map,
+    "iqp": iqp_encoding,
 }
 """Gate-inserting encodings by name (amplitude encoding prepares states instead)."""
 

@@ -141,13 +141,13 @@ def build_model_circuit(n_qubits: int | None, n_features: int, encoding: str = "
                         ansatz_options: Mapping[str, object] | None = None) -> Circuit:
     """A whole model circuit: an encoding, then ``layers`` ansatz layers.
 
-    ``encoding`` is ``"angle"``, ``"zz"`` or ``"amplitude"`` (no gates: prepare the initial
-    states with :func:`~qmlstudio.ml.models.encodings.amplitude_states`); ``ansatz`` is a key of
-    :data:`ANSATZE`. Without ``reuploading`` the circuit is one encoding block and one ansatz
-    block of ``layers`` layers; with it, the encoding is repeated before each single-layer ansatz
-    block (not possible with amplitude encoding). ``n_qubits=None`` picks the number of features
-    (``amplitude_qubits(n_features)`` for amplitude encoding). The options are passed to the
-    encoding and ansatz functions (e.g. ``{"rotation": "rx"}``).
+    ``encoding`` is ``"angle"``, ``"zz"``, ``"iqp"`` or ``"amplitude"`` (no gates: prepare the
+    initial states with :func:`~qmlstudio.ml.models.encodings.amplitude_states`); ``ansatz`` is
+    a key of :data:`ANSATZE`. Without ``reuploading`` the circuit is one encoding block and one
+    ansatz block of ``layers`` layers; with it, the encoding is repeated before each
+    single-layer ansatz block (not possible with amplitude encoding). ``n_qubits=None`` picks
+    the number of features (``amplitude_qubits(n_features)`` for amplitude encoding). The
+    options are passed to the encoding and ansatz functions (e.g. ``{"rotation": "rx"}``).
 
     Angle encoding holds up to three features per wire (see
     :func:`~qmlstudio.ml.models.encodings.angle_encoding`). More features are split into

@@ -8,7 +8,7 @@ import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Operation, ProjectError, w, x
 from qmlstudio.engine import statevector
-from qmlstudio.ml.models.encodings import angle_encoding, zz_feature_map
+from qmlstudio.ml.models.encodings import angle_encoding, iqp_encoding, zz_feature_map
 from qmlstudio.ml.models.templates import (
     basic_entangler,
     build_model_circuit,
@@ -91,6 +91,25 @@ def test_zz_feature_map_is_qiskits(entanglement):
     # Qiskit's qubit 0 is the least significant bit; reversing makes it our wire 0.
     theirs = Statevector(reference).reverse_qargs().data
     assert abs(np.vdot(theirs, ours)) == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("reps", [1, 2])
+def test_iqp_encoding_is_pennylanes_iqp_embedding(reps):
+    import pennylane as qml
+
+    xs = np.random.default_rng(6).uniform(-1.5, 2.5, 4)
+    ours = statevector(iqp_encoding(Circuit(4), reps=reps), x=xs)
+
+    @qml.qnode(qml.device("default.qubit", wires=4))
+    def theirs():
+        qml.IQPEmbedding(xs, wires=range(4), n_repeats=reps)  # wire 0 most significant, as ours
+        return qml.state()
+
+    np.testing.assert_allclose(ours, theirs(), atol=1e-12)
+    c = iqp_encoding(Circuit(3), reps=1)
+    assert c.operations[-1].gate == "rzz" and c.operations[-1].params == (x(1) * x(2),)
+    with pytest.raises(CircuitError, match="one feature per wire"):
+        iqp_encoding(Circuit(2), n_features=3)
 
 
 def test_zz_feature_map_refuses_more_features_than_wires():
