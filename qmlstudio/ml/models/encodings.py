@@ -117,6 +117,18 @@ def _pairs(n: int, entanglement: str) -> list[tuple[int, int]]:
     return pairs
 
 
+def _feature_wires(circuit: Circuit, n_features: int | None, wires: Sequence[int] | None,
+                   what: str) -> tuple[tuple[int, ...], int]:
+    """The wires of a one-feature-per-wire encoding and its feature count (default: one per
+    wire; more features than wires are refused naming ``what``)."""
+    chosen = resolve_wires(circuit, wires, what)
+    count = len(chosen) if n_features is None else check_count(n_features, "n_features")
+    if count > len(chosen):
+        raise CircuitError(f"{what}: {count} features need {count} wires "
+                           f"(one feature per wire), got {len(chosen)}")
+    return tuple(chosen[:count]), count
+
+
 def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 2,
                    entanglement: str = "full", scale: float = 2.0,
                    wires: Sequence[int] | None = None, at: int | None = None) -> Circuit:
@@ -138,15 +150,9 @@ def zz_feature_map(circuit: Circuit, n_features: int | None = None, reps: int = 
     product of two features), so no two features are ever summed into one angle. Group
     ``"zz_feature_map#k"``.
     """
-    chosen = resolve_wires(circuit, wires, "ZZ feature map")
-    count = len(chosen) if n_features is None else check_count(n_features, "n_features")
-    if count > len(chosen):
-        raise CircuitError(f"ZZ feature map: {count} features need {count} wires "
-                           f"(one feature per wire), got {len(chosen)}")
-    reps = check_count(reps, "reps")
-    used = chosen[:count]
+    used, count = _feature_wires(circuit, n_features, wires, "ZZ feature map")
     gates: list[tuple] = []
-    for _ in range(reps):
+    for _ in range(check_count(reps, "reps")):
         gates += [("h", (wire,)) for wire in used]
         gates += [("rz", (wire,), x(j, scale)) for j, wire in enumerate(used)]
         for i, j in _pairs(count, entanglement):
@@ -169,15 +175,9 @@ def iqp_encoding(circuit: Circuit, n_features: int | None = None, reps: int = 1,
     ``n_features`` defaults to, and may not exceed, the number of wires. Group
     ``"iqp_encoding#k"``.
     """
-    chosen = resolve_wires(circuit, wires, "IQP encoding")
-    count = len(chosen) if n_features is None else check_count(n_features, "n_features")
-    if count > len(chosen):
-        raise CircuitError(f"IQP encoding: {count} features need {count} wires "
-                           f"(one feature per wire), got {len(chosen)}")
-    reps = check_count(reps, "reps")
-    used = chosen[:count]
+    used, count = _feature_wires(circuit, n_features, wires, "IQP encoding")
     gates: list[tuple] = []
-    for _ in range(reps):
+    for _ in range(check_count(reps, "reps")):
         gates += [("h", (wire,)) for wire in used]
         gates += [("rz", (wire,), x(j)) for j, wire in enumerate(used)]
         gates += [("rzz", (used[i], used[j]), x(i) * x(j)) for i, j in _pairs(count, "full")]
