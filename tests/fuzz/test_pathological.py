@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 MB10 = 10 * 1024 * 1024
 NEST = 10**5
-VALID_10MB_LIMIT_S = 3.0
-"""A valid 10 MB QASM line is 1.5 million gates: ~1.2 s to read here, so a looser limit."""
+VALID_10MB_LIMIT_S = 8.0
+"""A valid 10 MB QASM line is 1.5 million gates: 1.2–1.9 s to read on an idle 2-core machine,
+3.4 s seen in CI under load; the generous bound catches a quadratic reader, not a slow day."""
 QASM2 = b'OPENQASM 2.0; include "qelib1.inc"; qreg q[2];'
 PROJECT_HEAD = b'{"format": "qmlstudio-project", "schema_version": '
 
