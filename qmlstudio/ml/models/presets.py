@@ -22,6 +22,11 @@ two-qubit gate removed (CZ, CNOT and the IQP encoding's RZZ pair terms), to ask 
 entanglement helps. The circuit-centric model's amplitude-encoded input state may itself be
 entangled; only its trained layers are separable.
 
+The re-uploading and dressed presets start from small weights (``"small"``: N(0, 0.1)): the
+re-uploading scale weights then mean "unscaled", and the dressed input layer, a sum of many
+weighted features without the paper's ``tanh``, would otherwise start at angles of many turns
+(measured on Wine: 0.30 test accuracy from uniform weights, 0.98 from small ones).
+
 For more than two classes, a readout that reads one qubit per class needs as many qubits as
 classes; with fewer, the preset reads a ``linear`` layer over ⟨Z⟩ of every qubit instead.
 """
@@ -136,7 +141,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            "readout over every qubit",
            "Mari, Bromley, Izaac, Schuld, Killoran, Transfer learning in hybrid "
            "classical-quantum neural networks, Quantum 4, 340 (2020)",
-           "linear", _every_qubit, lambda f: min(f, 4), "uniform", _dressed),
+           "linear", _every_qubit, lambda f: min(f, 4), "small", _dressed),
 )}
 """The model-family presets by name."""
 
