@@ -25,10 +25,16 @@ from qmlstudio.core import (
 )
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.data.preprocessing import fit_preprocessing
+from qmlstudio.ml.models.presets import preset_project
 from qmlstudio.ml.models.templates import build_model_circuit
 
 CASES = ("iris", "parity", "sine", "amplitude", "all_gates", "moons_linear", "iris_linear",
-         "sine_linear", "sine_parity")
+         "sine_linear", "sine_parity", "preset_reuploading", "preset_circuit_centric",
+         "preset_iqp", "preset_dressed")
+PRESET_DATA = {"reuploading": "iris", "circuit_centric": "wine", "iqp": "moons",
+               "dressed": "breast_cancer"}
+"""The data set of each ``preset_<name>`` case: three classes on two qubits (a linear readout),
+amplitude encoding of 13 features, a parity readout, and 31-term angles (30 features)."""
 
 
 def every_gate_circuit(n_qubits: int, n_features: int, seed: int) -> Circuit:
@@ -126,6 +132,14 @@ def trained_project(case: str) -> Project:
                         DatasetSpec.builtin("sine", n_samples=40), Preprocessing(),
                         ModelSpec("regression", readout="parity", observables=("Z0 Z1",)),
                         9, "Sine parity")
+    if case.startswith("preset_"):  # a model-family preset as the studio would build it
+        name = case.removeprefix("preset_")
+        dataset = DatasetSpec.builtin(PRESET_DATA[name], **({"n_samples": 60}
+                                                          if name == "iqp" else {}))
+        project = preset_project(Project(Circuit(1), dataset=dataset), name,
+                                 separable=name == "circuit_centric")
+        return _project(project.circuit, dataset, Preprocessing(), project.model, 10,
+                        f"Preset {name}")
     raise ValueError(case)
 
 
