@@ -117,7 +117,7 @@ def test_train_warns_when_the_circuit_sums_features(tmp_path):
 
 
 def test_export_formats_match_the_exporter():
-    from qmlstudio.cli import EXPORT_FORMATS as cli_formats
+    from qmlstudio.cli.export import EXPORT_FORMATS as cli_formats
     from qmlstudio.ml.export.formats import EXPORT_FORMATS as exporter_formats
 
     assert cli_formats == exporter_formats
