@@ -21,7 +21,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser(
         "export", prog="qmlstudio export",
         help="export a trained project as a model, OpenQASM or a Python script",
-        description="Export the trained PROJECT.qmlproj.")
+        description="Export the trained PROJECT.qmlproj as: qmodel (a model file for "
+                    "'qmlstudio predict' and Python); qasm3 (the circuit with its trained "
+                    "weights, the data features as 'input float[64] x0;' ...); qasm2 (the "
+                    "same in OpenQASM 2.0, which has no inputs, so only for circuits that read "
+                    "no data features); pennylane or qiskit (a Python script that rebuilds "
+                    "the model and reproduces its predictions).")
     export.add_argument("project", metavar="PROJECT.qmlproj")
     export.add_argument("--to", required=True, choices=EXPORT_FORMATS, metavar="FORMAT",
                         help=f"one of {', '.join(EXPORT_FORMATS)}")
