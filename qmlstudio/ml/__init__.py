@@ -1,11 +1,11 @@
 """The QML layer, without Qt: behaviour for the values of ``core``.
 
-Sub-packages: ``data`` (data sets, CSV, preprocessing), ``models`` (encodings, templates, the
-quantum model and its readout, losses), ``training`` (optimizers, trainer, reports),
-``evaluation`` (metrics, baselines, decision boundary) and ``export`` (model files and
-scripts); ``estimators`` holds the scikit-learn estimators. Room is left for ``noise``,
-``kernels`` and ``experiments``. May import ``io``, ``engine``, ``core`` and scikit-learn;
-never Qt.
+Sub-packages: ``data`` (data sets, CSV, preprocessing), ``models`` (encodings, templates,
+model-family presets, the quantum model and its readout, losses), ``training`` (optimizers,
+trainer, reports), ``evaluation`` (metrics, baselines, decision boundary) and ``export`` (model
+files and scripts); ``estimators`` holds the scikit-learn estimators. Room is left for
+``noise``, ``kernels`` and ``experiments``. May import ``io``, ``engine``, ``core`` and
+scikit-learn; never Qt.
 
 The names most scripts need are re-exported here and from :mod:`qmlstudio`.
 """
@@ -16,6 +16,7 @@ from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
 from qmlstudio.ml.export.formats import EXPORT_FORMATS, export_project
 from qmlstudio.ml.export.model_file import load_model, save_model
 from qmlstudio.ml.export.trained_model import TrainedModel
+from qmlstudio.ml.models.presets import PRESETS, build_preset, preset_project
 from qmlstudio.ml.models.quantum_model import QuantumModel
 from qmlstudio.ml.models.templates import build_model_circuit, init_weights
 from qmlstudio.ml.training.report import TrainingReport
@@ -23,6 +24,7 @@ from qmlstudio.ml.training.trainer import Trainer, train
 
 __all__ = [
     "EXPORT_FORMATS",
+    "PRESETS",
     "Dataset",
     "QNNClassifier",
     "QNNRegressor",
@@ -31,10 +33,12 @@ __all__ = [
     "Trainer",
     "TrainingReport",
     "build_model_circuit",
+    "build_preset",
     "export_project",
     "init_weights",
     "load_dataset",
     "load_model",
+    "preset_project",
     "save_model",
     "train",
 ]

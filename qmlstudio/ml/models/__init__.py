@@ -1,4 +1,5 @@
-"""Models: data encodings, ansatz templates, the quantum model with its readout, and losses.
+"""Models: data encodings (also with trained angles), ansatz templates, model-family presets,
+the quantum model with its readout, and losses.
 
 May import ``ml.data``, ``engine``, ``io`` and ``core``.
 """
