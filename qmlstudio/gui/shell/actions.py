@@ -1,4 +1,5 @@
-"""The main window's menus, toolbar and their handlers (File, Edit, View, Help).
+"""The main window's menus, toolbar and their handlers (File, Edit, View, Help; the Model
+menu has its own module).
 
 Every action has its standard shortcut where one exists, so the whole app is usable from the
 keyboard. File dialogs and message boxes are Qt's own; a failed open or save leaves the
@@ -20,6 +21,7 @@ from qmlstudio._resources import resource_path
 from qmlstudio._version import __version__
 from qmlstudio.core import QMLStudioError
 from qmlstudio.gui.editor.canvas.diagram_export import export_png, export_svg
+from qmlstudio.gui.shell.model_menu import ModelMenu
 from qmlstudio.gui.shell.opening import OPEN_FILTER, PROJECT_SUFFIX, open_document
 from qmlstudio.gui.shell.preferences import PreferencesDialog
 from qmlstudio.gui.shell.quick_tour import show_quick_tour
@@ -75,6 +77,7 @@ class WindowActions:
         self._predictions = None  # the compute channel of File ▸ Export ▸ Predictions
         self._build_file_menu()
         self._build_edit_menu()
+        self.model_menu = ModelMenu(window, self.actions)
         self._build_view_menu()
         self._build_help_menu()
         self._build_toolbar()
@@ -459,6 +462,7 @@ class WindowActions:
         """Enable or disable every action that edits the project (locked while training)."""
         for key in ("undo", "redo", "cut", "paste", "delete", "import_qasm"):
             self.actions[key].setEnabled(enabled)
+        self.model_menu.set_enabled(enabled)
         if enabled:  # the undo stack decides again what can be undone
             self.actions["undo"].setEnabled(self.document.undo_stack.canUndo())
             self.actions["redo"].setEnabled(self.document.undo_stack.canRedo())

@@ -40,6 +40,7 @@ from qmlstudio.gui.training.plots import TrainingPlots
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
 from qmlstudio.viewmodels.gradient_heat import gradient_heat
 from qmlstudio.viewmodels.palette_items import PaletteItem, insert_item
+from qmlstudio.viewmodels.wording import counted
 
 __all__ = ["MainWindow", "open_windows"]
 
@@ -200,8 +201,8 @@ class MainWindow(QMainWindow):
     def _on_project_changed(self, project: Project) -> None:
         circuit = project.circuit
         self._status.setText(
-            f"{circuit.n_qubits} qubits · {len(circuit.operations)} gates · "
-            f"depth {circuit.depth} · {circuit.n_weights} trainable weights")
+            f"{counted(circuit.n_qubits, 'qubit')} · {counted(len(circuit.operations), 'gate')}"
+            f" · depth {circuit.depth} · {counted(circuit.n_weights, 'trainable weight')}")
 
     def _on_feature_warning(self, text: str) -> None:
         self._feature_warning.setText(text)

@@ -54,7 +54,7 @@ def test_title_shows_the_file_name_and_a_modified_marker(make_window, tmp_path):
 
 def test_status_bar_counts_qubits_gates_depth_and_weights(make_window):
     window = make_window(ProjectDocument(_bell_project()))
-    assert window.status_text() == "2 qubits · 3 gates · depth 3 · 1 trainable weights"
+    assert window.status_text() == "2 qubits · 3 gates · depth 3 · 1 trainable weight"
 
 
 def test_ctrl_s_saves_and_the_reopened_project_shows_the_identical_circuit(make_window, qtbot,
@@ -226,7 +226,7 @@ def test_palette_drag_onto_the_canvas_adds_the_gate(make_window):
     assert drop(window.canvas, mime, window.canvas.cell_point(0, 1))
     assert window.document.circuit.operations[0].gate == "ry"
     assert window.document.circuit.operations[0].wires == (1,)
-    assert window.status_text().startswith("2 qubits · 1 gates")
+    assert window.status_text().startswith("2 qubits · 1 gate ·")
 
 
 def test_the_gate_palette_does_not_shadow_the_widget_palette(make_window):
