@@ -12,7 +12,9 @@ input is checked by scikit-learn's ``validate_data`` (its messages, raised as
 
 ``fit(X, y)`` builds a default circuit with
 :func:`~qmlstudio.ml.models.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
-``reuploading`` on ``n_qubits`` qubits), wraps it in a :class:`~qmlstudio.core.Project` whose
+``reuploading`` on ``n_qubits`` qubits) — or, given ``circuit=`` (a
+:class:`~qmlstudio.core.Circuit`, e.g. a project's), trains that circuit instead and ignores
+those five —, wraps it in a :class:`~qmlstudio.core.Project` whose
 data set is ``X, y`` embedded as a table, and trains it with the same
 :class:`~qmlstudio.ml.training.trainer.Trainer` as the studio. ``project_`` is that trained project:
 save it with :func:`~qmlstudio.io.save_project` or export it like any other.
@@ -59,6 +61,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from qmlstudio.core import (
+    Circuit,
     DatasetError,
     DatasetSpec,
     ModelSpec,
@@ -112,7 +115,8 @@ class _QNNEstimator(BaseEstimator):
                  gradient_method: str = "adjoint", shots: int | None = None,
                  scaling: str = "minmax", validation_fraction: float = 0.0,
                  early_stopping_patience: int | None = None, readout: str = "expval",
-                 observables: object = None, random_state: object = 0) -> None:
+                 observables: object = None, random_state: object = 0,
+                 circuit: Circuit | None = None) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -132,6 +136,7 @@ class _QNNEstimator(BaseEstimator):
         self.readout = readout
         self.observables = observables
         self.random_state = random_state
+        self.circuit = circuit
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
@@ -167,15 +172,18 @@ class _QNNEstimator(BaseEstimator):
         # Without a linear layer, each class past two is read on a qubit of its own.
         n_outputs = dataset.n_classes if dataset.n_classes > 2 else 1
         per_class = self.readout != "linear" and self.observables is None
-        n_qubits = self.n_qubits
+        if self.circuit is not None and not isinstance(self.circuit, Circuit):
+            raise ProjectError(f"circuit: expected a Circuit or None, got "
+                               f"{type(self.circuit).__name__}")
+        n_qubits = self.n_qubits if self.circuit is None else self.circuit.n_qubits
         if n_qubits is None:
             needed = amplitude_qubits(n_features) if self.encoding == "amplitude" else n_features
             n_qubits = max(needed, n_outputs) if per_class else needed
         elif per_class and n_qubits < n_outputs:
             raise ProjectError(f"n_qubits: {dataset.n_classes} classes need one qubit each, "
                                f"got n_qubits={n_qubits}")
-        circuit = build_model_circuit(n_qubits, n_features, self.encoding, self.ansatz,
-                                      self.layers, self.reuploading)
+        circuit = self.circuit if self.circuit is not None else build_model_circuit(
+            n_qubits, n_features, self.encoding, self.ansatz, self.layers, self.reuploading)
         columns = (*(f"x{j}" for j in range(n_features)), "y")
         rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
                                                        strict=True))
