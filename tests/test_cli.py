@@ -47,6 +47,8 @@ def test_help_and_version(tmp_path):
     for command in ("train", "predict", "export"):
         assert command in result.stdout
     assert cli("--version", cwd=tmp_path).stdout.startswith("qmlstudio ")
+    export_help = " ".join(cli("export", "--help", cwd=tmp_path).stdout.split())
+    assert "only for circuits that read no data features" in export_help
 
 
 def test_a_path_that_is_neither_a_file_nor_a_command_is_one_line_error(tmp_path):
@@ -117,7 +119,7 @@ def test_train_warns_when_the_circuit_sums_features(tmp_path):
 
 
 def test_export_formats_match_the_exporter():
-    from qmlstudio.cli import EXPORT_FORMATS as cli_formats
+    from qmlstudio.cli.export import EXPORT_FORMATS as cli_formats
     from qmlstudio.ml.export.formats import EXPORT_FORMATS as exporter_formats
 
     assert cli_formats == exporter_formats
@@ -132,6 +134,12 @@ def test_errors_are_one_line_without_traceback(tmp_path, project_file):
     assert_one_line_error(cli("train", project_file, "--epochs", "0", cwd=tmp_path), 2,
                           "--epochs: expected an integer of at least 1, got '0'")
     assert_one_line_error(cli("trian", project_file, cwd=tmp_path), 2, "unknown command")
+    circuit = tmp_path / "bell.qasm"
+    circuit.write_text('// a Bell pair\nOPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\n'
+                       'h q[0];\ncx q[0], q[1];\n', encoding="utf-8")
+    assert_one_line_error(cli("train", circuit, cwd=tmp_path), 1,
+                          "bell.qasm: an OpenQASM circuit, not a QML Studio project; open it in "
+                          "the app")
     iris = Project(build_model_circuit(2, 2), dataset=DatasetSpec.builtin("iris"))
     save_project(iris, tmp_path / "iris.qmlproj")
     assert_one_line_error(cli("train", "iris.qmlproj", cwd=tmp_path), 1,

@@ -45,10 +45,22 @@ from qmlstudio.io.project_codec import FORMAT, SCHEMA_VERSION, decode_project, e
 from qmlstudio.io.project_migrations import migrate
 from qmlstudio.io.regular_file import read_regular_file
 
-__all__ = ["MAX_PROJECT_BYTES", "load_project", "project_text", "save_project"]
+__all__ = ["MAX_PROJECT_BYTES", "PROJECT_SUFFIX", "load_project", "project_text", "save_project"]
+
+PROJECT_SUFFIX = ".qmlproj"
+"""The file name ending of a project."""
 
 MAX_PROJECT_BYTES = 1 << 30
 """Files larger than this are refused before reading (a wrongly chosen file, not a project)."""
+
+
+def _is_openqasm(data: bytes) -> bool:
+    """True if ``data`` starts, after blank lines and ``//`` comments, with ``OPENQASM``."""
+    for line in data[:4096].splitlines():
+        stripped = line.strip().lstrip(b"\xef\xbb\xbf")
+        if stripped and not stripped.startswith(b"//"):
+            return stripped.startswith(b"OPENQASM")
+    return False
 
 
 def project_text(project: Project, project_dir: str | os.PathLike = ".") -> str:
@@ -87,6 +99,10 @@ def load_project(path: str | os.PathLike) -> Project:
     try:
         document = parse_document(data)
     except ValueError as error:
+        if _is_openqasm(data):
+            raise ProjectError(f"{path}: an OpenQASM circuit, not a QML Studio project; open "
+                               f"it in the app (qmlstudio {path}) and save it as a "
+                               f"{PROJECT_SUFFIX} project") from None
         raise ProjectError(f"{path}: {error}") from None
     version = read_header(DocumentReader(document, source=path), FORMAT, "project",
                           SCHEMA_VERSION, 0, __version__)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from qmlstudio.core import Circuit, CircuitError, Operation, w
 from qmlstudio.core.gates import GATES
-from qmlstudio.ml.models.encodings import angle_encoding, zz_feature_map
+from qmlstudio.ml.models.encodings import angle_encoding, iqp_encoding, zz_feature_map
 from qmlstudio.ml.models.templates import basic_entangler, hardware_efficient, strongly_entangling
 
 __all__ = [
@@ -75,8 +75,12 @@ _TEMPLATES = (
                 "RY(xᵢ) on wire i: one input feature per qubit",
                 lambda c, at: angle_encoding(c, at=at)),
     PaletteItem("zz_feature_map", "Encodings", "ZZ feature map",
-                "IQP-style map: H, RZ(2xᵢ) and ZZ(2(xᵢ+xⱼ)) couplings, 2 repetitions",
+                "Havlíček et al. / Qiskit ZZFeatureMap: H, RZ(2xᵢ) and ZZ couplings "
+                "2(π−xᵢ)(π−xⱼ) on every pair, 2 repetitions",
                 lambda c, at: zz_feature_map(c, at=at)),
+    PaletteItem("iqp_encoding", "Encodings", "IQP encoding",
+                "PennyLane IQPEmbedding: H, RZ(xᵢ) and RZZ(xᵢ·xⱼ) on every pair",
+                lambda c, at: iqp_encoding(c, at=at)),
     PaletteItem("strongly_entangling", "Ansatz layers", "Strongly entangling layer",
                 "Rot(φ, θ, ω) on every qubit, then a ring of CNOTs (3 weights per qubit)",
                 lambda c, at: strongly_entangling(c, at=at)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Weight, w
@@ -62,3 +63,15 @@ def test_a_template_is_inserted_as_one_group_over_every_wire():
 def test_impossible_positions_are_refused(index, wire):
     with pytest.raises(CircuitError):
         insert_item(item_by_key("h"), Circuit(2).add("h", 0), index, wire)
+
+
+def test_the_iqp_encoding_entry_reads_every_feature_and_every_pair_product():
+    new, inserted = insert_item(item_by_key("iqp_encoding"), Circuit(3), 0, 0)
+    ops = [new.operations[i] for i in inserted]
+    assert [op.gate for op in ops].count("h") == 3
+    pairs = {op.wires: op.params[0] for op in ops if op.gate == "rzz"}
+    assert set(pairs) == {(0, 1), (0, 2), (1, 2)}
+    x = np.array([0.3, -1.1, 2.0])
+    for (i, j), angle in pairs.items():
+        assert angle.value(x, np.zeros(0)) == pytest.approx(x[i] * x[j])
+    assert new.n_features == 3 and new.n_weights == 0

@@ -61,6 +61,7 @@ from qmlstudio.viewmodels.data_view import (
     open_csv_view,
     unfitted,
 )
+from qmlstudio.viewmodels.wording import counted
 
 __all__ = ["DataPanel"]
 
@@ -359,11 +360,11 @@ class DataPanel(QWidget):
     def _describe(self, view: DataView) -> str:
         data = view.dataset
         train, validation, test = view.part_counts()
-        kind = (f"{data.n_classes} classes" if data.task == "classification"
+        kind = (counted(data.n_classes, "class", "classes") if data.task == "classification"
                 else "regression target")
-        text = (f"{view.n_rows:,} rows · {data.n_features} features → {view.n_inputs} after "
-                f"preprocessing · {kind} · train {train:,} / validation {validation:,} / "
-                f"test {test:,}")
+        text = (f"{counted(view.n_rows, 'row')} · {counted(data.n_features, 'feature')} → "
+                f"{view.n_inputs} after preprocessing · {kind} · train {train:,} / validation "
+                f"{validation:,} / test {test:,}")
         notes = list(view.notes)
         model = self._document.project.model
         if data.task != model.task:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from qmlstudio.core import ProjectError, QMLStudioError
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.io.atomic import atomic_write
-from qmlstudio.io.project_file import load_project, project_text
+from qmlstudio.io.project_file import PROJECT_SUFFIX, load_project, project_text
 from qmlstudio.io.regular_file import read_regular_file
 
 __all__ = ["DEFAULT_INTERVAL_S", "INTERVAL_KEY", "Autosaver", "Recovery", "autosave_interval",
@@ -102,7 +102,7 @@ class Autosaver(QObject):
     @property
     def path(self) -> Path:
         """This window's recovery project file (it exists only while there is one)."""
-        return recovery_dir() / f"{self._id}.qmlproj"
+        return recovery_dir() / f"{self._id}{PROJECT_SUFFIX}"
 
     @property
     def interval_ms(self) -> int | None:
@@ -156,7 +156,7 @@ class Autosaver(QObject):
         """Delete the recovery copy and release its lock (a clean close or a save)."""
         self._timer.stop()
         self._written = None
-        for suffix in (".qmlproj", ".json"):
+        for suffix in (PROJECT_SUFFIX, ".json"):
             with contextlib.suppress(FileNotFoundError):
                 self.path.with_suffix(suffix).unlink()
         if self._lock is not None:
@@ -182,7 +182,7 @@ class Recovery:
 
     def delete(self) -> None:
         """Delete the recovery file, its sidecar and its (taken) lock."""
-        for suffix in (".qmlproj", ".json"):
+        for suffix in (PROJECT_SUFFIX, ".json"):
             with contextlib.suppress(OSError):
                 self.path.with_suffix(suffix).unlink()
         self.lock.unlock()
@@ -212,7 +212,7 @@ def pending_recoveries() -> list[Recovery]:
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.glob("*.qmlproj"), key=_mtime):
+    for path in sorted(folder.glob(f"*{PROJECT_SUFFIX}"), key=_mtime):
         lock = _lock(path.with_suffix(".lock"))
         if not lock.tryLock(0):  # a running instance's window (or unreadable: leave it)
             continue

@@ -12,10 +12,10 @@ from pathlib import Path
 from qmlstudio.core import Project, ProjectError
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.io import read_qasm
+from qmlstudio.io.project_file import PROJECT_SUFFIX
 
 __all__ = ["OPEN_FILTER", "PROJECT_SUFFIX", "QASM_SUFFIXES", "is_openable", "open_document"]
 
-PROJECT_SUFFIX = ".qmlproj"
 QASM_SUFFIXES = (".qasm", ".qasm3", ".qasm2")
 OPEN_FILTER = ("QML Studio projects and OpenQASM (*.qmlproj *.qasm *.qasm2 *.qasm3);;"
                "QML Studio projects (*.qmlproj);;OpenQASM (*.qasm *.qasm2 *.qasm3);;"

@@ -200,6 +200,7 @@ def test_open_csv_with_string_labels_and_choose_columns(qtbot, panel, document, 
     features.setCurrentRow(2)
     _edit_and_wait(qtbot, panel, lambda: qtbot.keyClick(features, Qt.Key.Key_Space))
     assert document.project.dataset.feature_columns == ("length", "weight")
+    assert " · 2 features → 2 after preprocessing · " in panel.summary()
     assert model.data(model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None  # unused
     assert panel.view.axis_names == ("length", "weight")
 
@@ -217,6 +218,12 @@ def test_open_csv_with_string_labels_and_choose_columns(qtbot, panel, document, 
     _wait_idle(qtbot, panel)
     assert document.project.dataset.label_column == "kind"
     assert panel.roles_form.label_combo.currentText() == "kind"
+
+    # Untick "weight" too: one feature is counted in the singular.
+    features.setCurrentRow(1)
+    _edit_and_wait(qtbot, panel, lambda: qtbot.keyClick(features, Qt.Key.Key_Space))
+    assert document.project.dataset.feature_columns == ("length",)
+    assert "30 rows · 1 feature → 1 after preprocessing · 3 classes · " in panel.summary()
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,0 +1,137 @@
+"""``qmlstudio train``: train a project and save the weights and history back into it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, TextIO
+
+from qmlstudio.cli.common import count, naming
+from qmlstudio.core.feature_merges import feature_merges, merge_summary
+from qmlstudio.io.project_file import load_project, save_project
+
+if TYPE_CHECKING:
+    from qmlstudio.ml.training.report import TrainingReport
+
+__all__ = ["NAME", "register", "run"]
+
+NAME = "train"
+PROGRESS_VALUES = ("train_loss", "val_loss", "val_accuracy", "val_r2", "test_loss",
+                   "test_accuracy", "test_r2")
+"""What the progress line shows, when measured."""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``train`` to the ``qmlstudio`` subcommands."""
+    train = commands.add_parser(
+        "train", prog="qmlstudio train",
+        help="train a project and save the weights and history into it",
+        description="Train PROJECT.qmlproj and save the trained weights, fitted preprocessing "
+                    "and history back into it (atomically). A trained project continues from "
+                    "its weights.")
+    train.add_argument("project", metavar="PROJECT.qmlproj")
+    train.add_argument("--epochs", type=count(1), metavar="N",
+                       help="epochs to train (default: the project's setting)")
+    train.add_argument("--seed", type=count(0), metavar="S",
+                       help="random seed (default: the project's; stored in the project)")
+    train.add_argument("--restart", action="store_true",
+                       help="start from fresh weights and discard the history")
+    train.add_argument("--json", action="store_true",
+                       help="print the final metrics as one JSON object")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(run=run)
+
+
+class _Progress:
+    """A one-line progress bar on ``stream``: redrawn in place on a terminal, otherwise
+    printed as a new line at most once a second (and for the last epoch)."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream, self.enabled = stream, enabled
+        self.live = enabled and stream.isatty()
+        self.shown = 0.0
+        self.unshown: TrainingReport | None = None  # the last epoch report skipped
+
+    def update(self, report: TrainingReport) -> None:
+        """Show ``report`` if it is time; when training ends, the last epoch is always shown
+        (also when early stopping ends it before the planned last epoch)."""
+        if not self.enabled:
+            return
+        if report.kind == "done":
+            if self.unshown is not None:
+                self._show(self.unshown)
+            return
+        now = time.monotonic()
+        last = report.kind == "epoch" and report.epoch == report.last_epoch
+        too_soon = now - self.shown < (0.1 if self.live else 1.0)
+        if (not last and too_soon) or (not self.live and report.kind != "epoch"):
+            if report.kind == "epoch":
+                self.unshown = report
+            return
+        self.shown = now
+        self._show(report)
+
+    def _show(self, report: TrainingReport) -> None:
+        self.unshown = None
+        line = _progress_line(report, self.WIDTH)
+        self.stream.write(f"\r{line}\x1b[K" if self.live else f"{line}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the live line."""
+        if self.live and self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _progress_line(report: TrainingReport, width: int) -> str:
+    filled = round(report.progress * width)
+    bar = "#" * filled + "-" * (width - filled)
+    parts = [f"epoch {report.epoch}/{report.last_epoch} [{bar}] {report.progress:4.0%}"]
+    values = report.values()
+    for name in PROGRESS_VALUES:
+        if values.get(name) is not None:
+            parts.append(f"{name} {values[name]:.4f}")
+    if 0 < report.progress < 1:
+        remaining = report.elapsed * (1 - report.progress) / report.progress
+        parts.append(f"ETA {remaining:.0f}s")
+    return "  ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_metrics
+    from qmlstudio.ml.training.trainer import Trainer
+
+    project = load_project(args.project)
+    merges = feature_merges(project.circuit)
+    if merges:
+        print(f"qmlstudio: warning: {merge_summary(merges)}", file=sys.stderr)
+    progress = _Progress(sys.stderr, not args.quiet)
+    with naming(args.project):
+        trainer = Trainer(project, epochs=args.epochs, seed=args.seed, restart=args.restart)
+        try:
+            for report in trainer:
+                progress.update(report)
+        finally:
+            progress.close()
+    save_project(trainer.result_project(), args.project)
+    baselines = baseline_metrics(trainer.data)
+    summary = {"epoch": report.epoch, "stop_reason": report.stop_reason,
+               "seconds": round(report.elapsed, 3), **report.values(), "baselines": baselines}
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(f"{args.project}: {report.stop_reason} (epoch {report.epoch}, "
+          f"{report.elapsed:.1f} s); saved")
+    for name, value in report.values().items():
+        print(f"  {name:<16} {'-' if value is None else f'{value:.4f}'}")
+    names = BASELINES[trainer.data.model.spec.task]
+    print("classical baselines on the same split:")
+    for key, metrics in baselines.items():
+        scores = "  ".join(f"{name} {value:.4f}" for name, value in metrics.items())
+        print(f"  {names[key][0]:<20} {scores}")
+    return 0

@@ -1,0 +1,11 @@
+"""Words the panels put around numbers."""
+
+from __future__ import annotations
+
+__all__ = ["counted"]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` with ``noun`` in the number it needs: ``"1 qubit"``, ``"2 qubits"``,
+    ``"1,000 rows"`` (``plural`` for nouns that do not just take an s)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
