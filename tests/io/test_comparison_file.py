@@ -4,25 +4,10 @@ import json
 
 import pytest
 
-from qmlstudio.core import ComparisonResult, ModelComparison, ProjectError, SeedRun
+from qmlstudio.core import ProjectError
 from qmlstudio.io import load_project, project_text, save_project
 from qmlstudio.io.project_codec import SCHEMA_VERSION
-from tests.io.project_helpers import sample_project
-
-
-def sample_comparison(fingerprint: str = "abc123") -> ComparisonResult:
-    """A quantum model and two baselines over two seeds."""
-    def runs(base, params, unit_size):
-        return (SeedRun(0, base, base - 0.02, params, 0.25, 3.5, unit_size),
-                SeedRun(1, base + 0.05, base - 0.01, params, 0.5, 4.0, unit_size))
-    return ComparisonResult("accuracy", 5, (0, 1), fingerprint, (
-        ModelComparison("quantum", "Quantum model", True, "weights",
-                        runs(0.85, {"learning_rate": 0.1}, 26)),
-        ModelComparison("mlp", "MLP", False, "weights",
-                        runs(0.9, {"alpha": 0.01, "hidden_layer_sizes": "(16,)"}, 81)),
-        ModelComparison("random_forest", "Random forest", False, "tree nodes",
-                        runs(0.95, {"max_depth": "None", "min_samples_leaf": 5}, 900)),
-    ))
+from tests.io.project_helpers import sample_comparison, sample_project
 
 
 def test_a_comparison_round_trips_through_the_file(tmp_path):
