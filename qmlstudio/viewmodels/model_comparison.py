@@ -86,7 +86,8 @@ def comparison_table(result: ComparisonResult) -> ComparisonTable:
 
 def verdict(result: ComparisonResult) -> str:
     """One sentence: how the quantum model's test score compares with the best classical
-    model's, called a tie when the gap is within their spreads over the seeds."""
+    model's, called a tie when they are equal or the gap is within their spreads over the
+    seeds."""
     quantum = result.quantum
     classical = [model for model in result.models if not model.quantum]
     if quantum is None or not classical:
@@ -97,6 +98,8 @@ def verdict(result: ComparisonResult) -> str:
     seeds = f"{len(result.seeds)} seed{'s' if len(result.seeds) != 1 else ''}"
     head = (f"Test {metric} over {seeds}: quantum model {quantum.test_mean:.3f}, best "
             f"classical model ({best.name}) {best.test_mean:.3f}")
+    if gap == 0:
+        return f"{head} — a tie."
     if abs(gap) <= quantum.test_spread + best.test_spread:
         return f"{head} — a tie within the spread over the seeds."
     side = "quantum model" if gap > 0 else "classical model"

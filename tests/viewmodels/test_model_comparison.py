@@ -41,6 +41,9 @@ def test_the_verdict_names_the_better_side_or_a_tie():
         for m in result.models))
     assert verdict(one).startswith("Test accuracy over 1 seed: quantum model 0.850")
     assert comparison_table(one).rows[0].cells[1] == "0.850 ± 0.000"
+    level = replace(one, models=(replace(one.models[0], runs=(replace(
+        one.models[0].runs[0], test_score=0.95),)), *one.models[1:]))
+    assert verdict(level).endswith("Random forest) 0.950 — a tie.")
 
 
 def test_mean_sizes_that_are_not_whole_show_one_decimal():

@@ -1,4 +1,4 @@
-"""The main window's menus, toolbar and their handlers (File, Edit, View, Help).
+"""The main window's menus, toolbar and their handlers (File, Edit, View, Training, Help).
 
 Every action has its standard shortcut where one exists, so the whole app is usable from the
 keyboard. File dialogs and message boxes are Qt's own; a failed open or save leaves the
@@ -47,7 +47,7 @@ EXAMPLES = (
 
 _DOCK_MENU_TEXT = {"palette": "&Gates", "data": "&Data", "inspector": "I&nspector",
                    "training": "&Training", "state": "&State", "plots": "&Plots",
-                   "code": "Open&QASM"}
+                   "code": "Open&QASM", "comparison": "Co&mparison"}
 """View menu texts of the docks' toggle actions: each with a mnemonic no other item of the
 menu uses (the dock titles themselves stay plain)."""
 
@@ -76,6 +76,7 @@ class WindowActions:
         self._build_file_menu()
         self._build_edit_menu()
         self._build_view_menu()
+        self._build_training_menu()
         self._build_help_menu()
         self._build_toolbar()
 
@@ -171,6 +172,13 @@ class WindowActions:
         menu.addAction(self._action("zoom_in", "Zoom &In", canvas.zoom_in, keys.ZoomIn))
         menu.addAction(self._action("zoom_out", "Zoom &Out", canvas.zoom_out, keys.ZoomOut))
         menu.addAction(self._action("zoom_reset", "&Actual Size", canvas.reset_zoom, "Ctrl+0"))
+
+    def _build_training_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("&Training")
+        menu.addAction(self._action(
+            "compare", "Compare with &Classical Models…", self.compare,
+            tip="Grid-search the quantum model and classical baselines on the same split and "
+                "folds, and show test scores, times and sizes side by side"))
 
     def _build_help_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Help")
@@ -474,6 +482,13 @@ class WindowActions:
         if PreferencesDialog(self.window).exec() == QDialog.DialogCode.Accepted:
             for window in open_windows():
                 window.autosaver.apply_interval()
+
+    def compare(self) -> None:
+        """Training ▸ Compare with Classical Models: show the comparison and start a run."""
+        dock = self.window.docks["comparison"]
+        dock.show()
+        dock.raise_()
+        self.window.comparison_panel.run_comparison()
 
     def quick_tour(self) -> None:
         """Help ▸ Quick Tour (F1): the non-modal guide beside this window."""
