@@ -84,6 +84,7 @@ class ComparisonPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m fits")
         self.message = QLabel(wordWrap=True)
+        self._current: tuple[tuple, bool] | None = None  # (parts checked, current?)
 
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Seeds:"))
@@ -172,9 +173,19 @@ class ComparisonPanel(QWidget):
         self.message.setStyleSheet(_ERROR_STYLE if error else "")
 
     # -- the saved result --------------------------------------------------------------------
+    def _is_current(self, project: Project) -> bool:
+        """Whether the saved comparison describes ``project``; the digest reads the whole
+        data set, so it is only recomputed when a part it covers was replaced."""
+        parts = (project.comparison, project.circuit, project.dataset, project.preprocessing,
+                 project.model, project.training)
+        if self._current is None or any(a is not b for a, b in zip(parts, self._current[0],
+                                                                     strict=True)):
+            self._current = (parts, comparison_is_current(project))
+        return self._current[1]
+
     def _on_project_changed(self, project: Project) -> None:
         result = project.comparison
-        self.stale_label.setVisible(result is not None and not comparison_is_current(project))
+        self.stale_label.setVisible(result is not None and not self._is_current(project))
         if result is None:
             self.verdict_label.setText("No comparison yet. Run one to see whether the quantum "
                                        "model beats classical models on the same data.")
