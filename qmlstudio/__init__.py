@@ -13,6 +13,7 @@ from qmlstudio._version import __version__
 from qmlstudio.core import (
     Circuit,
     CircuitError,
+    ComparisonResult,
     Const,
     DatasetError,
     DatasetSpec,
@@ -51,6 +52,7 @@ from qmlstudio.ml import (
     TrainedModel,
     Trainer,
     TrainingReport,
+    compare_models,
     export_project,
     load_model,
     save_model,
@@ -60,6 +62,7 @@ from qmlstudio.ml import (
 __all__ = [
     "Circuit",
     "CircuitError",
+    "ComparisonResult",
     "Const",
     "DatasetError",
     "DatasetSpec",
@@ -85,6 +88,7 @@ __all__ = [
     "TrainingReport",
     "Weight",
     "__version__",
+    "compare_models",
     "export_project",
     "expval",
     "from_qasm",
