@@ -13,6 +13,7 @@ from qmlstudio._version import __version__
 from qmlstudio.core import (
     Circuit,
     CircuitError,
+    ComparisonResult,
     Const,
     DatasetError,
     DatasetSpec,
@@ -52,6 +53,7 @@ from qmlstudio.ml import (
     Trainer,
     TrainingReport,
     build_preset,
+    compare_models,
     export_project,
     load_model,
     preset_project,
@@ -62,6 +64,7 @@ from qmlstudio.ml import (
 __all__ = [
     "Circuit",
     "CircuitError",
+    "ComparisonResult",
     "Const",
     "DatasetError",
     "DatasetSpec",
@@ -88,6 +91,7 @@ __all__ = [
     "Weight",
     "__version__",
     "build_preset",
+    "compare_models",
     "export_project",
     "expval",
     "from_qasm",

@@ -8,6 +8,7 @@
     qmlstudio train PROJECT.qmlproj [--epochs N] [--seed S] [--restart] [--json] [--quiet]
     qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv]
     qmlstudio export PROJECT.qmlproj --to qmodel|qasm3|qasm2|pennylane|qiskit -o FILE
+    qmlstudio compare PROJECT.qmlproj [--seeds N] [--folds K] [--json] [--quiet]
 
 ``new`` writes a project with a model-family preset (``--list`` names them) on a built-in data
 set or a CSV file. ``train`` shows a progress bar on stderr, saves the weights and history back
@@ -17,7 +18,9 @@ object): ``train_*``, ``val_*`` when the project has a validation part, ``test_*
 a test part, and the same metrics of the classical baselines fitted on the same split
 (``baselines``: by key, e.g. ``logistic_regression``, ``svm_rbf``, ``mlp``, ``random_forest``).
 ``predict`` writes a CSV of predictions (and class probabilities ``p_<class>``) to ``OUT.csv``
-or stdout. A problem with the arguments or a file is reported as one line on stderr with a
+or stdout. ``compare`` grid-searches the project's circuit and classical baselines on the same
+split and folds, prints the table and saves the result into the project (see :mod:`.compare`).
+A problem with the arguments or a file is reported as one line on stderr with a
 non-zero exit status: 2 for bad arguments, 1 for a file or data problem, 130 when interrupted.
 ``--debug`` (anywhere on the line) turns on verbose logging: to stderr, and in the desktop app
 also to its log file.
@@ -33,13 +36,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qmlstudio._version import __version__
-from qmlstudio.cli import export, new, predict, train
+from qmlstudio.cli import compare, export, new, predict, train
 from qmlstudio.cli.common import CommandParser
 from qmlstudio.core.errors import QMLStudioError
 
 __all__ = ["build_parser", "main"]
 
-COMMAND_MODULES = (new, train, predict, export)
+COMMAND_MODULES = (new, train, predict, export, compare)
 COMMANDS = tuple(module.NAME for module in COMMAND_MODULES)
 
 

@@ -6,6 +6,7 @@ The bottom layer: imports nothing else of ``qmlstudio`` (numpy and the standard 
 """
 
 from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
+from qmlstudio.core.comparison import ComparisonResult, ModelComparison, SeedRun
 from qmlstudio.core.dataset_spec import DatasetSpec
 from qmlstudio.core.errors import (
     CircuitError,
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_QUBITS",
     "Circuit",
     "CircuitError",
+    "ComparisonResult",
     "Const",
     "DatasetError",
     "DatasetSpec",
@@ -40,6 +42,7 @@ __all__ = [
     "FittedPreprocessing",
     "GateSpec",
     "Interrupted",
+    "ModelComparison",
     "ModelFileError",
     "ModelSpec",
     "Operation",
@@ -51,6 +54,7 @@ __all__ = [
     "QMLStudioError",
     "QasmError",
     "ReadoutParams",
+    "SeedRun",
     "Term",
     "TrainingConfig",
     "TrainingHistory",

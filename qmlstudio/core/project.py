@@ -19,6 +19,7 @@ from importlib import metadata
 
 from qmlstudio._version import __version__
 from qmlstudio.core.circuit import Circuit
+from qmlstudio.core.comparison import ComparisonResult
 from qmlstudio.core.dataset_spec import DatasetSpec
 from qmlstudio.core.errors import CircuitError, ProjectError
 from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
@@ -40,7 +41,8 @@ class Project:
     ``circuit.n_weights`` finite values. ``readout`` holds the trained readout parameters
     (or none; see :class:`~qmlstudio.core.ReadoutParams`). ``versions`` maps package names to
     the versions that produced the trained state (see :func:`software_versions`), stored as
-    sorted pairs.
+    sorted pairs. ``comparison`` is the last quantum-vs-classical comparison (or None); it
+    stays through edits and tells by its fingerprint whether it still describes the project.
     """
 
     circuit: Circuit
@@ -53,6 +55,7 @@ class Project:
     readout: ReadoutParams = field(default_factory=ReadoutParams)
     history: TrainingHistory = field(default_factory=TrainingHistory)
     versions: tuple[tuple[str, str], ...] = ()
+    comparison: ComparisonResult | None = None
 
     def __post_init__(self) -> None:
         for name, kind in _SECTIONS:
@@ -70,6 +73,9 @@ class Project:
             if not isinstance(version, str):
                 raise ProjectError(f"versions.{package}: expected text, got {version!r}")
         object.__setattr__(self, "versions", versions)
+        if self.comparison is not None and not isinstance(self.comparison, ComparisonResult):
+            raise ProjectError(f"comparison: expected a ComparisonResult or None, got "
+                               f"{self.comparison!r}")
         self._check_model()
 
     def _check_model(self) -> None:

@@ -203,6 +203,17 @@ class DocumentReader:
             self.fail(f"expected true or false, got {describe(self.value)}")
         return self.value
 
+    def as_scalar(self) -> bool | int | float | str:
+        """This value as a JSON scalar: a number, true/false or a text."""
+        value = self.value
+        if isinstance(value, float):
+            return self.as_float()
+        if isinstance(value, bool | int):
+            return value
+        if isinstance(value, str):
+            return self.as_str()
+        self.fail(f"expected a number, true/false or text, got {describe(value)}")
+
     def as_floats(self) -> tuple[float, ...]:
         """This value as a list of finite numbers."""
         return tuple(item.as_float() for item in self.items())

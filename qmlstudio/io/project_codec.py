@@ -16,6 +16,7 @@ from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
 from qmlstudio.core.project import Project
 from qmlstudio.core.training_config import EpochRecord, TrainingConfig, TrainingHistory
 from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
+from qmlstudio.io.comparison_codec import decode_comparison, encode_comparison
 from qmlstudio.io.dataset_link import resolved_path, stored_path
 from qmlstudio.io.document_reader import DocumentReader, describe
 from qmlstudio.io.json_text import Inline
@@ -23,12 +24,12 @@ from qmlstudio.io.json_text import Inline
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 
 FORMAT = "qmlstudio-project"
-SCHEMA_VERSION = 3
-"""Schema 2 added ``preprocessing.validation_fraction``, schema 3 expression parameters (see
-:mod:`.project_migrations`)."""
+SCHEMA_VERSION = 4
+"""Schema 2 added ``preprocessing.validation_fraction``, schema 3 expression parameters,
+schema 4 the saved quantum-vs-classical ``comparison`` (see :mod:`.project_migrations`)."""
 PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dataset",
                 "preprocessing", "model", "training", "weights", "readout", "history",
-                "versions")
+                "versions", "comparison")
 """Top-level keys in the order they are written."""
 
 _TRAINING_KEYS = ("optimizer", "loss", "learning_rate", "epochs", "batch_size", "seed",
@@ -111,21 +112,11 @@ def encode_project(project: Project, project_dir: str) -> dict:
         "readout": encode_readout(project.readout),
         "history": _encode_history(project.history),
         "versions": dict(project.versions),
+        "comparison": encode_comparison(project.comparison),
     }
 
 
 # -- decoding ------------------------------------------------------------------------------
-def _scalar(reader: DocumentReader) -> object:
-    value = reader.value
-    if isinstance(value, float):
-        return reader.as_float()
-    if isinstance(value, bool | int):
-        return value
-    if isinstance(value, str):
-        return reader.as_str()
-    reader.fail(f"expected a number, true/false or text, got {describe(value)}")
-
-
 def _column(reader: DocumentReader) -> int | str:
     if isinstance(reader.value, str):
         return reader.as_str()
@@ -141,7 +132,7 @@ def _decode_dataset(reader: DocumentReader, project_dir: str) -> DatasetSpec:
     fields: dict[str, object] = {"kind": kind, "name": reader.text("name", default_name)}
     if kind == "builtin":
         params = reader.section("params", default={})
-        fields["params"] = tuple((key, _scalar(params.child(key, value)))
+        fields["params"] = tuple((key, params.child(key, value).as_scalar())
                                  for key, value in params.value.items())
     else:
         fields["label_column"] = _column(reader.field("label_column"))
@@ -153,7 +144,7 @@ def _decode_dataset(reader: DocumentReader, project_dir: str) -> DatasetSpec:
                    "header": reader.boolean("header", True)}
     elif kind == "embedded":
         fields["columns"] = tuple(item.as_str() for item in reader.field("columns").items())
-        fields["rows"] = tuple(tuple(_scalar(cell) for cell in row.items())
+        fields["rows"] = tuple(tuple(cell.as_scalar() for cell in row.items())
                                for row in reader.field("rows").items())
     with reader.converting():
         return DatasetSpec(**fields)
@@ -264,7 +255,8 @@ def decode_project(reader: DocumentReader, project_dir: str) -> Project:
     versions_reader = reader.section("versions", default={})
     versions = tuple((key, versions_reader.child(key, value).as_str())
                      for key, value in versions_reader.value.items())
+    comparison = decode_comparison(reader.field("comparison", None))
     name, weights = reader.text("name", ""), reader.floats("weights", [])
     with reader.converting():
         return Project(circuit, name, dataset, preprocessing, model, training, weights, readout,
-                       history, versions)
+                       history, versions, comparison)

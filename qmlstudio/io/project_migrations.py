@@ -21,6 +21,9 @@ Schema history:
   :mod:`qmlstudio.io.circuit_codec`). Older files hold none, so they load unchanged; the
   version was bumped so that a QML Studio reading schema 2 refuses a file that may hold one
   with "please update" rather than "expected a number" at some parameter.
+* 4 — ``comparison``: the last quantum-vs-classical comparison (or ``null``). Older files have
+  none, so they load unchanged; bumped so that an older QML Studio refuses a file holding one
+  with "please update" rather than "unknown field".
 """
 
 from __future__ import annotations
@@ -59,7 +62,12 @@ def _v2_to_v3(document: dict) -> dict:
     return document  # only a new parameter kind: every schema 2 document is a schema 3 one
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(document: dict) -> dict:
+    return document  # only a new optional member: every schema 3 document is a schema 4 one
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3,
+                                                 3: _v3_to_v4}
 """``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
 
 

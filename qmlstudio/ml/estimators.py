@@ -10,17 +10,21 @@ input is checked by scikit-learn's ``validate_data`` (its messages, raised as
 ``history_``, ``model_``). They pass ``sklearn.utils.estimator_checks`` (see
 ``tests/ml/test_sklearn_checks.py``).
 
-``fit(X, y)`` builds a default circuit with
-:func:`~qmlstudio.ml.models.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
-``reuploading`` on ``n_qubits`` qubits) — or, with ``model`` naming a preset of
-:data:`~qmlstudio.ml.models.presets.PRESETS` (``"reuploading"``, ``"circuit_centric"``,
-``"iqp"``, ``"dressed"``), that model family's circuit with ``layers`` layers on ``n_qubits``
-qubits (``None``: the preset's default) in place of ``encoding``, ``ansatz`` and
-``reuploading``; ``separable=True`` drops every two-qubit gate of either circuit (does
-entanglement help?) — wraps it in a :class:`~qmlstudio.core.Project` whose
-data set is ``X, y`` embedded as a table, and trains it with the same
-:class:`~qmlstudio.ml.training.trainer.Trainer` as the studio. ``project_`` is that trained project:
-save it with :func:`~qmlstudio.io.save_project` or export it like any other.
+``fit(X, y)`` trains one of three circuits:
+
+* by default, :func:`~qmlstudio.ml.models.templates.build_model_circuit` (``encoding``,
+  ``ansatz``, ``layers``, ``reuploading`` on ``n_qubits`` qubits);
+* with ``model`` naming a preset of :data:`~qmlstudio.ml.models.presets.PRESETS`
+  (``"reuploading"``, ``"circuit_centric"``, ``"iqp"``, ``"dressed"``), that model family's
+  circuit with ``layers`` layers on ``n_qubits`` qubits (``None``: the preset's default);
+* with ``circuit=`` (a :class:`~qmlstudio.core.Circuit`, e.g. a project's), that circuit
+  (``n_qubits``, ``encoding``, ``ansatz``, ``layers`` and ``reuploading`` are then ignored).
+
+``separable=True`` drops every two-qubit gate of the circuit (does entanglement help?). The
+circuit is wrapped in a :class:`~qmlstudio.core.Project` whose data set is ``X, y`` embedded as
+a table, and trained with the same :class:`~qmlstudio.ml.training.trainer.Trainer` as the
+studio. ``project_`` is that trained project: save it with
+:func:`~qmlstudio.io.save_project` or export it like any other.
 
 ``random_state`` seeds the weights, the mini-batch order and the validation split: an integer
 gives the same model on every fit (so ``clone`` + refit reproduces it); ``None`` draws a fresh
@@ -123,7 +127,8 @@ class _QNNEstimator(BaseEstimator):
                  scaling: str = "minmax", validation_fraction: float = 0.0,
                  early_stopping_patience: int | None = None, readout: str | None = None,
                  observables: object = None, random_state: object = 0,
-                 model: str | None = None, separable: bool = False) -> None:
+                 model: str | None = None, separable: bool = False,
+                 circuit: Circuit | None = None) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -145,6 +150,7 @@ class _QNNEstimator(BaseEstimator):
         self.random_state = random_state
         self.model = model
         self.separable = separable
+        self.circuit = circuit
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
@@ -179,6 +185,11 @@ class _QNNEstimator(BaseEstimator):
                                f"{self.readout!r}")
         if not isinstance(self.separable, bool | np.bool_):
             raise ProjectError(f"separable: expected True or False, got {self.separable!r}")
+        if self.circuit is not None and not isinstance(self.circuit, Circuit):
+            raise ProjectError(f"circuit: expected a Circuit or None, got "
+                               f"{type(self.circuit).__name__}")
+        if self.circuit is not None and self.model is not None:
+            raise ProjectError("circuit: give a circuit or a model preset, not both")
         if self.model is None:
             circuit, readout, observables, weight_init = self._default_model(dataset)
         else:
@@ -206,15 +217,15 @@ class _QNNEstimator(BaseEstimator):
         # Without a linear layer, each class past two is read on a qubit of its own.
         n_outputs = dataset.n_classes if dataset.n_classes > 2 else 1
         per_class = readout != "linear" and self.observables is None
-        n_qubits = self.n_qubits
+        n_qubits = self.n_qubits if self.circuit is None else self.circuit.n_qubits
         if n_qubits is None:
             needed = amplitude_qubits(n_features) if self.encoding == "amplitude" else n_features
             n_qubits = max(needed, n_outputs) if per_class else needed
         elif per_class and n_qubits < n_outputs:
             raise ProjectError(f"n_qubits: {dataset.n_classes} classes need one qubit each, "
                                f"got n_qubits={n_qubits}")
-        circuit = build_model_circuit(n_qubits, n_features, self.encoding, self.ansatz,
-                                      self.layers, self.reuploading)
+        circuit = self.circuit if self.circuit is not None else build_model_circuit(
+            n_qubits, n_features, self.encoding, self.ansatz, self.layers, self.reuploading)
         return (circuit, readout, self._observables(readout, n_qubits, dataset.n_classes),
                 self.weight_init or "uniform")
 

@@ -4,13 +4,16 @@ import math
 
 from qmlstudio.core import (
     Circuit,
+    ComparisonResult,
     DatasetSpec,
     EpochRecord,
     FittedPreprocessing,
+    ModelComparison,
     ModelSpec,
     Preprocessing,
     Project,
     ReadoutParams,
+    SeedRun,
     TrainingConfig,
     TrainingHistory,
     w,
@@ -66,3 +69,18 @@ def big_project(tag: str, n_ops: int = 4000) -> Project:
     rows = tuple((float(r), float(r % 7), r % 2) for r in range(30_000))
     dataset = DatasetSpec.embedded(("f0", "f1", "y"), rows, "y")
     return Project(circuit, name=f"project {tag}", weights=(value,) * n_ops, dataset=dataset)
+
+
+def sample_comparison(fingerprint: str = "abc123") -> ComparisonResult:
+    """A quantum model and two baselines over two seeds."""
+    def runs(base, params, unit_size):
+        return (SeedRun(0, base, base - 0.02, params, 0.25, 3.5, unit_size),
+                SeedRun(1, base + 0.05, base - 0.01, params, 0.5, 4.0, unit_size))
+    return ComparisonResult("accuracy", 5, (0, 1), fingerprint, (
+        ModelComparison("quantum", "Quantum model", True, "weights",
+                        runs(0.85, {"learning_rate": 0.1}, 26)),
+        ModelComparison("mlp", "MLP", False, "weights",
+                        runs(0.9, {"alpha": 0.01, "hidden_layer_sizes": "(16,)"}, 81)),
+        ModelComparison("random_forest", "Random forest", False, "tree nodes",
+                        runs(0.95, {"max_depth": "None", "min_samples_leaf": 5}, 900)),
+    ))

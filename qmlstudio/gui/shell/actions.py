@@ -49,7 +49,7 @@ EXAMPLES = (
 
 _DOCK_MENU_TEXT = {"palette": "&Gates", "data": "&Data", "inspector": "I&nspector",
                    "training": "&Training", "state": "&State", "plots": "&Plots",
-                   "code": "Open&QASM"}
+                   "code": "Open&QASM", "comparison": "Co&mparison"}
 """View menu texts of the docks' toggle actions: each with a mnemonic no other item of the
 menu uses (the dock titles themselves stay plain)."""
 

@@ -35,6 +35,7 @@ from qmlstudio.gui.editor.state_view import StateView
 from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.opening import is_openable
+from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.plots import TrainingPlots
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.code_view = CodeView(self.document)
         self.data_panel = DataPanel(self.document, runner=self.runner)
         self.training_panel = TrainingPanel(self.document)
+        self.comparison_panel = ComparisonPanel(self.document)
         self.plots = TrainingPlots(runner=self.runner)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -86,10 +88,12 @@ class MainWindow(QMainWindow):
             "state": self._add_dock("State", self.state_view, right),
             "plots": self._add_dock("Plots", self.plots, bottom),
             "code": self._add_dock("OpenQASM", self.code_view, bottom),
+            "comparison": self._add_dock("Comparison", self.comparison_panel, bottom),
         }
         self.tabifyDockWidget(self.docks["palette"], self.docks["data"])
         self.tabifyDockWidget(self.docks["inspector"], self.docks["training"])
         self.tabifyDockWidget(self.docks["plots"], self.docks["code"])
+        self.tabifyDockWidget(self.docks["plots"], self.docks["comparison"])
         for key in ("palette", "inspector", "plots"):
             self.docks[key].raise_()
         self._feature_warning = QLabel()  # stays while the circuit sums features
@@ -288,6 +292,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.autosaver.discard()  # a clean close: saved or discarded, nothing to recover
         self.training_panel.shutdown()
+        self.comparison_panel.shutdown()
         self.state_view.shutdown()
         self.runner.shutdown()
         if self in _WINDOWS:

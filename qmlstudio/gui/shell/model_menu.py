@@ -1,4 +1,5 @@
-"""The Model menu: replace the circuit by a model family from the literature in one click.
+"""The Model menu: replace the circuit by a model family from the literature in one click, and
+compare the model with classical ones.
 
 Each family (see :mod:`qmlstudio.ml.models.presets`) is built for the data set the Data panel
 shows — its feature count after preprocessing, its classes — with the chosen number of layers,
@@ -32,7 +33,7 @@ exponentially in qubits, and IQP takes one qubit per feature)."""
 
 class ModelMenu:
     """Builds ``window``'s Model menu into its menu bar and puts its actions in ``actions``
-    (keys ``model_<preset>``, ``model_separable`` and ``model_layers_<n>``)."""
+    (keys ``model_<preset>``, ``model_separable``, ``model_layers_<n>`` and ``compare``)."""
 
     def __init__(self, window: MainWindow, actions: dict[str, QAction]) -> None:
         self.window = window
@@ -63,6 +64,14 @@ class ModelMenu:
             self._layers.addAction(action)
             actions[f"model_layers_{count}"] = action
             layers_menu.addAction(action)
+        self.menu.addSeparator()
+        compare = QAction("Compare with &Classical Models…", window)
+        compare.setStatusTip("Grid-search the quantum model and classical baselines on the same "
+                             "split and folds, and show test scores, times and sizes side by "
+                             "side")
+        compare.triggered.connect(lambda _checked=False: self.compare())
+        actions["compare"] = compare
+        self.menu.addAction(compare)
 
     @property
     def layers(self) -> int:
@@ -72,6 +81,13 @@ class ModelMenu:
     def set_enabled(self, enabled: bool) -> None:
         """Allow or forbid replacing the model (forbidden while training)."""
         self.menu.setEnabled(enabled)
+
+    def compare(self) -> None:
+        """Model ▸ Compare with Classical Models: show the comparison and start a run."""
+        dock = self.window.docks["comparison"]
+        dock.show()
+        dock.raise_()
+        self.window.comparison_panel.run_comparison()
 
     def apply(self, name: str) -> None:
         """Replace the project's model by family ``name`` as one undoable edit, built for

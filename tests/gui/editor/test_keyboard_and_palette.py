@@ -50,7 +50,7 @@ def window(qtbot, tmp_path):
 
 def test_every_menu_and_menu_action_is_reachable_by_keyboard(window):
     menus = [a for a in window.menuBar().actions() if a.menu() is not None]
-    assert [a.text() for a in menus] == ["&File", "&Edit", "&View", "&Help"]
+    assert [a.text() for a in menus] == ["&File", "&Edit", "&Model", "&View", "&Help"]
     found: list[tuple[str, QAction]] = []
     for top in menus:
         assert _mnemonic(top.text()), top.text()
