@@ -8,7 +8,7 @@ matrix (see :mod:`.kernels`).
 
 from __future__ import annotations
 
-from qmlstudio.engine._jit import kernel
+from qmlstudio.engine._jit import allocating_kernel, kernel
 from qmlstudio.engine.block_matrices import block_matrices
 from qmlstudio.engine.kernels import (
     apply_dense1,
@@ -108,7 +108,7 @@ def add_gradients(prog, op, deriv, r, grad):
         grad[slot] += 2.0 * acc
 
 
-@kernel
+@allocating_kernel
 def block_u(prog, op, u_const, u_feat):
     """The matrix of block ``op`` for the current sample."""
     slot = prog.op_fslot[op]
