@@ -29,10 +29,17 @@ from qmlstudio.engine.block_matrices import constant_block_matrices
 from qmlstudio.engine.large_driver import run_large
 from qmlstudio.engine.program import Program
 
-__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program"]
+__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program",
+           "states_kept_for_cotangent_function"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
 """Up to this many qubits a chunk's states fit in a core's cache: parallelise over samples."""
+
+
+def states_kept_for_cotangent_function(n_qubits: int, n_samples: int) -> int:
+    """How many final states a vjp with a cotangent function keeps (see :func:`_execute`):
+    every sample's in the batch driver, all but the last in the large driver."""
+    return n_samples if n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS else n_samples - 1
 
 
 class SimulationResult:
