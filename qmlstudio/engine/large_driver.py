@@ -116,7 +116,10 @@ def _chunk_local_runs(prog, ops: np.ndarray) -> list[np.ndarray]:
 
 def _run_matrices(prog, run, u_const, u_feat):
     """The matrices of the blocks in ``run`` for the current sample, stacked."""
-    return np.stack([block_u(prog, op, u_const, u_feat) for op in run])
+    matrices = np.empty((len(run), 4, 4), dtype=np.complex128)
+    for k, op in enumerate(run):
+        block_u(prog, op, u_const, u_feat, matrices[k])
+    return matrices
 
 
 def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, shift_factor,
@@ -160,7 +163,7 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
         sample_matrices(prog, x[b], weights, shift_factor, shift, with_grads, u_feat, d_feat,
                          work)
         if use_product:
-            start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo)
+            start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, work[0])
 
     def forward(b):
         nonlocal re, im, sre, sim
