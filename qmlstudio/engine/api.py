@@ -17,7 +17,7 @@ from qmlstudio.engine.measure import encode_paulis
 from qmlstudio.engine.memory import check_memory
 from qmlstudio.engine.program import compile_program
 from qmlstudio.engine.shots import sample_expectations
-from qmlstudio.engine.simulate import run_program
+from qmlstudio.engine.simulate import run_program, states_kept_for_cotangent_function
 
 __all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
 
@@ -132,14 +132,19 @@ def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator
     return int(shots), rng
 
 
-def _prepare(circuit, x, weights, initial_state, want_states=False):
-    """Validate the arguments, check memory, compile: (program, angle table (X and the
-    program's product columns), weights, initial state)."""
+def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
+             want_states=False):
+    """Validate the arguments, check memory (for the final states a cotangent function or
+    ``want_states`` keeps), compile: (program, angle table (X and the program's product
+    columns), weights, initial state)."""
     circuit = _check_circuit(circuit)
     init = _initial_state(circuit, initial_state)
     xs = None if x is None else _finite_array(x, "X", (1, 2))
     n_samples = len(xs) if xs is not None and xs.ndim == 2 else len(init) if init is not None else 1
-    check_memory(circuit.n_qubits, n_samples, thread_count(), want_states)
+    kept = (n_samples if want_states
+            else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
+            if cotangent_function else 0)
+    check_memory(circuit.n_qubits, n_samples, thread_count(), kept)
     program = compile_program(circuit)
     xs = program.angle_table(_features(program.n_features, xs, init))
     return program, xs, _weights(program.n_weights, weights), init
@@ -193,9 +198,8 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
     if not isinstance(method, str) or method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
-    # A cotangent function needs the final states kept between the two passes.
     program, xs, w, init = _prepare(circuit, X, weights, initial_state,
-                                    want_states=callable(cotangent))
+                                    cotangent_function=callable(cotangent))
     paulis = _observables(circuit, observables)
     shape = (len(xs), len(paulis[0]))
     n_shots, rng = _shots(shots, seed)

@@ -124,7 +124,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
                              u_feat[lane], d_feat[lane], work)
             if use_product:
                 start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
-                              tab_lo[lane])
+                              tab_lo[lane], work[0])
         if do_forward:
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)

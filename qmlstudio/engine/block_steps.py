@@ -109,10 +109,12 @@ def add_gradients(prog, op, deriv, r, grad):
 
 
 @kernel
-def block_u(prog, op, u_const, u_feat):
-    """The matrix of block ``op`` for the current sample."""
+def block_u(prog, op, u_const, u_feat, out):
+    """Copy the matrix of block ``op`` for the current sample into ``out`` (4, 4)."""
     slot = prog.op_fslot[op]
-    return u_feat[slot] if slot >= 0 else u_const[op]
+    for a in range(4):
+        for b in range(4):
+            out[a, b] = u_feat[slot, a, b] if slot >= 0 else u_const[op, a, b]
 
 
 @kernel
@@ -127,17 +129,18 @@ def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_fe
 
 
 @kernel
-def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo):
-    """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none)."""
+def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
+    """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none);
+    ``scratch`` is a (4, 4) complex work array."""
     for wire in range(n):
         vectors[wire, 0] = 1.0
         vectors[wire, 1] = 0.0
     for op in range(len(prog.op_kind)):
         if prog.op_lead[op]:
-            u = block_u(prog, op, u_const, u_feat)
+            block_u(prog, op, u_const, u_feat, scratch)
             wire = n - 1 - prog.op_t0[op]
-            vectors[wire, 0] = u[0, 0]
-            vectors[wire, 1] = u[1, 0]
+            vectors[wire, 0] = scratch[0, 0]
+            vectors[wire, 1] = scratch[1, 0]
     product_tables(vectors, n, tab_hi, tab_lo)
 
 

@@ -16,7 +16,7 @@ same sweep and accumulate ``R[a, b] = Σ ψ_prev[a] · conj(λ[b])`` over the un
 
 from __future__ import annotations
 
-from qmlstudio.engine._jit import kernel
+from qmlstudio.engine._jit import allocating_kernel, kernel
 
 __all__ = [
     "apply_dense1",
@@ -130,7 +130,7 @@ def apply_dense2(re, im, t_hi, t_lo, u, lo, hi):
             im[idx[row]] = v.imag
 
 
-@kernel
+@allocating_kernel
 def backward_dense2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
     """Undo the 4×4 ``u`` on ψ and λ for quadruples ``lo..hi``; accumulate ``r``."""
     a = [0j, 0j, 0j, 0j]

@@ -116,20 +116,36 @@ def _chunk_local_runs(prog, ops: np.ndarray) -> list[np.ndarray]:
 
 def _run_matrices(prog, run, u_const, u_feat):
     """The matrices of the blocks in ``run`` for the current sample, stacked."""
-    return np.stack([block_u(prog, op, u_const, u_feat) for op in run])
+    matrices = np.empty((len(run), 4, 4), dtype=np.complex128)
+    for k, op in enumerate(run):
+        block_u(prog, op, u_const, u_feat, matrices[k])
+    return matrices
 
 
-def run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
-               d_const, shift_factor, shift, values, grads, states):
-    """One sample at a time with every stage split over amplitude chunks (see _run_batch)."""
+def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, shift_factor,
+              shift, values, grads, states):
+    """One sample at a time with every stage split over amplitude chunks.
+
+    ``cotangent`` is None (values only), a (B, K) array (each sample's backward sweep follows
+    its forward sweep) or a function of the values: then every forward sweep runs first, the
+    function is called, and the backward sweeps run in reverse sample order — the last
+    sample's final state, matrices and tables are still in the working buffers, so a single
+    sample (the usual large-state case) needs no kept state and no recomputation at all.
+    ``states`` is None or a pair of (B, 2**n) planes that receive the final states.
+    """
     prog = program.arrays
     n = program.n_qubits
     dim = 1 << n
     h = n // 2
     flip, zmask, ny = paulis
+    n_samples = len(x)
+    with_grads = cotangent is not None
+    deferred = callable(cotangent)
     re, im, sre, sim = (np.empty(dim) for _ in range(4))
-    if do_backward:
+    if with_grads:
         lre, lim, slre, slim = (np.empty(dim) for _ in range(4))
+    if deferred and states is None:  # the earlier samples' final states, for their backward
+        states = tuple(np.empty((n_samples - 1, dim)) for _ in range(2))
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
     reduced = np.zeros((n, 4, 4), dtype=np.complex128)
     vectors = np.empty((n, 2), dtype=np.complex128)
@@ -142,30 +158,33 @@ def run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u
     use_product = init is None
     lead = prog.op_lead if use_product else np.zeros(program.n_ops, dtype=np.bool_)
     runs = _chunk_local_runs(prog, np.flatnonzero(~lead))
-    for b in range(len(x)):
-        sample_matrices(prog, x[b], weights, shift_factor, shift, do_backward, u_feat, d_feat,
+
+    def prepare(b):
+        sample_matrices(prog, x[b], weights, shift_factor, shift, with_grads, u_feat, d_feat,
                          work)
         if use_product:
-            start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo)
-        if do_forward:
-            if use_product:
-                _product_chunked(re, im, tab_hi, tab_lo, h)
-            else:
-                row = init[b if len(init) > 1 else 0]
-                re[:], im[:] = row.real, row.imag
-            for run in runs:
-                _apply_run_chunked(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im,
-                                   sre, sim)
-                if prog.op_kind[run[0]] == PERM:
-                    re, sre, im, sim = sre, re, sim, im
-            for k in range(len(flip)):
-                values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
-            if states is not None:
-                states[0][b], states[1][b] = re, im
+            start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, work[0])
+
+    def forward(b):
+        nonlocal re, im, sre, sim
+        prepare(b)
+        if use_product:
+            _product_chunked(re, im, tab_hi, tab_lo, h)
         else:
-            re[:], im[:] = states[0][b], states[1][b]
-        if not do_backward:
-            continue
+            row = init[b if len(init) > 1 else 0]
+            re[:], im[:] = row.real, row.imag
+        for run in runs:
+            _apply_run_chunked(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im,
+                               sre, sim)
+            if prog.op_kind[run[0]] == PERM:
+                re, sre, im, sim = sre, re, sim, im
+        for k in range(len(flip)):
+            values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
+        if states is not None and b < len(states[0]):
+            states[0][b], states[1][b] = re, im
+
+    def backward(b, cot):
+        nonlocal re, im, sre, sim, lre, lim, slre, slim
         _costate_chunked(re, im, lre, lim, flip, zmask, ny, cot[b])
         for run in runs[::-1]:
             run = run[::-1]
@@ -182,3 +201,18 @@ def run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u
         if use_product:
             _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo)
             lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grads)
+
+    if not deferred:
+        for b in range(n_samples):
+            forward(b)
+            if with_grads:
+                backward(b, cotangent)
+        return
+    for b in range(n_samples):
+        forward(b)
+    cot = cotangent(values)
+    for b in range(n_samples - 1, -1, -1):
+        if b < n_samples - 1:
+            prepare(b)
+            re[:], im[:] = states[0][b], states[1][b]
+        backward(b, cot)

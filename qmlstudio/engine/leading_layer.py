@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qmlstudio.engine._jit import kernel
+from qmlstudio.engine._jit import allocating_kernel, kernel
 
 __all__ = ["boundary_contractions", "lead_reduced_matrices"]
 
@@ -59,7 +59,7 @@ def _environments(tensor, vectors, first_wire, n_wires, out):
             out[k, (j >> (n_wires - 1 - k)) & 1] += prod
 
 
-@kernel
+@allocating_kernel
 def lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced):
     """reduced[q] = R of wire q's leading block, from the two boundary contractions."""
     h = n // 2

@@ -29,12 +29,13 @@ def available_bytes() -> int:
         return 1 << 62
 
 
-def simulation_bytes(n_qubits: int, n_samples: int, n_threads: int, want_states: bool) -> int:
-    """Bytes a simulation of ``n_samples`` states of ``n_qubits`` qubits allocates."""
+def simulation_bytes(n_qubits: int, n_samples: int, n_threads: int, kept_states: int) -> int:
+    """Bytes a simulation of ``n_samples`` states of ``n_qubits`` qubits allocates, keeping
+    ``kept_states`` final states."""
     dim = 1 << n_qubits
     working = _PLANES * 8 * dim * max(1, min(n_threads, n_samples))
     tables = 2 * 4 * dim  # one permutation run's forward and inverse gather tables
-    states = 16 * dim * n_samples if want_states else 0
+    states = 16 * dim * kept_states
     return working + tables + states
 
 
@@ -47,9 +48,9 @@ def _human(n_bytes: int) -> str:
     raise AssertionError("unreachable")
 
 
-def check_memory(n_qubits: int, n_samples: int, n_threads: int, want_states: bool) -> None:
+def check_memory(n_qubits: int, n_samples: int, n_threads: int, kept_states: int) -> None:
     """Raise :class:`CircuitError` naming the bytes needed if the simulation cannot fit."""
-    needed = simulation_bytes(n_qubits, n_samples, n_threads, want_states)
+    needed = simulation_bytes(n_qubits, n_samples, n_threads, kept_states)
     if n_qubits > MAX_SIMULATED_QUBITS:
         raise CircuitError(
             f"simulating {n_qubits} qubits needs {_human(needed)} ({needed:,} bytes); "

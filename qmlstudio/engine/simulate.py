@@ -29,10 +29,17 @@ from qmlstudio.engine.block_matrices import constant_block_matrices
 from qmlstudio.engine.large_driver import run_large
 from qmlstudio.engine.program import Program
 
-__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program"]
+__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program",
+           "states_kept_for_cotangent_function"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
 """Up to this many qubits a chunk's states fit in a core's cache: parallelise over samples."""
+
+
+def states_kept_for_cotangent_function(n_qubits: int, n_samples: int) -> int:
+    """How many final states a vjp with a cotangent function keeps (see :func:`_execute`):
+    every sample's in the batch driver, all but the last in the large driver."""
+    return n_samples if n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS else n_samples - 1
 
 
 class SimulationResult:
@@ -47,29 +54,49 @@ class SimulationResult:
         self.states = states
 
 
-def _execute(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
-             d_const, shift_factor, shift, values, states):
-    """Run one phase with the driver that suits the state size; returns slot gradients.
-
-    ``states`` is None or a pair of (B, 2**n) planes (real, imaginary) for the final states.
-    """
-    prog = program.arrays
-    n = program.n_qubits
-    n_slots = len(program.weight_factors)
-    if n > SAMPLE_PARALLEL_MAX_QUBITS:
-        grads = np.zeros(n_slots)
-        run_large(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
-                   d_const, shift_factor, shift, values, grads, states)
-        return grads
-    dim = 1 << n
-    lanes_log2 = lanes_log2_for(len(x))
-    grad_chunks = np.zeros((((len(x) - 1) >> lanes_log2) + 1, n_slots))
+def _run_batch(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
+               d_const, shift_factor, shift, values, grad_chunks, states):
+    """One call of :func:`.batch_driver.run_batch`; ``states`` is None or a pair of
+    (B, 2**n) planes (real, imaginary) for the final states."""
+    dim = 1 << program.n_qubits
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
-    run_batch(prog, n, x, weights, init_re, init_im, *paulis, cot, do_forward, do_backward,
-               u_const, d_const, shift_factor, shift, program.max_factors,
-               program.n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im)
+    run_batch(program.arrays, program.n_qubits, x, weights, init_re, init_im, *paulis, cot,
+              do_forward, do_backward, u_const, d_const, shift_factor, shift,
+              program.max_factors, program.n_feature_blocks, lanes_log2_for(len(x)), values,
+              grad_chunks, states_re, states_im)
+
+
+def _execute(program, x, weights, init, paulis, cotangent, u_const, d_const, shift_factor,
+             shift, values, states):
+    """Run the driver that suits the state size; returns the slot gradients (zeros without a
+    cotangent).
+
+    A cotangent function needs every value before any backward sweep. The large driver
+    handles that itself (see :func:`.large_driver.run_large`); the batch driver runs twice,
+    keeping the final states in between (its threads cannot call Python half-way).
+    """
+    n_samples, n_obs = values.shape
+    n_slots = len(program.weight_factors)
+    if program.n_qubits > SAMPLE_PARALLEL_MAX_QUBITS:
+        grads = np.zeros(n_slots)
+        run_large(program, x, weights, init, paulis, cotangent, u_const, d_const,
+                  shift_factor, shift, values, grads, states)
+        return grads
+    grad_chunks = np.zeros((((n_samples - 1) >> lanes_log2_for(n_samples)) + 1, n_slots))
+    run = (program, x, weights, init, paulis)
+    if callable(cotangent):
+        if states is None:
+            states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
+        _run_batch(*run, np.zeros((n_samples, n_obs)), True, False, u_const, d_const,
+                   shift_factor, shift, values, grad_chunks, states)
+        _run_batch(*run, cotangent(values), False, True, u_const, d_const, shift_factor,
+                   shift, values, grad_chunks, states)
+    else:
+        cot = np.zeros((n_samples, n_obs)) if cotangent is None else cotangent
+        _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,
+                   shift, values, grad_chunks, states)
     return grad_chunks.sum(axis=0)
 
 
@@ -82,32 +109,21 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
 
     ``init`` is None (start in |0…0⟩) or a (1 | B, 2**n) complex array. With a ``cotangent``
     (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every weight factor ``f``; a
-    callable cotangent receives the values first (the final states are kept in between, so
-    the forward pass runs once). ``shift_factor``/``shift`` move one factor's angle.
+    callable cotangent receives the values first (the forward pass runs once; see
+    :func:`_execute`). ``shift_factor``/``shift`` move one factor's angle.
     """
     prog = program.arrays
-    n_samples, n_obs = len(x), len(paulis[0])
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
     d_const = np.zeros((len(program.weight_factors), 4, 4), dtype=np.complex128)
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
-    values = np.empty((n_samples, n_obs))
-    two_phase = callable(cotangent)
+    values = np.empty((len(x), len(paulis[0])))
     states = None
-    if want_states or two_phase:
-        states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
-    cot = cotangent if isinstance(cotangent, np.ndarray) else np.zeros((n_samples, n_obs))
+    if want_states:
+        states = tuple(np.empty((len(x), 1 << program.n_qubits)) for _ in range(2))
     with parallel_region():
         constant_block_matrices(prog, weights, shift_factor, shift, cotangent is not None,
                                 u_const, d_const, work)
-        run = (program, x, weights, init, paulis)
-        if two_phase:
-            _execute(*run, cot, True, False, u_const, d_const, shift_factor, shift, values,
-                     states)
-            cot = cotangent(values)
-            grads = _execute(*run, cot, False, True, u_const, d_const, shift_factor, shift,
-                             values, states)
-        else:
-            grads = _execute(*run, cot, True, cotangent is not None, u_const, d_const,
-                             shift_factor, shift, values, states)
+        grads = _execute(program, x, weights, init, paulis, cotangent, u_const, d_const,
+                         shift_factor, shift, values, states)
     return SimulationResult(values, grads if cotangent is not None else None,
                             states[0] + 1j * states[1] if want_states else None)

@@ -9,6 +9,11 @@ import pytest
 import qmlstudio as qs
 from qmlstudio import CircuitError, QMLStudioError
 from qmlstudio.core import Circuit, w, x
+from qmlstudio.engine.memory import simulation_bytes
+from qmlstudio.engine.simulate import (
+    SAMPLE_PARALLEL_MAX_QUBITS,
+    states_kept_for_cotangent_function,
+)
 
 
 def _circuit() -> Circuit:
@@ -185,6 +190,15 @@ def test_memory_guard_names_the_bytes(n):
         numbers = [int(t.replace(",", "")) for t in re.findall(r"\d[\d,]*", str(info.value))]
         assert max(numbers) >= 16 * 2**n, str(info.value)
     assert time.perf_counter() - start < 5.0
+
+
+def test_memory_guard_counts_the_states_a_cotangent_function_keeps():
+    """The batch driver keeps every sample's final state between its two passes; the large
+    driver keeps all but the last sample's (a single large sample keeps none)."""
+    assert states_kept_for_cotangent_function(SAMPLE_PARALLEL_MAX_QUBITS, 256) == 256
+    assert states_kept_for_cotangent_function(SAMPLE_PARALLEL_MAX_QUBITS + 1, 1) == 0
+    assert states_kept_for_cotangent_function(20, 3) == 2
+    assert simulation_bytes(20, 3, 2, 2) - simulation_bytes(20, 3, 2, 0) == 2 * 16 * 2**20
 
 
 def test_callable_cotangent_matches_explicit_array():

@@ -227,3 +227,41 @@ def test_interrupt_stops_parameter_shift_between_evaluations_and_adjoint_ignores
     np.testing.assert_array_equal(grad, expected[1])
     with pytest.raises(qs.CircuitError, match="interrupt must be a function"):
         qs.vjp(c, X, ws, ["Z1"], cot, interrupt=True)
+
+
+@pytest.mark.parametrize("n, batch, with_init", [(4, 11, False), (4, 11, True), (15, 1, False),
+                                                 (15, 3, False), (15, 3, True)])
+def test_cotangent_function_equals_the_fixed_cotangent(n, batch, with_init):
+    """A cotangent function gets the exact values and gives the gradient of the fixed
+    cotangent it returns, on both drivers: the batch driver's two passes (a batch that does
+    not fill its last chunk of lanes) and the large driver's backward sweeps in reverse sample
+    order (one sample: nothing kept; several: the earlier samples' states reloaded)."""
+    rng = np.random.default_rng(27)
+    c = Circuit(n)
+    for q in range(n):
+        c = c.add("ry", q, w(q % 3) * x(q % 2) + w(3))  # weight × feature: per-sample derivative
+    for q in range(n):
+        c = c.add("rz", q, w(q % 2)).add("cx", [q, (q + 1) % n])
+    c = c.add("crx", [1, n - 1], w(2)).add("rx", 2, x(0))
+    obs = ["Z0", f"X1 Z{n - 1}"]
+    X, ws = rng.uniform(-2, 2, size=(batch, 2)), rng.normal(size=4)
+    init = random_states(rng, n, batch) if with_init else None
+    targets = rng.normal(size=(batch, 2))
+    seen = []
+
+    def loss_gradient(values):
+        seen.append(values.copy())
+        return np.sin(values) * targets
+
+    values, grad = qs.vjp(c, X, ws, obs, loss_gradient, initial_state=init)
+    expected_values = qs.expval(c, X, ws, obs, initial_state=init)
+    np.testing.assert_allclose(seen[0], expected_values, atol=1e-13)
+    np.testing.assert_allclose(values, expected_values, atol=1e-13)
+    cot = np.sin(expected_values) * targets
+    fixed_grad = qs.vjp(c, X, ws, obs, cot, initial_state=init)[1]
+    np.testing.assert_allclose(grad, fixed_grad, atol=1e-12)
+    if n > 4:  # the reversed large-state sweep against finite differences (as above)
+        def f(v):
+            return qs.expval(c, X, v, obs, initial_state=init)
+
+        np.testing.assert_allclose(grad, fd_vjp(f, ws, cot, step=1e-5), atol=1e-6)
