@@ -33,8 +33,11 @@ MAX_PARAMETER_INDEX = 999_999
 index, so a stray huge index (in a file, say) would otherwise ask for gigabytes."""
 MAX_TERM_FACTORS = 3
 """Most factors (weights and features) one term of an :class:`Expr` may multiply."""
-MAX_EXPR_TERMS = 16
-"""Most terms one :class:`Expr` may sum (each becomes a factor of the compiled gate)."""
+MAX_EXPR_TERMS = 64
+"""Most terms one :class:`Expr` may sum. Each becomes one factor of the compiled gate, so a
+gate's cost grows linearly with its terms; 64 holds a trained linear layer of up to 63
+features into one angle (the dressed quantum circuit preset on Breast Cancer's 30 features
+sums 31 terms) while a stray file cannot ask for an unbounded gate."""
 _SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 

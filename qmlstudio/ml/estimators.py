@@ -12,7 +12,12 @@ input is checked by scikit-learn's ``validate_data`` (its messages, raised as
 
 ``fit(X, y)`` builds a default circuit with
 :func:`~qmlstudio.ml.models.templates.build_model_circuit` (``encoding``, ``ansatz``, ``layers``,
-``reuploading`` on ``n_qubits`` qubits), wraps it in a :class:`~qmlstudio.core.Project` whose
+``reuploading`` on ``n_qubits`` qubits) — or, with ``model`` naming a preset of
+:data:`~qmlstudio.ml.models.presets.PRESETS` (``"reuploading"``, ``"circuit_centric"``,
+``"iqp"``, ``"dressed"``), that model family's circuit with ``layers`` layers on ``n_qubits``
+qubits (``None``: the preset's default) in place of ``encoding``, ``ansatz`` and
+``reuploading``; ``separable=True`` drops every two-qubit gate of either circuit (does
+entanglement help?) — wraps it in a :class:`~qmlstudio.core.Project` whose
 data set is ``X, y`` embedded as a table, and trains it with the same
 :class:`~qmlstudio.ml.training.trainer.Trainer` as the studio. ``project_`` is that trained project:
 save it with :func:`~qmlstudio.io.save_project` or export it like any other.
@@ -31,9 +36,12 @@ Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel`
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
 trained with ``shots``, so predictions are deterministic.
 
-The readout (``readout=``, ``observables=``; see :class:`~qmlstudio.core.ModelSpec`):
+The readout (``readout=``, ``observables=``; see :class:`~qmlstudio.core.ModelSpec`);
+``readout=None`` (the default) is the preset's readout (see
+:func:`~qmlstudio.ml.models.presets.build_preset`), or ``"expval"`` without one, and
+``weight_init=None`` likewise the preset's initialisation, or ``"uniform"``:
 
-* ``"expval"`` (the default): a classifier with two classes reads ``<Z0>``; with ``C > 2``
+* ``"expval"``: a classifier with two classes reads ``<Z0>``; with ``C > 2``
   classes it reads ``<Z0>..<Z(C-1)>``, one qubit per class; a regressor reads ``<Z0>``; each
   with a trained scale and bias;
 * ``"parity"``: the product of Z over the chosen qubits (by default all of them);
@@ -59,6 +67,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from qmlstudio.core import (
+    Circuit,
     DatasetError,
     DatasetSpec,
     ModelSpec,
@@ -73,6 +82,7 @@ from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.encodings import amplitude_qubits
+from qmlstudio.ml.models.presets import build_preset, separable_circuit
 from qmlstudio.ml.models.quantum_model import DEFAULT_LOSSES
 from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.trainer import Trainer
@@ -108,11 +118,12 @@ class _QNNEstimator(BaseEstimator):
     def __init__(self, n_qubits: int | None = None, layers: int = 2, encoding: str = "angle",
                  ansatz: str = "strongly_entangling", reuploading: bool = False,
                  optimizer: str = "adam", learning_rate: float = 0.05, epochs: int = 30,
-                 batch_size: int = 16, loss: str | None = None, weight_init: str = "uniform",
+                 batch_size: int = 16, loss: str | None = None, weight_init: str | None = None,
                  gradient_method: str = "adjoint", shots: int | None = None,
                  scaling: str = "minmax", validation_fraction: float = 0.0,
-                 early_stopping_patience: int | None = None, readout: str = "expval",
-                 observables: object = None, random_state: object = 0) -> None:
+                 early_stopping_patience: int | None = None, readout: str | None = None,
+                 observables: object = None, random_state: object = 0,
+                 model: str | None = None, separable: bool = False) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -132,6 +143,8 @@ class _QNNEstimator(BaseEstimator):
         self.readout = readout
         self.observables = observables
         self.random_state = random_state
+        self.model = model
+        self.separable = separable
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
@@ -161,12 +174,38 @@ class _QNNEstimator(BaseEstimator):
             raise DatasetError(f"{dataset.n_samples} samples of {n_features} features are more "
                                f"than a project embeds ({MAX_EMBEDDED_CELLS} values); train a "
                                f"project on a CSV data set instead")
-        if self.readout not in READOUTS:
+        if self.readout is not None and self.readout not in READOUTS:
             raise ProjectError(f"readout: must be one of {', '.join(map(repr, READOUTS))}, got "
                                f"{self.readout!r}")
+        if not isinstance(self.separable, bool | np.bool_):
+            raise ProjectError(f"separable: expected True or False, got {self.separable!r}")
+        if self.model is None:
+            circuit, readout, observables, weight_init = self._default_model(dataset)
+        else:
+            circuit, readout, observables, weight_init = self._preset_model(dataset)
+        if self.separable:
+            circuit = separable_circuit(circuit)
+        columns = (*(f"x{j}" for j in range(n_features)), "y")
+        rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
+                                                       strict=True))
+        seed = _seed(self.random_state)
+        model = ModelSpec(self._task, readout, observables, dataset.class_labels)
+        training = TrainingConfig(
+            self.optimizer, self.loss or DEFAULT_LOSSES[self._task], self.learning_rate,
+            self.epochs, self.batch_size, seed, weight_init, self.gradient_method,
+            self.shots, early_stopping_patience=self.early_stopping_patience)
+        return Project(circuit, type(self).__name__,
+                       DatasetSpec.embedded(columns, rows, "y"),
+                       Preprocessing(self.scaling, test_fraction=0.0, split_seed=seed,
+                                     validation_fraction=self.validation_fraction),
+                       model, training)
+
+    def _default_model(self, dataset: Dataset) -> tuple[Circuit, str, tuple[str, ...], str]:
+        """Circuit, readout, observables and weight initialisation without a preset."""
+        readout, n_features = self.readout or "expval", dataset.n_features
         # Without a linear layer, each class past two is read on a qubit of its own.
         n_outputs = dataset.n_classes if dataset.n_classes > 2 else 1
-        per_class = self.readout != "linear" and self.observables is None
+        per_class = readout != "linear" and self.observables is None
         n_qubits = self.n_qubits
         if n_qubits is None:
             needed = amplitude_qubits(n_features) if self.encoding == "amplitude" else n_features
@@ -176,28 +215,26 @@ class _QNNEstimator(BaseEstimator):
                                f"got n_qubits={n_qubits}")
         circuit = build_model_circuit(n_qubits, n_features, self.encoding, self.ansatz,
                                       self.layers, self.reuploading)
-        columns = (*(f"x{j}" for j in range(n_features)), "y")
-        rows = tuple((*row, cell) for row, cell in zip(dataset.features.tolist(), label_cells,
-                                                       strict=True))
-        seed = _seed(self.random_state)
-        model = ModelSpec(self._task, self.readout,
-                          self._observables(n_qubits, dataset.n_classes),
-                          dataset.class_labels)
-        training = TrainingConfig(
-            self.optimizer, self.loss or DEFAULT_LOSSES[self._task], self.learning_rate,
-            self.epochs, self.batch_size, seed, self.weight_init, self.gradient_method,
-            self.shots, early_stopping_patience=self.early_stopping_patience)
-        return Project(circuit, type(self).__name__,
-                       DatasetSpec.embedded(columns, rows, "y"),
-                       Preprocessing(self.scaling, test_fraction=0.0, split_seed=seed,
-                                     validation_fraction=self.validation_fraction),
-                       model, training)
+        return (circuit, readout, self._observables(readout, n_qubits, dataset.n_classes),
+                self.weight_init or "uniform")
 
-    def _observables(self, n_qubits: int, n_classes: int) -> tuple[str, ...]:
-        """The observables the ``observables`` parameter names (see the module docstring)."""
+    def _preset_model(self, dataset: Dataset) -> tuple[Circuit, str, tuple[str, ...], str]:
+        """Circuit, readout, observables and weight initialisation of the ``model`` preset
+        (its own readout and observables unless ``readout``/``observables`` say otherwise)."""
+        built = build_preset(self.model, dataset.n_features, self.n_qubits, self.layers,
+                             self._task, dataset.n_classes)
+        readout, n_qubits = self.readout or built.readout, built.circuit.n_qubits
+        observables = built.observables if readout == built.readout and \
+            self.observables is None else self._observables(readout, n_qubits,
+                                                            dataset.n_classes)
+        return built.circuit, readout, observables, self.weight_init or built.weight_init
+
+    def _observables(self, readout: str, n_qubits: int, n_classes: int) -> tuple[str, ...]:
+        """The observables the ``observables`` parameter names for ``readout`` (see the
+        module docstring)."""
         chosen = self.observables
         if chosen is None:
-            return default_observables(self.readout, self._task, n_classes, n_qubits)
+            return default_observables(readout, self._task, n_classes, n_qubits)
         if isinstance(chosen, str):
             if chosen != "all":
                 raise ProjectError(f"observables: {chosen!r} is not 'all'; give a list of "
@@ -210,7 +247,7 @@ class _QNNEstimator(BaseEstimator):
                 if not 0 <= q < n_qubits:
                     raise ProjectError(f"observables: qubit {q} is not one of the {n_qubits} "
                                        f"qubits 0..{n_qubits - 1}")
-            return qubit_observables(self.readout, items)
+            return qubit_observables(readout, items)
         if not items or not all(isinstance(text, str) for text in items):
             raise ProjectError(f"observables: expected None, 'all', qubit numbers or Pauli "
                                f"strings, got {chosen!r}")

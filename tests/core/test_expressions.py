@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Const, Expr, Feature, Term, Weight, w, x
+from qmlstudio.core.parameters import MAX_EXPR_TERMS
 
 
 def test_trainable_scaling_and_offset_from_operators():
@@ -63,8 +64,8 @@ def test_limits_are_refused_with_the_reason():
         Expr(0.0, ((1.0, (Weight(0),)),))
     with pytest.raises(CircuitError, match="finite"):
         Expr(float("nan"))
-    with pytest.raises(CircuitError, match="at most 16 terms"):
-        sum((w(k) for k in range(17)), Const(0.0))
+    with pytest.raises(CircuitError, match=f"at most {MAX_EXPR_TERMS} terms"):
+        sum((w(k) for k in range(MAX_EXPR_TERMS + 1)), Const(0.0))
 
 
 @pytest.mark.parametrize(("constant", "terms", "plain"), [
