@@ -16,11 +16,13 @@ that recipe written independently of ``qmlstudio`` (numpy and JAX only), from wh
 * optimizer: Adam (β₁ 0.9, β₂ 0.999, ε 1e-8) over circuit weights and readout together (the
   readout's gradient is zeroed when it is not trained);
 * batches: epoch ``e`` (from 1) visits the training rows in the order
-  ``numpy.random.default_rng([seed, e]).permutation(n)``, ``batch_size`` rows per step.
+  ``numpy.random.default_rng([seed, e]).permutation(n)``, ``batch_size`` rows per step (the
+  last step of an epoch takes the rows that are left).
 
 The circuit is vectorised over the batch with ``jax.vmap`` and each training step (loss,
-gradient and Adam update) is one ``jax.jit`` function, compiled ahead of time for each batch
-shape, so the compile time is measured apart from the training time. Computations are in
+gradient and Adam update) is one ``jax.jit`` function, compiled once ahead of time (a short
+last batch is padded and masked, so one shape serves all), so the compile time is measured
+apart from the training time. Computations are in
 double precision (``jax_enable_x64``), as QML Studio's engine is.
 """
 
@@ -32,7 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["JaxRun", "Readout", "batch_expvals", "minmax_to_pi", "predict_jax", "train_jax"]
+__all__ = ["JaxRun", "JaxTrainer", "Readout", "batch_expvals", "minmax_to_pi",
+           "predict_jax"]
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
@@ -57,7 +60,7 @@ class Readout:
 @dataclass(frozen=True)
 class JaxRun:
     """A finished run: the trained flat parameters, the training seconds (compilation left
-    out) and the seconds spent compiling the step functions."""
+    out) and the seconds this run spent compiling the step function (0 once compiled)."""
 
     params: np.ndarray
     seconds: float
@@ -65,7 +68,7 @@ class JaxRun:
 
 
 def _model(expvals: Callable, n_weights: int, readout: Readout) -> tuple[Callable, Callable]:
-    """``(logits(params, X), loss(params, X, y))`` as JAX functions."""
+    """``(logits(params, X), loss(params, X, y, mask))`` as JAX functions."""
     import jax
     import jax.numpy as jnp
 
@@ -78,62 +81,74 @@ def _model(expvals: Callable, n_weights: int, readout: Readout) -> tuple[Callabl
         z = batched(weights, X) @ matrix.T + bias
         return jnp.stack([jnp.zeros(len(z)), z[:, 0]], axis=1) if n == 1 else z
 
-    def loss(params, X, y):
+    def loss(params, X, y, mask):
+        # The mean over the rows ``mask`` keeps: a short last batch is padded to the full
+        # size so that one compiled step serves every batch.
         log_p = jax.nn.log_softmax(logits(params, X), axis=1)
-        return -jnp.mean(jnp.take_along_axis(log_p, y[:, None], axis=1))
+        picked = jnp.take_along_axis(log_p, y[:, None], axis=1)[:, 0]
+        return -jnp.sum(mask * picked) / jnp.sum(mask)
 
     return logits, loss
 
 
-def _step_function(loss: Callable, n_weights: int, readout: Readout, learning_rate: float):
-    import jax
-    import jax.numpy as jnp
+class JaxTrainer:
+    """Trains one circuit (see the module docstring) from any start, seed and data.
 
-    def step(params, m, v, t, X, y):
-        grad = jax.grad(loss)(params, X, y)
-        if not readout.trained:
-            grad = grad.at[n_weights:].set(0.0)
-        m = BETA1 * m + (1 - BETA1) * grad
-        v = BETA2 * v + (1 - BETA2) * grad**2
-        m_hat, v_hat = m / (1 - BETA1**t), v / (1 - BETA2**t)
-        return params - learning_rate * m_hat / (jnp.sqrt(v_hat) + EPS), m, v
-
-    return jax.jit(step)
-
-
-def train_jax(expvals: Callable, X_train: np.ndarray, y_train: np.ndarray,
-              weights: np.ndarray, readout_vector: np.ndarray, readout: Readout, *,
-              epochs: int, batch_size: int, learning_rate: float, seed: int) -> JaxRun:
-    """Train from ``weights`` and ``readout_vector`` (see the module docstring).
-
-    ``expvals(weights, x)`` returns the circuit's expectation values ``(K,)`` for ONE
-    (already scaled) sample ``x``; it must be traceable by JAX.
+    ``expvals(weights, x)`` returns the circuit's expectation values ``(K,)`` for ONE (already
+    scaled) sample ``x``; it must be traceable by JAX. The step function is compiled by the
+    first :meth:`fit` and kept, so a second one (another seed) compiles nothing.
     """
-    import jax
-    import jax.numpy as jnp
 
-    jax.config.update("jax_enable_x64", True)
-    n_weights = len(weights)
-    _, loss = _model(expvals, n_weights, readout)
-    step = _step_function(loss, n_weights, readout, learning_rate)
-    params = jnp.asarray(np.r_[weights, readout_vector], dtype=jnp.float64)
-    m = v = jnp.zeros_like(params)
-    X, y = jnp.asarray(X_train, dtype=jnp.float64), jnp.asarray(y_train, dtype=jnp.int64)
-    n = len(y_train)
-    compiled, compile_seconds = {}, 0.0
-    for size in {min(batch_size, n), n % batch_size or min(batch_size, n)}:
-        start = time.perf_counter()
-        compiled[size] = step.lower(params, m, v, 1.0, X[:size], y[:size]).compile()
-        compile_seconds += time.perf_counter() - start
-    start, t = time.perf_counter(), 0
-    for epoch in range(1, epochs + 1):
-        order = np.random.default_rng([seed, epoch]).permutation(n)
-        for first in range(0, n, batch_size):
-            rows = order[first:first + batch_size]
-            t += 1
-            params, m, v = compiled[len(rows)](params, m, v, float(t), X[rows], y[rows])
-    params.block_until_ready()
-    return JaxRun(np.asarray(params), time.perf_counter() - start, compile_seconds)
+    def __init__(self, expvals: Callable, n_weights: int, readout: Readout, *,
+                 learning_rate: float, batch_size: int) -> None:
+        import jax
+        import jax.numpy as jnp
+
+        jax.config.update("jax_enable_x64", True)
+        _, loss = _model(expvals, n_weights, readout)
+
+        def step(params, m, v, t, X, y, mask):
+            grad = jax.grad(loss)(params, X, y, mask)
+            if not readout.trained:
+                grad = grad.at[n_weights:].set(0.0)
+            m = BETA1 * m + (1 - BETA1) * grad
+            v = BETA2 * v + (1 - BETA2) * grad**2
+            m_hat, v_hat = m / (1 - BETA1**t), v / (1 - BETA2**t)
+            return params - learning_rate * m_hat / (jnp.sqrt(v_hat) + EPS), m, v
+
+        self._step = jax.jit(step)
+        self._compiled: Callable | None = None
+        self.batch_size = batch_size
+
+    def fit(self, X_train: np.ndarray, y_train: np.ndarray, weights: np.ndarray,
+            readout_vector: np.ndarray, *, epochs: int, seed: int) -> JaxRun:
+        """Train from ``weights`` and ``readout_vector`` for ``epochs`` epochs, batch order
+        seeded with ``seed``."""
+        import jax.numpy as jnp
+
+        params = jnp.asarray(np.r_[weights, readout_vector], dtype=jnp.float64)
+        m = v = jnp.zeros_like(params)
+        X, y = np.asarray(X_train, dtype=np.float64), np.asarray(y_train, dtype=np.int64)
+        n = len(y)
+        size = min(self.batch_size, n)
+        compile_seconds = 0.0
+        if self._compiled is None:
+            start = time.perf_counter()
+            self._compiled = self._step.lower(params, m, v, 1.0, X[:size], y[:size],
+                                              np.ones(size)).compile()
+            compile_seconds = time.perf_counter() - start
+        start, t = time.perf_counter(), 0
+        for epoch in range(1, epochs + 1):
+            order = np.random.default_rng([seed, epoch]).permutation(n)
+            for first in range(0, n, size):
+                rows = order[first:first + size]
+                mask = np.zeros(size)
+                mask[:len(rows)] = 1.0
+                rows = np.resize(rows, size)  # pads with repeated rows, weighted 0 by mask
+                t += 1
+                params, m, v = self._compiled(params, m, v, float(t), X[rows], y[rows], mask)
+        params.block_until_ready()
+        return JaxRun(np.asarray(params), time.perf_counter() - start, compile_seconds)
 
 
 def predict_jax(expvals: Callable, params: np.ndarray, n_weights: int, readout: Readout,
