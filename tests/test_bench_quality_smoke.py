@@ -44,3 +44,13 @@ def test_an_unknown_preset_is_named():
     assert result.returncode != 0
     assert "unknown preset nonsense" in result.stderr
     assert "reuploading" in result.stderr
+
+
+def test_a_case_the_preset_refuses_is_listed_with_its_reason():
+    # IQP encodes one feature per qubit: 10 features do not fit on 4 qubits.
+    result = run_bench("--datasets", "synthetic_q4", "--presets", "iqp", "--variants",
+                       "entangled", "--seeds", "1", "--no-pennylane")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines()
+               if line.startswith("| synthetic_q4 | iqp |"))
+    assert "refused:" in row and "10" in row and "4" in row

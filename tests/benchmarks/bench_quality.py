@@ -85,7 +85,7 @@ from qmlstudio.ml.data.preprocessing import apply_preprocessing  # noqa: E402
 from qmlstudio.ml.estimators import QNNClassifier  # noqa: E402
 from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_models  # noqa: E402
 from qmlstudio.ml.export.trained_model import uses_amplitude_encoding  # noqa: E402
-from qmlstudio.ml.models.presets import PRESETS  # noqa: E402
+from qmlstudio.ml.models.presets import PRESETS, build_preset  # noqa: E402
 from qmlstudio.ml.models.quantum_model import QuantumModel  # noqa: E402
 from qmlstudio.ml.models.templates import init_weights  # noqa: E402
 
@@ -256,16 +256,18 @@ def run_case(split: Split, preset: str, separable: bool, settings: Settings, see
              pennylane: bool) -> Case:
     """Train one preset variant on ``split`` for every seed, ours and (optionally) PennyLane."""
     case = Case(split.name, preset, separable)
+    try:
+        built = build_preset(preset, split.n_features, split.n_qubits, settings.layers,
+                             n_classes=split.n_classes, separable=separable)
+    except QMLStudioError as error:
+        case.note = f"refused: {error}"
+        return case
+    if built.circuit.n_qubits > MAX_QUBITS:
+        case.note = f"not run: {built.circuit.n_qubits} qubits > {MAX_QUBITS}"
+        return case
     side = scaled = None
     for seed in seeds:
-        try:
-            estimator, seconds, accuracy = train_ours(split, preset, separable, settings, seed)
-        except QMLStudioError as error:
-            case.note = f"refused: {error}"
-            return case
-        if estimator.project_.circuit.n_qubits > MAX_QUBITS:
-            case.note = f"not run: {estimator.project_.circuit.n_qubits} qubits > {MAX_QUBITS}"
-            return case
+        estimator, seconds, accuracy = train_ours(split, preset, separable, settings, seed)
         case.ours_seconds.append(seconds)
         case.ours_accuracy.append(accuracy)
         project = estimator.project_
