@@ -5,8 +5,8 @@ Usage::
     python tests/benchmarks/bench_quality.py [--datasets iris,wine,...] [--presets a,b]
                                              [--variants entangled,separable] [--seeds N]
                                              [--epochs E] [--layers L] [--batch-size B]
-                                             [--learning-rate R] [--quick] [--json [FILE]]
-                                             [--no-pennylane]
+                                             [--learning-rate R] [--max-qubits N] [--quick]
+                                             [--json [FILE]] [--no-pennylane]
 
 For every data set of ``quality_data.py`` (bundled Iris, Wine, Breast Cancer; PCA-reduced
 digits; a 10-feature synthetic set on 4 and on 10 qubits; each with one fixed stratified split)
@@ -32,17 +32,19 @@ entangled and separable) it trains, for training seeds 0..N-1:
 and the classical baselines QML Studio ships (``qmlstudio.ml.evaluation.baselines``: logistic
 regression, RBF SVM, MLP, random forest) on the same split.
 
-The Markdown table (``--json``: the records as JSON) gives, per data set and preset, the mean
-± standard deviation over the seeds of the test accuracy of both, the training wall time of
-both (ours: the whole ``fit``, data checks and the per-epoch evaluation included; PennyLane: the
-training loop, with the one-time JIT compilation of a preset's step function apart in ``jit
-s``), the speed-up (PennyLane's loop time / ours, and in brackets with the compilation counted),
-the best baseline, and whether the targets of issue 16 are met: accuracy within
-:data:`ACCURACY_TARGET` of PennyLane's and at least :data:`SPEEDUP_TARGET` times faster (the
-bracketed speed-up). The script sets ``OMP_WAIT_POLICY=PASSIVE`` unless it is set (see the
-comment there). A preset that refuses a case (e.g. IQP needs a qubit per feature) is listed
-with its reason, and cases above :data:`MAX_QUBITS` qubits are not run. Numba's cache is warmed
-by one untimed fit first. ``--quick`` runs one small case (Iris, re-uploading, one seed, two
+The Markdown table (``--json FILE`` also writes the records as JSON; ``--json`` alone prints
+them instead) gives, per data set and preset, the mean ± standard deviation over the seeds of
+the test accuracy of both, the training wall time of both (ours: the whole ``fit``, data checks
+and the per-epoch evaluation included; PennyLane: the training loop, with the one-time JIT
+compilation of a preset's step function apart in ``PL jit s``), the speed-up (PennyLane's loop
+time / ours, and in brackets with the compilation counted), the best baseline, and whether the
+targets of issue 16 are met: accuracy within :data:`ACCURACY_TARGET` of PennyLane's and at
+least :data:`SPEEDUP_TARGET` times faster (the bracketed speed-up).
+
+A preset that refuses a case (e.g. IQP needs a qubit per feature) is listed with its reason,
+and cases above ``--max-qubits`` (:data:`MAX_QUBITS`) qubits are not run. Numba's cache is
+warmed by one untimed fit first, and the script sets ``OMP_WAIT_POLICY=PASSIVE`` unless it is
+set (see the comment there). ``--quick`` runs one small case (Iris, re-uploading, one seed, two
 epochs). Without JAX the PennyLane side is skipped with a message (``--no-pennylane`` skips it
 on purpose).
 
@@ -98,7 +100,9 @@ ACCURACY_TARGET = 0.02
 SPEEDUP_TARGET = 20.0
 """Issue 16: training at least this many times faster than the PennyLane implementation."""
 MAX_QUBITS = 12
-"""Cases needing more qubits are listed as not run (PennyLane's statevector grows as 2^n)."""
+"""Cases needing more qubits are listed as not run unless ``--max-qubits`` allows them
+(PennyLane's compile and run times grow with the qubits: Wine's 13-qubit IQP cases alone add
+about 6.5 minutes)."""
 VARIANTS = {"entangled": False, "separable": True}
 NUDGE = 1e-13
 """How far the sensitivity check moves PennyLane's initial weights (column ``Δθ self``)."""
@@ -274,8 +278,9 @@ def _jax_missing() -> str:
 
 
 def run_case(split: Split, preset: str, separable: bool, settings: Settings, seeds: range,
-             pennylane: bool) -> Case:
-    """Train one preset variant on ``split`` for every seed, ours and (optionally) PennyLane."""
+             pennylane: bool, max_qubits: int = MAX_QUBITS) -> Case:
+    """Train one preset variant on ``split`` for every seed, ours and (optionally) PennyLane;
+    a case needing more than ``max_qubits`` qubits is not run."""
     case = Case(split.name, preset, separable)
     try:
         built = build_preset(preset, split.n_features, split.n_qubits, settings.layers,
@@ -283,8 +288,8 @@ def run_case(split: Split, preset: str, separable: bool, settings: Settings, see
     except QMLStudioError as error:
         case.note = f"refused: {error}"
         return case
-    if built.circuit.n_qubits > MAX_QUBITS:
-        case.note = f"not run: {built.circuit.n_qubits} qubits > {MAX_QUBITS}"
+    if built.circuit.n_qubits > max_qubits:
+        case.note = f"not run: {built.circuit.n_qubits} qubits > {max_qubits} (--max-qubits)"
         return case
     side = scaled = None
     for seed in seeds:
@@ -386,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=int, default=defaults.layers)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--max-qubits", type=int, default=MAX_QUBITS,
+                        help="leave out cases needing more qubits")
     parser.add_argument("--quick", action="store_true",
                         help="one small case: iris, reuploading, 1 seed, 2 epochs")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
@@ -414,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         baselines[name] = baseline_accuracies(split, seeds)
         for preset in presets:
             for variant in variants:
-                case = run_case(split, preset, VARIANTS[variant], settings, seeds, not skipped)
+                case = run_case(split, preset, VARIANTS[variant], settings, seeds, not skipped,
+                                args.max_qubits)
                 print(f"  {case.name}: ours {_pm(case.ours_accuracy)}, PennyLane "
                       f"{_pm(case.pennylane_accuracy)} {case.note}", file=sys.stderr)
                 cases.append(case)
