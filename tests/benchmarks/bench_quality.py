@@ -60,10 +60,12 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 # As in tests/conftest.py: numba's OpenMP threads sleep instead of spinning at the end of a
 # parallel region. On a busy machine (this one is shared, and JAX runs its own threads here)
@@ -167,10 +169,6 @@ def _pm(values: list[float]) -> str:
 # -- the three sides ---------------------------------------------------------------------------
 def baseline_accuracies(split: Split, seeds: range) -> dict[str, list[float]]:
     """Test accuracy of every shipped classical baseline, per seed, on ``split``."""
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
     results: dict[str, list[float]] = {key: [] for key in BASELINES["classification"]}
     for seed in seeds:
         for key, model in baseline_models("classification", seed).items():
