@@ -21,14 +21,14 @@ entangled and separable) it trains, for training seeds 0..N-1:
   features (checked equal to the project's own preprocessing), the same initial weights and
   readout, the same readout and loss, Adam with the same learning rate, batch size, epochs and
   batch order. The script checks that both circuits give the same expectation values on the
-  test rows (column ``agree``: the largest difference, at our trained weights) and how far the
-  two trainings end apart (column ``Δθ``: the largest difference of the trained circuit and
-  readout parameters, the largest over the seeds). Rounding differences can grow over many
-  Adam steps, so for every seed PennyLane also trains from its initial weights moved by
-  :data:`NUDGE` (1e-13): column ``Δθ self`` is how far that run ends from PennyLane's own (the
-  largest over the seeds). Where ``Δθ`` is of the size of
-  ``Δθ self`` the training itself is chaotic and the two implementations differ no more than
-  PennyLane differs from itself;
+  test rows (column ``agree``: the largest difference, at the first seed's trained weights)
+  and how far the two trainings end apart (column ``Δθ``: the largest difference of the
+  trained circuit and readout parameters, the largest over the seeds). Rounding differences
+  can grow over many Adam steps, so for every seed PennyLane also trains from its initial
+  weights moved by :data:`NUDGE` (1e-13): column ``Δθ self`` is how far that run ends from
+  PennyLane's own (the largest over the seeds). Where ``Δθ`` is of the size of ``Δθ self`` the
+  training itself is chaotic and the two implementations differ no more than PennyLane
+  differs from itself;
 
 and the classical baselines QML Studio ships (``qmlstudio.ml.evaluation.baselines``: logistic
 regression, RBF SVM, MLP, random forest) on the same split.
