@@ -4,12 +4,14 @@ an error came from."""
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 from qmlstudio.core.errors import QMLStudioError
 
-__all__ = ["CommandParser", "count", "naming"]
+__all__ = ["CommandParser", "ProgressLine", "count", "naming"]
 
 
 @contextmanager
@@ -46,3 +48,33 @@ def count(minimum: int):
         return value
 
     return parse
+
+
+class ProgressLine:
+    """One progress line on ``stream``: redrawn in place on a terminal (at most every 0.1 s),
+    otherwise printed as a new line at most every ``interval`` seconds; nothing when not
+    ``enabled``."""
+
+    def __init__(self, stream: TextIO, enabled: bool, interval: float) -> None:
+        self.stream, self.enabled = stream, enabled
+        self.live = enabled and stream.isatty()
+        self.interval = 0.1 if self.live else interval
+        self.shown = 0.0
+
+    def due(self) -> bool:
+        """True if a new line would be shown now."""
+        return self.enabled and time.monotonic() - self.shown >= self.interval
+
+    def show(self, line: str) -> None:
+        """Show ``line`` now."""
+        if not self.enabled:
+            return
+        self.shown = time.monotonic()
+        self.stream.write(f"\r{line}\x1b[K" if self.live else f"{line}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the live line."""
+        if self.live and self.shown:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import replace
 from typing import TextIO
 
-from qmlstudio.cli.common import count, naming
+from qmlstudio.cli.common import ProgressLine, count, naming
 from qmlstudio.io.project_file import load_project, save_project
 
 __all__ = ["NAME", "register", "run"]
@@ -51,20 +50,14 @@ class _Progress:
     most every five seconds (and the last one)."""
 
     def __init__(self, stream: TextIO, enabled: bool) -> None:
-        self.stream, self.enabled = stream, enabled
-        self.live = enabled and stream.isatty()
-        self.shown = 0.0
+        self.line = ProgressLine(stream, enabled, interval=5.0)
 
     def __call__(self, done: int, total: int, what: str) -> None:
-        now = time.monotonic()
-        if not self.enabled or (done < total and now - self.shown < (0.1 if self.live else 5)):
+        if done < total and not self.line.due():
             return
-        self.shown = now
-        line = f"fit {done}/{total} ({done / total:.0%})  {what}"
-        self.stream.write(f"\r{line}\x1b[K" if self.live else f"{line}\n")
-        if self.live and done == total:
-            self.stream.write("\n")
-        self.stream.flush()
+        self.line.show(f"fit {done}/{total} ({done / total:.0%})  {what}")
+        if done == total:
+            self.line.close()
 
 
 def _summary(result) -> dict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import TYPE_CHECKING, TextIO
 
-from qmlstudio.cli.common import count, naming
+from qmlstudio.cli.common import ProgressLine, count, naming
 from qmlstudio.core.feature_merges import feature_merges, merge_summary
 from qmlstudio.io.project_file import load_project, save_project
 
@@ -51,41 +50,32 @@ class _Progress:
     WIDTH = 24
 
     def __init__(self, stream: TextIO, enabled: bool) -> None:
-        self.stream, self.enabled = stream, enabled
-        self.live = enabled and stream.isatty()
-        self.shown = 0.0
+        self.line = ProgressLine(stream, enabled, interval=1.0)
         self.unshown: TrainingReport | None = None  # the last epoch report skipped
 
     def update(self, report: TrainingReport) -> None:
         """Show ``report`` if it is time; when training ends, the last epoch is always shown
         (also when early stopping ends it before the planned last epoch)."""
-        if not self.enabled:
+        if not self.line.enabled:
             return
         if report.kind == "done":
             if self.unshown is not None:
                 self._show(self.unshown)
             return
-        now = time.monotonic()
         last = report.kind == "epoch" and report.epoch == report.last_epoch
-        too_soon = now - self.shown < (0.1 if self.live else 1.0)
-        if (not last and too_soon) or (not self.live and report.kind != "epoch"):
+        if (not last and not self.line.due()) or (not self.line.live and report.kind != "epoch"):
             if report.kind == "epoch":
                 self.unshown = report
             return
-        self.shown = now
         self._show(report)
 
     def _show(self, report: TrainingReport) -> None:
         self.unshown = None
-        line = _progress_line(report, self.WIDTH)
-        self.stream.write(f"\r{line}\x1b[K" if self.live else f"{line}\n")
-        self.stream.flush()
+        self.line.show(_progress_line(report, self.WIDTH))
 
     def close(self) -> None:
         """End the live line."""
-        if self.live and self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.line.close()
 
 
 def _progress_line(report: TrainingReport, width: int) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "ProjectError",
     "QMLStudioError",
     "QasmError",
+    "user_message",
 ]
 
 
@@ -49,3 +50,11 @@ class ModelFileError(QMLStudioError):
 class Interrupted(Exception):
     """A long computation stopped early because its caller asked it to (through an
     ``interrupt`` callback). Not a :class:`QMLStudioError`: nothing was wrong with the input."""
+
+
+def user_message(error: BaseException) -> str:
+    """What a user is shown for ``error``: our own errors' message as it is; anything else (a
+    bug, not a bad input) prefixed by its type, so it is not mistaken for advice."""
+    if isinstance(error, QMLStudioError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal
 
-from qmlstudio.core import Interrupted, Project, QMLStudioError
+from qmlstudio.core import Interrupted, Project
+from qmlstudio.core.errors import user_message
 from qmlstudio.gui.threads import start_thread
 from qmlstudio.ml.evaluation.comparison import compare_models
 
@@ -48,8 +49,7 @@ class _ComparisonThread(QThread):
             self.interrupted.emit(self._run)
             return
         except Exception as error:  # any failure is shown to the user, the app carries on
-            message = str(error) if isinstance(error, QMLStudioError) else \
-                f"{type(error).__name__}: {error}"
+            message = user_message(error)
             self.failed.emit(self._run, message, traceback.format_exc())
             return
         finally:

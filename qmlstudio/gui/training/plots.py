@@ -42,6 +42,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from qmlstudio.core import Project, QMLStudioError, TrainingHistory
+from qmlstudio.core.errors import user_message
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.image_files import write_png, write_svg
 from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
@@ -452,8 +453,7 @@ class TrainingPlots(QWidget):
         self.results_shown.emit()
 
     def _on_results_failed(self, error: object) -> None:
-        message = str(error) if isinstance(error, QMLStudioError) else \
-            f"{type(error).__name__}: {error}"
+        message = user_message(error)
         self.status_label.setText(f"Could not score the model: {message}")
         self.status_label.setVisible(True)
         self._show_right_panels()

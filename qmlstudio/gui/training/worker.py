@@ -34,7 +34,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal
 
-from qmlstudio.core import Project, QMLStudioError
+from qmlstudio.core import Project
+from qmlstudio.core.errors import user_message
 from qmlstudio.gui.threads import start_thread
 from qmlstudio.ml.training.report import TrainingReport
 from qmlstudio.ml.training.trainer import Trainer
@@ -119,8 +120,7 @@ class _TrainingThread(QThread):
             self._train(trainer)
             result = trainer.result_project()
         except Exception as error:  # any failure is shown to the user, the app carries on
-            message = str(error) if isinstance(error, QMLStudioError) else \
-                f"{type(error).__name__}: {error}"
+            message = user_message(error)
             self.failed.emit(self._run, message, traceback.format_exc())
             return
         finally:
