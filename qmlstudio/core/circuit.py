@@ -9,7 +9,7 @@ new value.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from qmlstudio.core.errors import CircuitError
@@ -112,17 +112,24 @@ class Circuit:
     n_qubits: int
     operations: tuple[Operation, ...] = ()
     measured: tuple[int, ...] = field(default=())
-    _hash: list = field(default_factory=list, init=False, repr=False, compare=False)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __reduce__(self):
-        # Pickle without the cached hash: str hashes differ between processes.
+        # Pickle without the cached facts: str hashes differ between processes.
         return _unchecked, (self.n_qubits, self.operations, self.measured)
 
+    def _cached(self, name: str, compute: Callable[[], int]) -> int:
+        """A derived fact, computed once: every training step asks for some of them, and a
+        long circuit takes a while to walk."""
+        derived = self._derived
+        if name not in derived:
+            derived[name] = compute()
+        return derived[name]
+
     def __hash__(self) -> int:
-        # Circuits key the engine's compile cache: hash the (possibly long) tuple only once.
-        if not self._hash:
-            self._hash.append(hash((self.n_qubits, self.operations, self.measured)))
-        return self._hash[0]
+        # Circuits key the engine's compile cache.
+        return self._cached("hash", lambda: hash((self.n_qubits, self.operations,
+                                                  self.measured)))
 
     def __post_init__(self) -> None:
         n = self.n_qubits
@@ -146,12 +153,14 @@ class Circuit:
     @property
     def n_weights(self) -> int:
         """Number of trainable weights: highest weight index used + 1 (0 if none)."""
-        return 1 + max((p.index for p in self._leaves() if isinstance(p, Weight)), default=-1)
+        return self._cached("n_weights", lambda: 1 + max(
+            (p.index for p in self._leaves() if isinstance(p, Weight)), default=-1))
 
     @property
     def n_features(self) -> int:
         """Number of data features read: highest feature index used + 1 (0 if none)."""
-        return 1 + max((p.index for p in self._leaves() if isinstance(p, Feature)), default=-1)
+        return self._cached("n_features", lambda: 1 + max(
+            (p.index for p in self._leaves() if isinstance(p, Feature)), default=-1))
 
     @property
     def depth(self) -> int:
@@ -218,6 +227,6 @@ def _unchecked(n_qubits: int, ops: tuple[Operation, ...], measured: tuple[int, .
     object.__setattr__(circuit, "n_qubits", n_qubits)
     object.__setattr__(circuit, "operations", ops)
     object.__setattr__(circuit, "measured", measured)
-    object.__setattr__(circuit, "_hash", [])
+    object.__setattr__(circuit, "_derived", {})
     return circuit
 

@@ -32,10 +32,16 @@ def check_features(X: object, what: str = "X", n_features: int | None = None,
     ``what`` starts the message of a :class:`DatasetError`; ``n_features`` (optional) is the
     number of columns required, and ``feature_names`` are named when it is wrong.
     """
-    try:
-        array = check_array(X, dtype=np.float64, copy=True, input_name=what)
-    except ValueError as error:
-        raise DatasetError(f"{what}: {error}") from None
+    if (type(X) is np.ndarray and X.dtype == np.float64 and X.ndim == 2 and X.size
+            and np.isfinite(X).all()):
+        # What check_array would return, without its ~0.3 ms of checks: a trainer hands
+        # every batch through here.
+        array = X.copy()
+    else:
+        try:
+            array = check_array(X, dtype=np.float64, copy=True, input_name=what)
+        except ValueError as error:
+            raise DatasetError(f"{what}: {error}") from None
     if n_features is not None and array.shape[1] != n_features:
         named = f" ({', '.join(feature_names)})" if feature_names else ""
         raise DatasetError(f"{what}: expected shape (samples, {n_features}), one column per "

@@ -117,3 +117,23 @@ def test_agree_with_scikit_learn_on_random_data():
     y, yhat = rng.normal(size=30), rng.normal(size=30)
     assert mean_squared_error(y, yhat) == pytest.approx(reference.mean_squared_error(y, yhat))
     assert r2_score(y, yhat) == pytest.approx(reference.r2_score(y, yhat))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_agree_with_scikit_learn_on_small_and_lopsided_parts(seed):
+    # Few samples and many classes, so classes go missing from one side or both (the undefined
+    # F1 of scikit-learn's zero_division=0), and text labels.
+    rng = np.random.default_rng(seed)
+    n, n_classes = int(rng.integers(1, 12)), int(rng.integers(2, 7))
+    t, p = rng.integers(0, n_classes, n), rng.integers(0, n_classes, n)
+    assert accuracy(t, p) == pytest.approx(reference.accuracy_score(t, p))
+    assert f1_score(t, p, "macro") == pytest.approx(
+        reference.f1_score(t, p, average="macro", zero_division=0.0))
+    np.testing.assert_array_equal(confusion_matrix(t, p, n_classes),
+                                  reference.confusion_matrix(t, p, labels=range(n_classes)))
+    words = np.array(["cat", "dog"])[rng.integers(0, 2, n)], np.array(["cat", "dog"])[
+        rng.integers(0, 2, n)]
+    assert f1_score(*words, positive="dog") == pytest.approx(
+        reference.f1_score(*words, pos_label="dog", labels=["cat", "dog"], zero_division=0.0))
+    y, yhat = rng.normal(size=n + 1), rng.normal(size=n + 1)
+    assert r2_score(y, yhat) == pytest.approx(reference.r2_score(y, yhat))

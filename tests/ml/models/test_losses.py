@@ -81,6 +81,21 @@ def test_softmax_helpers_are_stable_for_huge_logits():
     np.testing.assert_allclose(s, [0.0, 0.5, 1.0])
 
 
+def test_softmax_helpers_agree_with_scipy():
+    from scipy import special
+
+    rng = np.random.default_rng(5)
+    rows = [rng.normal(scale=30, size=(6, 4)), rng.normal(size=5),
+            np.array([[-np.inf, 0.0, 1.0], [-np.inf, -np.inf, -np.inf]])]
+    with np.errstate(invalid="ignore", divide="ignore"):  # scipy's own warnings at ±inf
+        for z in rows:
+            np.testing.assert_allclose(softmax(z), special.softmax(z, axis=-1), rtol=1e-13)
+            np.testing.assert_allclose(log_softmax(z), special.log_softmax(z, axis=-1),
+                                       rtol=1e-13)
+            np.testing.assert_allclose(logsumexp(z), special.logsumexp(z, axis=-1),
+                                       rtol=1e-13)
+
+
 def test_losses_by_name():
     assert loss_function("cross_entropy", "classification") is cross_entropy
     assert loss_function("mse", "classification") is probability_mse
