@@ -15,6 +15,7 @@ Invalid values raise :class:`ProjectError` whose message starts with the field's
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import metadata
 
 from qmlstudio._version import __version__
@@ -125,15 +126,22 @@ _SECTIONS = (
 )
 
 
-def software_versions() -> dict[str, str]:
-    """The running versions of qmlstudio, numpy and numba (for ``Project.versions``).
-
-    Read from the installed package metadata, so numba is not imported here.
-    """
+@cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    # Reading package metadata takes milliseconds, and an estimator asks on every fit.
     versions = {"qmlstudio": __version__}
     for package in ("numpy", "numba"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             continue
-    return versions
+    return tuple(versions.items())
+
+
+def software_versions() -> dict[str, str]:
+    """The running versions of qmlstudio, numpy and numba (for ``Project.versions``).
+
+    Read from the installed package metadata (once per process), so numba is not imported
+    here.
+    """
+    return dict(_installed_versions())
