@@ -11,6 +11,7 @@ __all__ = [
     "ExportError",
     "Interrupted",
     "ModelFileError",
+    "NoiseError",
     "ProjectError",
     "QMLStudioError",
     "QasmError",
@@ -24,6 +25,10 @@ class QMLStudioError(ValueError):
 
 class CircuitError(QMLStudioError):
     """A circuit, an operation, or an argument given to the simulator is invalid."""
+
+
+class NoiseError(QMLStudioError):
+    """A noise channel, a noise model or a device calibration file is invalid."""
 
 
 class QasmError(QMLStudioError):
