@@ -90,7 +90,10 @@ CHANNEL_KINDS: dict[str, ChannelKind] = {kind.name: kind for kind in (
 def _number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise NoiseError(f"{what}: expected a number, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise NoiseError(f"{what}: too large a number") from None
     if not math.isfinite(number):
         raise NoiseError(f"{what}: must be finite, got {number}")
     return number
@@ -169,7 +172,7 @@ class Channel:
     def _check_kraus(self) -> None:
         try:
             ops = np.array(self.matrices, dtype=complex)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise NoiseError("kraus: the matrices must be square arrays of numbers of one "
                              "size") from None
         if ops.ndim != 3 or len(ops) == 0 or ops.shape[1] != ops.shape[2] or \
