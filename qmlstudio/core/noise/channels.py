@@ -238,6 +238,26 @@ class Channel:
         process = float(np.trace(self.superoperator()).real) / d ** 2
         return (d * process + 1) / (d + 1)
 
+    def scaled(self, factor: float) -> Channel:
+        """The channel with its strength times ``factor`` (≥ 0): every probability scaled
+        (capped at the kind's largest value), a thermal relaxation lasting ``factor`` times as
+        long; ``factor`` 0 gives a channel that does nothing. A general ``kraus`` set has no
+        strength to scale (a :class:`NoiseError`)."""
+        factor = _number(factor, "noise scale")
+        if factor < 0:
+            raise NoiseError(f"noise scale: must be 0 or more, got {factor:g}")
+        kind, params = self.kind, self.params
+        if kind == "kraus":
+            raise NoiseError("a general Kraus channel has no strength to scale")
+        if kind == "thermal_relaxation":
+            return Channel(kind, (params[0], params[1], params[2] * factor, params[3]))
+        if kind == "pauli":
+            total = sum(params) * factor
+            shrink = 1.0 if total <= 1 else 1 / total  # keep the mix, at most certain
+            return Channel(kind, tuple(p * factor * shrink for p in params))
+        top = 4 ** self.n_qubits / (4 ** self.n_qubits - 1) if kind == "depolarizing" else 1.0
+        return Channel(kind, (min(params[0] * factor, top),), self.n_qubits)
+
     @property
     def is_identity(self) -> bool:
         """True when the channel does nothing (every probability 0, or no time passes)."""
