@@ -45,7 +45,7 @@ def test_file_layout_is_readable_and_ordered(tmp_path):
     document = json.loads(text)
     assert list(document) == ["format", "schema_version", "qmlstudio", "name", "circuit",
                               "dataset", "preprocessing", "model", "training", "weights",
-                              "readout", "history", "versions", "comparison"]
+                              "readout", "history", "versions", "comparison", "noise"]
     assert document["format"] == "qmlstudio-project"
     assert document["schema_version"] == SCHEMA_VERSION
     assert text.startswith('{\n  "format": "qmlstudio-project",\n')
