@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import Project, QMLStudioError
+from qmlstudio.core.errors import user_message
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.data.panel import DataPanel
 from qmlstudio.gui.document import ProjectDocument
@@ -36,9 +37,11 @@ from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.opening import is_openable
 from qmlstudio.gui.training.compare_panel import ComparisonPanel
+from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.plots import TrainingPlots
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
+from qmlstudio.ml.training.trainer import Trainer
 from qmlstudio.viewmodels.gradient_heat import gradient_heat
 from qmlstudio.viewmodels.palette_items import PaletteItem, insert_item
 from qmlstudio.viewmodels.wording import counted
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         self._on_project_changed(self.document.project)
         self._on_feature_warning(self.canvas.feature_warning_text)
         self.plots.set_history(self.document.project.history)
+        self._draw_stored_boundary()
         _WINDOWS.append(self)
 
     def _connect_training(self) -> None:
@@ -128,6 +132,22 @@ class MainWindow(QMainWindow):
         worker.epoch_extra.connect(self.plots.on_boundary)
         worker.finished.connect(self.plots.on_finished)
         self.training_panel.training_active.connect(self._on_training_active)
+        self.training_panel.results_stale.connect(
+            lambda reason: set_dimmed(self.plots, bool(reason)))
+        set_dimmed(self.plots, bool(self.training_panel.freshness.reason))
+
+    def _draw_stored_boundary(self) -> None:
+        """A trained project opened: draw its decision boundary (on the compute thread), as
+        the last epoch of its training did."""
+        project, path = self.document.project, self.document.path
+        if not project.is_trained:
+            return
+        project_dir = path.parent if path is not None else None
+        channel = self.runner.channel("stored-boundary", self)
+        channel.finished.connect(self.plots.on_boundary)
+        channel.failed.connect(lambda error: self.show_message(
+            f"Cannot draw the decision boundary: {user_message(error)}"))
+        channel.submit(lambda: decision_boundary(Trainer(project, project_dir=project_dir)))
 
     # -- autosave (crash recovery; see .autosave) ---------------------------------------------
     def _connect_autosave(self) -> None:
