@@ -184,6 +184,8 @@ class ComparisonPanel(QWidget):
         return self._current[1]
 
     def _on_project_changed(self, project: Project) -> None:
+        if not self.is_running:  # the last run's outcome; the stale line speaks for the result
+            self._show_message("")
         result = project.comparison
         self.stale_label.setVisible(result is not None and not self._is_current(project))
         if result is None:
