@@ -36,6 +36,7 @@ from qmlstudio.gui.editor.state_view import StateView
 from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.opening import is_openable
+from qmlstudio.gui.shell.wheel_guard import install_wheel_guard
 from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, document: ProjectDocument | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # app-wide, once: before any field of the window is polished
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAcceptDrops(True)
         self.document = document if document is not None else ProjectDocument()
