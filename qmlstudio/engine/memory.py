@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from qmlstudio.core import CircuitError
+from qmlstudio.core.wording import counted
 
 __all__ = ["MAX_SIMULATED_QUBITS", "available_bytes", "check_memory", "memory_breakdown",
            "simulation_bytes"]
@@ -84,7 +85,7 @@ def check_memory(n_qubits: int, n_samples: int, n_threads: int, kept_states: int
     free = available_bytes()
     if needed > free:
         raise CircuitError(
-            f"simulating {n_qubits} qubits for {n_samples} sample(s) needs "
+            f"simulating {n_qubits} qubits for {counted(n_samples, 'sample')} needs "
             f"{memory_breakdown(n_qubits, n_samples, n_threads, kept_states)}; "
             f"only {_human(free)} is available"
         )
