@@ -49,6 +49,7 @@ from qmlstudio.viewmodels.wording import counted
 
 __all__ = ["MainWindow", "open_windows"]
 
+_LOCKED_MESSAGE = "Training: circuit and data editing is locked until it stops"
 _WINDOWS: list[MainWindow] = []
 """Every open main window: top-level windows have no Qt parent to keep them alive."""
 
@@ -168,9 +169,11 @@ class MainWindow(QMainWindow):
         """Lock circuit and data editing while a run trains on the project it was given."""
         if active:
             self.plots.clear()
-            self.show_message("Training: circuit and data editing is locked until it stops")
+            self.show_message(_LOCKED_MESSAGE)
         else:
             self.canvas.set_gate_heat(None)
+            if self.statusBar().currentMessage() == _LOCKED_MESSAGE:
+                self.statusBar().clearMessage()  # no longer true
         for widget in (self.canvas, self.gate_palette, self.inspector, self.code_view,
                        self.data_panel):
             widget.setEnabled(not active)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import Project, ProjectError, ReadoutParams, TrainingHistory
+from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
 from qmlstudio.gui.training.freshness import TrainingFreshness
@@ -57,7 +58,7 @@ _REFRESH_MS = 100
 
 def train_text(epochs: int, stopped: bool = False) -> str:
     """The undo text of a training run: ``"Train 30 epochs"``, ``"Train 1 epoch (stopped)"``."""
-    text = f"Train {epochs} epoch{'' if epochs == 1 else 's'}"
+    text = f"Train {counted(epochs, 'epoch')}"
     return f"{text} (stopped)" if stopped else text
 
 
@@ -129,11 +130,11 @@ class TrainingPanel(QWidget):
                        self.step_button, self.stop_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.stale_label)  # on top: seen without scrolling the dock
         layout.addWidget(self.settings)
         layout.addLayout(buttons)
         layout.addWidget(self.reset_button)
         layout.addWidget(self.progress)
-        layout.addWidget(self.stale_label)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -212,7 +213,7 @@ class TrainingPanel(QWidget):
         records = project.history.records
         if records:
             self.progress.setValue(_PROGRESS_STEPS)
-            self.progress.setFormat(f"trained {records[-1].epoch} epochs")
+            self.progress.setFormat(f"trained {counted(records[-1].epoch, 'epoch')}")
         else:
             self.progress.setValue(0)
             self.progress.setFormat("not trained")
@@ -326,7 +327,7 @@ class TrainingPanel(QWidget):
             where = f"epoch {last.epoch}" if last is not None else "the first epoch"
             return f"Stopped after {where}; kept the weights trained so far{scores}."
         if reason == "completed":
-            return f"Trained {epochs} epoch{'' if epochs == 1 else 's'}{scores}."
+            return f"Trained {counted(epochs, 'epoch')}{scores}."
         return f"{reason[0].upper()}{reason[1:]}{scores}."
 
     def _on_failed(self, message: str, details: str) -> None:

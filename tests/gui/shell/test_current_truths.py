@@ -46,6 +46,7 @@ def test_replacing_the_data_set_or_the_circuit_marks_the_results_stale(qtbot, wi
     _train(qtbot, window)
     assert panel.stale_text() == "" and _plots_opacity(window) == 1.0
     assert panel.message.text().startswith("Trained 3 epochs")
+    assert window.statusBar().currentMessage() == ""  # "editing is locked" ended with the run
 
     # Replace the data set after training: drop a CSV on the window, as from a file manager.
     path = tmp_path / "points.csv"
