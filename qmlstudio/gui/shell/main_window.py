@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import Project, QMLStudioError
-from qmlstudio.core.errors import user_message
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.data.panel import DataPanel
 from qmlstudio.gui.document import ProjectDocument
@@ -41,8 +40,8 @@ from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.plots import TrainingPlots
+from qmlstudio.gui.training.stored_training import StoredTraining
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
-from qmlstudio.ml.training.trainer import Trainer
 from qmlstudio.viewmodels.gradient_heat import gradient_heat
 from qmlstudio.viewmodels.palette_items import PaletteItem, insert_item
 from qmlstudio.viewmodels.wording import counted
@@ -123,8 +122,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._on_project_changed(self.document.project)
         self._on_feature_warning(self.canvas.feature_warning_text)
-        self.plots.set_history(self.document.project.history)
-        self._draw_stored_boundary()
         _WINDOWS.append(self)
 
     def _connect_training(self) -> None:
@@ -138,19 +135,11 @@ class MainWindow(QMainWindow):
         self.training_panel.results_stale.connect(
             lambda reason: set_dimmed(self.plots, bool(reason)))
         set_dimmed(self.plots, bool(self.training_panel.freshness.reason))
+        # After the plots' own connection to the worker: a run's result is theirs to draw.
+        self.stored_training = StoredTraining(self.document, self.training_panel, self.plots,
+                                              self.runner, self)
+        self.stored_training.failed.connect(self.show_message)
 
-    def _draw_stored_boundary(self) -> None:
-        """A trained project opened: draw its decision boundary (on the compute thread), as
-        the last epoch of its training did."""
-        project, path = self.document.project, self.document.path
-        if not project.is_trained:
-            return
-        project_dir = path.parent if path is not None else None
-        channel = self.runner.channel("stored-boundary", self)
-        channel.finished.connect(self.plots.on_boundary)
-        channel.failed.connect(lambda error: self.show_message(
-            f"Cannot draw the decision boundary: {user_message(error)}"))
-        channel.submit(lambda: decision_boundary(Trainer(project, project_dir=project_dir)))
 
     # -- autosave (crash recovery; see .autosave) ---------------------------------------------
     def _connect_autosave(self) -> None:

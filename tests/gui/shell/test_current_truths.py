@@ -114,3 +114,20 @@ def test_reopening_a_trained_project_draws_its_decision_boundary(qtbot, window, 
     np.testing.assert_allclose(drawn.confidence, final.confidence, atol=1e-12)
     np.testing.assert_allclose(drawn.points, final.points, atol=1e-12)
     assert reopened.training_panel.stale_text() == ""
+
+
+def test_undo_redo_and_reset_of_a_run_redraw_the_plots_from_the_stored_training(qtbot, window):
+    plots = window.plots
+    _train(qtbot, window)
+    history = window.document.project.history
+    assert len(plots.curve("train_loss")[0]) == 3 and plots.boundary_plot.boundary is not None
+    window.document.undo_stack.undo()  # the run: back to the untrained project
+    assert len(plots.curve("train_loss")[0]) == 0 and plots.boundary_plot.boundary is None
+    window.document.undo_stack.redo()
+    epochs, losses = plots.curve("train_loss")
+    assert list(epochs) == [1, 2, 3]
+    np.testing.assert_allclose(losses, [r.get("train_loss") for r in history.records])
+    qtbot.waitUntil(lambda: plots.boundary_plot.boundary is not None, timeout=60_000)
+    assert plots.boundary_plot.boundary.epoch == 3
+    QTest.mouseClick(window.training_panel.reset_button, Qt.MouseButton.LeftButton)
+    assert len(plots.curve("train_loss")[0]) == 0 and plots.boundary_plot.boundary is None
