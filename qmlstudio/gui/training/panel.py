@@ -130,11 +130,11 @@ class TrainingPanel(QWidget):
                        self.step_button, self.stop_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.stale_label)  # on top: seen without scrolling the dock
         layout.addWidget(self.settings)
         layout.addLayout(buttons)
         layout.addWidget(self.reset_button)
         layout.addWidget(self.progress)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -213,7 +213,10 @@ class TrainingPanel(QWidget):
         records = project.history.records
         if records:
             self.progress.setValue(_PROGRESS_STEPS)
-            self.progress.setFormat(f"trained {counted(records[-1].epoch, 'epoch')}")
+            # "trained 30 epochs on an earlier circuit": the bar sits by the buttons, where
+            # the eye is, even when the dock scrolls the line below it out of view.
+            earlier = self.freshness.reason.removeprefix("trained")
+            self.progress.setFormat(f"trained {counted(records[-1].epoch, 'epoch')}{earlier}")
         else:
             self.progress.setValue(0)
             self.progress.setFormat("not trained")

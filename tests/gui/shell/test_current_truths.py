@@ -58,11 +58,12 @@ def test_replacing_the_data_set_or_the_circuit_marks_the_results_stale(qtbot, wi
     assert _plots_opacity(window) == pytest.approx(DIMMED_OPACITY)
     assert panel.message.text() == ""  # "Trained 3 epochs: test accuracy …" was about moons
     assert panel.reset_button.isEnabled()  # the stale weights can be forgotten
-    assert panel.progress.format() == "trained 3 epochs"
+    assert panel.progress.format() == "trained 3 epochs on an earlier data set"
 
     # Undo brings back the data set the weights were trained on: current again.
     window.document.undo_stack.undo()
     assert panel.stale_text() == "" and _plots_opacity(window) == 1.0
+    assert panel.progress.format() == "trained 3 epochs"
 
     # Apply an edited circuit in the OpenQASM editor.
     window.docks["code"].show()
