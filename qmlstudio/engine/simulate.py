@@ -110,8 +110,12 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     ``init`` is None (start in |0…0⟩) or a (1 | B, 2**n) complex array. With a ``cotangent``
     (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every weight factor ``f``; a
     callable cotangent receives the values first (the forward pass runs once; see
-    :func:`_execute`). ``shift_factor``/``shift`` move one factor's angle.
+    :func:`_execute`). ``shift_factor``/``shift`` move one factor's angle. ``paulis`` are
+    the circuit's observables; the program measures them through its folded tail.
     """
+    if want_states and len(program.tail_images):
+        raise AssertionError("the final states need a program compiled with fold_tail=False")
+    paulis = program.measured(paulis)
     prog = program.arrays
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
     d_const = np.zeros((len(program.weight_factors), 4, 4), dtype=np.complex128)

@@ -1,0 +1,138 @@
+"""What the compiler folds away is still exact: values against Qiskit and the dense reference,
+gradients against finite differences.
+
+* the trailing CNOT/SWAP gates, folded into the observables (``Program.measured``);
+"""
+
+import numpy as np
+import pytest
+
+import qmlstudio as qs
+from qmlstudio.core import Circuit, w, x
+from qmlstudio.engine import compile_program
+from qmlstudio.engine.program import PERM, SWAPS
+from tests.reference.dense import dense_expval
+from tests.reference.qiskit_oracle import qiskit_expval, qiskit_statevector
+from tests.reference.random_circuits import random_circuit, random_observables, random_states
+
+ATOL = 1e-10
+FD_STEP = 1e-6
+OBSERVABLES = ["Z0", "X0", "Y1", "Z0 Z1", "X0 Y2", "Y0 Y1 X2", "Z1 X2 Y3", "X0 X1 X2 X3"]
+
+
+def _fd_vjp(expected, ws, cot):
+    """Σ cot · ∂values/∂w by central differences of ``expected(weights) -> (B, K)``."""
+    out = np.zeros(len(ws))
+    for k in range(len(ws)):
+        step = np.zeros(len(ws))
+        step[k] = FD_STEP
+        out[k] = np.sum(cot * (expected(ws + step) - expected(ws - step))) / (2 * FD_STEP)
+    return out
+
+
+def _ladder(n, n_layers, features=True, ring=True):
+    """The standard workload's circuit (RY(x) encoding, RZ RY RZ layers, each followed by a
+    CNOT ladder — a ring with ``ring``), ending in a CNOT ladder."""
+    c = Circuit(n)
+    for q in range(n):
+        c = c.add("ry", q, x(q) if features else w(0))
+    k = 0
+    for _ in range(n_layers):
+        for q in range(n):
+            for gate in ("rz", "ry", "rz"):
+                c = c.add(gate, q, w(k))
+                k += 1
+        for q in range(n if ring else n - 1):
+            c = c.add("cx", [q, (q + 1) % n])
+    return c
+
+
+def _check(circuit, X, ws, obs, init=None, oracle=dense_expval, fd=True):
+    """Values equal the oracle's; the adjoint vjp (fixed and function cotangent) equals the
+    finite differences of the oracle."""
+    rng = np.random.default_rng(7)
+    expected = oracle(circuit, X, ws, obs, init)
+    np.testing.assert_allclose(qs.expval(circuit, X, ws, obs, initial_state=init), expected,
+                               atol=ATOL)
+    cot = rng.normal(size=expected.shape)
+    values, grad = qs.vjp(circuit, X, ws, obs, cot, initial_state=init)
+    np.testing.assert_allclose(values, expected, atol=ATOL)
+    _, grad_fn = qs.vjp(circuit, X, ws, obs, lambda v: cot, initial_state=init)
+    np.testing.assert_array_equal(grad_fn, grad)
+    if fd:
+        reference = _fd_vjp(lambda v: oracle(circuit, X, v, obs, init), ws, cot)
+        np.testing.assert_allclose(grad, reference, atol=1e-6)
+
+
+def test_trailing_ladder_is_folded_into_the_observables():
+    program = compile_program(_ladder(4, 2))
+    assert program.arrays.op_kind[-1] < PERM  # the last ladder is not simulated
+    assert len(program.tail_images) == 4
+    unfolded = compile_program(_ladder(4, 2), fold_tail=False)
+    assert unfolded.arrays.op_kind[-1] == PERM and not len(unfolded.tail_images)
+
+
+@pytest.mark.parametrize("ring", [True, False])
+def test_folded_ladder_with_multi_qubit_paulis(ring):
+    rng = np.random.default_rng(1 if ring else 2)
+    circuit = _ladder(4, 2, ring=ring)
+    X, ws = rng.uniform(0, np.pi, size=(11, 4)), rng.uniform(-3, 3, size=circuit.n_weights)
+    _check(circuit, X, ws, OBSERVABLES)
+    _check(circuit, X, ws, OBSERVABLES, init=random_states(rng, 4, 11), oracle=qiskit_expval,
+           fd=False)
+
+
+def test_swaps_and_cnots_after_a_toffoli():
+    """Only the linear gates after the last Toffoli/Fredkin are folded."""
+    c = (_ladder(4, 1).add("ccx", [0, 1, 2]).add("swap", [0, 3]).add("cx", [2, 1])
+         .add("swap", [1, 2]).add("cx", [3, 0]))
+    program = compile_program(c)
+    assert len(program.tail_images) == 4
+    kinds = program.arrays.op_kind
+    assert kinds[-1] in (PERM, SWAPS)  # the Toffoli stays
+    rng = np.random.default_rng(3)
+    X, ws = rng.uniform(0, np.pi, size=(5, 4)), rng.normal(size=c.n_weights)
+    _check(c, X, ws, OBSERVABLES)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_circuits_ending_in_permutations(seed):
+    rng = np.random.default_rng(900 + seed)
+    n = 2 + seed % 4
+    body = random_circuit(rng, n, 25, n_weights=3, n_features=2)
+    ops = list(body.operations)
+    for _ in range(2 + seed):
+        a, b = (int(q) for q in rng.choice(n, size=2, replace=False))
+        ops.append(qs.Operation(str(rng.choice(["cx", "swap"])), (a, b)))
+    circuit = Circuit(n, tuple(ops))
+    obs = random_observables(rng, n, 6)
+    X, ws = rng.uniform(-2, 2, size=(9, 2)), rng.uniform(-3, 3, size=3)
+    _check(circuit, X, ws, obs, init=random_states(rng, n, 9) if seed % 2 else None)
+
+
+def test_statevector_keeps_the_trailing_gates():
+    c = _ladder(3, 1)
+    rng = np.random.default_rng(4)
+    xs, ws = rng.uniform(0, np.pi, size=3), rng.normal(size=c.n_weights)
+    state = qs.statevector(c, xs, ws)
+    np.testing.assert_allclose(state, qiskit_statevector(c, xs, ws), atol=ATOL)
+
+
+def test_large_state_driver_with_a_folded_ladder():
+    """15 qubits: one sample at a time over amplitude chunks."""
+    n = 15
+    c = _ladder(n, 1)
+    obs = ["Z0", "X3 Y14", "Z7 Z8 Z0", "Y5 X6"]
+    rng = np.random.default_rng(5)
+    X = rng.uniform(0, np.pi, size=(2, n))
+    ws = rng.normal(size=c.n_weights)
+    _check(c, X, ws, obs, oracle=qiskit_expval, fd=False)
+    # Gradient of a few weights by finite differences of Qiskit's values.
+    cot = rng.normal(size=(2, len(obs)))
+    _, grad = qs.vjp(c, X, ws, obs, cot)
+    for k in (0, 17, c.n_weights - 1):
+        step = np.zeros(len(ws))
+        step[k] = FD_STEP
+        fd = np.sum(cot * (qiskit_expval(c, X, ws + step, obs)
+                           - qiskit_expval(c, X, ws - step, obs))) / (2 * FD_STEP)
+        assert grad[k] == pytest.approx(fd, abs=1e-6)
