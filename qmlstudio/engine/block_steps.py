@@ -136,7 +136,7 @@ def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
         vectors[wire, 0] = 1.0
         vectors[wire, 1] = 0.0
     for op in range(len(prog.op_kind)):
-        if prog.op_lead[op]:
+        if prog.op_lead[op] and prog.op_kind[op] == DENSE1:
             block_u(prog, op, u_const, u_feat, scratch)
             wire = n - 1 - prog.op_t0[op]
             vectors[wire, 0] = scratch[0, 0]
@@ -149,6 +149,6 @@ def lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grad)
     """Add the gradients of the leading blocks from the boundary contractions."""
     lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced)
     for op in range(len(prog.op_kind)):
-        if prog.op_lead[op]:
+        if prog.op_lead[op] and prog.op_kind[op] == DENSE1:
             deriv = d_feat if prog.op_fslot[op] >= 0 else d_const
             add_gradients(prog, op, deriv, reduced[n - 1 - prog.op_t0[op]], grad)

@@ -26,7 +26,10 @@ table*, the sample's features followed by the product columns the program lists
 such a factor is ``∂U/∂θ · c · g(x)`` per sample and the usual summed weight gradients are the
 exact chain rule. Single-qubit blocks that come first on
 their wire are marked *leading*: without an initial state they are folded into a product
-state built in O(2**n).
+state built in O(2**n). A permutation block that follows only leading blocks (the first
+CNOT ladder after the encoding) is leading too: the product state is written through its
+gather table and the costate at the boundary read through the inverse one, so neither
+sweep moves the state for it.
 
 The CNOT and SWAP gates that end a circuit (the entangling ladder after the last rotations)
 are not simulated: they are folded into the measured observables (:meth:`Program.measured`).
@@ -94,7 +97,8 @@ class ProgramArrays(NamedTuple):
     op_f0: np.ndarray  # (N,) int: first factor of the block
     op_f1: np.ndarray  # (N,) int: one past its last factor
     op_dep: np.ndarray  # (N,) int: DEP_*: what the block's matrix depends on
-    op_lead: np.ndarray  # (N,) bool: leading single-qubit block (part of the product state)
+    op_lead: np.ndarray  # (N,) bool: leading block (part of the product state): DENSE1, or
+    # the PERM right after the leading single-qubit blocks
     op_perm: np.ndarray  # (N,) int: row of the permutation tables, or -1
     op_fslot: np.ndarray  # (N,) int: position among the sample-dependent blocks, or -1
     op_swap: np.ndarray  # (N, 4) int: SWAPS: the SwapMasks, columns SWAP_CONTROL...SWAP_VALUE
@@ -221,6 +225,17 @@ class Program:
         parity = _parity(self.tail_images[None, :] & zmask[:, None])  # (K, n)
         new_zmask = (parity << np.arange(self.n_qubits)).sum(axis=1)
         return new_flip.astype(np.int64), new_zmask.astype(np.int64), phase
+
+    @property
+    def lead_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """(forward, inverse) gather tables of the leading permutation block (see the module
+        docstring), or two empty tables."""
+        prog = self.arrays
+        lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
+        if not len(lead_perm):
+            return np.zeros(0, np.int32), np.zeros(0, np.int32)
+        row = prog.op_perm[lead_perm[0]]
+        return prog.perm_fwd[row], prog.perm_inv[row]
 
     @property
     def n_ops(self) -> int:
@@ -524,6 +539,9 @@ def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
     scheduled = _schedule(circuit)
     tail_images, tail_preimages = _tail_images(n, _split_tail(scheduled) if fold_tail else [])
     blocks, tables = _expand_permutations(n, scheduled)
+    first = next((i for i, block in enumerate(blocks) if not block.lead), None)
+    if first is not None and blocks[first].kind == PERM:  # a gather table: fused (see above)
+        blocks[first].lead = True
     kinds: dict[int, int] = {}  # id of a Factor -> its row of kind_a/b/c
     kind_mats: list[Factor] = []
     factor_rows: list[FactorRow] = []

@@ -62,7 +62,8 @@ def _run_batch(program, x, weights, init, paulis, cot, do_forward, do_backward, 
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
-    run_batch(program.arrays, program.n_qubits, x, weights, init_re, init_im, *paulis, cot,
+    run_batch(program.arrays, program.n_qubits, x, weights, init_re, init_im,
+              *program.lead_tables, *paulis, cot,
               do_forward, do_backward, u_const, d_const, shift_factor, shift,
               program.max_factors, program.n_feature_blocks, lanes_log2_for(len(x)), values,
               grad_chunks, states_re, states_im)

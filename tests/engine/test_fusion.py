@@ -2,6 +2,8 @@
 gradients against finite differences.
 
 * the trailing CNOT/SWAP gates, folded into the observables (``Program.measured``);
+* the first permutation after the leading single-qubit blocks, fused into the product state
+  (written through its gather table; the costate read back through the inverse);
 """
 
 import numpy as np
@@ -118,10 +120,12 @@ def test_statevector_keeps_the_trailing_gates():
     np.testing.assert_allclose(state, qiskit_statevector(c, xs, ws), atol=ATOL)
 
 
-def test_large_state_driver_with_a_folded_ladder():
-    """15 qubits: one sample at a time over amplitude chunks."""
+def test_large_state_driver_with_fused_ladders():
+    """15 qubits: one sample at a time over amplitude chunks; the first ladder is part of the
+    product state, the last one folded into the observables."""
     n = 15
-    c = _ladder(n, 1)
+    c = _ladder(n, 2)
+    assert compile_program(c).lead_tables[0].size and len(compile_program(c).tail_images)
     obs = ["Z0", "X3 Y14", "Z7 Z8 Z0", "Y5 X6"]
     rng = np.random.default_rng(5)
     X = rng.uniform(0, np.pi, size=(2, n))
@@ -136,3 +140,42 @@ def test_large_state_driver_with_a_folded_ladder():
         fd = np.sum(cot * (qiskit_expval(c, X, ws + step, obs)
                            - qiskit_expval(c, X, ws - step, obs))) / (2 * FD_STEP)
         assert grad[k] == pytest.approx(fd, abs=1e-6)
+
+
+def test_first_ladder_is_part_of_the_product_state():
+    program = compile_program(_ladder(4, 3))
+    prog = program.arrays
+    first_perm = int(np.flatnonzero(prog.op_kind == PERM)[0])
+    assert prog.op_lead[:first_perm + 1].all()  # the leading blocks and the first ladder
+    assert not prog.op_lead[first_perm + 1:].any()
+    forward, inverse = program.lead_tables
+    np.testing.assert_array_equal(inverse[forward], np.arange(16))
+
+
+@pytest.mark.parametrize("case", ["toffoli", "starts with cx", "lead after", "initial states"])
+def test_leading_permutation_cases(case):
+    """A non-linear first permutation, a circuit that starts with it, a leading rotation on
+    a wire the permutation leaves alone (it commutes), and initial states (then the
+    permutation is applied as a block)."""
+    n = 4
+    c = Circuit(n).add("ry", 0, x(0)).add("rx", 1, w(0)).add("h", 2)
+    if case == "starts with cx":
+        c = Circuit(n)
+    c = c.add("cx", [0, 1])
+    c = c.add("ccx", [1, 2, 0]) if case == "toffoli" else c.add("swap", [1, 2])
+    c = c.add("cx", [2, 1])
+    if case == "lead after":
+        c = c.add("ry", 3, x(1, 0.5, 0.1)).add("rz", 3, w(1))
+    c = (c.add("rz", 0, w(2)).add("ry", 1, x(0)).add("cx", [1, 3]).add("rx", 2, w(3))
+         .add("crz", [3, 0], w(1)).add("cx", [0, 2]))
+    assert compile_program(c).lead_tables[0].size
+    rng = np.random.default_rng(8)
+    X = rng.uniform(-2, 2, size=(6, c.n_features))
+    ws = rng.uniform(-3, 3, size=c.n_weights)
+    init = random_states(rng, n, 6) if case == "initial states" else None
+    _check(c, X, ws, OBSERVABLES, init=init)
+    xs = X[0]
+    np.testing.assert_allclose(qs.statevector(c, xs, ws, initial_state=None if init is None
+                                              else init[0]),
+                               qiskit_statevector(c, xs, ws, None if init is None else init[0]),
+                               atol=ATOL)
