@@ -28,6 +28,14 @@ __all__ = ["block_matrices", "constant_block_matrices"]
 @kernel
 def _matmul(a, b, out, d):
     """out[:d, :d] = a[:d, :d] @ b[:d, :d] (out must not alias a or b)."""
+    if d == 2:  # unrolled: single-qubit blocks are most blocks, and a loop of 2 is not
+        a00, a01, a10, a11 = a[0, 0], a[0, 1], a[1, 0], a[1, 1]
+        b00, b01, b10, b11 = b[0, 0], b[0, 1], b[1, 0], b[1, 1]
+        out[0, 0] = a00 * b00 + a01 * b10
+        out[0, 1] = a00 * b01 + a01 * b11
+        out[1, 0] = a10 * b00 + a11 * b10
+        out[1, 1] = a10 * b01 + a11 * b11
+        return
     for i in range(d):
         for j in range(d):
             acc = 0j
@@ -67,7 +75,8 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
     factors into ``deriv``.
 
     ``deriv`` is indexed by weight slot (``prog.fac_wslot``); ``work`` is scratch of shape
-    (3 * max_factors + 2, 4, 4).
+    (3 * max_factors + 2, 4, 4). A weight factor's ``F'`` waits in its ``deriv`` slot until
+    the prefix and suffix products are known (each angle's sine and cosine are taken once).
     A factor equal to ``shift_factor`` has its angle moved by ``shift`` (parameter shift).
     """
     f0 = prog.op_f0[op]
@@ -87,14 +96,22 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
             for b in range(d):
                 mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
                                  + s * prog.kind_c[kind, a, b])
-        trainable |= prog.fac_src[f] == SRC_WEIGHT or prog.fac_src[f] == SRC_WEIGHT_X
+        src = prog.fac_src[f]
+        if with_derivs and src in (SRC_WEIGHT, SRC_WEIGHT_X):
+            trainable = True
+            # ∂F/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's factor
+            freq = prog.fac_freq[f] * (x_row[prog.fac_col[f]] if src == SRC_WEIGHT_X else 1.0)
+            out = deriv[prog.fac_wslot[f]]
+            for a in range(d):
+                for b in range(d):
+                    out[a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
     _identity(prefix[0], d)
     for j in range(nf):
         _matmul(mats[j], prefix[j], prefix[j + 1], d)
     for a in range(d):
         for b in range(d):
             u[a, b] = prefix[nf, a, b]
-    if not (trainable and with_derivs):
+    if not trainable:
         return
     _identity(suffix[nf - 1], d)
     for j in range(nf - 1, 0, -1):
@@ -104,16 +121,9 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
         src = prog.fac_src[f]
         if src != SRC_WEIGHT and src != SRC_WEIGHT_X:
             continue
-        phase = prog.fac_freq[f] * _angle(prog, f, x_row, weights, shift_factor, shift)
-        c, s = math.cos(phase), math.sin(phase)
-        # ∂U/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's factor
-        freq = prog.fac_freq[f] * (x_row[prog.fac_col[f]] if src == SRC_WEIGHT_X else 1.0)
-        kind = prog.fac_kind[f]
-        for a in range(d):
-            for b in range(d):
-                mats[j, a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
-        _matmul(mats[j], prefix[j], tmp, d)
-        _matmul(suffix[j], tmp, deriv[prog.fac_wslot[f]], d)
+        out = deriv[prog.fac_wslot[f]]  # holds F' (see above)
+        _matmul(out, prefix[j], tmp, d)
+        _matmul(suffix[j], tmp, out, d)
 
 
 @allocating_kernel
