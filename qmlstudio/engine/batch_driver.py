@@ -191,7 +191,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                     lre, slre = slre, lre
                     lim, slim = slim, lim
                 else:
-                    add_gradients(prog, op, d_const, r, grad)
+                    add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op],
+                                  prog.op_kind[op], d_const, r, grad)
                 op -= 1
             else:
                 start = op
@@ -204,7 +205,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         r[:] = 0
                         backward_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
                                        blre, blim, sre, sim, slre, slim, zero, zero, dim, r)
-                        add_gradients(prog, o, d_feat[lane], r, grad)
+                        add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o],
+                                      prog.op_kind[o], d_feat[lane], r, grad)
                     _to_lane(bre, bim, re, im, lane, lanes)
                     _to_lane(blre, blim, lre, lim, lane, lanes)
                 op = start - 1

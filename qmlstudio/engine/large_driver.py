@@ -118,7 +118,7 @@ def _run_matrices(prog, run, u_const, u_feat):
     """The matrices of the blocks in ``run`` for the current sample, stacked."""
     matrices = np.empty((len(run), 4, 4), dtype=np.complex128)
     for k, op in enumerate(run):
-        block_u(prog, op, u_const, u_feat, matrices[k])
+        block_u(prog.op_fslot[op], op, u_const, u_feat, matrices[k])
     return matrices
 
 
@@ -197,8 +197,8 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
                 lre, slre, lim, slim = slre, lre, slim, lim
                 continue
             for op, r in zip(run, reduced_run, strict=True):
-                add_gradients(prog, op, d_feat if prog.op_fslot[op] >= 0 else d_const, r,
-                               grads)
+                add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op], prog.op_kind[op],
+                              d_feat if prog.op_fslot[op] >= 0 else d_const, r, grads)
         if use_product:
             _boundary_chunked(lre, lim, tab_hi, tab_lo, h, lead_inv, t_hi, t_lo)
             lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grads)
