@@ -6,6 +6,11 @@ gradients against finite differences.
   (written through its gather table; the costate read back through the inverse);
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -17,6 +22,7 @@ from tests.reference.dense import dense_expval
 from tests.reference.qiskit_oracle import qiskit_expval, qiskit_statevector
 from tests.reference.random_circuits import random_circuit, random_observables, random_states
 
+REPO = Path(__file__).resolve().parents[2]
 ATOL = 1e-10
 FD_STEP = 1e-6
 OBSERVABLES = ["Z0", "X0", "Y1", "Z0 Z1", "X0 Y2", "Y0 Y1 X2", "Z1 X2 Y3", "X0 X1 X2 X3"]
@@ -179,3 +185,32 @@ def test_leading_permutation_cases(case):
                                               else init[0]),
                                qiskit_statevector(c, xs, ws, None if init is None else init[0]),
                                atol=ATOL)
+
+
+_THREADS_SCRIPT = """
+import sys
+import numpy as np
+import qmlstudio as qs
+from tests.engine.test_fusion import _ladder
+out = []
+for n, batch in ((6, 37), (15, 2)):  # the batch driver (a partial last chunk), the large one
+    c = _ladder(n, 3)
+    rng = np.random.default_rng(n)
+    X = rng.uniform(0, np.pi, size=(batch, n))
+    ws = rng.normal(size=c.n_weights)
+    values, grad = qs.vjp(c, X, ws, ["Z0", "X1 Y2"], lambda v: v - 0.5)
+    out += [values.ravel(), grad]
+np.save(sys.argv[1], np.concatenate(out))
+"""
+
+
+def test_fused_programs_give_identical_results_whatever_the_thread_count(tmp_path):
+    results = []
+    for threads in (1, 2):
+        path = tmp_path / f"threads{threads}.npy"
+        env = dict(os.environ, NUMBA_NUM_THREADS=str(threads),
+                   PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+        subprocess.run([sys.executable, "-c", _THREADS_SCRIPT, str(path)], cwd=REPO, env=env,
+                       check=True, timeout=600)
+        results.append(np.load(path))
+    np.testing.assert_array_equal(results[0], results[1])
