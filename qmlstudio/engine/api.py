@@ -147,7 +147,7 @@ def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
             else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
             if cotangent_function else 0)
     check_memory(circuit.n_qubits, n_samples, thread_count(), kept)
-    program = compile_program(circuit)
+    program = compile_program(circuit, fold_tail=not want_states)  # the state is the circuit's
     xs = program.angle_table(_features(program.n_features, xs, init))
     return program, xs, _weights(program.n_weights, weights), init
 
