@@ -2,22 +2,28 @@
 
 They validate every argument (raising :class:`~qmlstudio.core.CircuitError` with a message
 that names the problem, never a numba error), compile the circuit (cached) and run it.
+
+Each takes ``threads``: a positive integer (used as given, capped by ``NUMBA_NUM_THREADS``
+and the CPUs available), or None — the calling thread's :func:`.threads.using_threads`
+choice, else automatic from the work and the free cores (see :mod:`.threads`). The numbers
+are identical whatever the thread count.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, PauliString, parse_observable
-from qmlstudio.engine._jit import thread_count
 from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.measure import encode_paulis
 from qmlstudio.engine.memory import check_memory
 from qmlstudio.engine.program import compile_program
 from qmlstudio.engine.shots import sample_expectations
 from qmlstudio.engine.simulate import run_program, states_kept_for_cotangent_function
+from qmlstudio.engine.threads import check_threads, thread_cap, using_threads
 
 __all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
 
@@ -144,14 +150,24 @@ def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
     kept = (n_samples if want_states
             else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
             if cotangent_function else 0)
-    check_memory(circuit.n_qubits, n_samples, thread_count(), kept)
+    check_memory(circuit.n_qubits, n_samples, thread_cap(), kept)
     program = compile_program(circuit)
     xs = program.angle_table(_features(program.n_features, xs, init))
     return program, xs, _weights(program.n_weights, weights), init
 
 
+@contextmanager
+def _threads(threads: object) -> Iterator[None]:
+    """Run the block on ``threads`` (validated) if given, else as the caller chose."""
+    if check_threads(threads) is None:
+        yield
+    else:
+        with using_threads(threads):
+            yield
+
+
 def statevector(circuit: Circuit, x: object = None, weights: object = None,
-                initial_state: object = None) -> np.ndarray:
+                initial_state: object = None, threads: int | None = None) -> np.ndarray:
     """The final state (2**n,) of ``circuit`` for one sample ``x`` and ``weights``.
 
     Wire 0 is the most significant bit of the index (Qiskit orders the other way round).
@@ -164,12 +180,13 @@ def statevector(circuit: Circuit, x: object = None, weights: object = None,
     if init is not None and len(init) != 1:
         raise CircuitError("statevector takes one initial state of shape (2**n,)")
     paulis = encode_paulis([PauliString(())], circuit.n_qubits)
-    return run_program(program, xs, w, init, paulis, want_states=True).states[0]
+    with _threads(threads):
+        return run_program(program, xs, w, init, paulis, want_states=True).states[0]
 
 
 def expval(circuit: Circuit, X: object, weights: object, observables: Observables = ("Z0",),
            initial_state: object = None, shots: int | None = None,
-           seed: int | None = None) -> np.ndarray:
+           seed: int | None = None, threads: int | None = None) -> np.ndarray:
     """Expectation values (B, K) of Pauli-string ``observables`` for every sample of ``X``.
 
     ``initial_state`` is one state (2**n,) or one per sample (B, 2**n) (amplitude encoding).
@@ -177,14 +194,16 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
     """
     program, xs, w, init = _prepare(circuit, X, weights, initial_state)
     n_shots, rng = _shots(shots, seed)
-    values = run_program(program, xs, w, init, _observables(circuit, observables)).values
+    with _threads(threads):
+        values = run_program(program, xs, w, init, _observables(circuit, observables)).values
     return values if n_shots is None else sample_expectations(values, n_shots, rng)
 
 
 def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cotangent: object, method: str = "adjoint", initial_state: object = None,
         shots: int | None = None, seed: int | None = None,
-        interrupt: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        interrupt: Callable[[], bool] | None = None,
+        threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Values (B, K) and the vector–Jacobian product ``Σ_bk cotangent[b,k] ∂values[b,k]/∂w``.
 
     ``cotangent`` is a (B, K) array, or a function ``values -> (B, K) array`` (∂loss/∂values),
@@ -207,8 +226,9 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cot = lambda values: _cotangent(cotangent(values), shape)  # noqa: E731
     else:
         cot = _cotangent(cotangent, shape)
-    return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
-                                    interrupt)
+    with _threads(threads):
+        return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
+                                        interrupt)
 
 
 def _cotangent(value: object, shape: tuple[int, int]) -> np.ndarray:
