@@ -11,8 +11,8 @@ are identical whatever the thread count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from qmlstudio.engine.memory import check_memory
 from qmlstudio.engine.program import compile_program
 from qmlstudio.engine.shots import sample_expectations
 from qmlstudio.engine.simulate import run_program, states_kept_for_cotangent_function
-from qmlstudio.engine.threads import check_threads, thread_cap, using_threads
+from qmlstudio.engine.threads import thread_cap, using_threads
 
 __all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
 
@@ -47,8 +47,8 @@ def _finite_array(value: object, what: str, ndim: tuple[int, ...]) -> np.ndarray
     if array.ndim not in ndim:
         raise CircuitError(f"{what} must have {' or '.join(map(str, ndim))} dimension(s), "
                            f"got shape {array.shape}")
-    bad = np.argwhere(~np.isfinite(array))
-    if len(bad):
+    if not np.isfinite(array).all():  # then find the first bad value to name it
+        bad = np.argwhere(~np.isfinite(array))
         where = ", ".join(str(int(i)) for i in bad[0])
         raise CircuitError(f"{what} contains {array[tuple(bad[0])]} at [{where}]; "
                            "values must be finite")
@@ -82,14 +82,16 @@ def _initial_state(circuit: Circuit, state: object) -> np.ndarray | None:
             f"initial_state must have shape ({dim},) or (n_samples, {dim}) for "
             f"{circuit.n_qubits} qubits, got {np.shape(state)}"
         )
-    if not np.all(np.isfinite(array)):
+    array = np.ascontiguousarray(array)
+    parts = array.view(np.float64)  # real and imaginary parts side by side: one cheap pass
+    if not np.isfinite(parts).all():
         raise CircuitError("initial_state contains NaN or infinite amplitudes")
-    norms = np.linalg.norm(array, axis=1)
+    norms = np.sqrt(np.einsum("ij,ij->i", parts, parts))
     bad = np.flatnonzero(np.abs(norms - 1.0) > 1e-6)
     if len(bad):
         raise CircuitError(f"initial_state row {bad[0]} has norm {norms[bad[0]]:.6g}; "
                            "states must be normalised")
-    return np.ascontiguousarray(array)
+    return array
 
 
 def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None) -> np.ndarray:
@@ -114,14 +116,25 @@ def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None
 
 def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray, ...]:
     if isinstance(observables, str | PauliString):
-        observables = [observables]
+        observables = (observables,)
     if not isinstance(observables, list | tuple):
         raise CircuitError(f"observables must be a Pauli string or a list of them, got "
                            f"{observables!r}")
-    paulis = [parse_observable(o, circuit.n_qubits) for o in observables]
+    try:
+        return _encoded_observables(tuple(observables), circuit.n_qubits)
+    except TypeError:  # an unhashable item: parse without the cache, which names the error
+        return _encoded_observables.__wrapped__(observables, circuit.n_qubits)
+
+
+@lru_cache(maxsize=256)
+def _encoded_observables(observables: tuple, n_qubits: int) -> tuple[np.ndarray, ...]:
+    """The kernels' encoding of ``observables``, cached: a training step asks for the same
+    few strings every call, and parsing them costs more than a small circuit's simulation.
+    The kernels only read these arrays."""
+    paulis = [parse_observable(o, n_qubits) for o in observables]
     if not paulis:
         raise CircuitError("give at least one observable, e.g. 'Z0'")
-    return encode_paulis(paulis, circuit.n_qubits)
+    return encode_paulis(paulis, n_qubits)
 
 
 def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator | None]:
@@ -156,16 +169,6 @@ def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
     return program, xs, _weights(program.n_weights, weights), init
 
 
-@contextmanager
-def _threads(threads: object) -> Iterator[None]:
-    """Run the block on ``threads`` (validated) if given, else as the caller chose."""
-    if check_threads(threads) is None:
-        yield
-    else:
-        with using_threads(threads):
-            yield
-
-
 def statevector(circuit: Circuit, x: object = None, weights: object = None,
                 initial_state: object = None, threads: int | None = None) -> np.ndarray:
     """The final state (2**n,) of ``circuit`` for one sample ``x`` and ``weights``.
@@ -180,7 +183,7 @@ def statevector(circuit: Circuit, x: object = None, weights: object = None,
     if init is not None and len(init) != 1:
         raise CircuitError("statevector takes one initial state of shape (2**n,)")
     paulis = encode_paulis([PauliString(())], circuit.n_qubits)
-    with _threads(threads):
+    with using_threads(threads):
         return run_program(program, xs, w, init, paulis, want_states=True).states[0]
 
 
@@ -194,7 +197,7 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
     """
     program, xs, w, init = _prepare(circuit, X, weights, initial_state)
     n_shots, rng = _shots(shots, seed)
-    with _threads(threads):
+    with using_threads(threads):
         values = run_program(program, xs, w, init, _observables(circuit, observables)).values
     return values if n_shots is None else sample_expectations(values, n_shots, rng)
 
@@ -226,7 +229,7 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cot = lambda values: _cotangent(cotangent(values), shape)  # noqa: E731
     else:
         cot = _cotangent(cotangent, shape)
-    with _threads(threads):
+    with using_threads(threads):
         return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
                                         interrupt)
 

@@ -6,10 +6,16 @@ import os
 
 from qmlstudio.core import CircuitError
 
-__all__ = ["MAX_SIMULATED_QUBITS", "available_bytes", "check_memory", "simulation_bytes"]
+__all__ = ["MAX_SIMULATED_QUBITS", "NEVER_REFUSED_BYTES", "available_bytes", "check_memory",
+           "simulation_bytes"]
 
 MAX_SIMULATED_QUBITS = 30
 """Largest state the engine simulates (gather tables index amplitudes with int32)."""
+
+NEVER_REFUSED_BYTES = 64 << 20
+"""A simulation needing less than this runs without asking the system for its free memory:
+reading ``/proc/meminfo`` costs 20–50 µs, more than a small circuit's whole vjp, and a
+machine that runs Python at all has these 64 MiB."""
 
 _PLANES = 8  # ψ, λ and a scratch copy of each, as real and imaginary float64 planes
 
@@ -56,6 +62,8 @@ def check_memory(n_qubits: int, n_samples: int, n_threads: int, kept_states: int
             f"simulating {n_qubits} qubits needs {_human(needed)} ({needed:,} bytes); "
             f"the engine simulates at most {MAX_SIMULATED_QUBITS} qubits"
         )
+    if needed < NEVER_REFUSED_BYTES:
+        return
     free = available_bytes()
     if needed > free:
         raise CircuitError(

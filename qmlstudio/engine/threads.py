@@ -38,6 +38,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import numba
 
@@ -78,8 +79,13 @@ def check_threads(value: object, where: str = "threads") -> int | None:
 @contextmanager
 def using_threads(threads: object) -> Iterator[None]:
     """Within this block, engine calls made by this thread that do not pass ``threads=``
-    use ``threads`` (None: automatic). Blocks nest; other threads are not affected."""
+    use ``threads``. None leaves the choice as it was (an enclosing block's, else
+    automatic), so a library layer can pass its own ``threads=None`` through. Blocks nest;
+    other threads are not affected."""
     choice = check_threads(threads)
+    if choice is None:
+        yield
+        return
     stack = _local.__dict__.setdefault("choice", [])
     stack.append(choice)
     try:
@@ -94,9 +100,11 @@ def threads_used() -> int:
     return _used[0]
 
 
+@cache
 def thread_cap() -> int:
     """Most threads a call may use: numba's pool size (``NUMBA_NUM_THREADS``, read when numba
-    is imported) and the CPUs this process may run on."""
+    is imported, fixed for the process) and the CPUs this process may run on (asked once:
+    asking costs more than a small circuit's simulation)."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
