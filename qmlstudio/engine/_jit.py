@@ -51,8 +51,9 @@ does not change with whatever else is installed. The user's choice wins: with
 
 Neither layer allows two threads in a parallel region at once, so every parallel call is
 serialised through :func:`parallel_region` (a GUI compute worker and, say, a test thread never
-collide); omp is not fork-safe, and nothing in QML Studio forks after computing (subprocesses
-use fork + exec).
+collide); serial twins take no lock, so small simulations of several threads run side by
+side. omp is not fork-safe, and nothing in QML Studio forks after computing (subprocesses use
+fork + exec).
 """
 
 from __future__ import annotations
@@ -210,9 +211,14 @@ def _start_threads() -> None:
 @contextmanager
 def parallel_region(threads: int) -> Iterator[None]:
     """Hold the engine's parallel lock, with numba's thread pool started and set to
-    ``threads`` threads for this calling thread; every call of a parallel twin happens
-    inside one. ``threads`` must not exceed the pool (see :func:`.threads.thread_cap`)."""
+    ``threads`` threads for this calling thread (its own count is put back afterwards, for
+    the caller's own numba code); every call of a parallel twin happens inside one.
+    ``threads`` must not exceed the pool (see :func:`.threads.thread_cap`)."""
     with _PARALLEL_LOCK:
         _start_threads()
+        previous = numba.get_num_threads()
         numba.set_num_threads(threads)
-        yield
+        try:
+            yield
+        finally:
+            numba.set_num_threads(previous)
