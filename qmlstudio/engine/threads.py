@@ -20,12 +20,16 @@ CPUs this process may run on.
 How the load is seen, measured on this 2-core Linux machine (``bench_threads.py``): the
 ``/proc/stat`` counters (all CPUs' busy time since boot) minus this process's own CPU time,
 over the time since the last look, give the cores other processes kept busy. One look costs
-about 15 µs and is taken at most every :data:`LOAD_INTERVAL_S` seconds, and only for calls big
-enough to go parallel. ``os.getloadavg`` is cheaper but a one-minute average (it still shows a
-finished job for a minute, and it counts our own threads); ``os.sched_getaffinity`` says which
-cores we may use, not whether they are free; timing each parallel call against its serial twin
-would cost a serial run now and then on exactly the large calls where it hurts. Where
-``/proc/stat`` does not exist, the load average is the fallback (and nothing, on Windows).
+about 60 µs here (the kernel writes the whole file) and is taken at most every
+:data:`LOAD_INTERVAL_S` seconds, and only for calls big enough to go parallel (milliseconds
+each), so it adds under 0.1 %. The alternatives: ``os.getloadavg`` (0.7 µs) is a one-minute
+average that still shows a finished job for a minute and counts our own threads — it is only
+the first guess, before there is an interval to measure; ``os.sched_getaffinity`` says which
+cores we may use, not whether they are free; timing each parallel call against its serial
+twin now and then would spend a slow run exactly on the large calls where it hurts. With the
+machine loaded by other jobs (load average 6–8), two threads forced on W3 took 2.4 s where one
+took 0.23 s; automatic chose one thread and matched it. Where ``/proc/stat`` does not exist,
+the load average is used throughout (and nothing, on Windows).
 
 Results never depend on the thread count: the drivers split work into chunks whose size does
 not depend on it, and sum per-chunk results in chunk order.
@@ -47,10 +51,13 @@ from qmlstudio.core import CircuitError
 __all__ = ["LOAD_INTERVAL_S", "WORK_PER_THREAD", "check_threads", "choose_threads",
            "free_cores", "thread_cap", "threads_used", "using_threads"]
 
-WORK_PER_THREAD = 1 << 20
+WORK_PER_THREAD = 1 << 18
 """Amplitude updates (amplitudes × samples × blocks) a call needs per thread before automatic
-choice adds one: below about a millisecond of work per thread the start-up and barrier of a
-parallel region cost more than they save (measured in ``bench_threads.py``)."""
+choice adds one: about a millisecond of serial work (W1, 2.4 Mi updates, takes 10–20 ms),
+against 10–50 µs to wake a thread and meet at the barrier. So W1–W3 spread over every free
+core, as before, while training circuits of a few qubits (thousands of updates per batch) stay
+on one thread: there two threads made a 2–4 qubit vjp on 16–64 samples 6–10× slower, on this
+machine with other jobs running."""
 
 LOAD_INTERVAL_S = 0.1
 """Shortest time between two looks at the machine's load (the kernel counts in 10 ms ticks:
