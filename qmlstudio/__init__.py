@@ -36,7 +36,7 @@ from qmlstudio.core import (
     x,
 )
 from qmlstudio.core.feature_merges import FeatureMergeWarning
-from qmlstudio.engine import expval, statevector, vjp
+from qmlstudio.engine import expval, statevector, threads_used, using_threads, vjp
 from qmlstudio.io import (
     from_qasm,
     load_project,
@@ -104,8 +104,10 @@ __all__ = [
     "save_model",
     "save_project",
     "statevector",
+    "threads_used",
     "to_qasm",
     "train",
+    "using_threads",
     "vjp",
     "w",
     "x",

@@ -6,9 +6,11 @@
     qmlstudio new --model NAME --data DATASET -o OUT.qmlproj [--separable] [--qubits N]
                   [--layers L] [--label COLUMN] [--task TASK] [--force]  |  new --list
     qmlstudio train PROJECT.qmlproj [--epochs N] [--seed S] [--restart] [--json] [--quiet]
-    qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv]
+                    [--threads N]
+    qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv] [--threads N]
     qmlstudio export PROJECT.qmlproj --to qmodel|qasm3|qasm2|pennylane|qiskit -o FILE
     qmlstudio compare PROJECT.qmlproj [--seeds N] [--folds K] [--json] [--quiet]
+                      [--threads N]
 
 ``new`` writes a project with a model-family preset (``--list`` names them) on a built-in data
 set or a CSV file. ``train`` shows a progress bar on stderr, saves the weights and history back
@@ -20,6 +22,8 @@ a test part, and the same metrics of the classical baselines fitted on the same 
 ``predict`` writes a CSV of predictions (and class probabilities ``p_<class>``) to ``OUT.csv``
 or stdout. ``compare`` grid-searches the project's circuit and classical baselines on the same
 split and folds, prints the table and saves the result into the project (see :mod:`.compare`).
+``--threads N`` (train, predict, compare) runs the simulator on N threads; without it
+(or with ``auto``) each engine call chooses from its work and the free cores.
 A problem with the arguments or a file is reported as one line on stderr with a
 non-zero exit status: 2 for bad arguments, 1 for a file or data problem, 130 when interrupted.
 ``--debug`` (anywhere on the line) turns on verbose logging: to stderr, and in the desktop app

@@ -1,17 +1,17 @@
-"""What every command shares: the one-line-error parser, integer arguments and naming the file
-an error came from."""
+"""What every command shares: the one-line-error parser, integer arguments, naming the file
+an error came from, and the ``--threads`` option of the commands that simulate."""
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
 from qmlstudio.core.errors import QMLStudioError
 
-__all__ = ["CommandParser", "ProgressLine", "count", "naming"]
+__all__ = ["CommandParser", "ProgressLine", "count", "naming", "simulating"]
 
 
 @contextmanager
@@ -48,6 +48,34 @@ def count(minimum: int):
         return value
 
     return parse
+
+
+def _threads(text: str) -> int | None:
+    from qmlstudio.engine import check_threads  # loads numba: only when the option is given
+
+    try:
+        return check_threads(text, "the thread count")
+    except QMLStudioError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def simulating(parser: argparse.ArgumentParser,
+               run: Callable[[argparse.Namespace], int]) -> None:
+    """Give a command that simulates the ``--threads`` option and ``run`` as its action,
+    with every engine call of the run on that many threads (see
+    :func:`qmlstudio.engine.using_threads`)."""
+    parser.add_argument("--threads", type=_threads, default=None, metavar="N",
+                        help="simulator threads: a positive integer, or auto (the default: "
+                             "chosen per call from the circuit's work and the cores other "
+                             "programs leave free; NUMBA_NUM_THREADS caps both)")
+
+    def run_on_threads(args: argparse.Namespace) -> int:
+        from qmlstudio.engine import using_threads
+
+        with using_threads(args.threads):
+            return run(args)
+
+    parser.set_defaults(run=run_on_threads)
 
 
 class ProgressLine:

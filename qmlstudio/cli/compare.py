@@ -14,7 +14,7 @@ import sys
 from dataclasses import replace
 from typing import TextIO
 
-from qmlstudio.cli.common import ProgressLine, count, naming
+from qmlstudio.cli.common import ProgressLine, count, naming, simulating
 from qmlstudio.io.project_file import load_project, save_project
 
 __all__ = ["NAME", "register", "run"]
@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--json", action="store_true",
                          help="print the result as one JSON object")
     compare.add_argument("-q", "--quiet", action="store_true", help="no progress line")
-    compare.set_defaults(run=run)
+    simulating(compare, run)
 
 
 class _Progress:

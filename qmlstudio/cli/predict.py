@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qmlstudio.cli.common import simulating
+
 __all__ = ["NAME", "register", "run"]
 
 NAME = "predict"
@@ -21,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     predict.add_argument("model", metavar="MODEL.qmodel")
     predict.add_argument("data", metavar="DATA.csv")
     predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: stdout")
-    predict.set_defaults(run=run)
+    simulating(predict, run)
 
 
 def run(args: argparse.Namespace) -> int:

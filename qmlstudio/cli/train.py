@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from qmlstudio.cli.common import ProgressLine, count, naming
+from qmlstudio.cli.common import ProgressLine, count, naming, simulating
 from qmlstudio.core.feature_merges import feature_merges, merge_summary
 from qmlstudio.io.project_file import load_project, save_project
 
@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--json", action="store_true",
                        help="print the final metrics as one JSON object")
     train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    train.set_defaults(run=run)
+    simulating(train, run)
 
 
 class _Progress:

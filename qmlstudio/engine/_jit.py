@@ -10,7 +10,8 @@
 * an on-disk cache for every kernel (see below): a second launch loads machine code instead
   of compiling again.
 
-Exception: :func:`parallel_kernel` adds ``parallel=True``; only the batch drivers use it.
+Exception: :func:`parallel_kernel` compiles a driver twice, with ``parallel=True`` and as a
+serial twin (same code, ``prange`` read as ``range``); :mod:`.threads` picks one per call.
 
 Reference counting: a serial :func:`kernel` is compiled without numba's reference counting
 (numba's ``_nrt=False`` option). With it, every call of a separately compiled kernel increfs
@@ -50,8 +51,9 @@ does not change with whatever else is installed. The user's choice wins: with
 
 Neither layer allows two threads in a parallel region at once, so every parallel call is
 serialised through :func:`parallel_region` (a GUI compute worker and, say, a test thread never
-collide); omp is not fork-safe, and nothing in QML Studio forks after computing (subprocesses
-use fork + exec).
+collide); serial twins take no lock, so small simulations of several threads run side by
+side. omp is not fork-safe, and nothing in QML Studio forks after computing (subprocesses use
+fork + exec).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -69,8 +72,8 @@ import numba.core.config
 import platformdirs
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, UserProvidedCacheLocator
 
-__all__ = ["CACHE_DIR", "THREADING_LAYER_PRIORITY", "allocating_kernel", "kernel",
-           "parallel_kernel", "parallel_region", "thread_count"]
+__all__ = ["CACHE_DIR", "THREADING_LAYER_PRIORITY", "TwinKernel", "allocating_kernel",
+           "kernel", "parallel_kernel", "parallel_region"]
 
 THREADING_LAYER_PRIORITY = ("omp", "workqueue", "tbb")
 """The order in which the engine tries numba's threading layers (unless the user chose)."""
@@ -141,9 +144,35 @@ def allocating_kernel(fn):
     return _compile(fn, _nrt=True)
 
 
-def parallel_kernel(fn):
-    """Compile ``fn`` as a parallel driver (``prange`` loops run on numba's thread pool)."""
-    return _compile(fn, parallel=True)
+class TwinKernel:
+    """A ``prange`` driver compiled twice: :attr:`parallel` (``parallel=True``, numba's
+    thread pool) and :attr:`serial` (the same code with ``prange`` read as ``range``: no
+    parallel region, no pool, no lock). Both compile lazily, on first use, so a user whose
+    circuits are all small never compiles the parallel twin.
+
+    The serial twin is compiled from a copy of the function under another qualified name:
+    numba names a cache file after the function and does not key it on compile options, so
+    the twins would otherwise load each other's machine code.
+    """
+
+    def __init__(self, fn) -> None:
+        self.parallel = _compile(fn, parallel=True)
+        twin = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                                  fn.__closure__)
+        twin.__qualname__ = f"{fn.__qualname__}__serial"
+        twin.__doc__ = fn.__doc__
+        self.serial = _compile(twin, _nrt=True)  # it allocates its working buffers
+        self.__doc__ = fn.__doc__
+
+    def on(self, threads: int):
+        """The twin for a call on ``threads`` threads (the caller set numba's count, inside
+        :func:`parallel_region`, when it is more than one)."""
+        return self.serial if threads == 1 else self.parallel
+
+
+def parallel_kernel(fn) -> TwinKernel:
+    """Compile ``fn`` as a driver whose ``prange`` loops may run on numba's thread pool."""
+    return TwinKernel(fn)
 
 
 def _user_chose_layer() -> bool:
@@ -180,17 +209,16 @@ def _start_threads() -> None:
 
 
 @contextmanager
-def parallel_region() -> Iterator[None]:
-    """Hold the engine's parallel lock, with numba's thread pool started; every call of a
-    parallel kernel happens inside one."""
+def parallel_region(threads: int) -> Iterator[None]:
+    """Hold the engine's parallel lock, with numba's thread pool started and set to
+    ``threads`` threads for this calling thread (its own count is put back afterwards, for
+    the caller's own numba code); every call of a parallel twin happens inside one.
+    ``threads`` must not exceed the pool (see :func:`.threads.thread_cap`)."""
     with _PARALLEL_LOCK:
         _start_threads()
-        yield
-
-
-def thread_count() -> int:
-    """Threads a parallel kernel uses (starting numba's pool on the engine's layer)."""
-    if not _pool_started():  # waits for the lock only the first time
-        with _PARALLEL_LOCK:
-            _start_threads()
-    return numba.get_num_threads()
+        previous = numba.get_num_threads()
+        numba.set_num_threads(threads)
+        try:
+            yield
+        finally:
+            numba.set_num_threads(previous)

@@ -2,23 +2,29 @@
 
 They validate every argument (raising :class:`~qmlstudio.core.CircuitError` with a message
 that names the problem, never a numba error), compile the circuit (cached) and run it.
+
+Each takes ``threads``: a positive integer (used as given, capped by ``NUMBA_NUM_THREADS``
+and the CPUs available), or None — the calling thread's :func:`.threads.using_threads`
+choice, else automatic from the work and the free cores (see :mod:`.threads`). The numbers
+are identical whatever the thread count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, PauliString, parse_observable
 from qmlstudio.core.wording import counted
-from qmlstudio.engine._jit import thread_count
 from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.measure import encode_paulis
 from qmlstudio.engine.memory import check_memory
 from qmlstudio.engine.program import compile_program
 from qmlstudio.engine.shots import sample_expectations
 from qmlstudio.engine.simulate import run_program, states_kept_for_cotangent_function
+from qmlstudio.engine.threads import thread_cap, using_threads
 
 __all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
 
@@ -42,8 +48,8 @@ def _finite_array(value: object, what: str, ndim: tuple[int, ...]) -> np.ndarray
     if array.ndim not in ndim:
         raise CircuitError(f"{what} must have {' or '.join(map(str, ndim))} dimension(s), "
                            f"got shape {array.shape}")
-    bad = np.argwhere(~np.isfinite(array))
-    if len(bad):
+    if not np.isfinite(array).all():  # then find the first bad value to name it
+        bad = np.argwhere(~np.isfinite(array))
         where = ", ".join(str(int(i)) for i in bad[0])
         raise CircuitError(f"{what} contains {array[tuple(bad[0])]} at [{where}]; "
                            "values must be finite")
@@ -77,14 +83,16 @@ def _initial_state(circuit: Circuit, state: object) -> np.ndarray | None:
             f"initial_state must have shape ({dim},) or (n_samples, {dim}) for "
             f"{circuit.n_qubits} qubits, got {np.shape(state)}"
         )
-    if not np.all(np.isfinite(array)):
+    array = np.ascontiguousarray(array)
+    parts = array.view(np.float64)  # real and imaginary parts side by side: one cheap pass
+    if not np.isfinite(parts).all():
         raise CircuitError("initial_state contains NaN or infinite amplitudes")
-    norms = np.linalg.norm(array, axis=1)
+    norms = np.sqrt(np.einsum("ij,ij->i", parts, parts))
     bad = np.flatnonzero(np.abs(norms - 1.0) > 1e-6)
     if len(bad):
         raise CircuitError(f"initial_state row {bad[0]} has norm {norms[bad[0]]:.6g}; "
                            "states must be normalised")
-    return np.ascontiguousarray(array)
+    return array
 
 
 def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None) -> np.ndarray:
@@ -110,14 +118,25 @@ def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None
 
 def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray, ...]:
     if isinstance(observables, str | PauliString):
-        observables = [observables]
+        observables = (observables,)
     if not isinstance(observables, list | tuple):
         raise CircuitError(f"observables must be a Pauli string or a list of them, got "
                            f"{observables!r}")
-    paulis = [parse_observable(o, circuit.n_qubits) for o in observables]
+    try:
+        return _encoded_observables(tuple(observables), circuit.n_qubits)
+    except TypeError:  # an unhashable item: parse without the cache, which names the error
+        return _encoded_observables.__wrapped__(observables, circuit.n_qubits)
+
+
+@lru_cache(maxsize=256)
+def _encoded_observables(observables: tuple, n_qubits: int) -> tuple[np.ndarray, ...]:
+    """The kernels' encoding of ``observables``, cached: a training step asks for the same
+    few strings every call, and parsing them costs more than a small circuit's simulation.
+    The kernels only read these arrays."""
+    paulis = [parse_observable(o, n_qubits) for o in observables]
     if not paulis:
         raise CircuitError("give at least one observable, e.g. 'Z0'")
-    return encode_paulis(paulis, circuit.n_qubits)
+    return encode_paulis(paulis, n_qubits)
 
 
 def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator | None]:
@@ -146,14 +165,14 @@ def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
     kept = (n_samples if want_states
             else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
             if cotangent_function else 0)
-    check_memory(circuit.n_qubits, n_samples, thread_count(), kept)
+    check_memory(circuit.n_qubits, n_samples, thread_cap(), kept)
     program = compile_program(circuit, fold_tail=not want_states)  # the state is the circuit's
     xs = program.angle_table(_features(program.n_features, xs, init))
     return program, xs, _weights(program.n_weights, weights), init
 
 
 def statevector(circuit: Circuit, x: object = None, weights: object = None,
-                initial_state: object = None) -> np.ndarray:
+                initial_state: object = None, threads: int | None = None) -> np.ndarray:
     """The final state (2**n,) of ``circuit`` for one sample ``x`` and ``weights``.
 
     Wire 0 is the most significant bit of the index (Qiskit orders the other way round).
@@ -166,12 +185,13 @@ def statevector(circuit: Circuit, x: object = None, weights: object = None,
     if init is not None and len(init) != 1:
         raise CircuitError("statevector takes one initial state of shape (2**n,)")
     paulis = encode_paulis([PauliString(())], circuit.n_qubits)
-    return run_program(program, xs, w, init, paulis, want_states=True).states[0]
+    with using_threads(threads):
+        return run_program(program, xs, w, init, paulis, want_states=True).states[0]
 
 
 def expval(circuit: Circuit, X: object, weights: object, observables: Observables = ("Z0",),
            initial_state: object = None, shots: int | None = None,
-           seed: int | None = None) -> np.ndarray:
+           seed: int | None = None, threads: int | None = None) -> np.ndarray:
     """Expectation values (B, K) of Pauli-string ``observables`` for every sample of ``X``.
 
     ``initial_state`` is one state (2**n,) or one per sample (B, 2**n) (amplitude encoding).
@@ -179,14 +199,16 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
     """
     program, xs, w, init = _prepare(circuit, X, weights, initial_state)
     n_shots, rng = _shots(shots, seed)
-    values = run_program(program, xs, w, init, _observables(circuit, observables)).values
+    with using_threads(threads):
+        values = run_program(program, xs, w, init, _observables(circuit, observables)).values
     return values if n_shots is None else sample_expectations(values, n_shots, rng)
 
 
 def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cotangent: object, method: str = "adjoint", initial_state: object = None,
         shots: int | None = None, seed: int | None = None,
-        interrupt: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        interrupt: Callable[[], bool] | None = None,
+        threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Values (B, K) and the vector–Jacobian product ``Σ_bk cotangent[b,k] ∂values[b,k]/∂w``.
 
     ``cotangent`` is a (B, K) array, or a function ``values -> (B, K) array`` (∂loss/∂values),
@@ -209,8 +231,9 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         cot = lambda values: _cotangent(cotangent(values), shape)  # noqa: E731
     else:
         cot = _cotangent(cotangent, shape)
-    return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
-                                    interrupt)
+    with using_threads(threads):
+        return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
+                                        interrupt)
 
 
 def _cotangent(value: object, shape: tuple[int, int]) -> np.ndarray:

@@ -24,9 +24,10 @@ from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
 from qmlstudio.engine.program import PERM
 
-__all__ = ["run_large"]
+__all__ = ["AMP_CHUNK", "run_large"]
 
-_AMP_CHUNK = 1 << 15  # amplitudes per task
+AMP_CHUNK = 1 << 15
+"""Amplitudes per task of a parallel stage."""
 
 
 @parallel_kernel
@@ -36,22 +37,22 @@ def _apply_run_chunked(prog, ops, us, re, im, sre, sim):
     Only valid for chunk-local blocks (all bits below the chunk size), or a single block.
     """
     dim = re.shape[0]
-    for c in prange((dim + _AMP_CHUNK - 1) // _AMP_CHUNK):
+    for c in prange((dim + AMP_CHUNK - 1) // AMP_CHUNK):
         for k in range(len(ops)):
-            apply_block(prog, ops[k], us[k], re, im, sre, sim, 0, c * _AMP_CHUNK,
-                         min(dim, (c + 1) * _AMP_CHUNK))
+            apply_block(prog, ops[k], us[k], re, im, sre, sim, 0, c * AMP_CHUNK,
+                         min(dim, (c + 1) * AMP_CHUNK))
 
 
 @parallel_kernel
 def _backward_run_chunked(prog, ops, us, pre, pim, lre, lim, spre, spim, slre, slim, rs):
     """Undo ``ops`` (given in backward order) chunk by chunk; rs[k] receives block k's R."""
     dim = pre.shape[0]
-    n_chunks = (dim + _AMP_CHUNK - 1) // _AMP_CHUNK
+    n_chunks = (dim + AMP_CHUNK - 1) // AMP_CHUNK
     partial = np.zeros((n_chunks, len(ops), 4, 4), dtype=np.complex128)
     for c in prange(n_chunks):
         for k in range(len(ops)):
             backward_block(prog, ops[k], us[k], pre, pim, lre, lim, spre, spim, slre, slim,
-                            0, c * _AMP_CHUNK, min(dim, (c + 1) * _AMP_CHUNK), partial[c, k])
+                            0, c * AMP_CHUNK, min(dim, (c + 1) * AMP_CHUNK), partial[c, k])
     rs[:] = 0
     for c in range(n_chunks):
         rs += partial[c]
@@ -60,34 +61,34 @@ def _backward_run_chunked(prog, ops, us, pre, pim, lre, lim, spre, spim, slre, s
 @parallel_kernel
 def _expectation_chunked(re, im, flip, zmask, ny):
     dim = re.shape[0]
-    n_chunks = (dim + _AMP_CHUNK - 1) // _AMP_CHUNK
+    n_chunks = (dim + AMP_CHUNK - 1) // AMP_CHUNK
     partial = np.zeros(n_chunks)
     for c in prange(n_chunks):
-        partial[c] = expectation(re, im, flip, zmask, ny, c * _AMP_CHUNK,
-                                 min(dim, (c + 1) * _AMP_CHUNK))
+        partial[c] = expectation(re, im, flip, zmask, ny, c * AMP_CHUNK,
+                                 min(dim, (c + 1) * AMP_CHUNK))
     return partial.sum()
 
 
 @parallel_kernel
 def _costate_chunked(re, im, lre, lim, flip, zmask, ny, coef):
     dim = re.shape[0]
-    for c in prange((dim + _AMP_CHUNK - 1) // _AMP_CHUNK):
-        costate(re, im, lre, lim, flip, zmask, ny, coef, c * _AMP_CHUNK,
-                min(dim, (c + 1) * _AMP_CHUNK))
+    for c in prange((dim + AMP_CHUNK - 1) // AMP_CHUNK):
+        costate(re, im, lre, lim, flip, zmask, ny, coef, c * AMP_CHUNK,
+                min(dim, (c + 1) * AMP_CHUNK))
 
 
 @parallel_kernel
 def _product_chunked(re, im, tab_hi, tab_lo, h, table):
     dim = re.shape[0]
-    for c in prange((dim + _AMP_CHUNK - 1) // _AMP_CHUNK):
-        product_amplitudes(re, im, tab_hi, tab_lo, h, table, c * _AMP_CHUNK,
-                           min(dim, (c + 1) * _AMP_CHUNK))
+    for c in prange((dim + AMP_CHUNK - 1) // AMP_CHUNK):
+        product_amplitudes(re, im, tab_hi, tab_lo, h, table, c * AMP_CHUNK,
+                           min(dim, (c + 1) * AMP_CHUNK))
 
 
 @parallel_kernel
 def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, table, t_hi, t_lo):
     rows = t_hi.shape[0]
-    rows_per_chunk = max(1, _AMP_CHUNK >> h)
+    rows_per_chunk = max(1, AMP_CHUNK >> h)
     n_chunks = (rows + rows_per_chunk - 1) // rows_per_chunk
     partial = np.zeros((n_chunks, t_lo.shape[0]), dtype=np.complex128)
     for c in prange(n_chunks):
@@ -101,7 +102,7 @@ def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, table, t_hi, t_lo):
 def _chunk_local_runs(prog, ops: np.ndarray) -> list[np.ndarray]:
     """Split ``ops`` into runs: consecutive blocks whose bits all lie inside one amplitude
     chunk (applied chunk by chunk, one pass over memory per run) and single other blocks."""
-    limit = _AMP_CHUNK.bit_length() - 1
+    limit = AMP_CHUNK.bit_length() - 1
     local = (prog.op_kind[ops] < PERM) & (prog.op_t0[ops] < limit) & (prog.op_t1[ops] < limit)
     runs: list[list[int]] = []
     previous_local = False
@@ -122,8 +123,8 @@ def _run_matrices(prog, run, u_const, u_feat):
     return matrices
 
 
-def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, shift_factor,
-              shift, values, grads, states):
+def run_large(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
+              shift_factor, shift, values, grads, states):
     """One sample at a time with every stage split over amplitude chunks.
 
     ``cotangent`` is None (values only), a (B, K) array (each sample's backward sweep follows
@@ -132,7 +133,12 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
     sample's final state, matrices and tables are still in the working buffers, so a single
     sample (the usual large-state case) needs no kept state and no recomputation at all.
     ``states`` is None or a pair of (B, 2**n) planes that receive the final states.
+    ``threads`` picks the stages' twins (parallel ones run inside the caller's region).
     """
+    apply_run, backward_run, expectation_, costate_, product_, boundary_ = (
+        stage.on(threads) for stage in (_apply_run_chunked, _backward_run_chunked,
+                                        _expectation_chunked, _costate_chunked,
+                                        _product_chunked, _boundary_chunked))
     prog = program.arrays
     n = program.n_qubits
     dim = 1 << n
@@ -170,28 +176,27 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
         nonlocal re, im, sre, sim
         prepare(b)
         if use_product:
-            _product_chunked(re, im, tab_hi, tab_lo, h, lead_fwd)
+            product_(re, im, tab_hi, tab_lo, h, lead_fwd)
         else:
             row = init[b if len(init) > 1 else 0]
             re[:], im[:] = row.real, row.imag
         for run in runs:
-            _apply_run_chunked(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im,
-                               sre, sim)
+            apply_run(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im, sre, sim)
             if prog.op_kind[run[0]] == PERM:
                 re, sre, im, sim = sre, re, sim, im
         for k in range(len(flip)):
-            values[b, k] = _expectation_chunked(re, im, flip[k], zmask[k], ny[k])
+            values[b, k] = expectation_(re, im, flip[k], zmask[k], ny[k])
         if states is not None and b < len(states[0]):
             states[0][b], states[1][b] = re, im
 
     def backward(b, cot):
         nonlocal re, im, sre, sim, lre, lim, slre, slim
-        _costate_chunked(re, im, lre, lim, flip, zmask, ny, cot[b])
+        costate_(re, im, lre, lim, flip, zmask, ny, cot[b])
         for run in runs[::-1]:
             run = run[::-1]
             reduced_run = np.empty((len(run), 4, 4), dtype=np.complex128)
-            _backward_run_chunked(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im,
-                                  lre, lim, sre, sim, slre, slim, reduced_run)
+            backward_run(prog, run, _run_matrices(prog, run, u_const, u_feat), re, im, lre,
+                         lim, sre, sim, slre, slim, reduced_run)
             if prog.op_kind[run[0]] == PERM:
                 re, sre, im, sim = sre, re, sim, im
                 lre, slre, lim, slim = slre, lre, slim, lim
@@ -200,7 +205,7 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
                 add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op], prog.op_kind[op],
                               d_feat if prog.op_fslot[op] >= 0 else d_const, r, grads)
         if use_product:
-            _boundary_chunked(lre, lim, tab_hi, tab_lo, h, lead_inv, t_hi, t_lo)
+            boundary_(lre, lim, tab_hi, tab_lo, h, lead_inv, t_hi, t_lo)
             lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grads)
 
     if not deferred:

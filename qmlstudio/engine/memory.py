@@ -7,11 +7,16 @@ import os
 from qmlstudio.core import CircuitError
 from qmlstudio.core.wording import counted
 
-__all__ = ["MAX_SIMULATED_QUBITS", "available_bytes", "check_memory", "memory_breakdown",
-           "simulation_bytes"]
+__all__ = ["MAX_SIMULATED_QUBITS", "NEVER_REFUSED_BYTES", "available_bytes", "check_memory",
+           "memory_breakdown", "simulation_bytes"]
 
 MAX_SIMULATED_QUBITS = 30
 """Largest state the engine simulates (gather tables index amplitudes with int32)."""
+
+NEVER_REFUSED_BYTES = 64 << 20
+"""A simulation needing less than this runs without asking the system for its free memory:
+reading ``/proc/meminfo`` costs 20–50 µs, more than a small circuit's whole vjp, and a
+machine that runs Python at all has these 64 MiB."""
 
 _PLANES = 8  # ψ, λ and a scratch copy of each, as real and imaginary float64 planes
 
@@ -82,6 +87,8 @@ def check_memory(n_qubits: int, n_samples: int, n_threads: int, kept_states: int
             f"{memory_breakdown(n_qubits, n_samples, n_threads, kept_states)}; "
             f"the engine simulates at most {MAX_SIMULATED_QUBITS} qubits"
         )
+    if needed < NEVER_REFUSED_BYTES:
+        return
     free = available_bytes()
     if needed > free:
         raise CircuitError(

@@ -11,7 +11,9 @@ one contraction (:mod:`.leading_layer`). Two drivers run it:
   into fixed-size amplitude chunks across threads.
 
 Both call the same range kernels, and no chunk size depends on the thread count, so the
-numbers are identical whatever ``NUMBA_NUM_THREADS`` is.
+numbers are identical whatever the thread count is. Each call picks its thread count from its
+work (:func:`.threads.choose_threads`); on one thread the drivers' serial twins run, outside
+any parallel region.
 
 The adjoint gradient: with ψ_N the final state and λ = Σ_k c_k P_k ψ_N, walking the blocks
 backwards (ψ ← U†ψ, λ ← U†λ) gives ∂(Σ_k c_k⟨P_k⟩)/∂θ = 2 Re⟨λ|∂U/∂θ|ψ⟩ = 2 Re Tr(D R).
@@ -20,14 +22,16 @@ backwards (ψ ← U†ψ, λ ← U†λ) gives ∂(Σ_k c_k⟨P_k⟩)/∂θ = 2 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import numpy as np
 
 from qmlstudio.engine._jit import parallel_region
 from qmlstudio.engine.batch_driver import lanes_log2_for, run_batch
 from qmlstudio.engine.block_matrices import constant_block_matrices
-from qmlstudio.engine.large_driver import run_large
+from qmlstudio.engine.large_driver import AMP_CHUNK, run_large
 from qmlstudio.engine.program import Program
+from qmlstudio.engine.threads import choose_threads
 
 __all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program",
            "states_kept_for_cotangent_function"]
@@ -54,23 +58,23 @@ class SimulationResult:
         self.states = states
 
 
-def _run_batch(program, x, weights, init, paulis, cot, do_forward, do_backward, u_const,
-               d_const, shift_factor, shift, values, grad_chunks, states):
+def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_backward,
+               u_const, d_const, shift_factor, shift, values, grad_chunks, states):
     """One call of :func:`.batch_driver.run_batch`; ``states`` is None or a pair of
     (B, 2**n) planes (real, imaginary) for the final states."""
     dim = 1 << program.n_qubits
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
-    run_batch(program.arrays, program.n_qubits, x, weights, init_re, init_im,
-              *program.lead_tables, *paulis, cot,
-              do_forward, do_backward, u_const, d_const, shift_factor, shift,
-              program.max_factors, program.n_feature_blocks, lanes_log2_for(len(x)), values,
-              grad_chunks, states_re, states_im)
+    run_batch.on(threads)(program.arrays, program.n_qubits, x, weights, init_re, init_im,
+                          *program.lead_tables, *paulis, cot, do_forward, do_backward,
+                          u_const, d_const, shift_factor, shift, program.max_factors,
+                          program.n_feature_blocks, lanes_log2_for(len(x)), values,
+                          grad_chunks, states_re, states_im)
 
 
-def _execute(program, x, weights, init, paulis, cotangent, u_const, d_const, shift_factor,
-             shift, values, states):
+def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
+             shift_factor, shift, values, states):
     """Run the driver that suits the state size; returns the slot gradients (zeros without a
     cotangent).
 
@@ -82,11 +86,11 @@ def _execute(program, x, weights, init, paulis, cotangent, u_const, d_const, shi
     n_slots = len(program.weight_factors)
     if program.n_qubits > SAMPLE_PARALLEL_MAX_QUBITS:
         grads = np.zeros(n_slots)
-        run_large(program, x, weights, init, paulis, cotangent, u_const, d_const,
+        run_large(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
                   shift_factor, shift, values, grads, states)
         return grads
     grad_chunks = np.zeros((((n_samples - 1) >> lanes_log2_for(n_samples)) + 1, n_slots))
-    run = (program, x, weights, init, paulis)
+    run = (threads, program, x, weights, init, paulis)
     if callable(cotangent):
         if states is None:
             states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
@@ -99,6 +103,17 @@ def _execute(program, x, weights, init, paulis, cotangent, u_const, d_const, shi
         _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,
                    shift, values, grad_chunks, states)
     return grad_chunks.sum(axis=0)
+
+
+def _threads_for(program: Program, n_samples: int) -> int:
+    """The call's thread count: its work is amplitudes × samples × blocks; its tasks are
+    chunks of interleaved samples (batch driver) or of amplitudes (large driver)."""
+    dim = 1 << program.n_qubits
+    if program.n_qubits > SAMPLE_PARALLEL_MAX_QUBITS:
+        tasks = -(-dim // AMP_CHUNK)
+    else:
+        tasks = ((n_samples - 1) >> lanes_log2_for(n_samples)) + 1
+    return choose_threads(dim * n_samples * max(1, program.n_ops), tasks)
 
 
 def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
@@ -125,10 +140,11 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     states = None
     if want_states:
         states = tuple(np.empty((len(x), 1 << program.n_qubits)) for _ in range(2))
-    with parallel_region():
+    threads = _threads_for(program, len(x))
+    with parallel_region(threads) if threads > 1 else nullcontext():
         constant_block_matrices(prog, weights, shift_factor, shift, cotangent is not None,
                                 u_const, d_const, work)
-        grads = _execute(program, x, weights, init, paulis, cotangent, u_const, d_const,
+        grads = _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
                          shift_factor, shift, values, states)
     return SimulationResult(values, grads if cotangent is not None else None,
                             states[0] + 1j * states[1] if want_states else None)

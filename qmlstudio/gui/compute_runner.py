@@ -3,7 +3,8 @@
 The engine's parallel kernels must be called from one thread at a time, and the GUI thread
 must never wait for a simulation, so the window keeps ONE compute thread and every view that
 simulates (state view, decision boundary, ...) sends its jobs there through its own
-:class:`ComputeChannel`. Jobs are plain Qt-free callables ``job() -> value``.
+:class:`ComputeChannel`. Jobs are plain Qt-free callables ``job() -> value``; their engine
+calls use the simulator thread count of the Preferences (:mod:`.engine_threads`).
 
 *Latest wins*: a view only ever wants the result for what it shows now. A job submitted while
 an earlier job of the same channel waits in the queue replaces it; a job that is already
@@ -26,6 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, Signal
 
+from qmlstudio.gui.engine_threads import preferred_threads_block
 from qmlstudio.gui.threads import start_thread
 
 __all__ = ["ComputeChannel", "ComputeRunner"]
@@ -90,7 +92,8 @@ class _JobThread(QThread):
         while (item := self.queue.take()) is not None:
             channel, generation, job = item
             try:
-                value, ok = job(), True
+                with preferred_threads_block():  # the Preferences' count, as of this job
+                    value, ok = job(), True
             except Exception as error:  # any failure is a result to show, not a crash
                 value, ok = error, False
             self.job_done.emit(channel, generation, ok, value)

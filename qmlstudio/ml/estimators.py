@@ -36,6 +36,12 @@ seed per fit, and a :class:`numpy.random.RandomState` is drawn from (scikit-lear
 ``early_stopping_patience`` and the best-weight restore judge by; without them those watch the
 training rows. The fitted project has no test part: hold out your own test data.
 
+``threads`` is how many threads the simulator uses for this estimator's fitting and
+prediction: ``None`` (the default) keeps the caller's choice (an enclosing
+:func:`~qmlstudio.engine.using_threads` block), else chooses per engine call from the
+circuit's work and the cores other programs leave free; a positive integer is used as given
+(capped by ``NUMBA_NUM_THREADS``). The numbers are the same whatever the count.
+
 Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel` (``model_``), the
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
 trained with ``shots``, so predictions are deterministic.
@@ -83,6 +89,7 @@ from qmlstudio.core import (
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
 from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
 from qmlstudio.core.wording import counted
+from qmlstudio.engine import using_threads
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -129,7 +136,7 @@ class _QNNEstimator(BaseEstimator):
                  early_stopping_patience: int | None = None, readout: str | None = None,
                  observables: object = None, random_state: object = 0,
                  model: str | None = None, separable: bool = False,
-                 circuit: Circuit | None = None) -> None:
+                 circuit: Circuit | None = None, threads: int | None = None) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -152,22 +159,24 @@ class _QNNEstimator(BaseEstimator):
         self.model = model
         self.separable = separable
         self.circuit = circuit
+        self.threads = threads
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
         """Train on features ``X`` (samples, features) and targets ``y``; returns the
         estimator."""
-        features, targets = estimator_data(self, X, y)
-        dataset, cells, fitted = self._dataset(features, targets)
-        project = self._project(dataset, cells)
-        trainer = Trainer(project, dataset=dataset)
-        for _ in trainer:
-            pass
-        for name, value in fitted.items():
-            setattr(self, name, value)
-        self.project_ = trainer.result_project()
-        self.history_ = self.project_.history
-        self.model_ = TrainedModel.from_project(self.project_, dataset.feature_names)
+        with using_threads(self.threads):  # checks the value before any work
+            features, targets = estimator_data(self, X, y)
+            dataset, cells, fitted = self._dataset(features, targets)
+            project = self._project(dataset, cells)
+            trainer = Trainer(project, dataset=dataset)
+            for _ in trainer:
+                pass
+            for name, value in fitted.items():
+                setattr(self, name, value)
+            self.project_ = trainer.result_project()
+            self.history_ = self.project_.history
+            self.model_ = TrainedModel.from_project(self.project_, dataset.feature_names)
         return self
 
     def _dataset(self, X: np.ndarray, y: np.ndarray) -> tuple[Dataset, list, dict]:
@@ -304,7 +313,8 @@ class QNNClassifier(ClassifierMixin, _QNNEstimator):
     def predict_proba(self, X: object) -> np.ndarray:
         """Class probabilities ``(samples, classes)``, columns in the order of ``classes_``."""
         features = self._checked(X)
-        return self.model_.predict_proba(features)
+        with using_threads(self.threads):
+            return self.model_.predict_proba(features)
 
     def predict(self, X: object) -> np.ndarray:
         """The most probable class of each sample, as an original label (``classes_`` keeps
@@ -334,4 +344,5 @@ class QNNRegressor(RegressorMixin, _QNNEstimator):
     def predict(self, X: object) -> np.ndarray:
         """Predicted values ``(samples,)``."""
         features = self._checked(X)
-        return self.model_.predict(features)
+        with using_threads(self.threads):
+            return self.model_.predict(features)

@@ -1,14 +1,18 @@
 """Edit ▸ Preferences: the application settings a user may want to change.
 
-For now the autosave interval (:mod:`.autosave`): how often unsaved work is copied to the
-recovery folder, or Off. Settings live in QSettings and take effect in every open window when
-the dialog is accepted; Cancel changes nothing.
+The autosave interval (:mod:`.autosave`): how often unsaved work is copied to the recovery
+folder, or Off; and the simulator's thread count (:mod:`qmlstudio.gui.engine_threads`):
+Automatic, or a number of threads for training and the views that simulate. Settings live in
+QSettings and take effect in every open window when the dialog is accepted; Cancel changes
+nothing.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QWidget
 
+from qmlstudio.engine import thread_cap
+from qmlstudio.gui.engine_threads import preferred_threads, set_preferred_threads
 from qmlstudio.gui.shell.autosave import autosave_interval, recovery_dir, set_autosave_interval
 
 __all__ = ["MAX_AUTOSAVE_S", "PreferencesDialog"]
@@ -33,6 +37,17 @@ class PreferencesDialog(QDialog):
         note = QLabel(f"Unsaved work is copied to {recovery_dir()} at this interval and when "
                       "training ends; after a crash, the next launch offers to restore it.",
                       wordWrap=True)
+        self.threads_spin = QSpinBox(minimum=0, maximum=max(thread_cap(), 1),
+                                     specialValueText="Automatic")
+        self.threads_spin.setObjectName("engineThreads")
+        self.threads_spin.setValue(min(preferred_threads() or 0, self.threads_spin.maximum()))
+        self.threads_spin.setToolTip("0 (Automatic) chooses per computation from the circuit's "
+                                     "size and the cores other programs leave free")
+        threads_note = QLabel(
+            "Threads the simulator uses for training and the state view. Automatic runs small "
+            "circuits on one thread and leaves cores that other programs use alone; results "
+            "are the same whatever the count. NUMBA_NUM_THREADS, if set, is the most it "
+            f"uses (here {thread_cap()}).", wordWrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -40,9 +55,12 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Autosave every", self.autosave_spin)
         form.addRow(note)
+        form.addRow("Simulator threads", self.threads_spin)
+        form.addRow(threads_note)
         form.addRow(buttons)
 
     def accept(self) -> None:
         """Store the settings shown, then close."""
         set_autosave_interval(self.autosave_spin.value())
+        set_preferred_threads(self.threads_spin.value() or None)
         super().accept()

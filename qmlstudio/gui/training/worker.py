@@ -4,8 +4,9 @@
 The GUI thread must never simulate, so each run gets a thread that owns every engine call of
 that run: building the trainer (reading and preprocessing the data), every step, and the
 per-epoch extra work of the live plots (:attr:`TrainingWorker.extra_per_epoch`, e.g. a
-decision-boundary grid). The thread trains on the project *value* it was given, so edits of the
-open document during a run cannot change or corrupt it.
+decision-boundary grid), on the simulator thread count of the Preferences
+(:mod:`qmlstudio.gui.engine_threads`). The thread trains on the project *value* it was
+given, so edits of the open document during a run cannot change or corrupt it.
 
 Control goes the other way through a small condition-variable block (:class:`_Control`): the
 thread checks it between trainer steps, so *Pause*, *Stop* and *Step* take effect after the
@@ -36,6 +37,7 @@ from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal
 
 from qmlstudio.core import Project
 from qmlstudio.core.errors import user_message
+from qmlstudio.gui.engine_threads import preferred_threads_block
 from qmlstudio.gui.threads import start_thread
 from qmlstudio.ml.training.report import TrainingReport
 from qmlstudio.ml.training.trainer import Trainer
@@ -116,9 +118,11 @@ class _TrainingThread(QThread):
 
     def run(self) -> None:
         try:
-            trainer = Trainer(self._project, epochs=self._epochs, project_dir=self._project_dir)
-            self._train(trainer)
-            result = trainer.result_project()
+            with preferred_threads_block():
+                trainer = Trainer(self._project, epochs=self._epochs,
+                                  project_dir=self._project_dir)
+                self._train(trainer)
+                result = trainer.result_project()
         except Exception as error:  # any failure is shown to the user, the app carries on
             message = user_message(error)
             self.failed.emit(self._run, message, traceback.format_exc())
