@@ -6,7 +6,8 @@ import os
 
 from qmlstudio.core import CircuitError
 
-__all__ = ["MAX_SIMULATED_QUBITS", "available_bytes", "check_memory", "simulation_bytes"]
+__all__ = ["MAX_SIMULATED_QUBITS", "available_bytes", "check_memory", "human_bytes",
+           "simulation_bytes"]
 
 MAX_SIMULATED_QUBITS = 30
 """Largest state the engine simulates (gather tables index amplitudes with int32)."""
@@ -39,7 +40,8 @@ def simulation_bytes(n_qubits: int, n_samples: int, n_threads: int, kept_states:
     return working + tables + states
 
 
-def _human(n_bytes: int) -> str:
+def human_bytes(n_bytes: int) -> str:
+    """``n_bytes`` in the largest binary unit that keeps the number at least 1 (``4.0 GiB``)."""
     size = float(n_bytes)
     for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if size < 1024 or unit == "PiB":
@@ -53,12 +55,12 @@ def check_memory(n_qubits: int, n_samples: int, n_threads: int, kept_states: int
     needed = simulation_bytes(n_qubits, n_samples, n_threads, kept_states)
     if n_qubits > MAX_SIMULATED_QUBITS:
         raise CircuitError(
-            f"simulating {n_qubits} qubits needs {_human(needed)} ({needed:,} bytes); "
+            f"simulating {n_qubits} qubits needs {human_bytes(needed)} ({needed:,} bytes); "
             f"the engine simulates at most {MAX_SIMULATED_QUBITS} qubits"
         )
     free = available_bytes()
     if needed > free:
         raise CircuitError(
-            f"simulating {n_qubits} qubits for {n_samples} sample(s) needs {_human(needed)} "
-            f"({needed:,} bytes) but only {_human(free)} is available"
+            f"simulating {n_qubits} qubits for {n_samples} sample(s) needs {human_bytes(needed)} "
+            f"({needed:,} bytes) but only {human_bytes(free)} is available"
         )

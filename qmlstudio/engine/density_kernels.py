@@ -1,0 +1,237 @@
+"""Kernels on one density matrix ρ (dim × dim complex, C order; wire 0 the highest bit).
+
+Every kernel works block by block: the d × d block of ``src`` on the step's wires for one pair
+of "rest" indices (row, column) is read, mapped and written to the same block of ``dst``, so a
+kernel may work in place (``src is dst``) — except :func:`permute`, a gather. A gate maps the
+block to ``U B U†``; its Heisenberg dual (``dagger``) to ``U† B U``. The depolarizing channel
+``f B + (1 − f) Tr(B) I/d`` is self-dual; a superoperator channel ``vec(B) → S vec(B)``
+(row-major ``vec``) has the dual ``S^H``. Costates σ are Hermitian (duals of CP maps keep
+Hermiticity), which lets :func:`reduced` read both matrices along rows.
+"""
+
+from __future__ import annotations
+
+from qmlstudio.engine._jit import kernel
+
+__all__ = ["costate_matrix", "depolarize", "gate1", "gate2", "pauli_expectation", "permute",
+           "reduced", "superop"]
+
+
+@kernel
+def _spread(i, d, t0, t1):
+    """The ``i``-th index whose bits ``t0`` (and ``t1`` when d = 4) are zero."""
+    if d == 2:
+        return ((i >> t0) << (t0 + 1)) | (i & ((1 << t0) - 1))
+    lo = min(t0, t1)
+    hi = max(t0, t1)
+    i = ((i >> lo) << (lo + 1)) | (i & ((1 << lo) - 1))
+    return ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
+
+
+@kernel
+def _offset(a, d, t0, t1):
+    """Index offset of local basis state ``a`` (first wire the most significant bit)."""
+    if d == 2:
+        return a << t0
+    return ((a >> 1) << t0) | ((a & 1) << t1)
+
+
+@kernel
+def gate1(src, dst, t, u, dagger, f, dep_first):
+    """dst ← U src U† (``dagger``: U† ρ U) on bit ``t`` with the 2×2 ``u[:2, :2]``, and the
+    depolarizing mix with ``f`` after (``dep_first``: before) — one sweep."""
+    if dagger:
+        u00, u01, u10, u11 = (u[0, 0].conjugate(), u[1, 0].conjugate(), u[0, 1].conjugate(),
+                              u[1, 1].conjugate())
+    else:
+        u00, u01, u10, u11 = u[0, 0], u[0, 1], u[1, 0], u[1, 1]
+    v00, v01, v10, v11 = u00.conjugate(), u01.conjugate(), u10.conjugate(), u11.conjugate()
+    g = 0.5 * (1.0 - f)
+    bit = 1 << t
+    half = src.shape[0] >> 1
+    for i in range(half):
+        r0 = _spread(i, 2, t, 0)
+        r1 = r0 | bit
+        for j in range(half):
+            c0 = _spread(j, 2, t, 0)
+            c1 = c0 | bit
+            a = src[r0, c0]
+            b = src[r0, c1]
+            c = src[r1, c0]
+            d = src[r1, c1]
+            if dep_first and f != 1.0:
+                m = g * (a + d)
+                a, b, c, d = f * a + m, f * b, f * c, f * d + m
+            p00 = u00 * a + u01 * c
+            p01 = u00 * b + u01 * d
+            p10 = u10 * a + u11 * c
+            p11 = u10 * b + u11 * d
+            a = p00 * v00 + p01 * v01
+            b = p00 * v10 + p01 * v11
+            c = p10 * v00 + p11 * v01
+            d = p10 * v10 + p11 * v11
+            if not dep_first and f != 1.0:
+                m = g * (a + d)
+                a, b, c, d = f * a + m, f * b, f * c, f * d + m
+            dst[r0, c0] = a
+            dst[r0, c1] = b
+            dst[r1, c0] = c
+            dst[r1, c1] = d
+
+
+@kernel
+def gate2(src, dst, t0, t1, u, dagger, work):
+    """dst ← U src U† (``dagger``: U† ρ U) on bits ``t0`` (first wire), ``t1`` with the 4×4
+    ``u``; ``work`` is (3, 4, 4) complex scratch."""
+    m = work[0]
+    blk = work[1]
+    prod = work[2]
+    for a in range(4):
+        for b in range(4):
+            m[a, b] = u[b, a].conjugate() if dagger else u[a, b]
+    quarter = src.shape[0] >> 2
+    for i in range(quarter):
+        r = _spread(i, 4, t0, t1)
+        for j in range(quarter):
+            c = _spread(j, 4, t0, t1)
+            for a in range(4):
+                ra = r + _offset(a, 4, t0, t1)
+                for b in range(4):
+                    blk[a, b] = src[ra, c + _offset(b, 4, t0, t1)]
+            for a in range(4):
+                for b in range(4):
+                    acc = 0j
+                    for k in range(4):
+                        acc += m[a, k] * blk[k, b]
+                    prod[a, b] = acc
+            for a in range(4):
+                ra = r + _offset(a, 4, t0, t1)
+                for b in range(4):
+                    acc = 0j
+                    for k in range(4):
+                        acc += prod[a, k] * m[b, k].conjugate()
+                    dst[ra, c + _offset(b, 4, t0, t1)] = acc
+
+
+@kernel
+def depolarize(src, dst, d, t0, t1, f):
+    """dst ← f src + (1 − f) Tr_w(src) ⊗ I/d on the d × d blocks of bits ``t0`` (, ``t1``)."""
+    g = (1.0 - f) / d
+    n_rest = src.shape[0] // d
+    for i in range(n_rest):
+        r = _spread(i, d, t0, t1)
+        for j in range(n_rest):
+            c = _spread(j, d, t0, t1)
+            trace = 0j
+            for a in range(d):
+                trace += src[r + _offset(a, d, t0, t1), c + _offset(a, d, t0, t1)]
+            for a in range(d):
+                ra = r + _offset(a, d, t0, t1)
+                for b in range(d):
+                    cb = c + _offset(b, d, t0, t1)
+                    dst[ra, cb] = f * src[ra, cb] + (g * trace if a == b else 0j)
+
+
+@kernel
+def superop(src, dst, d, t0, t1, s, work):
+    """vec(B_dst) ← S vec(B_src) for every d × d block (``s`` (16, 16), its top-left d² × d² used;
+    ``work`` (2, 16) complex scratch)."""
+    vec = work[0]
+    out = work[1]
+    d2 = d * d
+    n_rest = src.shape[0] // d
+    for i in range(n_rest):
+        r = _spread(i, d, t0, t1)
+        for j in range(n_rest):
+            c = _spread(j, d, t0, t1)
+            for a in range(d):
+                for b in range(d):
+                    vec[a * d + b] = src[r + _offset(a, d, t0, t1), c + _offset(b, d, t0, t1)]
+            for k in range(d2):
+                acc = 0j
+                for m in range(d2):
+                    acc += s[k, m] * vec[m]
+                out[k] = acc
+            for a in range(d):
+                for b in range(d):
+                    dst[r + _offset(a, d, t0, t1), c + _offset(b, d, t0, t1)] = out[a * d + b]
+
+
+@kernel
+def permute(src, dst, table):
+    """dst[i, j] = src[table[i], table[j]] (P ρ Pᵀ for a gather table; src is not dst)."""
+    dim = src.shape[0]
+    for i in range(dim):
+        ti = table[i]
+        for j in range(dim):
+            dst[i, j] = src[ti, table[j]]
+
+
+@kernel
+def _popparity(v):
+    v ^= v >> 32
+    v ^= v >> 16
+    v ^= v >> 8
+    v ^= v >> 4
+    v ^= v >> 2
+    v ^= v >> 1
+    return v & 1
+
+
+@kernel
+def _phase(ny):
+    """i**ny."""
+    if ny == 0:
+        return 1.0 + 0j
+    if ny == 1:
+        return 1j
+    if ny == 2:
+        return -1.0 + 0j
+    return -1j
+
+
+@kernel
+def pauli_expectation(rho, flip, zmask, ny):
+    """Tr(P ρ) for the Pauli string (flip, zmask, ny) of :mod:`.measure`: P[i, j] =
+    i^ny (−1)^popcount(j & zmask) with j = i XOR flip."""
+    acc = 0j
+    for i in range(rho.shape[0]):
+        j = i ^ flip
+        acc += (1.0 - 2.0 * _popparity(j & zmask)) * rho[j, i]
+    return (_phase(ny) * acc).real
+
+
+@kernel
+def costate_matrix(sigma, flip, zmask, ny, coef):
+    """σ = Σ_k coef[k] P_k."""
+    dim = sigma.shape[0]
+    for i in range(dim):
+        for j in range(dim):
+            sigma[i, j] = 0j
+    for k in range(len(coef)):
+        if coef[k] == 0.0:
+            continue
+        phase = coef[k] * _phase(ny[k])
+        for i in range(dim):
+            j = i ^ flip[k]
+            sigma[i, j] += (1.0 - 2.0 * _popparity(j & zmask[k])) * phase
+
+
+@kernel
+def reduced(rho, sigma, d, t0, t1, r):
+    """r[a, b] = Tr_rest(ρ σ)[a, b] = Σ_rest Σ_j ρ[a·rest, j] conj(σ[b·rest, j]) (σ
+    Hermitian), the d × d matrix the gradient of a gate on these bits reads."""
+    for a in range(d):
+        for b in range(d):
+            r[a, b] = 0j
+    dim = rho.shape[0]
+    for i in range(dim // d):
+        base = _spread(i, d, t0, t1)
+        for a in range(d):
+            ra = base + _offset(a, d, t0, t1)
+            for b in range(d):
+                rb = base + _offset(b, d, t0, t1)
+                acc = 0j
+                for j in range(dim):
+                    acc += rho[ra, j] * sigma[rb, j].conjugate()
+                r[a, b] += acc
