@@ -7,10 +7,10 @@ from itertools import product
 import numpy as np
 import pytest
 
-from qmlstudio.core import Circuit, w, x
 from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule, ReadoutError
 from qmlstudio.engine import density_expval, density_vjp, expval, vjp
 from qmlstudio.io.calibration_file import bundled_device_noise
+from tests.reference.dense import simulate
 from tests.reference.noisy_oracles import aer_density_matrix, pennylane_expval, rho_from_paulis
 from tests.reference.random_circuits import random_circuit
 
@@ -97,7 +97,8 @@ def test_a_cotangent_function_gives_the_same_gradient_as_its_array():
     noise = MODELS["mixed"]
     for obs in (["Z0"], ["Z0", "X2"]):
         target_k = target[:, :len(obs)]
-        values, grad = density_vjp(circuit, X, ws, obs, noise, lambda v: 2 * (v - target_k))
+        values, grad = density_vjp(circuit, X, ws, obs, noise,
+                                   lambda v, t=target_k: 2 * (v - t))
         expected = density_vjp(circuit, X, ws, obs, noise, 2 * (values - target_k))
         np.testing.assert_allclose(values, expected[0], atol=1e-14)
         np.testing.assert_allclose(grad, expected[1], atol=1e-12)
@@ -120,3 +121,37 @@ def test_without_noise_the_statevector_engine_answers():
     ideal = vjp(circuit, X, ws, ["Z0", "Y1"], cot)
     np.testing.assert_allclose(values, ideal[0], atol=1e-12)
     np.testing.assert_allclose(grad, ideal[1], atol=1e-12)
+
+
+def _read_z_products(probabilities, n, noise, observables):
+    """⟨Π Z⟩ from the computational-basis probabilities after each qubit's confusion matrix."""
+    p = probabilities.reshape((2,) * n)
+    for q in range(n):
+        error = noise.readout_error(q)
+        confusion = np.array(error.matrix) if error else np.eye(2)  # rows: true, columns: read
+        p = np.moveaxis(np.tensordot(p, confusion, axes=([q], [0])), -1, q)
+    p = p.reshape(-1)
+    bits = (np.arange(2 ** n)[:, None] >> (n - 1 - np.arange(n))) & 1
+    return np.array([p @ np.prod(1 - 2 * bits[:, [int(t[1:]) for t in o.split()]], axis=1)
+                     for o in observables])
+
+
+@pytest.mark.parametrize("with_channels", [True, False])
+def test_readout_errors_apply_to_z_products_exactly(with_channels):
+    rng = np.random.default_rng(5)
+    asymmetric = {q: ReadoutError(0.02 + 0.01 * q, 0.05 - 0.01 * q) for q in range(3)}
+    noise = replace(MANILA if with_channels else NoiseModel(), readout=tuple(asymmetric.items()))
+    circuit = random_circuit(rng, 3, 16, n_weights=4, n_features=2, kinds="cwx")
+    X, ws = rng.uniform(-2, 2, size=(2, 2)), rng.normal(size=4)
+    obs = ["Z0", "Z1 Z2", "Z0 Z1 Z2", "Z2"]
+    values = density_expval(circuit, X, ws, obs, noise)
+    for b in range(2):
+        probabilities = (np.diag(aer_density_matrix(circuit, X[b], ws, noise)).real
+                         if with_channels else np.abs(simulate(circuit, X[b], ws)) ** 2)
+        np.testing.assert_allclose(values[b], _read_z_products(probabilities, 3, noise, obs),
+                                   atol=1e-10)
+    cot = rng.normal(size=(2, 4))
+    _, grad = density_vjp(circuit, X, ws, obs, noise, cot)
+    np.testing.assert_allclose(grad, _fd(circuit, X, ws, obs, noise, cot), atol=1e-8)
+    _, by_function = density_vjp(circuit, X, ws, obs, noise, lambda v: cot)
+    np.testing.assert_allclose(by_function, grad, atol=1e-12)
