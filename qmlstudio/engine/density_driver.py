@@ -39,6 +39,7 @@ from qmlstudio.engine.block_steps import add_gradients, sample_matrices
 from qmlstudio.engine.density_kernels import (
     costate_matrix,
     depolarize,
+    depolarize1,
     gate1,
     gate2,
     pauli_expectation,
@@ -113,14 +114,16 @@ def _step(prog, steps, s, u, src, dst, dual, work, svec):
     op = steps.op[s]
     if kind == GATE:
         if prog.op_kind[op] == DENSE1:
-            gate1(src, dst, t0, u[op], dual, steps.shrink[s], dual)
+            gate1(src, dst, t0, u[op], dual, steps.shrink[s])
         else:
             gate2(src, dst, t0, t1, u[op], dual, work)
     elif kind == PERM_STEP:
         table = prog.perm_inv[prog.op_perm[op]] if dual else prog.perm_fwd[prog.op_perm[op]]
         permute(src, dst, table)
-    elif kind in (DEPOL1, DEPOL2):
-        depolarize(src, dst, 2 if kind == DEPOL1 else 4, t0, t1, steps.shrink[s])
+    elif kind == DEPOL1:
+        depolarize1(src, dst, t0, steps.shrink[s])
+    elif kind == DEPOL2:
+        depolarize(src, dst, 4, t0, t1, steps.shrink[s])
     else:
         table = steps.dual if dual else steps.superop
         superop(src, dst, 2 if kind == SUPER1 else 4, t0, t1, table[steps.sup[s]], svec)

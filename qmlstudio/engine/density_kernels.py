@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from qmlstudio.engine._jit import kernel
 
-__all__ = ["costate_matrix", "depolarize", "gate1", "gate2", "pauli_expectation", "permute",
-           "reduced", "superop"]
+__all__ = ["costate_matrix", "depolarize", "depolarize1", "gate1", "gate2", "pauli_expectation",
+           "permute", "reduced", "superop"]
 
 
 @kernel
@@ -37,46 +37,101 @@ def _offset(a, d, t0, t1):
 
 
 @kernel
-def gate1(src, dst, t, u, dagger, f, dep_first):
-    """dst ← U src U† (``dagger``: U† ρ U) on bit ``t`` with the 2×2 ``u[:2, :2]``, and the
-    depolarizing mix with ``f`` after (``dep_first``: before) — one sweep."""
+def _bloch_image(u00, u01, u10, u11, s00, s01, s10, s11):
+    """Twice the Pauli components (x, y, z) of U σ U† for the 2×2 σ = [[s00, s01], [s10, s11]]
+    (as :func:`gate1` reads a block: ``x = B01 + B10``, ``y = i(B01 − B10)``, ``z = B00 − B11``)."""
+    m00 = (u00 * s00 + u01 * s10) * u00.conjugate() + (u00 * s01 + u01 * s11) * u01.conjugate()
+    m01 = (u00 * s00 + u01 * s10) * u10.conjugate() + (u00 * s01 + u01 * s11) * u11.conjugate()
+    m10 = (u10 * s00 + u11 * s10) * u00.conjugate() + (u10 * s01 + u11 * s11) * u01.conjugate()
+    m11 = (u10 * s00 + u11 * s10) * u10.conjugate() + (u10 * s01 + u11 * s11) * u11.conjugate()
+    return (m01 + m10).real, (1j * (m01 - m10)).real, (m00 - m11).real
+
+
+@kernel
+def gate1(src, dst, t, u, dagger, f):
+    """dst ← U src U† (``dagger``: U† src U) on bit ``t`` with the 2×2 ``u[:2, :2]``, then the
+    one-qubit depolarizing mix with ``f`` (it commutes with U) — one sweep.
+
+    Each 2×2 block is written in the Pauli basis, ``B = (s I + x X + y Y + z Z)/2``:
+    conjugation by a unitary keeps ``s`` and rotates ``(x, y, z)`` by a real 3×3 matrix (the
+    adjoint representation of U), and depolarizing scales it by ``f`` — about a third of the
+    multiplications of ``U B U†``. ``src`` must be Hermitian (a density matrix or a costate):
+    only the blocks on and above the block diagonal are computed, the others are their
+    conjugate transposes (half the work); blocks below the diagonal are never read, so ``dst``
+    may be ``src``.
+    """
     if dagger:
         u00, u01, u10, u11 = (u[0, 0].conjugate(), u[1, 0].conjugate(), u[0, 1].conjugate(),
                               u[1, 1].conjugate())
     else:
         u00, u01, u10, u11 = u[0, 0], u[0, 1], u[1, 0], u[1, 1]
-    v00, v01, v10, v11 = u00.conjugate(), u01.conjugate(), u10.conjugate(), u11.conjugate()
-    g = 0.5 * (1.0 - f)
+    one, zero = 1.0 + 0j, 0j
+    rxx, ryx, rzx = _bloch_image(u00, u01, u10, u11, zero, one, one, zero)
+    rxy, ryy, rzy = _bloch_image(u00, u01, u10, u11, zero, -1j, 1j, zero)
+    rxz, ryz, rzz = _bloch_image(u00, u01, u10, u11, one, zero, zero, -one)
+    # ¼: ½ for the doubled components of _bloch_image, ½ back from components to entries
+    g = 0.25 * f
+    rxx, rxy, rxz = g * rxx, g * rxy, g * rxz
+    ryx, ryy, ryz = g * ryx, g * ryy, g * ryz
+    rzx, rzy, rzz = g * rzx, g * rzy, g * rzz
     bit = 1 << t
     half = src.shape[0] >> 1
     for i in range(half):
         r0 = _spread(i, 2, t, 0)
         r1 = r0 | bit
-        for j in range(half):
+        s0 = src[r0]
+        s1 = src[r1]
+        d0 = dst[r0]
+        d1 = dst[r1]
+        for j in range(i, half):
             c0 = _spread(j, 2, t, 0)
             c1 = c0 | bit
-            a = src[r0, c0]
-            b = src[r0, c1]
-            c = src[r1, c0]
-            d = src[r1, c1]
-            if dep_first and f != 1.0:
-                m = g * (a + d)
-                a, b, c, d = f * a + m, f * b, f * c, f * d + m
-            p00 = u00 * a + u01 * c
-            p01 = u00 * b + u01 * d
-            p10 = u10 * a + u11 * c
-            p11 = u10 * b + u11 * d
-            a = p00 * v00 + p01 * v01
-            b = p00 * v10 + p01 * v11
-            c = p10 * v00 + p11 * v01
-            d = p10 * v10 + p11 * v11
-            if not dep_first and f != 1.0:
-                m = g * (a + d)
-                a, b, c, d = f * a + m, f * b, f * c, f * d + m
-            dst[r0, c0] = a
-            dst[r0, c1] = b
-            dst[r1, c0] = c
-            dst[r1, c1] = d
+            a = s0[c0]
+            b = s0[c1]
+            c = s1[c0]
+            d = s1[c1]
+            h = 0.5 * (a + d)
+            x = b + c
+            y = 1j * (b - c)
+            z = a - d
+            x, y, z = (rxx * x + rxy * y + rxz * z, ryx * x + ryy * y + ryz * z,
+                       rzx * x + rzy * y + rzz * z)
+            a = h + z
+            d = h - z
+            b = x - 1j * y
+            c = x + 1j * y
+            d0[c0] = a
+            d0[c1] = b
+            d1[c0] = c
+            d1[c1] = d
+            if j != i:
+                dst[c0, r0] = a.conjugate()
+                dst[c1, r0] = b.conjugate()
+                dst[c0, r1] = c.conjugate()
+                dst[c1, r1] = d.conjugate()
+
+
+@kernel
+def depolarize1(src, dst, t, f):
+    """dst ← f src + (1 − f) Tr_t(src) ⊗ I/2 on bit ``t`` (the one-qubit depolarizing
+    channel, self-dual)."""
+    g = 0.5 * (1.0 - f)
+    bit = 1 << t
+    dim = src.shape[0]
+    for rh in range(0, dim, 2 * bit):
+        for rl in range(bit):
+            r0 = rh + rl
+            s0 = src[r0]
+            s1 = src[r0 + bit]
+            d0 = dst[r0]
+            d1 = dst[r0 + bit]
+            for ch in range(0, dim, 2 * bit):
+                for c0 in range(ch, ch + bit):
+                    m = g * (s0[c0] + s1[c0 + bit])
+                    d0[c0] = f * s0[c0] + m
+                    d1[c0 + bit] = f * s1[c0 + bit] + m
+                    d0[c0 + bit] = f * s0[c0 + bit]
+                    d1[c0] = f * s1[c0]
 
 
 @kernel
@@ -218,9 +273,43 @@ def costate_matrix(sigma, flip, zmask, ny, coef):
 
 
 @kernel
+def _reduced1(rho, sigma, t, r):
+    """:func:`reduced` for one bit, in real arithmetic (these dot products vectorise)."""
+    bit = 1 << t
+    dim = rho.shape[0]
+    r00r = r00i = r01r = r01i = r10r = r10i = r11r = r11i = 0.0
+    for rh in range(0, dim, 2 * bit):
+        for rl in range(bit):
+            x0 = rho[rh + rl]
+            x1 = rho[rh + rl + bit]
+            y0 = sigma[rh + rl]
+            y1 = sigma[rh + rl + bit]
+            for j in range(dim):
+                ar, ai = x0[j].real, x0[j].imag
+                br, bi = x1[j].real, x1[j].imag
+                cr, ci = y0[j].real, y0[j].imag
+                dr, di = y1[j].real, y1[j].imag
+                r00r += ar * cr + ai * ci
+                r00i += ai * cr - ar * ci
+                r01r += ar * dr + ai * di
+                r01i += ai * dr - ar * di
+                r10r += br * cr + bi * ci
+                r10i += bi * cr - br * ci
+                r11r += br * dr + bi * di
+                r11i += bi * dr - br * di
+    r[0, 0] = complex(r00r, r00i)
+    r[0, 1] = complex(r01r, r01i)
+    r[1, 0] = complex(r10r, r10i)
+    r[1, 1] = complex(r11r, r11i)
+
+
+@kernel
 def reduced(rho, sigma, d, t0, t1, r):
     """r[a, b] = Tr_rest(ρ σ)[a, b] = Σ_rest Σ_j ρ[a·rest, j] conj(σ[b·rest, j]) (σ
     Hermitian), the d × d matrix the gradient of a gate on these bits reads."""
+    if d == 2:
+        _reduced1(rho, sigma, t0, r)
+        return
     for a in range(d):
         for b in range(d):
             r[a, b] = 0j
