@@ -119,7 +119,7 @@ def _step(prog, steps, s, u, src, dst, dual, work, svec):
             gate2(src, dst, t0, t1, u[op], dual, work)
     elif kind == PERM_STEP:
         table = prog.perm_inv[prog.op_perm[op]] if dual else prog.perm_fwd[prog.op_perm[op]]
-        permute(src, dst, table)
+        permute(src, dst, table, t0, steps.shrink[s], not dual)
     elif kind == DEPOL1:
         depolarize1(src, dst, t0, steps.shrink[s])
     elif kind == DEPOL2:
@@ -232,11 +232,20 @@ def run_density(dprog: DensityProgram, x: np.ndarray, weights: np.ndarray,
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
     values = np.empty((n_samples, len(paulis[0])))
     grads = np.zeros((n_samples, n_slots))
-    coefs = np.zeros((n_samples, len(paulis[0]))) if coefs is None else coefs
+    scale = _final_scale(dprog, paulis[0] | paulis[1])
+    coefs = np.zeros((n_samples, len(paulis[0]))) if coefs is None else coefs * scale
     with parallel_region():
         constant_block_matrices(prog, weights, -1, 0.0, backward, u_const, d_const, work)
         _run(prog, program.n_qubits, dprog.steps, dprog.trainable, x, weights, u_const,
              d_const, *paulis, coefs, backward, stride, workers,
              _buffers(dprog.n_steps, stride, backward), program.max_factors,
              program.n_feature_blocks, values, grads)
-    return values, grads if backward else None
+    return values * scale, grads if backward else None
+
+
+def _final_scale(dprog: DensityProgram, supports: np.ndarray) -> np.ndarray:
+    """Per Pauli string (its wires as the bits of ``supports``), the factor the depolarizing
+    channels left at the end of the circuit put on its value: Π f_w over its wires."""
+    n = dprog.program.n_qubits
+    wires = (supports[:, None] >> (n - 1 - np.arange(n))) & 1
+    return np.prod(np.where(wires == 1, dprog.final_shrink, 1.0), axis=1)

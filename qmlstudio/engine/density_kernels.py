@@ -213,13 +213,33 @@ def superop(src, dst, d, t0, t1, s, work):
 
 
 @kernel
-def permute(src, dst, table):
-    """dst[i, j] = src[table[i], table[j]] (P ρ Pᵀ for a gather table; src is not dst)."""
+def permute(src, dst, table, t, f, mix_first):
+    """dst[i, j] = src[table[i], table[j]] (P ρ Pᵀ for a gather table; src is not dst), with
+    the one-qubit depolarizing channel ``f`` on bit ``t`` (−1: none) applied to ``src`` first
+    (``mix_first``) or to the gathered matrix — the dual of "mix, then permute" is
+    "permute back, then mix"."""
     dim = src.shape[0]
+    bit = 1 << t if t >= 0 else 0
+    g = 0.5 * (1.0 - f)
     for i in range(dim):
         ti = table[i]
+        row = src[ti]
+        out = dst[i]
+        if bit == 0:
+            for j in range(dim):
+                out[j] = row[table[j]]
+            continue
+        partner_i = ti ^ bit if mix_first else table[i ^ bit]
+        partner = src[partner_i]
         for j in range(dim):
-            dst[i, j] = src[ti, table[j]]
+            tj = table[j]
+            v = row[tj]
+            same = ((ti ^ tj) & bit) == 0 if mix_first else ((i ^ j) & bit) == 0
+            if same:
+                v = f * v + g * (v + partner[tj ^ bit if mix_first else table[j ^ bit]])
+            else:
+                v = f * v
+            out[j] = v
 
 
 @kernel

@@ -6,7 +6,8 @@ A step is one of
   multi-qubit gate, or a run of single-qubit gates on one wire fused into one 2×2 unitary,
   optionally followed by a one-qubit depolarizing channel on that wire (in the same sweep);
 * ``PERM`` — a multi-qubit permutation gate (cx, swap, ccx, cswap), applied to both indices
-  of ρ as one gather through the program's table;
+  of ρ as one gather through the program's table, with a one-qubit depolarizing channel that
+  was waiting on one of its wires mixed in as it reads;
 * ``DEPOL1`` / ``DEPOL2`` — a depolarizing channel on one or two wires in closed form,
   ``ρ → f ρ + (1 − f) Tr_w(ρ) ⊗ I/d`` with ``f = 1 − p`` (mix with the partial trace);
 * ``SUPER1`` / ``SUPER2`` — any other channel, through its superoperator on the d×d block.
@@ -19,7 +20,10 @@ commutes with every one-qubit unitary on its wire (it is unitarily covariant) an
 compose into one (``f = f₁ f₂``), so the gates of a single-qubit run and the depolarizing
 channels between them become one unitary followed by one channel. Any other channel, and every
 multi-qubit gate, ends the run on its wires. Gates on other wires commute with a pending run, so
-runs stay open across them (as in the ideal compiler).
+runs stay open across them (as in the ideal compiler). Depolarizing channels still waiting at the
+end of the circuit are not simulated at all: ``Tr(P · D_w(ρ)) = f_w Tr(P ρ)`` when the Pauli
+string ``P`` acts on wire ``w`` (and ``Tr(P ρ)`` when it does not), so they scale the values
+(:attr:`DensityProgram.final_shrink`).
 """
 
 from __future__ import annotations
@@ -68,9 +72,10 @@ class DensitySteps(NamedTuple):
 
     kind: np.ndarray  # (S,) int: GATE ... SUPER2
     op: np.ndarray  # (S,) int: GATE / PERM_STEP: block of the gate program, else -1
-    t0: np.ndarray  # (S,) int: bit of the first (most significant) wire
+    t0: np.ndarray  # (S,) int: bit of the first wire; PERM_STEP: of the wire depolarized first
+    #                 (-1: none)
     t1: np.ndarray  # (S,) int: bit of the second wire, or -1
-    shrink: np.ndarray  # (S,) float: DEPOL*: f = 1 − p; GATE: f of its trailing channel (1: none)
+    shrink: np.ndarray  # (S,) float: f = 1 − p of the step's depolarizing channel (1: none)
     sup: np.ndarray  # (S,) int: SUPER*: row of the superoperator tables, else -1
     superop: np.ndarray  # (R, 16, 16) complex: superoperators (a 1-qubit one in the top-left 4×4)
     dual: np.ndarray  # (R, 16, 16) complex: their duals (Heisenberg picture), S^H
@@ -84,6 +89,7 @@ class DensityProgram:
     program: Program
     steps: DensitySteps
     trainable: np.ndarray = field(repr=False)  # (blocks,) bool: the block has weight factors
+    final_shrink: np.ndarray = field(repr=False)  # (wires,) f of the channel left at the end
 
     @property
     def n_steps(self) -> int:
@@ -137,12 +143,18 @@ class _Scheduler:
 
     def gate(self, name: str, wires: tuple[int, ...], params: tuple) -> None:
         spec = gate_spec(name)
-        self.flush(wires)
         if spec.is_permutation:
+            # One wire's waiting depolarizing channel (no gates before it) rides on the gather.
+            mixed = next((w for w in wires if w in self.pending and not self.pending[w][0]),
+                         None)
+            shrink = self.pending.pop(mixed)[1] if mixed is not None else 1.0
+            self.flush(wires)
             self.tables.append(_gate_table(self.n, _Gate(spec.name, wires)))
             self.blocks.append(_Block(PERM, wires, table=len(self.tables) - 1))
-            self.steps.append(_Step(PERM_STEP, len(self.blocks) - 1, wires))
+            self.steps.append(_Step(PERM_STEP, len(self.blocks) - 1,
+                                    (mixed,) if mixed is not None else (), shrink))
         else:
+            self.flush(wires)
             self.blocks.append(_Block(DENSE2, wires, tuple(_items(spec, params))))
             self.steps.append(_Step(GATE, len(self.blocks) - 1, wires))
 
@@ -182,13 +194,18 @@ def _compile_cached(circuit: Circuit, noise: NoiseModel) -> DensityProgram:
             sched.gate(op.gate, op.wires, op.params)
         for channel, wires in noise.channels_after(spec.name, op.wires):
             sched.channel(channel, wires)
-    sched.flush(tuple(sorted(sched.pending)))
+    final_shrink = np.ones(n)
+    for wire, (run, shrink) in sorted(sched.pending.items()):
+        if run:
+            sched.flush((wire,))
+        else:
+            final_shrink[wire] = shrink
     program = _gate_program(circuit, sched.blocks, sched.tables)
     prog = program.arrays
     trainable = np.array([any(prog.fac_wslot[f] >= 0 for f in range(prog.op_f0[op],
                                                                       prog.op_f1[op]))
                           for op in range(program.n_ops)], dtype=bool)
-    return DensityProgram(program, _step_arrays(n, sched), trainable)
+    return DensityProgram(program, _step_arrays(n, sched), trainable, final_shrink)
 
 
 def _step_arrays(n: int, sched: _Scheduler) -> DensitySteps:
@@ -200,7 +217,7 @@ def _step_arrays(n: int, sched: _Scheduler) -> DensitySteps:
     return DensitySteps(
         kind=np.array([s.kind for s in steps], dtype=np.int64),
         op=np.array([s.op for s in steps], dtype=np.int64),
-        t0=np.array([n - 1 - s.wires[0] for s in steps], dtype=np.int64),
+        t0=np.array([n - 1 - s.wires[0] if s.wires else -1 for s in steps], dtype=np.int64),
         t1=np.array([n - 1 - s.wires[1] if len(s.wires) > 1 else -1 for s in steps],
                     dtype=np.int64),
         shrink=np.array([s.shrink for s in steps], dtype=np.float64),

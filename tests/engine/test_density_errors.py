@@ -7,7 +7,9 @@ import pytest
 from qmlstudio.core import Circuit, CircuitError, NoiseError, w
 from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule
 from qmlstudio.engine import MAX_DENSITY_QUBITS, density_driver, density_expval, density_vjp
-from qmlstudio.engine.density_program import compile_density
+from qmlstudio.engine.density_program import GATE, PERM_STEP, compile_density
+from tests.reference.dense import pauli_operator
+from tests.reference.noisy_oracles import aer_density_matrix
 from tests.reference.random_circuits import random_circuit
 
 NOISE = NoiseModel.uniform_depolarizing(0.02)
@@ -57,13 +59,22 @@ def test_checkpointed_reverse_pass_equals_the_stored_one(monkeypatch):
 
 
 def test_channels_between_single_qubit_gates_merge_only_when_depolarizing():
-    circuit = (Circuit(2).add("rx", 0, w(0)).add("ry", 0, w(1)).add("cx", (0, 1))
-               .add("rz", 1, w(2)).add("h", 1))
-    merged = compile_density(circuit, NOISE).steps
-    # rx·ry and their two channels: one gate step; cx; the channel left on wire 0; rz·h on
-    # wire 1 with the cx's channel and their own: one gate step.
-    assert merged.kind.tolist() == [0, 1, 2, 0]
-    np.testing.assert_allclose(merged.shrink, [0.98 ** 2, 1.0, 0.98, 0.98 ** 3])
+    circuit = (Circuit(3).add("rx", 0, w(0)).add("ry", 0, w(1)).add("cx", (0, 1))
+               .add("cx", (1, 2)).add("rz", 1, w(2)).add("h", 1))
+    merged = compile_density(circuit, NOISE)
+    # rx·ry and their two channels: one gate step; the first cx; the second cx with the first
+    # one's channel on wire 1 mixed into its gather; rz·h on wire 1 with the second cx's
+    # channel and their own: one gate step. The channels left on wires 0 and 2 scale values.
+    assert merged.steps.kind.tolist() == [GATE, PERM_STEP, PERM_STEP, GATE]
+    assert merged.steps.t0.tolist() == [2, -1, 1, 1]
+    np.testing.assert_allclose(merged.steps.shrink, [0.98 ** 2, 1.0, 0.98, 0.98 ** 3])
+    np.testing.assert_allclose(merged.final_shrink, [0.98, 1.0, 0.98])
+    ws = np.array([0.3, -1.1, 0.7])
+    labels = ["Z0", "X0 Y1", "Z1 Z2", "X2", "Y0 X1 Z2"]
+    values = density_expval(circuit, None, ws, labels, NOISE)[0]
+    rho = aer_density_matrix(circuit, None, ws, NOISE)
+    np.testing.assert_allclose(values, [np.trace(pauli_operator(o, 3) @ rho).real
+                                        for o in labels], atol=1e-12)
     damping = NoiseModel((NoiseRule(((Channel("amplitude_damping", (0.1,)), ()),)),))
-    # every gate its own step, then its channels (two after the cx)
-    assert len(compile_density(circuit, damping).steps.kind) == 5 + 6
+    # every gate its own step, then its channels (two after each cx)
+    assert len(compile_density(circuit, damping).steps.kind) == 6 + 8
