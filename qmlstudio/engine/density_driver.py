@@ -7,13 +7,14 @@ Gradients (the reverse pass): channels are not invertible, so the adjoint trick 
 engine (undo each unitary on the final state) does not apply. Instead the costate
 ``σ_N = Σ_k c_k P_k`` walks back through the *dual* (Heisenberg) steps, ``σ_{s} = E_s†(σ_{s+1})``
 with ``E†(σ) = Σ K† σ K`` (``U† σ U`` for a gate), and a gate step ``ρ → U ρ U†`` contributes
+(σ_{s+1} here is the costate right after the gate, its fused channel's dual already applied)
 
     ∂/∂θ Tr(σ_{s+1} U ρ_s U†) = 2 Re Tr(σ_{s+1} ∂U ρ_s U†) = 2 Re Tr(∂U · R · U†),
     R = Tr_rest(ρ_s σ_s)   (a d × d matrix, d = 2 or 4),
 
 which needs the forward state ρ_s *before* the step. Those are **stored, with checkpointing
 when memory is short** (:func:`plan`): with stride 1 every forward state of a sample is kept
-(the fastest: no recomputation; W4 keeps ~60 states of 64 KiB per thread), otherwise only every
+(the fastest: no recomputation; W4 keeps 40 states of 64 KiB per thread), otherwise only every
 ``stride``-th state is kept and the backward pass recomputes each segment's states from its
 checkpoint, one segment at a time (one more forward pass; memory ``N/stride + stride`` states,
 the least at ``stride ≈ √N``). Recomputing by inverting steps was rejected: a channel such as
