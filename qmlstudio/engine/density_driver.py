@@ -120,7 +120,8 @@ def _step(prog, steps, s, u, src, dst, dual, work, svec):
             gate2(src, dst, t0, t1, u[op], dual, work)
     elif kind == PERM_STEP:
         table = prog.perm_inv[prog.op_perm[op]] if dual else prog.perm_fwd[prog.op_perm[op]]
-        permute(src, dst, table, t0, steps.shrink[s], not dual)
+        mask = (1 << t0 if t0 >= 0 else 0) if dual else steps.mask[s]
+        permute(src, dst, table, t0, mask, steps.shrink[s], not dual)
     elif kind == DEPOL1:
         depolarize1(src, dst, t0, steps.shrink[s])
     elif kind == DEPOL2:

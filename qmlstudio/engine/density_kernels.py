@@ -213,33 +213,47 @@ def superop(src, dst, d, t0, t1, s, work):
 
 
 @kernel
-def permute(src, dst, table, t, f, mix_first):
+def permute(src, dst, table, t, mask, f, mix_first):
     """dst[i, j] = src[table[i], table[j]] (P ρ Pᵀ for a gather table; src is not dst), with
     the one-qubit depolarizing channel ``f`` on bit ``t`` (−1: none) applied to ``src`` first
-    (``mix_first``) or to the gathered matrix — the dual of "mix, then permute" is
-    "permute back, then mix"."""
+    (``mix_first``) or to the gathered matrix — the dual of "mix, then permute" is "permute
+    back, then mix".
+
+    The channel mixes each entry with one partner whose output indices are ``(i ^ mask,
+    j ^ mask)`` (``mask`` is ``1 << t`` when mixing the output; for mixing the source it is
+    where the permutation sends bit ``t``, which needs a permutation linear over GF(2), as cx
+    and swap are). Both entries of a pair are gathered once and written together.
+    """
     dim = src.shape[0]
-    bit = 1 << t if t >= 0 else 0
-    g = 0.5 * (1.0 - f)
-    for i in range(dim):
-        ti = table[i]
-        row = src[ti]
-        out = dst[i]
-        if bit == 0:
+    if t < 0:
+        for i in range(dim):
+            row = src[table[i]]
+            out = dst[i]
             for j in range(dim):
                 out[j] = row[table[j]]
+        return
+    bit = 1 << t
+    g = 0.5 * (1.0 - f)
+    for i in range(dim):
+        i2 = i ^ mask
+        if i2 < i:
             continue
-        partner_i = ti ^ bit if mix_first else table[i ^ bit]
-        partner = src[partner_i]
+        row = src[table[i]]
+        row2 = src[table[i2]]
+        out = dst[i]
+        out2 = dst[i2]
+        side = (table[i] if mix_first else i) & bit
         for j in range(dim):
-            tj = table[j]
-            v = row[tj]
-            same = ((ti ^ tj) & bit) == 0 if mix_first else ((i ^ j) & bit) == 0
-            if same:
-                v = f * v + g * (v + partner[tj ^ bit if mix_first else table[j ^ bit]])
+            j2 = j ^ mask
+            a = row[table[j]]
+            p = row2[table[j2]]
+            if ((table[j] if mix_first else j) & bit) == side:
+                m = g * (a + p)
+                out[j] = f * a + m
+                out2[j2] = f * p + m
             else:
-                v = f * v
-            out[j] = v
+                out[j] = f * a
+                out2[j2] = f * p
 
 
 @kernel

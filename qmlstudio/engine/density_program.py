@@ -76,6 +76,7 @@ class DensitySteps(NamedTuple):
     #                 (-1: none)
     t1: np.ndarray  # (S,) int: bit of the second wire, or -1
     shrink: np.ndarray  # (S,) float: f = 1 − p of the step's depolarizing channel (1: none)
+    mask: np.ndarray  # (S,) int: PERM_STEP: where the gather sends bit t0 (see permute), else 0
     sup: np.ndarray  # (S,) int: SUPER*: row of the superoperator tables, else -1
     superop: np.ndarray  # (R, 16, 16) complex: superoperators (a 1-qubit one in the top-left 4×4)
     dual: np.ndarray  # (R, 16, 16) complex: their duals (Heisenberg picture), S^H
@@ -110,6 +111,7 @@ class _Step(NamedTuple):
     wires: tuple[int, ...] = ()
     shrink: float = 1.0
     sup: int = -1
+    mask: int = 0
 
 
 class _Scheduler:
@@ -144,15 +146,22 @@ class _Scheduler:
     def gate(self, name: str, wires: tuple[int, ...], params: tuple) -> None:
         spec = gate_spec(name)
         if spec.is_permutation:
-            # One wire's waiting depolarizing channel (no gates before it) rides on the gather.
-            mixed = next((w for w in wires if w in self.pending and not self.pending[w][0]),
-                         None)
+            table = _gate_table(self.n, _Gate(spec.name, wires))
+            # One wire's waiting depolarizing channel (no gates before it) rides on the gather
+            # when the permutation moves its bit to a fixed mask (cx, swap: linear maps).
+            mixed, mask = None, 0
+            for wire in wires:
+                if wire in self.pending and not self.pending[wire][0]:
+                    mask = _moved_bit(table, 1 << (self.n - 1 - wire))
+                    if mask:
+                        mixed = wire
+                        break
             shrink = self.pending.pop(mixed)[1] if mixed is not None else 1.0
             self.flush(wires)
-            self.tables.append(_gate_table(self.n, _Gate(spec.name, wires)))
+            self.tables.append(table)
             self.blocks.append(_Block(PERM, wires, table=len(self.tables) - 1))
             self.steps.append(_Step(PERM_STEP, len(self.blocks) - 1,
-                                    (mixed,) if mixed is not None else (), shrink))
+                                    (mixed,) if mixed is not None else (), shrink, mask=mask))
         else:
             self.flush(wires)
             self.blocks.append(_Block(DENSE2, wires, tuple(_items(spec, params))))
@@ -171,6 +180,15 @@ class _Scheduler:
             self.channels.append(channel)
             self.steps.append(_Step(SUPER1 if channel.n_qubits == 1 else SUPER2, wires=wires,
                                     sup=len(self.channels) - 1))
+
+
+def _moved_bit(table: np.ndarray, bit: int) -> int:
+    """The mask m with inverse(table)[table[i] ^ bit] = i ^ m for every i, or 0 if the
+    permutation does not move ``bit`` to one fixed mask."""
+    inverse = np.empty_like(table)
+    inverse[table] = np.arange(len(table))
+    moved = inverse[table ^ bit] ^ np.arange(len(table))
+    return int(moved[0]) if np.all(moved == moved[0]) else 0
 
 
 def compile_density(circuit: Circuit, noise: NoiseModel) -> DensityProgram:
@@ -222,6 +240,7 @@ def _step_arrays(n: int, sched: _Scheduler) -> DensitySteps:
                     dtype=np.int64),
         shrink=np.array([s.shrink for s in steps], dtype=np.float64),
         sup=np.array([s.sup for s in steps], dtype=np.int64),
+        mask=np.array([s.mask for s in steps], dtype=np.int64),
         superop=superop,
         dual=np.ascontiguousarray(superop.conj().transpose(0, 2, 1)),
     )
