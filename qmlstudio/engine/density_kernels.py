@@ -222,7 +222,8 @@ def permute(src, dst, table, t, mask, f, mix_first):
     The channel mixes each entry with one partner whose output indices are ``(i ^ mask,
     j ^ mask)`` (``mask`` is ``1 << t`` when mixing the output; for mixing the source it is
     where the permutation sends bit ``t``, which needs a permutation linear over GF(2), as cx
-    and swap are). Both entries of a pair are gathered once and written together.
+    and swap are). Both entries of a pair are gathered once and written together. With a
+    channel, ``src`` must be Hermitian (see :func:`gate1`).
     """
     dim = src.shape[0]
     if t < 0:
@@ -234,26 +235,43 @@ def permute(src, dst, table, t, mask, f, mix_first):
         return
     bit = 1 << t
     g = 0.5 * (1.0 - f)
+    # Rows and columns go in pairs {i, i ^ mask}; a block of two row pairs and two column
+    # pairs holds two mixing pairs. src is Hermitian, so only blocks with i <= j are gathered
+    # and the others written as their conjugate transposes (half the reads).
     for i in range(dim):
         i2 = i ^ mask
         if i2 < i:
             continue
-        row = src[table[i]]
-        row2 = src[table[i2]]
-        out = dst[i]
-        out2 = dst[i2]
-        side = (table[i] if mix_first else i) & bit
-        for j in range(dim):
+        ti = table[i]
+        ti2 = table[i2]
+        side = (ti if mix_first else i) & bit
+        for j in range(i, dim):
             j2 = j ^ mask
-            a = row[table[j]]
-            p = row2[table[j2]]
-            if ((table[j] if mix_first else j) & bit) == side:
-                m = g * (a + p)
-                out[j] = f * a + m
-                out2[j2] = f * p + m
+            if j2 < j:
+                continue
+            tj = table[j]
+            tj2 = table[j2]
+            a = src[ti, tj]  # (i, j), mixing with d = (i2, j2)
+            d = src[ti2, tj2]
+            b = src[ti, tj2]  # (i, j2), mixing with c = (i2, j)
+            c = src[ti2, tj]
+            if ((tj if mix_first else j) & bit) == side:
+                m = g * (a + d)
+                a, d = f * a + m, f * d + m
+                b, c = f * b, f * c
             else:
-                out[j] = f * a
-                out2[j2] = f * p
+                m = g * (b + c)
+                b, c = f * b + m, f * c + m
+                a, d = f * a, f * d
+            dst[i, j] = a
+            dst[i2, j2] = d
+            dst[i, j2] = b
+            dst[i2, j] = c
+            if j != i:
+                dst[j, i] = a.conjugate()
+                dst[j2, i2] = d.conjugate()
+                dst[j2, i] = b.conjugate()
+                dst[j, i2] = c.conjugate()
 
 
 @kernel
