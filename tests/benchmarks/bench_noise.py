@@ -9,8 +9,9 @@ one-qubit depolarizing channel (p = 0.01, ρ → (1 − p)ρ + p·I/2) after eve
 it touched (encoding gates included; a CNOT gets one on each of its wires); MSE loss of ⟨Z₀⟩.
 
 Engines, all timed in this one process with the calls interleaved (round-robin, ``--repeats``
-rounds after one warm-up call each; the minimum is reported, the figure least disturbed by
-other work on a shared machine):
+rounds after one warm-up call each, with a short pause before every timed call so the
+previous engine's spinning thread pool is idle; the minimum is reported, the figure least
+disturbed by other work on a shared machine):
 
 * ``qmlstudio``: :func:`qmlstudio.engine.density_vjp` with the loss gradient as the cotangent
   function (exact density matrices, exact gradient);
@@ -47,6 +48,8 @@ W4 = Workload("W4", n_qubits=6, n_layers=3, batch=64, seed=404)
 P = 0.01
 TOL = 1e-8
 TARGET_SPEEDUP = 15.0
+PAUSE = 0.5
+"""Seconds of rest before each timed call."""
 
 
 def prepare_ours(X, y, weights):
@@ -165,6 +168,9 @@ def main() -> None:
     times = {name: [] for name in calls}
     for _ in range(args.repeats):
         for name, call in calls.items():
+            # Thread pools may spin for a while after a call (OpenMP's wait policy, XLA's
+            # workers): a pause keeps one engine's idle spinning out of the next one's time.
+            time.sleep(PAUSE)
             start = time.perf_counter()
             call()
             times[name].append(time.perf_counter() - start)
