@@ -48,7 +48,9 @@ def test_help_and_version(tmp_path):
         assert command in result.stdout
     assert cli("--version", cwd=tmp_path).stdout.startswith("qmlstudio ")
     export_help = " ".join(cli("export", "--help", cwd=tmp_path).stdout.split())
-    assert "only for circuits that read no data features" in export_help
+    assert "every format needs a trained project" in export_help
+    assert "qasm2 the same in OpenQASM 2.0, which has no inputs: refuses models whose circuit " \
+           "reads data features" in export_help
 
 
 def test_a_path_that_is_neither_a_file_nor_a_command_is_one_line_error(tmp_path):
@@ -137,9 +139,11 @@ def test_errors_are_one_line_without_traceback(tmp_path, project_file):
     circuit = tmp_path / "bell.qasm"
     circuit.write_text('// a Bell pair\nOPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\n'
                        'h q[0];\ncx q[0], q[1];\n', encoding="utf-8")
-    assert_one_line_error(cli("train", circuit, cwd=tmp_path), 1,
-                          "bell.qasm: an OpenQASM circuit, not a QML Studio project; open it in "
-                          "the app")
+    assert_one_line_error(cli("train", "bell.qasm", cwd=tmp_path), 1,
+                          "bell.qasm: an OpenQASM circuit, not a QML Studio project; create a "
+                          "project with 'qmlstudio new --model NAME --data DATASET -o "
+                          "OUT.qmlproj' (see 'qmlstudio new --list'), or open the circuit in the "
+                          "app ('qmlstudio bell.qasm')")
     iris = Project(build_model_circuit(2, 2), dataset=DatasetSpec.builtin("iris"))
     save_project(iris, tmp_path / "iris.qmlproj")
     assert_one_line_error(cli("train", "iris.qmlproj", cwd=tmp_path), 1,
@@ -170,7 +174,36 @@ def test_export_then_predict_on_a_csv(tmp_path, project_file):
     data.write_text("x0,x1\n0.5,abc\n", encoding="utf-8")
     assert_one_line_error(cli("predict", "moons.qmodel", data, cwd=tmp_path), 1,
                           "points.csv, row 2, column \"x1\": 'abc' is not a number")
-    assert_one_line_error(cli("predict", project_file, data, cwd=tmp_path), 1, "moons.qmlproj")
+    assert_one_line_error(cli("predict", project_file.name, data, cwd=tmp_path), 1,
+                          "moons.qmlproj: a QML Studio project, not a trained QML Studio model "
+                          "(.qmodel); export a model from it with 'qmlstudio export "
+                          "moons.qmlproj --to qmodel -o OUT.qmodel'")
+
+
+def test_a_file_of_the_wrong_kind_is_named_with_what_to_do(tmp_path, project_file):
+    """Each command recognises a project, model, circuit or CSV by its content, wherever it
+    is given, and says what to do with it instead of how it fails to parse."""
+    assert cli("train", project_file, "--epochs", "1", "-q", cwd=tmp_path).returncode == 0
+    assert cli("export", project_file, "--to", "qmodel", "-o", "moons.qmodel",
+               cwd=tmp_path).returncode == 0
+    data = tmp_path / "points.csv"
+    data.write_text("x0,x1\n0.5,0.0\n-0.4,1.9\n", encoding="utf-8")
+    assert_one_line_error(cli("train", "points.csv", cwd=tmp_path), 1,
+                          "points.csv: a CSV table, not a QML Studio project; create a project "
+                          "that learns from it with 'qmlstudio new --model NAME --data "
+                          "points.csv -o OUT.qmlproj'")
+    assert_one_line_error(cli("compare", "moons.qmodel", cwd=tmp_path), 1,
+                          "moons.qmodel: a trained QML Studio model (.qmodel), not a QML Studio "
+                          "project; predict with it: 'qmlstudio predict moons.qmodel DATA.csv'")
+    assert_one_line_error(cli("predict", "points.csv", "moons.qmodel", cwd=tmp_path), 1,
+                          "points.csv: a CSV table, not a trained QML Studio model (.qmodel); "
+                          "the model comes first: 'qmlstudio predict MODEL.qmodel points.csv'")
+    assert_one_line_error(cli("predict", "moons.qmodel", project_file, cwd=tmp_path), 1,
+                          "moons.qmlproj: a QML Studio project, not a CSV table")
+    assert_one_line_error(cli("new", "--model", "iqp", "--data", project_file, "-o",
+                              "new.qmlproj", cwd=tmp_path), 1,
+                          "moons.qmlproj: a QML Studio project, not a CSV table")
+
 
 
 def test_json_summary_and_progress_include_the_validation_part(tmp_path):

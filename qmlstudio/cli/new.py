@@ -9,6 +9,7 @@ from qmlstudio.cli.common import count, naming
 from qmlstudio.core.dataset_spec import BUILTIN_DATASETS
 from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.model_spec import TASKS
+from qmlstudio.core.wording import counted
 
 __all__ = ["NAME", "register", "run"]
 
@@ -105,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     save_project(project, args.output)
     circuit, model = project.circuit, project.model
     variant = " (separable)" if args.separable else ""
-    print(f"{args.output}: {args.model}{variant} on {args.data}: {circuit.n_qubits} qubit(s), "
-          f"{circuit.n_weights} weights, readout {model.readout} of "
+    print(f"{args.output}: {args.model}{variant} on {args.data}: "
+          f"{counted(circuit.n_qubits, 'qubit')}, {counted(circuit.n_weights, 'weight')}, "
+          f"readout {model.readout} of "
           f"{', '.join(model.observables)}; train it with 'qmlstudio train {args.output}'")
     return 0

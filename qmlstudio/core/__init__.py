@@ -1,6 +1,7 @@
 """Qt-free, numba-free values a project is made of: circuits, gates with their facts (arity,
 controls, drawing, LaTeX name), column packing, parameters, the project and its data set /
-preprocessing / model / training values, errors.
+preprocessing / model / training values, errors; noise channels and models in
+:mod:`qmlstudio.core.noise`.
 
 The bottom layer: imports nothing else of ``qmlstudio`` (numpy and the standard library only).
 """

@@ -24,6 +24,7 @@ from qmlstudio.core.comparison import ComparisonResult
 from qmlstudio.core.dataset_spec import DatasetSpec
 from qmlstudio.core.errors import CircuitError, ProjectError
 from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.observables import parse_observable
 from qmlstudio.core.preprocessing import Preprocessing
 from qmlstudio.core.project_fields import check_floats, check_pairs, check_text
@@ -44,6 +45,8 @@ class Project:
     the versions that produced the trained state (see :func:`software_versions`), stored as
     sorted pairs. ``comparison`` is the last quantum-vs-classical comparison (or None); it
     stays through edits and tells by its fingerprint whether it still describes the project.
+    ``noise`` is the noise model the circuit is trained and evaluated under (None: an ideal
+    quantum computer).
     """
 
     circuit: Circuit
@@ -57,6 +60,7 @@ class Project:
     history: TrainingHistory = field(default_factory=TrainingHistory)
     versions: tuple[tuple[str, str], ...] = ()
     comparison: ComparisonResult | None = None
+    noise: NoiseModel | None = None
 
     def __post_init__(self) -> None:
         for name, kind in _SECTIONS:
@@ -77,6 +81,8 @@ class Project:
         if self.comparison is not None and not isinstance(self.comparison, ComparisonResult):
             raise ProjectError(f"comparison: expected a ComparisonResult or None, got "
                                f"{self.comparison!r}")
+        if self.noise is not None and not isinstance(self.noise, NoiseModel):
+            raise ProjectError(f"noise: expected a NoiseModel or None, got {self.noise!r}")
         self._check_model()
 
     def _check_model(self) -> None:

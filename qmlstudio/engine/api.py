@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, PauliString, parse_observable
+from qmlstudio.core.wording import counted
 from qmlstudio.engine._jit import thread_count
 from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.measure import encode_paulis
@@ -55,8 +56,8 @@ def _weights(n_weights: int, weights: object) -> np.ndarray:
     array = _finite_array(weights, "weights", (1,))
     if len(array) != n_weights:
         raise CircuitError(
-            f"the circuit has {n_weights} weight(s) (highest index used + 1), "
-            f"got {len(array)} weight value(s)"
+            f"the circuit has {counted(n_weights, 'weight')} (highest index used + 1), "
+            f"got {counted(len(array), 'weight value')}"
         )
     return array
 
@@ -90,14 +91,15 @@ def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None
     """X as (samples, features); a 1-D X is one sample."""
     if array is None:
         if n_features:
-            raise CircuitError(f"the circuit reads {n_features} data feature(s) but X is None")
+            raise CircuitError(f"the circuit reads {counted(n_features, 'data feature')} but X "
+                               f"is None")
         return np.zeros((len(init) if init is not None else 1, 0))
     if array.ndim == 1:
         array = array[None, :]
     if array.shape[1] != n_features:
         raise CircuitError(
-            f"the circuit reads {n_features} data feature(s) (highest index used + 1), "
-            f"but X has {array.shape[1]} column(s)"
+            f"the circuit reads {counted(n_features, 'data feature')} (highest index used + 1), "
+            f"but X has {counted(array.shape[1], 'column')}"
         )
     if len(array) == 0:
         raise CircuitError("X has no samples")
@@ -145,7 +147,7 @@ def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
             else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
             if cotangent_function else 0)
     check_memory(circuit.n_qubits, n_samples, thread_count(), kept)
-    program = compile_program(circuit)
+    program = compile_program(circuit, fold_tail=not want_states)  # the state is the circuit's
     xs = program.angle_table(_features(program.n_features, xs, init))
     return program, xs, _weights(program.n_weights, weights), init
 

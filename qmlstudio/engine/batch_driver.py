@@ -65,7 +65,8 @@ def _per_sample(prog, op, use_product):
 
 
 @parallel_kernel
-def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_forward,
+def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, zmask, ny, cot,
+              do_forward,
               do_backward, u_const, d_const, shift_factor, shift, max_factors,
               n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im):
     """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
@@ -73,6 +74,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
     Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
     vjp whose cotangent needed the values first); with it they are stored there if given.
     The last chunk's spare lanes repeat the last sample, with a zero costate.
+    ``lead_fwd``/``lead_inv`` are :attr:`.Program.lead_tables` (used without initial states).
 
     Per-sample work (feature blocks, measurement, the leading layer) copies a lane out into
     contiguous single-sample buffers and back, rather than working on strided lane views:
@@ -129,7 +131,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)
                 if use_product:
-                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, zero, dim)
+                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, zero,
+                                       dim)
                     _to_lane(bre, bim, re, im, lane, lanes)
                 else:
                     row = b if init_re.shape[0] > 1 else 0
@@ -188,7 +191,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
                     lre, slre = slre, lre
                     lim, slim = slim, lim
                 else:
-                    add_gradients(prog, op, d_const, r, grad)
+                    add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op],
+                                  prog.op_kind[op], d_const, r, grad)
                 op -= 1
             else:
                 start = op
@@ -201,7 +205,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
                         r[:] = 0
                         backward_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
                                        blre, blim, sre, sim, slre, slim, zero, zero, dim, r)
-                        add_gradients(prog, o, d_feat[lane], r, grad)
+                        add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o],
+                                      prog.op_kind[o], d_feat[lane], r, grad)
                     _to_lane(bre, bim, re, im, lane, lanes)
                     _to_lane(blre, blim, lre, lim, lane, lanes)
                 op = start - 1
@@ -209,7 +214,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, flip, zmask, ny, cot, do_fo
             for lane in range(lanes):
                 t_lo[:] = 0
                 _from_lane(lre, lim, blre, blim, lane, lanes)
-                boundary_contractions(blre, blim, tab_hi[lane], tab_lo[lane], h, zero,
+                boundary_contractions(blre, blim, tab_hi[lane], tab_lo[lane], h, lead_inv, zero,
                                       1 << (n - h), t_hi, t_lo)
                 lead_gradients(prog, n, vectors[lane], t_hi, t_lo, d_const, d_feat[lane],
                                 reduced, grad)

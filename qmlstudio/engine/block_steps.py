@@ -94,11 +94,15 @@ def backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lane
 
 
 @kernel
-def add_gradients(prog, op, deriv, r, grad):
-    """grad[slot] += 2 Re Tr(D R) for every weight factor of block ``op``."""
-    d = 2 if prog.op_kind[op] == DENSE1 else 4
-    for f in range(prog.op_f0[op], prog.op_f1[op]):
-        slot = prog.fac_wslot[f]
+def add_gradients(fac_wslot, f0, f1, kind, deriv, r, grad):
+    """grad[slot] += 2 Re Tr(D R) for every weight factor ``f0..f1`` of a block of ``kind``.
+
+    This and :func:`block_u` take entries of the program, not the program: a call that is
+    not inlined passes every array it is given, which costs more than these loops.
+    """
+    d = 2 if kind == DENSE1 else 4
+    for f in range(f0, f1):
+        slot = fac_wslot[f]
         if slot < 0:
             continue
         acc = 0.0
@@ -109,9 +113,9 @@ def add_gradients(prog, op, deriv, r, grad):
 
 
 @kernel
-def block_u(prog, op, u_const, u_feat, out):
-    """Copy the matrix of block ``op`` for the current sample into ``out`` (4, 4)."""
-    slot = prog.op_fslot[op]
+def block_u(slot, op, u_const, u_feat, out):
+    """Copy the matrix of block ``op`` (``slot``: its ``op_fslot``) for the current sample
+    into ``out`` (4, 4)."""
     for a in range(4):
         for b in range(4):
             out[a, b] = u_feat[slot, a, b] if slot >= 0 else u_const[op, a, b]
@@ -121,11 +125,8 @@ def block_u(prog, op, u_const, u_feat, out):
 def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
                      work):
     """Matrices (and weight derivatives) of the blocks that read this sample's features."""
-    for op in range(len(prog.op_kind)):
-        slot = prog.op_fslot[op]
-        if slot >= 0:
-            block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs,
-                           u_feat[slot], d_feat, work)
+    block_matrices(prog, True, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
+                   work)
 
 
 @kernel
@@ -136,8 +137,8 @@ def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
         vectors[wire, 0] = 1.0
         vectors[wire, 1] = 0.0
     for op in range(len(prog.op_kind)):
-        if prog.op_lead[op]:
-            block_u(prog, op, u_const, u_feat, scratch)
+        if prog.op_lead[op] and prog.op_kind[op] == DENSE1:
+            block_u(prog.op_fslot[op], op, u_const, u_feat, scratch)
             wire = n - 1 - prog.op_t0[op]
             vectors[wire, 0] = scratch[0, 0]
             vectors[wire, 1] = scratch[1, 0]
@@ -149,6 +150,7 @@ def lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grad)
     """Add the gradients of the leading blocks from the boundary contractions."""
     lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced)
     for op in range(len(prog.op_kind)):
-        if prog.op_lead[op]:
+        if prog.op_lead[op] and prog.op_kind[op] == DENSE1:
             deriv = d_feat if prog.op_fslot[op] >= 0 else d_const
-            add_gradients(prog, op, deriv, reduced[n - 1 - prog.op_t0[op]], grad)
+            add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op], DENSE1, deriv,
+                          reduced[n - 1 - prog.op_t0[op]], grad)

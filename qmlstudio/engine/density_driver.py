@@ -143,7 +143,8 @@ def _gradients(prog, steps, s, u, d_const, d_feat, rho, sigma, r, ru, grad):
             for k in range(d):
                 acc += r[a, k] * u[op, b, k].conjugate()
             ru[a, b] = acc
-    add_gradients(prog, op, d_feat if prog.op_fslot[op] >= 0 else d_const, ru, grad)
+    add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op], prog.op_kind[op],
+                  d_feat if prog.op_fslot[op] >= 0 else d_const, ru, grad)
 
 
 @kernel

@@ -77,21 +77,21 @@ def _costate_chunked(re, im, lre, lim, flip, zmask, ny, coef):
 
 
 @parallel_kernel
-def _product_chunked(re, im, tab_hi, tab_lo, h):
+def _product_chunked(re, im, tab_hi, tab_lo, h, table):
     dim = re.shape[0]
     for c in prange((dim + _AMP_CHUNK - 1) // _AMP_CHUNK):
-        product_amplitudes(re, im, tab_hi, tab_lo, h, c * _AMP_CHUNK,
+        product_amplitudes(re, im, tab_hi, tab_lo, h, table, c * _AMP_CHUNK,
                            min(dim, (c + 1) * _AMP_CHUNK))
 
 
 @parallel_kernel
-def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo):
+def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, table, t_hi, t_lo):
     rows = t_hi.shape[0]
     rows_per_chunk = max(1, _AMP_CHUNK >> h)
     n_chunks = (rows + rows_per_chunk - 1) // rows_per_chunk
     partial = np.zeros((n_chunks, t_lo.shape[0]), dtype=np.complex128)
     for c in prange(n_chunks):
-        boundary_contractions(lre, lim, tab_hi, tab_lo, h, c * rows_per_chunk,
+        boundary_contractions(lre, lim, tab_hi, tab_lo, h, table, c * rows_per_chunk,
                               min(rows, (c + 1) * rows_per_chunk), t_hi, partial[c])
     t_lo[:] = 0
     for c in range(n_chunks):
@@ -118,7 +118,7 @@ def _run_matrices(prog, run, u_const, u_feat):
     """The matrices of the blocks in ``run`` for the current sample, stacked."""
     matrices = np.empty((len(run), 4, 4), dtype=np.complex128)
     for k, op in enumerate(run):
-        block_u(prog, op, u_const, u_feat, matrices[k])
+        block_u(prog.op_fslot[op], op, u_const, u_feat, matrices[k])
     return matrices
 
 
@@ -158,6 +158,7 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
     use_product = init is None
     lead = prog.op_lead if use_product else np.zeros(program.n_ops, dtype=np.bool_)
     runs = _chunk_local_runs(prog, np.flatnonzero(~lead))
+    lead_fwd, lead_inv = program.lead_tables
 
     def prepare(b):
         sample_matrices(prog, x[b], weights, shift_factor, shift, with_grads, u_feat, d_feat,
@@ -169,7 +170,7 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
         nonlocal re, im, sre, sim
         prepare(b)
         if use_product:
-            _product_chunked(re, im, tab_hi, tab_lo, h)
+            _product_chunked(re, im, tab_hi, tab_lo, h, lead_fwd)
         else:
             row = init[b if len(init) > 1 else 0]
             re[:], im[:] = row.real, row.imag
@@ -196,10 +197,10 @@ def run_large(program, x, weights, init, paulis, cotangent, u_const, d_const, sh
                 lre, slre, lim, slim = slre, lre, slim, lim
                 continue
             for op, r in zip(run, reduced_run, strict=True):
-                add_gradients(prog, op, d_feat if prog.op_fslot[op] >= 0 else d_const, r,
-                               grads)
+                add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op], prog.op_kind[op],
+                              d_feat if prog.op_fslot[op] >= 0 else d_const, r, grads)
         if use_product:
-            _boundary_chunked(lre, lim, tab_hi, tab_lo, h, t_hi, t_lo)
+            _boundary_chunked(lre, lim, tab_hi, tab_lo, h, lead_inv, t_hi, t_lo)
             lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grads)
 
     if not deferred:

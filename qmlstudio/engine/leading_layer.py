@@ -24,17 +24,20 @@ __all__ = ["boundary_contractions", "lead_reduced_matrices"]
 
 
 @kernel
-def boundary_contractions(lre, lim, tab_hi, tab_lo, h, row_lo, row_hi, t_hi, t_lo):
+def boundary_contractions(lre, lim, tab_hi, tab_lo, h, table, row_lo, row_hi, t_hi, t_lo):
     """For rows ``row_lo..row_hi`` of λ seen as a (2**(n-h), 2**h) matrix: fill ``t_hi[row]``
-    and add the rows' contribution into ``t_lo``."""
+    and add the rows' contribution into ``t_lo``. With a (non-empty) gather ``table`` λ is
+    read through it (``λ[table[i]]``: the costate before the leading permutation)."""
     width = 1 << h
+    gathered = len(table) > 0
     for row in range(row_lo, row_hi):
         base = row * width
         acc_r = 0.0
         acc_i = 0.0
         hr, hi_ = tab_hi[row].real, tab_hi[row].imag
         for lo in range(width):
-            lr, li = lre[base + lo], -lim[base + lo]  # conj(λ)
+            k = table[base + lo] if gathered else base + lo
+            lr, li = lre[k], -lim[k]  # conj(λ)
             pr, pi = tab_lo[lo].real, tab_lo[lo].imag
             acc_r += lr * pr - li * pi
             acc_i += lr * pi + li * pr

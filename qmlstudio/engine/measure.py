@@ -112,10 +112,14 @@ def product_tables(vectors, n, tab_hi, tab_lo):
 
 
 @kernel
-def product_amplitudes(re, im, tab_hi, tab_lo, h, lo, hi):
-    """Write amplitudes ``lo..hi`` of the product state described by the tables."""
+def product_amplitudes(re, im, tab_hi, tab_lo, h, table, lo, hi):
+    """Write amplitudes ``lo..hi`` of the product state described by the tables; with a
+    (non-empty) gather ``table``, of that permutation of it: amplitude ``i`` is the product
+    state's ``table[i]``."""
     mask = (1 << h) - 1
+    gathered = len(table) > 0
     for i in range(lo, hi):
-        a = tab_hi[i >> h] * tab_lo[i & mask]
+        j = table[i] if gathered else i
+        a = tab_hi[j >> h] * tab_lo[j & mask]
         re[i] = a.real
         im[i] = a.imag

@@ -26,7 +26,18 @@ table*, the sample's features followed by the product columns the program lists
 such a factor is ``∂U/∂θ · c · g(x)`` per sample and the usual summed weight gradients are the
 exact chain rule. Single-qubit blocks that come first on
 their wire are marked *leading*: without an initial state they are folded into a product
-state built in O(2**n).
+state built in O(2**n). A permutation block that follows only leading blocks (the first
+CNOT ladder after the encoding) is leading too: the product state is written through its
+gather table and the costate at the boundary read through the inverse one, so neither
+sweep moves the state for it.
+
+The CNOT and SWAP gates that end a circuit (the entangling ladder after the last rotations)
+are not simulated: they are folded into the measured observables (:meth:`Program.measured`).
+Such a *linear* permutation ``|j⟩ → |π(j)⟩`` (π linear over the bits) conjugates a Pauli
+string into a Pauli string, so measuring ``P`` after it is measuring ``π†Pπ`` before it —
+one gather of the state (and one of the costate) less per sample. Toffoli and Fredkin gates
+are not linear and stay in the program; a program compiled for the final state
+(``fold_tail=False``) folds nothing.
 
 The compiler describes each factor and each block by a named row (:class:`FactorRow`,
 :class:`BlockRow`) whose field names are the :class:`ProgramArrays` fields they fill; the
@@ -86,7 +97,8 @@ class ProgramArrays(NamedTuple):
     op_f0: np.ndarray  # (N,) int: first factor of the block
     op_f1: np.ndarray  # (N,) int: one past its last factor
     op_dep: np.ndarray  # (N,) int: DEP_*: what the block's matrix depends on
-    op_lead: np.ndarray  # (N,) bool: leading single-qubit block (part of the product state)
+    op_lead: np.ndarray  # (N,) bool: leading block (part of the product state): DENSE1, or
+    # the PERM right after the leading single-qubit blocks
     op_perm: np.ndarray  # (N,) int: row of the permutation tables, or -1
     op_fslot: np.ndarray  # (N,) int: position among the sample-dependent blocks, or -1
     op_swap: np.ndarray  # (N, 4) int: SWAPS: the SwapMasks, columns SWAP_CONTROL...SWAP_VALUE
@@ -168,6 +180,12 @@ class Program:
     weight_factors: np.ndarray = field(repr=False)  # weight factors in weight-slot order
     shift_rules: tuple = field(repr=False, default=())  # per factor: ((coef, shift), ...) or ()
     products: tuple[tuple[Feature, ...], ...] = ()  # product columns after the n_features
+    tail_images: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    """The folded trailing permutation π on the basis bits: ``tail_images[k] = π(1 << k)``
+    (empty when nothing is folded)."""
+    tail_preimages: np.ndarray = field(repr=False,
+                                       default_factory=lambda: np.zeros(0, np.int64))
+    """``tail_preimages[k] = π⁻¹(1 << k)``."""
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -189,6 +207,36 @@ class Program:
         out[:, reads_x] = table[:, prog.fac_col[fac][reads_x]]
         return out
 
+    def measured(self, paulis: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        """The encoded Pauli strings ``(flip, zmask, phase)`` (see :mod:`.measure`) to measure
+        on the program's final state so as to get the circuit's values: ``π†Pπ`` for the
+        folded tail ``π``.
+
+        With ``(Pψ)_i = i^phase (−1)^{|j ∧ zmask|} ψ_j``, ``j = i ⊕ flip``, and π linear,
+        ``(π†Pπψ)_i = (Pπψ)_{π(i)}`` has ``flip' = π⁻¹(flip)``, the same phase, and the sign
+        ``|π(j) ∧ zmask|`` = ``|j ∧ zmask'|`` with bit ``k`` of ``zmask'`` the parity of
+        ``π(1 << k) ∧ zmask``.
+        """
+        if not len(self.tail_images):
+            return paulis
+        flip, zmask, phase = paulis
+        bits = (flip[:, None] >> np.arange(self.n_qubits)) & 1  # (K, n): bit k of each flip
+        new_flip = np.bitwise_xor.reduce(bits * self.tail_preimages, axis=1)
+        parity = _parity(self.tail_images[None, :] & zmask[:, None])  # (K, n)
+        new_zmask = (parity << np.arange(self.n_qubits)).sum(axis=1)
+        return new_flip.astype(np.int64), new_zmask.astype(np.int64), phase
+
+    @property
+    def lead_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """(forward, inverse) gather tables of the leading permutation block (see the module
+        docstring), or two empty tables."""
+        prog = self.arrays
+        lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
+        if not len(lead_perm):
+            return np.zeros(0, np.int32), np.zeros(0, np.int32)
+        row = prog.op_perm[lead_perm[0]]
+        return prog.perm_fwd[row], prog.perm_inv[row]
+
     @property
     def n_ops(self) -> int:
         """Number of blocks."""
@@ -198,6 +246,13 @@ class Program:
     def n_feature_blocks(self) -> int:
         """Number of blocks whose matrix depends on the data sample."""
         return int(self.arrays.op_fslot.max(initial=-1)) + 1
+
+
+def _parity(values: np.ndarray) -> np.ndarray:
+    """Parity of the set bits of every (non-negative, < 2**64) entry."""
+    for shift in (32, 16, 8, 4, 2, 1):
+        values = values ^ (values >> shift)
+    return values & 1
 
 
 class _Item(NamedTuple):
@@ -386,9 +441,56 @@ def _factor_row(kind: int, factor: Factor, param: Param | None) -> FactorRow:
                      fac_scale=0.0, fac_offset=offset)
 
 
-def compile_program(circuit: Circuit) -> Program:
-    """Compile ``circuit`` into a :class:`Program` (cached for recently used circuits)."""
-    return _compile_cached(circuit)
+def compile_program(circuit: Circuit, fold_tail: bool = True) -> Program:
+    """Compile ``circuit`` into a :class:`Program` (cached for recently used circuits).
+
+    ``fold_tail`` folds the trailing CNOT/SWAP gates into the observables (see the module
+    docstring); without it the program's final state is the circuit's.
+    """
+    return _compile_cached(circuit, fold_tail)
+
+
+_LINEAR_PERMUTATIONS = ("cx", "swap")
+"""Permutation gates that act linearly on the basis bits (Toffoli and Fredkin do not)."""
+
+
+def _split_tail(blocks: list[_Block]) -> list[_Gate]:
+    """Remove the linear permutation gates that end the program; return them in circuit
+    order (the schedule leaves at most one PERM block at the end: consecutive permutation
+    gates merge and single-qubit blocks slide before permutations they commute with)."""
+    tail: list[_Gate] = []
+    if not blocks or blocks[-1].kind != PERM:
+        return tail
+    gates = blocks[-1].gates
+    while gates and gates[-1].name in _LINEAR_PERMUTATIONS:
+        tail.insert(0, gates.pop())
+    if not gates:
+        blocks.pop()
+    else:
+        blocks[-1].wires = tuple(sorted({w for gate in gates for w in gate.wires}))
+    return tail
+
+
+def _permute_index(n: int, gates, index: int) -> int:
+    """The basis index ``index`` after the permutation gates (cx, swap) in order."""
+    for gate in gates:
+        bits = [1 << (n - 1 - w) for w in gate.wires]
+        if gate.name == "cx":
+            if index & bits[0]:
+                index ^= bits[1]
+        elif bool(index & bits[0]) != bool(index & bits[1]):  # swap: exchange two bits
+            index ^= bits[0] | bits[1]
+    return index
+
+
+def _tail_images(n: int, tail: list[_Gate]) -> tuple[np.ndarray, np.ndarray]:
+    """π(1 << k) and π⁻¹(1 << k) for every bit ``k`` (π: the tail; each gate is its own
+    inverse, so π⁻¹ is the gates in reverse order)."""
+    if not tail:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    images = [_permute_index(n, tail, 1 << k) for k in range(n)]
+    preimages = [_permute_index(n, tail[::-1], 1 << k) for k in range(n)]
+    return np.array(images, dtype=np.int64), np.array(preimages, dtype=np.int64)
 
 
 def _expand_permutations(n: int, blocks: list[_Block]) -> tuple[list[_Block], list[np.ndarray]]:
@@ -432,9 +534,14 @@ def _slots(selected: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=16)
-def _compile_cached(circuit: Circuit) -> Program:
+def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
     n = circuit.n_qubits
-    blocks, tables = _expand_permutations(n, _schedule(circuit))
+    scheduled = _schedule(circuit)
+    tail_images, tail_preimages = _tail_images(n, _split_tail(scheduled) if fold_tail else [])
+    blocks, tables = _expand_permutations(n, scheduled)
+    first = next((i for i, block in enumerate(blocks) if not block.lead), None)
+    if first is not None and blocks[first].kind == PERM:  # a gather table: fused (see above)
+        blocks[first].lead = True
     kinds: dict[int, int] = {}  # id of a Factor -> its row of kind_a/b/c
     kind_mats: list[Factor] = []
     factor_rows: list[FactorRow] = []
@@ -479,5 +586,6 @@ def _compile_cached(circuit: Circuit) -> Program:
         n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
         arrays=arrays, max_factors=max([1, *(r.op_f1 - r.op_f0 for r in block_rows)]),
         weight_factors=np.flatnonzero(is_weight), shift_rules=tuple(rules),
-        products=tuple(columns.products),
+        products=tuple(columns.products), tail_images=tail_images,
+        tail_preimages=tail_preimages,
     )

@@ -62,7 +62,8 @@ def _run_batch(program, x, weights, init, paulis, cot, do_forward, do_backward, 
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
-    run_batch(program.arrays, program.n_qubits, x, weights, init_re, init_im, *paulis, cot,
+    run_batch(program.arrays, program.n_qubits, x, weights, init_re, init_im,
+              *program.lead_tables, *paulis, cot,
               do_forward, do_backward, u_const, d_const, shift_factor, shift,
               program.max_factors, program.n_feature_blocks, lanes_log2_for(len(x)), values,
               grad_chunks, states_re, states_im)
@@ -110,8 +111,12 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     ``init`` is None (start in |0…0⟩) or a (1 | B, 2**n) complex array. With a ``cotangent``
     (B, K) the result also holds Σ_b Σ_k c_bk ∂⟨P_k⟩_b/∂θ_f for every weight factor ``f``; a
     callable cotangent receives the values first (the forward pass runs once; see
-    :func:`_execute`). ``shift_factor``/``shift`` move one factor's angle.
+    :func:`_execute`). ``shift_factor``/``shift`` move one factor's angle. ``paulis`` are
+    the circuit's observables; the program measures them through its folded tail.
     """
+    if want_states and len(program.tail_images):
+        raise AssertionError("the final states need a program compiled with fold_tail=False")
+    paulis = program.measured(paulis)
     prog = program.arrays
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
     d_const = np.zeros((len(program.weight_factors), 4, 4), dtype=np.complex128)

@@ -253,11 +253,12 @@ def _quote(key: str) -> str:
 
 
 def read_header(reader: DocumentReader, expected_format: str, what: str, current: int,
-                oldest: int, writer_version: str, hint: str = "") -> int:
+                oldest: int, writer_version: str) -> int:
     """Check a file's ``format`` and ``schema_version``; return the schema version.
 
-    ``what`` names the kind of file ("project", "model"); ``hint`` is appended when the format
-    is wrong; a schema newer than ``current`` names the QML Studio version that wrote it.
+    ``what`` names the kind of file ("project", "model"); a schema newer than ``current``
+    names the QML Studio version that wrote it. (A file of another known kind is told apart
+    before, by :func:`~qmlstudio.io.file_kinds.wrong_kind`.)
     """
     document = reader.object()
     if "format" not in document:
@@ -265,7 +266,7 @@ def read_header(reader: DocumentReader, expected_format: str, what: str, current
     kind = reader.field("format")
     if kind.value != expected_format:
         kind.fail(f"expected {expected_format!r}, got {describe(kind.value)}: not a QML Studio "
-                  f"{what}{hint}")
+                  f"{what}")
     version = reader.integer("schema_version", minimum=oldest)
     if version > current:
         writer = document.get("qmlstudio")

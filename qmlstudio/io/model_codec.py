@@ -40,6 +40,7 @@ from qmlstudio.core.saved_model import SavedModel
 from qmlstudio.io.atomic import remove_stale_temp_files
 from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
 from qmlstudio.io.document_reader import DocumentReader, describe, read_header
+from qmlstudio.io.file_kinds import wrong_kind
 from qmlstudio.io.json_text import Inline, dumps_document, parse_document
 from qmlstudio.io.project_codec import encode_readout
 from qmlstudio.io.regular_file import read_regular_file
@@ -185,12 +186,13 @@ def read_model(path: str | os.PathLike) -> SavedModel:
     path = os.fspath(path)
     data = read_regular_file(path, ModelFileError, "a model file", MAX_MODEL_BYTES)
     remove_stale_temp_files(path)
+    other = wrong_kind(path, data, "model")
+    if other is not None:
+        raise ModelFileError(other)
     try:
         document = parse_document(data)
     except ValueError as error:
         raise ModelFileError(f"{path}: {error}") from None
     reader = DocumentReader(document, source=path, error=ModelFileError)
-    read_header(reader, FORMAT, "model", SCHEMA_VERSION, OLDEST_SCHEMA, __version__,
-                hint=("; export a model from it with 'qmlstudio export PROJECT --to qmodel'"
-                      if reader.object().get("format") == "qmlstudio-project" else ""))
+    read_header(reader, FORMAT, "model", SCHEMA_VERSION, OLDEST_SCHEMA, __version__)
     return decode_model(reader)

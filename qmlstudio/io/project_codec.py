@@ -20,16 +20,18 @@ from qmlstudio.io.comparison_codec import decode_comparison, encode_comparison
 from qmlstudio.io.dataset_link import resolved_path, stored_path
 from qmlstudio.io.document_reader import DocumentReader, describe
 from qmlstudio.io.json_text import Inline
+from qmlstudio.io.noise_codec import decode_noise, encode_noise
 
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 
 FORMAT = "qmlstudio-project"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Schema 2 added ``preprocessing.validation_fraction``, schema 3 expression parameters,
-schema 4 the saved quantum-vs-classical ``comparison`` (see :mod:`.project_migrations`)."""
+schema 4 the saved quantum-vs-classical ``comparison``, schema 5 the ``noise`` model (see
+:mod:`.project_migrations`)."""
 PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dataset",
                 "preprocessing", "model", "training", "weights", "readout", "history",
-                "versions", "comparison")
+                "versions", "comparison", "noise")
 """Top-level keys in the order they are written."""
 
 _TRAINING_KEYS = ("optimizer", "loss", "learning_rate", "epochs", "batch_size", "seed",
@@ -113,6 +115,7 @@ def encode_project(project: Project, project_dir: str) -> dict:
         "history": _encode_history(project.history),
         "versions": dict(project.versions),
         "comparison": encode_comparison(project.comparison),
+        "noise": encode_noise(project.noise),
     }
 
 
@@ -256,7 +259,8 @@ def decode_project(reader: DocumentReader, project_dir: str) -> Project:
     versions = tuple((key, versions_reader.child(key, value).as_str())
                      for key, value in versions_reader.value.items())
     comparison = decode_comparison(reader.field("comparison", None))
+    noise = decode_noise(reader.field("noise", None))
     name, weights = reader.text("name", ""), reader.floats("weights", [])
     with reader.converting():
         return Project(circuit, name, dataset, preprocessing, model, training, weights, readout,
-                       history, versions, comparison)
+                       history, versions, comparison, noise)

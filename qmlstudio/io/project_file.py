@@ -40,6 +40,7 @@ from qmlstudio.core.project import Project
 from qmlstudio.io.atomic import atomic_write, remove_stale_temp_files
 from qmlstudio.io.dataset_link import check_dataset
 from qmlstudio.io.document_reader import DocumentReader, read_header
+from qmlstudio.io.file_kinds import wrong_kind
 from qmlstudio.io.json_text import dumps_document, parse_document
 from qmlstudio.io.project_codec import FORMAT, SCHEMA_VERSION, decode_project, encode_project
 from qmlstudio.io.project_migrations import migrate
@@ -52,15 +53,6 @@ PROJECT_SUFFIX = ".qmlproj"
 
 MAX_PROJECT_BYTES = 1 << 30
 """Files larger than this are refused before reading (a wrongly chosen file, not a project)."""
-
-
-def _is_openqasm(data: bytes) -> bool:
-    """True if ``data`` starts, after blank lines and ``//`` comments, with ``OPENQASM``."""
-    for line in data[:4096].splitlines():
-        stripped = line.strip().lstrip(b"\xef\xbb\xbf")
-        if stripped and not stripped.startswith(b"//"):
-            return stripped.startswith(b"OPENQASM")
-    return False
 
 
 def project_text(project: Project, project_dir: str | os.PathLike = ".") -> str:
@@ -96,13 +88,12 @@ def load_project(path: str | os.PathLike) -> Project:
     path = os.fspath(path)
     data = read_regular_file(path, ProjectError, "a project file", MAX_PROJECT_BYTES)
     remove_stale_temp_files(path)  # left by saves of this file that were killed midway
+    other = wrong_kind(path, data, "project")
+    if other is not None:
+        raise ProjectError(other)
     try:
         document = parse_document(data)
     except ValueError as error:
-        if _is_openqasm(data):
-            raise ProjectError(f"{path}: an OpenQASM circuit, not a QML Studio project; open "
-                               f"it in the app (qmlstudio {path}) and save it as a "
-                               f"{PROJECT_SUFFIX} project") from None
         raise ProjectError(f"{path}: {error}") from None
     version = read_header(DocumentReader(document, source=path), FORMAT, "project",
                           SCHEMA_VERSION, 0, __version__)

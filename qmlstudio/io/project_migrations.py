@@ -24,6 +24,8 @@ Schema history:
 * 4 — ``comparison``: the last quantum-vs-classical comparison (or ``null``). Older files have
   none, so they load unchanged; bumped so that an older QML Studio refuses a file holding one
   with "please update" rather than "unknown field".
+* 5 — ``noise``: the noise model the circuit trains and is evaluated under (or ``null``, an
+  ideal quantum computer). Older files have none and open as ideal.
 """
 
 from __future__ import annotations
@@ -66,8 +68,12 @@ def _v3_to_v4(document: dict) -> dict:
     return document  # only a new optional member: every schema 3 document is a schema 4 one
 
 
+def _v4_to_v5(document: dict) -> dict:
+    return document  # only a new optional member: every schema 4 document is a schema 5 one
+
+
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3,
-                                                 3: _v3_to_v4}
+                                                 3: _v3_to_v4, 4: _v4_to_v5}
 """``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
 
 

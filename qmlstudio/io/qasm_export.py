@@ -32,6 +32,7 @@ import numpy as np
 
 from qmlstudio.core import Circuit, Const, Expr, Feature, QasmError, Weight
 from qmlstudio.core.parameters import Param
+from qmlstudio.core.wording import counted
 from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
 from qmlstudio.io.qasm_syntax import GROUP_ANNOTATION
 
@@ -67,11 +68,12 @@ def _values(values: object, count: int, what: str, hint: str) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise QasmError(f"{what} must be numbers") from None
+        raise QasmError(f"{what}s must be numbers") from None
     if array.ndim != 1 or len(array) != count:
-        raise QasmError(f"the circuit has {count} {what} ({hint}), got shape {array.shape}")
+        raise QasmError(f"the circuit needs {counted(count, what)} ({hint}), got shape "
+                        f"{array.shape}")
     if not np.all(np.isfinite(array)):
-        raise QasmError(f"{what} must be finite")
+        raise QasmError(f"{what}s must be finite")
     return array
 
 
@@ -80,17 +82,19 @@ class _Writer:
 
     def __init__(self, circuit: Circuit, version: int, weights: object, x: object) -> None:
         self.weights = None if weights is None else _values(
-            weights, circuit.n_weights, "weight values", "highest weight index used + 1")
+            weights, circuit.n_weights, "weight value", "highest weight index used + 1")
         self.x = None if x is None else _values(
-            x, circuit.n_features, "feature values", "highest feature index used + 1")
+            x, circuit.n_features, "feature value", "highest feature index used + 1")
         if version == 2 and circuit.n_weights and self.weights is None:
             raise QasmError(
-                f"OpenQASM 2 has no inputs: the circuit has {circuit.n_weights} trainable "
-                "weight(s); pass weights=... to write them as numbers, or write OpenQASM 3")
+                f"OpenQASM 2 has no inputs: the circuit has "
+                f"{counted(circuit.n_weights, 'trainable weight')}; pass weights=... to write "
+                "them as numbers, or write OpenQASM 3")
         if version == 2 and circuit.n_features and self.x is None:
             raise QasmError(
-                f"OpenQASM 2 has no inputs: the circuit reads {circuit.n_features} data "
-                "feature(s); pass one sample x=... to bind them, or write OpenQASM 3 "
+                f"OpenQASM 2 has no inputs: the circuit reads "
+                f"{counted(circuit.n_features, 'data feature')}; pass one sample x=... to bind "
+                "them, or write OpenQASM 3 "
                 "(features become 'input float[64] x0;' ...)")
 
     def param(self, param: Param) -> str:

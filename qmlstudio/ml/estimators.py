@@ -82,6 +82,7 @@ from qmlstudio.core import (
 )
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
 from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -177,8 +178,9 @@ class _QNNEstimator(BaseEstimator):
     def _project(self, dataset: Dataset, label_cells: list) -> Project:
         n_features = dataset.n_features
         if dataset.n_samples * (n_features + 1) > MAX_EMBEDDED_CELLS:
-            raise DatasetError(f"{dataset.n_samples} samples of {n_features} features are more "
-                               f"than a project embeds ({MAX_EMBEDDED_CELLS} values); train a "
+            raise DatasetError(f"{counted(dataset.n_samples, 'sample')} of "
+                               f"{counted(n_features, 'feature')} are more than a project "
+                               f"embeds ({MAX_EMBEDDED_CELLS} values); train a "
                                f"project on a CSV data set instead")
         if self.readout is not None and self.readout not in READOUTS:
             raise ProjectError(f"readout: must be one of {', '.join(map(repr, READOUTS))}, got "

@@ -1,11 +1,8 @@
-"""Words the panels put around numbers."""
+"""Words the panels put around numbers: :func:`counted`, whose home is
+:mod:`qmlstudio.core.wording` (every layer's messages use it); named here for the panels."""
 
 from __future__ import annotations
 
+from qmlstudio.core.wording import counted
+
 __all__ = ["counted"]
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``count`` with ``noun`` in the number it needs: ``"1 qubit"``, ``"2 qubits"``,
-    ``"1,000 rows"`` (``plural`` for nouns that do not just take an s)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

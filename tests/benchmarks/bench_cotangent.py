@@ -12,7 +12,10 @@ cost little more (issue 17: at most 1.15×). On every standard workload this scr
 calls, interleaved, ``--repeats`` times after one warm-up each, and prints the medians and
 their ratio. With ``--baseline DIR`` (another checkout of QML Studio, e.g. ``git worktree add
 --detach DIR <commit>``) that code is timed in the same rounds, so old and new are compared on
-the same machine load. ``--threads N`` sets ``NUMBA_NUM_THREADS`` for every timed process: on a
+the same machine load; the script then also prints, per workload, the function path's new/old
+ratio of the minima and of the medians beside issue 17's target (item 3: W1 ≤ 0.45, W2 ≤ 0.55,
+W3 ≤ 0.85 of the engine before the issue; the minimum is the figure least disturbed by other
+jobs). ``--threads N`` sets ``NUMBA_NUM_THREADS`` for every timed process: on a
 machine that other jobs keep busy, one thread gives much steadier timings than threads that
 wait for each other at every parallel region.
 
@@ -45,6 +48,8 @@ from workloads import WORKLOADS, make_data, mse_loss, weight_index  # noqa: E402
 MODES = ("fixed", "function")
 TARGET_RATIO = 1.15
 """Issue 17: the function path costs at most this multiple of the fixed one."""
+LIMIT_TARGETS = {"W1": 0.45, "W2": 0.55, "W3": 0.85}
+"""Issue 17 item 3: the function path at most this fraction of the baseline's."""
 AGREEMENT = 1e-10
 """Largest allowed difference between the trees' (and modes') losses and gradients."""
 
@@ -147,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     verdicts = []
+    limits = []
     try:
         for name in names:
             times = {(w.label, m): [] for w in workers for m in MODES}
@@ -165,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{old_ratio:.3f} | "
                         f"{med['this tree', 'function'] / med['baseline', 'function']:.3f} |")
             print(row, flush=True)
+            if len(workers) > 1:
+                limits.append(_limit_row(name, times))
             verdicts.append(f"{name}: function / fixed {ratio:.3f} "
                             f"({'meets' if ratio <= TARGET_RATIO else 'MISSES'} ≤ "
                             f"{TARGET_RATIO})")
@@ -172,10 +180,25 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for w in workers:
             w.close()
+    if limits:
+        print("\nfunction path, this tree vs baseline (ms; ratio of the minima, of the medians)\n")
+        print("| workload | new min | old min | new/old (min) | new/old (median) | target | met |")
+        print("|---|---|---|---|---|---|---|")
+        print("\n".join(limits))
     print()
     print("\n".join(f"- {v}" for v in verdicts))
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     return 0
+
+
+def _limit_row(name: str, times: dict) -> str:
+    """A row of the function path's new/old table with issue 17's target for ``name``."""
+    new, old = times["this tree", "function"], times["baseline", "function"]
+    by_min = min(new) / min(old)
+    by_median = statistics.median(new) / statistics.median(old)
+    target = LIMIT_TARGETS[name]
+    return (f"| {name} | {min(new) * 1e3:.2f} | {min(old) * 1e3:.2f} | {by_min:.3f} | "
+            f"{by_median:.3f} | ≤ {target} | {'yes' if by_min <= target else 'NO'} |")
 
 
 def _agreement(name: str, answers: dict) -> str:

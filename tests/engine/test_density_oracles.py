@@ -9,7 +9,7 @@ import pytest
 
 from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule, ReadoutError
 from qmlstudio.engine import density_expval, density_vjp, expval, vjp
-from qmlstudio.io.calibration_file import bundled_device_noise
+from qmlstudio.io.noise_file import bundled_device_noise
 from tests.reference.dense import simulate
 from tests.reference.noisy_oracles import aer_density_matrix, pennylane_expval, rho_from_paulis
 from tests.reference.random_circuits import random_circuit

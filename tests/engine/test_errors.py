@@ -9,7 +9,7 @@ import pytest
 import qmlstudio as qs
 from qmlstudio import CircuitError, QMLStudioError
 from qmlstudio.core import Circuit, w, x
-from qmlstudio.engine.memory import simulation_bytes
+from qmlstudio.engine.memory import memory_breakdown, simulation_bytes
 from qmlstudio.engine.simulate import (
     SAMPLE_PARALLEL_MAX_QUBITS,
     states_kept_for_cotangent_function,
@@ -243,3 +243,23 @@ def test_odd_arguments_are_circuit_errors(call):
     circuit = qs.Circuit(2).add("ry", [0], qs.x(0)).add("rz", [1], qs.w(0)).add("cx", [0, 1])
     with pytest.raises(CircuitError):
         call(circuit)
+
+
+def test_memory_guard_says_what_it_counts():
+    """The refusal names each part of the figure: 31 qubits and one sample need 8 float64
+    planes of 2**31 amplitudes (state and gradient buffers), 2 int32 gather tables and the
+    kept complex128 state; with more threads the working copies multiply."""
+    c = qs.Circuit(31).add("h", 0)
+    with pytest.raises(CircuitError) as info:
+        qs.statevector(c)
+    message = str(info.value)
+    gib = 2**30
+    assert f"needs 176.0 GiB ({176 * gib:,} bytes)" in message, message
+    assert (f"{8 * 8 * 2**31 // gib}.0 GiB for the state and the gradient pass's buffers"
+            in message), message
+    assert f"{2 * 4 * 2**31 // gib}.0 GiB of gather tables" in message, message
+    assert f"{16 * 2**31 // gib}.0 GiB for the final state kept" in message, message
+    assert "at most 30 qubits" in message
+    two_threads = memory_breakdown(20, 8, 2, 8)
+    assert "64.0 MiB per thread × 2 threads" in two_threads, two_threads
+    assert "128.0 MiB for the 8 final states kept" in two_threads, two_threads

@@ -26,8 +26,16 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-from qmlstudio.core import DatasetError, ModelFileError, ProjectError, QasmError, QMLStudioError
+from qmlstudio.core import (
+    DatasetError,
+    ModelFileError,
+    NoiseError,
+    ProjectError,
+    QasmError,
+    QMLStudioError,
+)
 from qmlstudio.io import from_qasm, load_project
+from qmlstudio.io.noise_file import read_noise
 from qmlstudio.ml.data.csv_files import load_csv
 from qmlstudio.ml.export.model_file import load_model
 from tests.alarm import raise_after
@@ -38,6 +46,7 @@ HANG_LIMIT_S = 10.0
 """An input still running after this is reported as a hang (the alarm interrupts it)."""
 SEEDS = Path(__file__).parent / "seeds"
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+DEVICES = EXAMPLES.parent / "devices"
 
 _COMMON = {"suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
                                      HealthCheck.filter_too_much],
@@ -105,12 +114,18 @@ def qasm_file_target(data: bytes) -> object:
     return from_qasm(_file(data, ".qasm"))
 
 
+def noise_target(data: bytes) -> object:
+    """``read_noise`` of a ``.json`` file holding ``data`` (a noise model or a calibration)."""
+    return read_noise(_file(data, ".json"))
+
+
 TARGETS: dict[str, Callable[[bytes], object]] = {
     "project": project_target,
     "model": model_target,
     "csv": csv_target,
     "qasm-text": qasm_text_target,
     "qasm-file": qasm_file_target,
+    "noise": noise_target,
 }
 ERRORS: dict[str, type[QMLStudioError]] = {
     "project": ProjectError,
@@ -118,6 +133,7 @@ ERRORS: dict[str, type[QMLStudioError]] = {
     "csv": DatasetError,
     "qasm-text": QasmError,
     "qasm-file": QasmError,
+    "noise": NoiseError,
 }
 """The one error type each loader documents (a target not listed may raise any
 QMLStudioError)."""

@@ -1,20 +1,23 @@
-"""Mutated real files thrown at the four loaders: only QMLStudioError subclasses come out and
+"""Mutated real files thrown at the five loaders: only QMLStudioError subclasses come out and
 every input is loaded or refused within a second (see :mod:`tests.fuzz.harness`).
 
 Seeds: the example projects in ``resources/examples``, a ``.qmodel`` saved from one of the
 export tests' projects, the QASM and CSV files in ``tests/fuzz/seeds`` (four QASMBench
 programs, one QASM 3 program using every construct the importer reads, CSV files with quotes,
-tabs, a byte-order mark, no header) and the bundled data sets.
+tabs, a byte-order mark, no header), the bundled data sets, the bundled device calibrations
+and a noise-model file holding every kind of rule and channel.
 """
 
 from __future__ import annotations
 
 from hypothesis import given
 
+from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule, ReadoutError
+from qmlstudio.io.noise_file import write_noise_file
 from qmlstudio.ml.export.model_file import save_model
 from tests.ml.model_helpers import trained_project
 
-from .harness import EXAMPLES, FOLDER, PROFILE, check, seed_bytes
+from .harness import DEVICES, EXAMPLES, FOLDER, PROFILE, check, seed_bytes
 from .mutations import byte_mutants, csv_tables, json_mutants
 
 PROJECTS = seed_bytes("*.qmlproj", EXAMPLES)
@@ -31,6 +34,20 @@ def _model_seeds() -> list[bytes]:
 MODELS = _model_seeds()
 
 
+def _noise_seeds() -> list[bytes]:
+    path = FOLDER / "seed-noise.json"
+    kraus = Channel.kraus([[[1, 0], [0, 0.6j]], [[0, 0.8], [0, 0]]])
+    write_noise_file(path, NoiseModel(
+        (NoiseRule(((kraus, (1,)), (Channel.depolarizing(0.1, 2), ())), ("cx",), (2, 0)),
+         NoiseRule(((Channel.thermal_relaxation(9.0, 7.0, 0.5), ()),), n_wires=1),
+         NoiseRule((), gates=("rz",))),
+        readout=((3, ReadoutError(0.1, 0.2)),), stand_ins=((1, "sx"),), notes=("a note",)))
+    return [path.read_bytes(), *seed_bytes("*.json", DEVICES)]
+
+
+NOISE = _noise_seeds()
+
+
 def test_the_seeds_themselves_load():
     """The mutations start from working files (else they would test only the first check)."""
     for data in PROJECTS:
@@ -39,6 +56,19 @@ def test_the_seeds_themselves_load():
     for data in QASM:
         assert check("qasm-text", data) == "ok"
     assert sum(check("csv", data) == "ok" for data in CSV) >= 3
+    assert len(NOISE) == 3 and all(check("noise", data) == "ok" for data in NOISE)
+
+
+@PROFILE
+@given(byte_mutants(NOISE))
+def test_noise_reader_on_byte_mutants(data):
+    check("noise", data)
+
+
+@PROFILE
+@given(json_mutants(NOISE))
+def test_noise_reader_on_json_mutants(data):
+    check("noise", data)
 
 
 @PROFILE

@@ -45,7 +45,7 @@ def test_file_layout_is_readable_and_ordered(tmp_path):
     document = json.loads(text)
     assert list(document) == ["format", "schema_version", "qmlstudio", "name", "circuit",
                               "dataset", "preprocessing", "model", "training", "weights",
-                              "readout", "history", "versions", "comparison"]
+                              "readout", "history", "versions", "comparison", "noise"]
     assert document["format"] == "qmlstudio-project"
     assert document["schema_version"] == SCHEMA_VERSION
     assert text.startswith('{\n  "format": "qmlstudio-project",\n')
@@ -304,7 +304,7 @@ def test_missing_file_folder_and_device(tmp_path):
     (b"[1, 2]", "expected an object, got a list"),
     (b'{"schema_version": 1}', 'not a QML Studio project (it has no "format" field)'),
     (b'{"format": "qmlstudio-model", "schema_version": 1}',
-     "format: expected 'qmlstudio-project', got the text 'qmlstudio-model'"),
+     "a trained QML Studio model (.qmodel), not a QML Studio project; predict with it"),
     (b'{"format": "qmlstudio-project", "schema_version": %d, "qmlstudio": "9.0"}'
      % (SCHEMA_VERSION + 1),
      f"schema_version: schema {SCHEMA_VERSION + 1} was written by QML Studio 9.0; QML Studio"),

@@ -326,7 +326,7 @@ def test_qasm2_needs_weights_and_features_bound():
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"weights": [1.0, 2.0]}, "1 weight values .* got shape \\(2,\\)"),
+    ({"weights": [1.0, 2.0]}, "needs 1 weight value .* got shape \\(2,\\)"),
     ({"weights": [[1.0]]}, "got shape \\(1, 1\\)"),
     ({"weights": [np.nan]}, "must be finite"),
     ({"weights": ["a"]}, "must be numbers"),

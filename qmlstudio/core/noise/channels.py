@@ -90,7 +90,10 @@ CHANNEL_KINDS: dict[str, ChannelKind] = {kind.name: kind for kind in (
 def _number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise NoiseError(f"{what}: expected a number, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise NoiseError(f"{what}: too large a number") from None
     if not math.isfinite(number):
         raise NoiseError(f"{what}: must be finite, got {number}")
     return number
@@ -169,7 +172,7 @@ class Channel:
     def _check_kraus(self) -> None:
         try:
             ops = np.array(self.matrices, dtype=complex)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise NoiseError("kraus: the matrices must be square arrays of numbers of one "
                              "size") from None
         if ops.ndim != 3 or len(ops) == 0 or ops.shape[1] != ops.shape[2] or \
@@ -234,6 +237,26 @@ class Channel:
         d = self.dimension
         process = float(np.trace(self.superoperator()).real) / d ** 2
         return (d * process + 1) / (d + 1)
+
+    def scaled(self, factor: float) -> Channel:
+        """The channel with its strength times ``factor`` (≥ 0): every probability scaled
+        (capped at the kind's largest value), a thermal relaxation lasting ``factor`` times as
+        long; ``factor`` 0 gives a channel that does nothing. A general ``kraus`` set has no
+        strength to scale (a :class:`NoiseError`)."""
+        factor = _number(factor, "noise scale")
+        if factor < 0:
+            raise NoiseError(f"noise scale: must be 0 or more, got {factor:g}")
+        kind, params = self.kind, self.params
+        if kind == "kraus":
+            raise NoiseError("a general Kraus channel has no strength to scale")
+        if kind == "thermal_relaxation":
+            return Channel(kind, (params[0], params[1], params[2] * factor, params[3]))
+        if kind == "pauli":
+            total = sum(params) * factor
+            shrink = 1.0 if total <= 1 else 1 / total  # keep the mix, at most certain
+            return Channel(kind, tuple(p * factor * shrink for p in params))
+        top = 4 ** self.n_qubits / (4 ** self.n_qubits - 1) if kind == "depolarizing" else 1.0
+        return Channel(kind, (min(params[0] * factor, top),), self.n_qubits)
 
     @property
     def is_identity(self) -> bool:

@@ -68,6 +68,10 @@ class _Reader:
             unit = entry.get("unit", "")
             if not isinstance(unit, str):
                 raise self.fail(f"{where}.unit", "expected text")
+            try:
+                value = float(value)
+            except OverflowError:  # an integer with hundreds of digits
+                raise self.fail(f"{where}.value", "too large a number") from None
             if not math.isfinite(value):
                 raise self.fail(f"{where}.value", f"must be finite, got {value}")
             if name in ("T1", "T2", "gate_length", "readout_length"):

@@ -171,6 +171,24 @@ class NoiseModel:
                          for n_wires, time in ((1, time_1q), (2, time_2q), (3, time_2q))),
                    name=f"thermal relaxation T1 = {t1:g}, T2 = {t2:g}")
 
+    def scaled(self, factor: float) -> NoiseModel:
+        """The model with every channel's strength and every readout error times ``factor``
+        (see :meth:`Channel.scaled`): 0 is ideal, 1 the model itself, 2 twice as noisy — what
+        a robustness curve sweeps."""
+        rules = tuple(NoiseRule(tuple((channel.scaled(factor), positions)
+                                      for channel, positions in rule.channels),
+                                rule.gates, rule.qubits, rule.n_wires) for rule in self.rules)
+
+        def readout(error: ReadoutError | None) -> ReadoutError | None:
+            if error is None:
+                return None
+            return ReadoutError(min(1.0, error.p1_given_0 * factor),
+                                min(1.0, error.p0_given_1 * factor))
+
+        return NoiseModel(rules, tuple((q, readout(e)) for q, e in self.readout),
+                          readout(self.default_readout), self.stand_ins,
+                          f"{self.name} × {factor:g}", self.notes)
+
     # -- queries -----------------------------------------------------------------------------
     @property
     def is_ideal(self) -> bool:

@@ -304,9 +304,12 @@ class DataPanel(QWidget):
     # -- showing the document --------------------------------------------------------------
     def _on_project_changed(self, project: Project) -> None:
         self._show_controls(project)
+        # A message about an earlier proposal or data set is no longer the project's news.
+        self._message.setVisible(False)
         view = self._view
         if view is not None and view.spec == project.dataset \
                 and view.preprocessing == unfitted(project.preprocessing):
+            self._summary.setText(self._describe(view))  # its notes read the model too
             return
         # Undo, redo, a loaded project: show its data (no edit).
         spec, pre = project.dataset, unfitted(project.preprocessing)

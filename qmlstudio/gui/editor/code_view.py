@@ -128,6 +128,7 @@ class CodeView(QWidget):
         self._document = document
         self._shown_circuit: Circuit | None = None  # the circuit the editor's text was made from
         self._stale = True
+        self._error_shown = False  # the message is an error about the text as it was
 
         self._bar = QFrame(frameShape=QFrame.Shape.StyledPanel, visible=False)
         self._bar.setStyleSheet("QFrame { background: #fff3cd; color: #5c4400; }")
@@ -259,6 +260,8 @@ class CodeView(QWidget):
     def _on_text_changed(self) -> None:
         if self.editor.extraSelections():
             self.editor.setExtraSelections([])  # the error marked the text as it was
+        if self._error_shown:
+            self._set_message("")  # it described the text as it was
         self._update_buttons()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -272,12 +275,20 @@ class CodeView(QWidget):
         self._highlighter.setDocument(None if large else self.editor.document())
         self._shown_circuit = circuit
         self._stale = False
+        # setPlainText moves to the top: keep the reader's place (scroll and cursor) instead.
+        scroll = self.editor.verticalScrollBar().value()
+        position = self.editor.textCursor().position()
         self.editor.setPlainText(text)
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.editor.setTextCursor(cursor)
+        self.editor.verticalScrollBar().setValue(scroll)
         self._bar.hide()
         self._set_message("")
         self._update_buttons()
 
     def _show_error(self, text: str) -> None:
+        self._error_shown = True
         self._message.setStyleSheet("color: #c0392b;")
         self._message.setText(text)
         match = _LINE.search(text)
@@ -296,6 +307,7 @@ class CodeView(QWidget):
         self.error_shown.emit(text)
 
     def _set_message(self, text: str) -> None:
+        self._error_shown = False
         self._message.setStyleSheet("")
         self._message.setText(text)
 

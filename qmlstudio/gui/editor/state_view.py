@@ -16,7 +16,7 @@ import logging
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
@@ -81,6 +81,10 @@ class StateView(QWidget):
 
         self._timer = QTimer(self, singleShot=True, interval=_DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
+        # "computing… 12 s": the status counts the seconds while a request runs.
+        self._elapsed = QElapsedTimer()
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._show_elapsed)
         document.project_changed.connect(self._on_project_changed)
         self._sample.valueChanged.connect(self._on_sample_changed)
         self._channel.finished.connect(self._on_finished)
@@ -100,6 +104,10 @@ class StateView(QWidget):
     def shows_marginals(self) -> bool:
         """True if the probability chart shows per-qubit marginals instead of basis states."""
         return self._snapshot is not None and self._snapshot.marginal
+
+    def status(self) -> str:
+        """The status beside the sample: "computing… 3 s" while a request runs, else ""."""
+        return self._status.text()
 
     @property
     def is_computing(self) -> bool:
@@ -138,12 +146,17 @@ class StateView(QWidget):
         path = self._document.path
         project_dir = path.parent if path is not None else None
         data = self._data
+        # What is shown describes the previous request: an error or a "features are 0" note
+        # about it must not stay beside the new one while it computes.
+        self._message.hide()
+        self._note.clear()
         self._channel.submit(lambda: simulate_snapshot(project, sample, project_dir, data))
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop simulating (the window is closing): drop waiting work and, if the view made
         its own runner, stop its thread, waiting up to ``timeout_ms``. True once stopped."""
         self._timer.stop()
+        self._clock.stop()
         self._stale = False
         self._channel.cancel()
         return self._runner.shutdown(timeout_ms) if self._owns_runner else True
@@ -161,7 +174,15 @@ class StateView(QWidget):
         self._timer.start()
 
     def _on_busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._elapsed.start()
+            self._clock.start()
+        else:
+            self._clock.stop()
         self._status.setText("computing…" if busy else "")
+
+    def _show_elapsed(self) -> None:
+        self._status.setText(f"computing… {self._elapsed.elapsed() // 1000} s")
 
     def _on_finished(self, snapshot: StateSnapshot) -> None:
         self._snapshot = snapshot
@@ -176,6 +197,7 @@ class StateView(QWidget):
 
     def _on_failed(self, error: Exception) -> None:
         self._snapshot = None
+        self._note.clear()
         if isinstance(error, QMLStudioError):
             text = str(error)
         else:  # a bug, not a user error: keep the traceback for the log, show one line

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
@@ -37,7 +37,7 @@ from qmlstudio.ml.models.templates import project_weights
 if TYPE_CHECKING:
     from qmlstudio.gui.shell.main_window import MainWindow
 
-__all__ = ["EXAMPLES", "WindowActions", "about_text"]
+__all__ = ["EXAMPLES", "WindowActions", "about_text", "shortcuts"]
 
 EXAMPLES = (
     ("&Moons — binary classifier", "moons.qmlproj"),
@@ -54,6 +54,24 @@ _DOCK_MENU_TEXT = {"palette": "&Gates", "data": "&Data", "inspector": "I&nspecto
 menu uses (the dock titles themselves stay plain)."""
 
 _PROJECT_FILTER = f"QML Studio project (*{PROJECT_SUFFIX})"
+
+
+_FALLBACKS = {QKeySequence.StandardKey.Quit: "Ctrl+Q",
+              QKeySequence.StandardKey.Preferences: "Ctrl+,"}
+"""Keys for the standard actions some platforms bind to nothing (Quit on Windows and plain
+X11, Preferences outside macOS): the ones users of those platforms expect from other apps."""
+
+
+def shortcuts(key: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    """The key sequences of an action: a standard key's bindings on this platform (the
+    :data:`_FALLBACKS` key where it has none), or the one sequence ``key`` names (for actions
+    with no standard key, such as "Ctrl+0" for Actual Size)."""
+    if isinstance(key, str):
+        return [QKeySequence(key)]
+    bindings = QKeySequence.keyBindings(key)
+    if not bindings and key in _FALLBACKS:
+        bindings = [QKeySequence(_FALLBACKS[key])]
+    return bindings
 
 
 def about_text() -> str:
@@ -86,7 +104,7 @@ class WindowActions:
     def _action(self, key: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self.window)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcuts(shortcuts(shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
@@ -137,28 +155,28 @@ class WindowActions:
     def _build_edit_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
+        keys = QKeySequence.StandardKey
         undo = stack.createUndoAction(self.window, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcuts(shortcuts(keys.Undo))
         redo = stack.createRedoAction(self.window, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.setShortcuts(shortcuts(keys.Redo))
         self.actions["undo"], self.actions["redo"] = undo, redo
         menu.addActions([undo, redo])
         menu.addSeparator()
         canvas = self.window.canvas
-        keys = QKeySequence.StandardKey
         menu.addAction(self._action("cut", "Cu&t", canvas.cut, keys.Cut))
         menu.addAction(self._action("copy", "&Copy", canvas.copy, keys.Copy))
         menu.addAction(self._action("paste", "&Paste", canvas.paste, keys.Paste))
+        # Backspace too: the key labelled Delete on a Mac keyboard, and the habit of many.
         delete = self._action("delete", "&Delete", canvas.delete_selection)
-        delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete),
-                             QKeySequence("Backspace")])
+        delete.setShortcuts([*shortcuts(keys.Delete), QKeySequence(Qt.Key.Key_Backspace)])
         menu.addAction(delete)
         menu.addSeparator()
         menu.addAction(self._action("select_all", "Select &All", canvas.select_all,
                                     keys.SelectAll))
         menu.addSeparator()
         preferences = self._action("preferences", "Pr&eferences…", self.preferences,
-                                   "Ctrl+,", "Autosave interval")
+                                   keys.Preferences, "Autosave interval")
         preferences.setMenuRole(QAction.MenuRole.PreferencesRole)  # the app menu on macOS
         menu.addAction(preferences)
 

@@ -35,9 +35,12 @@ from qmlstudio.gui.editor.state_view import StateView
 from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.opening import is_openable
+from qmlstudio.gui.shell.wheel_guard import install_wheel_guard
 from qmlstudio.gui.training.compare_panel import ComparisonPanel
+from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.plots import TrainingPlots
+from qmlstudio.gui.training.stored_training import StoredTraining
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
 from qmlstudio.viewmodels.gradient_heat import gradient_heat
 from qmlstudio.viewmodels.palette_items import PaletteItem, insert_item
@@ -45,6 +48,7 @@ from qmlstudio.viewmodels.wording import counted
 
 __all__ = ["MainWindow", "open_windows"]
 
+_LOCKED_MESSAGE = "Training: circuit and data editing is locked until it stops"
 _WINDOWS: list[MainWindow] = []
 """Every open main window: top-level windows have no Qt parent to keep them alive."""
 
@@ -60,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, document: ProjectDocument | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # app-wide, once: before any field of the window is polished
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAcceptDrops(True)
         self.document = document if document is not None else ProjectDocument()
@@ -117,7 +122,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._on_project_changed(self.document.project)
         self._on_feature_warning(self.canvas.feature_warning_text)
-        self.plots.set_history(self.document.project.history)
         _WINDOWS.append(self)
 
     def _connect_training(self) -> None:
@@ -128,6 +132,14 @@ class MainWindow(QMainWindow):
         worker.epoch_extra.connect(self.plots.on_boundary)
         worker.finished.connect(self.plots.on_finished)
         self.training_panel.training_active.connect(self._on_training_active)
+        self.training_panel.results_stale.connect(
+            lambda reason: set_dimmed(self.plots, bool(reason)))
+        set_dimmed(self.plots, bool(self.training_panel.freshness.reason))
+        # After the plots' own connection to the worker: a run's result is theirs to draw.
+        self.stored_training = StoredTraining(self.document, self.training_panel, self.plots,
+                                              self.runner, self)
+        self.stored_training.failed.connect(self.show_message)
+
 
     # -- autosave (crash recovery; see .autosave) ---------------------------------------------
     def _connect_autosave(self) -> None:
@@ -146,9 +158,11 @@ class MainWindow(QMainWindow):
         """Lock circuit and data editing while a run trains on the project it was given."""
         if active:
             self.plots.clear()
-            self.show_message("Training: circuit and data editing is locked until it stops")
+            self.show_message(_LOCKED_MESSAGE)
         else:
             self.canvas.set_gate_heat(None)
+            if self.statusBar().currentMessage() == _LOCKED_MESSAGE:
+                self.statusBar().clearMessage()  # no longer true
         for widget in (self.canvas, self.gate_palette, self.inspector, self.code_view,
                        self.data_panel):
             widget.setEnabled(not active)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import Project
+from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.training.compare_worker import ComparisonWorker
 from qmlstudio.ml.evaluation.comparison import (
@@ -149,9 +150,9 @@ class ComparisonPanel(QWidget):
     def _on_finished(self, result: object) -> None:
         project = self._document.project
         self._document.edit(replace(project, comparison=result), _EDIT_TEXT)
-        self._show_message(f"Compared {len(result.models)} models over "
-                           f"{len(result.seeds)} seed(s) with {result.folds} folds; saved "
-                           f"with the project.")
+        self._show_message(f"Compared {counted(len(result.models), 'model')} over "
+                           f"{counted(len(result.seeds), 'seed')} with "
+                           f"{counted(result.folds, 'fold')}; saved with the project.")
 
     def _on_cancelled(self) -> None:
         self._show_message("Cancelled; the saved comparison is unchanged.")
@@ -184,6 +185,8 @@ class ComparisonPanel(QWidget):
         return self._current[1]
 
     def _on_project_changed(self, project: Project) -> None:
+        if not self.is_running:  # the last run's outcome; the stale line speaks for the result
+            self._show_message("")
         result = project.comparison
         self.stale_label.setVisible(result is not None and not self._is_current(project))
         if result is None:

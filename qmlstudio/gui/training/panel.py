@@ -38,23 +38,27 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import Project, ProjectError, ReadoutParams, TrainingHistory
+from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
+from qmlstudio.gui.training.freshness import TrainingFreshness
 from qmlstudio.gui.training.settings import TrainingSettings
 from qmlstudio.gui.training.worker import TrainingWorker
 from qmlstudio.ml.training.report import TrainingReport
+from qmlstudio.viewmodels.training_freshness import same_setup
 
 __all__ = ["RESET_TEXT", "TrainingPanel", "format_eta", "train_text"]
 
 RESET_TEXT = "Reset weights"
 """The undo text of Reset weights."""
 _PROGRESS_STEPS = 1000
+_STALE_STYLE = "color: #b45309;"  # the amber of the window's other warnings
 _REFRESH_MS = 100
 
 
 def train_text(epochs: int, stopped: bool = False) -> str:
     """The undo text of a training run: ``"Train 30 epochs"``, ``"Train 1 epoch (stopped)"``."""
-    text = f"Train {epochs} epoch{'' if epochs == 1 else 's'}"
+    text = f"Train {counted(epochs, 'epoch')}"
     return f"{text} (stopped)" if stopped else text
 
 
@@ -72,22 +76,20 @@ def _untrained(project: Project) -> Project:
                    preprocessing=replace(project.preprocessing, fitted=None), versions=())
 
 
-def _same_setup(a: Project, b: Project) -> bool:
-    """True if weights trained on ``a`` mean the same thing in ``b``."""
-    return (a.circuit == b.circuit and a.dataset == b.dataset and a.model == b.model
-            and replace(a.preprocessing, fitted=None) == replace(b.preprocessing, fitted=None))
-
-
 class TrainingPanel(QWidget):
     """Training settings, run controls and progress for a document (see the module docstring).
 
     Signal ``training_active(bool)``: True when a run starts, False when it has ended — the
     main window locks circuit editing meanwhile. ``worker`` is the panel's
     :class:`TrainingWorker`: live plots connect to its ``report`` and ``epoch_extra`` signals
-    and may set its ``extra_per_epoch`` hook. Call :meth:`shutdown` when the window closes.
+    and may set its ``extra_per_epoch`` hook. Signal ``results_stale(str)``: why the trained
+    results shown describe an earlier setup ("trained on an earlier circuit"), "" once they
+    are current again or a run is drawing new ones — the window dims the plots meanwhile.
+    Call :meth:`shutdown` when the window closes.
     """
 
     training_active = Signal(bool)
+    results_stale = Signal(str)
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +97,10 @@ class TrainingPanel(QWidget):
         self._start_project: Project | None = None
         self._active = False
         self._latest: TrainingReport | None = None  # received, not yet shown
+        self._message_about: Project | None = None  # the project the message describes
+        self._stale_shown = ""
+        # Before this panel's own handler: it reads the freshness of the new project.
+        self.freshness = TrainingFreshness(document, self)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(_REFRESH_MS)
@@ -116,6 +122,8 @@ class TrainingPanel(QWidget):
         self.progress.setTextVisible(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.stale_label = QLabel(wordWrap=True, visible=False)
+        self.stale_label.setStyleSheet(_STALE_STYLE)
 
         buttons = QHBoxLayout()
         for button in (self.train_button, self.pause_button, self.resume_button,
@@ -126,6 +134,7 @@ class TrainingPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.reset_button)
         layout.addWidget(self.progress)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -173,18 +182,41 @@ class TrainingPanel(QWidget):
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
         self.message.setText(text)
+        self._message_about = self._document.project
+
+    def stale_text(self) -> str:
+        """The line saying the results describe an earlier setup ("" if not shown)."""
+        return "" if self.stale_label.isHidden() else self.stale_label.text()
+
+    def _update_stale(self) -> None:
+        """Show whether the results are out of date; a run draws fresh ones, so not then."""
+        reason = "" if self.worker.is_active else self.freshness.reason
+        self.stale_label.setText(
+            f"{reason[0].upper()}{reason[1:]}: the weights, scores and plots are out of date. "
+            f"Train again, or Reset weights to start over." if reason else "")
+        self.stale_label.setVisible(bool(reason))
+        if reason != self._stale_shown:
+            self._stale_shown = reason
+            self.results_stale.emit(reason)
 
     # -- document ----------------------------------------------------------------------------
     def _on_project_changed(self, project: Project) -> None:
         if not self.worker.is_active:
             self._show_idle_progress(project)
+        about = self._message_about
+        if about is not None and not same_setup(about, project):
+            self._show_message("")  # it described the circuit or data set before this edit
         self._update_buttons()
+        self._update_stale()
 
     def _show_idle_progress(self, project: Project) -> None:
         records = project.history.records
         if records:
             self.progress.setValue(_PROGRESS_STEPS)
-            self.progress.setFormat(f"trained {records[-1].epoch} epochs")
+            # "trained 30 epochs on an earlier circuit": the bar sits by the buttons, where
+            # the eye is, even when the dock scrolls the line below it out of view.
+            earlier = self.freshness.reason.removeprefix("trained")
+            self.progress.setFormat(f"trained {counted(records[-1].epoch, 'epoch')}{earlier}")
         else:
             self.progress.setValue(0)
             self.progress.setFormat("not trained")
@@ -209,6 +241,7 @@ class TrainingPanel(QWidget):
     # -- worker ------------------------------------------------------------------------------
     def _on_state_changed(self, state: str) -> None:
         self._update_buttons()
+        self._update_stale()
         active = self.worker.is_active
         if active != self._active:
             self._active = active
@@ -264,7 +297,7 @@ class TrainingPanel(QWidget):
             return
         notes = [self._outcome(trained, epochs)]
         new = trained
-        if _same_setup(current, start):
+        if same_setup(start, current):
             try:  # keep edits made meanwhile (name, training settings) under the result
                 new = replace(current, weights=trained.weights, readout=trained.readout,
                               history=trained.history, versions=trained.versions,
@@ -297,7 +330,7 @@ class TrainingPanel(QWidget):
             where = f"epoch {last.epoch}" if last is not None else "the first epoch"
             return f"Stopped after {where}; kept the weights trained so far{scores}."
         if reason == "completed":
-            return f"Trained {epochs} epoch{'' if epochs == 1 else 's'}{scores}."
+            return f"Trained {counted(epochs, 'epoch')}{scores}."
         return f"{reason[0].upper()}{reason[1:]}{scores}."
 
     def _on_failed(self, message: str, details: str) -> None:

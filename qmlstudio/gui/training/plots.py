@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, Q
 
 from qmlstudio.core import Project, QMLStudioError, TrainingHistory
 from qmlstudio.core.errors import user_message
+from qmlstudio.core.wording import counted
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.image_files import write_png, write_svg
 from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
@@ -446,7 +447,7 @@ class TrainingPlots(QWidget):
             rows = int(results.confusion.sum())
             self.confusion_plot.show_matrix(
                 results.confusion, results.class_labels,
-                f"Confusion matrix ({where[results.confusion_part]} part, {rows} rows)")
+                f"Confusion matrix ({where[results.confusion_part]} part, {counted(rows, 'row')})")
         else:
             self.confusion_plot.clear_matrix()
         self._show_right_panels()

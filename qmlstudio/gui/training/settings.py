@@ -158,6 +158,7 @@ class TrainingSettings(QWidget):
 
     # -- document -> widgets -----------------------------------------------------------------
     def _on_project_changed(self, project: Project) -> None:
+        self._show_message("")  # a refusal or note was about the project before this change
         model, config = project.model, project.training
         widgets = (self.readout, self.observables, self.train_readout, self.loss, self.optimizer,
                    self.learning_rate, self.batch_size, self.epochs, self.seed, self.gradient,
@@ -249,11 +250,11 @@ class TrainingSettings(QWidget):
             new = replace(project, model=model, training=training or project.training,
                           readout=readout)
         except QMLStudioError as error:
+            self._on_project_changed(project)  # the fields return to the project's values
             self._show_message(str(error), error=True)
-            self._on_project_changed(project)
             return
-        self._show_message(note)
         self._document.edit(new, EDIT_TEXT)
+        self._show_message(note)  # after the edit: a project change clears the message
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")

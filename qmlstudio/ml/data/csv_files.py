@@ -30,6 +30,7 @@ from itertools import compress
 from qmlstudio.core.dataset_spec import Column
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.engine.memory import available_bytes
+from qmlstudio.io.file_kinds import wrong_kind
 from qmlstudio.io.regular_file import open_regular_file
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.table import MISSING_VALUES, Table, table_dataset
@@ -96,6 +97,9 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _decode(data: bytes, path: str) -> str:
+    other = wrong_kind(path, data, "csv")  # a project or circuit given where data goes
+    if other is not None:
+        raise DatasetError(other)
     if b"\0" in data[:_SAMPLE_CHARS]:
         raise DatasetError(f"{path}: not a text file (it contains NUL bytes)")
     try:

@@ -16,6 +16,7 @@ import numpy as np
 
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.core.model_spec import TASKS, Label
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.data.validation import check_features
 
 __all__ = ["Dataset"]
@@ -47,7 +48,8 @@ class Dataset:
         labels = self._checked_labels(where, n)
         names = tuple(self.feature_names) or tuple(f"x{j}" for j in range(n_features))
         if len(names) != n_features:
-            raise DatasetError(f"{where}: {len(names)} feature names for {n_features} features")
+            raise DatasetError(f"{where}: {counted(len(names), 'feature name')} for "
+                               f"{counted(n_features, 'feature')}")
         features.setflags(write=False)
         labels.setflags(write=False)
         set_ = object.__setattr__
@@ -59,7 +61,7 @@ class Dataset:
     def _checked_labels(self, where: str, n: int) -> np.ndarray:
         raw = np.asarray(self.labels)
         if raw.shape != (n,):
-            raise DatasetError(f"{where}: {raw.shape} labels for {n} samples; "
+            raise DatasetError(f"{where}: {raw.shape} labels for {counted(n, 'sample')}; "
                                f"expected one label per sample")
         if self.task == "regression":
             if self.class_labels:

@@ -29,6 +29,7 @@ from qmlstudio._version import __version__
 from qmlstudio.core.errors import ModelFileError
 from qmlstudio.core.project import Project
 from qmlstudio.core.saved_model import SavedModel
+from qmlstudio.core.wording import counted
 from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.qasm_export import to_qasm
 from qmlstudio.ml.export.model_file import save_model
@@ -92,8 +93,9 @@ def model_qasm(saved: SavedModel, version: int = 3, sample: object = None) -> st
         x = TrainedModel(saved).preprocess([sample])[0][: circuit.n_features]
     elif version == 2 and circuit.n_features:
         raise ModelFileError(
-            f"OpenQASM 2 has no inputs, and this model's circuit reads {circuit.n_features} "
-            f"data feature(s): export OpenQASM 3 (features become 'input float[64] x0;' ...), "
+            f"OpenQASM 2 has no inputs, and this model's circuit reads "
+            f"{counted(circuit.n_features, 'data feature')}: export OpenQASM 3 (features "
+            f"become 'input float[64] x0;' ...), "
             f"or bind one sample in Python with qmlstudio.ml.export.formats.export_project("
             f"project, 'qasm2', path, sample=raw_row)")
     text = to_qasm(circuit, version, weights=saved.weights, x=x)

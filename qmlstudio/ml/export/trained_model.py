@@ -16,6 +16,7 @@ import numpy as np
 from qmlstudio.core.errors import DatasetError, ModelFileError, ProjectError
 from qmlstudio.core.project import Project
 from qmlstudio.core.saved_model import SavedModel
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.data.validation import check_features
@@ -102,10 +103,11 @@ class TrainedModel:
         return cls(saved_model_of(project, feature_names))
 
     def __repr__(self) -> str:
-        what = f"{len(self._classes)} classes" if self.is_classifier else "regressor"
+        what = counted(len(self._classes), "class", "classes") if self.is_classifier \
+            else "regressor"
         name = f"{self.saved.name!r}, " if self.saved.name else ""
-        return (f"TrainedModel({name}{what}, {self.n_features_in_} features, "
-                f"{self.saved.circuit.n_qubits} qubits)")
+        return (f"TrainedModel({name}{what}, {counted(self.n_features_in_, 'feature')}, "
+                f"{counted(self.saved.circuit.n_qubits, 'qubit')})")
 
     # -- facts -----------------------------------------------------------------------------
     @property

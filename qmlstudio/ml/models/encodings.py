@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, DatasetError, x
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.models.blocks import (
     ROTATIONS,
     check_count,
@@ -86,7 +87,8 @@ def angle_encoding(circuit: Circuit, n_features: int | None = None, rotation: st
     axes = angle_axes(rotation)
     n = len(chosen)
     if count > ROTATIONS_PER_WIRE * n:
-        raise CircuitError(f"angle encoding: {count} features on {n} wire(s) would put more than "
+        raise CircuitError(f"angle encoding: {count} features on {counted(n, 'wire')} would "
+                           f"put more than "
                            f"{ROTATIONS_PER_WIRE} on a wire, where rotations start to repeat "
                            f"an axis and lose information; use at least "
                            f"{math.ceil(count / ROTATIONS_PER_WIRE)} wires or spread the "

@@ -45,6 +45,7 @@ from qmlstudio.core import (
     ReadoutParams,
     parse_observable,
 )
+from qmlstudio.core.wording import counted
 from qmlstudio.engine import GRADIENT_METHODS, expval, vjp
 from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.encodings import amplitude_states
@@ -148,9 +149,9 @@ class QuantumModel:
         n, k = self.n_outputs, len(self.spec.observables)
         size = n * (k + 1) if self.is_linear else 2 * n
         if vector.shape != (size,):
-            what = (f"{n}x{k} weights and {n} bias(es)" if self.is_linear else
-                    f"{n} scale(s) and bias(es)")
-            raise ProjectError(f"readout: expected {what}, got {vector.size} value(s)")
+            what = (f"{n}x{k} weights and {counted(n, 'bias', 'biases')}" if self.is_linear
+                    else f"{counted(n, 'scale')} and {counted(n, 'bias', 'biases')}")
+            raise ProjectError(f"readout: expected {what}, got {counted(vector.size, 'value')}")
         return vector
 
     def readout_params(self, vector: np.ndarray) -> ReadoutParams:
@@ -264,8 +265,8 @@ class QuantumModel:
         data = check_features(X, "X")
         n = self.circuit.n_features
         if data.shape[1] < n:
-            raise DatasetError(f"the circuit reads {n} feature(s) (highest index used + 1), "
-                               f"but X has {data.shape[1]} column(s)")
+            raise DatasetError(f"the circuit reads {counted(n, 'feature')} (highest index used "
+                               f"+ 1), but X has {counted(data.shape[1], 'column')}")
         init = amplitude_states(data, self.circuit.n_qubits) if self.amplitude_encoding else None
         return data[:, :n], init
 

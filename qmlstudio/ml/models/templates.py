@@ -18,6 +18,7 @@ import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, Project, ProjectError, w
 from qmlstudio.core.training_config import WEIGHT_INITS
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.models.blocks import check_count, check_rotation, insert_block, resolve_wires
 from qmlstudio.ml.models.encodings import (
     ENCODINGS,
@@ -196,7 +197,8 @@ def _encoding_blocks(encoding: str, n_qubits: int, n_features: int, options: dic
     if len(blocks) > uploads:
         raise CircuitError(
             f"angle encoding: {n_features} features need {len(blocks)} encoding blocks of at "
-            f"most {ROTATIONS_PER_WIRE} features per qubit on {n_qubits} qubit(s), but the model "
+            f"most {ROTATIONS_PER_WIRE} features per qubit on {counted(n_qubits, 'qubit')}, "
+            f"but the model "
             f"encodes {'once' if uploads == 1 else f'{uploads} times'}; use data re-uploading "
             f"with at least {len(blocks)} layers, or at least "
             f"{math.ceil(n_features / ROTATIONS_PER_WIRE)} qubits")

@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 
 from qmlstudio.core import ProjectError, TrainingConfig
+from qmlstudio.core.wording import counted
 
 __all__ = ["OPTIMIZERS", "SGD", "SPSA", "Adam", "Optimizer", "make_optimizer",
            "optimizer_from_config"]
@@ -79,7 +80,7 @@ class Optimizer(ABC):
         if current is None:
             return np.zeros_like(params)
         if current.shape != params.shape:
-            raise ProjectError(f"optimizer state holds {current.size} parameter(s) but "
+            raise ProjectError(f"optimizer state holds {counted(current.size, 'parameter')} but "
                                f"{params.size} were given; start a new optimizer")
         return current
 

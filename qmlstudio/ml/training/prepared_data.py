@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from qmlstudio.core import Project, ProjectError
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.data.preprocessing import apply_preprocessing, fit_preprocessing, split_rows
@@ -113,8 +114,8 @@ def prepare_training_data(project: Project, project_dir: str | os.PathLike | Non
     elif dataset.task != task:
         raise ProjectError(f"dataset: a {dataset.task} data set cannot train a {task} model")
     elif limit is not None and dataset.n_features > limit:
-        raise ProjectError(f"dataset: {dataset.n_features} features, but the circuit can "
-                           f"encode at most {limit}; reduce them with PCA")
+        raise ProjectError(f"dataset: {counted(dataset.n_features, 'feature')}, but the circuit "
+                           f"can encode at most {limit}; reduce them with PCA")
     project = _with_class_labels(project, dataset)
     pre = project.preprocessing
     train, validation, test = split_rows(pre, dataset.labels)
@@ -123,9 +124,10 @@ def prepare_training_data(project: Project, project_dir: str | os.PathLike | Non
         project = replace(project, preprocessing=pre)
     features = apply_preprocessing(pre, dataset.features)
     if features.shape[1] < project.circuit.n_features:
-        where, what = ("preprocessing.n_components", "features after PCA") \
-            if pre.n_components is not None else ("dataset", "feature column(s)")
-        raise ProjectError(f"{where}: {features.shape[1]} {what}, but the circuit reads "
+        n = features.shape[1]
+        where, what = ("preprocessing.n_components", f"{counted(n, 'feature')} after PCA") \
+            if pre.n_components is not None else ("dataset", counted(n, "feature column"))
+        raise ProjectError(f"{where}: {what}, but the circuit reads "
                            f"{project.circuit.n_features} (its highest feature index + 1)")
     model = QuantumModel.from_project(project, uses_amplitude_encoding(project))
     labels = dataset.labels

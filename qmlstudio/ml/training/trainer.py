@@ -54,6 +54,7 @@ from qmlstudio.core import (
 )
 from qmlstudio.core.project_fields import check_int
 from qmlstudio.core.training_config import EpochRecord
+from qmlstudio.core.wording import counted
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.evaluation.metrics import GREATER_IS_BETTER, TASK_METRICS, evaluate_metrics
 from qmlstudio.ml.models.losses import loss_function
@@ -306,7 +307,8 @@ class Trainer:
         self._track_best(values.get(self.watched))
         reason = ""
         if self._patience is not None and self._since_best >= self._patience:
-            reason = f"early stopping: {self.watched} did not improve for {self._patience} epochs"
+            reason = (f"early stopping: {self.watched} did not improve for "
+                      f"{counted(self._patience, 'epoch')}")
         elif self._epoch == self.last_epoch:
             reason = "completed"
         if reason and self._patience is not None:

@@ -77,3 +77,28 @@ def test_models_are_values():
     assert hash(NoiseModel.thermal(1.0, 1.0, 0.1, 0.2)) == hash(
         NoiseModel.thermal(1.0, 1.0, 0.1, 0.2))
     assert NoiseModel.uniform_depolarizing(0.01) != NoiseModel.uniform_depolarizing(0.02)
+
+
+def test_scaling_a_model_scales_every_channel_and_readout():
+    from qmlstudio.io.noise_file import bundled_device_noise
+
+    device = bundled_device_noise("manila")
+    for factor in (0.0, 0.5, 2.0):
+        scaled = device.scaled(factor)
+        for (ours, _), (base, _) in zip(scaled.channels_after("cx", (0, 1)),
+                                        device.channels_after("cx", (0, 1)), strict=True):
+            if base.kind == "thermal_relaxation":
+                assert ours.params[2] == pytest.approx(base.params[2] * factor)
+            else:
+                assert ours.params[0] == pytest.approx(base.params[0] * factor)
+        assert scaled.readout_error(2).p1_given_0 == pytest.approx(
+            device.readout_error(2).p1_given_0 * factor)
+    assert all(c.is_identity for rule in device.scaled(0).rules for c, _ in rule.channels)
+    assert device.scaled(1.0).rules == device.rules
+    assert Channel.depolarizing(0.9).scaled(2).params == (4 / 3,)  # capped at the full twirl
+    pauli = Channel("pauli", (0.3, 0.2, 0.1)).scaled(3)
+    assert sum(pauli.params) == pytest.approx(1.0) and pauli.params[0] == pytest.approx(0.5)
+    with pytest.raises(NoiseError, match="no strength to scale"):
+        Channel.kraus([[[1, 0], [0, 1]]]).scaled(2)
+    with pytest.raises(NoiseError, match="noise scale: must be 0 or more"):
+        DEPOL.scaled(-1)

@@ -369,3 +369,25 @@ def test_a_csv_project_whose_file_broke_shows_the_message(qtbot, document, tmp_p
     assert "has changed since it was chosen" in panel.message()
     assert panel.view is None and panel.table_model.rowCount() == 0
     assert panel.preprocessing_form.test_fraction.value() == 0.5
+
+
+def test_messages_leave_when_the_project_changes(qtbot, panel, document, tmp_path):
+    """A refused CSV's message and the "model is set up for …" note describe the project as
+    it was: the next change of the project clears or rewrites them."""
+    from dataclasses import replace
+
+    from qmlstudio.core.model_spec import ModelSpec
+
+    path = _write(tmp_path / "empty.csv", "a,b,label\n")
+    with qtbot.waitSignal(panel.failed, timeout=WAIT_MS):
+        assert panel.open_csv(path)
+    assert panel.message() != ""
+    document.edit_circuit(document.circuit.add("h", 0), "Add H")
+    assert panel.message() == ""
+
+    project = document.project
+    document.edit(replace(project, model=ModelSpec(task="regression"),
+                          training=replace(project.training, loss="mse")), "Regressor")
+    assert "the model is set up for regression" in panel.summary()
+    document.undo_stack.undo()
+    assert "set up for" not in panel.summary()

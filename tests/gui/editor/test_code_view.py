@@ -198,3 +198,44 @@ def test_kept_groups_follow_unchanged_operations():
     kept = with_kept_groups(edited, grouped)
     assert [op.group for op in kept.operations] == ["a", None, "b"]
     assert with_kept_groups(from_qasm(to_qasm(grouped)), grouped) == grouped
+
+
+def test_apply_keeps_the_scroll_position_and_the_cursor(qtbot):
+    circuit = Circuit(3)
+    for k in range(80):
+        circuit = circuit.add("rx", k % 3, 0.01 * k)
+    document = ProjectDocument(Project(circuit))
+    view = _shown(qtbot, document)
+    view.resize(500, 250)
+    bar = view.editor.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 40)
+    bar.setValue(bar.maximum() // 2)  # the user scrolled half way down
+    scrolled = bar.value()
+    # Click on a line in view, then edit it: "rx(0.2)" becomes "ry(0.2)".
+    editor = view.editor
+    line_rect = editor.cursorRect(editor.cursorForPosition(editor.viewport().rect().center()))
+    qtbot.mouseClick(view.editor.viewport(), Qt.MouseButton.LeftButton,
+                     pos=line_rect.center())
+    line = view.editor.textCursor().blockNumber()
+    assert view.editor.textCursor().block().text().startswith("rx(")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Home)
+    qtbot.keyClick(view.editor, Qt.Key.Key_Right)
+    qtbot.keyClick(view.editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(view.editor, "y")
+    position = view.editor.textCursor().position()
+    _apply_with_keyboard(qtbot, view)
+    assert view.message() == "Applied."
+    assert document.circuit.operations[line - 3].gate == "ry"  # after three header lines
+    assert bar.value() == scrolled
+    assert view.editor.textCursor().position() == position
+    assert view.editor.textCursor().blockNumber() == line
+
+
+def test_an_error_leaves_once_the_text_it_described_is_edited(qtbot):
+    document = ProjectDocument(Project(Circuit(2).add("h", 0)))
+    view = _shown(qtbot, document)
+    _type_at_end(qtbot, view, "cx q[0], q[7];")
+    _apply_with_keyboard(qtbot, view)
+    assert "q[7]" in view.message() or "7" in view.message()
+    qtbot.keyClick(view.editor, Qt.Key.Key_Backspace)
+    assert view.message() == ""

@@ -208,6 +208,34 @@ def test_an_engine_refusal_is_a_message_not_a_traceback(qtbot):
     assert view.message() == ""
 
 
+
+def test_old_messages_leave_once_the_circuit_changes_and_computing_counts_seconds(qtbot,
+                                                                                 runner):
+    """A "features are 0" note and a memory refusal describe the circuit they came from: a
+    new request clears them at once, even while it waits behind a long job, and the status
+    says how long it has been computing."""
+    circuit = Circuit(2).add("ry", 0, x(5)).add("h", 1)  # moons has 2 features
+    document = ProjectDocument(Project(circuit, dataset=DatasetSpec.builtin("moons")))
+    view = _shown_view(qtbot, document, runner=runner)
+    assert "features are 0" in view.note()
+    with qtbot.waitSignal(view.failed, timeout=30_000):
+        document.edit_circuit(Circuit(31).add("h", 0), "Grow")
+    assert "176.0 GiB" in view.message() and "gradient pass" in view.message()
+    assert view.note() == ""  # the features note described the circuit before
+
+    gate = threading.Event()
+    runner.channel("long").submit(lambda: gate.wait(30))  # holds the one compute thread
+    document.edit_circuit(Circuit(1).add("x", 0), "Shrink")
+    qtbot.waitUntil(lambda: view.is_computing, timeout=5_000)
+    assert view.message() == "" and view.note() == ""
+    assert view.status() == "computing…"
+    qtbot.waitUntil(lambda: view.status() == "computing… 1 s", timeout=5_000)
+    with qtbot.waitSignal(view.updated, timeout=30_000):
+        gate.set()
+    assert view.status() == "" and view.message() == ""
+    assert "no data features" in view.note()
+    assert_allclose(view.probabilities(), [0, 1])
+
 def test_a_hidden_view_simulates_only_once_shown(qtbot):
     document = ProjectDocument(Project(Circuit(1).add("x", 0)))
     view = StateView(document)

@@ -108,6 +108,7 @@ def test_a_trained_readout_that_no_longer_fits_is_reset_and_undo_brings_it_back(
     assert "trained readout was reset" in settings.message.text()
     document.undo_stack.undo()
     assert document.project.readout == trained.readout
+    assert not settings.message.isVisible()  # the note was about the undone edit
 
 
 def test_the_form_shows_everything_at_a_dock_size(qtbot, form, tmp_path):

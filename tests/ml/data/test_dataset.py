@@ -39,7 +39,7 @@ def test_a_dataset_holds_read_only_copies():
     ({"class_labels": ()}, "toy: a classification data set needs at least two classes "
                            "(none given)"),
     ({"class_labels": ("a", "a")}, "toy: class labels repeat: ['a', 'a']"),
-    ({"feature_names": ("a",)}, "toy: 1 feature names for 2 features"),
+    ({"feature_names": ("a",)}, "toy: 1 feature name for 2 features"),
     ({"task": "regression"}, "toy: a regression data set has no class labels"),
     ({"task": "regression", "class_labels": (), "labels": [0, 1, np.nan, 0]},
      "toy: targets contain NaN or infinite values"),

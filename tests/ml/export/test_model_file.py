@@ -248,8 +248,9 @@ def test_missing_files_and_folders_are_named(tmp_path):
 def test_a_project_file_is_not_a_model_and_says_how_to_make_one(tmp_path):
     path = tmp_path / "p.qmlproj"
     save_project(trained_project("parity"), path)
-    with pytest.raises(ModelFileError, match=r"format: expected 'qmlstudio-model'.*qmlstudio "
-                                             r"export"):
+    with pytest.raises(ModelFileError, match=r"a QML Studio project, not a trained QML Studio "
+                                             r"model.*'qmlstudio export .*p.qmlproj --to "
+                                             r"qmodel -o OUT.qmodel'"):
         load_model(path)
 
 

@@ -366,9 +366,16 @@ def test_problems_are_reported_before_training():
         Trainer(regression)
     # Too few columns for what the circuit reads names the data set, not PCA (none is used).
     reads_x2 = Circuit(2).add("ry", [0], x(0)).add("ry", [1], x(2)).add("rz", [0], w(0))
-    with pytest.raises(ProjectError, match=r"^dataset: 2 feature column\(s\), but the circuit "
+    with pytest.raises(ProjectError, match=r"^dataset: 2 feature columns, but the circuit "
                                            r"reads 3"):
         Trainer(Project(reads_x2, dataset=DatasetSpec.builtin("moons", n_samples=40)))
+    # One column is counted in the singular ("1 feature column", not "1 feature column(s)").
+    reads_x1 = Circuit(2).add("ry", [0], x(0)).add("ry", [1], x(1)).add("rz", [0], w(0))
+    sine = Project(reads_x1, dataset=DatasetSpec.builtin("sine", n_samples=20),
+                   model=ModelSpec("regression"), training=TrainingConfig(loss="mse"))
+    with pytest.raises(ProjectError, match=r"^dataset: 1 feature column, but the circuit "
+                                           r"reads 2"):
+        Trainer(sine)
     trained = train(moons_project(epochs=1))
     relabelled = replace(trained, model=replace(trained.model, class_labels=("a", "b")))
     with pytest.raises(ProjectError, match="start the training afresh"):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from qmlstudio.core import Circuit, CircuitError
+from qmlstudio.core.wording import counted
 from qmlstudio.gui.editor.canvas.circuit_painter import CircuitPainter, print_palette
 from qmlstudio.gui.editor.canvas.view import CircuitView
 from qmlstudio.gui.image_files import write_png, write_svg
@@ -66,4 +67,5 @@ def export_svg(source: CircuitView | Circuit, path: str | os.PathLike) -> None:
         _draw(painter, layout, circuit_painter)
 
     write_svg(path, draw, layout.width, layout.height, "QML Studio circuit",
-              f"{layout.circuit.n_qubits} qubits, {len(layout.circuit.operations)} gates")
+              f"{counted(layout.circuit.n_qubits, 'qubit')}, "
+              f"{counted(len(layout.circuit.operations), 'gate')}")

@@ -1,6 +1,6 @@
 """Counts in panel texts."""
 
-from qmlstudio.viewmodels.wording import counted
+from qmlstudio.core.wording import counted
 
 
 def test_counts_take_the_noun_in_the_number_they_need():
