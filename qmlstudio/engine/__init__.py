@@ -2,18 +2,21 @@
 
 The only package that imports numba; it may import ``core`` only (not ``io``: the two are
 independent layers). Public entry points: :func:`statevector`,
-:func:`expval` and :func:`vjp`; gradient methods are picked by name from
+:func:`expval` and :func:`vjp`; with a noise model, :func:`density_expval` and
+:func:`density_vjp` (exact density matrices); gradient methods are picked by name from
 :data:`GRADIENT_METHODS`; threads: :func:`using_threads` (a choice for a block of calls),
 :func:`threads_used` (what the last call ran on), :func:`check_threads` (the one check of a
 thread count a user typed), :func:`thread_cap` (the most a call may use).
 """
 
 from qmlstudio.engine.api import expval, statevector, vjp
+from qmlstudio.engine.density import density_expval, density_vjp
+from qmlstudio.engine.density_driver import MAX_DENSITY_QUBITS
 from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.memory import MAX_SIMULATED_QUBITS
 from qmlstudio.engine.program import Program, compile_program
 from qmlstudio.engine.threads import check_threads, thread_cap, threads_used, using_threads
 
-__all__ = ["GRADIENT_METHODS", "MAX_SIMULATED_QUBITS", "Program", "check_threads",
-           "compile_program", "expval", "statevector", "thread_cap", "threads_used",
-           "using_threads", "vjp"]
+__all__ = ["GRADIENT_METHODS", "MAX_DENSITY_QUBITS", "MAX_SIMULATED_QUBITS", "Program",
+           "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
+           "statevector", "thread_cap", "threads_used", "using_threads", "vjp"]

@@ -8,7 +8,7 @@ from qmlstudio.core import CircuitError
 from qmlstudio.core.wording import counted
 
 __all__ = ["MAX_SIMULATED_QUBITS", "NEVER_REFUSED_BYTES", "available_bytes", "check_memory",
-           "memory_breakdown", "simulation_bytes"]
+           "human_bytes", "memory_breakdown", "simulation_bytes"]
 
 MAX_SIMULATED_QUBITS = 30
 """Largest state the engine simulates (gather tables index amplitudes with int32)."""
@@ -59,16 +59,18 @@ def memory_breakdown(n_qubits: int, n_samples: int, n_threads: int, kept_states:
     the state and the gradient pass's buffers …"`` (the one wording of the memory guard)."""
     per_thread, threads, tables, states = _parts(n_qubits, n_samples, n_threads, kept_states)
     needed = per_thread * threads + tables + states
-    per = "" if threads == 1 else f": {_human(per_thread)} per thread × {threads} threads"
+    per = "" if threads == 1 else f": {human_bytes(per_thread)} per thread × {threads} threads"
     kept = "" if not kept_states else (
-        f" and {_human(states)} for the "
+        f" and {human_bytes(states)} for the "
         f"{'final state' if kept_states == 1 else f'{kept_states} final states'} kept")
-    return (f"{_human(needed)} ({needed:,} bytes): {_human(per_thread * threads)} for the state "
+    return (f"{human_bytes(needed)} ({needed:,} bytes): {human_bytes(per_thread * threads)} "
+            f"for the state "
             f"and the gradient pass's buffers (ψ, λ and a scratch copy of each, in float64"
-            f"{per}), {_human(tables)} of gather tables{kept}")
+            f"{per}), {human_bytes(tables)} of gather tables{kept}")
 
 
-def _human(n_bytes: int) -> str:
+def human_bytes(n_bytes: int) -> str:
+    """``n_bytes`` in the largest binary unit that keeps the number at least 1 (``4.0 GiB``)."""
     size = float(n_bytes)
     for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if size < 1024 or unit == "PiB":
@@ -94,5 +96,5 @@ def check_memory(n_qubits: int, n_samples: int, n_threads: int, kept_states: int
         raise CircuitError(
             f"simulating {n_qubits} qubits for {counted(n_samples, 'sample')} needs "
             f"{memory_breakdown(n_qubits, n_samples, n_threads, kept_states)}; "
-            f"only {_human(free)} is available"
+            f"only {human_bytes(free)} is available"
         )
