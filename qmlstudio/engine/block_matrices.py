@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from qmlstudio.engine._jit import allocating_kernel, kernel
+from qmlstudio.engine._jit import entry_kernel, kernel
 from qmlstudio.engine.program import (
     DENSE1,
     DEP_FEATURES,
@@ -116,7 +116,7 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
         _matmul(suffix[j], tmp, deriv[prog.fac_wslot[f]], d)
 
 
-@allocating_kernel
+@entry_kernel
 def constant_block_matrices(prog, weights, shift_factor, shift, with_derivs, u_all, deriv,
                             work):
     """Fill ``u_all``/``deriv`` for every block whose matrix does not depend on the sample."""
