@@ -168,10 +168,14 @@ def allocating_kernel(fn):
     return _compile(fn, inner=True, _nrt=True)
 
 
-def entry_kernel(fn):
-    """Compile ``fn`` as a serial engine kernel that Python calls (with reference counting:
-    it receives Python's arrays)."""
-    return _compile(fn, _nrt=True)
+def entry_kernel(fn=None, *, allocating=False):
+    """Compile ``fn`` as a serial engine kernel that Python calls too (the large-state
+    driver's loop, the constant block matrices), so it keeps numba's wrappers; use as
+    ``@entry_kernel``, or ``@entry_kernel(allocating=True)`` for one that allocates (it keeps
+    reference counting, like :func:`allocating_kernel`)."""
+    if fn is None:
+        return lambda f: entry_kernel(f, allocating=allocating)
+    return _compile(fn, _nrt=allocating)
 
 
 def parallel_kernel(fn):

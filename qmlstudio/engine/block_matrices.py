@@ -116,7 +116,7 @@ def block_matrices(prog, op, x_row, weights, shift_factor, shift, with_derivs, u
         _matmul(suffix[j], tmp, deriv[prog.fac_wslot[f]], d)
 
 
-@entry_kernel
+@entry_kernel(allocating=True)
 def constant_block_matrices(prog, weights, shift_factor, shift, with_derivs, u_all, deriv,
                             work):
     """Fill ``u_all``/``deriv`` for every block whose matrix does not depend on the sample."""
