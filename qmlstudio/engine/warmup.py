@@ -32,7 +32,8 @@ from qmlstudio.engine.api import statevector, vjp
 __all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare"]
 
 Progress = Callable[[int, int], None]
-"""``progress(done, total)``: kernels compiled or loaded so far, of about ``total``."""
+"""``progress(done, total)``: kernels compiled so far (none when they load from the cache),
+of ``total``."""
 
 _PREPARED = threading.Event()
 _LOCK = threading.Lock()  # one warm-up at a time; a second caller waits, then returns
@@ -46,16 +47,28 @@ def is_prepared() -> bool:
 
 def kernels_to_prepare() -> frozenset[Dispatcher]:
     """The engine kernels the batch driver's call graph holds: the ones a warm-up compiles
-    on a cold cache (found by walking the names each kernel's code refers to)."""
+    on a cold cache (found by walking the names each kernel's code refers to). A driver
+    compiled twice from one function (serial and parallel) appears with both dispatchers;
+    progress counts them as one (see :func:`prepare`)."""
     todo = [value for module in (batch_driver, block_matrices)
             for value in vars(module).values()]
     found: set[Dispatcher] = set()
     while todo:
-        value = todo.pop()
-        if isinstance(value, Dispatcher) and value not in found:
-            found.add(value)
-            todo.extend(_referenced(value.py_func))
+        for dispatcher in _dispatchers(todo.pop()):
+            if dispatcher not in found:
+                found.add(dispatcher)
+                todo.extend(_referenced(dispatcher.py_func))
     return frozenset(found)
+
+
+def _dispatchers(value: object) -> list[Dispatcher]:
+    """``value`` if it is a dispatcher, else the dispatchers it holds as attributes (an
+    object pairing the twins of one function)."""
+    if isinstance(value, Dispatcher):
+        return [value]
+    if isinstance(value, types.ModuleType | type):
+        return []
+    return [v for v in getattr(value, "__dict__", {}).values() if isinstance(v, Dispatcher)]
 
 
 def _referenced(function: types.FunctionType) -> Iterable[object]:
@@ -79,18 +92,19 @@ def prepare(progress: Progress | None = None) -> None:
     with _LOCK:
         if _PREPARED.is_set():
             return
-        kernels = kernels_to_prepare()
-        total = len(kernels)
-        done: set[Dispatcher] = set()
+        # One unit of progress per function: twins share their code object.
+        codes = {kernel.py_func.__code__ for kernel in kernels_to_prepare()}
+        total = len(codes)
+        done: set[types.CodeType] = set()
 
         class _Counter(event.Listener):
             def on_start(self, ev: event.Event) -> None:
                 pass
 
             def on_end(self, ev: event.Event) -> None:
-                dispatcher = ev.data["dispatcher"]
-                if dispatcher in kernels and dispatcher not in done:
-                    done.add(dispatcher)
+                code = ev.data["dispatcher"].py_func.__code__
+                if code in codes and code not in done:
+                    done.add(code)
                     if progress is not None:
                         progress(len(done), total)
 
