@@ -7,6 +7,8 @@ independent layers). Public entry points: :func:`statevector`,
 :data:`GRADIENT_METHODS`; threads: :func:`using_threads` (a choice for a block of calls),
 :func:`threads_used` (what the last call ran on), :func:`check_threads` (the one check of a
 thread count a user typed), :func:`thread_cap` (the most a call may use).
+:func:`prepare` compiles the kernels ahead of the first result (an app calls it on a
+worker thread at start) and :func:`is_prepared` says whether that is done.
 """
 
 from qmlstudio.engine.api import expval, statevector, vjp
@@ -16,7 +18,9 @@ from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.memory import MAX_SIMULATED_QUBITS
 from qmlstudio.engine.program import Program, compile_program
 from qmlstudio.engine.threads import check_threads, thread_cap, threads_used, using_threads
+from qmlstudio.engine.warmup import is_prepared, prepare
 
 __all__ = ["GRADIENT_METHODS", "MAX_DENSITY_QUBITS", "MAX_SIMULATED_QUBITS", "Program",
            "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
-           "statevector", "thread_cap", "threads_used", "using_threads", "vjp"]
+           "is_prepared", "prepare", "statevector", "thread_cap", "threads_used",
+           "using_threads", "vjp"]

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from qmlstudio.engine._jit import allocating_kernel, kernel
+from qmlstudio.engine._jit import entry_kernel, kernel
 from qmlstudio.engine.program import (
     DENSE1,
     DEP_FEATURES,
@@ -136,7 +136,7 @@ def block_matrices(prog, features, x_row, weights, shift_factor, shift, with_der
             _matmul(suffix[j], tmp, dj, d)
 
 
-@allocating_kernel
+@entry_kernel(allocating=True)
 def constant_block_matrices(prog, weights, shift_factor, shift, with_derivs, u_all, deriv,
                             work):
     """Fill ``u_all``/``deriv`` for every block whose matrix does not depend on the sample."""

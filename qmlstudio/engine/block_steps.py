@@ -3,12 +3,13 @@
 A block's matrix is either shared by every sample (``u_const[op]``, computed once per call)
 or read from the current sample's ``u_feat[op_fslot[op]]``. Gradients land in weight slots:
 ``grad[slot] += 2 Re Tr(D R)`` with ``D = ∂U/∂θ`` of the factor and ``R`` the block's reduced
-matrix (see :mod:`.kernels`).
+matrix (see :mod:`.kernels`). The large-state driver calls the per-sample steps from Python
+(its loop over samples is Python), so those are entry kernels (:func:`~._jit.entry_kernel`).
 """
 
 from __future__ import annotations
 
-from qmlstudio.engine._jit import kernel
+from qmlstudio.engine._jit import entry_kernel, kernel
 from qmlstudio.engine.block_matrices import block_matrices
 from qmlstudio.engine.kernels import (
     apply_dense1,
@@ -93,7 +94,7 @@ def backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lane
                lanes_log2, lo, hi)
 
 
-@kernel
+@entry_kernel
 def add_gradients(fac_wslot, f0, f1, kind, deriv, r, grad):
     """grad[slot] += 2 Re Tr(D R) for every weight factor ``f0..f1`` of a block of ``kind``.
 
@@ -112,7 +113,7 @@ def add_gradients(fac_wslot, f0, f1, kind, deriv, r, grad):
         grad[slot] += 2.0 * acc
 
 
-@kernel
+@entry_kernel
 def block_u(slot, op, u_const, u_feat, out):
     """Copy the matrix of block ``op`` (``slot``: its ``op_fslot``) for the current sample
     into ``out`` (4, 4)."""
@@ -121,7 +122,7 @@ def block_u(slot, op, u_const, u_feat, out):
             out[a, b] = u_feat[slot, a, b] if slot >= 0 else u_const[op, a, b]
 
 
-@kernel
+@entry_kernel
 def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
                      work):
     """Matrices (and weight derivatives) of the blocks that read this sample's features."""
@@ -129,7 +130,7 @@ def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_fe
                    work)
 
 
-@kernel
+@entry_kernel
 def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
     """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none);
     ``scratch`` is a (4, 4) complex work array."""
@@ -145,7 +146,7 @@ def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
     product_tables(vectors, n, tab_hi, tab_lo)
 
 
-@kernel
+@entry_kernel
 def lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grad):
     """Add the gradients of the leading blocks from the boundary contractions."""
     lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced)

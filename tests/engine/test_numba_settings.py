@@ -39,7 +39,9 @@ if sys.argv[1] == "vjp":  # the whole engine: compile, run the parallel batch dr
 else:  # one small serial kernel: quick to compile into an empty cache
     from qmlstudio.engine.measure import expectation
 
-    assert expectation(np.ones(4) / 2, np.zeros(4), 0, 1, 0, 0, 4) == 0.0
+    # Kernels run only inside compiled code (they have no Python wrapper): call it from one.
+    call = numba.njit(lambda: expectation(np.ones(4) / 2, np.zeros(4), 0, 1, 0, 0, 4))
+    assert call() == 0.0
     kernels = (expectation,)
     layer = None
 print(json.dumps({

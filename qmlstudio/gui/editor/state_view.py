@@ -7,7 +7,9 @@ vector, for the document's circuit and the data row the "sample" spin box picks.
 simulated, and how, is the Qt-free :func:`~qmlstudio.viewmodels.state_snapshot.simulate_snapshot`.
 
 Simulation runs on a :class:`~qmlstudio.gui.compute_runner.ComputeRunner` (never on the GUI
-thread), debounced after each change, and only while the view is visible.
+thread), debounced after each change, and only while the view is visible. While a result waits
+for the simulator's first-run warm-up, the status says so, with its progress
+(:mod:`qmlstudio.gui.simulator_warmup`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 from qmlstudio.core import Project, QMLStudioError
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.simulator_warmup import simulator_warmup
 from qmlstudio.viewmodels.state_snapshot import (
     SampleData,
     StateSnapshot,
@@ -84,12 +87,15 @@ class StateView(QWidget):
         # "computing… 12 s": the status counts the seconds while a request runs.
         self._elapsed = QElapsedTimer()
         self._clock = QTimer(self, interval=1000)
-        self._clock.timeout.connect(self._show_elapsed)
+        self._clock.timeout.connect(self._show_status)
         document.project_changed.connect(self._on_project_changed)
         self._sample.valueChanged.connect(self._on_sample_changed)
         self._channel.finished.connect(self._on_finished)
         self._channel.failed.connect(self._on_failed)
         self._channel.busy_changed.connect(self._on_busy_changed)
+        self._warmup = simulator_warmup()
+        self._warmup.progress.connect(self._show_status)
+        self._warmup.finished.connect(self._show_status)
 
     # -- what tests and other widgets read -------------------------------------------------
     def probabilities(self) -> np.ndarray | None:
@@ -105,14 +111,15 @@ class StateView(QWidget):
         """True if the probability chart shows per-qubit marginals instead of basis states."""
         return self._snapshot is not None and self._snapshot.marginal
 
-    def status(self) -> str:
-        """The status beside the sample: "computing… 3 s" while a request runs, else ""."""
-        return self._status.text()
-
     @property
     def is_computing(self) -> bool:
         """True while a simulation for this view runs or waits."""
         return self._channel.is_busy
+
+    def status(self) -> str:
+        """The status beside the sample box: "computing… 3 s" while a request runs, the
+        warm-up's "Preparing the simulator…" while the result waits for it, or ""."""
+        return self._status.text()
 
     def probability_labels(self) -> list[str]:
         """The labels on the probability chart's horizontal axis, left to right."""
@@ -179,10 +186,17 @@ class StateView(QWidget):
             self._clock.start()
         else:
             self._clock.stop()
-        self._status.setText("computing…" if busy else "")
+        self._show_status()
 
-    def _show_elapsed(self) -> None:
-        self._status.setText(f"computing… {self._elapsed.elapsed() // 1000} s")
+    def _show_status(self, *_changed) -> None:
+        if not self._channel.is_busy:
+            text = ""
+        elif self._warmup.is_preparing:
+            text = self._warmup.message()
+        else:
+            seconds = self._elapsed.elapsed() // 1000 if self._elapsed.isValid() else 0
+            text = f"computing… {seconds} s" if seconds else "computing…"
+        self._status.setText(text)
 
     def _on_finished(self, snapshot: StateSnapshot) -> None:
         self._snapshot = snapshot

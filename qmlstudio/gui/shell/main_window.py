@@ -36,6 +36,7 @@ from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.opening import is_openable
 from qmlstudio.gui.shell.wheel_guard import install_wheel_guard
+from qmlstudio.gui.simulator_warmup import simulator_warmup
 from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         # One compute thread for every view that simulates (the engine runs one parallel
         # region at a time anyway); training has its own worker thread.
         self.runner = ComputeRunner(self)
+        # The first window starts compiling the simulator (first run only) in the background.
+        simulator_warmup().start()
         self.canvas = CircuitView(self.document)
         self.setCentralWidget(self.canvas)
         self.gate_palette = GatePalette()

@@ -41,6 +41,7 @@ from qmlstudio.core import Project, ProjectError, ReadoutParams, TrainingHistory
 from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
+from qmlstudio.gui.simulator_warmup import simulator_warmup
 from qmlstudio.gui.training.freshness import TrainingFreshness
 from qmlstudio.gui.training.settings import TrainingSettings
 from qmlstudio.gui.training.worker import TrainingWorker
@@ -101,6 +102,10 @@ class TrainingPanel(QWidget):
         self._stale_shown = ""
         # Before this panel's own handler: it reads the freshness of the new project.
         self.freshness = TrainingFreshness(document, self)
+        self._reported = False  # the current run has sent a report
+        self._warmup = simulator_warmup()
+        self._warmup.progress.connect(self._show_warmup)
+        self._warmup.finished.connect(self._show_warmup)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(_REFRESH_MS)
@@ -230,9 +235,23 @@ class TrainingPanel(QWidget):
         self._start_project = project
         self._show_message("")
         self.progress.setValue(0)
-        self.progress.setFormat("preparing the data…")
+        self._reported = False
         directory = document.path.parent if document.path is not None else None
         self.worker.start(project, directory)
+        self._show_warmup()
+
+    def _show_warmup(self, *_changed) -> None:
+        """Until a run's first report: the simulator's first-run warm-up with its progress
+        while it runs (the run waits for it), else "preparing the data…"."""
+        if not self.worker.is_active or self._reported:
+            return
+        warmup = self._warmup
+        if warmup.is_preparing:
+            self.progress.setValue(round(warmup.fraction() * _PROGRESS_STEPS))
+            self.progress.setFormat(warmup.message())
+        else:
+            self.progress.setValue(0)
+            self.progress.setFormat("preparing the data…")
 
     def _on_reset_clicked(self) -> None:
         if not self.worker.is_active:
@@ -258,6 +277,7 @@ class TrainingPanel(QWidget):
         # costs the training thread CPU time: show at most one report per _REFRESH_MS (the
         # first at once, then the latest when the interval ends).
         self._latest = report
+        self._reported = True
         if report.kind == "done" or not self._refresh.isActive():
             self._show_report()
             self._refresh.start()

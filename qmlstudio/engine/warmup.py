@@ -1,0 +1,117 @@
+"""Preparing the simulator: compile (or load from the on-disk cache) the kernels a first
+result needs, before anyone asks for one.
+
+numba compiles a kernel the first time it is called. On a fresh install that is the batch
+driver and the forty-odd kernels it calls, tens of seconds on a busy machine; afterwards they
+load from the cache in well under a second (see :mod:`._jit`). An app calls :func:`prepare`
+on a worker thread as soon as it starts, so the compile overlaps with the user opening a
+project, and shows :func:`prepare`'s progress instead of an unexplained wait;
+:func:`is_prepared` says whether it has finished in this process.
+
+The warm-up runs one tiny circuit through the same public calls training and the state view
+make (a vjp with a cotangent function, and a statevector): every circuit up to
+:data:`~.simulate.SAMPLE_PARALLEL_MAX_QUBITS` qubits runs the same compiled code, because the
+kernels take the program as arrays, never as code. Larger circuits compile the large-state
+driver on their first call.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from numba.core import event
+from numba.core.dispatcher import Dispatcher
+
+from qmlstudio.core import Circuit, w, x
+from qmlstudio.engine import batch_driver, block_matrices
+from qmlstudio.engine.api import statevector, vjp
+
+__all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare"]
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: kernels compiled so far (none when they load from the cache),
+of ``total``."""
+
+_PREPARED = threading.Event()
+_LOCK = threading.Lock()  # one warm-up at a time; a second caller waits, then returns
+
+
+def is_prepared() -> bool:
+    """True once :func:`prepare` has finished in this process (the first results then come
+    without compiling)."""
+    return _PREPARED.is_set()
+
+
+def kernels_to_prepare() -> frozenset[Dispatcher]:
+    """The engine kernels the batch driver's call graph holds: the ones a warm-up compiles
+    on a cold cache (found by walking the names each kernel's code refers to). A driver
+    compiled twice from one function (serial and parallel) appears with both dispatchers;
+    progress counts them as one (see :func:`prepare`)."""
+    todo = [value for module in (batch_driver, block_matrices)
+            for value in vars(module).values()]
+    found: set[Dispatcher] = set()
+    while todo:
+        for dispatcher in _dispatchers(todo.pop()):
+            if dispatcher not in found:
+                found.add(dispatcher)
+                todo.extend(_referenced(dispatcher.py_func))
+    return frozenset(found)
+
+
+def _dispatchers(value: object) -> list[Dispatcher]:
+    """``value`` if it is a dispatcher, else the dispatchers it holds as attributes (an
+    object pairing the twins of one function)."""
+    if isinstance(value, Dispatcher):
+        return [value]
+    if isinstance(value, types.ModuleType | type):
+        return []
+    return [v for v in getattr(value, "__dict__", {}).values() if isinstance(v, Dispatcher)]
+
+
+def _referenced(function: types.FunctionType) -> Iterable[object]:
+    scope = function.__globals__
+    return (scope[name] for name in function.__code__.co_names if name in scope)
+
+
+def _warm_up_calls() -> None:
+    """The public calls whose compiled code the first training step and state need."""
+    circuit = (Circuit(2).add("ry", 0, x(0)).add("rx", 1, w(0)).add("cx", [0, 1])
+               .add("rz", 1, w(1)))
+    features = np.array([[0.1], [0.2], [0.3]])
+    vjp(circuit, features, np.zeros(2), ["Z0"], lambda values: values)
+    statevector(circuit, features[0], np.zeros(2))
+
+
+def prepare(progress: Progress | None = None) -> None:
+    """Compile (or load) the kernels the first results need; ``progress(done, total)`` is
+    called from this thread after each kernel. Returns at once when already prepared; safe
+    to call from any thread, and while other threads use the engine."""
+    with _LOCK:
+        if _PREPARED.is_set():
+            return
+        # One unit of progress per function: twins share their code object.
+        codes = {kernel.py_func.__code__ for kernel in kernels_to_prepare()}
+        total = len(codes)
+        done: set[types.CodeType] = set()
+
+        class _Counter(event.Listener):
+            def on_start(self, ev: event.Event) -> None:
+                pass
+
+            def on_end(self, ev: event.Event) -> None:
+                code = ev.data["dispatcher"].py_func.__code__
+                if code in codes and code not in done:
+                    done.add(code)
+                    if progress is not None:
+                        progress(len(done), total)
+
+        if progress is not None:
+            progress(0, total)
+        with event.install_listener("numba:compile", _Counter()):
+            _warm_up_calls()
+        _PREPARED.set()
+        if progress is not None:
+            progress(total, total)
