@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from qmlstudio.core.circuit import Circuit
 from qmlstudio.core.errors import CircuitError, ProjectError
 from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.observables import parse_observable
 from qmlstudio.core.preprocessing import Preprocessing
 from qmlstudio.core.project_fields import as_tuple, check_floats, check_pairs, check_text
@@ -33,7 +34,8 @@ class SavedModel:
     number of inputs). ``preprocessing.fitted`` must be set; its split settings are unused.
     ``amplitude_encoding`` means each preprocessed row is also written, normalised and
     zero-padded, into the amplitudes of the initial state. ``versions`` maps package names to
-    the versions that trained the model, as sorted pairs.
+    the versions that trained the model, as sorted pairs. ``noise`` is the noise model it was
+    trained under and predicts under (None: ideal).
     """
 
     circuit: Circuit
@@ -45,9 +47,12 @@ class SavedModel:
     amplitude_encoding: bool = False
     name: str = ""
     versions: tuple[tuple[str, str], ...] = ()
+    noise: NoiseModel | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        if self.noise is not None and not isinstance(self.noise, NoiseModel):
+            raise ProjectError(f"noise: expected a NoiseModel or None, got {self.noise!r}")
         for name, kind in (("circuit", Circuit), ("model", ModelSpec),
                            ("preprocessing", Preprocessing), ("readout", ReadoutParams)):
             if not isinstance(getattr(self, name), kind):

@@ -42,6 +42,7 @@ from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
 from qmlstudio.io.document_reader import DocumentReader, describe, read_header
 from qmlstudio.io.file_kinds import wrong_kind
 from qmlstudio.io.json_text import Inline, dumps_document, parse_document
+from qmlstudio.io.noise_codec import decode_noise, encode_noise
 from qmlstudio.io.project_codec import encode_readout
 from qmlstudio.io.regular_file import read_regular_file
 
@@ -49,16 +50,17 @@ __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encod
            "model_text", "read_model"]
 
 FORMAT = "qmlstudio-model"
-SCHEMA_VERSION = 2
-"""Schema 2 may hold expression parameters (as project schema 3); schema 1 files read as they
-are (the circuit format only gained a parameter kind)."""
+SCHEMA_VERSION = 3
+"""Schema 2 may hold expression parameters (as project schema 3), schema 3 the ``noise`` model
+the model predicts under (as project schema 5); older files read as they are (an ideal model
+whose circuit format only gained a parameter kind)."""
 OLDEST_SCHEMA = 1
 MAX_MODEL_BYTES = 1 << 30
 """Files larger than this are refused before reading (a wrongly chosen file, not a model)."""
 
 _KEYS = ("format", "schema_version", "qmlstudio", "name", "task", "feature_names",
          "class_labels", "preprocessing", "amplitude_encoding", "readout", "circuit", "weights",
-         "versions")
+         "versions", "noise")
 _PREPROCESSING_KEYS = ("scaling", "scale_range", "center", "width", "pca_mean",
                        "pca_components")
 _READOUT_KEYS = ("kind", "observables", "scale", "bias", "weights")
@@ -91,6 +93,7 @@ def encode_model(saved: SavedModel) -> dict:
         "circuit": encode_circuit(saved.circuit),
         "weights": Inline(list(saved.weights)),
         "versions": dict(saved.versions),
+        "noise": encode_noise(saved.noise),
     }
 
 
@@ -175,7 +178,7 @@ def decode_model(reader: DocumentReader) -> SavedModel:
                   ("model.class_labels", "class_labels"),
                   ("preprocessing.fitted", "preprocessing")):
         return SavedModel(circuit, model, preprocessing, weights, readout, names, amplitude,
-                          name, versions)
+                          name, versions, decode_noise(reader.field("noise", None)))
 
 
 # -- files ---------------------------------------------------------------------------------

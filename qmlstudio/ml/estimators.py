@@ -42,6 +42,10 @@ prediction: ``None`` (the default) keeps the caller's choice (an enclosing
 circuit's work and the cores other programs leave free; a positive integer is used as given
 (capped by ``NUMBA_NUM_THREADS``). The numbers are the same whatever the count.
 
+``noise`` (a :class:`~qmlstudio.core.noise.NoiseModel`, None: ideal) trains and predicts under
+that noise model with the exact density-matrix simulator (exact adjoint gradients; not with
+``shots``, parameter-shift gradients or amplitude encoding).
+
 Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel` (``model_``), the
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
 trained with ``shots``, so predictions are deterministic.
@@ -88,6 +92,7 @@ from qmlstudio.core import (
 )
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
 from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.wording import counted
 from qmlstudio.engine import using_threads
 from qmlstudio.ml.data.dataset import Dataset
@@ -136,7 +141,8 @@ class _QNNEstimator(BaseEstimator):
                  early_stopping_patience: int | None = None, readout: str | None = None,
                  observables: object = None, random_state: object = 0,
                  model: str | None = None, separable: bool = False,
-                 circuit: Circuit | None = None, threads: int | None = None) -> None:
+                 circuit: Circuit | None = None, threads: int | None = None,
+                 noise: NoiseModel | None = None) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -160,6 +166,7 @@ class _QNNEstimator(BaseEstimator):
         self.separable = separable
         self.circuit = circuit
         self.threads = threads
+        self.noise = noise
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
@@ -220,7 +227,7 @@ class _QNNEstimator(BaseEstimator):
                        DatasetSpec.embedded(columns, rows, "y"),
                        Preprocessing(self.scaling, test_fraction=0.0, split_seed=seed,
                                      validation_fraction=self.validation_fraction),
-                       model, training)
+                       model, training, noise=self.noise)
 
     def _default_model(self, dataset: Dataset) -> tuple[Circuit, str, tuple[str, ...], str]:
         """Circuit, readout, observables and weight initialisation without a preset."""

@@ -95,14 +95,14 @@ BASELINE_GRIDS: dict[str, dict[str, dict[str, list]]] = {
 its standardising pipeline)."""
 
 Progress = Callable[[int, int, str], None]
-_FINGERPRINT_KEYS = ("circuit", "dataset", "preprocessing", "model", "training")
+_FINGERPRINT_KEYS = ("circuit", "dataset", "preprocessing", "model", "training", "noise")
 
 
 def project_fingerprint(project: Project) -> str:
     """A digest of what a comparison of ``project`` depends on: circuit, data set,
-    preprocessing settings, model and training settings — not the trained state, the fitted
-    preprocessing constants, the class labels training fills in or where a CSV file lies
-    (its checksum is kept)."""
+    preprocessing settings, model and training settings, noise model — not the trained
+    state, the fitted preprocessing constants, the class labels training fills in or where a
+    CSV file lies (its checksum is kept)."""
     document = encode_project(project, "")
     parts = {key: document[key] for key in _FINGERPRINT_KEYS}
     parts["dataset"] = {k: v for k, v in parts["dataset"].items() if k != "path"}
@@ -131,7 +131,7 @@ def quantum_estimator(project: Project, seed: int) -> QNNClassifier | QNNRegress
                 validation_fraction=project.preprocessing.validation_fraction,
                 early_stopping_patience=training.early_stopping_patience,
                 readout=model.readout, observables=list(model.observables) or None,
-                random_state=seed)
+                random_state=seed, noise=project.noise)
 
 
 def _candidates(project: Project, seed: int) -> list[tuple[str, str, BaseEstimator, dict]]:

@@ -126,5 +126,10 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
     if fmt in ("qasm3", "qasm2"):
         atomic_write(path, model_qasm(saved, int(fmt[-1]), sample), ModelFileError)
         return
+    if saved.noise is not None and not saved.noise.is_ideal:
+        raise ModelFileError(f"the model predicts under the noise model "
+                             f"{saved.noise.name!r}, which the {fmt} script cannot rebuild yet: "
+                             f"export 'qmodel' (it keeps the noise model), or set the project "
+                             f"to the ideal simulator")
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
     atomic_write(path, python_script(saved, fmt, module), ModelFileError)

@@ -71,7 +71,7 @@ def saved_model_of(project: Project, feature_names: Sequence[str] | None = None)
     try:
         return SavedModel(project.circuit, project.model, project.preprocessing,
                           project.weights, readout, names, uses_amplitude_encoding(project),
-                          project.name, project.versions)
+                          project.name, project.versions, project.noise)
     except ProjectError as error:
         raise ModelFileError(f"the project cannot be saved as a model: {error}") from None
 
@@ -89,7 +89,8 @@ class TrainedModel:
             raise ModelFileError(f"expected a SavedModel, got {type(saved).__name__}")
         self.saved = saved
         self._model = QuantumModel(saved.circuit, saved.model,
-                                   amplitude_encoding=saved.amplitude_encoding)
+                                   amplitude_encoding=saved.amplitude_encoding,
+                                   noise=saved.noise)
         self._weights = np.array(saved.weights, dtype=float)
         self._readout = self._model.readout_vector(saved.readout)
         labels = saved.model.class_labels

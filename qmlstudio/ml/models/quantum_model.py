@@ -45,8 +45,9 @@ from qmlstudio.core import (
     ReadoutParams,
     parse_observable,
 )
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.wording import counted
-from qmlstudio.engine import GRADIENT_METHODS, expval, vjp
+from qmlstudio.engine import GRADIENT_METHODS, density_expval, density_vjp, expval, vjp
 from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.encodings import amplitude_states
 from qmlstudio.ml.models.losses import loss_function, softmax
@@ -78,6 +79,7 @@ class QuantumModel:
     method: str = "adjoint"
     shots: int | None = None
     amplitude_encoding: bool = False
+    noise: NoiseModel | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.circuit, Circuit):
@@ -95,6 +97,15 @@ class QuantumModel:
         if self.method not in GRADIENT_METHODS:
             raise ProjectError(f"training.gradient_method: unknown {self.method!r}; choose one "
                                f"of {', '.join(GRADIENT_METHODS)}")
+        if self.noise is not None and not isinstance(self.noise, NoiseModel):
+            raise ProjectError(f"noise: expected a NoiseModel or None, got {self.noise!r}")
+        if self.noisy and (self.shots is not None or self.method != "adjoint"
+                           or self.amplitude_encoding):
+            what = ("shots" if self.shots is not None else "amplitude encoding"
+                    if self.amplitude_encoding else f"{self.method!r} gradients")
+            raise ProjectError(f"noise: the noisy simulator computes exact values and adjoint "
+                               f"gradients of gate-encoded circuits; it cannot use {what} "
+                               f"(choose the ideal simulator, or change the training settings)")
         k, c = self.n_outputs, self.n_classes
         if self.is_classifier and k != c and not (k == 1 and c == 2):
             raise ProjectError(f"model.observables: {k} observables for {c} classes; use one "
@@ -105,7 +116,12 @@ class QuantumModel:
         """The model of ``project``: its circuit, model spec, loss, gradient method and shots."""
         training = project.training
         return cls(project.circuit, project.model, training.loss, training.gradient_method,
-                   training.shots, amplitude_encoding)
+                   training.shots, amplitude_encoding, project.noise)
+
+    @property
+    def noisy(self) -> bool:
+        """True when a noise model (not the ideal one) applies."""
+        return self.noise is not None and not self.noise.is_ideal
 
     # -- shape facts -------------------------------------------------------------------------
     @property
@@ -166,6 +182,8 @@ class QuantumModel:
     def expectations(self, X: object, weights: object, seed: object = None) -> np.ndarray:
         """The engine's expectation values ``(B, K)`` of the model's observables."""
         xs, init = self._inputs(X)
+        if self.noisy:
+            return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise)
         return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
                       shots=self.shots, seed=seed)
 
@@ -232,9 +250,13 @@ class QuantumModel:
                 return np.zeros_like(cot)
             return cot
 
-        _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
-                          method=self.method, initial_state=init, shots=self.shots, seed=seed,
-                          interrupt=interrupt)
+        if self.noisy:
+            _, dweights = density_vjp(self.circuit, xs, weights, self.spec.observables,
+                                      self.noise, cotangent)
+        else:
+            _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
+                              method=self.method, initial_state=init, shots=self.shots,
+                              seed=seed, interrupt=interrupt)
         dreadout = found["readout"] if self.spec.train_readout else np.zeros_like(vector)
         if found.get("diverged"):
             dweights, dreadout = np.full_like(dweights, np.nan), np.full_like(vector, np.nan)

@@ -1,0 +1,42 @@
+"""``qmlstudio train --noise``: a real process trains a real project under a noise model and
+stores the model in the project; a bad noise word is one line naming it."""
+
+import json
+
+from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
+from qmlstudio.io import load_project, save_project
+from qmlstudio.io.noise_file import bundled_device_noise
+from qmlstudio.ml.models.templates import build_model_circuit
+from tests.test_cli import assert_one_line_error, cli
+
+
+def _project(tmp_path):
+    project = Project(build_model_circuit(2, 2, layers=1), name="moons",
+                      dataset=DatasetSpec.builtin("moons", n_samples=40, noise=0.1),
+                      preprocessing=Preprocessing(test_fraction=0.25),
+                      training=TrainingConfig(epochs=2, learning_rate=0.1))
+    path = tmp_path / "moons.qmlproj"
+    save_project(project, path)
+    return path
+
+
+def test_train_under_a_device_model_stores_it_and_ideal_removes_it(tmp_path):
+    path = _project(tmp_path)
+    result = cli("train", path, "--noise", "device:manila", "--json", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["epoch"] == 2
+    trained = load_project(path)
+    assert trained.noise == bundled_device_noise("manila") and trained.is_trained
+    result = cli("train", path, "--noise", "ideal", "--restart", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert load_project(path).noise is None
+
+
+def test_a_bad_noise_word_is_one_line_and_the_project_is_unchanged(tmp_path):
+    path = _project(tmp_path)
+    before = path.read_bytes()
+    assert_one_line_error(cli("train", path, "--noise", "depolarizing:7", cwd=tmp_path), 1,
+                          "depolarizing p: must lie in [0, 1.33333]")
+    assert_one_line_error(cli("train", path, "--noise", "nowhere.json", cwd=tmp_path), 1,
+                          "noise 'nowhere.json': no such file")
+    assert path.read_bytes() == before
