@@ -12,6 +12,7 @@ Hermiticity), which lets :func:`reduced` read both matrices along rows.
 from __future__ import annotations
 
 from qmlstudio.engine._jit import kernel
+from qmlstudio.engine.measure import parity
 
 __all__ = ["costate_matrix", "depolarize", "depolarize1", "gate1", "gate2", "pauli_expectation",
            "permute", "reduced", "superop"]
@@ -275,17 +276,6 @@ def permute(src, dst, table, t, mask, f, mix_first):
 
 
 @kernel
-def _popparity(v):
-    v ^= v >> 32
-    v ^= v >> 16
-    v ^= v >> 8
-    v ^= v >> 4
-    v ^= v >> 2
-    v ^= v >> 1
-    return v & 1
-
-
-@kernel
 def _phase(ny):
     """i**ny."""
     if ny == 0:
@@ -304,7 +294,7 @@ def pauli_expectation(rho, flip, zmask, ny):
     acc = 0j
     for i in range(rho.shape[0]):
         j = i ^ flip
-        acc += (1.0 - 2.0 * _popparity(j & zmask)) * rho[j, i]
+        acc += (1.0 - 2.0 * parity(j & zmask)) * rho[j, i]
     return (_phase(ny) * acc).real
 
 
@@ -321,7 +311,7 @@ def costate_matrix(sigma, flip, zmask, ny, coef):
         phase = coef[k] * _phase(ny[k])
         for i in range(dim):
             j = i ^ flip[k]
-            sigma[i, j] += (1.0 - 2.0 * _popparity(j & zmask[k])) * phase
+            sigma[i, j] += (1.0 - 2.0 * parity(j & zmask[k])) * phase
 
 
 @kernel

@@ -37,27 +37,17 @@ import numpy as np
 from qmlstudio.core import Circuit, gate_spec
 from qmlstudio.core.noise import Channel, NoiseModel
 from qmlstudio.engine.program import (
-    _DEPENDENCY,
     _NO_SWAPS,
     DENSE1,
     DENSE2,
-    DEP_CONST,
-    DEP_FEATURES,
     PERM,
-    SRC_WEIGHT,
-    SRC_WEIGHT_X,
     BlockRow,
-    FactorRow,
     Program,
-    ProgramArrays,
-    _Columns,
-    _columns,
-    _factor_rows,
     _Gate,
     _gate_table,
     _Item,
     _items,
-    _slots,
+    assemble_blocks,
 )
 
 __all__ = ["DEPOL1", "DEPOL2", "GATE", "PERM_STEP", "SUPER1", "SUPER2", "DensityProgram",
@@ -250,51 +240,20 @@ def _gate_program(circuit: Circuit, blocks: list[_Block], tables: list[np.ndarra
     """The gate blocks in the ideal engine's compiled form: the same factor rows, so
     :func:`~qmlstudio.engine.block_matrices.block_matrices` builds their matrices."""
     n = circuit.n_qubits
-    kinds: dict[int, int] = {}
-    kind_mats = []
-    factor_rows: list[FactorRow] = []
-    block_rows: list[BlockRow] = []
-    columns = _Columns(circuit.n_features)
-    for block in blocks:
-        f0 = len(factor_rows)
-        dep = DEP_CONST
-        for item in block.items:
-            kind = kinds.setdefault(id(item.factor), len(kind_mats))
-            if kind == len(kind_mats):
-                kind_mats.append(item.factor)
-            for row in _factor_rows(kind, item.factor, item.param, columns):
-                factor_rows.append(row)
-                dep = max(dep, _DEPENDENCY[row.fac_src])
+
+    def block_row(block: _Block, f0: int, f1: int, dep: int) -> BlockRow:
         # A matrix block's wires in gate order (the kernels take any bit order, so unlike the
         # ideal compiler no factor is swapped); t1 is unused by single-qubit and PERM blocks.
-        block_rows.append(BlockRow(
-            op_kind=block.kind, op_t0=n - 1 - block.wires[0],
-            op_t1=n - 1 - block.wires[1] if len(block.wires) > 1 else -1,
-            op_f0=f0, op_f1=len(factor_rows), op_dep=dep, op_lead=False,
-            op_perm=block.table, op_swap=_NO_SWAPS))
-    kind_a = np.zeros((max(1, len(kind_mats)), 4, 4), dtype=np.complex128)
-    kind_b, kind_c = np.zeros_like(kind_a), np.zeros_like(kind_a)
-    for kind, factor in enumerate(kind_mats):
-        d = factor.a.shape[0]
-        kind_a[kind, :d, :d] = factor.a
-        kind_b[kind, :d, :d] = factor.b
-        kind_c[kind, :d, :d] = factor.c
-    factor_columns = _columns(factor_rows, FactorRow)
-    block_columns = _columns(block_rows, BlockRow)
-    is_weight = np.isin(factor_columns["fac_src"], (SRC_WEIGHT, SRC_WEIGHT_X))
-    perm_fwd = np.array(tables, dtype=np.int32).reshape(len(tables), 1 << n if tables else 0)
-    perm_inv = np.empty_like(perm_fwd)
-    for r in range(len(tables)):
-        perm_inv[r, perm_fwd[r]] = np.arange(1 << n, dtype=np.int32)
-    arrays = ProgramArrays(
-        kind_a=kind_a, kind_b=kind_b, kind_c=kind_c,
-        **factor_columns, fac_wslot=_slots(is_weight),
-        **block_columns, op_fslot=_slots(block_columns["op_dep"] == DEP_FEATURES),
-        perm_fwd=perm_fwd, perm_inv=perm_inv,
-    )
+        return BlockRow(op_kind=block.kind, op_t0=n - 1 - block.wires[0],
+                        op_t1=n - 1 - block.wires[1] if len(block.wires) > 1 else -1,
+                        op_f0=f0, op_f1=f1, op_dep=dep, op_lead=False, op_perm=block.table,
+                        op_swap=_NO_SWAPS)
+
+    arrays, _, block_rows, products, is_weight = assemble_blocks(
+        n, circuit.n_features, blocks, tables, block_row)
     return Program(
         n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
         arrays=arrays, max_factors=max([1, *(r.op_f1 - r.op_f0 for r in block_rows)]),
-        weight_factors=np.flatnonzero(is_weight), products=tuple(columns.products),
+        weight_factors=np.flatnonzero(is_weight), products=products,
     )
 

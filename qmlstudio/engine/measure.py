@@ -15,7 +15,8 @@ import numpy as np
 from qmlstudio.core import PauliString
 from qmlstudio.engine._jit import kernel
 
-__all__ = ["costate", "encode_paulis", "expectation", "product_amplitudes", "product_tables"]
+__all__ = ["costate", "encode_paulis", "expectation", "parity", "product_amplitudes",
+           "product_tables"]
 
 
 def encode_paulis(paulis: list[PauliString], n_qubits: int) -> tuple[np.ndarray, ...]:
@@ -35,7 +36,8 @@ def encode_paulis(paulis: list[PauliString], n_qubits: int) -> tuple[np.ndarray,
 
 
 @kernel
-def _parity(v):
+def parity(v):
+    """The parity (0 or 1) of the set bits of ``v``."""
     v ^= v >> 32
     v ^= v >> 16
     v ^= v >> 8
@@ -51,7 +53,7 @@ def expectation(re, im, flip, zmask, ny, lo, hi):
     acc = 0.0
     for i in range(lo, hi):
         j = i ^ flip
-        sign = 1.0 - 2.0 * _parity(j & zmask)
+        sign = 1.0 - 2.0 * parity(j & zmask)
         if ny == 0:
             term = re[i] * re[j] + im[i] * im[j]
         elif ny == 1:
@@ -74,7 +76,7 @@ def costate(re, im, lre, lim, flip, zmask, ny, coef, lo, hi):
             if coef[k] == 0.0:
                 continue
             j = i ^ flip[k]
-            c = coef[k] * (1.0 - 2.0 * _parity(j & zmask[k]))
+            c = coef[k] * (1.0 - 2.0 * parity(j & zmask[k]))
             br, bi = re[j], im[j]
             if ny[k] == 0:
                 lr += c * br

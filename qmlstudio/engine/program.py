@@ -533,21 +533,18 @@ def _slots(selected: np.ndarray) -> np.ndarray:
     return slots
 
 
-@lru_cache(maxsize=16)
-def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
-    n = circuit.n_qubits
-    scheduled = _schedule(circuit)
-    tail_images, tail_preimages = _tail_images(n, _split_tail(scheduled) if fold_tail else [])
-    blocks, tables = _expand_permutations(n, scheduled)
-    first = next((i for i, block in enumerate(blocks) if not block.lead), None)
-    if first is not None and blocks[first].kind == PERM:  # a gather table: fused (see above)
-        blocks[first].lead = True
+def assemble_blocks(n: int, n_features: int, blocks: list[_Block], tables: list,
+                    block_row, rules: list | None = None):
+    """The flat arrays of ``blocks`` (what the ideal and the density compilers share): each
+    gate factor a row (``rules``, if given, receives each row's parameter-shift rule), each
+    block a row made by ``block_row(block, f0, f1, dependency)``, the distinct factor matrices
+    and the permutation ``tables`` with their inverses. Returns ``(arrays, factor rows, block
+    rows, the angle table's product columns, which factor rows are weights)``."""
     kinds: dict[int, int] = {}  # id of a Factor -> its row of kind_a/b/c
     kind_mats: list[Factor] = []
     factor_rows: list[FactorRow] = []
-    rules: list[tuple] = []
     block_rows: list[BlockRow] = []
-    columns = _Columns(circuit.n_features)
+    columns = _Columns(n_features)
     for block in blocks:
         f0 = len(factor_rows)
         dep = DEP_CONST
@@ -558,9 +555,10 @@ def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
                 kind_mats.append(item.factor)
             for row in _factor_rows(kind, item.factor, item.param, columns):
                 factor_rows.append(row)
-                rules.append(item.rule)  # a term's factor shifts like the gate's angle
+                if rules is not None:
+                    rules.append(item.rule)  # a term's factor shifts like the gate's angle
                 dep = max(dep, _DEPENDENCY[row.fac_src])
-        block_rows.append(_block_row(n, block, f0, len(factor_rows), dep))
+        block_rows.append(block_row(block, f0, len(factor_rows), dep))
     kind_a = np.zeros((max(1, len(kind_mats)), 4, 4), dtype=np.complex128)
     kind_b, kind_c = np.zeros_like(kind_a), np.zeros_like(kind_a)
     for kind, factor in enumerate(kind_mats):
@@ -582,10 +580,27 @@ def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
         **block_columns, op_fslot=_slots(block_columns["op_dep"] == DEP_FEATURES),
         perm_fwd=perm_fwd, perm_inv=perm_inv,
     )
+    return arrays, factor_rows, block_rows, tuple(columns.products), is_weight
+
+
+@lru_cache(maxsize=16)
+def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
+    n = circuit.n_qubits
+    scheduled = _schedule(circuit)
+    tail_images, tail_preimages = _tail_images(n, _split_tail(scheduled) if fold_tail else [])
+    blocks, tables = _expand_permutations(n, scheduled)
+    first = next((i for i, block in enumerate(blocks) if not block.lead), None)
+    if first is not None and blocks[first].kind == PERM:  # a gather table: fused (see above)
+        blocks[first].lead = True
+    rules: list[tuple] = []
+    assembled = assemble_blocks(n, circuit.n_features, blocks, tables,
+                                lambda block, f0, f1, dep: _block_row(n, block, f0, f1, dep),
+                                rules)
+    arrays, _, block_rows, products, is_weight = assembled
     return Program(
         n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
         arrays=arrays, max_factors=max([1, *(r.op_f1 - r.op_f0 for r in block_rows)]),
         weight_factors=np.flatnonzero(is_weight), shift_rules=tuple(rules),
-        products=tuple(columns.products), tail_images=tail_images,
+        products=products, tail_images=tail_images,
         tail_preimages=tail_preimages,
     )
