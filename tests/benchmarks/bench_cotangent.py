@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
+from tree_worker import TreeWorker  # noqa: E402
 from workloads import WORKLOADS, make_data, mse_loss, weight_index  # noqa: E402
 
 MODES = ("fixed", "function")
@@ -99,32 +99,6 @@ def worker() -> int:
 
 
 # --- the main process -----------------------------------------------------------------------
-class Worker:
-    """A worker process running the code of ``tree``."""
-
-    def __init__(self, label: str, tree: Path, threads: int | None):
-        self.label = label
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(tree), *filter(None, [os.environ.get("PYTHONPATH")])]))
-        if threads is not None:
-            env["NUMBA_NUM_THREADS"] = str(threads)
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__)), "--worker"],
-                                     cwd=str(tree), env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-
-    def call(self, name: str, mode: str) -> dict:
-        self.proc.stdin.write(f"{name} {mode}\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the {self.label} worker stopped (see its error above)")
-        return json.loads(line)
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait()
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workloads", default="W1,W2,W3", help="comma list of W1, W2, W3")
@@ -139,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [w for w in names if w not in WORKLOADS]
     if unknown:
         ap.error(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
-    workers = [Worker("this tree", REPO, args.threads)]
+    threads = {} if args.threads is None else {"NUMBA_NUM_THREADS": str(args.threads)}
+    workers = [TreeWorker("this tree", REPO, Path(__file__), threads)]
     if args.baseline is not None:
-        workers.append(Worker("baseline", args.baseline.resolve(), args.threads))
+        workers.append(TreeWorker("baseline", args.baseline.resolve(), Path(__file__), threads))
     threads = "numba's default" if args.threads is None else str(args.threads)
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}; "
           f"threads: {threads}; {args.repeats} interleaved rounds per workload, medians in "

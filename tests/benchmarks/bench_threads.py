@@ -47,6 +47,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 MOONS = REPO / "resources" / "examples" / "moons.qmlproj"
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+from tree_worker import TreeWorker  # noqa: E402
+
 MODES = ("auto", "1", "2")
 BUSY_LEVELS = (0, 1, 2)
 SMALL_CALLS = 200
@@ -115,30 +119,6 @@ def _nothing() -> Iterator[None]:
 
 
 # --- the main process -----------------------------------------------------------------------
-class Worker:
-    """A worker process running the code of ``tree``."""
-
-    def __init__(self, label: str, tree: Path):
-        self.label = label
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(tree), *filter(None, [os.environ.get("PYTHONPATH")])]))
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__)), "--worker"],
-                                     cwd=str(tree), env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-
-    def call(self, name: str, mode: str) -> dict:
-        self.proc.stdin.write(f"{name} {mode}\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the {self.label} worker stopped (see its error above)")
-        return json.loads(line)
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait()
-
-
 @contextmanager
 def busy_cores(count: int) -> Iterator[None]:
     """``count`` child processes spinning, each holding a core, for the block."""
@@ -158,7 +138,7 @@ def _columns(baseline: bool) -> list[tuple[str, str]]:
     return [("new", mode) for mode in MODES] + ([("old", "auto")] if baseline else [])
 
 
-def time_workloads(workers: dict[str, Worker], names: list[str], repeats: int) -> None:
+def time_workloads(workers: dict[str, TreeWorker], names: list[str], repeats: int) -> None:
     columns = _columns("old" in workers)
     header = "  ".join(f"{label + ' ' + mode:>10}" for label, mode in columns)
     print(f"\n## W1–W3 loss + gradient (ms, min of {repeats}); ratio = auto ÷ one thread\n")
@@ -185,7 +165,7 @@ def time_workloads(workers: dict[str, Worker], names: list[str], repeats: int) -
                   f"{','.join(map(str, sorted(chose))):5}{flag}{agree}", flush=True)
 
 
-def time_small(workers: dict[str, Worker], repeats: int) -> None:
+def time_small(workers: dict[str, TreeWorker], repeats: int) -> None:
     print(f"\n## Small call: Iris circuit_centric vjp, 2 qubits, 16 samples (µs per call, "
           f"min of {repeats} × {SMALL_CALLS} calls)\n")
     labels = list(workers)
@@ -251,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"new": REPO, **({"old": args.baseline.resolve()} if args.baseline else {})}
     print(f"# bench_threads: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
           f"at the start; trees: " + ", ".join(f"{k} = {v}" for k, v in trees.items()))
-    workers = {label: Worker(label, tree) for label, tree in trees.items()}
+    workers = {label: TreeWorker(label, tree, Path(__file__)) for label, tree in trees.items()}
     try:
         time_small(workers, args.repeats)
         if names:
