@@ -66,7 +66,12 @@ def _expectation_chunked(re, im, flip, zmask, ny):
     for c in prange(n_chunks):
         partial[c] = expectation(re, im, flip, zmask, ny, c * AMP_CHUNK,
                                  min(dim, (c + 1) * AMP_CHUNK))
-    return partial.sum()
+    # A plain loop, not partial.sum(): in the parallel twin numba would split that sum over
+    # the threads, and the rounding would depend on how many there are.
+    total = 0.0
+    for c in range(n_chunks):
+        total += partial[c]
+    return total
 
 
 @parallel_kernel
