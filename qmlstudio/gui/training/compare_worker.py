@@ -20,6 +20,7 @@ from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal
 
 from qmlstudio.core import Interrupted, Project
 from qmlstudio.core.errors import user_message
+from qmlstudio.gui.engine_threads import preferred_threads_block
 from qmlstudio.gui.threads import start_thread
 from qmlstudio.ml.evaluation.comparison import compare_models
 
@@ -40,11 +41,12 @@ class _ComparisonThread(QThread):
 
     def run(self) -> None:
         try:
-            result = compare_models(
-                self._project, seeds=self._seeds, folds=self._folds,
-                project_dir=self._project_dir, cancelled=self._stop.is_set,
-                progress=lambda done, total, what: self.progress.emit(self._run, done, total,
-                                                                      what))
+            with preferred_threads_block():  # the Preferences' count, as for training
+                result = compare_models(
+                    self._project, seeds=self._seeds, folds=self._folds,
+                    project_dir=self._project_dir, cancelled=self._stop.is_set,
+                    progress=lambda done, total, what: self.progress.emit(self._run, done,
+                                                                          total, what))
         except Interrupted:
             self.interrupted.emit(self._run)
             return

@@ -98,3 +98,19 @@ def test_a_stored_value_that_is_not_a_count_means_automatic(caplog):
     with caplog.at_level(logging.WARNING):
         assert preferred_threads() is None
     assert "engine/threads must be a positive integer or 'auto', got 'many'" in caplog.text
+
+
+def test_a_comparison_runs_on_the_threads_chosen_in_preferences(qtbot):
+    from qmlstudio.gui.training.compare_worker import ComparisonWorker
+
+    project = moons_project(epochs=1)
+    worker = ComparisonWorker()
+    try:
+        for stored, expected in ((2, TWO), (0, 1)):
+            QSettings().setValue(THREADS_KEY, stored)
+            with qtbot.waitSignal(worker.finished, timeout=FIRST_RUN_TIMEOUT_MS):
+                worker.start(project, seeds=1, folds=2)
+            assert threads_used() == expected  # the last fit's engine calls
+    finally:
+        QSettings().remove(THREADS_KEY)
+        assert worker.shutdown(5000)
