@@ -41,12 +41,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "of DATA.csv under the noise model scaled by each strength (0: ideal, 1: "
                     "the model itself, 2: every channel and readout error twice as strong) "
                     "and print the accuracy and F1 (classifier) or R² and MSE (regressor) of "
-                    "each. The trained weights are not changed. DATA.csv needs a header "
-                    "naming the model's feature columns (or exactly those columns, in order, "
-                    "and the label) and a label column. Limits: exact density-matrix "
-                    "simulation (a few seconds per strength at 10 qubits, memory-bound past "
-                    "about 14); a general Kraus channel cannot be scaled; amplitude-encoded "
-                    "models evaluate ideal only.")
+                    "each. The trained weights are not changed. DATA.csv holds the model's "
+                    "feature columns (named in a header row; without one, the features in the "
+                    "model's order) and a label column. Limits: exact density-matrix "
+                    "simulation (memory grows as 16^qubits: up to about 14 qubits); a general "
+                    "Kraus channel has no strength to scale; amplitude-encoded models evaluate "
+                    "ideal only.")
     evaluate.add_argument("model", metavar="MODEL_OR_PROJECT")
     evaluate.add_argument("data", metavar="DATA.csv")
     noise_option(evaluate, "the noise model to scale (default: the one the model was trained "

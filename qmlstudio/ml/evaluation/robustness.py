@@ -80,14 +80,17 @@ def _strengths(strengths: Sequence[float]) -> tuple[float, ...]:
 
 
 def noise_models(noise: NoiseModel | str, strengths: Sequence[float]) -> list[NoiseModel | None]:
-    """The noise model of each strength (None: ideal, for strength 0): ``noise`` scaled, or
-    with ``noise="depolarizing"`` a uniform depolarizing channel of that ``p``."""
+    """The noise model of each strength (None: ideal, for strength 0): ``noise`` scaled (1:
+    ``noise`` itself), or with ``noise="depolarizing"`` a uniform depolarizing channel of that
+    ``p``."""
     if not isinstance(noise, NoiseModel) and noise != "depolarizing":
         raise NoiseError(f"noise: expected a NoiseModel or 'depolarizing', got {noise!r}")
     models: list[NoiseModel | None] = []
     for strength in _strengths(strengths):
         if strength == 0:
             models.append(None)
+        elif isinstance(noise, NoiseModel) and strength == 1:
+            models.append(noise)  # itself: also a model no scaling applies to (a Kraus set)
         elif isinstance(noise, NoiseModel):
             models.append(noise.scaled(strength))
         else:

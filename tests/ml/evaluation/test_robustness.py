@@ -10,7 +10,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_squared_error, r2_sco
 from qmlstudio import noise_robustness
 from qmlstudio.core import DatasetError
 from qmlstudio.core.errors import NoiseError
-from qmlstudio.core.noise import NoiseModel
+from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule
 from qmlstudio.engine import density_expval, expval
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
@@ -99,6 +99,11 @@ def test_bad_requests_name_what_is_wrong(noisy_classifier):
         noise_robustness(clf.model_, X, labels, noise="thermal")
     with pytest.raises(NoiseError, match="depolarizing p: must lie in"):
         noise_robustness(clf.model_, X, labels, noise="depolarizing", strengths=[2.0])
+    kraus = NoiseModel((NoiseRule(((Channel.kraus([np.eye(2)]), ()),)),), name="kraus")
+    assert noise_robustness(clf.model_, X, labels, kraus, (0, 1)).noise_names == ("ideal",
+                                                                                  "kraus")
+    with pytest.raises(NoiseError, match="a general Kraus channel has no strength to scale"):
+        noise_robustness(clf.model_, X, labels, kraus, (0, 1, 2))
     with pytest.raises(DatasetError, match=r"y\[1\]: 'maybe' is not one of the model's"):
         noise_robustness(clf.model_, X[:2], ["pos", "maybe"])
     with pytest.raises(DatasetError, match="expected 30 targets"):
