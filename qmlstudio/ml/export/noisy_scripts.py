@@ -7,8 +7,10 @@ gate of the circuit) and the same readout errors:
 
 * PennyLane: the ``default.mixed`` device, each channel written after its gate as PennyLane's
   operation of the same map (``DepolarizingChannel`` with ``p_PL = 3p/4``, ``BitFlip``,
-  ``PhaseFlip``, ``AmplitudeDamping``, ``PhaseDamping``, ``ThermalRelaxationError``) or, for the
-  kinds PennyLane has no operation for, ``QubitChannel`` with our Kraus operators;
+  ``PhaseFlip``, ``PauliError("Y")``, ``AmplitudeDamping``, ``PhaseDamping``,
+  ``ThermalRelaxationError``) or else ``QubitChannel``: the two-qubit depolarizing channel's
+  Pauli Kraus operators from ``depolarizing_2q(p)``, our Kraus operators for ``pauli`` and
+  ``kraus``;
 * Qiskit: an Aer ``NoiseModel`` holding, for each gate of the circuit (by its instruction name
   and qubits), one ``QuantumError`` composed of Aer's errors of the same channels, and each
   qubit's ``ReadoutError``; Aer's ``density_matrix`` method runs the circuits. Gates that
@@ -61,6 +63,15 @@ _READ_VALUE = '''def read_value(probabilities, qubits):
     for _ in qubits:
         p = p @ np.array([1.0, -1.0])
     return p'''
+
+_DEPOLARIZING_2Q = '''def depolarizing_2q(p):
+    """Kraus operators of the two-qubit depolarizing channel (1 - p) rho + p I/4 (Aer's
+    convention; PennyLane has no two-qubit depolarizing operation)."""
+    paulis = [np.eye(2), np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]),
+              np.diag([1.0, -1.0])]
+    weights = [1 - 15 * p / 16] + [p / 16] * 15
+    return [np.sqrt(w) * np.kron(a, b)
+            for w, (a, b) in zip(weights, [(a, b) for a in paulis for b in paulis])]'''
 
 _GATE_ERROR = '''def gate_error(n_qubits, errors):
     """One Aer error on a gate's n_qubits qubits: (error, positions among the gate's qubits)
@@ -115,9 +126,11 @@ class _KrausTable:
         out = ["# Kraus operators of the channels written as matrices (first wire the most "
                "significant bit).", "KRAUS = ["]
         for channel in self.channels:  # a list of matrices: what Aer's kraus_error takes
+            ops = channel.kraus_operators()
+            real = not ops.imag.any()
             out.append(f"    [  # {channel.kind}")
-            out += [f"        np.array({[[complex(v) for v in row] for row in op]!r}),"
-                    for op in channel.kraus_operators().tolist()]
+            out += [f"        np.array({(op.real if real else op).tolist()!r}),"
+                    for op in ops]
             out.append("    ],")
         return [*out, "]"]
 
@@ -129,10 +142,14 @@ def _pennylane_channel(channel: Channel, wires: tuple[int, ...], kraus: _KrausTa
         return f"qml.DepolarizingChannel({0.75 * params[0]!r}, wires={wire})  # p = {params[0]!r}"
     if kind in _PENNYLANE_CHANNELS:
         return f"{_PENNYLANE_CHANNELS[kind]}({params[0]!r}, wires={wire})"
+    if kind == "bit_phase_flip":
+        return f'qml.PauliError("Y", {params[0]!r}, wires={wire})'
     if kind == "thermal_relaxation":
         t1, t2, time, excited = params
         return (f"qml.ThermalRelaxationError({excited!r}, {t1!r}, {t2!r}, {time!r}, "
                 f"wires={wire})")
+    if kind == "depolarizing":  # two qubits: PennyLane has no operation for it
+        return f"qml.QubitChannel(depolarizing_2q({params[0]!r}), wires={list(wires)})"
     return f"qml.QubitChannel({kraus.name(channel)}, wires={list(wires)})"
 
 
@@ -196,10 +213,10 @@ def _aer_noise_model(circuit: Circuit, noise: NoiseModel, names: list[str],
     for (name, wires), (_, placed) in entries.items():
         if not placed:
             continue
-        errors = ", ".join(f"({_aer_error(channel, kraus)}, {[wires.index(w) for w in on]})"
-                           for channel, on in placed)
-        lines.append(f'    model.add_quantum_error(gate_error({len(wires)}, [{errors}]), '
-                     f'"{name}", {list(wires)})')
+        lines.append(f"    model.add_quantum_error(gate_error({len(wires)}, [")
+        lines += [f"        ({_aer_error(channel, kraus)}, {[wires.index(w) for w in on]}),"
+                  for channel, on in placed]
+        lines.append(f'    ]), "{name}", {list(wires)})')
     lines += ["    for qubit, confusion in READOUT.items():",
               "        model.add_readout_error(ReadoutError(confusion), [qubit])",
               "    return model"]
@@ -217,6 +234,8 @@ def noise_code(circuit: Circuit, observables: tuple[str, ...], noise: NoiseModel
         code.after = [[_pennylane_channel(channel, on, kraus)
                        for channel, on in noise.channels_after(op.gate, op.wires)]
                       for op in circuit.operations]
+        if any("depolarizing_2q(" in line for lines in code.after for line in lines):
+            code.functions.append(_DEPOLARIZING_2Q)
     else:
         code.imports = ["from qiskit.quantum_info import DensityMatrix, Operator",
                         "from qiskit_aer import AerSimulator",
