@@ -85,11 +85,11 @@ def test_the_default_strengths_are_the_api_defaults():
 
 def test_a_real_process_sweeps_a_depolarizing_p(files):
     model_path, data, _, _ = files
-    result = cli("evaluate", model_path, data, "--noise", "depolarizing:1", "--strengths",
+    result = cli("evaluate", model_path, data, "--noise", "depolarizing", "--strengths",
                  "0,0.05", cwd=model_path.parent)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 3 and lines[2].endswith("uniform depolarizing p = 1 × 0.05")
+    assert len(lines) == 3 and lines[2].endswith("uniform depolarizing p = 0.05")
 
 
 def _one_line_error(capsys, argv: list[str], status: int, text: str) -> None:
@@ -119,5 +119,6 @@ def test_bad_input_is_one_line(files, capsys, tmp_path):
     ideal.write_text(model_text(load_model(model_path).with_noise(None).saved))
     _one_line_error(capsys, ["evaluate", str(ideal), str(data), "-o", str(tmp_path / "t.csv")],
                     1, "ideal.qmodel: the model was trained without noise; give the noise to "
-                       "scale with --noise SPEC")
+                       "scale with --noise SPEC, or sweep a depolarizing p with --noise "
+                       "depolarizing --strengths")
     assert not (tmp_path / "t.csv").exists()

@@ -50,7 +50,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("model", metavar="MODEL_OR_PROJECT")
     evaluate.add_argument("data", metavar="DATA.csv")
     noise_option(evaluate, "the noise model to scale (default: the one the model was trained "
-                           "under; depolarizing:1 with --strengths 0,0.01,0.05 sweeps p)")
+                           "under; depolarizing without a P makes the strengths depolarizing "
+                           "probabilities)")
     evaluate.add_argument("--strengths", type=_strengths, default=_strengths(DEFAULT_STRENGTHS),
                           metavar="S,S,...",
                           help=f"noise strengths, comma-separated (default: {DEFAULT_STRENGTHS})")
@@ -110,11 +111,12 @@ def run(args: argparse.Namespace) -> int:
     from qmlstudio.ml.export.result_tables import robustness_csv
 
     model, label = _trained_model(args.model)
-    noise = read_noise_spec(args.noise) if args.noise is not None else None
+    noise = (args.noise if args.noise in (None, "depolarizing")
+             else read_noise_spec(args.noise))
     if noise is None and model.saved.noise is None:
         raise NoiseError(f"{args.model}: the model was trained without noise; give the noise "
-                         f"to scale with --noise SPEC (e.g. --noise depolarizing:1 --strengths "
-                         f"0,0.01,0.05 sweeps a depolarizing p)")
+                         f"to scale with --noise SPEC, or sweep a depolarizing p with --noise "
+                         f"depolarizing --strengths 0,0.01,0.05")
     features, targets = _labelled_rows(model, args.data, args.label if args.label is not None
                                        else label)
     with naming(args.model, args.data):
