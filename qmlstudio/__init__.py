@@ -47,6 +47,7 @@ from qmlstudio.io import (
     to_qasm,
 )
 from qmlstudio.ml import (
+    NoiseRobustness,
     QNNClassifier,
     QNNRegressor,
     TrainedModel,
@@ -56,6 +57,7 @@ from qmlstudio.ml import (
     compare_models,
     export_project,
     load_model,
+    noise_robustness,
     preset_project,
     save_model,
     train,
@@ -75,6 +77,7 @@ __all__ = [
     "Interrupted",
     "ModelFileError",
     "ModelSpec",
+    "NoiseRobustness",
     "Operation",
     "Preprocessing",
     "Project",
@@ -97,6 +100,7 @@ __all__ = [
     "from_qasm",
     "load_model",
     "load_project",
+    "noise_robustness",
     "parse_qasm",
     "preset_project",
     "read_qasm",

@@ -6,8 +6,10 @@
     qmlstudio new --model NAME --data DATASET -o OUT.qmlproj [--separable] [--qubits N]
                   [--layers L] [--label COLUMN] [--task TASK] [--force]  |  new --list
     qmlstudio train PROJECT.qmlproj [--epochs N] [--seed S] [--restart] [--json] [--quiet]
-                    [--threads N]
-    qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv] [--threads N]
+                    [--noise SPEC] [--threads N]
+    qmlstudio predict MODEL.qmodel DATA.csv [-o OUT.csv] [--noise SPEC] [--threads N]
+    qmlstudio evaluate MODEL_OR_PROJECT DATA.csv [--noise SPEC] [--strengths 0,0.5,1,2]
+                       [--label COLUMN] [-o OUT.csv] [--threads N]
     qmlstudio export PROJECT.qmlproj --to qmodel|qasm3|qasm2|pennylane|qiskit -o FILE
     qmlstudio compare PROJECT.qmlproj [--seeds N] [--folds K] [--json] [--quiet]
                       [--threads N]
@@ -20,9 +22,12 @@ object): ``train_*``, ``val_*`` when the project has a validation part, ``test_*
 a test part, and the same metrics of the classical baselines fitted on the same split
 (``baselines``: by key, e.g. ``logistic_regression``, ``svm_rbf``, ``mlp``, ``random_forest``).
 ``predict`` writes a CSV of predictions (and class probabilities ``p_<class>``) to ``OUT.csv``
-or stdout. ``compare`` grid-searches the project's circuit and classical baselines on the same
-split and folds, prints the table and saves the result into the project (see :mod:`.compare`).
-``--threads N`` (train, predict, compare) runs the simulator on N threads; without it
+or stdout (``--noise SPEC``: under that noise model instead of the model's own). ``evaluate``
+prints the accuracy-vs-noise table of a trained model, its noise model (or ``--noise``) scaled
+by each strength without retraining (see :mod:`.evaluate`). ``compare`` grid-searches the
+project's circuit and classical baselines on the same split and folds, prints the table and
+saves the result into the project (see :mod:`.compare`).
+``--threads N`` (train, predict, evaluate, compare) runs the simulator on N threads; without it
 (or with ``auto``) each engine call chooses from its work and the free cores.
 A problem with the arguments or a file is reported as one line on stderr with a
 non-zero exit status: 2 for bad arguments, 1 for a file or data problem, 130 when interrupted.
@@ -40,13 +45,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qmlstudio._version import __version__
-from qmlstudio.cli import compare, export, new, predict, train
+from qmlstudio.cli import compare, evaluate, export, new, predict, train
 from qmlstudio.cli.common import CommandParser
 from qmlstudio.core.errors import QMLStudioError
 
 __all__ = ["build_parser", "main"]
 
-COMMAND_MODULES = (new, train, predict, export, compare)
+COMMAND_MODULES = (new, train, predict, evaluate, export, compare)
 COMMANDS = tuple(module.NAME for module in COMMAND_MODULES)
 
 

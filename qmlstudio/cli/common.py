@@ -1,17 +1,28 @@
 """What every command shares: the one-line-error parser, integer arguments, naming the file
-an error came from, and the ``--threads`` option of the commands that simulate."""
+an error came from, the ``--threads`` option of the commands that simulate and the ``--noise``
+option of those that simulate under noise."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
 from qmlstudio.core.errors import QMLStudioError
+from qmlstudio.core.noise import NoiseModel
+from qmlstudio.io.noise_file import BUNDLED_DEVICES, noise_from_spec
 
-__all__ = ["CommandParser", "ProgressLine", "count", "naming", "simulating"]
+__all__ = ["CommandParser", "ProgressLine", "count", "naming", "noise_option", "read_noise_spec",
+           "simulating"]
+
+NOISE_SPEC_HELP = ("ideal, depolarizing:P (after every gate on each wire), "
+                   "thermal:T1,T2,GATE_1Q,GATE_2Q (one time unit), device:NAME (bundled: "
+                   f"{', '.join(BUNDLED_DEVICES)}), or a noise-model or device-calibration "
+                   "JSON file")
+"""What every ``--noise SPEC`` accepts (see :func:`~qmlstudio.io.noise_file.noise_from_spec`)."""
 
 
 @contextmanager
@@ -48,6 +59,21 @@ def count(minimum: int):
         return value
 
     return parse
+
+
+def noise_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """Give a command the ``--noise SPEC`` option; ``what`` says what the command does with
+    the noise model (the accepted forms follow)."""
+    parser.add_argument("--noise", metavar="SPEC", help=f"{what}: {NOISE_SPEC_HELP}")
+
+
+def read_noise_spec(spec: str) -> NoiseModel:
+    """The noise model a ``--noise`` argument names, its notes (a T2 capped at 2·T1...)
+    printed on stderr as warnings."""
+    noise = noise_from_spec(spec)
+    for note in noise.notes:
+        print(f"qmlstudio: warning: {note}", file=sys.stderr)
+    return noise
 
 
 def _threads(text: str) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from qmlstudio.cli.common import simulating
+from qmlstudio.cli.common import noise_option, read_noise_spec, simulating
 
 __all__ = ["NAME", "register", "run"]
 
@@ -23,6 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     predict.add_argument("model", metavar="MODEL.qmodel")
     predict.add_argument("data", metavar="DATA.csv")
     predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: stdout")
+    noise_option(predict, "predict under this noise model instead of the one the model was "
+                          "trained under (the weights stay; ideal: the noiseless simulator)")
     simulating(predict, run)
 
 
@@ -31,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from qmlstudio.ml.export.model_file import load_model
     from qmlstudio.ml.export.result_tables import predictions_for_file
 
-    text, count = predictions_for_file(load_model(args.model), args.data)
+    model = load_model(args.model)
+    if args.noise is not None:
+        model = model.with_noise(read_noise_spec(args.noise))
+    text, count = predictions_for_file(model, args.data)
     if args.output is None:
         sys.stdout.write(text)
     else:

@@ -8,9 +8,15 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
-from qmlstudio.cli.common import ProgressLine, count, naming, simulating
+from qmlstudio.cli.common import (
+    ProgressLine,
+    count,
+    naming,
+    noise_option,
+    read_noise_spec,
+    simulating,
+)
 from qmlstudio.core.feature_merges import feature_merges, merge_summary
-from qmlstudio.io.noise_file import BUNDLED_DEVICES, noise_from_spec
 from qmlstudio.io.project_file import load_project, save_project
 
 if TYPE_CHECKING:
@@ -42,12 +48,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--json", action="store_true",
                        help="print the final metrics as one JSON object")
     train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    train.add_argument("--noise", metavar="SPEC",
-                       help="train under this noise model and store it in the project: "
-                            "ideal, depolarizing:P (after every gate on each wire), "
-                            "thermal:T1,T2,GATE_1Q,GATE_2Q (one time unit), device:NAME "
-                            f"(bundled: {', '.join(BUNDLED_DEVICES)}), or a noise-model or "
-                            "device-calibration JSON file (default: the project's)")
+    noise_option(train, "train under this noise model and store it in the project (default: "
+                        "the project's)")
     simulating(train, run)
 
 
@@ -106,9 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
     project = load_project(args.project)
     if args.noise is not None:
-        noise = noise_from_spec(args.noise)
-        for note in noise.notes:
-            print(f"qmlstudio: warning: {note}", file=sys.stderr)
+        noise = read_noise_spec(args.noise)
         project = replace(project, noise=None if noise.is_ideal else noise)
     merges = feature_merges(project.circuit)
     if merges:

@@ -14,6 +14,7 @@ from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
 from qmlstudio.ml.evaluation.comparison import compare_models
+from qmlstudio.ml.evaluation.robustness import NoiseRobustness, noise_robustness
 from qmlstudio.ml.export.formats import EXPORT_FORMATS, export_project
 from qmlstudio.ml.export.model_file import load_model, save_model
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -27,6 +28,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "PRESETS",
     "Dataset",
+    "NoiseRobustness",
     "QNNClassifier",
     "QNNRegressor",
     "QuantumModel",
@@ -40,6 +42,7 @@ __all__ = [
     "init_weights",
     "load_dataset",
     "load_model",
+    "noise_robustness",
     "preset_project",
     "save_model",
     "train",

@@ -44,7 +44,9 @@ circuit's work and the cores other programs leave free; a positive integer is us
 
 ``noise`` (a :class:`~qmlstudio.core.noise.NoiseModel`, None: ideal) trains and predicts under
 that noise model with the exact density-matrix simulator (exact adjoint gradients; not with
-``shots``, parameter-shift gradients or amplitude encoding).
+``shots``, parameter-shift gradients or amplitude encoding). ``noise_robustness(X, y, ...)``
+scores the fitted model under a range of noise strengths without retraining (see
+:mod:`qmlstudio.ml.evaluation.robustness`).
 
 Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel` (``model_``), the
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
@@ -72,6 +74,7 @@ qubit), qubit numbers (``[0, 2]``: ``<Z0>`` and ``<Z2>``, or for ``"parity"`` th
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -97,6 +100,11 @@ from qmlstudio.core.wording import counted
 from qmlstudio.engine import using_threads
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.validation import estimator_data
+from qmlstudio.ml.evaluation.robustness import (
+    DEFAULT_STRENGTHS,
+    NoiseRobustness,
+    noise_robustness,
+)
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.encodings import amplitude_qubits
 from qmlstudio.ml.models.presets import build_preset, separable_circuit
@@ -289,6 +297,21 @@ class _QNNEstimator(BaseEstimator):
         check_is_fitted(self, "project_")
         return estimator_data(self, X, reset=False)
 
+    def _model_targets(self, y: object) -> np.ndarray:
+        """``y`` as the targets ``model_`` scores against."""
+        return np.asarray(y)
+
+    def noise_robustness(self, X: object, y: object, noise: NoiseModel | str | None = None,
+                         strengths: Sequence[float] = DEFAULT_STRENGTHS) -> NoiseRobustness:
+        """Score the fitted model on ``X``, ``y`` under each noise strength, without
+        retraining: the table of :func:`~qmlstudio.ml.evaluation.robustness.noise_robustness`
+        (``noise=None`` scales the ``noise`` the estimator was fitted with; an ideal estimator
+        needs a noise model, or ``"depolarizing"`` to sweep a depolarizing ``p``)."""
+        features = self._checked(X)
+        with using_threads(self.threads):
+            return noise_robustness(self.model_, features, self._model_targets(y), noise,
+                                    strengths)
+
 
 class QNNClassifier(ClassifierMixin, _QNNEstimator):
     """A variational quantum classifier (see the module docstring).
@@ -316,6 +339,17 @@ class QNNClassifier(ClassifierMixin, _QNNEstimator):
                                f"integers or texts")
         dataset = Dataset(X, indices.astype(np.int64), "classification", labels)
         return dataset, [labels[k] for k in indices], {"classes_": classes}
+
+    def _model_targets(self, y: object) -> np.ndarray:
+        """Original labels as ``model_``'s class labels (the project stores integers and
+        texts: ``True`` becomes ``"True"``, ``2.0`` becomes ``2``)."""
+        labels = np.asarray(y)
+        codes = np.searchsorted(self.classes_, labels) if labels.ndim == 1 else None
+        if codes is None or (codes >= len(self.classes_)).any() or \
+                (self.classes_[np.minimum(codes, len(self.classes_) - 1)] != labels).any():
+            raise DatasetError(f"y: expected labels among the fitted classes "
+                               f"{self.classes_.tolist()!r}, one per row")
+        return self.model_.classes_[codes]
 
     def predict_proba(self, X: object) -> np.ndarray:
         """Class probabilities ``(samples, classes)``, columns in the order of ``classes_``."""

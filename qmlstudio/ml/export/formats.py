@@ -12,7 +12,9 @@ Formats (``fmt``):
   without it the export is refused with a message pointing to QASM 3. This is what a QASM 2
   device runs: one bound circuit per sample;
 * ``"pennylane"`` / ``"qiskit"`` — a standalone Python script (see
-  :mod:`qmlstudio.ml.export.scripts`).
+  :mod:`qmlstudio.ml.export.scripts`); a model trained under noise simulates under the same
+  noise model there (PennyLane ``default.mixed``, Qiskit Aer's density-matrix method; see
+  :mod:`qmlstudio.ml.export.noisy_scripts`).
 
 OpenQASM cannot express an amplitude-encoded initial state: for such a model the program is
 the trained circuit only, and its comment block says the state must be prepared first.
@@ -126,10 +128,5 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
     if fmt in ("qasm3", "qasm2"):
         atomic_write(path, model_qasm(saved, int(fmt[-1]), sample), ModelFileError)
         return
-    if saved.noise is not None and not saved.noise.is_ideal:
-        raise ModelFileError(f"the model predicts under the noise model "
-                             f"{saved.noise.name!r}, which the {fmt} script cannot rebuild yet: "
-                             f"export 'qmodel' (it keeps the noise model), or set the project "
-                             f"to the ideal simulator")
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
     atomic_write(path, python_script(saved, fmt, module), ModelFileError)

@@ -1,9 +1,11 @@
-"""Results as CSV text: predictions for new data and a project's training history.
+"""Results as CSV text: predictions for new data, a project's training history and a noise
+robustness table.
 
 Shared by ``qmlstudio predict`` and the desktop app's File ▸ Export, so both write the same
 columns: ``prediction`` and, for a classifier, one ``p_<class>`` probability per class in the
 order of ``model.classes_``; the history has ``epoch`` then every recorded name (sorted), with
-empty cells where a value was not measured.
+empty cells where a value was not measured; the robustness table has ``strength``, its
+metrics and the ``noise`` model each row simulated.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import os
 
 from qmlstudio.core import TrainingHistory
 from qmlstudio.ml.data.feature_csv import read_feature_csv
+from qmlstudio.ml.evaluation.robustness import NoiseRobustness
 from qmlstudio.ml.export.trained_model import TrainedModel
 
-__all__ = ["history_csv", "predictions_csv", "predictions_for_file"]
+__all__ = ["history_csv", "predictions_csv", "predictions_for_file", "robustness_csv"]
 
 
 def predictions_csv(model: TrainedModel, features: object) -> tuple[str, int]:
@@ -54,4 +57,15 @@ def history_csv(history: TrainingHistory) -> str:
         values = dict(record.values)
         writer.writerow([record.epoch, *("" if values.get(name) is None else repr(values[name])
                                          for name in names)])
+    return buffer.getvalue()
+
+
+def robustness_csv(table: NoiseRobustness) -> str:
+    """The noise robustness table as CSV text, one row per strength."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["strength", *table.metrics, "noise"])
+    for strength, name, values in zip(table.strengths, table.noise_names, table.values,
+                                      strict=True):
+        writer.writerow([repr(strength), *(repr(value) for value in values), name])
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from qmlstudio.core.circuit import Operation
 from qmlstudio.core.observables import parse_observable
 from qmlstudio.core.parameters import Const, Expr, Feature, Param, Weight
 from qmlstudio.core.saved_model import SavedModel
+from qmlstudio.ml.export.noisy_scripts import NoiseCode, noise_code
 
 __all__ = ["FRAMEWORKS", "python_script"]
 
@@ -131,6 +132,26 @@ def _docstring_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _noise_note(saved: SavedModel, framework: str) -> str:
+    """The docstring's paragraph on the noise model ("" for an ideal model)."""
+    if not _noisy(saved):
+        return ""
+    name = _docstring_text(" ".join(saved.noise.name.split()))
+    how = ("PennyLane's default.mixed device, each channel written after its gate"
+           if framework == "pennylane" else
+           "Qiskit Aer's density-matrix method with the equivalent Aer NoiseModel "
+           "(noise_model())")
+    text = (f"The model was trained under the noise model {name!r}: the circuit runs on {how}; "
+            f"readout errors are applied exactly to the measured bits' probabilities "
+            f"(read_value).")
+    return "\n\n" + textwrap.fill(text, 92, break_on_hyphens=False)
+
+
+def _noisy(saved: SavedModel) -> bool:
+    """True when ``saved`` predicts under a noise model (not the ideal one)."""
+    return saved.noise is not None and not saved.noise.is_ideal
+
+
 def _docstring(saved: SavedModel, framework: str, module: str) -> str:
     title = _docstring_text(" ".join(saved.name.split()) or "Model")
     label = {"pennylane": "PennyLane", "qiskit": "Qiskit"}[framework]
@@ -143,9 +164,11 @@ def _docstring(saved: SavedModel, framework: str, module: str) -> str:
              if framework == "qiskit" else
              "Wire 0 is the most significant bit of a state index, in PennyLane as in QML "
              "Studio.")
+    needs = f"numpy and {framework}" + (" with qiskit-aer" if framework == "qiskit" and
+                                         _noisy(saved) else "")
     return f'''"""{title}: a trained QML Studio model as a standalone {label} script.
 
-Written by QML Studio {__version__}; needs only numpy and {framework}. As a module::
+Written by QML Studio {__version__}; needs only {needs}. As a module::
 
     from {module} import {what.replace("(X)", "")}
     {what.split(",")[0]}   # X: rows of the raw feature columns {columns}
@@ -155,7 +178,7 @@ features picks the columns; without one the first {saved.n_features_in} columns 
 
     python {module}.py FEATURES.csv > predictions.csv
 
-{order}
+{order}{_noise_note(saved, framework)}
 """'''
 
 
@@ -249,17 +272,40 @@ def _pennylane_circuit(saved: SavedModel) -> list[str]:
             "                            for v in values])"]
 
 
+def _noisy_pennylane_circuit(saved: SavedModel, code: NoiseCode) -> list[str]:
+    """The circuit on default.mixed with the channels after their gates (no amplitude
+    encoding: a noisy model never has it)."""
+    body = []
+    for op, channels in zip(saved.circuit.operations, code.after, strict=True):
+        body += [f"    {_pennylane_line(op)}", *(f"    {line}" for line in channels)]
+    return ["DEVICE = qml.device(\"default.mixed\", wires=N_QUBITS)",
+            'PAULIS = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}', "", "",
+            "@qml.qnode(DEVICE)",
+            "def circuit(x, w):",
+            '    """The probabilities of each readout observable\'s qubits in its eigenbasis '
+            '(see\n    read_value); x[j] holds feature j of every sample (one batch), w the '
+            'weights."""',
+            *body,
+            "    return [qml.probs(op=qml.prod(*[PAULIS[p](q) for p, q in zip(letters, qubits)]))",
+            "            for letters, qubits in OBSERVABLE_TERMS if qubits]", "", "",
+            "def expectations(X):",
+            '    """<O_k> of every readout observable for raw feature rows X, read out through '
+            'the\n    readout errors: shape (B, K)."""',
+            "    Z = preprocess(X)",
+            "    probabilities = iter(circuit(Z.T, WEIGHTS))",
+            "    values = [read_value(next(probabilities), qubits) if qubits else 1.0",
+            "              for _, qubits in OBSERVABLE_TERMS]",
+            "    return np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (len(Z),))",
+            "                            for v in values])"]
+
+
 def _qiskit_circuit(saved: SavedModel) -> list[str]:
     circuit = saved.circuit
     observables = [_qiskit_observable(o, circuit.n_qubits) for o in saved.model.observables]
     start = ("Statevector(amplitude_state(z)).evolve(build_circuit(z, WEIGHTS))"
              if saved.amplitude_encoding else "Statevector(build_circuit(z, WEIGHTS))")
     return ["OBSERVABLES = [", *[f"    {o}," for o in observables], "]", "", "",
-            "def build_circuit(x, w):",
-            '    """The circuit for one sample x (preprocessed features) and weights w."""',
-            "    qc = QuantumCircuit(N_QUBITS)",
-            *[f"    {_qiskit_line(op)}" for op in circuit.operations],
-            "    return qc", "", "",
+            *_build_circuit(saved), "", "",
             "def expectations(X):",
             '    """<O_k> of every readout observable for raw feature rows X: shape (B, K)."""',
             "    rows = []",
@@ -267,6 +313,45 @@ def _qiskit_circuit(saved: SavedModel) -> list[str]:
             f"        state = {start}",
             "        rows.append([state.expectation_value(op).real for op in OBSERVABLES])",
             "    return np.array(rows, dtype=float).reshape(-1, len(OBSERVABLES))"]
+
+
+def _build_circuit(saved: SavedModel) -> list[str]:
+    return ["def build_circuit(x, w):",
+            '    """The circuit for one sample x (preprocessed features) and weights w."""',
+            "    qc = QuantumCircuit(N_QUBITS)",
+            *[f"    {_qiskit_line(op)}" for op in saved.circuit.operations],
+            "    return qc"]
+
+
+_NOISY_QISKIT_EXPECTATIONS = '''def eigenbasis(letters, qubits):
+    """A circuit turning the Pauli string (letters on qubits) to the Z basis."""
+    qc = QuantumCircuit(N_QUBITS)
+    for letter, qubit in zip(letters, qubits):
+        if letter == "Y":
+            qc.sdg(qubit)
+        if letter in "XY":
+            qc.h(qubit)
+    return qc
+
+
+def expectations(X):
+    """<O_k> of every readout observable for raw feature rows X, read out through the readout
+    errors: shape (B, K). One Aer density-matrix run of all the samples' circuits."""
+    circuits = []
+    for z in preprocess(X):
+        qc = for_aer(build_circuit(z, WEIGHTS))
+        qc.save_density_matrix()
+        circuits.append(qc)
+    simulator = AerSimulator(method="density_matrix", noise_model=noise_model())
+    result = simulator.run(circuits).result()
+    turns = [eigenbasis(letters, qubits) for letters, qubits in OBSERVABLE_TERMS]
+    rows = []
+    for k in range(len(circuits)):
+        rho = DensityMatrix(result.data(k)["density_matrix"])
+        # probabilities() lists its first qubit as the least significant bit: reversed.
+        rows.append([read_value(rho.evolve(turn).probabilities(qubits[::-1]), qubits)
+                     for turn, (_, qubits) in zip(turns, OBSERVABLE_TERMS)])
+    return np.array(rows, dtype=float).reshape(-1, len(OBSERVABLE_TERMS))'''
 
 
 _CLASSIFIER = '''def predict_proba(X):
@@ -332,26 +417,44 @@ _MAIN_REGRESSOR = '''    writer.writerow(["prediction"])
 def python_script(saved: SavedModel, framework: str, module: str = "model") -> str:
     """The text of a standalone ``framework`` (``"pennylane"`` or ``"qiskit"``) script.
 
-    ``module`` is the script's module name, used in its usage notes.
+    ``module`` is the script's module name, used in its usage notes. A model with a noise
+    model simulates under it (see :mod:`qmlstudio.ml.export.noisy_scripts`).
     """
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
-    imports = (["import pennylane as qml"] if framework == "pennylane" else
-               ["from qiskit import QuantumCircuit",
-                "from qiskit.quantum_info import SparsePauliOp, Statevector"])
+    code = None
+    if _noisy(saved):
+        code = noise_code(saved.circuit, saved.model.observables, saved.noise, framework,
+                          [_QISKIT_METHODS.get(op.gate, op.gate)
+                           for op in saved.circuit.operations])
+    if framework == "pennylane":
+        imports = ["import pennylane as qml"]
+    elif code is None:
+        imports = ["from qiskit import QuantumCircuit",
+                   "from qiskit.quantum_info import SparsePauliOp, Statevector"]
+    else:
+        imports = ["from qiskit import QuantumCircuit", *code.imports]
     classifier = saved.model.task == "classification"
+    constants = _constants(saved) + (["", *code.constants] if code is not None else [])
     parts = [
         _docstring(saved, framework, module),
         "\n".join(["import csv", "import sys", "", "import numpy as np", *imports]),
-        "\n".join(_constants(saved)),
+        "\n".join(constants),
         "\n".join(_preprocess(saved)),
     ]
     if saved.amplitude_encoding:
         reorder = _QISKIT_REORDER if framework == "qiskit" else ""
         parts.append(_AMPLITUDES.replace("{reorder}", reorder))
-    parts.append("\n".join(_pennylane_circuit(saved) if framework == "pennylane"
-                           else _qiskit_circuit(saved)))
+    if code is None:
+        parts.append("\n".join(_pennylane_circuit(saved) if framework == "pennylane"
+                               else _qiskit_circuit(saved)))
+    else:
+        parts += code.functions
+        parts.append("\n".join(_noisy_pennylane_circuit(saved, code)
+                               if framework == "pennylane" else _build_circuit(saved)))
+        if framework == "qiskit":
+            parts.append(_NOISY_QISKIT_EXPECTATIONS)
     parts.append(_CLASSIFIER if classifier else _REGRESSOR)
     parts.append(_MAIN.replace("{body}", _MAIN_CLASSIFIER if classifier else _MAIN_REGRESSOR))
-    head, code = "\n\n".join(parts[:3]), "\n\n\n".join(parts[3:])
-    return f"{head}\n\n\n{code}\n"
+    head, body = "\n\n".join(parts[:3]), "\n\n\n".join(parts[3:])
+    return f"{head}\n\n\n{body}\n"

@@ -10,10 +10,12 @@ written into the initial state) → the readout. Predictions are the original cl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from qmlstudio.core.errors import DatasetError, ModelFileError, ProjectError
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.project import Project
 from qmlstudio.core.saved_model import SavedModel
 from qmlstudio.core.wording import counted
@@ -102,6 +104,14 @@ class TrainedModel:
                      feature_names: Sequence[str] | None = None) -> TrainedModel:
         """The model of a trained ``project`` (see :func:`saved_model_of`)."""
         return cls(saved_model_of(project, feature_names))
+
+    def with_noise(self, noise: NoiseModel | None) -> TrainedModel:
+        """The same trained model predicting under ``noise`` (None: the ideal simulator)
+        instead of the noise model it was saved with; nothing is retrained."""
+        if noise is not None and not isinstance(noise, NoiseModel):
+            raise ModelFileError(f"noise: expected a NoiseModel or None, got {noise!r}")
+        return TrainedModel(replace(self.saved, noise=None if noise is None or noise.is_ideal
+                                    else noise))
 
     def __repr__(self) -> str:
         what = counted(len(self._classes), "class", "classes") if self.is_classifier \

@@ -1,0 +1,93 @@
+"""Exports of a model trained under noise: the PennyLane script (default.mixed, the channels
+after their gates) and the Qiskit script (the equivalent Aer NoiseModel, Aer's density-matrix
+method) reproduce the saved model's predict_proba, readout errors included, run the way the
+ideal scripts are (tests/ml/export/test_scripts.py: isolated from qmlstudio)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from qmlstudio.core import ModelFileError
+from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule, ReadoutError
+from qmlstudio.io.noise_file import bundled_device_noise
+from qmlstudio.ml.export.formats import export_project
+from qmlstudio.ml.export.model_file import load_model
+from tests.ml.export.test_scripts import run_isolated
+from tests.ml.model_helpers import raw_samples, trained_project
+
+_DAMPING = Channel("amplitude_damping", (0.2,)).kraus_operators()
+EVERY_CHANNEL = NoiseModel((
+    NoiseRule(((Channel.depolarizing(0.02), ()),)),
+    # Damping on a two-qubit gate's FIRST wire only: a wire order mix-up would show.
+    NoiseRule(((Channel.kraus([np.kron(k, np.eye(2)) for k in _DAMPING]), ()),), n_wires=2),
+    NoiseRule(((Channel.depolarizing(0.05, 2), ()),), gates=("cz", "iswap")),
+    NoiseRule(((Channel.thermal_relaxation(50.0, 80.0, 9.0, 0.1), ()),
+               (Channel("amplitude_damping", (0.07,)), (0,))), gates=("ry", "cry")),
+    NoiseRule(((Channel("bit_flip", (0.03,)), ()), (Channel("phase_flip", (0.04,)), ()),
+               (Channel("bit_phase_flip", (0.05,)), ()), (Channel("pauli", (0.01, 0.02, 0.03)), ()),
+               (Channel("phase_damping", (0.06,)), ()),
+               (Channel.thermal_relaxation(40.0, 30.0, 5.0), ())), gates=("rx",)),
+), readout=((0, ReadoutError(0.03, 0.08)), (2, ReadoutError(0.1, 0.02))),
+    default_readout=ReadoutError(0.01, 0.04), name="every channel")
+"""Every channel kind, one- and two-qubit, and asymmetric readout errors."""
+
+CASES = {"all_gates": EVERY_CHANNEL,  # every gate; observables in X, Y and Z
+         "iris": bundled_device_noise("manila"),  # a device model: stand-ins, thermal
+         "sine": NoiseModel.uniform_depolarizing(0.03, readout=0.02)}  # a regressor
+
+
+def _project(case):
+    return replace(trained_project(case), noise=CASES[case])
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("noisy_scripts")
+    modules = []
+    for case in CASES:
+        project = _project(case)
+        export_project(project, "qmodel", folder / f"{case}.qmodel")
+        for framework in ("pennylane", "qiskit"):
+            export_project(project, framework, folder / f"{case}_{framework}.py")
+            np.save(folder / f"{case}_{framework}.X.npy", raw_samples(project, 9, seed=31))
+            modules.append(f"{case}_{framework}")
+    run_isolated(folder, *modules)
+    return folder
+
+
+@pytest.mark.parametrize("framework", ["pennylane", "qiskit"])
+@pytest.mark.parametrize("case", CASES)
+def test_noisy_script_reproduces_the_saved_model(exported, case, framework):
+    model = load_model(exported / f"{case}.qmodel")
+    assert model.saved.noise == CASES[case]
+    X = np.load(exported / f"{case}_{framework}.X.npy")
+    outputs = np.load(exported / f"{case}_{framework}.out.npy", allow_pickle=False)
+    ours = model.predict_proba(X) if model.is_classifier else model.predict(X)
+    assert_allclose(outputs, ours, atol=1e-6, rtol=0)
+    ideal = model.with_noise(None)  # ... and the noise matters at that tolerance
+    ideal_outputs = ideal.predict_proba(X) if model.is_classifier else ideal.predict(X)
+    assert np.abs(ideal_outputs - ours).max() > 1e-3
+
+
+def test_the_scripts_say_what_they_simulate(exported):
+    pennylane = (exported / "iris_pennylane.py").read_text()
+    qiskit = (exported / "iris_qiskit.py").read_text()
+    assert 'qml.device("default.mixed"' in pennylane and "qml.ThermalRelaxationError" in pennylane
+    assert "AerSimulator(method=\"density_matrix\", noise_model=noise_model())" in qiskit
+    assert "needs only numpy and qiskit with qiskit-aer" in qiskit
+    for text in (pennylane, qiskit):
+        assert "trained under the noise model 'ibmq_manila" in " ".join(text.split())
+
+
+def test_gates_qiskit_names_alike_with_different_noise_are_refused(tmp_path):
+    project = trained_project("sine")
+    circuit = project.circuit.add("u2", [0], 0.1, 0.2).add("u3", [0], 0.3, 0.4, 0.5)
+    noise = NoiseModel((NoiseRule(((Channel.depolarizing(0.1), ()),), gates=("u2",)),))
+    project = replace(project, circuit=circuit, noise=noise)
+    with pytest.raises(ModelFileError, match="cannot give u2 and u3 on qubits \\[0\\] "
+                                             "different noise: Qiskit names both 'u'"):
+        export_project(project, "qiskit", tmp_path / "m.py")
+    assert not (tmp_path / "m.py").exists()
+    export_project(project, "pennylane", tmp_path / "m.py")  # PennyLane tells them apart
