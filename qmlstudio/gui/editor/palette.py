@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRectF,
     QSize,
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QDrag,
     QFont,
     QGuiApplication,
     QIcon,
@@ -34,17 +36,19 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from qmlstudio.core import GATES, GateSpec
-from qmlstudio.gui.editor.canvas.circuit_painter import MARK_SIZES, draw_mark
+from qmlstudio.core import GATES, Circuit, GateSpec
+from qmlstudio.gui.editor.canvas.circuit_painter import MARK_SIZES, CircuitPainter, draw_mark
+from qmlstudio.viewmodels.canvas_layout import CircuitLayout
 from qmlstudio.viewmodels.palette_items import (
     PALETTE_ITEMS,
     PALETTE_MIME,
     PaletteItem,
     encode_item,
+    insert_item,
     item_by_key,
 )
 
-__all__ = ["GatePalette", "PaletteModel", "entry_text", "gate_icon"]
+__all__ = ["GatePalette", "PaletteModel", "drag_pixmap", "entry_text", "gate_icon"]
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 """Item data role holding an entry's palette key (None on group rows)."""
@@ -116,6 +120,44 @@ def _paint_marks(painter: QPainter, spec: GateSpec) -> None:
     for kind, x in zip(marks, xs, strict=True):
         draw_mark(painter, kind, QPointF(x, y), MARK_SIZES[kind] * scale, QBrush(ink),
                   QBrush(_GATE_COLOUR))
+
+
+def drag_pixmap(item: PaletteItem, ratio: float) -> tuple[QPixmap, QPoint]:
+    """What a drag of ``item`` shows under the pointer: the gate as the canvas will draw it
+    (a template as its collapsed block), drawn by the canvas's own painter at device pixel
+    ratio ``ratio``; and the hot spot, on the gate's first wire where the drop aims."""
+    painter = CircuitPainter()
+    circuit, _ = insert_item(item, Circuit(2 if item.is_template else 1), 0, 0)
+    blocks = {op.group for op in circuit.operations if op.group is not None}
+    layout = CircuitLayout(circuit, blocks, painter.text_width)
+    pixmap = painter.operations_pixmap(layout, ratio)
+    first = QRectF(*layout.op_rect(0))
+    hot = QPointF(pixmap.width() / ratio / 2, layout.wire_y(0) - first.top() + 2)
+    return pixmap, hot.toPoint()
+
+
+class PaletteTree(QTreeView):
+    """The palette's tree; a drag shows the gate's own shape, not the row."""
+
+    def make_drag(self) -> QDrag | None:
+        """The drag of the current entry (None on a group row): the model's mime data and
+        the gate drawn as on the canvas."""
+        index = self.currentIndex()
+        key = index.data(KEY_ROLE)
+        if key is None:
+            return None
+        drag = QDrag(self)
+        drag.setMimeData(self.model().mimeData([index]))
+        pixmap, hot = drag_pixmap(item_by_key(key), self.devicePixelRatioF())
+        drag.setPixmap(pixmap)
+        drag.setHotSpot(hot)
+        return drag
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # Qt override
+        """Run :meth:`make_drag`'s drag (a copy: the palette keeps its entries)."""
+        drag = self.make_drag()
+        if drag is not None:
+            drag.exec(Qt.DropAction.CopyAction)
 
 
 class PaletteModel(QStandardItemModel):
@@ -198,7 +240,7 @@ class GatePalette(QWidget):
         self.search.textChanged.connect(self._on_search_changed)
         self.search.returnPressed.connect(self._on_search_return)
 
-        self.tree = QTreeView(self)
+        self.tree = PaletteTree(self)
         self.tree.setModel(self.proxy)
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QPixmap,
 )
 
 from qmlstudio.core import GATES
@@ -28,6 +29,7 @@ from qmlstudio.viewmodels.canvas_layout import (
     MEASURE_WIDTH,
     WIRE_PITCH,
     CircuitLayout,
+    header_label,
     param_role,
 )
 
@@ -126,6 +128,26 @@ class CircuitPainter:
     def text_width(self, text: str) -> float:
         """Width of ``text`` in the gate font (the layout sizes boxes with it)."""
         return self._metrics.horizontalAdvance(text)
+
+    def operations_pixmap(self, layout: CircuitLayout, ratio: float) -> QPixmap:
+        """Every operation of a small ``layout`` (a gate, or a collapsed block) drawn as on
+        the canvas, without wires, on a transparent pixmap just large enough, for a screen
+        of device pixel ratio ``ratio`` (sharp at 150 % and 200 %): what a drag shows."""
+        bounds = QRectF()
+        for index in range(len(layout.circuit.operations)):
+            bounds = bounds.united(QRectF(*layout.op_rect(index)))
+        bounds.adjust(-2, -2, 2, 2)  # the pen's half width, antialiased
+        pixmap = QPixmap((bounds.size() * ratio).toSize())
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(-bounds.topLeft())
+        painter.setFont(self.font)
+        for index in range(len(layout.circuit.operations)):
+            self._paint_op(painter, layout, index)
+        painter.end()
+        return pixmap
 
     # -- the whole picture ---------------------------------------------------------------------
     def paint(self, painter: QPainter, layout: CircuitLayout, rect: QRectF,
@@ -233,9 +255,13 @@ class CircuitPainter:
         if detailed:
             painter.setFont(self.small_font)
             painter.setPen(self.text_pen)
-            arrow = "▸" if group.collapsed else "▾"
-            painter.drawText(header.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignLeft
-                             | Qt.AlignmentFlag.AlignVCenter, f"{arrow} {group.name}")
+            # The layout makes an expanded block wide enough for its name; a collapsed one's
+            # box is as wide as the name too, so eliding is only a safety net.
+            text_rect = header.adjusted(4, 0, -2, 0)
+            text = QFontMetricsF(self.small_font).elidedText(
+                header_label(group), Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter, text)
 
     # -- one gate --------------------------------------------------------------------------------
     def _fill(self, layout: CircuitLayout, index: int) -> QBrush:
