@@ -2,8 +2,10 @@
 
 Every change is one undoable ``document.edit_circuit``; the view keeps no circuit of its own
 and redraws on ``project_changed``. Gestures: drop a palette entry on a wire (the dashed wire
-below the last adds a qubit); drag a gate to move it; drag a control dot, a swap's first ×,
-or a tall box's numbered wire mark to put that wire elsewhere; click, Ctrl-click and
+below the last adds a qubit), into the gap nearest the pointer — inside a template block's
+frame it joins the block — with a marker showing where before the release; drag a gate to
+move it; drag a control dot, a swap's first ×, or a tall box's numbered wire mark to put
+that wire elsewhere; click, Ctrl-click and
 rubber-band to select; click a group's header to collapse or expand it; Ctrl+wheel zooms.
 There are no explicit empty columns (gates pack to the left, see
 :mod:`qmlstudio.viewmodels.canvas_layout`), so the structural edits are inserting and removing
@@ -28,6 +30,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPalette,
     QPen,
     QWheelEvent,
 )
@@ -108,8 +111,9 @@ class CircuitView(QGraphicsView):
         self.setScene(scene)
         self._item = CircuitItem()
         scene.addItem(self._item)
-        self._indicator = self._overlay(QColor(37, 99, 235, 60), QColor("#2563eb"))
-        self._band = self._overlay(QColor(37, 99, 235, 30), QColor("#2563eb"))
+        self._indicator = self._overlay()
+        self._band = self._overlay()
+        self._colour_overlays()
         self.setAcceptDrops(True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -124,6 +128,7 @@ class CircuitView(QGraphicsView):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._item.circuit_painter.set_palette(self.palette())
             self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
+            self._colour_overlays()
             self._item.update()
         super().changeEvent(event)
 
@@ -146,14 +151,22 @@ class CircuitView(QGraphicsView):
         margin = round(LEFT_MARGIN * self.transform().m11())
         self.viewport().update(0, 0, margin + moved + 2, self.viewport().height())
 
-    def _overlay(self, fill: QColor, edge: QColor) -> QGraphicsRectItem:
+    def _overlay(self) -> QGraphicsRectItem:
         item = QGraphicsRectItem()
-        item.setBrush(QBrush(fill))
-        item.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
         item.setZValue(10)
         item.hide()
         self.scene().addItem(item)
         return item
+
+    def _colour_overlays(self) -> None:
+        """The drop marker and the rubber band in the palette's highlight colour."""
+        edge = self.palette().color(QPalette.ColorRole.Highlight)
+        for item, alpha, style in ((self._indicator, 70, Qt.PenStyle.SolidLine),
+                                   (self._band, 35, Qt.PenStyle.DashLine)):
+            fill = QColor(edge)
+            fill.setAlpha(alpha)
+            item.setBrush(QBrush(fill))
+            item.setPen(QPen(edge, 1.5, style))
 
     # -- the document ----------------------------------------------------------------------------
     @property

@@ -10,12 +10,12 @@ from PySide6.QtGui import QColor, QFontMetricsF
 from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas.circuit_painter import CircuitPainter
-from qmlstudio.gui.editor.palette import GatePalette
+from qmlstudio.gui.editor.palette import GatePalette, drag_pixmap
 from qmlstudio.io.project_file import load_project, save_project
 from qmlstudio.ml.models.encodings import angle_encoding
 from qmlstudio.ml.models.templates import basic_entangler, strongly_entangling
 from qmlstudio.viewmodels.canvas_layout import header_label
-from qmlstudio.viewmodels.palette_items import PALETTE_MIME
+from qmlstudio.viewmodels.palette_items import PALETTE_MIME, item_by_key
 from tests.gui.canvas_support import drag_over, drop, palette_mime, show_view
 
 
@@ -124,3 +124,14 @@ def test_a_palette_drag_shows_the_gate_as_the_canvas_draws_it(qtbot):
     assert image.pixelColor(centre_left) == CircuitPainter().fills["weight"].color()
     assert image.pixelColor(0, 0) == QColor(0, 0, 0, 0)  # transparent around the box
     assert abs(drag.hotSpot().y() - image.height() / ratio / 2) <= 3
+
+
+def test_the_drag_image_is_drawn_at_the_screens_pixel_ratio(qtbot):
+    # At 150 % and 200 % the gate is painted with that many more pixels (sharp), at the same
+    # size on screen, rather than a 100 % image scaled up.
+    base, _hot = drag_pixmap(item_by_key("cx"), 1.0)
+    for ratio in (1.5, 2.0):
+        pixmap, _hot = drag_pixmap(item_by_key("cx"), ratio)
+        assert pixmap.devicePixelRatio() == ratio
+        assert abs(pixmap.width() - ratio * base.width()) <= 1
+        assert abs(pixmap.height() - ratio * base.height()) <= 1
