@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
@@ -216,6 +216,9 @@ class WindowActions:
         bar.addActions([self.actions[k] for k in ("zoom_in", "zoom_out")])
         for key in ("new", "open", "save", "undo", "redo", "zoom_in", "zoom_out"):
             self.actions[key].setIcon(action_icon(key))  # SVG, in the theme's ink
+        # No taller than the text buttons were: the window's minimum height stays the same.
+        size = bar.fontMetrics().height()
+        bar.setIconSize(QSize(size, size))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
