@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
 from qmlstudio.core import Circuit, Project, w
+from qmlstudio.gui.data.scatter import DataScatter
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.palette import GatePalette
 from qmlstudio.gui.shell.app import create_application
@@ -80,6 +81,8 @@ def test_switching_the_theme_recolours_canvas_plots_palette_and_messages(
     qtbot.waitExposed(plots)
     palette = GatePalette()
     qtbot.addWidget(palette)
+    scatter = DataScatter()  # follows the palette by itself (not inside the plots dock)
+    qtbot.addWidget(scatter)
     message = QLabel("Cannot train: no data")
     set_tone(message, "error")
     qtbot.addWidget(message)
@@ -93,7 +96,7 @@ def test_switching_the_theme_recolours_canvas_plots_palette_and_messages(
         assert _pixel(view.viewport(), empty) == theme.base
         assert _pixel(view.viewport(), inside_box) == theme.fill_weight
         # The plots: background, axis ink and title.
-        for plot in (plots.loss_plot, plots.boundary_plot, plots.confusion_plot):
+        for plot in (plots.loss_plot, plots.boundary_plot, plots.confusion_plot, scatter):
             assert plot.backgroundBrush().color().name() == theme.base
             axis = plot.getPlotItem().getAxis("left")
             assert axis.textPen().color().name() == theme.text
