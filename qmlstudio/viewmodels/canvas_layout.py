@@ -14,6 +14,7 @@ second and the painter and hit tests look up only the visible columns.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,8 +24,10 @@ from qmlstudio.core.circuit_columns import GroupBlock, pack_columns
 __all__ = [
     "BOX_HEIGHT",
     "CircuitLayout",
+    "DropTarget",
     "GroupBlock",
     "box_label",
+    "header_label",
     "param_role",
 ]
 
@@ -53,6 +56,12 @@ def box_label(op: Operation) -> str:
     return op.label[spec.n_controls:] if spec.drawing == "box" else ""
 
 
+def header_label(group: GroupBlock) -> str:
+    """The text in a template block's header strip: an arrow (▾ expanded, ▸ collapsed) and
+    the block's name."""
+    return f"{'▸' if group.collapsed else '▾'} {group.name}"
+
+
 def param_role(params: tuple[Param, ...]) -> str:
     """How a gate's box is coloured: ``"feature"`` if any parameter reads data (an expression
     such as ``θ₀·x₁ + θ₂`` included), else ``"weight"`` if any is trained, else ``"const"``."""
@@ -61,6 +70,19 @@ def param_role(params: tuple[Param, ...]) -> str:
     if any(isinstance(p, Weight) or (isinstance(p, Expr) and p.weights) for p in params):
         return "weight"
     return "const"
+
+
+@dataclass(frozen=True, slots=True)
+class DropTarget:
+    """Where a gate dropped at a point goes: before operation ``index``, drawn in ``column``,
+    as a member of template block ``group`` (None: outside every block). ``pushes`` is True
+    when gates already in that column on its wires move right to make room (the canvas then
+    marks the gap it goes into rather than a free cell)."""
+
+    index: int
+    column: int
+    group: str | None
+    pushes: bool
 
 
 class CircuitLayout:
@@ -113,6 +135,15 @@ class CircuitLayout:
                 self.box_width[group.start:group.stop] = width(group.name)
         widths = np.full(self.n_columns, MIN_BOX_WIDTH)
         np.maximum.at(widths, self.column, self.box_width)
+        for group in self.groups:  # an expanded block is wide enough for its whole name
+            if group.collapsed:
+                continue
+            columns = slice(group.first_column, group.last_column + 1)
+            n = group.last_column + 1 - group.first_column
+            room = widths[columns].sum() + COLUMN_GAP * (n - 1) - 4  # the frame's inset
+            missing = measure(header_label(group)) + TEXT_PADDING - room
+            if missing > 0:
+                widths[columns] += missing / n
         self.column_edges = np.concatenate(
             ([LEFT_MARGIN], LEFT_MARGIN + np.cumsum(widths + COLUMN_GAP)))
 
@@ -252,6 +283,45 @@ class CircuitLayout:
                 middle = (group.first_column + group.last_column) / 2
                 index = group.start if column <= middle else group.stop
         return index
+
+    def drop_target(self, x: float, lo: int, hi: int, may_join: bool = True) -> DropTarget:
+        """Where a gate spanning wires ``lo..hi`` dropped at scene x ``x`` goes.
+
+        It goes into the gap nearest to the pointer: before the column under ``x`` if ``x``
+        is left of that column's centre, else after it (so a drop in the gap between two
+        gates lands between them, not before the left one). Inside an expanded template
+        block's frame (and within the wires it spans) the gate joins the block at that gap
+        when ``may_join``; elsewhere it never splits a block (see :meth:`insertion_index`).
+        """
+        column = self.column_at(x)
+        slot = column + 1 if column < self.n_columns and x > self.column_x(column) else column
+        k = self._frame_at(x, lo, hi) if may_join else None
+        if k is None:
+            index = self.insertion_index(slot, lo, hi)
+            landing = self.landing_column(index, lo, hi)
+            later = np.arange(len(self.column)) >= index
+            overlap = (self.block_lo <= hi) & (self.block_hi >= lo)
+            pushed = later & overlap & (self.column == landing)
+            return DropTarget(index, landing, None, bool(pushed.any()))
+        group = self.groups[k]
+        members = np.arange(group.start, group.stop)
+        overlap = (self.lo[members] <= hi) & (self.hi[members] >= lo)
+        later = members[overlap & (self.column[members] >= slot)]
+        index = int(later[0]) if later.size else group.stop
+        earlier = members[overlap & (members < index)]
+        landing = int(self.column[earlier].max()) + 1 if earlier.size else group.first_column
+        pushed = overlap & (members >= index) & (self.column[members] == landing)
+        return DropTarget(index, landing, group.name, bool(pushed.any()))
+
+    def _frame_at(self, x: float, lo: int, hi: int) -> int | None:
+        """The expanded group whose frame holds scene x ``x`` and spans wires ``lo..hi``."""
+        c0, c1 = self.columns_between(x, x)
+        for k in self.groups_in_columns(c0, c1 + 1):
+            group = self.groups[int(k)]
+            gx, _gy, gw, _gh = self.group_rect(int(k))
+            if not group.collapsed and gx <= x <= gx + gw and group.lo <= lo and hi <= group.hi:
+                return int(k)
+        return None
 
     def landing_column(self, index: int, lo: int, hi: int) -> int:
         """The column a gate spanning ``lo..hi`` inserted at ``index`` is drawn in."""

@@ -117,13 +117,14 @@ def decode_item(payload: bytes) -> PaletteItem | None:
         return None
 
 
-def insert_item(item: PaletteItem, circuit: Circuit, index: int,
-                wire: int) -> tuple[Circuit, tuple[int, ...]]:
+def insert_item(item: PaletteItem, circuit: Circuit, index: int, wire: int,
+                group: str | None = None) -> tuple[Circuit, tuple[int, ...]]:
     """Insert ``item`` before operation ``index``, its first wire at ``wire``.
 
     A gate's parameters become new trainable weights; a gate wider than the wires left
-    below ``wire`` is shifted up, and the circuit grows if it has too few qubits. A template
-    spans every qubit. Returns the new circuit and the indices of the inserted operations.
+    below ``wire`` is shifted up, and the circuit grows if it has too few qubits. A gate
+    joins template block ``group`` if given (dropped inside its frame). A template spans
+    every qubit. Returns the new circuit and the indices of the inserted operations.
     Raises :class:`~qmlstudio.core.CircuitError` if the insertion is impossible.
     """
     if not 0 <= index <= len(circuit.operations):
@@ -143,5 +144,5 @@ def insert_item(item: PaletteItem, circuit: Circuit, index: int,
     first = min(wire, circuit.n_qubits - spec.n_wires)
     base = circuit.n_weights
     op = Operation(spec.name, tuple(range(first, first + spec.n_wires)),
-                   tuple(w(base + k) for k in range(spec.n_params)))
+                   tuple(w(base + k) for k in range(spec.n_params)), group)
     return circuit.inserted(index, op), (index,)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Const, Operation, w
-from qmlstudio.viewmodels.canvas_layout import CircuitLayout, box_label
+from qmlstudio.viewmodels.canvas_layout import CircuitLayout, DropTarget, box_label
 from qmlstudio.viewmodels.circuit_edits import (
     insert_qubit,
     move_operations,
@@ -121,3 +121,19 @@ def test_a_gate_is_coloured_by_what_its_parameters_read():
     assert param_role((x(0),)) == "feature"
     assert param_role((w(0) * x(1) + w(2),)) == "feature"        # trainable input scaling
     assert param_role(((math.pi - x(0)) * (math.pi - x(1)),)) == "feature"
+
+
+def test_drop_target_takes_the_gap_nearest_the_pointer_and_joins_a_block_inside_its_frame():
+    ops = (Operation("h", (0,)), Operation("rx", (0,), (w(0),), "blk#0"),
+           Operation("ry", (0,), (w(1),), "blk#0"), Operation("x", (0,)))
+    layout = CircuitLayout(Circuit(1, ops))
+    edges = layout.column_edges
+    # Right half of the H: after it, i.e. before the block, which moves right.
+    assert layout.drop_target(layout.column_x(0) + 1, 0, 0) == DropTarget(1, 1, None, True)
+    # The gap between RX and RY, inside the frame: joins the block there.
+    assert layout.drop_target(float(edges[2]), 0, 0) == DropTarget(2, 2, "blk#0", True)
+    assert layout.drop_target(float(edges[2]), 0, 0, may_join=False).group is None
+    # Past the frame's right edge: after the block, before the X.
+    assert layout.drop_target(float(edges[3]), 0, 0) == DropTarget(3, 3, None, True)
+    # Far right: a free cell after the X.
+    assert layout.drop_target(float(edges[-1]) + 30, 0, 0) == DropTarget(4, 4, None, False)

@@ -52,6 +52,7 @@ from qmlstudio.gui.data.controls import (
 from qmlstudio.gui.data.scatter import DataScatter
 from qmlstudio.gui.data.table_model import DataTableModel
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.ml.data.generators import GENERATORS, generator_defaults
 from qmlstudio.viewmodels.data_view import (
     DataView,
@@ -98,7 +99,7 @@ class DataPanel(QWidget):
         self.roles_form = ColumnRolesForm()
         self.preprocessing_form = PreprocessingForm()
         self._message = QLabel(wordWrap=True, visible=False)
-        self._message.setStyleSheet("color: #c0392b;")
+        set_tone(self._message, "error")
         self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._summary = QLabel(wordWrap=True)
         self._status = QLabel()

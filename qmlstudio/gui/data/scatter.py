@@ -16,7 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from qmlstudio.gui.theme.plot_style import apply_palette
+from qmlstudio.gui.theme.colours import CLASS_COLOURS, NEUTRAL
+from qmlstudio.gui.theme.plot_style import follow_palette
 from qmlstudio.viewmodels.data_view import PART_NAMES, DataView
 
 __all__ = ["MAX_PLOTTED_POINTS", "DataScatter", "ScatterSeries"]
@@ -24,8 +25,6 @@ __all__ = ["MAX_PLOTTED_POINTS", "DataScatter", "ScatterSeries"]
 MAX_PLOTTED_POINTS = 20_000
 """More rows than this are drawn as a seeded random sample of this many."""
 _N_TARGET_BINS = 6
-_CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # Tableau 10
 _PART_SYMBOLS = ("o", "t", "o")
 _SIZE = 7
 
@@ -41,8 +40,8 @@ class ScatterSeries:
 
 
 def _colour(k: int) -> QColor:
-    if k < len(_CLASS_COLOURS):
-        return QColor(_CLASS_COLOURS[k])
+    if k < len(CLASS_COLOURS):
+        return QColor(CLASS_COLOURS[k])
     return pg.intColor(k, hues=max(k + 1, 12))
 
 
@@ -58,9 +57,9 @@ class DataScatter(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        apply_palette(self)
         self.showGrid(x=True, y=True, alpha=0.2)
-        self._legend = self.addLegend(offset=(-5, 5), labelTextColor="k")
+        self._legend = self.addLegend(offset=(-5, 5))
+        follow_palette(self)  # after the legend: its text takes the palette's ink too
         self._items: list[tuple[str, str, pg.ScatterPlotItem]] = []
         self._note = ""
 
@@ -111,7 +110,7 @@ class DataScatter(pg.PlotWidget):
             self._legend.addItem(_item(colour, 0), name)
         for part in range(3):
             if (parts == part).any():
-                self._legend.addItem(_item(QColor("#555555"), part), PART_NAMES[part])
+                self._legend.addItem(_item(QColor(NEUTRAL), part), PART_NAMES[part])
         self.setLabel("bottom", view.axis_names[0])
         self.setLabel("left", view.axis_names[1])
         self.autoRange()

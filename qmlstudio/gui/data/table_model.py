@@ -12,12 +12,11 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from qmlstudio.gui.theme.themes import active_theme
 from qmlstudio.viewmodels.data_view import DataView
 
 __all__ = ["DataTableModel"]
 
-_LABEL_BACKGROUND = QBrush(QColor(255, 236, 179))  # a warm tint that reads in light themes
-_UNUSED_FOREGROUND = QBrush(QColor(150, 150, 150))
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -70,12 +69,12 @@ class DataTableModel(QAbstractTableModel):
             value = view.cell(index.row(), column)
             return f"{value:.6g}" if isinstance(value, float) else value
         if role == Qt.ItemDataRole.BackgroundRole and column == view.label_index:
-            return _LABEL_BACKGROUND
+            return QBrush(QColor(active_theme().label_column))  # the theme of now
         if role == Qt.ItemDataRole.FontRole and column == view.label_index:
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and column != view.label_index \
                 and column not in self._features:
-            return _UNUSED_FOREGROUND
+            return QBrush(QColor(active_theme().unused_column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

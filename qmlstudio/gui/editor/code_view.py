@@ -17,6 +17,7 @@ trip canvas → text → Apply give back the identical circuit (Apply is then a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from difflib import SequenceMatcher
@@ -42,7 +43,9 @@ from PySide6.QtWidgets import (
 
 from qmlstudio.core import Circuit, Project, QMLStudioError
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.theme.colours import Theme
 from qmlstudio.gui.theme.fonts import monospace_font
+from qmlstudio.gui.theme.themes import active_theme, set_tone
 from qmlstudio.io import from_qasm, to_qasm
 
 __all__ = ["CodeView", "QasmHighlighter", "with_kept_groups"]
@@ -62,21 +65,43 @@ def _format(colour: str, bold: bool = False, italic: bool = False) -> QTextCharF
     return fmt
 
 
-class QasmHighlighter(QSyntaxHighlighter):
-    """Colours OpenQASM keywords, numbers, strings and comments (line by line)."""
+_KEYWORDS = re.compile(r"\b(OPENQASM|include|qubit|bit|qreg|creg|input|output|float|int|uint|"
+                       r"angle|bool|const|gate|measure|barrier|reset|if|else|for|in|while|"
+                       r"def|return|let|ctrl|inv|pow|negctrl)\b")
+_CONSTANTS = re.compile(r"\b(pi|π|tau|euler)\b")
+_NUMBERS = re.compile(r"(?<![\w.])\d+\.?\d*(?:[eE][-+]?\d+)?")
+_STRINGS = re.compile(r'"[^"\n]*"')
+_COMMENTS = re.compile(r"//.*$|/\*.*?\*/")
 
-    _RULES = (
-        (re.compile(r"\b(OPENQASM|include|qubit|bit|qreg|creg|input|output|float|int|uint|"
-                    r"angle|bool|const|gate|measure|barrier|reset|if|else|for|in|while|"
-                    r"def|return|let|ctrl|inv|pow|negctrl)\b"), _format("#1f5fa8", bold=True)),
-        (re.compile(r"\b(pi|π|tau|euler)\b"), _format("#8e44ad")),
-        (re.compile(r"(?<![\w.])\d+\.?\d*(?:[eE][-+]?\d+)?"), _format("#b35900")),
-        (re.compile(r'"[^"\n]*"'), _format("#2e8b57")),
-        (re.compile(r"//.*$|/\*.*?\*/"), _format("#7f8c8d", italic=True)),
+
+@functools.cache
+def _rules(theme: Theme) -> tuple[tuple[re.Pattern[str], QTextCharFormat], ...]:
+    """The highlighting rules in ``theme``'s colours (made once per theme)."""
+    return (
+        (_KEYWORDS, _format(theme.code_keyword, bold=True)),
+        (_CONSTANTS, _format(theme.code_constant)),
+        (_NUMBERS, _format(theme.code_number)),
+        (_STRINGS, _format(theme.code_string)),
+        (_COMMENTS, _format(theme.code_comment, italic=True)),
     )
 
+
+class QasmHighlighter(QSyntaxHighlighter):
+    """Colours OpenQASM keywords, numbers, strings and comments (line by line), in the
+    colours of the app's theme (:meth:`recolour` after a change).
+
+    It keeps no state of its own: Qt may highlight a block while the editor is being torn
+    down, when a Python attribute of this object would no longer be safe to read.
+    """
+
+    def recolour(self) -> None:
+        """Highlight the text again, in the current theme's colours."""
+        if self.document() is not None:
+            self.rehighlight()
+
     def highlightBlock(self, text: str) -> None:  # Qt override
-        for pattern, fmt in self._RULES:  # comments last: they win over what they contain
+        # Comments last: they win over what they contain.
+        for pattern, fmt in _rules(active_theme()):
             for match in pattern.finditer(text):
                 self.setFormat(match.start(), match.end() - match.start(), fmt)
 
@@ -131,7 +156,7 @@ class CodeView(QWidget):
         self._error_shown = False  # the message is an error about the text as it was
 
         self._bar = QFrame(frameShape=QFrame.Shape.StyledPanel, visible=False)
-        self._bar.setStyleSheet("QFrame { background: #fff3cd; color: #5c4400; }")
+        set_tone(self._bar, "notice")
         bar_label = QLabel("The circuit changed; your edits are not applied.", wordWrap=True)
         bar_apply = QPushButton("Apply", toolTip="Replace the circuit by the text")
         bar_discard = QPushButton("Discard", toolTip="Drop your edits and show the circuit")
@@ -235,6 +260,12 @@ class CodeView(QWidget):
             self._load(circuit)
 
     # -- handlers --------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        """Recolour the highlighting when the theme (the palette) changes."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._highlighter.recolour()
+
     def showEvent(self, event) -> None:  # Qt override
         super().showEvent(event)
         if self._stale:
@@ -289,14 +320,14 @@ class CodeView(QWidget):
 
     def _show_error(self, text: str) -> None:
         self._error_shown = True
-        self._message.setStyleSheet("color: #c0392b;")
+        set_tone(self._message, "error")
         self._message.setText(text)
         match = _LINE.search(text)
         block = self.editor.document().findBlockByNumber(int(match.group(1)) - 1) \
             if match else None
         if block is not None and block.isValid():
             fmt = QTextCharFormat()
-            fmt.setBackground(QColor("#f8d7da"))
+            fmt.setBackground(QColor(active_theme().code_error_line))
             fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection = QTextEdit.ExtraSelection()
             selection.format, selection.cursor = fmt, QTextCursor(block)
@@ -308,7 +339,7 @@ class CodeView(QWidget):
 
     def _set_message(self, text: str) -> None:
         self._error_shown = False
-        self._message.setStyleSheet("")
+        set_tone(self._message, None)
         self._message.setText(text)
 
     def _update_buttons(self) -> None:

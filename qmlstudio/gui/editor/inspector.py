@@ -32,7 +32,8 @@ from qmlstudio.core import (
     Weight,
 )
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE, ParameterEditor
+from qmlstudio.gui.editor.parameter_editor import ParameterEditor
+from qmlstudio.gui.theme.themes import set_tone
 
 __all__ = ["Inspector", "wire_roles"]
 
@@ -82,7 +83,7 @@ class _OperationFields(QWidget):
         form.addRow("Group", self.group)
         layout.addLayout(form)
         self.wire_error = QLabel()
-        self.wire_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.wire_error, "error")
         self.wire_error.setWordWrap(True)
         self.wire_error.hide()
         layout.addWidget(self.wire_error)

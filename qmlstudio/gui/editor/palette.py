@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
+    QEvent,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRectF,
     QSize,
@@ -23,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QDrag,
     QFont,
     QGuiApplication,
     QIcon,
@@ -34,17 +37,21 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from qmlstudio.core import GATES, GateSpec
-from qmlstudio.gui.editor.canvas.circuit_painter import MARK_SIZES, draw_mark
+from qmlstudio.core import GATES, Circuit, GateSpec
+from qmlstudio.gui.editor.canvas.circuit_painter import MARK_SIZES, CircuitPainter, draw_mark
+from qmlstudio.gui.theme.colours import Theme
+from qmlstudio.gui.theme.themes import active_theme
+from qmlstudio.viewmodels.canvas_layout import CircuitLayout
 from qmlstudio.viewmodels.palette_items import (
     PALETTE_ITEMS,
     PALETTE_MIME,
     PaletteItem,
     encode_item,
+    insert_item,
     item_by_key,
 )
 
-__all__ = ["GatePalette", "PaletteModel", "entry_text", "gate_icon"]
+__all__ = ["GatePalette", "PaletteModel", "drag_pixmap", "entry_text", "gate_icon"]
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 """Item data role holding an entry's palette key (None on group rows)."""
@@ -52,8 +59,6 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 """Item data role the search filters on: label, key, group and description of an entry.
 Group rows have none, so a group shows exactly when one of its entries matches."""
 
-_GATE_COLOUR = QColor("#dbe8fb")
-_TEMPLATE_COLOUR = QColor("#fde9c8")
 
 
 ICON_SIZE = QSize(40, 20)
@@ -68,10 +73,12 @@ def entry_text(item: PaletteItem) -> str:
     return GATES[item.key].description.split(":")[0]
 
 
-def gate_icon(item: PaletteItem) -> QIcon:
+def gate_icon(item: PaletteItem, theme: Theme | None = None) -> QIcon:
     """The gate as the canvas draws it, lying on its side: a small box with its label, or
     for a gate drawn with symbols its control dots and ⊕ / dot / × marks joined by a line
-    (templates: an amber block)."""
+    (templates: a block in the canvas's block colour); in ``theme``'s colours (the app's
+    theme when None)."""
+    theme = theme if theme is not None else active_theme()
     # Drawn at the screen's pixel ratio so the labels stay sharp on high-DPI displays.
     screen = QGuiApplication.primaryScreen()
     ratio = screen.devicePixelRatio() if screen is not None else 1.0
@@ -82,18 +89,18 @@ def gate_icon(item: PaletteItem) -> QIcon:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     spec = None if item.is_template else GATES[item.key]
     if spec is not None and spec.drawing != "box":
-        _paint_marks(painter, spec)
+        _paint_marks(painter, spec, theme)
         painter.end()
         return QIcon(pixmap)
-    painter.setPen(QColor("#4a5a70"))
-    painter.setBrush(_TEMPLATE_COLOUR if item.is_template else _GATE_COLOUR)
+    painter.setPen(QColor(theme.gate_edge))
+    painter.setBrush(QColor(theme.fill_block if item.is_template else theme.fill_const))
     # Inset vertically, so boxes on neighbouring rows stay apart.
     painter.drawRoundedRect(1, 2, ICON_SIZE.width() - 2, ICON_SIZE.height() - 4, 3, 3)
     font = QFont()
     font.setPixelSize(9 if len(item.label) > 4 else 11)
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(QColor("#1f2a3a"))
+    painter.setPen(QColor(theme.gate_text))
     text = "▦" if item.is_template else item.label
     painter.drawText(QRectF(0, 0, ICON_SIZE.width(), ICON_SIZE.height()),
                      Qt.AlignmentFlag.AlignCenter, text)
@@ -101,7 +108,7 @@ def gate_icon(item: PaletteItem) -> QIcon:
     return QIcon(pixmap)
 
 
-def _paint_marks(painter: QPainter, spec: GateSpec) -> None:
+def _paint_marks(painter: QPainter, spec: GateSpec, theme: Theme) -> None:
     """The canvas's wire marks of ``spec``, left to right, controls first."""
     marks = ["dot"] * spec.n_controls + [spec.drawing] * spec.n_targets
     # Sizes scaled from the canvas so that the largest mark (⊕) fits the icon's height.
@@ -110,12 +117,50 @@ def _paint_marks(painter: QPainter, spec: GateSpec) -> None:
     step = (ICON_SIZE.width() - 2 * margin) / (len(marks) - 1)
     xs = [margin + step * k for k in range(len(marks))]
     y = ICON_SIZE.height() / 2
-    ink = QColor("#1f2a3a")
+    ink = QColor(theme.text)  # drawn straight on the list's background, as on the canvas
     painter.setPen(QPen(ink, 1.2))
     painter.drawLine(QPointF(xs[0], y), QPointF(xs[-1], y))
     for kind, x in zip(marks, xs, strict=True):
         draw_mark(painter, kind, QPointF(x, y), MARK_SIZES[kind] * scale, QBrush(ink),
-                  QBrush(_GATE_COLOUR))
+                  QBrush(QColor(theme.base)))
+
+
+def drag_pixmap(item: PaletteItem, ratio: float) -> tuple[QPixmap, QPoint]:
+    """What a drag of ``item`` shows under the pointer: the gate as the canvas will draw it
+    (a template as its collapsed block), drawn by the canvas's own painter at device pixel
+    ratio ``ratio``; and the hot spot, on the gate's first wire where the drop aims."""
+    painter = CircuitPainter()
+    circuit, _ = insert_item(item, Circuit(2 if item.is_template else 1), 0, 0)
+    blocks = {op.group for op in circuit.operations if op.group is not None}
+    layout = CircuitLayout(circuit, blocks, painter.text_width)
+    pixmap = painter.operations_pixmap(layout, ratio)
+    first = QRectF(*layout.op_rect(0))
+    hot = QPointF(pixmap.width() / ratio / 2, layout.wire_y(0) - first.top() + 2)
+    return pixmap, hot.toPoint()
+
+
+class PaletteTree(QTreeView):
+    """The palette's tree; a drag shows the gate's own shape, not the row."""
+
+    def make_drag(self) -> QDrag | None:
+        """The drag of the current entry (None on a group row): the model's mime data and
+        the gate drawn as on the canvas."""
+        index = self.currentIndex()
+        key = index.data(KEY_ROLE)
+        if key is None:
+            return None
+        drag = QDrag(self)
+        drag.setMimeData(self.model().mimeData([index]))
+        pixmap, hot = drag_pixmap(item_by_key(key), self.devicePixelRatioF())
+        drag.setPixmap(pixmap)
+        drag.setHotSpot(hot)
+        return drag
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # Qt override
+        """Run :meth:`make_drag`'s drag (a copy: the palette keeps its entries)."""
+        drag = self.make_drag()
+        if drag is not None:
+            drag.exec(Qt.DropAction.CopyAction)
 
 
 class PaletteModel(QStandardItemModel):
@@ -148,6 +193,15 @@ class PaletteModel(QStandardItemModel):
         entry.setData(item.key, KEY_ROLE)
         entry.setData(" ".join((item.label, item.key, item.group, item.tooltip)), SEARCH_ROLE)
         return entry
+
+    def recolour(self) -> None:
+        """Draw every entry's icon again in the app's current theme."""
+        theme = active_theme()
+        for row in range(self.rowCount()):
+            group = self.item(row)
+            for child in range(group.rowCount()):
+                entry = group.child(child)
+                entry.setIcon(gate_icon(item_by_key(entry.data(KEY_ROLE)), theme))
 
     def index_of(self, key: str) -> QModelIndex:
         """The model index of the entry ``key`` (invalid if there is none)."""
@@ -198,7 +252,7 @@ class GatePalette(QWidget):
         self.search.textChanged.connect(self._on_search_changed)
         self.search.returnPressed.connect(self._on_search_return)
 
-        self.tree = QTreeView(self)
+        self.tree = PaletteTree(self)
         self.tree.setModel(self.proxy)
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
@@ -217,6 +271,12 @@ class GatePalette(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt override
+        """Redraw the icons when the theme (the palette) changes."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.model.recolour()
 
     # -- queries ---------------------------------------------------------------------------
     def view_index(self, key: str) -> QModelIndex:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from qmlstudio.core import Const, Expr, Feature, Param, QMLStudioError, Weight
 from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
+from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.io.qasm_export import param_text
 from qmlstudio.io.qasm_expressions import ExpressionError, evaluate, parse_expressions
 from qmlstudio.io.qasm_import import parse_param
@@ -43,7 +44,6 @@ _EXPRESSION = _KIND_TYPES.index(Expr)
 _PI_DENOMINATORS = (1, 2, 3, 4, 6, 8, 12, 16)
 MAX_FEATURE_INDEX = 999
 """Highest feature index offered (the data set, not the circuit, says how many there are)."""
-ERROR_STYLE = "color: #c62828;"
 """How inline validation messages look."""
 
 
@@ -83,7 +83,7 @@ def format_number(value: float) -> str:
 
 def _error_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label

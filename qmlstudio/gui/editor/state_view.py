@@ -18,7 +18,7 @@ import logging
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QElapsedTimer, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
@@ -26,6 +26,8 @@ from qmlstudio.core import Project, QMLStudioError
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.simulator_warmup import simulator_warmup
+from qmlstudio.gui.theme.colours import CLASS_COLOURS, SERIES
+from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.viewmodels.state_snapshot import (
     SampleData,
     StateSnapshot,
@@ -36,7 +38,8 @@ __all__ = ["StateView"]
 
 _DEBOUNCE_MS = 100
 _log = logging.getLogger(__name__)
-_BLOCH_COMPONENTS = (("⟨X⟩", "#d9534f"), ("⟨Y⟩", "#5cb85c"), ("⟨Z⟩", "#3b82c4"))
+_BLOCH_COMPONENTS = (("⟨X⟩", CLASS_COLOURS[3]), ("⟨Y⟩", CLASS_COLOURS[2]),
+                     ("⟨Z⟩", CLASS_COLOURS[0]))
 
 
 class StateView(QWidget):
@@ -66,7 +69,7 @@ class StateView(QWidget):
         self._note = QLabel(wordWrap=True)
         self._status = QLabel()
         self._message = QLabel(wordWrap=True, visible=False)
-        self._message.setStyleSheet("color: #c0392b;")
+        set_tone(self._message, "error")
         top = QHBoxLayout()
         top.addWidget(QLabel("Sample"))
         top.addWidget(self._sample)
@@ -223,31 +226,42 @@ class StateView(QWidget):
         self.failed.emit(text)
 
     # -- drawing ---------------------------------------------------------------------------
-    def _setup_plots(self) -> None:
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the plots when the palette (light or dark theme) changes."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._colour_plots()
+            self._show_snapshot(self._snapshot)  # its titles take the new ink
+
+    def _colour_plots(self) -> None:
         palette = self.palette()
         self._plots.setBackground(palette.color(QPalette.ColorRole.Base))
         text = palette.color(QPalette.ColorRole.Text)
+        for plot in (self.probability_plot, self.bloch_plot):
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setTextPen(text)
+                plot.getAxis(side).setPen(text)
+        legend = "  ".join(f"<span style='color:{colour}'>■</span> {name}"
+                           for name, colour in _BLOCH_COMPONENTS)
+        self.bloch_plot.setTitle(f"Bloch vector of each qubit: {legend}", color=text)
+
+    def _setup_plots(self) -> None:
         for plot in (self.probability_plot, self.bloch_plot):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.showGrid(y=True, alpha=0.3)
-            for side in ("left", "bottom"):
-                plot.getAxis(side).setTextPen(text)
-                plot.getAxis(side).setPen(text)
             bottom = plot.getAxis("bottom")
             # Room for one line of labels from the start (pyqtgraph grows the axis only after
             # a first paint), and the first label may reach past the axis's left end.
             bottom.setHeight(QFontMetrics(bottom.font()).height() + 14)
             bottom.setStyle(hideOverlappingLabels=False)
-        self._prob_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#3b82c4")
+        self._prob_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=SERIES[0])
         self.probability_plot.addItem(self._prob_bars)
         self.probability_plot.setYRange(0.0, 1.0, padding=0.02)
         self._prob_ticks: list[tuple[float, str]] = []
         # The legend is the title (a pyqtgraph legend box would cover the bars).
-        legend = "  ".join(f"<span style='color:{colour}'>■</span> {name}"
-                           for name, colour in _BLOCH_COMPONENTS)
-        self.bloch_plot.setTitle(f"Bloch vector of each qubit: {legend}", color=text)
+        self._colour_plots()
         self.bloch_plot.setLabel("left", "expectation")
         self.bloch_plot.setYRange(-1.0, 1.0, padding=0.05)
         self._bloch_bars: list[tuple[pg.BarGraphItem, float]] = []  # bars, offset from qubit

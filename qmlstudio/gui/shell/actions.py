@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
@@ -26,6 +26,7 @@ from qmlstudio.gui.shell.opening import OPEN_FILTER, PROJECT_SUFFIX, open_docume
 from qmlstudio.gui.shell.preferences import PreferencesDialog
 from qmlstudio.gui.shell.quick_tour import show_quick_tour
 from qmlstudio.gui.shell.recent_files import add_recent_file, recent_files, remove_recent_file
+from qmlstudio.gui.theme.icons import action_icon
 from qmlstudio.io import read_qasm, to_qasm
 from qmlstudio.io.atomic import atomic_write
 from qmlstudio.io.quantikz_export import to_quantikz
@@ -213,6 +214,11 @@ class WindowActions:
         bar.addActions([self.actions["undo"], self.actions["redo"]])
         bar.addSeparator()
         bar.addActions([self.actions[k] for k in ("zoom_in", "zoom_out")])
+        for key in ("new", "open", "save", "undo", "redo", "zoom_in", "zoom_out"):
+            self.actions[key].setIcon(action_icon(key))  # SVG, in the theme's ink
+        # No taller than the text buttons were: the window's minimum height stays the same.
+        size = bar.fontMetrics().height()
+        bar.setIconSize(QSize(size, size))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -63,12 +63,13 @@ def _collect_garbage_on_the_gui_thread() -> None:
 
 def create_application():
     """The QApplication, created once, with the names QSettings files are kept under, the
-    application icon and the shipped fonts."""
+    application icon, the shipped fonts and the colour theme."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from qmlstudio._resources import resource_path
     from qmlstudio.gui.theme.fonts import register_fonts
+    from qmlstudio.gui.theme.themes import install_theme
 
     app = QApplication.instance()
     if app is None:
@@ -84,6 +85,7 @@ def create_application():
     except FileNotFoundError:  # a partial install: run without the icon
         _log.warning("the application icon is missing")
     register_fonts()
+    install_theme(app)  # the stored light / dark / system choice, following the system
     return app
 
 

@@ -37,6 +37,7 @@ from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.opening import is_openable
 from qmlstudio.gui.shell.wheel_guard import install_wheel_guard
 from qmlstudio.gui.simulator_warmup import simulator_warmup
+from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         for key in ("palette", "inspector", "plots"):
             self.docks[key].raise_()
         self._feature_warning = QLabel()  # stays while the circuit sums features
-        self._feature_warning.setStyleSheet("color: #b45309; font-weight: bold")
+        set_tone(self._feature_warning, "strong_warning")
         self._feature_warning.hide()
         self.statusBar().addPermanentWidget(self._feature_warning, 1)
         self._status = QLabel()

@@ -1,19 +1,29 @@
 """Edit ▸ Preferences: the application settings a user may want to change.
 
-The autosave interval (:mod:`.autosave`): how often unsaved work is copied to the recovery
-folder, or Off; and the simulator's thread count (:mod:`qmlstudio.gui.engine_threads`):
-Automatic, or a number of threads for training and the views that simulate. Settings live in
-QSettings and take effect in every open window when the dialog is accepted; Cancel changes
-nothing.
+The colour scheme (:mod:`qmlstudio.gui.theme.themes`): System (follow the desktop's light or
+dark scheme), Light or Dark. The autosave interval (:mod:`.autosave`): how often unsaved work
+is copied to the recovery folder, or Off. The simulator's thread count
+(:mod:`qmlstudio.gui.engine_threads`): Automatic, or a number of threads for training and the
+views that simulate. Settings live in QSettings and take effect in every open window when the
+dialog is accepted; Cancel changes nothing.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
 
 from qmlstudio.engine import thread_cap
 from qmlstudio.gui.engine_threads import preferred_threads, set_preferred_threads
 from qmlstudio.gui.shell.autosave import autosave_interval, recovery_dir, set_autosave_interval
+from qmlstudio.gui.theme.themes import THEME_CHOICES, set_theme_choice, theme_choice
 
 __all__ = ["MAX_AUTOSAVE_S", "PreferencesDialog"]
 
@@ -27,6 +37,13 @@ class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        self.theme_combo = QComboBox()
+        self.theme_combo.setObjectName("colourScheme")
+        for choice in THEME_CHOICES:
+            self.theme_combo.addItem(choice.capitalize(), choice)
+        self.theme_combo.setCurrentIndex(THEME_CHOICES.index(theme_choice()))
+        self.theme_combo.setToolTip("System follows the desktop's light or dark scheme, and "
+                                    "changes with it")
         self.autosave_spin = QSpinBox(minimum=0, maximum=MAX_AUTOSAVE_S, suffix=" s",
                                       specialValueText="Off")
         self.autosave_spin.setObjectName("autosaveInterval")
@@ -53,6 +70,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow("Colour scheme", self.theme_combo)
         form.addRow("Autosave every", self.autosave_spin)
         form.addRow(note)
         form.addRow("Simulator threads", self.threads_spin)
@@ -61,6 +79,7 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         """Store the settings shown, then close."""
+        set_theme_choice(self.theme_combo.currentData())
         set_autosave_interval(self.autosave_spin.value())
         set_preferred_threads(self.threads_spin.value() or None)
         super().accept()

@@ -2,15 +2,20 @@
 
 Six pages — design a circuit, bind parameters, load data, train, save and export, headless
 use — with Back / Next / Close. It is a plain dialog beside the window (not modal), so the user
-can try each step while reading it. Keyboard: Enter or Alt+N goes on, Alt+B goes back, Esc
-closes; the page text is selectable with the keyboard too.
+can try each step while reading it; a frame in the highlight colour surrounds the part of the
+window each page talks about (its dock brought to the front). Keyboard: Enter or Alt+N goes
+on, Alt+B goes back, Esc closes; the page text is selectable with the keyboard too.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from typing import NamedTuple
+
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QDialog,
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,47 +24,115 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["TOUR_PAGES", "QuickTour", "offer_on_first_launch", "show_quick_tour"]
+__all__ = ["TOUR_PAGES", "QuickTour", "TourHighlight", "TourPage", "offer_on_first_launch",
+           "show_quick_tour"]
 
-TOUR_PAGES: tuple[tuple[str, str], ...] = (
-    ("Design a circuit",
+class TourPage(NamedTuple):
+    """One page: its ``title``, the ``target`` it points at (a key of the window's
+    ``docks``, ``"menu"`` for the menu bar, or None) and its rich ``text``."""
+
+    title: str
+    target: str | None
+    text: str
+
+
+TOUR_PAGES: tuple[TourPage, ...] = (
+    TourPage("Design a circuit", "palette",
      "Drag a gate or a template (angle encoding, ZZ feature map, entangling layers) from the "
      "<b>Gates</b> palette onto a wire of the canvas; drop it on the dashed wire to add a "
      "qubit. Drag gates to move them, drag a control dot to rewire it. Select with a click, "
      "Ctrl+click or a rubber band; Delete, Cut/Copy/Paste and Undo/Redo work as everywhere. "
      "Ctrl+wheel (or Ctrl++ / Ctrl+-) zooms."),
-    ("Bind parameters",
+    TourPage("Bind parameters", "inspector",
      "Select a gate and open the <b>Inspector</b>. Each angle is a constant "
      "(<code>pi/4</code>), a trainable weight θₖ (share an index to tie weights) or an input "
      "feature <code>scale·xⱼ + offset</code> — that is how data enters the circuit. The "
      "<b>OpenQASM</b> tab shows the same circuit as text; edit it and press Ctrl+Return. "
      "The <b>State</b> view shows the probabilities and Bloch vectors for one sample."),
-    ("Load data",
+    TourPage("Load data", "data",
      "The <b>Data</b> tab picks a built-in data set (moons, circles, XOR, spirals, Iris…) with "
      "its noise, size and seed, or a CSV file (or drop a CSV on the window). Choose the label "
      "and feature columns, the scaling, PCA and the test / validation split; the points are "
      "plotted as you go."),
-    ("Train",
+    TourPage("Train", "training",
      "The <b>Training</b> tab sets the model, loss, optimizer, learning rate, batch size, "
      "epochs and seed. Press Train: the <b>Plots</b> dock draws the losses, the accuracy "
      "(or R²), the gradient norm and the decision boundary live, and the canvas tints each "
      "gate by its gradient. Pause, Step, Resume or Stop at any time; the result enters the "
      "project as one undoable step."),
-    ("Save and export",
+    TourPage("Save and export", "menu",
      "File ▸ Save writes a <code>.qmlproj</code> (readable JSON). File ▸ Export writes "
      "OpenQASM 3 or 2, the diagram as PNG, SVG or LaTeX, the trained model (<code>.qmodel"
      "</code>, OpenQASM 3, a PennyLane or Qiskit script), predictions for a new CSV, the "
      "training history and the plots. Help ▸ Examples opens finished projects to start from."),
-    ("Headless and from Python",
+    TourPage("Headless and from Python", None,
      "Everything works without the window: <code>qmlstudio train moons.qmlproj</code>, "
      "<code>qmlstudio export moons.qmlproj --to qmodel -o moons.qmodel</code>, "
      "<code>qmlstudio predict moons.qmodel points.csv</code>. In Python, "
      "<code>import qmlstudio as q</code> gives circuits, the simulator, training and "
      "<code>q.load_model(…).predict(X)</code> — no Qt needed. The README has the details."),
 )
-"""(title, rich text) of each page, in order."""
+"""The pages, in order."""
 
 _SHOWN_KEY = "app/quick_tour_offered"
+_FRAME_WIDTH = 4
+
+
+class TourHighlight(QWidget):
+    """A frame drawn over the window around the widget a tour page talks about.
+
+    A child of the window on top of everything, transparent to the mouse (the user keeps
+    working under it); it follows the target when the window is resized or the dock moves.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self._target: QWidget | None = None
+        self.hide()
+
+    @property
+    def target(self) -> QWidget | None:
+        """The widget framed (None: nothing is)."""
+        return self._target
+
+    def point_at(self, target: QWidget | None) -> None:
+        """Frame ``target`` (a widget of the window), or hide with None."""
+        if self._target is not None:
+            self._target.removeEventFilter(self)
+        self._target = target
+        if target is None:
+            self.hide()
+            return
+        target.installEventFilter(self)
+        self._follow()
+        self.show()
+        self.raise_()
+
+    def _follow(self) -> None:
+        target = self._target
+        if target is None:
+            return
+        top_left = target.mapTo(self.parentWidget(), target.rect().topLeft())
+        margin = _FRAME_WIDTH
+        self.setGeometry(QRect(top_left, target.size()).adjusted(-margin, -margin, margin,
+                                                                 margin)
+                         & self.parentWidget().rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if watched is self._target and event.type() in (QEvent.Type.Resize,
+                                                         QEvent.Type.Move):
+            self._follow()
+        return False
+
+    def paintEvent(self, _event) -> None:  # Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = self.palette().color(QPalette.ColorRole.Highlight)
+        painter.setPen(QPen(colour, _FRAME_WIDTH))
+        half = _FRAME_WIDTH / 2
+        painter.drawRoundedRect(self.rect().toRectF().adjusted(half, half, -half, -half), 6, 6)
 
 
 class QuickTour(QDialog):
@@ -75,7 +148,7 @@ class QuickTour(QDialog):
         font.setBold(True)
         self._heading.setFont(font)
         self._stack = QStackedWidget()
-        for _title, text in TOUR_PAGES:
+        for _title, _target, text in TOUR_PAGES:
             body = QLabel(text, wordWrap=True)
             body.setTextFormat(Qt.TextFormat.RichText)
             body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -100,6 +173,7 @@ class QuickTour(QDialog):
         layout.addLayout(buttons)
         self.resize(self.fontMetrics().averageCharWidth() * 70,
                     self.fontMetrics().height() * 16)
+        self.highlight = TourHighlight(parent) if parent is not None else None
         self.set_page(0)
 
     def page(self) -> int:
@@ -118,11 +192,28 @@ class QuickTour(QDialog):
         """The (rich) text of the page shown."""
         return self._stack.currentWidget().text()
 
+    def target_widget(self, index: int) -> QWidget | None:
+        """The widget of the window page ``index`` talks about (a dock, the menu bar), or
+        None."""
+        window, name = self.parentWidget(), TOUR_PAGES[index].target
+        if window is None or name is None:
+            return None
+        if name == "menu":
+            return window.menuBar()
+        return getattr(window, "docks", {}).get(name)
+
     def set_page(self, index: int) -> None:
-        """Show page ``index`` (clamped to the pages there are)."""
+        """Show page ``index`` (clamped to the pages there are) and frame what it talks
+        about."""
         index = max(0, min(index, self.page_count() - 1))
         self._stack.setCurrentIndex(index)
-        self._heading.setText(TOUR_PAGES[index][0])
+        target = self.target_widget(index)
+        if isinstance(target, QDockWidget):
+            target.show()
+            target.raise_()  # a tabbed dock comes to the front
+        if self.highlight is not None:
+            self.highlight.point_at(target if self.isVisible() else None)
+        self._heading.setText(TOUR_PAGES[index].title)
         self._counter.setText(f"{index + 1} of {self.page_count()}")
         last = index == self.page_count() - 1
         self.back_button.setEnabled(index > 0)
@@ -131,6 +222,18 @@ class QuickTour(QDialog):
         default = self.close_button if last else self.next_button
         default.setDefault(True)
         default.setFocus()
+
+    def showEvent(self, event) -> None:  # Qt override
+        """Frame the page's widget as the tour appears."""
+        super().showEvent(event)
+        if self.highlight is not None:
+            self.highlight.point_at(self.target_widget(self.page()))
+
+    def hideEvent(self, event) -> None:  # Qt override
+        """No frame once the tour is closed."""
+        super().hideEvent(event)
+        if self.highlight is not None:
+            self.highlight.point_at(None)
 
     def next_page(self) -> None:
         """Go to the next page (nothing on the last one)."""

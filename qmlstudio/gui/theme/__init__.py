@@ -1,5 +1,6 @@
-"""How the app looks: colours for plots, the shipped fixed-pitch font (and, to come, light and
-dark themes).
+"""How the app looks: every colour, for the light and the dark theme (colours.py), the
+application palette and the user's System / Light / Dark choice (themes.py), plots in those
+colours (plot_style.py) and the shipped fixed-pitch font (fonts.py).
 
 Imports only Qt, pyqtgraph and ``qmlstudio._resources``; every other ``gui`` sub-package may
 import it.

@@ -1,17 +1,22 @@
-"""pyqtgraph plots in the colours of the application's palette (light or dark desktop theme).
+"""pyqtgraph plots in the colours of the application's palette (light or dark theme).
 
 pyqtgraph draws with its own global defaults (black background, grey ink) unless told
 otherwise; :func:`apply_palette` gives one plot the palette's Base colour as background and
-its Text colour for the axes, tick labels, title and legend. Data colours are left alone.
+its Text colour for the axes, tick labels, title and legend, and :func:`follow_palette` does
+it again whenever the palette changes. Data colours come from
+:mod:`qmlstudio.gui.theme.colours` and read on both themes.
 :func:`label_plot` sets a plot's title and axis labels the same way for every plot.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QPalette
 
-__all__ = ["apply_palette", "label_plot"]
+__all__ = ["apply_palette", "follow_palette", "label_plot"]
+
+_PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 
 _AXES = ("left", "bottom", "right", "top")
 
@@ -43,3 +48,19 @@ def apply_palette(widget: pg.PlotWidget, palette: QPalette | None = None) -> Non
     item.titleLabel.setText(item.titleLabel.text)
     if item.legend is not None:
         item.legend.setLabelTextColor(ink)
+
+
+class _PaletteFollower(QObject):
+    """Re-applies the palette to the plot it watches on every palette change."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() in _PALETTE_EVENTS and isinstance(watched, pg.PlotWidget):
+            apply_palette(watched)
+        return False
+
+
+def follow_palette(widget: pg.PlotWidget) -> None:
+    """:func:`apply_palette` now and after every change of ``widget``'s palette (the user
+    switching between light and dark)."""
+    apply_palette(widget)
+    widget.installEventFilter(_PaletteFollower(widget))

@@ -17,13 +17,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QColor
 
-from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
+from qmlstudio.gui.theme.colours import CLASS_COLOURS, POINT_EDGE
+from qmlstudio.gui.theme.plot_style import follow_palette, label_plot
 from qmlstudio.ml.evaluation.decision_boundary import DecisionBoundary
 
-__all__ = ["CLASS_COLOURS", "MAX_DRAWN_POINTS", "BoundaryPlot", "boundary_rgba", "class_colour"]
+__all__ = ["MAX_DRAWN_POINTS", "BoundaryPlot", "boundary_rgba", "class_colour"]
 
-CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # Tableau 10, as the data panel
 _MIN_TINT, _MAX_TINT = 0.15, 0.75
 _COLOUR_MAP = "viridis"
 MAX_DRAWN_POINTS = 5000
@@ -33,7 +32,7 @@ _N_TARGET_BINS = 8
 
 
 def class_colour(k: int) -> QColor:
-    """The colour of class index ``k`` (Tableau 10, then evenly spaced hues)."""
+    """The colour of class index ``k`` (as in the data panel, then evenly spaced hues)."""
     if k < len(CLASS_COLOURS):
         return QColor(CLASS_COLOURS[k])
     return pg.intColor(k, hues=max(k + 1, 12))
@@ -75,7 +74,7 @@ class BoundaryPlot(pg.PlotWidget):
         label_plot(self, "Decision boundary (training points)", "x₀ (preprocessed)",
                    "x₁ (preprocessed)")
         item = self.getPlotItem()
-        apply_palette(self)
+        follow_palette(self)
         self._image = pg.ImageItem(axisOrder="row-major")
         self._image.setZValue(-10)
         item.addItem(self._image)
@@ -132,7 +131,7 @@ class BoundaryPlot(pg.PlotWidget):
         groups = [] if boundary is None else self._point_groups(boundary, rows)
         item = self.getPlotItem()
         while len(self._point_items) < len(groups):
-            points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("#333", width=0.6))
+            points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(POINT_EDGE, width=0.6))
             item.addItem(points)
             self._point_items.append(points)
         for k, points in enumerate(self._point_items):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from qmlstudio.core import Project
 from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.theme.themes import active_theme, set_tone
 from qmlstudio.gui.training.compare_worker import ComparisonWorker
 from qmlstudio.ml.evaluation.comparison import (
     DEFAULT_FOLDS,
@@ -42,12 +43,6 @@ from qmlstudio.viewmodels.model_comparison import comparison_table, verdict
 
 __all__ = ["ComparisonPanel"]
 
-QUANTUM_ROW = QColor("#e3f2fd")
-"""Background of the quantum model's row."""
-BEST_VALUE = QColor("#1b5e20")
-"""Text colour of the best value in a column (also bold)."""
-_STALE_STYLE = "color: #b45309; font-weight: bold;"
-_ERROR_STYLE = "color: #c62828;"
 _EDIT_TEXT = "Compare with classical models"
 
 
@@ -62,7 +57,7 @@ class ComparisonPanel(QWidget):
         self.stale_label = QLabel(
             "Out of date: the circuit, data or settings changed since this comparison. "
             "Run it again to compare the model you have now.", wordWrap=True)
-        self.stale_label.setStyleSheet(_STALE_STYLE)
+        set_tone(self.stale_label, "strong_warning")
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -171,7 +166,7 @@ class ComparisonPanel(QWidget):
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(_ERROR_STYLE if error else "")
+        set_tone(self.message, "error" if error else None)
 
     # -- the saved result --------------------------------------------------------------------
     def _is_current(self, project: Project) -> bool:
@@ -204,13 +199,14 @@ class ComparisonPanel(QWidget):
         self.table.setRowCount(len(table.rows))
         bold = QFont(self.font())
         bold.setBold(True)
+        theme = active_theme()  # the quantum row's tint and the best values' ink
         for r, row in enumerate(table.rows):
             for c, (text, best) in enumerate(zip(row.cells, row.best, strict=True)):
                 item = QTableWidgetItem(text)
                 if row.quantum:
-                    item.setBackground(QBrush(QUANTUM_ROW))
+                    item.setBackground(QBrush(QColor(theme.quantum_row)))
                 if best:
                     item.setFont(bold)
-                    item.setForeground(QBrush(BEST_VALUE))
+                    item.setForeground(QBrush(QColor(theme.best_value)))
                     item.setToolTip("The best value in this column")
                 self.table.setItem(r, c, item)

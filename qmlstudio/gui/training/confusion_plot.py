@@ -15,11 +15,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
-from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
+from qmlstudio.gui.theme.colours import CONFUSION_SCALE
+from qmlstudio.gui.theme.plot_style import follow_palette, label_plot
 
 __all__ = ["ConfusionPlot"]
 
-_COLOURS = pg.ColorMap([0.0, 1.0], [QColor("#f7fbff"), QColor("#08306b")])  # white to blue
+_LOW, _HIGH, _INK_ON_PALE, _INK_ON_DARK = CONFUSION_SCALE
+_COLOURS = pg.ColorMap([0.0, 1.0], [QColor(_LOW), QColor(_HIGH)])  # white to blue
 _MAX_LABELLED = 30
 """With more classes than this the cells are too small for numbers; only colours are drawn."""
 
@@ -34,7 +36,7 @@ class ConfusionPlot(pg.PlotWidget):
         item.invertY(True)  # row 0 (the first class) at the top, as the matrix is printed
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
-        apply_palette(self)
+        follow_palette(self)
         self._image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self._image)
         self._texts: list[pg.TextItem] = []
@@ -71,7 +73,7 @@ class ConfusionPlot(pg.PlotWidget):
                 for j in range(size):
                     dark = counts[i, j] > 0.5 * peak
                     text = pg.TextItem(str(int(counts[i, j])), anchor=(0.5, 0.5),
-                                       color="w" if dark else "#222")
+                                       color=_INK_ON_DARK if dark else _INK_ON_PALE)
                     text.setPos(j, i)
                     item.addItem(text)
                     self._texts.append(text)

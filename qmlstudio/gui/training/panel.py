@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 from qmlstudio.core import Project, ProjectError, ReadoutParams, TrainingHistory
 from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
 from qmlstudio.gui.simulator_warmup import simulator_warmup
+from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.gui.training.freshness import TrainingFreshness
 from qmlstudio.gui.training.settings import TrainingSettings
 from qmlstudio.gui.training.worker import TrainingWorker
@@ -53,7 +53,6 @@ __all__ = ["RESET_TEXT", "TrainingPanel", "format_eta", "train_text"]
 RESET_TEXT = "Reset weights"
 """The undo text of Reset weights."""
 _PROGRESS_STEPS = 1000
-_STALE_STYLE = "color: #b45309;"  # the amber of the window's other warnings
 _REFRESH_MS = 100
 
 
@@ -128,7 +127,7 @@ class TrainingPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.stale_label = QLabel(wordWrap=True, visible=False)
-        self.stale_label.setStyleSheet(_STALE_STYLE)
+        set_tone(self.stale_label, "warning")  # the amber of the window's other warnings
 
         buttons = QHBoxLayout()
         for button in (self.train_button, self.pause_button, self.resume_button,
@@ -185,7 +184,7 @@ class TrainingPanel(QWidget):
         self.settings.setEnabled(not active)
 
     def _show_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.message, "error" if error else None)
         self.message.setText(text)
         self._message_about = self._document.project
 

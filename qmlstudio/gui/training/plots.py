@@ -46,7 +46,9 @@ from qmlstudio.core.errors import user_message
 from qmlstudio.core.wording import counted
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.image_files import write_png, write_svg
+from qmlstudio.gui.theme.colours import SERIES
 from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
+from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.gui.training.boundary_plot import BoundaryPlot
 from qmlstudio.gui.training.comparison import ComparisonTable
 from qmlstudio.gui.training.confusion_plot import ConfusionPlot
@@ -65,9 +67,9 @@ VANISHING_EPOCHS = 3
 PLOT_NAMES = ("loss", "metric", "gradient", "boundary", "confusion")
 """Names :meth:`TrainingPlots.export_plot` takes."""
 
-_PARTS = (("train", "training", "#1f77b4", Qt.PenStyle.SolidLine),
-          ("val", "validation", "#ff7f0e", Qt.PenStyle.DashLine),
-          ("test", "test", "#2ca02c", Qt.PenStyle.DotLine))
+_PARTS = (("train", "training", SERIES[0], Qt.PenStyle.SolidLine),
+          ("val", "validation", SERIES[1], Qt.PenStyle.DashLine),
+          ("test", "test", SERIES[2], Qt.PenStyle.DotLine))
 _LOG_FLOOR = 1e-300  # a zero norm cannot sit on a log axis; draw it at the bottom instead
 
 
@@ -149,10 +151,10 @@ class TrainingPlots(QWidget):
         self.gradient_plot.getPlotItem().setLogMode(x=False, y=True)
         self._threshold_line = pg.InfiniteLine(
             math.log10(VANISHING_THRESHOLD), angle=0,
-            pen=pg.mkPen("#c0392b", width=1, style=Qt.PenStyle.DashLine))
+            pen=pg.mkPen(SERIES[4], width=1, style=Qt.PenStyle.DashLine))
         self.gradient_plot.addItem(self._threshold_line)
         self.warning_label = QLabel(wordWrap=True, visible=False)
-        self.warning_label.setStyleSheet("color: #b03a2e; font-weight: bold;")
+        set_tone(self.warning_label, "strong_warning")
         self.boundary_plot = BoundaryPlot()
         self.boundary_plot.setMinimumSize(240, 220)
         self.confusion_plot = ConfusionPlot()
@@ -179,8 +181,8 @@ class TrainingPlots(QWidget):
             self._curves[f"{part}_metric"] = self.metric_plot.plot(
                 [], [], pen=pen, symbol="o", symbolSize=4, symbolBrush=colour, name=label)
         self._curves["grad_norm"] = self.gradient_plot.plot(
-            [], [], pen=pg.mkPen("#6a3d9a", width=2), symbol="o", symbolSize=4,
-            symbolBrush="#6a3d9a")
+            [], [], pen=pg.mkPen(SERIES[3], width=2), symbol="o", symbolSize=4,
+            symbolBrush=SERIES[3])
 
         left = QVBoxLayout()
         for widget in (self.loss_plot, self.metric_plot, self.gradient_plot):

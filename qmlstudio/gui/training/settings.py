@@ -42,7 +42,7 @@ from qmlstudio.core import ModelSpec, Project, QMLStudioError, ReadoutParams, Tr
 from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
 from qmlstudio.core.training_config import GRADIENT_METHODS, LOSSES, OPTIMIZERS
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.editor.parameter_editor import ERROR_STYLE
+from qmlstudio.gui.theme.themes import set_tone
 
 __all__ = ["EDIT_TEXT", "TrainingSettings"]
 
@@ -257,6 +257,6 @@ class TrainingSettings(QWidget):
         self._show_message(note)  # after the edit: a project change clears the message
 
     def _show_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.message, "error" if error else None)
         self.message.setText(text)
         self.message.setVisible(bool(text))

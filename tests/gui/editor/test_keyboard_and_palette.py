@@ -15,6 +15,7 @@ from qmlstudio.core import Circuit, Project
 from qmlstudio.gui.editor.canvas.circuit_painter import CircuitPainter, print_palette
 from qmlstudio.gui.shell.main_window import MainWindow
 from qmlstudio.gui.shell.recent_files import add_recent_file
+from qmlstudio.gui.theme.colours import LIGHT
 from qmlstudio.gui.training.plots import TrainingPlots
 from qmlstudio.io import save_project
 from qmlstudio.viewmodels.canvas_layout import CircuitLayout
@@ -140,7 +141,7 @@ def test_the_canvas_painter_draws_in_the_palette_ink(dark_palette, qtbot):
     printed = CircuitPainter(print_palette())
     image, layout = _render(printed, Circuit(2).add("cx", [0, 1]))
     assert printed.background == QColor("#ffffff")
-    assert _colour_near(image, x, layout.wire_y(0), QColor("#1f2937"))
+    assert _colour_near(image, x, layout.wire_y(0), QColor(LIGHT.text))  # the light theme
 
 
 def test_the_plots_follow_the_palette_and_its_changes(dark_palette, qapp, qtbot):

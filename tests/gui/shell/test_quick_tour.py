@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -44,7 +44,7 @@ def test_help_menu_opens_a_non_modal_tour_and_next_back_close_walk_it(window, qt
         assert tour.back_button.isEnabled() == (k > 0)
         if k < tour.page_count() - 1:
             qtbot.mouseClick(tour.next_button, Qt.MouseButton.LeftButton)
-    assert titles == [title for title, _ in TOUR_PAGES]
+    assert titles == [page.title for page in TOUR_PAGES]
     assert not tour.next_button.isEnabled()
     qtbot.mouseClick(tour.back_button, Qt.MouseButton.LeftButton)
     assert tour.page() == tour.page_count() - 2
@@ -79,7 +79,7 @@ def test_the_tour_is_keyboard_navigable(window, qtbot):
 
 
 def test_every_page_names_its_subject():
-    text = " ".join(f"{title} {body}" for title, body in TOUR_PAGES).lower()
+    text = " ".join(f"{page.title} {page.text}" for page in TOUR_PAGES).lower()
     for subject in ("palette", "inspector", "data", "train", "save", "export", "qmlstudio train"):
         assert subject in text, subject
 
@@ -90,3 +90,32 @@ def test_first_launch_offers_the_tour_once(window, qtbot):
     tour.close()
     assert offer_on_first_launch(window) is None  # remembered in the (isolated) settings
     assert not tour.isVisible()
+
+
+def test_each_page_frames_the_widget_it_talks_about(window, qtbot):
+    window.resize(1280, 800)
+    window.actions_.actions["quick_tour"].trigger()
+    tour = _tour(window)
+    qtbot.waitUntil(tour.isVisible)
+    highlight = tour.highlight
+    seen = []
+    for k, page in enumerate(TOUR_PAGES):
+        tour.set_page(k)
+        target = tour.target_widget(k)
+        if page.target is None:
+            assert target is None and not highlight.isVisible()
+            continue
+        seen.append(page.target)
+        assert highlight.isVisible() and highlight.target is target
+        assert target.isVisible()  # a dock tabbed behind another was brought to the front
+        # The frame surrounds the target's area of the window, and is drawn on top of it.
+        framed = highlight.geometry()
+        area = target.rect().translated(target.mapTo(window, target.rect().topLeft()))
+        assert framed.contains(area.intersected(window.rect()).adjusted(1, 1, -1, -1))
+        image = window.grab().toImage()
+        edge = window.palette().color(window.palette().ColorRole.Highlight)
+        middle_left = framed.topLeft() + QPoint(2, framed.height() // 2)
+        assert image.pixelColor(middle_left).name() == edge.name(), page.title
+    assert seen == ["palette", "inspector", "data", "training", "menu"]
+    tour.close()
+    assert not highlight.isVisible()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
-from qmlstudio.gui.training.compare_panel import BEST_VALUE, QUANTUM_ROW
+from qmlstudio.gui.theme.themes import active_theme
 from qmlstudio.io import load_project, save_project
 from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.viewmodels.model_comparison import comparison_table
@@ -77,8 +77,9 @@ def test_the_menu_runs_a_comparison_in_the_background_and_shows_the_table(qtbot,
     assert panel.verdict_label.text().startswith("Test accuracy over 2 seeds: quantum model")
     assert not panel.stale_label.isVisible()
     # The quantum row is highlighted; each column's best value is bold and green.
+    theme = active_theme()
     for column in range(panel.table.columnCount()):
-        assert panel.table.item(0, column).background().color() == QUANTUM_ROW
+        assert panel.table.item(0, column).background().color().name() == theme.quantum_row
         assert panel.table.item(1, column).background().style() == Qt.BrushStyle.NoBrush
     best_rows = [r for r in range(len(table.rows)) if table.rows[r].best[1]]
     assert best_rows
@@ -86,7 +87,7 @@ def test_the_menu_runs_a_comparison_in_the_background_and_shows_the_table(qtbot,
         item = panel.table.item(r, 1)
         marked = r in best_rows
         assert item.font().bold() is marked
-        assert (item.foreground().color() == BEST_VALUE) is marked
+        assert (item.foreground().color().name() == theme.best_value) is marked
 
     image = window.grab()
     assert image.width() == 1280 and image.height() == 800

@@ -18,9 +18,12 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QPixmap,
 )
 
 from qmlstudio.core import GATES
+from qmlstudio.gui.theme.colours import HEAT, LIGHT
+from qmlstudio.gui.theme.themes import qpalette, theme_of
 from qmlstudio.viewmodels.canvas_layout import (
     BOX_HEIGHT,
     HEADER_HEIGHT,
@@ -28,6 +31,7 @@ from qmlstudio.viewmodels.canvas_layout import (
     MEASURE_WIDTH,
     WIRE_PITCH,
     CircuitLayout,
+    header_label,
     param_role,
 )
 
@@ -38,12 +42,9 @@ _DETAIL_LIMIT = 4000
 
 
 def print_palette() -> QPalette:
-    """Dark ink on white, whatever the desktop's theme: for diagrams written to files."""
-    palette = QPalette()
-    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.Text, QColor("#1f2937"))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor("#2563eb"))
-    return palette
+    """The light theme's palette (dark ink on white), whatever the app's theme: for
+    diagrams written to files."""
+    return qpalette(LIGHT)
 
 
 MARK_SIZES = {"dot": 5.0, "oplus": 11.0, "cross": 7.0}
@@ -82,8 +83,8 @@ class CircuitPainter:
 
     What is drawn on the background (wires, wire labels, control dots, ⊕, swap crosses,
     measurement boxes, the selection) follows ``palette`` — the application's palette when
-    None, so a dark desktop theme gets light ink on a dark canvas. Gate boxes keep their pale
-    fills (they say constant / weight / feature) and so keep dark ink inside them.
+    None, so a dark theme gets light ink on a dark canvas; gate boxes take the fills and ink
+    of the theme that suits the palette (:mod:`qmlstudio.gui.theme.colours`).
     """
 
     def __init__(self, palette: QPalette | None = None) -> None:
@@ -93,24 +94,13 @@ class CircuitPainter:
         self.small_font = QFont(self.font)
         self.small_font.setPointSizeF(8.0)
         self._metrics = QFontMetricsF(self.font)
-        gate_ink = QColor("#1f2937")
-        self.box_pen = QPen(gate_ink, 1.2)
-        self.text_pen = QPen(QColor("#111827"))
-        self.group_pen = QPen(QColor("#7c3aed"), 1.2, Qt.PenStyle.DashLine)
-        self.warning_pen = QPen(QColor("#d97706"), 2.0, Qt.PenStyle.DashLine)
-        self.fills = {
-            "const": QBrush(QColor("#dbeafe")),
-            "weight": QBrush(QColor("#fde68a")),
-            "feature": QBrush(QColor("#bbf7d0")),
-            "group": QBrush(QColor("#ede9fe")),
-            "header": QBrush(QColor("#ddd6fe")),
-            "gate_ink": QBrush(gate_ink),
-        }
+        self.fills: dict[str, QBrush] = {}
         self.set_palette(palette if palette is not None else QGuiApplication.palette())
 
     def set_palette(self, palette: QPalette) -> None:
-        """Take the background colour and ink from ``palette`` (call it again when the
-        desktop's theme changes, then repaint)."""
+        """Take the background and ink from ``palette``, and the gate colours from the theme
+        that suits it (call it again when the theme changes, then repaint)."""
+        theme = theme_of(palette)
         base = palette.color(QPalette.ColorRole.Base)
         ink = palette.color(QPalette.ColorRole.Text)
         self.background = base  # what the circuit is drawn on
@@ -120,12 +110,44 @@ class CircuitPainter:
         self.line_pen = QPen(ink, 1.5)
         self.label_pen = QPen(_mix(base, ink, 0.85))
         self.select_pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2.5)
-        self.fills["background"] = QBrush(base)
-        self.fills["ink"] = QBrush(ink)
+        self.box_pen = QPen(QColor(theme.gate_edge), 1.2)
+        self.text_pen = QPen(QColor(theme.gate_text))
+        self.group_pen = QPen(QColor(theme.block_edge), 1.2, Qt.PenStyle.DashLine)
+        self.warning_pen = QPen(QColor(theme.merge_warning), 2.0, Qt.PenStyle.DashLine)
+        self.fills.update({
+            "const": QBrush(QColor(theme.fill_const)),
+            "weight": QBrush(QColor(theme.fill_weight)),
+            "feature": QBrush(QColor(theme.fill_feature)),
+            "group": QBrush(QColor(theme.fill_block)),
+            "header": QBrush(QColor(theme.block_header)),
+            "gate_ink": QBrush(QColor(theme.gate_edge)),
+            "background": QBrush(base),
+            "ink": QBrush(ink),
+        })
 
     def text_width(self, text: str) -> float:
         """Width of ``text`` in the gate font (the layout sizes boxes with it)."""
         return self._metrics.horizontalAdvance(text)
+
+    def operations_pixmap(self, layout: CircuitLayout, ratio: float) -> QPixmap:
+        """Every operation of a small ``layout`` (a gate, or a collapsed block) drawn as on
+        the canvas, without wires, on a transparent pixmap just large enough, for a screen
+        of device pixel ratio ``ratio`` (sharp at 150 % and 200 %): what a drag shows."""
+        bounds = QRectF()
+        for index in range(len(layout.circuit.operations)):
+            bounds = bounds.united(QRectF(*layout.op_rect(index)))
+        bounds.adjust(-2, -2, 2, 2)  # the pen's half width, antialiased
+        pixmap = QPixmap((bounds.size() * ratio).toSize())
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(-bounds.topLeft())
+        painter.setFont(self.font)
+        for index in range(len(layout.circuit.operations)):
+            self._paint_op(painter, layout, index)
+        painter.end()
+        return pixmap
 
     # -- the whole picture ---------------------------------------------------------------------
     def paint(self, painter: QPainter, layout: CircuitLayout, rect: QRectF,
@@ -168,7 +190,9 @@ class CircuitPainter:
         for index in ops:
             level = float(heat[int(index)])
             if level > 0.0:
-                painter.setBrush(QColor(220, 38, 38, int(30 + 150 * min(level, 1.0))))
+                tint = QColor(HEAT)
+                tint.setAlpha(int(30 + 150 * min(level, 1.0)))
+                painter.setBrush(tint)
                 x, y, w, h = layout.op_rect(int(index))
                 painter.drawRoundedRect(QRectF(x - 2, y - 2, w + 4, h + 4), 4, 4)
 
@@ -184,7 +208,7 @@ class CircuitPainter:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self.warning_pen.color())
             painter.drawEllipse(badge)
-            painter.setPen(QPen(QColor("white")))
+            painter.setPen(QPen(self.background))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "Σ")
         painter.setFont(self.font)
 
@@ -233,9 +257,13 @@ class CircuitPainter:
         if detailed:
             painter.setFont(self.small_font)
             painter.setPen(self.text_pen)
-            arrow = "▸" if group.collapsed else "▾"
-            painter.drawText(header.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignLeft
-                             | Qt.AlignmentFlag.AlignVCenter, f"{arrow} {group.name}")
+            # The layout makes an expanded block wide enough for its name; a collapsed one's
+            # box is as wide as the name too, so eliding is only a safety net.
+            text_rect = header.adjusted(4, 0, -2, 0)
+            text = QFontMetricsF(self.small_font).elidedText(
+                header_label(group), Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter, text)
 
     # -- one gate --------------------------------------------------------------------------------
     def _fill(self, layout: CircuitLayout, index: int) -> QBrush:

@@ -2,8 +2,10 @@
 
 Every change is one undoable ``document.edit_circuit``; the view keeps no circuit of its own
 and redraws on ``project_changed``. Gestures: drop a palette entry on a wire (the dashed wire
-below the last adds a qubit); drag a gate to move it; drag a control dot, a swap's first ×,
-or a tall box's numbered wire mark to put that wire elsewhere; click, Ctrl-click and
+below the last adds a qubit), into the gap nearest the pointer — inside a template block's
+frame it joins the block — with a marker showing where before the release; drag a gate to
+move it; drag a control dot, a swap's first ×, or a tall box's numbered wire mark to put
+that wire elsewhere; click, Ctrl-click and
 rubber-band to select; click a group's header to collapse or expand it; Ctrl+wheel zooms.
 There are no explicit empty columns (gates pack to the left, see
 :mod:`qmlstudio.viewmodels.canvas_layout`), so the structural edits are inserting and removing
@@ -28,6 +30,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPalette,
     QPen,
     QWheelEvent,
 )
@@ -54,6 +57,7 @@ from qmlstudio.viewmodels.canvas_layout import (
     LEFT_MARGIN,
     MIN_BOX_WIDTH,
     CircuitLayout,
+    DropTarget,
 )
 from qmlstudio.viewmodels.palette_items import PALETTE_MIME, PaletteItem, decode_item, insert_item
 
@@ -61,6 +65,8 @@ __all__ = ["CircuitView"]
 
 _MIN_ZOOM, _MAX_ZOOM = 0.05, 5.0
 _ZOOM_STEP = 1.25
+_BAR_WIDTH = 6.0
+"""Width of the insertion bar drawn in the gap a dropped gate goes into."""
 
 
 @dataclass
@@ -105,8 +111,9 @@ class CircuitView(QGraphicsView):
         self.setScene(scene)
         self._item = CircuitItem()
         scene.addItem(self._item)
-        self._indicator = self._overlay(QColor(37, 99, 235, 60), QColor("#2563eb"))
-        self._band = self._overlay(QColor(37, 99, 235, 30), QColor("#2563eb"))
+        self._indicator = self._overlay()
+        self._band = self._overlay()
+        self._colour_overlays()
         self.setAcceptDrops(True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -121,6 +128,7 @@ class CircuitView(QGraphicsView):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._item.circuit_painter.set_palette(self.palette())
             self.setBackgroundBrush(QBrush(self._item.circuit_painter.background))
+            self._colour_overlays()
             self._item.update()
         super().changeEvent(event)
 
@@ -143,14 +151,22 @@ class CircuitView(QGraphicsView):
         margin = round(LEFT_MARGIN * self.transform().m11())
         self.viewport().update(0, 0, margin + moved + 2, self.viewport().height())
 
-    def _overlay(self, fill: QColor, edge: QColor) -> QGraphicsRectItem:
+    def _overlay(self) -> QGraphicsRectItem:
         item = QGraphicsRectItem()
-        item.setBrush(QBrush(fill))
-        item.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
         item.setZValue(10)
         item.hide()
         self.scene().addItem(item)
         return item
+
+    def _colour_overlays(self) -> None:
+        """The drop marker and the rubber band in the palette's highlight colour."""
+        edge = self.palette().color(QPalette.ColorRole.Highlight)
+        for item, alpha, style in ((self._indicator, 70, Qt.PenStyle.SolidLine),
+                                   (self._band, 35, Qt.PenStyle.DashLine)):
+            fill = QColor(edge)
+            fill.setAlpha(alpha)
+            item.setBrush(QBrush(fill))
+            item.setPen(QPen(edge, 1.5, style))
 
     # -- the document ----------------------------------------------------------------------------
     @property
@@ -201,18 +217,30 @@ class CircuitView(QGraphicsView):
         return next((m for m in self._merges if index in m.operations), None)
 
     def viewportEvent(self, event: QEvent) -> bool:  # Qt override
-        """Tooltips: a gate that sums features says with which gates and features."""
+        """Tooltips: a gate that sums features says with which gates and features; a
+        template block's header gives its full name."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            pos = self.mapToScene(event.pos())
-            hit = self.circuit_layout.op_at(pos.x(), pos.y())
-            merge = None if hit is None else self.merge_at(hit)
-            if merge is not None:
-                QToolTip.showText(event.globalPos(), merge.text, self.viewport())
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The tooltip for viewport point ``pos`` ("" where there is none)."""
+        layout = self.circuit_layout
+        scene = self.mapToScene(pos)
+        header = layout.header_at(scene.x(), scene.y())
+        if header is not None:
+            group = layout.groups[header]
+            action = "expand" if group.collapsed else "collapse"
+            return f"Template block {group.name}: click to {action} it"
+        hit = layout.op_at(scene.x(), scene.y())
+        merge = None if hit is None else self.merge_at(hit)
+        return "" if merge is None else merge.text
 
     def _on_project_changed(self, _project: object) -> None:
         if self.document.circuit is not self.circuit_layout.circuit:
@@ -250,9 +278,11 @@ class CircuitView(QGraphicsView):
         return float(self.mapFromScene(QPointF(self.circuit_layout.column_x(column), 0)).x())
 
     def cell_point(self, column: int, wire: int) -> QPoint:
-        """The viewport point of ``column`` on ``wire`` (where a drop there would aim)."""
+        """A viewport point of ``column`` on ``wire``, left of the column's centre: a drop
+        there lands in that column (before a gate drawn there)."""
         layout = self.circuit_layout
-        return self.mapFromScene(QPointF(layout.column_x(column), layout.wire_y(wire)))
+        x = layout.column_x(column) - MIN_BOX_WIDTH / 4
+        return self.mapFromScene(QPointF(x, layout.wire_y(wire)))
 
     def _scene(self, pos: QPointF | QPoint) -> QPointF:
         return self.mapToScene(pos.toPoint() if isinstance(pos, QPointF) else pos)
@@ -273,14 +303,14 @@ class CircuitView(QGraphicsView):
         self.dragMoveEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        """Show where the dragged entry would land."""
+        """Mark where the dragged entry would land, before the button is released."""
         item = _palette_item(event.mimeData())
         if item is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        _index, _wire, column, lo, hi = self._drop_target(item, self._scene(event.position()))
-        self._show_indicator(column, lo, hi)
+        target, _wire, lo, hi = self._drop_target(item, self._scene(event.position()))
+        self._show_indicator(target.column, lo, hi, bar=target.pushes)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         """Hide the drop indicator."""
@@ -295,9 +325,10 @@ class CircuitView(QGraphicsView):
             event.ignore()
             return
         event.acceptProposedAction()
-        index, wire, _column, _lo, _hi = self._drop_target(item, self._scene(event.position()))
+        target, wire, _lo, _hi = self._drop_target(item, self._scene(event.position()))
         try:
-            new, inserted = insert_item(item, self.document.circuit, index, wire)
+            new, inserted = insert_item(item, self.document.circuit, target.index, wire,
+                                        target.group)
         except CircuitError as error:
             self.status_message.emit(f"Cannot add {item.label}: {error}")
             return
@@ -305,10 +336,10 @@ class CircuitView(QGraphicsView):
         self.setFocus()
 
     def _drop_target(self, item: PaletteItem,
-                     scene_pos: QPointF) -> tuple[int, int, int, int, int]:
-        """(operation index, wire, landing column, lowest wire, highest wire) of a drop."""
+                     scene_pos: QPointF) -> tuple[DropTarget, int, int, int]:
+        """(where it goes, wire, lowest wire, highest wire) of a drop at ``scene_pos``."""
         layout = self.circuit_layout
-        column, wire = layout.column_at(scene_pos.x()), layout.wire_at(scene_pos.y())
+        wire = layout.wire_at(scene_pos.y())
         n = layout.circuit.n_qubits
         if item.is_template:
             lo, hi = 0, max(n, wire + 1) - 1
@@ -316,14 +347,19 @@ class CircuitView(QGraphicsView):
             n_wires = GATES[item.key].n_wires
             lo = min(wire, max(n, wire + 1, n_wires) - n_wires)
             hi = lo + n_wires - 1
-        index = layout.insertion_index(column, lo, hi)
-        return index, wire, layout.landing_column(index, lo, hi), lo, hi
+        target = layout.drop_target(scene_pos.x(), lo, hi, may_join=not item.is_template)
+        return target, wire, lo, hi
 
-    def _show_indicator(self, column: int, lo: int, hi: int) -> None:
+    def _show_indicator(self, column: int, lo: int, hi: int, bar: bool = False) -> None:
+        """Mark wires ``lo..hi`` of ``column``: a box on the cell, or with ``bar`` a bar in
+        the gap left of it (a dropped gate that pushes the gates there to the right)."""
         layout = self.circuit_layout
-        x = layout.column_x(column) - MIN_BOX_WIDTH / 2
         y0, y1 = layout.wire_y(lo) - BOX_HEIGHT / 2, layout.wire_y(hi) + BOX_HEIGHT / 2
-        self._indicator.setRect(QRectF(x, y0, MIN_BOX_WIDTH, y1 - y0))
+        if bar:
+            x, width = float(layout.column_edges[column]) - _BAR_WIDTH / 2, _BAR_WIDTH
+        else:
+            x, width = layout.column_x(column) - MIN_BOX_WIDTH / 2, MIN_BOX_WIDTH
+        self._indicator.setRect(QRectF(x, y0, width, y1 - y0))
         self._indicator.show()
 
     # -- mouse: select, move, rubber band --------------------------------------------------------

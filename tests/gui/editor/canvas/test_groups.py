@@ -64,11 +64,15 @@ def test_a_collapsed_group_moves_as_one_block(qtbot):
     assert document.circuit == before
 
 
-def test_drops_never_split_a_group(qtbot):
+def test_a_template_dropped_inside_a_block_never_splits_it(qtbot):
+    # A gate dropped in a block's frame joins the block (test_drop_position); a template
+    # cannot, so it goes before the block (left half) or after it (right half).
     document = _grouped_document()
     view = show_view(qtbot, document)
     group = view.circuit_layout.groups[0]
-    drop_gate(view, "z", group.first_column + 1, 1)  # left half of the block: before it
+    size = group.stop - group.start
+    drop_gate(view, "basic_entangler", group.first_column + 1, 1)
     ops = document.circuit.operations
-    assert ops[group.start].gate == "z"
-    assert all(op.group == group.name for op in ops[group.start + 1:group.stop + 1])
+    assert ops[group.start].group == "basic_entangler#1"
+    blocks = [(g.name, g.stop - g.start) for g in view.circuit_layout.groups]
+    assert blocks[1] == (group.name, size)
