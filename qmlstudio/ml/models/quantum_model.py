@@ -120,8 +120,10 @@ class QuantumModel:
 
     @property
     def noisy(self) -> bool:
-        """True when a noise model (not the ideal one) applies."""
-        return self.noise is not None and not self.noise.is_ideal
+        """True when a noise model (not the ideal one) applies or the circuit holds channel
+        operations: the density-matrix engine simulates the model."""
+        return self.circuit.has_channels or (self.noise is not None
+                                             and not self.noise.is_ideal)
 
     # -- shape facts -------------------------------------------------------------------------
     @property
