@@ -20,7 +20,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from qmlstudio.core import GATES
+from qmlstudio.core import operation_spec
 from qmlstudio.viewmodels.canvas_layout import (
     BOX_HEIGHT,
     HEADER_HEIGHT,
@@ -256,7 +256,7 @@ class CircuitPainter:
                 self._box(painter, QRectF(x, y, w, h), layout.groups[g].name, self.fills["group"])
             return
         op = layout.circuit.operations[index]
-        spec = GATES[op.gate]
+        spec = operation_spec(op.gate)
         cx = layout.column_x(int(layout.column[index]))
         width = float(layout.box_width[index])
         if spec.joins_wires:
