@@ -12,6 +12,7 @@ from qmlstudio.cli import main
 from qmlstudio.core import (
     Circuit,
     DatasetSpec,
+    ModelFileError,
     Operation,
     Preprocessing,
     Project,
@@ -20,6 +21,7 @@ from qmlstudio.core import (
     TrainingConfig,
 )
 from qmlstudio.io import load_project, parse_qasm, project_text, save_project, to_qasm
+from qmlstudio.ml.export.formats import export_project
 from qmlstudio.ml.export.model_file import load_model, save_model
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.templates import build_model_circuit
@@ -93,3 +95,15 @@ def test_the_cli_trains_a_project_holding_channels(tmp_path):
     assert main(["train", str(path), "--quiet"]) == 0  # in-process: the CLI's own code path
     trained = load_project(path)
     assert trained.is_trained and trained.circuit == _project().circuit
+
+
+def test_script_and_openqasm_exports_of_a_model_with_noise_channels_refuse_by_name(tmp_path,
+                                                                                  trained):
+    for fmt in ("pennylane", "qiskit"):
+        with pytest.raises(ModelFileError, match=r"holds channel operations \(DEPOLARIZING"
+                                                 r"\(0.05\), RESET, MEASURE, \.\.\.\), which the "
+                                                 rf"{fmt} script cannot rebuild yet"):
+            export_project(trained, fmt, tmp_path / "model.py")
+    with pytest.raises(QasmError, match="is a noise channel, which OpenQASM cannot express"):
+        export_project(trained, "qasm3", tmp_path / "model.qasm")
+    assert not list(tmp_path.iterdir())

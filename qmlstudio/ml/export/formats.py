@@ -131,5 +131,10 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
                              f"{saved.noise.name!r}, which the {fmt} script cannot rebuild yet: "
                              f"export 'qmodel' (it keeps the noise model), or set the project "
                              f"to the ideal simulator")
+    channels = [op.label for op in saved.circuit.operations if op.is_channel]
+    if channels:
+        raise ModelFileError(f"the circuit holds channel operations ({', '.join(channels[:3])}"
+                             f"{', ...' if len(channels) > 3 else ''}), which the {fmt} script "
+                             f"cannot rebuild yet: export 'qmodel' (it keeps them)")
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
     atomic_write(path, python_script(saved, fmt, module), ModelFileError)
