@@ -20,7 +20,9 @@ Bits never measured read 0, so a condition on them is decided at import. What is
 the line: a condition reading the result of a qubit that changed after it was measured (the
 result would need a qubit of its own to keep it), a steered ``reset`` or ``measure``, a
 steered gate on its own control qubit, and steered gates without a library form with that
-many controls (more than two, or two on anything but ``x`` and ``z``).
+many controls (two on anything but ``x``, ``z`` and the rotations ``rx``, ``ry``, ``rz``,
+``p``, which take Barenco et al.'s recursive form; three on anything but those rotations;
+more than three).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ _ONE_CONTROL = {
     "sx": ("crx", (_HALF_PI,)), "sxdg": ("crx", (-_HALF_PI,)),
     "cx": ("ccx", ()), "swap": ("cswap", ()),
 }
+_ROTATIONS = ("rx", "ry", "rz", "p")
+"""One-angle gates whose square root is the same gate at half the angle."""
 
 
 def split_if(text: str, line: int) -> tuple[str, str]:
@@ -115,10 +119,21 @@ def _with_controls(op: Operation, wires: tuple[int, ...], line: int) -> list[Ope
             return [toffoli]
         target = op.wires[0]  # Z = H X H
         return [Operation("h", (target,)), toffoli, Operation("h", (target,))]
+    elif len(wires) in (2, 3) and op.gate in _ROTATIONS:
+        # Barenco et al.: CᵏU = CV(b,t)·Cᵏ⁻¹X(a→b)·CV†(b,t)·Cᵏ⁻¹X(a→b)·Cᵏ⁻¹V(a,t) with the
+        # controls a, b and V = U(θ/2): the second Cᵏ⁻¹X restores b, and rotations about one
+        # axis commute.
+        *a, b = wires
+        target, name = op.wires[0], _ONE_CONTROL[op.gate][0]
+        half = op.params[0] * 0.5
+        flip = Operation("cx" if len(a) == 1 else "ccx", (*a, b))
+        return [Operation(name, (b, target), (half,)), flip,
+                Operation(name, (b, target), (-half,)), flip,
+                *_with_controls(Operation(op.gate, op.wires, (half,)), tuple(a), line)]
     raise QasmError(f"line {line}: {op.gate} steered by {len(wires)} measurement result(s) "
                     f"has no library form; QML Studio writes steered gates as controlled gates "
                     f"(one result: {', '.join(sorted({*_ONE_CONTROL, 'u2'} - {'cx', 'swap'}))}"
-                    f", cx, swap; two results: x, z)")
+                    f", cx, swap; two results: x, z; two or three: {', '.join(_ROTATIONS)})")
 
 
 def final_measurements(ops: list[Operation]) -> tuple[list[Operation], tuple[int, ...]]:

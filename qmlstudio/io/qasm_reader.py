@@ -485,19 +485,22 @@ class QasmReader:
         QasmError if the wire changed since)."""
         position, measured_line = written
         wire = self.ops[position].wires[0]
-        flips = 0
-        for op in self.ops[position + 1:]:
-            if wire not in op.wires or op.gate == "measure":
-                continue
-            spec = GATES.get(op.gate)
-            if op.gate == "x":
-                flips += 1
-            elif spec is None or op.wires.index(wire) >= spec.n_controls:
-                raise QasmError(
-                    f"line {line}: the condition reads {register}[{index}], measured from "
-                    f"{self._qubit_name(wire)} on line {measured_line}, but "
-                    f"{self._qubit_name(wire)} changed since ({op.gate}); keeping that result "
-                    f"would need a qubit of its own, which QML Studio does not add")
+        later = self.ops[position + 1:]
+        flips, k = 0, 0
+        while k < len(later):
+            op = later[k]
+            if wire in op.wires and op.gate != "measure" and not _controls(op, wire):
+                if op.gate == "x":
+                    flips += 1
+                elif op.gate in ("cx", "ccx") and (partner := _undone_at(later, k)) is not None:
+                    k = partner  # undone by the same gate (see _undone_at)
+                else:
+                    raise QasmError(
+                        f"line {line}: the condition reads {register}[{index}], measured from "
+                        f"{self._qubit_name(wire)} on line {measured_line}, but "
+                        f"{self._qubit_name(wire)} changed since ({op.gate}); keeping that "
+                        f"result would need a qubit of its own, which QML Studio does not add")
+            k += 1
         if flips % 2:
             raise QasmError(f"line {line}: the condition reads {register}[{index}], but "
                             f"{self._qubit_name(wire)} was flipped since it was measured on "
@@ -519,6 +522,25 @@ class QasmReader:
             return Circuit(self.n_qubits, tuple(ops), measured)
         except CircuitError as error:
             raise QasmError(str(error)) from None
+
+
+def _controls(op: Operation, wire: int) -> bool:
+    """True if ``op`` only reads ``wire`` as a control (so a measured wire keeps its value)."""
+    spec = GATES.get(op.gate)
+    return spec is not None and op.wires.index(wire) < spec.n_controls
+
+
+def _undone_at(ops: list[Operation], k: int) -> int | None:
+    """The position of the identical ``cx`` or ``ccx`` that undoes ``ops[k]``, if nothing
+    between them touches its wires other than as a control (then they are as before)."""
+    flip = ops[k]
+    for j in range(k + 1, len(ops)):
+        op = ops[j]
+        if op == flip:
+            return j
+        if any(w in op.wires and not _controls(op, w) for w in flip.wires):
+            return None
+    return None
 
 
 def _annotation_before(groups: list[tuple[int, str]], index: int,

@@ -301,7 +301,7 @@ _REFUSALS = [
     (_q3("qubit[2] q;\nbit c;\nc = measure q[0];\nif (c) reset q[1];"), 6,
      "a reset steered by a measurement result is not supported"),
     (_q3("qubit[3] q;\nbit[2] c;\nc[0] = measure q[0];\nc[1] = measure q[1];\n"
-         "if (c == 3) rz(0.1) q[2];"), 7, "rz steered by 2 measurement result(s) has no library"),
+         "if (c == 3) h q[2];"), 7, "h steered by 2 measurement result(s) has no library"),
     (_q3("qubit[2] q;\nbit c;\nif (c > 0) x q[1];"), 5, "the condition 'c > 0' is not supported"),
     (_q3("qubit[2] q;\nbit c;\nif (d == 1) x q[1];"), 5, "bit register 'd' is not declared"),
     (_q3("qubit[2] q;\nbit c;\nif (c == 1) { x q[1];"), 5, "'if' has no closing"),

@@ -79,7 +79,7 @@ def aer_dynamic_density_matrix(qc: QuantumCircuit) -> np.ndarray:
                 targets = [inner[q] for q in step.qubits]
                 gate = step.operation
                 if controls:
-                    gate = gate.control(len(controls), ctrl_state=state)
+                    gate = gate.control(len(controls), ctrl_state=state, annotated=True)
                 out.append(gate, [c for c, _ in controls] + targets)
         else:
             out.append(op, wires)
