@@ -102,11 +102,13 @@ def is_channel_op(name: str) -> bool:
 def operation_spec(name: str) -> GateSpec | ChannelOpSpec:
     """The facts of the operation ``name``: a gate's spec (aliases accepted) or a channel
     operation's; an unknown name is a :class:`~qmlstudio.core.CircuitError` listing both."""
-    channel = CHANNEL_OPS.get(name) if isinstance(name, str) else None
-    if channel is not None:
-        return channel
+    if isinstance(name, str):
+        # The common case first (a canonical gate name): circuits build many operations.
+        spec = GATES.get(name) or CHANNEL_OPS.get(name)
+        if spec is not None:
+            return spec
     try:
-        return gate_spec(name)
+        return gate_spec(name)  # aliases and other spellings
     except CircuitError:
         raise CircuitError(f"unknown gate or channel {name!r}; known gates: {', '.join(GATES)}; "
                            f"channels: {', '.join(CHANNEL_OPS)}") from None
