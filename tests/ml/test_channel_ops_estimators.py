@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
-from qmlstudio.core import Circuit, w, x
+from qmlstudio.core import Circuit, ProjectError, w, x
 from qmlstudio.ml.estimators import QNNClassifier
 
 
@@ -31,3 +31,11 @@ def test_channels_that_do_nothing_train_like_the_ideal_circuit(moons):
     np.testing.assert_allclose(silent.predict_proba(X), ideal.predict_proba(X), atol=1e-10)
     noisy = QNNClassifier(circuit=_circuit(0.3), epochs=2, batch_size=8).fit(X, y)
     assert np.abs(noisy.predict_proba(X) - ideal.predict_proba(X)).max() > 1e-3
+
+
+def test_settings_the_density_engine_cannot_honour_name_the_circuit(moons):
+    X, y = moons
+    with pytest.raises(ProjectError, match=r"circuit: it holds channel operations, and the "
+                                           r"noisy simulator .* cannot use shots"):
+        QNNClassifier(circuit=_circuit(0.1), epochs=1, shots=100,
+                      gradient_method="parameter-shift").fit(X, y)
