@@ -75,8 +75,9 @@ class ChannelOpSpec:
 
 def _kind(name: str, kind: str, n_wires: int = 1) -> ChannelOpSpec:
     facts = CHANNEL_KINDS[kind]
+    latex = name.upper().replace("_", "\\_")  # an underscore is a subscript in TeX
     return ChannelOpSpec(name, kind, n_wires, facts.param_names,
-                         f"Noise channel: {facts.description}", name.upper())
+                         f"Noise channel: {facts.description}", f"\\mathrm{{{latex}}}")
 
 
 CHANNEL_OPS: dict[str, ChannelOpSpec] = {spec.name: spec for spec in (
@@ -86,9 +87,9 @@ CHANNEL_OPS: dict[str, ChannelOpSpec] = {spec.name: spec for spec in (
                                      "amplitude_damping", "phase_damping",
                                      "thermal_relaxation")),
     ChannelOpSpec("reset", "amplitude_damping", 1, (), "Reset to |0⟩ (whatever the state)",
-                  "\\ket{0}", fixed=(1.0,)),
+                  "\\lvert 0\\rangle", fixed=(1.0,)),
     ChannelOpSpec("measure", "phase_damping", 1, (),
-                  "Mid-circuit measurement, result discarded (dephasing in Z)", "M",
+                  "Mid-circuit measurement, result discarded (dephasing in Z)", "\\mathrm{M}",
                   fixed=(1.0,)),
 )}
 """Every channel operation by name (see the module docstring)."""

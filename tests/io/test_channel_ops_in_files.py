@@ -21,6 +21,7 @@ from qmlstudio.core import (
     TrainingConfig,
 )
 from qmlstudio.io import load_project, parse_qasm, project_text, save_project, to_qasm
+from qmlstudio.io.quantikz_export import to_quantikz
 from qmlstudio.ml.export.formats import export_project
 from qmlstudio.ml.export.model_file import load_model, save_model
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -107,3 +108,11 @@ def test_script_and_openqasm_exports_of_a_model_with_noise_channels_refuse_by_na
     with pytest.raises(QasmError, match="is a noise channel, which OpenQASM cannot express"):
         export_project(trained, "qasm3", tmp_path / "model.qasm")
     assert not list(tmp_path.iterdir())
+
+
+def test_the_latex_diagram_boxes_channels_with_escaped_names():
+    text = to_quantikz(Circuit(2).add("h", 0).add("bit_flip", 0, 0.1).add("reset", 1)
+                       .add("depolarizing2", (0, 1), 0.2))
+    assert "\\gate{$\\mathrm{BIT\\_FLIP}(0.1)$}" in text
+    assert "\\gate{$\\lvert 0\\rangle$}" in text
+    assert "\\gate[2]{$\\mathrm{DEPOLARIZING2}(0.2)$}" in text
