@@ -1,11 +1,13 @@
 """Qt-free, numba-free values a project is made of: circuits, gates with their facts (arity,
-controls, drawing, LaTeX name), column packing, parameters, the project and its data set /
+controls, drawing, LaTeX name), channel operations (noise, reset, measure) with the same facts,
+column packing, parameters, the project and its data set /
 preprocessing / model / training values, errors; noise channels and models in
 :mod:`qmlstudio.core.noise`.
 
 The bottom layer: imports nothing else of ``qmlstudio`` (numpy and the standard library only).
 """
 
+from qmlstudio.core.channel_ops import CHANNEL_OPS, ChannelOpSpec, operation_spec
 from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
 from qmlstudio.core.comparison import ComparisonResult, ModelComparison, SeedRun
 from qmlstudio.core.dataset_spec import DatasetSpec
@@ -29,8 +31,10 @@ from qmlstudio.core.project import Project, software_versions
 from qmlstudio.core.training_config import EpochRecord, TrainingConfig, TrainingHistory
 
 __all__ = [
+    "CHANNEL_OPS",
     "GATES",
     "MAX_QUBITS",
+    "ChannelOpSpec",
     "Circuit",
     "CircuitError",
     "ComparisonResult",
@@ -63,6 +67,7 @@ __all__ = [
     "TrainingHistory",
     "Weight",
     "gate_spec",
+    "operation_spec",
     "parse_observable",
     "software_versions",
     "w",

@@ -12,8 +12,9 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from qmlstudio.core.channel_ops import CHANNEL_OPS, ChannelOpSpec, operation_spec
 from qmlstudio.core.errors import CircuitError
-from qmlstudio.core.gates import gate_spec
+from qmlstudio.core.noise.channels import Channel
 from qmlstudio.core.parameters import Const, Expr, Feature, Param, Weight, as_param
 
 __all__ = ["MAX_QUBITS", "Circuit", "Operation"]
@@ -24,7 +25,9 @@ MAX_QUBITS = 64
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One gate applied to ``wires`` (controls first, as in OpenQASM) with its parameters.
+    """One gate applied to ``wires`` (controls first, as in OpenQASM) with its parameters, or
+    a channel operation of :data:`~qmlstudio.core.channel_ops.CHANNEL_OPS` (a noise channel,
+    ``reset``, a discarded ``measure``) with constant parameters.
 
     ``group`` ties operations inserted together (a template block) so an editor can select,
     move or collapse them as one unit.
@@ -36,7 +39,7 @@ class Operation:
     group: str | None = None
 
     def __post_init__(self) -> None:
-        spec = gate_spec(self.gate)
+        spec = operation_spec(self.gate)
         object.__setattr__(self, "gate", spec.name)
         wires = tuple(_wire(spec.name, w) for w in _sequence(self.wires, f"{spec.name}: wires"))
         if len(wires) != spec.n_wires:
@@ -52,8 +55,22 @@ class Operation:
             )
         if self.group is not None and not isinstance(self.group, str):
             raise CircuitError(f"{spec.name}: group must be text or None, got {self.group!r}")
+        if isinstance(spec, ChannelOpSpec):
+            _channel(spec, params)  # checks the values now, so a circuit never holds a bad one
         object.__setattr__(self, "wires", wires)
         object.__setattr__(self, "params", params)
+
+    @property
+    def is_channel(self) -> bool:
+        """True for a channel operation (noise, ``reset``, ``measure``), False for a gate."""
+        return self.gate in CHANNEL_OPS
+
+    def channel(self) -> Channel:
+        """The channel a channel operation applies (a CircuitError for a gate)."""
+        spec = CHANNEL_OPS.get(self.gate)
+        if spec is None:
+            raise CircuitError(f"{self.gate} is a gate, not a channel")
+        return _channel(spec, self.params)
 
     @property
     def label(self) -> str:
@@ -62,6 +79,16 @@ class Operation:
         if not self.params:
             return name
         return f"{name}({', '.join(p.label for p in self.params)})"
+
+
+def _channel(spec: ChannelOpSpec, params: tuple[Param, ...]) -> Channel:
+    """The channel of a channel operation: its parameters must be constants."""
+    names = spec.param_names
+    for name, param in zip(names, params, strict=True):
+        if not isinstance(param, Const):
+            raise CircuitError(f"{spec.name} {name}: a channel's parameters are constants, "
+                               f"got {param.label}")
+    return spec.channel(tuple(p.value for p in params))
 
 
 def _sequence(value: object, what: str) -> tuple:
@@ -182,6 +209,12 @@ class Circuit:
                 yield from (f for term in p.terms for f in term.factors)
             else:
                 yield p  # type: ignore[misc]
+
+    @property
+    def has_channels(self) -> bool:
+        """True if an operation is a channel (the density-matrix engine simulates it)."""
+        return bool(self._cached("has_channels", lambda: any(
+            op.gate in CHANNEL_OPS for op in self.operations)))
 
     # -- edits (each returns a new circuit) --------------------------------------------------
     def add(self, gate: str, wires: int | Sequence[int], *params: object) -> Circuit:

@@ -113,6 +113,8 @@ def _merged_with(ops: tuple[Operation, ...], start: int, later: Iterable[int]) -
     group = [start]
     for k in later:
         op = ops[k]
+        if op.is_channel:  # a channel between two rotations keeps them apart
+            break
         relation = _relation(first.gate, first.wires, op.gate, op.wires)
         if relation == _SAME_AXIS:
             group.append(k)

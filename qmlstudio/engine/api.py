@@ -153,6 +153,19 @@ def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator
     return int(shots), rng
 
 
+def _mixed(circuit: object, what: str, refused: dict[str, object]) -> bool:
+    """True if ``circuit`` holds channel operations, so the density-matrix engine simulates
+    it; ``refused`` names the arguments that engine cannot honour (an error if one is set)."""
+    if not isinstance(circuit, Circuit) or not circuit.has_channels:
+        return False
+    given = [name for name, value in refused.items() if value is not None]
+    if given:
+        raise CircuitError(f"{what}: the circuit holds channel operations (noise, reset or a "
+                           f"mid-circuit measurement), which the exact density-matrix engine "
+                           f"simulates; it takes no {' or '.join(given)}")
+    return True
+
+
 def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
              want_states=False):
     """Validate the arguments, check memory (for the final states a cotangent function or
@@ -176,7 +189,12 @@ def statevector(circuit: Circuit, x: object = None, weights: object = None,
     """The final state (2**n,) of ``circuit`` for one sample ``x`` and ``weights``.
 
     Wire 0 is the most significant bit of the index (Qiskit orders the other way round).
+    A circuit with channel operations has no state vector (a CircuitError).
     """
+    if isinstance(circuit, Circuit) and circuit.has_channels:
+        raise CircuitError("statevector: the circuit holds channel operations (noise, reset or "
+                           "a mid-circuit measurement), so its state is a density matrix; use "
+                           "expval or density_expval")
     if x is not None:
         x = _finite_array(x, "x", (1, 2))
         if x.ndim == 2 and len(x) != 1:
@@ -195,8 +213,14 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
     """Expectation values (B, K) of Pauli-string ``observables`` for every sample of ``X``.
 
     ``initial_state`` is one state (2**n,) or one per sample (B, 2**n) (amplitude encoding).
-    With ``shots`` the values are estimated from that many seeded measurements.
+    With ``shots`` the values are estimated from that many seeded measurements. A circuit
+    with channel operations is simulated exactly with density matrices
+    (:func:`~qmlstudio.engine.density_expval`).
     """
+    if _mixed(circuit, "expval", {"initial_state": initial_state, "shots": shots}):
+        from qmlstudio.engine.density import density_expval  # imports this module
+        with using_threads(threads):
+            return density_expval(circuit, X, weights, observables)
     program, xs, w, init = _prepare(circuit, X, weights, initial_state)
     n_shots, rng = _shots(shots, seed)
     with using_threads(threads):
@@ -215,8 +239,15 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
     so a loss and its gradient take one call and one forward pass. ``method`` is
     ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that accepts
     ``shots``). ``interrupt()`` returning True stops a parameter-shift gradient between its
-    evaluations with :class:`~qmlstudio.core.Interrupted` (a GUI's Stop button).
+    evaluations with :class:`~qmlstudio.core.Interrupted` (a GUI's Stop button). A circuit
+    with channel operations takes the exact density-matrix gradient
+    (:func:`~qmlstudio.engine.density_vjp`).
     """
+    if _mixed(circuit, "vjp", {"initial_state": initial_state, "shots": shots,
+                               "method": None if method == "adjoint" else method}):
+        from qmlstudio.engine.density import density_vjp  # imports this module
+        with using_threads(threads):
+            return density_vjp(circuit, X, weights, observables, None, cotangent)
     if interrupt is not None and not callable(interrupt):
         raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
     if not isinstance(method, str) or method not in GRADIENT_METHODS:

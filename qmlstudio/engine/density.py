@@ -5,6 +5,8 @@ gate as the model says (:mod:`.density_program`, :mod:`.density_driver`), and ap
 model's readout errors to the values exactly (:mod:`.readout`). Without one (``None`` or an
 ideal model) they are :func:`~qmlstudio.engine.expval` and :func:`~qmlstudio.engine.vjp`,
 unchanged; a model with readout errors only keeps the statevector engine and applies them.
+A circuit holding channel operations (noise channels, ``reset``, a discarded mid-circuit
+``measure``) is always simulated here, with or without a model.
 """
 
 from __future__ import annotations
@@ -40,14 +42,15 @@ __all__ = ["density_expval", "density_vjp"]
 Cotangent = np.ndarray | Callable[[np.ndarray], np.ndarray]
 
 
-def _noise(noise: object) -> NoiseModel | None:
-    """The model to simulate, or None for the ideal engine."""
-    if noise is None:
-        return None
-    if not isinstance(noise, NoiseModel):
+def _noise(circuit: object, noise: object) -> NoiseModel | None:
+    """The model to simulate, or None for the ideal engine (a circuit with channel
+    operations needs the density matrix even without a model)."""
+    if noise is not None and not isinstance(noise, NoiseModel):
         raise NoiseError(f"noise must be a qmlstudio NoiseModel or None, got "
                          f"{type(noise).__name__}")
-    return None if noise.is_ideal else noise
+    if isinstance(circuit, Circuit) and circuit.has_channels:
+        return noise if noise is not None else NoiseModel.ideal()
+    return None if noise is None or noise.is_ideal else noise
 
 
 class _Run:
@@ -59,7 +62,7 @@ class _Run:
         circuit = _check_circuit(circuit)
         xs = None if X is None else _finite_array(X, "X", (1, 2))
         n_samples = len(xs) if xs is not None and xs.ndim == 2 else 1
-        self.channels = bool(noise.rules)
+        self.channels = bool(noise.rules) or circuit.has_channels
         if self.channels:
             check_density_size(circuit.n_qubits)
             self.dprog = compile_density(circuit, noise)
@@ -143,11 +146,12 @@ def density_expval(circuit: Circuit, X: object, weights: object,
     """Expectation values (B, K) of Pauli-string ``observables`` for every sample of ``X``
     under ``noise``: exact (density matrix), with the model's readout errors applied.
 
-    ``noise`` None or ideal: :func:`~qmlstudio.engine.expval`. Raises
+    ``noise`` None or ideal and no channel operation in the circuit:
+    :func:`~qmlstudio.engine.expval`. Raises
     :class:`~qmlstudio.core.NoiseError` when a channel does not fit a gate and
     :class:`~qmlstudio.core.CircuitError` when the density matrices cannot fit in memory.
     """
-    model = _noise(noise)
+    model = _noise(circuit, noise)
     if model is None:
         return expval(circuit, X, weights, observables)
     return _Run(circuit, X, weights, observables, model, False).values()
@@ -161,7 +165,7 @@ def density_vjp(circuit: Circuit, X: object, weights: object, observables: Obser
     as for :func:`~qmlstudio.engine.vjp`. The gradient is a reverse pass through the dual
     channels (see :mod:`.density_driver`). ``noise`` None or ideal: the statevector ``vjp``.
     """
-    model = _noise(noise)
+    model = _noise(circuit, noise)
     if model is None:
         return vjp(circuit, X, weights, observables, cotangent)
     return _Run(circuit, X, weights, observables, model, callable(cotangent)).vjp(cotangent)

@@ -182,7 +182,9 @@ def _moved_bit(table: np.ndarray, bit: int) -> int:
 
 
 def compile_density(circuit: Circuit, noise: NoiseModel) -> DensityProgram:
-    """Compile ``circuit`` with the channels ``noise`` puts after its gates (cached).
+    """Compile ``circuit`` with the channels ``noise`` puts after its gates (cached); the
+    circuit's own channel operations (:data:`~qmlstudio.core.channel_ops.CHANNEL_OPS`) are
+    applied where they stand.
 
     Raises :class:`~qmlstudio.core.errors.NoiseError` when a channel of the model does not fit
     a gate of the circuit.
@@ -195,6 +197,9 @@ def _compile_cached(circuit: Circuit, noise: NoiseModel) -> DensityProgram:
     n = circuit.n_qubits
     sched = _Scheduler(n)
     for op in circuit.operations:
+        if op.is_channel:  # a channel operation: applied where it stands, no noise after it
+            sched.channel(op.channel(), op.wires)
+            continue
         spec = gate_spec(op.gate)
         if spec.n_wires == 1:  # x too: a 2×2 matrix in a fused run costs nothing extra
             sched.gate1(op.wires[0], _items(spec, op.params))

@@ -6,15 +6,22 @@ is a number for a constant, ``{"weight": k}`` for trainable weight ``k``, ``{"fe
 "scale": s, "offset": o}`` for the data feature ``s * x[j] + o``, or (schema 3 on) an expression
 ``{"constant": c, "terms": [{"coefficient": a, "factors": [<weight or feature>, ...]}, ...]}``
 for ``c + Σ a · Π factors`` (:class:`~qmlstudio.core.Expr`).
+
+A channel operation (:data:`~qmlstudio.core.channel_ops.CHANNEL_OPS`) is written the same way,
+its name under ``"gate"`` and its constant parameters as numbers:
+``{"gate": "bit_flip", "wires": [1], "params": [0.05]}``, ``{"gate": "reset", "wires": [0]}``.
+Files without one read as before, so the schema did not change (an older QML Studio refuses a
+file holding one, naming the unknown gate at its JSON path).
 """
 
 from __future__ import annotations
 
 import math
 
+from qmlstudio.core.channel_ops import operation_spec
 from qmlstudio.core.circuit import MAX_QUBITS, Circuit, Operation
 from qmlstudio.core.errors import CircuitError
-from qmlstudio.core.gates import GATES, gate_spec
+from qmlstudio.core.gates import GATES
 from qmlstudio.core.parameters import (
     MAX_PARAMETER_INDEX,
     Const,
@@ -170,7 +177,7 @@ def _checked_operation(reader: DocumentReader, n_qubits: int) -> Operation:
     reader.object(_OPERATION_KEYS)
     name = reader.text("gate")
     try:
-        spec = gate_spec(name)
+        spec = operation_spec(name)
     except CircuitError as error:
         reader.fail(str(error), "gate")
     wires_reader = reader.field("wires")

@@ -21,6 +21,13 @@ the reference parser load the file and ignore them, and :func:`~qmlstudio.io.fro
 them back. OpenQASM 2.0 has no annotations, so its output loses the groups (a comment would
 be read by nothing; the gates and their order are all a QASM 2 consumer needs). Measured wires
 become ``measure`` statements at the end, in ``measured`` order.
+
+Dynamic-circuit operations are written natively: ``reset q[k];``, and a mid-circuit
+``measure`` whose result is discarded as ``mid[i] = measure q[k];`` (QASM 2: ``measure q[k]
+-> mid[i];``) into a register ``mid`` that nothing reads. A noise channel operation is refused
+(a :class:`QasmError` naming it): OpenQASM has no noise instruction, and a pragma or annotation
+would be ignored by every other tool, which would then simulate a different, noiseless circuit
+from the same text.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import math
 import numpy as np
 
 from qmlstudio.core import Circuit, Const, Expr, Feature, QasmError, Weight
+from qmlstudio.core.channel_ops import CHANNEL_OPS
 from qmlstudio.core.parameters import Param
 from qmlstudio.core.wording import counted
 from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
@@ -143,6 +151,16 @@ def param_text(param: Param) -> str:
     return _Writer(Circuit(1), 3, None, None).param(param)
 
 
+def _refuse_noise(circuit: Circuit) -> None:
+    """A QasmError naming the first noise channel operation (see the module docstring)."""
+    for position, op in enumerate(circuit.operations):
+        if op.gate in CHANNEL_OPS and op.gate not in ("reset", "measure"):
+            raise QasmError(f"operation {position} ({op.label} on "
+                            f"{', '.join(f'q[{w}]' for w in op.wires)}) is a noise channel, "
+                            f"which OpenQASM cannot express; remove the channel operations, or "
+                            f"give the noise as a noise model instead")
+
+
 def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
             x: object = None) -> str:
     """The circuit as OpenQASM ``version`` 3 or 2 text (wire ``k`` is ``q[k]``).
@@ -152,18 +170,22 @@ def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
     data features, which QASM 3 otherwise declares as inputs ``x0, x1, ...``. QASM 2 needs
     every parameter bound. Group ids are kept as annotations in QASM 3 and lost in QASM 2
     (see the module docstring). Raises :class:`~qmlstudio.core.QasmError` if values are
-    missing or have the wrong length.
+    missing or have the wrong length, or the circuit holds a noise channel operation
+    (``reset`` and a discarded mid-circuit ``measure`` are written natively).
     """
     if not isinstance(circuit, Circuit):
         raise QasmError(f"to_qasm needs a qmlstudio.Circuit, got {type(circuit).__name__}")
     if version not in (2, 3) or isinstance(version, bool):
         raise QasmError(f"version must be 2 or 3, got {version!r}")
+    _refuse_noise(circuit)
     writer = _Writer(circuit, version, weights, x)
     used = dict.fromkeys(op.gate for op in circuit.operations)
+    n_mid = sum(op.gate == "measure" for op in circuit.operations)
     if version == 2:
         lines = ["OPENQASM 2.0;", 'include "qelib1.inc";']
         lines += [QASM2_DEFINITIONS[g] for g in used if g in QASM2_DEFINITIONS]
         lines.append(f"qreg q[{circuit.n_qubits}];")
+        lines += [f"creg mid[{n_mid}];"] if n_mid else []
         names = QASM2_NAMES
     else:
         lines = ["OPENQASM 3.0;", 'include "stdgates.inc";']
@@ -173,12 +195,19 @@ def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
             lines += [f"input float[64] w{k};" for k in range(circuit.n_weights)]
         lines += [QASM3_DEFINITIONS[g] for g in used if g in QASM3_DEFINITIONS]
         lines.append(f"qubit[{circuit.n_qubits}] q;")
+        lines += [f"bit[{n_mid}] mid;"] if n_mid else []
         names = {}
+    mid = 0
     for op in circuit.operations:
         if op.group is not None and version == 3:
             # "\/" is JSON for "/": an id holding "//" or "/*" must not read as a comment.
             group = json.dumps(op.group).replace("/", "\\/")
             lines.append(f"{GROUP_ANNOTATION} {group}")
+        if op.gate == "measure":
+            lines.append(f"measure q[{op.wires[0]}] -> mid[{mid}];" if version == 2
+                         else f"mid[{mid}] = measure q[{op.wires[0]}];")
+            mid += 1
+            continue
         name = names.get(op.gate, op.gate)
         wires = ", ".join(f"q[{w}]" for w in op.wires)
         if op.params:

@@ -3,8 +3,9 @@
 :class:`QasmReader` makes one pass over the statements. Library-gate calls are cached by their
 text (a long program repeats the same lines, so most statements cost one dictionary look-up);
 ``gate`` definitions are flattened once into library gates with parameter trees, so a call
-expands without recursion; measured wires are remembered so that a later gate on one of them
-is refused as mid-circuit measurement.
+expands without recursion. ``reset``, ``measure`` and ``if`` become channel operations and
+controlled gates (:mod:`.qasm_dynamic`): each classical bit remembers the measurement that
+wrote it, so a condition can be read off the measured qubit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import cache
 
 from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
 from qmlstudio.io import qasm_syntax as syntax
+from qmlstudio.io.qasm_dynamic import controlled, final_measurements, parse_condition, split_if
 from qmlstudio.io.qasm_expressions import (
     Affine,
     ExpressionError,
@@ -76,7 +78,9 @@ class QasmReader:
         self.inputs: dict[str, Affine] = {}
         self.n_qubits = 0
         self.ops: list[Operation] = []
-        self.measured: dict[int, int] = {}
+        # Each written classical bit: the measure operation that wrote it (its position in
+        # ops) and the line; bits never written read 0.
+        self.bits: dict[tuple[str, int], tuple[int, int]] = {}
         self.user_gates: set[str] = set()
         self.expanded = 0  # library gates produced by expanding user_gates (see the limit)
         self.opaque: set[str] = set()
@@ -105,13 +109,13 @@ class QasmReader:
                 if terminator == ";":
                     cached = simple.get(body)
                     if cached is not None:
-                        if self.measured:
-                            self._check_not_measured(cached, line)
                         ops.extend(cached)
                     elif first and body.startswith("OPENQASM"):
                         self._version(body, line)
                     elif body:
                         self._statement(body, line)
+                elif terminator == "{" and body.startswith("if"):
+                    self._if_block(body, line, statements)
                 elif terminator == "{":
                     self._block(body, line, statements)
                 else:
@@ -134,7 +138,11 @@ class QasmReader:
         if head in syntax.REFUSED:
             raise QasmError(f"line {line}: {syntax.REFUSED[head]} is not supported: "
                             f"{syntax.REASON}")
-        if "=" in body:
+        if head == "if":
+            self._if(body, line)
+        elif head == "const":
+            self._const(body, line)
+        elif "=" in body:
             match = syntax.ASSIGN_MEASURE.fullmatch(body)
             if not match:
                 raise QasmError(f"line {line}: classical assignment '{body[:40]}' is not "
@@ -144,6 +152,8 @@ class QasmReader:
             self._register(body, line)
         elif head == "measure":
             self._measure(body[len("measure"):], None, line)
+        elif head == "reset":
+            self._reset(body[len("reset"):], line)
         elif head == "include":
             self._include(body, line)
         elif head == "input":
@@ -258,7 +268,7 @@ class QasmReader:
         if callee == "barrier":
             return []
         gate = self.gates.get(callee)
-        if callee in syntax.REFUSED or callee == "measure":
+        if callee in syntax.REFUSED or callee in ("measure", "reset", "if", "const"):
             what = syntax.REFUSED.get(callee, f"'{callee}'")
             raise QasmError(f"line {line}: {what} is not supported inside gate '{name}'")
         if gate is None:
@@ -330,8 +340,6 @@ class QasmReader:
                 new = tuple(self._expand(name, gate, values, wire_sets, line))
         except CircuitError as error:
             raise QasmError(f"line {line}: {error}") from None
-        if self.measured:
-            self._check_not_measured(new, line)
         self.ops.extend(new)
 
     def _expand(self, name: str, gate: KnownGate, values: tuple, wire_sets: list,
@@ -381,29 +389,123 @@ class QasmReader:
                             f"{size} {kind}(s)")
         return offset + position
 
-    # -- measurement -----------------------------------------------------------------------
+    # -- measurement, reset, classical control ---------------------------------------------
     def _measure(self, qtext: str, ctext: str | None, line: int) -> None:
         if ctext is None and "->" in qtext:
             qtext, ctext = qtext.split("->", 1)
         qubits = self._operand(qtext.strip(), self.qregs, "qubit", line)
         wires = qubits if isinstance(qubits, list) else [qubits]
+        names: list[tuple[str, int]] = []
         if ctext is not None:
             bits = self._operand(ctext.strip(), self.cregs, "bit", line)
-            n_bits = len(bits) if isinstance(bits, list) else 1
-            if n_bits != len(wires):
+            indices = bits if isinstance(bits, list) else [bits]
+            if len(indices) != len(wires):
                 raise QasmError(f"line {line}: measure of {len(wires)} qubit(s) into "
-                                f"{n_bits} bit(s)")
-        for wire in wires:
-            self.measured.setdefault(wire, line)
+                                f"{len(indices)} bit(s)")
+            register = syntax.OPERAND.fullmatch(ctext.strip()).group(1)
+            names = [(register, index) for index in indices]
+        for k, wire in enumerate(wires):
+            if names:
+                self.bits[names[k]] = (len(self.ops), line)
+            self.ops.append(Operation("measure", (wire,)))
 
-    def _check_not_measured(self, ops: tuple[Operation, ...], line: int) -> None:
-        for op in ops:
-            for wire in op.wires:
-                if wire in self.measured:
+    def _reset(self, text: str, line: int) -> None:
+        qubits = self._operand(text.strip(), self.qregs, "qubit", line)
+        for wire in qubits if isinstance(qubits, list) else [qubits]:
+            self.ops.append(Operation("reset", (wire,)))
+
+    def _const(self, body: str, line: int) -> None:
+        match = syntax.CONST.fullmatch(body)
+        if not match:
+            raise QasmError(f"line {line}: cannot read the declaration '{body[:40]}'")
+        name = match.group(1)
+        self._declare(name, line)
+        value = self._evaluate(self._parse(match.group(2), line), self.inputs, line)
+        if len(value) != 1 or not isinstance(value[0], float):
+            raise QasmError(f"line {line}: const '{name}' must be one number")
+        self.inputs[name] = value[0]
+
+    def _if(self, body: str, line: int) -> None:
+        condition, rest = split_if(body, line)
+        start = len(self.ops)
+        if rest:
+            self._statement(rest, line)
+        self._steer(condition, start, line)
+
+    def _if_block(self, header: str, line: int, statements: Iterator) -> None:
+        condition, rest = split_if(header, line)
+        if rest:
+            raise QasmError(f"line {line}: cannot read '{header[:40]}'")
+        start = len(self.ops)
+        for text, terminator, body_line in statements:
+            if terminator == "{":
+                raise QasmError(f"line {body_line}: a block inside 'if' is not supported")
+            if text:
+                self._statement(text, body_line)
+            if terminator == "}":
+                break
+        else:
+            raise QasmError(f"line {line}: 'if' has no closing '}}'")
+        self._steer(condition, start, line)
+
+    def _steer(self, text: str, start: int, line: int) -> None:
+        """Replace the operations from ``start`` on by their form steered by the condition
+        ``text`` (see :mod:`.qasm_dynamic`)."""
+        register, index, value = parse_condition(text, line)
+        if register not in self.cregs:
+            raise QasmError(f"line {line}: bit register '{register}' is not declared")
+        size = self.cregs[register]
+        if index is not None and index >= size:
+            raise QasmError(f"line {line}: {register}[{index}] is out of range: '{register}' "
+                            f"has {size} bit(s)")
+        if (value >= 1 << size) if index is None else value > 1:
+            wanted = {}  # a value the bits cannot hold: never true
+        elif index is None:
+            wanted = {k: value >> k & 1 for k in range(size)}
+        else:
+            wanted = {index: value}
+        body = self.ops[start:]
+        del self.ops[start:]
+        controls = []
+        for k, bit in sorted(wanted.items()):
+            written = self.bits.get((register, k))
+            if written is None and bit:  # a bit never written reads 0
+                wanted = {}
+                break
+            if written is not None:
+                controls.append((self._measured_wire(written, register, k, line), bit))
+        if not wanted:  # never true: the body's own measurements did not happen either
+            self.bits = {name: bit for name, bit in self.bits.items() if bit[0] < start}
+            return
+        self.ops.extend(controlled(body, controls, line) if controls else body)
+
+    def _measured_wire(self, written: tuple[int, int], register: str, index: int,
+                       line: int) -> int:
+        """The wire that still holds the result written into ``register[index]`` (a
+        QasmError if the wire changed since)."""
+        position, measured_line = written
+        wire = self.ops[position].wires[0]
+        later = self.ops[position + 1:]
+        flips, k = 0, 0
+        while k < len(later):
+            op = later[k]
+            if wire in op.wires and op.gate != "measure" and not _controls(op, wire):
+                if op.gate == "x":
+                    flips += 1
+                elif op.gate in ("cx", "ccx") and (partner := _undone_at(later, k)) is not None:
+                    k = partner  # undone by the same gate (see _undone_at)
+                else:
                     raise QasmError(
-                        f"line {self.measured[wire]}: mid-circuit measurement: "
-                        f"{self._qubit_name(wire)} is measured, then used again on line "
-                        f"{line}; {syntax.REASON}")
+                        f"line {line}: the condition reads {register}[{index}], measured from "
+                        f"{self._qubit_name(wire)} on line {measured_line}, but "
+                        f"{self._qubit_name(wire)} changed since ({op.gate}); keeping that "
+                        f"result would need a qubit of its own, which QML Studio does not add")
+            k += 1
+        if flips % 2:
+            raise QasmError(f"line {line}: the condition reads {register}[{index}], but "
+                            f"{self._qubit_name(wire)} was flipped since it was measured on "
+                            f"line {measured_line}")
+        return wire
 
     def _qubit_name(self, wire: int) -> str:
         for name, (offset, size) in self.qregs.items():
@@ -415,10 +517,30 @@ class QasmReader:
         """The circuit read so far."""
         if self.n_qubits == 0:
             raise QasmError("the program declares no qubits")
+        ops, measured = final_measurements(self.ops)
         try:
-            return Circuit(self.n_qubits, tuple(self.ops), tuple(self.measured))
+            return Circuit(self.n_qubits, tuple(ops), measured)
         except CircuitError as error:
             raise QasmError(str(error)) from None
+
+
+def _controls(op: Operation, wire: int) -> bool:
+    """True if ``op`` only reads ``wire`` as a control (so a measured wire keeps its value)."""
+    spec = GATES.get(op.gate)
+    return spec is not None and op.wires.index(wire) < spec.n_controls
+
+
+def _undone_at(ops: list[Operation], k: int) -> int | None:
+    """The position of the identical ``cx`` or ``ccx`` that undoes ``ops[k]``, if nothing
+    between them touches its wires other than as a control (then they are as before)."""
+    flip = ops[k]
+    for j in range(k + 1, len(ops)):
+        op = ops[j]
+        if op == flip:
+            return j
+        if any(w in op.wires and not _controls(op, w) for w in flip.wires):
+            return None
+    return None
 
 
 def _annotation_before(groups: list[tuple[int, str]], index: int,

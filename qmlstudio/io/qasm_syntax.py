@@ -17,7 +17,7 @@ from qmlstudio.core.parameters import MAX_PARAMETER_INDEX
 from qmlstudio.io.qasm_expressions import Affine
 
 __all__ = [
-    "ASSIGN_MEASURE", "CALL", "GATE_HEADER", "GROUP_ANNOTATION", "INCLUDE", "INPUT",
+    "ASSIGN_MEASURE", "CALL", "CONST", "GATE_HEADER", "GROUP_ANNOTATION", "INCLUDE", "INPUT",
     "NEW_REGISTER", "OLD_REGISTER", "OPAQUE", "OPERAND", "REASON", "REFUSED", "VERSION", "WORD",
     "broadcast", "group_annotations", "input_map", "statements", "strip_comments",
 ]
@@ -35,6 +35,7 @@ NEW_REGISTER = re.compile(rf"(qubit|bit)\s*(?:\[\s*(\d+)\s*\])?\s+({NAME})")
 INPUT = re.compile(rf"input\s+(\w+)\s*(?:\[\s*\d+\s*\])?\s+({NAME})")
 GATE_HEADER = re.compile(rf"gate\s+({NAME})\s*(?:\((.*)\))?\s*(.*)", re.S)
 OPAQUE = re.compile(rf"opaque\s+({NAME})")
+CONST = re.compile(rf"const\s+\w+\s*(?:\[[^\]]*\])?\s+({NAME})\s*=\s*(.+)", re.S)
 ASSIGN_MEASURE = re.compile(r"(.*?)=\s*measure\b(.*)", re.S)
 INDEXED = re.compile(r"([xw])(\d+)")
 GROUP_ANNOTATION = "@qmlstudio.group"
@@ -45,21 +46,22 @@ _COMMENTS_ONLY = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _GROUP_LINE = re.compile(rf"^[ \t]*{re.escape(GROUP_ANNOTATION)}\b([^\n]*)", re.M)
 
 REFUSED = {
-    "reset": "reset", "if": "classical control ('if')", "else": "classical control ('else')",
+    "else": "classical control ('else')",
     "switch": "classical control ('switch')", "for": "a 'for' loop",
     "while": "a 'while' loop", "break": "'break'", "continue": "'continue'", "end": "'end'",
     "def": "a subroutine ('def')", "return": "'return'", "extern": "an 'extern' function",
     "box": "a 'box' block", "delay": "timing ('delay')", "stretch": "timing ('stretch')",
     "duration": "timing ('duration')", "cal": "pulse calibration ('cal')",
     "defcal": "pulse calibration ('defcal')", "defcalgrammar": "pulse calibration",
-    "let": "an alias ('let')", "const": "a 'const' declaration",
+    "let": "an alias ('let')",
     "output": "an 'output' declaration", "gphase": "a global phase ('gphase')",
     "ctrl": "a gate modifier ('ctrl @')", "negctrl": "a gate modifier ('negctrl @')",
     "inv": "a gate modifier ('inv @')", "pow": "a gate modifier ('pow @')",
     **{kind: f"a classical variable ('{kind}')" for kind in
        ("int", "uint", "float", "angle", "bool", "complex", "array")},
 }
-REASON = "QML Studio simulates unitary circuits whose measurements come last"
+REASON = ("QML Studio simulates gates, channels, reset, measurements and gates steered by "
+          "their results")
 
 
 def strip_comments(text: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from qmlstudio.core import GATES, Circuit, Const, Expr, Feature, Operation, Weight
+from qmlstudio.core import Circuit, Const, Expr, Feature, Operation, Weight, operation_spec
 from qmlstudio.core.circuit_columns import pack_columns
 
 __all__ = ["to_quantikz"]
@@ -57,7 +57,7 @@ def _param(param: Const | Weight | Feature | Expr) -> str:
 
 
 def _name(op: Operation) -> str:
-    name = GATES[op.gate].latex_name
+    name = operation_spec(op.gate).latex_name
     if op.params:
         name += "(" + ", ".join(_param(p) for p in op.params) + ")"
     return f"${name}$" if op.params or "\\" in name else name
@@ -65,7 +65,7 @@ def _name(op: Operation) -> str:
 
 def _cells(op: Operation) -> dict[int, str]:
     """The quantikz command on each wire the operation touches."""
-    spec = GATES[op.gate]
+    spec = operation_spec(op.gate)
     controls, targets = op.wires[:spec.n_controls], op.wires[spec.n_controls:]
     cells = {}
     anchor = targets[0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qmlstudio.core import GATES, Circuit, Expr, Feature, Operation, Param, Weight
+from qmlstudio.core import Circuit, Expr, Feature, Operation, Param, Weight, operation_spec
 from qmlstudio.core.circuit_columns import GroupBlock, pack_columns
 
 __all__ = [
@@ -52,7 +52,7 @@ TEXT_PADDING = 12.0
 def box_label(op: Operation) -> str:
     """The text in ``op``'s box: its label, without the ``C`` of each control (``CRY(θ₀)``
     draws a dot and a ``RY(θ₀)`` box); empty for gates drawn with symbols (⊕, dots, ×)."""
-    spec = GATES[op.gate]
+    spec = operation_spec(op.gate)
     return op.label[spec.n_controls:] if spec.drawing == "box" else ""
 
 

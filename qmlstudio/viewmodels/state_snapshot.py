@@ -12,6 +12,12 @@ project's data set, preprocessed exactly as training does (fitted on the trainin
 the trained constants). If the data cannot be loaded or has fewer columns than the circuit
 reads, the features are 0 and the note says why. A circuit that reads no features is simulated
 from ``|0…0⟩`` (an amplitude-encoded model's input state is not shown).
+
+A circuit holding channel operations (noise, ``reset``, a discarded mid-circuit ``measure``)
+ends in a mixed state: the same bars and Bloch vectors come from the exact density matrix's
+Pauli expectation values (basis-state probabilities from the ``Z`` strings, up to
+:data:`MAX_MIXED_BASIS_QUBITS` qubits; marginals above), and a qubit's Bloch vector is shorter
+than 1 where noise mixed it.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qmlstudio.core import Project, QMLStudioError
-from qmlstudio.engine import statevector
+from qmlstudio.core import Circuit, Project, QMLStudioError
+from qmlstudio.engine import expval, statevector
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.models.templates import project_weights
 from qmlstudio.ml.training.prepared_data import prepare_training_data
@@ -32,6 +38,9 @@ __all__ = ["MAX_BASIS_QUBITS", "SampleData", "StateSnapshot", "bloch_components"
 
 MAX_BASIS_QUBITS = 10
 """Above this many qubits the view shows per-qubit marginals instead of 2**n bars."""
+
+MAX_MIXED_BASIS_QUBITS = 6
+"""The same for a mixed state, whose 2**n bars take 2**n − 1 expectation values."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -127,10 +136,42 @@ def simulate_snapshot(project: Project, sample: int, project_dir: Path | None = 
             n_rows, row = len(rows), min(max(sample, 0), len(rows) - 1)
             x = rows[row, :circuit.n_features]
             data_note = f"row {row} of {n_rows} ({text})"
+    note = f"{data_note}; {weight_note}"
+    if circuit.has_channels:
+        return _mixed_snapshot(circuit, x, weights, n_rows, row, note)
     state = statevector(circuit, x=x, weights=weights)
     probabilities = state.real ** 2 + state.imag ** 2
     marginal = n > MAX_BASIS_QUBITS
     if marginal:
         probabilities = qubit_marginals(probabilities, n)
     return StateSnapshot(n, probabilities, marginal, bloch_components(state, n), n_rows, row,
-                         f"{data_note}; {weight_note}")
+                         note)
+
+
+def _mixed_snapshot(circuit: Circuit, x: np.ndarray | None, weights: np.ndarray, n_rows: int,
+                    row: int, note: str) -> StateSnapshot:
+    """The snapshot of a circuit with channel operations, from Pauli expectation values."""
+    n = circuit.n_qubits
+    marginal = n > MAX_MIXED_BASIS_QUBITS
+    # Z strings by bit mask (wire q is bit n − 1 − q, as in a basis-state index), mask 0 = I.
+    masks = range(1, n + 1) if marginal else range(1, 1 << n)
+    strings = [" ".join(f"Z{q}" for q in range(n) if mask >> (n - 1 - q) & 1)
+               for mask in ([1 << (n - 1 - q) for q in range(n)] if marginal else masks)]
+    bloch_labels = [f"{axis}{q}" for q in range(n) for axis in "XY"]
+    values = expval(circuit, x, weights, bloch_labels + strings)[0]
+    z = values[len(bloch_labels):]
+    if marginal:
+        z_single = z
+        probabilities = (1 - z) / 2
+    else:
+        # p(b) = 2⁻ⁿ Σ_S (−1)^{b·S} ⟨Z_S⟩: a Walsh–Hadamard transform of the Z strings.
+        transform = np.concatenate([[1.0], z]).reshape((2,) * n)
+        for axis in range(n):
+            first, second = np.split(transform, 2, axis=axis)
+            transform = np.concatenate([first + second, first - second], axis=axis)
+        probabilities = np.clip(transform.ravel() / (1 << n), 0.0, 1.0)
+        z_single = np.array([z[(1 << (n - 1 - q)) - 1] for q in range(n)])
+    bloch = np.column_stack([values[0:len(bloch_labels):2], values[1:len(bloch_labels):2],
+                             z_single])
+    return StateSnapshot(n, probabilities, marginal, bloch, n_rows, row,
+                         f"{note}; mixed state (channel operations)")

@@ -1,10 +1,17 @@
-"""Shared by the OpenQASM tests: Qiskit's state in QML Studio's bit order."""
+"""Shared by the OpenQASM tests: Qiskit's state in QML Studio's bit order, and a density
+matrix compared through Pauli expectation values."""
 
 from __future__ import annotations
+
+from itertools import combinations, product
 
 import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Statevector
+
+from qmlstudio.core import Circuit
+from qmlstudio.engine import expval
+from tests.reference.dense import pauli_operator
 
 
 def qiskit_state(qc: QuantumCircuit) -> np.ndarray:
@@ -17,3 +24,24 @@ def qiskit_state(qc: QuantumCircuit) -> np.ndarray:
     n = qc.num_qubits
     data = Statevector(qc).data
     return data.reshape((2,) * n).transpose(tuple(range(n - 1, -1, -1))).ravel()
+
+
+def _pauli_labels(n: int) -> list[str]:
+    """Every Pauli string on up to five qubits (they fix ρ); on more, every one- and two-qubit
+    string (enough to catch a misplaced channel, at a cost the suite can pay)."""
+    if n <= 5:
+        strings = product("IXYZ", repeat=n)
+        return [label for letters in strings
+                if (label := " ".join(f"{c}{q}" for q, c in enumerate(letters) if c != "I"))]
+    return [f"{a}{i}" for i in range(n) for a in "XYZ"] + [
+        f"{a}{i} {b}{j}" for i, j in combinations(range(n), 2) for a in "XYZ" for b in "XYZ"]
+
+
+def assert_density_matches(circuit: Circuit, rho: np.ndarray, atol: float = 1e-10) -> None:
+    """Our exact engine's Pauli expectation values of ``circuit`` equal ``Tr(P ρ)`` of the
+    reference density matrix ``rho`` (QML Studio's index order) within ``atol``."""
+    labels = _pauli_labels(circuit.n_qubits)
+    ours = expval(circuit, None, np.zeros(circuit.n_weights), labels)[0]
+    reference = [np.sum(pauli_operator(label, circuit.n_qubits) * rho.T).real
+                 for label in labels]
+    np.testing.assert_allclose(ours, reference, atol=atol, rtol=0)

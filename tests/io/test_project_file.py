@@ -339,7 +339,8 @@ _DELETE = object()
 TARGETED = [
     ("circuit/operations/12/wires/1", 9,
      "circuit.operations[12].wires[1]: wire 9 does not exist in a 4-qubit circuit"),
-    ("circuit/operations/0/gate", "frob", "circuit.operations[0].gate: unknown gate 'frob'"),
+    ("circuit/operations/0/gate", "frob",
+     "circuit.operations[0].gate: unknown gate or channel 'frob'"),
     ("circuit/operations/12/wires", [0], "circuit.operations[12].wires: cx acts on 2 wire(s)"),
     ("circuit/operations/4/params/2", "0.25",
      "circuit.operations[4].params[2]: expected a number"),

@@ -49,10 +49,18 @@ def _aer_error(channel: Channel):
 
 def aer_density_matrix(circuit: Circuit, x, weights, noise: NoiseModel) -> np.ndarray:
     """The final density matrix from Aer's ``density_matrix`` method, in our index order
-    (wire k is Qiskit qubit n−1−k, so the arrays compare directly)."""
+    (wire k is Qiskit qubit n−1−k, so the arrays compare directly). Channel operations of the
+    circuit become Aer's errors (``reset`` Aer's own reset instruction)."""
     n = circuit.n_qubits
     qc = QuantumCircuit(n)
     for op in circuit.operations:
+        if op.gate == "reset":  # Aer's own reset, not the channel it is built from
+            qc.reset(n - 1 - op.wires[0])
+            continue
+        if op.is_channel:  # a channel operation: the reference's error for its channel
+            qc.append(_aer_error(op.channel()).to_instruction(),
+                      [n - 1 - q for q in op.wires[::-1]])
+            continue
         # Aer lacks a few library gates (iswap): hand it Qiskit's matrix of each gate.
         gate = UnitaryGate(Operator(qiskit_gate(op.gate, resolve_params(op.params, x, weights))))
         qc.append(gate, [n - 1 - q for q in op.wires])

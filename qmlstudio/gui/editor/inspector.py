@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import (
-    GATES,
     Circuit,
     CircuitError,
     Operation,
@@ -30,6 +29,7 @@ from qmlstudio.core import (
     Project,
     ProjectError,
     Weight,
+    operation_spec,
 )
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.parameter_editor import ParameterEditor
@@ -44,7 +44,7 @@ NO_SELECTION = "Select a gate to inspect it"
 def wire_roles(gate: str, n_wires: int) -> tuple[str, ...]:
     """Labels of a gate's wires: ``("Control", "Target")`` for ``cx``, ``("Wire",)`` for
     ``ry``, ``("Wire 1", "Wire 2")`` for ``swap``."""
-    controls = GATES[gate].n_controls
+    controls = operation_spec(gate).n_controls
     if not controls:
         return ("Wire",) if n_wires == 1 else tuple(f"Wire {k + 1}" for k in range(n_wires))
     targets = n_wires - controls
@@ -67,7 +67,7 @@ class _OperationFields(QWidget):
 
     def __init__(self, gate: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        spec = GATES[gate]
+        spec = operation_spec(gate)
         self.gate = gate
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -206,7 +206,7 @@ class Inspector(QWidget):
     def _show(self, op: Operation) -> None:
         assert self._fields is not None and self._index is not None
         project, circuit = self.document.project, self.document.circuit
-        spec = GATES[op.gate]
+        spec = operation_spec(op.gate)
         self.title.setText(op.label)
         self.description.setText(f"{spec.description}\nOperation {self._index + 1} of "
                                  f"{len(circuit.operations)}")

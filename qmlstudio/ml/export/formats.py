@@ -128,5 +128,10 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
     if fmt in ("qasm3", "qasm2"):
         atomic_write(path, model_qasm(saved, int(fmt[-1]), sample), ModelFileError)
         return
+    channels = [op.label for op in saved.circuit.operations if op.is_channel]
+    if channels:
+        raise ModelFileError(f"the circuit holds channel operations ({', '.join(channels[:3])}"
+                             f"{', ...' if len(channels) > 3 else ''}), which the {fmt} script "
+                             f"cannot rebuild yet: export 'qmodel' (it keeps them)")
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
     atomic_write(path, python_script(saved, fmt, module), ModelFileError)

@@ -103,9 +103,13 @@ class QuantumModel:
                            or self.amplitude_encoding):
             what = ("shots" if self.shots is not None else "amplitude encoding"
                     if self.amplitude_encoding else f"{self.method!r} gradients")
-            raise ProjectError(f"noise: the noisy simulator computes exact values and adjoint "
-                               f"gradients of gate-encoded circuits; it cannot use {what} "
-                               f"(choose the ideal simulator, or change the training settings)")
+            # The field to fix: the noise model, or the circuit's own channel operations.
+            where = ("noise: the noisy simulator" if self.noise is not None
+                     and not self.noise.is_ideal else
+                     "circuit: it holds channel operations, and the noisy simulator")
+            raise ProjectError(f"{where} computes exact values and adjoint gradients of "
+                               f"gate-encoded circuits; it cannot use {what} (choose the ideal "
+                               f"simulator, or change the training settings)")
         k, c = self.n_outputs, self.n_classes
         if self.is_classifier and k != c and not (k == 1 and c == 2):
             raise ProjectError(f"model.observables: {k} observables for {c} classes; use one "
@@ -120,8 +124,10 @@ class QuantumModel:
 
     @property
     def noisy(self) -> bool:
-        """True when a noise model (not the ideal one) applies."""
-        return self.noise is not None and not self.noise.is_ideal
+        """True when a noise model (not the ideal one) applies or the circuit holds channel
+        operations: the density-matrix engine simulates the model."""
+        return self.circuit.has_channels or (self.noise is not None
+                                             and not self.noise.is_ideal)
 
     # -- shape facts -------------------------------------------------------------------------
     @property

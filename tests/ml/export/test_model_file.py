@@ -200,7 +200,7 @@ def _too_many_features(doc):
 @pytest.mark.parametrize(("edit", "message"), [
     (_set_weight_nan, r"weights\[3\]: must be a finite number, got nan"),
     (_drop_weight, r"weights: 17 values but the circuit uses 18 weights"),
-    (_unknown_gate, r"circuit\.operations\[5\]\.gate: unknown gate 'frobnicate'"),
+    (_unknown_gate, r"circuit\.operations\[5\]\.gate: unknown gate or channel 'frobnicate'"),
     (_bad_wire, r"circuit\.operations\[2\]\.wires\[0\]: wire 7 does not exist"),
     (_bad_width, r"preprocessing\.width\[1\]: must be greater than 0"),
     (_extra_key, r"pickle: unknown field"),

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPixmap,
 )
 
-from qmlstudio.core import GATES
+from qmlstudio.core import operation_spec
 from qmlstudio.gui.theme.colours import HEAT, LIGHT
 from qmlstudio.gui.theme.themes import qpalette, theme_of
 from qmlstudio.viewmodels.canvas_layout import (
@@ -284,7 +284,7 @@ class CircuitPainter:
                 self._box(painter, QRectF(x, y, w, h), layout.groups[g].name, self.fills["group"])
             return
         op = layout.circuit.operations[index]
-        spec = GATES[op.gate]
+        spec = operation_spec(op.gate)
         cx = layout.column_x(int(layout.column[index]))
         width = float(layout.box_width[index])
         if spec.joins_wires:

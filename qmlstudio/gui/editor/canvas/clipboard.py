@@ -8,10 +8,11 @@ goes along for other programs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 
 from PySide6.QtCore import QMimeData
 
-from qmlstudio.core import Circuit, CircuitError, Operation, QMLStudioError
+from qmlstudio.core import Circuit, CircuitError, Operation, QasmError, QMLStudioError
 from qmlstudio.io import to_qasm
 from qmlstudio.io.circuit_codec import decode_circuit, encode_circuit
 from qmlstudio.io.document_reader import DocumentReader
@@ -29,7 +30,8 @@ def operations_to_mime(ops: Sequence[Operation]) -> QMimeData:
     snippet = Circuit(n_qubits, tuple(ops))
     mime = QMimeData()
     mime.setData(OPERATIONS_MIME, dumps_document(encode_circuit(snippet)).encode("utf-8"))
-    mime.setText(to_qasm(snippet))
+    with suppress(QasmError):  # a noise channel has no OpenQASM form; our format copies it
+        mime.setText(to_qasm(snippet))
     return mime
 
 

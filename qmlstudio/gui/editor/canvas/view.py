@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmlstudio.core import Circuit, CircuitError
+from qmlstudio.core import Circuit, CircuitError, operation_spec
 from qmlstudio.core.feature_merges import FeatureMerge, feature_merges, merge_summary
 from qmlstudio.core.gates import GATES
 from qmlstudio.gui.document import ProjectDocument
@@ -417,7 +417,7 @@ class CircuitView(QGraphicsView):
         if len(op.wires) < 2 or wire not in op.wires or len(layout.unit_of(index)) > 1:
             return None
         position = op.wires.index(wire)
-        if GATES[op.gate].joins_wires:
+        if operation_spec(op.gate).joins_wires:
             return position if position < len(op.wires) - 1 else None
         left = layout.op_rect(index)[0]
         return position if x <= left + 22 else None
@@ -473,7 +473,7 @@ class CircuitView(QGraphicsView):
         op = circuit.operations[press.index]
         try:
             if press.kind == "handle":
-                role = "control" if press.position < GATES[op.gate].n_controls else "wire"
+                role = "control" if press.position < operation_spec(op.gate).n_controls else "wire"
                 new, selection = circuit_edits.move_wire(circuit, press.index, press.position,
                                                          wire)
                 text = f"Move {op.gate.upper()} {role}"
