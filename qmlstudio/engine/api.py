@@ -146,11 +146,15 @@ def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator
             or not 1 <= shots <= MAX_SHOTS):
         raise CircuitError(f"shots must be an integer from 1 to {MAX_SHOTS:,} or None, "
                            f"got {shots!r}")
+    return int(shots), _rng(seed)
+
+
+def _rng(seed: object) -> np.random.Generator:
+    """The generator of ``seed`` (an integer, None or a Generator used as given)."""
     try:
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     except (TypeError, ValueError):
         raise CircuitError(f"seed must be an integer or None, got {seed!r}") from None
-    return int(shots), rng
 
 
 def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
