@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from qmlstudio.cli.common import ProgressLine, count, naming, simulating
 from qmlstudio.core.feature_merges import feature_merges, merge_summary
+from qmlstudio.core.training_config import NOISE_METHODS
 from qmlstudio.io.noise_file import BUNDLED_DEVICES, noise_from_spec
 from qmlstudio.io.project_file import load_project, save_project
 
@@ -48,6 +49,14 @@ def register(commands: argparse._SubParsersAction) -> None:
                             "thermal:T1,T2,GATE_1Q,GATE_2Q (one time unit), device:NAME "
                             f"(bundled: {', '.join(BUNDLED_DEVICES)}), or a noise-model or "
                             "device-calibration JSON file (default: the project's)")
+    train.add_argument("--noise-method", choices=NOISE_METHODS,
+                       help="how a noisy circuit is simulated: density (exact density matrix), "
+                            "trajectories (Monte-Carlo, --trajectories per sample) or auto "
+                            "(density up to its size limit); stored in the project (default: "
+                            "the project's)")
+    train.add_argument("--trajectories", type=count(1), metavar="N",
+                       help="Monte-Carlo trajectories per sample (stored in the project; "
+                            "default: the project's)")
     simulating(train, run)
 
 
@@ -110,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
         for note in noise.notes:
             print(f"qmlstudio: warning: {note}", file=sys.stderr)
         project = replace(project, noise=None if noise.is_ideal else noise)
+    simulation = {key: value for key, value in (("noise_method", args.noise_method),
+                                                 ("trajectories", args.trajectories))
+                  if value is not None}
+    if simulation:
+        project = replace(project, training=replace(project.training, **simulation))
     merges = feature_merges(project.circuit)
     if merges:
         print(f"qmlstudio: warning: {merge_summary(merges)}", file=sys.stderr)

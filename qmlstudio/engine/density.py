@@ -39,6 +39,7 @@ import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, NoiseError
 from qmlstudio.core.noise import NoiseModel
+from qmlstudio.core.training_config import DEFAULT_TRAJECTORIES, MAX_TRAJECTORIES, NOISE_METHODS
 from qmlstudio.engine.api import (
     Observables,
     _check_circuit,
@@ -73,13 +74,6 @@ __all__ = ["DEFAULT_TRAJECTORIES", "MAX_TRAJECTORIES", "NOISE_METHODS", "Estimat
            "trajectory_expval", "trajectory_vjp"]
 
 Cotangent = np.ndarray | Callable[[np.ndarray], np.ndarray]
-
-NOISE_METHODS = ("auto", "density", "trajectories")
-"""How a noisy circuit is simulated (see the module docstring)."""
-DEFAULT_TRAJECTORIES = 1000
-"""Trajectories per sample unless told (standard errors of a few per cent of the range)."""
-MAX_TRAJECTORIES = 10**7
-"""Most trajectories per sample a call takes."""
 
 
 class Estimate(NamedTuple):

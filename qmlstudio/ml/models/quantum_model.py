@@ -129,10 +129,12 @@ class QuantumModel:
 
     @classmethod
     def from_project(cls, project: Project, amplitude_encoding: bool = False) -> QuantumModel:
-        """The model of ``project``: its circuit, model spec, loss, gradient method and shots."""
+        """The model of ``project``: its circuit, model spec, loss, gradient method, shots and
+        noise (with the way it is simulated)."""
         training = project.training
         return cls(project.circuit, project.model, training.loss, training.gradient_method,
-                   training.shots, amplitude_encoding, project.noise)
+                   training.shots, amplitude_encoding, project.noise, training.noise_method,
+                   training.trajectories)
 
     @property
     def noisy(self) -> bool:
