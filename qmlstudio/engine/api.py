@@ -140,13 +140,19 @@ def _encoded_observables(observables: tuple, n_qubits: int) -> tuple[np.ndarray,
 
 
 def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator | None]:
+    n_shots = _shot_count(shots)
+    return (None, None) if n_shots is None else (n_shots, _rng(seed))
+
+
+def _shot_count(shots: object) -> int | None:
+    """The checked shot count (None: exact values)."""
     if shots is None:
-        return None, None
+        return None
     if (isinstance(shots, bool) or not isinstance(shots, int | np.integer)
             or not 1 <= shots <= MAX_SHOTS):
         raise CircuitError(f"shots must be an integer from 1 to {MAX_SHOTS:,} or None, "
                            f"got {shots!r}")
-    return int(shots), _rng(seed)
+    return int(shots)
 
 
 def _rng(seed: object) -> np.random.Generator:

@@ -48,7 +48,7 @@ from qmlstudio.engine.api import (
     _finite_array,
     _observables,
     _rng,
-    _shots,
+    _shot_count,
     _weights,
     expval,
     vjp,
@@ -95,15 +95,17 @@ class GradientEstimate(NamedTuple):
 def noise_method_for(n_qubits: int, noise_method: str = "auto") -> str:
     """``"density"`` or ``"trajectories"``: what ``noise_method`` runs for ``n_qubits`` (auto:
     the density matrix up to :data:`~.density_driver.MAX_DENSITY_QUBITS` qubits)."""
-    if not isinstance(noise_method, str) or noise_method not in NOISE_METHODS:
-        raise CircuitError(f"noise_method: unknown {noise_method!r}; choose one of "
-                           f"{', '.join(NOISE_METHODS)}")
+    _check_simulation(noise_method, DEFAULT_TRAJECTORIES)
     if noise_method == "auto":
         return "density" if n_qubits <= MAX_DENSITY_QUBITS else "trajectories"
     return noise_method
 
 
-def _trajectory_count(trajectories: object) -> int:
+def _check_simulation(noise_method: object, trajectories: object) -> int:
+    """Check the ``noise_method`` name and the ``trajectories`` count; the count."""
+    if not isinstance(noise_method, str) or noise_method not in NOISE_METHODS:
+        raise CircuitError(f"noise_method: unknown {noise_method!r}; choose one of "
+                           f"{', '.join(NOISE_METHODS)}")
     if (isinstance(trajectories, bool) or not isinstance(trajectories, int | np.integer)
             or not 1 <= trajectories <= MAX_TRAJECTORIES):
         raise CircuitError(f"trajectories must be an integer from 1 to {MAX_TRAJECTORIES:,}, "
@@ -130,8 +132,8 @@ class _Run:
                  observables: Observables, noise: NoiseModel, function_cotangent: bool,
                  noise_method: str, trajectories: object, seed: object) -> None:
         circuit = _check_circuit(circuit)
+        n_traj = _check_simulation(noise_method, trajectories)
         method = noise_method_for(circuit.n_qubits, noise_method)
-        n_traj = _trajectory_count(trajectories)
         self.rng = _rng(seed)
         xs = None if X is None else _finite_array(X, "X", (1, 2))
         n_samples = len(xs) if xs is not None and xs.ndim == 2 else 1
@@ -263,10 +265,9 @@ def density_expval(circuit: Circuit, X: object, weights: object,
     cannot fit in memory.
     """
     model = _noise(noise)
-    n_shots, _ = _shots(shots, None)
+    n_shots = _shot_count(shots)
     if model is None:
-        noise_method_for(0, noise_method)
-        _trajectory_count(trajectories)
+        _check_simulation(noise_method, trajectories)
         return expval(circuit, X, weights, observables, shots=n_shots, seed=seed)
     run = _Run(circuit, X, weights, observables, model, False, noise_method, trajectories,
                seed)
@@ -292,10 +293,9 @@ def density_vjp(circuit: Circuit, X: object, weights: object, observables: Obser
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
     model = _noise(noise)
-    n_shots, _ = _shots(shots, None)
+    n_shots = _shot_count(shots)
     if model is None:
-        noise_method_for(0, noise_method)
-        _trajectory_count(trajectories)
+        _check_simulation(noise_method, trajectories)
         return vjp(circuit, X, weights, observables, cotangent, method=method, shots=n_shots,
                    seed=seed, interrupt=interrupt)
     if interrupt is not None and not callable(interrupt):
