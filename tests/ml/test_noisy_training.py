@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from qmlstudio.core import ModelFileError, ProjectError
+from qmlstudio.core import Circuit, ModelFileError, ProjectError, w, x
 from qmlstudio.core.noise import NoiseModel
-from qmlstudio.engine import density_expval, expval
+from qmlstudio.engine import MAX_DENSITY_QUBITS, density_expval, expval
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.estimators import QNNClassifier
 from qmlstudio.ml.export.formats import export_project
@@ -92,3 +92,13 @@ def test_a_model_runs_trajectories_by_name_with_the_trainers_seed():
     np.testing.assert_allclose(first[1], grad, atol=0.05)
     with pytest.raises(ProjectError, match=r"training\.noise_method: unknown 'exact'"):
         replace(exact, noise_method="exact")
+
+
+def test_above_the_density_limit_a_model_trains_by_trajectories_and_predicts_the_same_twice():
+    X, y = _moons(6)
+    circuit = (Circuit(MAX_DENSITY_QUBITS + 1).add("ry", 0, x(0)).add("ry", 1, x(1))
+               .add("ry", 0, w(0)).add("cx", (0, 1)).add("ry", 1, w(1)))
+    model = QNNClassifier(circuit=circuit, epochs=1, batch_size=6, noise=NOISE,
+                          trajectories=3).fit(X, y)
+    assert QuantumModel.from_project(model.project_).noise_engine == "trajectories"
+    np.testing.assert_array_equal(model.predict_proba(X[:2]), model.predict_proba(X[:2]))
