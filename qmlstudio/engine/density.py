@@ -33,6 +33,7 @@ shot noise. It runs on the exact density matrix.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -134,7 +135,7 @@ class _Run:
         circuit = _check_circuit(circuit)
         n_traj = _check_simulation(noise_method, trajectories)
         method = noise_method_for(circuit.n_qubits, noise_method)
-        self.rng = _rng(seed)
+        self.seed = seed
         xs = None if X is None else _finite_array(X, "X", (1, 2))
         n_samples = len(xs) if xs is not None and xs.ndim == 2 else 1
         self.channels = bool(noise.rules)
@@ -160,6 +161,12 @@ class _Run:
                 self.dprog, self.table, self.weights, self.readout,
                 final_scale(self.dprog, self.readout.terms[0] | self.readout.terms[1]),
                 n_traj, self.rng)
+
+    @cached_property
+    def rng(self) -> np.random.Generator:
+        """The call's generator, made when shots or trajectories first need it (seeding one
+        from the operating system costs more than a small exact run)."""
+        return _rng(self.seed)
 
     def threads(self) -> int:
         """The run's thread count: its work is ρ's entries × samples × steps, its tasks the
