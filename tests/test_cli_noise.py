@@ -1,5 +1,6 @@
-"""``qmlstudio train --noise``: a real process trains a real project under a noise model and
-stores the model in the project; a bad noise word is one line naming it."""
+"""``qmlstudio train --noise``: a real process trains a real project under a noise model (by
+trajectories when asked) and stores the model in the project; a bad noise word is one line
+naming it."""
 
 import json
 
@@ -22,11 +23,13 @@ def _project(tmp_path):
 
 def test_train_under_a_device_model_stores_it_and_ideal_removes_it(tmp_path):
     path = _project(tmp_path)
-    result = cli("train", path, "--noise", "device:manila", "--json", "-q", cwd=tmp_path)
+    result = cli("train", path, "--noise", "device:manila", "--noise-method", "trajectories",
+                 "--trajectories", "20", "--json", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["epoch"] == 2
     trained = load_project(path)
     assert trained.noise == bundled_device_noise("manila") and trained.is_trained
+    assert (trained.training.noise_method, trained.training.trajectories) == ("trajectories", 20)
     result = cli("train", path, "--noise", "ideal", "--restart", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert load_project(path).noise is None

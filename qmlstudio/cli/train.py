@@ -17,6 +17,7 @@ from qmlstudio.cli.common import (
     simulating,
 )
 from qmlstudio.core.feature_merges import feature_merges, merge_summary
+from qmlstudio.core.training_config import NOISE_METHODS
 from qmlstudio.io.project_file import load_project, save_project
 
 if TYPE_CHECKING:
@@ -50,6 +51,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     noise_option(train, "train under this noise model and store it in the project (default: "
                         "the project's)")
+    train.add_argument("--noise-method", choices=NOISE_METHODS,
+                       help="how a noisy circuit is simulated: density (exact density matrix), "
+                            "trajectories (Monte-Carlo, --trajectories per sample) or auto "
+                            "(density up to its size limit); stored in the project (default: "
+                            "the project's)")
+    train.add_argument("--trajectories", type=count(1), metavar="N",
+                       help="Monte-Carlo trajectories per sample (stored in the project; "
+                            "default: the project's)")
     simulating(train, run)
 
 
@@ -110,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
     if args.noise is not None:
         noise = read_noise_spec(args.noise)
         project = replace(project, noise=None if noise.is_ideal else noise)
+    simulation = {key: value for key, value in (("noise_method", args.noise_method),
+                                                 ("trajectories", args.trajectories))
+                  if value is not None}
+    if simulation:
+        project = replace(project, training=replace(project.training, **simulation))
     merges = feature_merges(project.circuit)
     if merges:
         print(f"qmlstudio: warning: {merge_summary(merges)}", file=sys.stderr)

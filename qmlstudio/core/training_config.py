@@ -12,9 +12,12 @@ from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.project_fields import as_tuple, check_choice, check_float, check_int, check_text
 
 __all__ = [
+    "DEFAULT_TRAJECTORIES",
     "EARLY_STOPPING_METRICS",
     "GRADIENT_METHODS",
     "LOSSES",
+    "MAX_TRAJECTORIES",
+    "NOISE_METHODS",
     "OPTIMIZERS",
     "WEIGHT_INITS",
     "EpochRecord",
@@ -27,6 +30,14 @@ LOSSES = ("cross_entropy", "mse", "hinge")
 GRADIENT_METHODS = ("adjoint", "parameter-shift")
 WEIGHT_INITS = ("uniform", "small")
 EARLY_STOPPING_METRICS = ("loss", "accuracy", "f1", "mse", "r2")
+NOISE_METHODS = ("auto", "density", "trajectories")
+"""How a noisy circuit is simulated: ``"density"`` (the exact density matrix),
+``"trajectories"`` (Monte-Carlo trajectories), ``"auto"`` (the density matrix up to its size
+limit, trajectories above it); see :mod:`qmlstudio.engine.density`."""
+DEFAULT_TRAJECTORIES = 1000
+"""Trajectories per sample unless told (standard errors of a few per cent of the range)."""
+MAX_TRAJECTORIES = 10**7
+"""Most trajectories per sample."""
 """Metrics early stopping may watch: on the validation part when there is one, else on the
 training part (never on the test part, whose metrics must stay unbiased)."""
 
@@ -40,7 +51,9 @@ class TrainingConfig:
     from that many samples. ``early_stopping_patience=None`` disables early stopping; otherwise
     training stops after that many epochs without improving ``early_stopping_metric``
     (measured on the validation part, or the training part without one; see
-    :data:`EARLY_STOPPING_METRICS`) and ends on the best weights.
+    :data:`EARLY_STOPPING_METRICS`) and ends on the best weights. Under a noise model the
+    circuit runs as ``noise_method`` says (:data:`NOISE_METHODS`), with ``trajectories`` per
+    sample when it runs trajectories.
     """
 
     optimizer: str = "adam"
@@ -56,6 +69,8 @@ class TrainingConfig:
     spsa_perturbation: float = 0.1
     early_stopping_patience: int | None = None
     early_stopping_metric: str = "loss"
+    noise_method: str = "auto"
+    trajectories: int = DEFAULT_TRAJECTORIES
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -77,6 +92,8 @@ class TrainingConfig:
         if self.early_stopping_patience is not None:
             check_int(self.early_stopping_patience, "early_stopping_patience", minimum=1)
         check_choice(self.early_stopping_metric, "early_stopping_metric", EARLY_STOPPING_METRICS)
+        check_choice(self.noise_method, "noise_method", NOISE_METHODS)
+        check_int(self.trajectories, "trajectories", minimum=1, maximum=MAX_TRAJECTORIES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 The only package that imports numba; it may import ``core`` only (not ``io``: the two are
 independent layers). Public entry points: :func:`statevector`,
 :func:`expval` and :func:`vjp`; with a noise model, :func:`density_expval` and
-:func:`density_vjp` (exact density matrices); gradient methods are picked by name from
+:func:`density_vjp` (exact density matrices, or Monte-Carlo trajectories by
+``noise_method``; :func:`trajectory_expval` / :func:`trajectory_vjp` add standard errors);
+gradient methods are picked by name from
 :data:`GRADIENT_METHODS`; threads: :func:`using_threads` (a choice for a block of calls),
 :func:`threads_used` (what the last call ran on), :func:`check_threads` (the one check of a
 thread count a user typed), :func:`thread_cap` (the most a call may use).
@@ -12,7 +14,17 @@ worker thread at start) and :func:`is_prepared` says whether that is done.
 """
 
 from qmlstudio.engine.api import expval, statevector, vjp
-from qmlstudio.engine.density import density_expval, density_vjp
+from qmlstudio.engine.density import (
+    DEFAULT_TRAJECTORIES,
+    NOISE_METHODS,
+    Estimate,
+    GradientEstimate,
+    density_expval,
+    density_vjp,
+    noise_method_for,
+    trajectory_expval,
+    trajectory_vjp,
+)
 from qmlstudio.engine.density_driver import MAX_DENSITY_QUBITS
 from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.memory import MAX_SIMULATED_QUBITS
@@ -20,7 +32,8 @@ from qmlstudio.engine.program import Program, compile_program
 from qmlstudio.engine.threads import check_threads, thread_cap, threads_used, using_threads
 from qmlstudio.engine.warmup import is_prepared, prepare
 
-__all__ = ["GRADIENT_METHODS", "MAX_DENSITY_QUBITS", "MAX_SIMULATED_QUBITS", "Program",
+__all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS",
+           "MAX_SIMULATED_QUBITS", "NOISE_METHODS", "Estimate", "GradientEstimate", "Program",
            "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
-           "is_prepared", "prepare", "statevector", "thread_cap", "threads_used",
-           "using_threads", "vjp"]
+           "is_prepared", "noise_method_for", "prepare", "statevector", "thread_cap",
+           "threads_used", "trajectory_expval", "trajectory_vjp", "using_threads", "vjp"]

@@ -140,17 +140,27 @@ def _encoded_observables(observables: tuple, n_qubits: int) -> tuple[np.ndarray,
 
 
 def _shots(shots: object, seed: object) -> tuple[int | None, np.random.Generator | None]:
+    n_shots = _shot_count(shots)
+    return (None, None) if n_shots is None else (n_shots, _rng(seed))
+
+
+def _shot_count(shots: object) -> int | None:
+    """The checked shot count (None: exact values)."""
     if shots is None:
-        return None, None
+        return None
     if (isinstance(shots, bool) or not isinstance(shots, int | np.integer)
             or not 1 <= shots <= MAX_SHOTS):
         raise CircuitError(f"shots must be an integer from 1 to {MAX_SHOTS:,} or None, "
                            f"got {shots!r}")
+    return int(shots)
+
+
+def _rng(seed: object) -> np.random.Generator:
+    """The generator of ``seed`` (an integer, None or a Generator used as given)."""
     try:
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     except (TypeError, ValueError):
         raise CircuitError(f"seed must be an integer or None, got {seed!r}") from None
-    return int(shots), rng
 
 
 def _mixed(circuit: object, what: str, refused: dict[str, object]) -> bool:
@@ -214,13 +224,13 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
 
     ``initial_state`` is one state (2**n,) or one per sample (B, 2**n) (amplitude encoding).
     With ``shots`` the values are estimated from that many seeded measurements. A circuit
-    with channel operations is simulated exactly with density matrices
-    (:func:`~qmlstudio.engine.density_expval`).
+    with channel operations is simulated with density matrices
+    (:func:`~qmlstudio.engine.density_expval`, shots included).
     """
-    if _mixed(circuit, "expval", {"initial_state": initial_state, "shots": shots}):
+    if _mixed(circuit, "expval", {"initial_state": initial_state}):
         from qmlstudio.engine.density import density_expval  # imports this module
         with using_threads(threads):
-            return density_expval(circuit, X, weights, observables)
+            return density_expval(circuit, X, weights, observables, shots=shots, seed=seed)
     program, xs, w, init = _prepare(circuit, X, weights, initial_state)
     n_shots, rng = _shots(shots, seed)
     with using_threads(threads):
@@ -240,14 +250,14 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
     ``"adjoint"`` (exact, default) or ``"parameter-shift"`` (the only one that accepts
     ``shots``). ``interrupt()`` returning True stops a parameter-shift gradient between its
     evaluations with :class:`~qmlstudio.core.Interrupted` (a GUI's Stop button). A circuit
-    with channel operations takes the exact density-matrix gradient
-    (:func:`~qmlstudio.engine.density_vjp`).
+    with channel operations takes the density-matrix gradient
+    (:func:`~qmlstudio.engine.density_vjp`, either method).
     """
-    if _mixed(circuit, "vjp", {"initial_state": initial_state, "shots": shots,
-                               "method": None if method == "adjoint" else method}):
+    if _mixed(circuit, "vjp", {"initial_state": initial_state}):
         from qmlstudio.engine.density import density_vjp  # imports this module
         with using_threads(threads):
-            return density_vjp(circuit, X, weights, observables, None, cotangent)
+            return density_vjp(circuit, X, weights, observables, None, cotangent,
+                               method=method, shots=shots, seed=seed, interrupt=interrupt)
     if interrupt is not None and not callable(interrupt):
         raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
     if not isinstance(method, str) or method not in GRADIENT_METHODS:

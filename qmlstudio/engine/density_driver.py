@@ -60,8 +60,8 @@ from qmlstudio.engine.density_program import (
 from qmlstudio.engine.memory import available_bytes, human_bytes
 from qmlstudio.engine.program import DENSE1
 
-__all__ = ["MAX_DENSITY_QUBITS", "STORED_STATES_BUDGET", "check_density_size", "plan",
-           "run_density"]
+__all__ = ["MAX_DENSITY_QUBITS", "STORED_STATES_BUDGET", "check_density_size", "final_scale",
+           "plan", "run_density"]
 
 MAX_DENSITY_QUBITS = 14
 """Largest circuit the exact density-matrix engine takes (one ρ of 14 qubits is 4 GiB)."""
@@ -196,7 +196,8 @@ def _sample(prog, steps, trainable, u, d_const, d_feat, buf, stride, backward, f
 
 @parallel_kernel
 def _run(prog, n, steps, trainable, x, weights, u_const, d_const, flip, zmask, ny, coefs,
-         backward, stride, workers, n_buffers, max_factors, n_feature_blocks, values, grads):
+         backward, stride, workers, n_buffers, max_factors, n_feature_blocks, shift_factor,
+         shift, values, grads):
     n_samples = x.shape[0]
     dim = 1 << n
     for worker in prange(workers):
@@ -210,7 +211,8 @@ def _run(prog, n, steps, trainable, x, weights, u_const, d_const, flip, zmask, n
         ru = np.empty((4, 4), dtype=np.complex128)
         for b in range(worker, n_samples, workers):
             if n_feature_blocks:
-                sample_matrices(prog, x[b], weights, -1, 0.0, backward, u_feat, d_feat, work)
+                sample_matrices(prog, x[b], weights, shift_factor, shift, backward, u_feat,
+                                d_feat, work)
                 for op in range(len(prog.op_kind)):
                     slot = prog.op_fslot[op]
                     if slot >= 0:
@@ -223,10 +225,12 @@ def _run(prog, n, steps, trainable, x, weights, u_const, d_const, flip, zmask, n
 
 def run_density(dprog: DensityProgram, x: np.ndarray, weights: np.ndarray,
                 paulis: tuple[np.ndarray, ...], coefs: np.ndarray | None,
-                threads: int) -> tuple[np.ndarray, np.ndarray | None]:
+                threads: int, shift_factor: int = -1,
+                shift: float = 0.0) -> tuple[np.ndarray, np.ndarray | None]:
     """Values (B, K) and, with costate coefficients ``coefs`` (B, K), every sample's weight-slot
     gradients (B, slots) of ``Σ_k coefs[b, k] ⟨P_k⟩_b`` (arguments validated by the caller),
-    on at most ``threads`` threads (each a worker with its own samples)."""
+    on at most ``threads`` threads (each a worker with its own samples). ``shift_factor`` /
+    ``shift`` move one factor's angle (parameter shift)."""
     program = dprog.program
     prog = program.arrays
     backward = coefs is not None
@@ -237,19 +241,20 @@ def run_density(dprog: DensityProgram, x: np.ndarray, weights: np.ndarray,
     work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
     values = np.empty((n_samples, len(paulis[0])))
     grads = np.zeros((n_samples, n_slots))
-    scale = _final_scale(dprog, paulis[0] | paulis[1])
+    scale = final_scale(dprog, paulis[0] | paulis[1])
     coefs = np.zeros((n_samples, len(paulis[0]))) if coefs is None else coefs * scale
     threads = min(threads, workers)
     with parallel_region(threads) if threads > 1 else nullcontext():
-        constant_block_matrices(prog, weights, -1, 0.0, backward, u_const, d_const, work)
+        constant_block_matrices(prog, weights, shift_factor, shift, backward, u_const, d_const,
+                                work)
         _run.on(threads)(prog, program.n_qubits, dprog.steps, dprog.trainable, x, weights, u_const,
              d_const, *paulis, coefs, backward, stride, workers,
              _buffers(dprog.n_steps, stride, backward), program.max_factors,
-             program.n_feature_blocks, values, grads)
+             program.n_feature_blocks, shift_factor, shift, values, grads)
     return values * scale, grads if backward else None
 
 
-def _final_scale(dprog: DensityProgram, supports: np.ndarray) -> np.ndarray:
+def final_scale(dprog: DensityProgram, supports: np.ndarray) -> np.ndarray:
     """Per Pauli string (its wires as the bits of ``supports``), the factor the depolarizing
     channels left at the end of the circuit put on its value: Π f_w over its wires."""
     n = dprog.program.n_qubits

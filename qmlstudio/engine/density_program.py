@@ -81,6 +81,7 @@ class DensityProgram:
     steps: DensitySteps
     trainable: np.ndarray = field(repr=False)  # (blocks,) bool: the block has weight factors
     final_shrink: np.ndarray = field(repr=False)  # (wires,) f of the channel left at the end
+    channels: tuple[Channel, ...] = ()  # the channel of each superoperator row
 
     @property
     def n_steps(self) -> int:
@@ -218,7 +219,8 @@ def _compile_cached(circuit: Circuit, noise: NoiseModel) -> DensityProgram:
     trainable = np.array([any(prog.fac_wslot[f] >= 0 for f in range(prog.op_f0[op],
                                                                       prog.op_f1[op]))
                           for op in range(program.n_ops)], dtype=bool)
-    return DensityProgram(program, _step_arrays(n, sched), trainable, final_shrink)
+    return DensityProgram(program, _step_arrays(n, sched), trainable, final_shrink,
+                          tuple(sched.channels))
 
 
 def _step_arrays(n: int, sched: _Scheduler) -> DensitySteps:
@@ -254,11 +256,12 @@ def _gate_program(circuit: Circuit, blocks: list[_Block], tables: list[np.ndarra
                         op_f0=f0, op_f1=f1, op_dep=dep, op_lead=False, op_perm=block.table,
                         op_swap=_NO_SWAPS)
 
+    rules: list[tuple] = []  # parameter shift under noise: the channels hold no weight
     arrays, _, block_rows, products, is_weight = assemble_blocks(
-        n, circuit.n_features, blocks, tables, block_row)
+        n, circuit.n_features, blocks, tables, block_row, rules)
     return Program(
         n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
         arrays=arrays, max_factors=max([1, *(r.op_f1 - r.op_f0 for r in block_rows)]),
-        weight_factors=np.flatnonzero(is_weight), products=products,
+        weight_factors=np.flatnonzero(is_weight), shift_rules=tuple(rules), products=products,
     )
 

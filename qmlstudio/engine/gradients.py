@@ -32,7 +32,7 @@ from qmlstudio.engine.program import Program
 from qmlstudio.engine.shots import sample_expectations
 from qmlstudio.engine.simulate import run_program
 
-__all__ = ["GRADIENT_METHODS", "adjoint", "parameter_shift"]
+__all__ = ["GRADIENT_METHODS", "adjoint", "parameter_shift", "shift_rule"]
 
 
 def _to_weights(program: Program, slot_grads: np.ndarray) -> np.ndarray:
@@ -64,7 +64,15 @@ def parameter_shift(program, x, weights, init, paulis, cotangent, shots=None, rn
                              shift_factor=shift_factor, shift=shift).values
         return values if shots is None else sample_expectations(values, shots, rng)
 
-    values = evaluate()
+    return shift_rule(program, x, evaluate, cotangent, interrupt)
+
+
+def shift_rule(program: Program, x: np.ndarray,
+               evaluate: Callable[[int, float], np.ndarray], cotangent, interrupt=None,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Values and vjp from ``evaluate(shift_factor, shift) -> values`` (the batch's values with
+    one factor's angle moved; ``(-1, 0.0)``: unshifted), any simulator's."""
+    values = evaluate(-1, 0.0)
     if callable(cotangent):
         cotangent = cotangent(values)
     slot_grads = np.zeros(len(program.weight_factors))

@@ -36,7 +36,8 @@ PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dat
 
 _TRAINING_KEYS = ("optimizer", "loss", "learning_rate", "epochs", "batch_size", "seed",
                   "weight_init", "gradient_method", "shots", "momentum", "spsa_perturbation",
-                  "early_stopping_patience", "early_stopping_metric")
+                  "early_stopping_patience", "early_stopping_metric", "noise_method",
+                  "trajectories")
 _DATASET_KEYS = {
     "builtin": ("kind", "name", "params"),
     "csv": ("kind", "name", "path", "sha256", "delimiter", "header", "label_column",

@@ -43,10 +43,12 @@ circuit's work and the cores other programs leave free; a positive integer is us
 (capped by ``NUMBA_NUM_THREADS``). The numbers are the same whatever the count.
 
 ``noise`` (a :class:`~qmlstudio.core.noise.NoiseModel`, None: ideal) trains and predicts under
-that noise model with the exact density-matrix simulator (exact adjoint gradients; not with
-``shots``, parameter-shift gradients or amplitude encoding). ``noise_robustness(X, y, ...)``
-scores the fitted model under a range of noise strengths without retraining (see
-:mod:`qmlstudio.ml.evaluation.robustness`).
+that noise model, simulated as ``noise_method`` says: ``"auto"`` (default) the exact density
+matrix up to its size limit and Monte-Carlo trajectories (``trajectories`` per sample, seeded
+by ``random_state``) above it, or either by name; ``shots`` are measured through the model's
+readout errors and ``gradient_method="parameter-shift"`` runs on the density matrix (not with
+amplitude encoding). ``noise_robustness(X, y, ...)`` scores the fitted model under a range
+of noise strengths without retraining (see :mod:`qmlstudio.ml.evaluation.robustness`).
 
 Prediction goes through :class:`~qmlstudio.ml.export.trained_model.TrainedModel` (``model_``), the
 same code a saved ``.qmodel`` predicts with: exact expectation values, also for a model
@@ -96,6 +98,7 @@ from qmlstudio.core import (
 from qmlstudio.core.dataset_spec import MAX_EMBEDDED_CELLS
 from qmlstudio.core.model_spec import READOUTS, default_observables, qubit_observables
 from qmlstudio.core.noise import NoiseModel
+from qmlstudio.core.training_config import DEFAULT_TRAJECTORIES
 from qmlstudio.core.wording import counted
 from qmlstudio.engine import using_threads
 from qmlstudio.ml.data.dataset import Dataset
@@ -150,7 +153,8 @@ class _QNNEstimator(BaseEstimator):
                  observables: object = None, random_state: object = 0,
                  model: str | None = None, separable: bool = False,
                  circuit: Circuit | None = None, threads: int | None = None,
-                 noise: NoiseModel | None = None) -> None:
+                 noise: NoiseModel | None = None, noise_method: str = "auto",
+                 trajectories: int = DEFAULT_TRAJECTORIES) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -175,6 +179,8 @@ class _QNNEstimator(BaseEstimator):
         self.circuit = circuit
         self.threads = threads
         self.noise = noise
+        self.noise_method = noise_method
+        self.trajectories = trajectories
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
@@ -230,7 +236,8 @@ class _QNNEstimator(BaseEstimator):
         training = TrainingConfig(
             self.optimizer, self.loss or DEFAULT_LOSSES[self._task], self.learning_rate,
             self.epochs, self.batch_size, seed, weight_init, self.gradient_method,
-            self.shots, early_stopping_patience=self.early_stopping_patience)
+            self.shots, early_stopping_patience=self.early_stopping_patience,
+            noise_method=self.noise_method, trajectories=self.trajectories)
         return Project(circuit, type(self).__name__,
                        DatasetSpec.embedded(columns, rows, "y"),
                        Preprocessing(self.scaling, test_fraction=0.0, split_seed=seed,

@@ -1,13 +1,21 @@
 """Circuits holding channel operations run on the exact density-matrix engine, with or without
 a noise model: their density matrices equal Qiskit Aer's (reset as Aer's own instruction),
-gradients equal finite differences, and the ideal engine refuses what it cannot do."""
+gradients equal finite differences and parameter shift, shots and trajectories agree with the
+exact values, and the ideal engine refuses what it cannot do."""
 
 import numpy as np
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Operation
 from qmlstudio.core.noise import NoiseModel
-from qmlstudio.engine import density_expval, density_vjp, expval, statevector, vjp
+from qmlstudio.engine import (
+    density_expval,
+    density_vjp,
+    expval,
+    statevector,
+    trajectory_vjp,
+    vjp,
+)
 from tests.engine.test_density_oracles import MIXED, _labels
 from tests.reference.noisy_oracles import aer_density_matrix, rho_from_paulis
 from tests.reference.random_circuits import random_circuit
@@ -62,11 +70,35 @@ def test_gradients_equal_finite_differences(circuit):
     np.testing.assert_allclose(grad, fd, atol=1e-8)
 
 
+def test_shots_and_parameter_shift_run_on_the_density_matrix(circuit):
+    rng = np.random.default_rng(4)
+    X, ws, obs = rng.uniform(-2, 2, size=(3, 2)), rng.normal(size=4), ["Z0", "X1Z2"]
+    exact = expval(circuit, X, ws, obs)
+    shots = 4000
+    sampled = expval(circuit, X, ws, obs, shots=shots, seed=1)
+    # A mean of ±1 outcomes: standard error sqrt((1 − v²)/N); allow 4 of them (and 1e-12).
+    bound = 4 * np.sqrt((1 - exact**2) / shots) + 1e-12
+    assert np.all(np.abs(sampled - exact) <= bound)
+    cot = rng.normal(size=(3, 2))
+    _, adjoint = vjp(circuit, X, ws, obs, cot)
+    _, shifted = vjp(circuit, X, ws, obs, cot, method="parameter-shift")
+    np.testing.assert_allclose(shifted, adjoint, atol=1e-10)
+
+
 def test_what_the_density_engine_cannot_take_is_refused_by_name(circuit):
     ws = np.zeros(4)
-    with pytest.raises(CircuitError, match=r"holds channel operations.*takes no shots"):
-        expval(circuit, [[0.1, 0.2]], ws, "Z0", shots=100)
-    with pytest.raises(CircuitError, match="takes no method"):
-        vjp(circuit, [[0.1, 0.2]], ws, "Z0", [[1.0]], method="parameter-shift")
+    with pytest.raises(CircuitError, match=r"holds channel operations.*takes no initial_state"):
+        expval(circuit, [[0.1, 0.2]], ws, "Z0", initial_state=np.eye(8)[0])
     with pytest.raises(CircuitError, match="its state is a density matrix"):
         statevector(circuit, [0.1, 0.2], ws)
+
+
+def test_trajectories_unravel_channel_operations_within_four_standard_errors(circuit):
+    rng = np.random.default_rng(2)
+    X, ws, obs = rng.uniform(-2, 2, size=(2, 2)), rng.normal(size=4), ["Z0", "X1", "Z2"]
+    cot = rng.normal(size=(2, 3))
+    exact, grad = density_vjp(circuit, X, ws, obs, None, cot)
+    estimate = trajectory_vjp(circuit, X, ws, obs, None, cot, trajectories=2000, seed=3)
+    assert np.all(np.abs(estimate.values - exact) <= 4 * estimate.stderr + 1e-12)
+    assert np.all(np.abs(estimate.dweights - grad) <= 4 * estimate.dweights_stderr + 1e-12)
+    assert estimate.stderr.max() > 0  # the channels did branch

@@ -22,12 +22,13 @@ def test_a_channel_that_does_not_fit_a_gate_is_refused_with_the_models_message()
         density_expval(circuit, None, [0.3], ["Z0"], model)
 
 
-def test_too_many_qubits_name_the_bytes_of_one_density_matrix():
+def test_too_many_qubits_for_the_density_method_name_the_bytes_of_one_density_matrix():
     circuit = Circuit(MAX_DENSITY_QUBITS + 6).add("h", 0)
     with pytest.raises(CircuitError, match=r"20 qubits needs 16\.0 TiB \(17,592,186,044,416 "
                                            r"bytes\) for one density matrix; it takes at most "
                                            rf"{MAX_DENSITY_QUBITS} qubits"):
-        density_vjp(circuit, None, None, ["Z0"], NOISE, np.ones((1, 1)))
+        density_vjp(circuit, None, None, ["Z0"], NOISE, np.ones((1, 1)),
+                    noise_method="density")
 
 
 def test_a_plan_that_cannot_fit_names_the_bytes(monkeypatch):

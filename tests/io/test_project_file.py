@@ -271,6 +271,21 @@ def test_validation_fraction_round_trips_and_is_checked(tmp_path):
     assert _error(path) == "preprocessing.validation_fraction: must be less than 1.0, got 1.5"
 
 
+def test_the_noise_method_round_trips_is_checked_and_defaults_when_absent(tmp_path):
+    path = tmp_path / "traj.qmlproj"
+    project = sample_project()
+    training = dataclasses.replace(project.training, noise_method="trajectories",
+                                   trajectories=250)
+    save_project(dataclasses.replace(project, training=training), path)
+    assert load_project(path).training == training
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"trajectories": 250', '"trajectories": 0'), encoding="utf-8")
+    assert _error(path) == "training.trajectories: must be at least 1, got 0"
+    path.write_text(text.replace(',\n    "noise_method": "trajectories",\n    "trajectories": 250',
+                                 ""), encoding="utf-8")
+    assert load_project(path).training == project.training  # a file from before: "auto"
+
+
 def test_a_bad_schema_0_file_names_the_current_path(tmp_path):
     path = tmp_path / "old.qmlproj"
     path.write_text(SCHEMA_0.replace('"qubits": 2', '"qubits": "two"'), encoding="utf-8")

@@ -36,6 +36,17 @@ def test_channels_that_do_nothing_train_like_the_ideal_circuit(moons):
 def test_settings_the_density_engine_cannot_honour_name_the_circuit(moons):
     X, y = moons
     with pytest.raises(ProjectError, match=r"circuit: it holds channel operations, and the "
-                                           r"noisy simulator .* cannot use shots"):
-        QNNClassifier(circuit=_circuit(0.1), epochs=1, shots=100,
-                      gradient_method="parameter-shift").fit(X, y)
+                                           r"noisy simulator .* cannot use amplitude encoding"):
+        QNNClassifier(circuit=Circuit(2).add("ry", 0, w(0)).add("bit_flip", 1, 0.1),
+                      encoding="amplitude", epochs=1).fit(X, y)
+
+
+def test_shots_and_parameter_shift_train_a_circuit_holding_channels(moons):
+    X, y = moons
+    settings = {"circuit": _circuit(0.05), "epochs": 2, "batch_size": 8, "shots": 500,
+                "gradient_method": "parameter-shift", "random_state": 3}
+    model = QNNClassifier(**settings).fit(X, y)
+    again = QNNClassifier(**settings).fit(X, y)
+    assert again.project_.weights == model.project_.weights  # seeded shots
+    assert model.project_.weights != QNNClassifier(circuit=_circuit(0.05), epochs=2,
+                                                    batch_size=8).fit(X, y).project_.weights

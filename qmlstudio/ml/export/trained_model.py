@@ -24,7 +24,11 @@ from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.quantum_model import QuantumModel
 
-__all__ = ["TrainedModel", "saved_model_of", "uses_amplitude_encoding"]
+__all__ = ["PREDICTION_SEED", "TrainedModel", "saved_model_of", "uses_amplitude_encoding"]
+
+PREDICTION_SEED = 0
+"""Seeds the Monte-Carlo trajectories a noisy circuit above the density-matrix limit runs on,
+so the same rows predict the same way every time (exact values take no seed)."""
 
 
 def uses_amplitude_encoding(project: Project) -> bool:
@@ -159,9 +163,11 @@ class TrainedModel:
 
         A regressor raises :class:`~qmlstudio.core.ProjectError`.
         """
-        return self._model.predict_proba(self.preprocess(X), self._weights, self._readout)
+        return self._model.predict_proba(self.preprocess(X), self._weights, self._readout,
+                                         seed=PREDICTION_SEED)
 
     def predict(self, X: object) -> np.ndarray:
         """The most probable class label per row, or the regression value per row."""
-        outputs = self._model.predict(self.preprocess(X), self._weights, self._readout)
+        outputs = self._model.predict(self.preprocess(X), self._weights, self._readout,
+                                      seed=PREDICTION_SEED)
         return self._classes[outputs] if self.is_classifier else outputs

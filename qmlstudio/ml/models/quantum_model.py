@@ -47,7 +47,15 @@ from qmlstudio.core import (
 )
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.wording import counted
-from qmlstudio.engine import GRADIENT_METHODS, density_expval, density_vjp, expval, vjp
+from qmlstudio.engine import (
+    DEFAULT_TRAJECTORIES,
+    GRADIENT_METHODS,
+    density_expval,
+    density_vjp,
+    expval,
+    noise_method_for,
+    vjp,
+)
 from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.encodings import amplitude_states
 from qmlstudio.ml.models.losses import loss_function, softmax
@@ -71,6 +79,11 @@ class QuantumModel:
     :func:`~qmlstudio.ml.models.encodings.amplitude_states`). ``X`` may have more columns than the
     circuit reads; the circuit reads the first ``circuit.n_features``. Class targets are class
     indices ``0..n_classes−1`` in the order of ``spec.class_labels``.
+
+    Under ``noise`` the circuit runs as ``noise_method`` says (``"auto"``: the exact density
+    matrix up to its size limit, else ``trajectories`` Monte-Carlo trajectories per sample; see
+    :mod:`qmlstudio.engine.density`), with ``shots`` measured through the model's readout
+    errors and ``"parameter-shift"`` gradients on the density matrix.
     """
 
     circuit: Circuit
@@ -80,6 +93,8 @@ class QuantumModel:
     shots: int | None = None
     amplitude_encoding: bool = False
     noise: NoiseModel | None = None
+    noise_method: str = "auto"
+    trajectories: int = DEFAULT_TRAJECTORIES
 
     def __post_init__(self) -> None:
         if not isinstance(self.circuit, Circuit):
@@ -99,17 +114,18 @@ class QuantumModel:
                                f"of {', '.join(GRADIENT_METHODS)}")
         if self.noise is not None and not isinstance(self.noise, NoiseModel):
             raise ProjectError(f"noise: expected a NoiseModel or None, got {self.noise!r}")
-        if self.noisy and (self.shots is not None or self.method != "adjoint"
-                           or self.amplitude_encoding):
-            what = ("shots" if self.shots is not None else "amplitude encoding"
-                    if self.amplitude_encoding else f"{self.method!r} gradients")
+        try:
+            noise_method_for(self.circuit.n_qubits, self.noise_method)
+        except CircuitError as error:
+            raise ProjectError(f"training.{error}") from None
+        if self.noisy and self.amplitude_encoding:
             # The field to fix: the noise model, or the circuit's own channel operations.
             where = ("noise: the noisy simulator" if self.noise is not None
                      and not self.noise.is_ideal else
                      "circuit: it holds channel operations, and the noisy simulator")
-            raise ProjectError(f"{where} computes exact values and adjoint gradients of "
-                               f"gate-encoded circuits; it cannot use {what} (choose the ideal "
-                               f"simulator, or change the training settings)")
+            raise ProjectError(f"{where} starts every circuit in |0…0⟩; it cannot use "
+                               f"amplitude encoding (choose the ideal simulator, or a gate "
+                               f"encoding)")
         k, c = self.n_outputs, self.n_classes
         if self.is_classifier and k != c and not (k == 1 and c == 2):
             raise ProjectError(f"model.observables: {k} observables for {c} classes; use one "
@@ -117,10 +133,12 @@ class QuantumModel:
 
     @classmethod
     def from_project(cls, project: Project, amplitude_encoding: bool = False) -> QuantumModel:
-        """The model of ``project``: its circuit, model spec, loss, gradient method and shots."""
+        """The model of ``project``: its circuit, model spec, loss, gradient method, shots and
+        noise (with the way it is simulated)."""
         training = project.training
         return cls(project.circuit, project.model, training.loss, training.gradient_method,
-                   training.shots, amplitude_encoding, project.noise)
+                   training.shots, amplitude_encoding, project.noise, training.noise_method,
+                   training.trajectories)
 
     @property
     def noisy(self) -> bool:
@@ -128,6 +146,16 @@ class QuantumModel:
         operations: the density-matrix engine simulates the model."""
         return self.circuit.has_channels or (self.noise is not None
                                              and not self.noise.is_ideal)
+
+    @property
+    def noise_engine(self) -> str | None:
+        """``"density"`` or ``"trajectories"``: how the noisy circuit runs (None: ideal)."""
+        return noise_method_for(self.circuit.n_qubits, self.noise_method) if self.noisy else None
+
+    @property
+    def is_random(self) -> bool:
+        """True when values are random draws (shots or trajectories): they take a seed."""
+        return self.shots is not None or self.noise_engine == "trajectories"
 
     # -- shape facts -------------------------------------------------------------------------
     @property
@@ -189,7 +217,9 @@ class QuantumModel:
         """The engine's expectation values ``(B, K)`` of the model's observables."""
         xs, init = self._inputs(X)
         if self.noisy:
-            return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise)
+            return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise,
+                                  noise_method=self.noise_method,
+                                  trajectories=self.trajectories, shots=self.shots, seed=seed)
         return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
                       shots=self.shots, seed=seed)
 
@@ -258,7 +288,10 @@ class QuantumModel:
 
         if self.noisy:
             _, dweights = density_vjp(self.circuit, xs, weights, self.spec.observables,
-                                      self.noise, cotangent)
+                                      self.noise, cotangent, method=self.method,
+                                      noise_method=self.noise_method,
+                                      trajectories=self.trajectories, shots=self.shots,
+                                      seed=seed, interrupt=interrupt)
         else:
             _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
                               method=self.method, initial_state=init, shots=self.shots,

@@ -223,8 +223,9 @@ class Trainer:
             len(self.data.y_train))
 
     def _rng(self, purpose: int) -> np.random.Generator | None:
-        """A generator for shot noise, seeded by the run's position (None without shots)."""
-        if self.model.shots is None:
+        """A generator for shot noise and trajectories, seeded by the run's position (None
+        when the model's values are exact)."""
+        if not self.model.is_random:
             return None
         return np.random.default_rng([self._seed, self._epoch, self._step, purpose])
 
