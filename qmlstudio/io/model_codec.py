@@ -50,10 +50,11 @@ __all__ = ["FORMAT", "MAX_MODEL_BYTES", "SCHEMA_VERSION", "decode_model", "encod
            "model_text", "read_model"]
 
 FORMAT = "qmlstudio-model"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Schema 2 may hold expression parameters (as project schema 3), schema 3 the ``noise`` model
-the model predicts under (as project schema 5); older files read as they are (an ideal model
-whose circuit format only gained a parameter kind)."""
+the model predicts under (as project schema 5), schema 4 channel operations in the circuit (as
+project schema 6); older files read as they are (an ideal model whose circuit format only
+gained a parameter kind or operation)."""
 OLDEST_SCHEMA = 1
 MAX_MODEL_BYTES = 1 << 30
 """Files larger than this are refused before reading (a wrongly chosen file, not a model)."""

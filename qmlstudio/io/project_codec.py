@@ -25,10 +25,10 @@ from qmlstudio.io.noise_codec import decode_noise, encode_noise
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 
 FORMAT = "qmlstudio-project"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Schema 2 added ``preprocessing.validation_fraction``, schema 3 expression parameters,
-schema 4 the saved quantum-vs-classical ``comparison``, schema 5 the ``noise`` model (see
-:mod:`.project_migrations`)."""
+schema 4 the saved quantum-vs-classical ``comparison``, schema 5 the ``noise`` model, schema 6
+the noisy simulation settings and channel operations (see :mod:`.project_migrations`)."""
 PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dataset",
                 "preprocessing", "model", "training", "weights", "readout", "history",
                 "versions", "comparison", "noise")

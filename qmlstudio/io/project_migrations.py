@@ -26,6 +26,11 @@ Schema history:
   with "please update" rather than "unknown field".
 * 5 — ``noise``: the noise model the circuit trains and is evaluated under (or ``null``, an
   ideal quantum computer). Older files have none and open as ideal.
+* 6 — ``training.noise_method`` and ``training.trajectories`` (how a noisy circuit is
+  simulated), and noise channels, ``reset`` and a discarded ``measure`` as circuit operations.
+  Older files have none (they simulate by ``auto`` with 1000 trajectories); bumped so that an
+  older QML Studio refuses a file that may hold them with "please update" rather than "unknown
+  field" or "unknown gate".
 """
 
 from __future__ import annotations
@@ -72,8 +77,12 @@ def _v4_to_v5(document: dict) -> dict:
     return document  # only a new optional member: every schema 4 document is a schema 5 one
 
 
+def _v5_to_v6(document: dict) -> dict:
+    return document  # only new optional members and operations: schema 5 documents are schema 6
+
+
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3,
-                                                 3: _v3_to_v4, 4: _v4_to_v5}
+                                                 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 """``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
 
 
