@@ -34,15 +34,19 @@ class FigureGrid(QTabWidget):
         self.setDocumentMode(True)  # no frame around the pages: the figures are the content
         self._figures: dict[str, tuple[str, QWidget]] = {}
         self._shown: dict[str, bool] = {}
+        self._stretch: dict[str, int] = {}
         self._plan: tuple | None = None
         self._parking = QWidget(self)  # holds the figures not shown (Qt widgets need a parent)
         self._parking.hide()
 
-    def add_figure(self, key: str, title: str, widget: QWidget, shown: bool = True) -> None:
-        """Add ``widget`` as figure ``key``; ``title`` names it on a tab."""
-        widget.setMinimumSize(MIN_FIGURE_WIDTH, MIN_FIGURE_HEIGHT)
+    def add_figure(self, key: str, title: str, widget: QWidget, shown: bool = True,
+                   stretch: int = 1) -> None:
+        """Add ``widget`` as figure ``key``; ``title`` names it on a tab; its column takes
+        ``stretch`` shares of the width (a table of numbers needs more than a plot)."""
+        widget.setMinimumSize(max(MIN_FIGURE_WIDTH, widget.minimumWidth()), MIN_FIGURE_HEIGHT)
         widget.setParent(self._parking)
         self._figures[key] = (title, widget)
+        self._stretch[key] = stretch
         self._shown[key] = shown
         self.arrange()
 
@@ -113,7 +117,8 @@ class FigureGrid(QTabWidget):
                 grid.addWidget(widget, index // columns, index % columns)
                 widget.show()
             for column in range(min(columns, len(chunk))):
-                grid.setColumnStretch(column, 1)
+                grid.setColumnStretch(column, max(self._stretch[key] for key in
+                                                  chunk[column::columns]))
             self.addTab(page, " · ".join(self._figures[key][0] for key in chunk))
         self.setCurrentIndex(min(max(current, 0), self.count() - 1))
 

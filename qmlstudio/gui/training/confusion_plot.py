@@ -20,6 +20,7 @@ from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
 __all__ = ["ConfusionPlot"]
 
 _COLOURS = pg.ColorMap([0.0, 1.0], [QColor("#f7fbff"), QColor("#08306b")])  # white to blue
+_PREDICTED = "predicted class"
 _MAX_LABELLED = 30
 """With more classes than this the cells are too small for numbers; only colours are drawn."""
 
@@ -29,7 +30,7 @@ class ConfusionPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        label_plot(self, "Confusion matrix", "predicted class", "true class")
+        label_plot(self, "Confusion matrix", _PREDICTED, "true class")
         item = self.getPlotItem()
         item.invertY(True)  # row 0 (the first class) at the top, as the matrix is printed
         item.setMouseEnabled(x=False, y=False)
@@ -49,8 +50,9 @@ class ConfusionPlot(pg.PlotWidget):
         return [text.textItem.toPlainText() for text in self._texts]
 
     def show_matrix(self, matrix: np.ndarray, labels: Sequence[object] = (),
-                    title: str = "Confusion matrix") -> None:
-        """Draw ``matrix`` (counts, rows true classes) with class ``labels`` on the axes."""
+                    title: str = "Confusion matrix", rows: str = "") -> None:
+        """Draw ``matrix`` (counts, rows true classes) with class ``labels`` on the axes;
+        ``rows`` (``"50 rows"``) joins the axis title, where it leaves the title short."""
         counts = np.asarray(matrix)
         self.clear_matrix()
         self._matrix = counts.copy()
@@ -66,6 +68,7 @@ class ConfusionPlot(pg.PlotWidget):
         item.getAxis("bottom").setTicks(ticks)
         item.getAxis("left").setTicks(ticks)
         item.setTitle(title)
+        item.setLabel("bottom", f"predicted class ({rows})" if rows else _PREDICTED)
         if size <= _MAX_LABELLED:
             for i in range(size):
                 for j in range(size):
@@ -89,3 +92,4 @@ class ConfusionPlot(pg.PlotWidget):
         item.getAxis("bottom").setTicks(None)
         item.getAxis("left").setTicks(None)
         item.setTitle("Confusion matrix")
+        item.setLabel("bottom", _PREDICTED)

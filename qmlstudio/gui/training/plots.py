@@ -193,7 +193,9 @@ class TrainingPlots(QWidget):
                                    ("gradient", "Gradient", self.gradient_plot),
                                    ("confusion", "Confusion", self.confusion_plot),
                                    ("baselines", "Baselines", self.comparison_table)):
-            self.figures.add_figure(key, title, widget, shown=key not in _RESULT_FIGURES)
+            # The table's five columns of numbers need more width than a plot.
+            self.figures.add_figure(key, title, widget, shown=key not in _RESULT_FIGURES,
+                                    stretch=2 if key == "baselines" else 1)
         self._exported = dict(zip(PLOT_NAMES, (
             (self.loss_plot, "loss"), (self.metric_plot, "metric"),
             (self.gradient_plot, "gradient"), (self.boundary_plot, "decision boundary"),
@@ -446,7 +448,7 @@ class TrainingPlots(QWidget):
             rows = int(results.confusion.sum())
             self.confusion_plot.show_matrix(
                 results.confusion, results.class_labels,
-                f"Confusion matrix ({where[results.confusion_part]} part, {counted(rows, 'row')})")
+                f"Confusion matrix, {where[results.confusion_part]} part", counted(rows, "row"))
         else:
             self.confusion_plot.clear_matrix()
         self._show_results_figures()

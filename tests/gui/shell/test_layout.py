@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QDockWidget,
@@ -135,6 +136,12 @@ def _check_window(window: MainWindow) -> list[str]:
         for area in dock.findChildren(QScrollArea):
             if _in_view(area) and area.horizontalScrollBar().isVisible():
                 problems.append(f"{dock.windowTitle()} dock scrolls sideways")
+    for table in window.plots.findChildren(QAbstractItemView):  # the baselines
+        if _in_view(table):
+            if table.horizontalScrollBar().isVisible():
+                problems.append(f"{_name(table)} scrolls sideways")
+            if not table.parentWidget().rect().contains(table.geometry()):
+                problems.append(f"{_name(table)} reaches outside {table.parentWidget()}")
     for view, item in _plot_items(window):
         shape = item.sceneBoundingRect().toRect()
         if shape.height() < MIN_FIGURE_HEIGHT:
@@ -142,6 +149,9 @@ def _check_window(window: MainWindow) -> list[str]:
                             f"{shape.height()} px tall")
         if not QRect(0, 0, view.width(), view.height()).adjusted(-1, -1, 1, 1).contains(shape):
             problems.append(f"{item.titleLabel.text!r} cut off: {shape} in {view.size()}")
+        title = item.titleLabel
+        if title.item.boundingRect().width() > item.width():
+            problems.append(f"{title.text!r} is wider than its plot ({item.width()} px)")
         problems += _overlapping_ticks(item)
     return problems
 
