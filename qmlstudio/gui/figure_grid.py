@@ -36,6 +36,7 @@ class FigureGrid(QTabWidget):
         self._shown: dict[str, bool] = {}
         self._stretch: dict[str, int] = {}
         self._plan: tuple | None = None
+        self._pages: list[list[str]] = []  # the figures on each page
         self._parking = QWidget(self)  # holds the figures not shown (Qt widgets need a parent)
         self._parking.hide()
 
@@ -57,9 +58,9 @@ class FigureGrid(QTabWidget):
 
     def set_title(self, key: str, title: str) -> None:
         """Rename figure ``key`` (its tab's name follows)."""
-        self._figures[key] = (title, self._figures[key][1])
-        self._plan = None
-        self.arrange()
+        if self._figures[key][0] != title:
+            self._figures[key] = (title, self._figures[key][1])
+            self._name_tabs()
 
     def page_of(self, key: str) -> int | None:
         """The index of the page showing figure ``key`` (None if it is not shown)."""
@@ -106,12 +107,12 @@ class FigureGrid(QTabWidget):
             page = self.widget(0)
             self.removeTab(0)
             page.deleteLater()
-        for start in range(0, len(keys), per_page):
+        self._pages = [keys[start:start + per_page] for start in range(0, len(keys), per_page)]
+        for chunk in self._pages:
             page = QWidget()
             grid = QGridLayout(page)
             grid.setContentsMargins(0, 0, 0, 0)
             grid.setSpacing(_SPACING)
-            chunk = keys[start:start + per_page]
             for index, key in enumerate(chunk):
                 widget = self._figures[key][1]
                 grid.addWidget(widget, index // columns, index % columns)
@@ -119,8 +120,15 @@ class FigureGrid(QTabWidget):
             for column in range(min(columns, len(chunk))):
                 grid.setColumnStretch(column, max(self._stretch[key] for key in
                                                   chunk[column::columns]))
-            self.addTab(page, " · ".join(self._figures[key][0] for key in chunk))
+            for row in range(math.ceil(len(chunk) / columns)):
+                grid.setRowStretch(row, 1)  # equal rows, whatever a figure's size hint
+            self.addTab(page, "")
+        self._name_tabs()
         self.setCurrentIndex(min(max(current, 0), self.count() - 1))
+
+    def _name_tabs(self) -> None:
+        for index, keys in enumerate(self._pages):
+            self.setTabText(index, " · ".join(self._figures[key][0] for key in keys))
 
     def _grid(self, count: int) -> tuple[int, int]:
         """(columns, figures per page) for ``count`` figures at the current size."""

@@ -105,7 +105,7 @@ def arrange_docks(window: QMainWindow, docks: Mapping[str, QDockWidget],
                        Qt.Orientation.Vertical)
     if wide:
         window.resizeDocks([docks["training"], docks["state"]],
-                           [height * 9 // 20, height * 11 // 20], Qt.Orientation.Vertical)
+                           [height * 2 // 5, height * 3 // 5], Qt.Orientation.Vertical)
 
 
 def _place(window: QMainWindow, area: Qt.DockWidgetArea, group: list[QDockWidget]) -> None:
