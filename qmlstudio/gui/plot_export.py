@@ -72,7 +72,10 @@ def add_export_action(view: pg.GraphicsView, title: str, file_stem: str, *,
     """
     action = QAction(EXPORT_TEXT, view)
     action.setStatusTip("Write this plot as a PNG image or an SVG drawing")
-    action.triggered.connect(lambda _checked=False: _ask_and_export(view, title, file_stem))
+    # Through the action's parent, not a reference to the view: the handler must not keep a
+    # closed plot alive (it would still get palette events with its plot item gone).
+    action.triggered.connect(
+        lambda _checked=False: _ask_and_export(action.parent(), title, file_stem))
     # The scene's own entries join each plot's menu: ours in place of pyqtgraph's Export….
     view.scene().contextMenu = [action]
     if not plot_menus:  # else pyqtgraph's menu and this one would both open
