@@ -226,7 +226,7 @@ class PreprocessingForm(QWidget):
         layout.addRow("Test fraction", self.test_fraction)
         layout.addRow("Validation fraction", self.validation_fraction)
         layout.addRow("Split seed", self.split_seed)
-        layout.addRow("", self.stratify)
+        layout.addRow(self.stratify)  # across both columns: the form fits a narrow dock
         for box in (self.pca, self.test_fraction, self.validation_fraction, self.split_seed):
             box.setKeyboardTracking(False)
             box.valueChanged.connect(self._emit)

@@ -27,8 +27,8 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -52,6 +52,7 @@ from qmlstudio.gui.data.controls import (
 from qmlstudio.gui.data.scatter import DataScatter
 from qmlstudio.gui.data.table_model import DataTableModel
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT
 from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.ml.data.generators import GENERATORS, generator_defaults
 from qmlstudio.viewmodels.data_view import (
@@ -127,10 +128,12 @@ class DataPanel(QWidget):
         self._on_project_changed(document.project)
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Data set"))
-        top.addWidget(self.source, 1)
-        top.addWidget(self.open_button)
+        # The button under the list, not beside it: the panel then fits a narrow dock.
+        top = QGridLayout()
+        top.addWidget(QLabel("Data set"), 0, 0)
+        top.addWidget(self.source, 0, 1)
+        top.addWidget(self.open_button, 1, 1, Qt.AlignmentFlag.AlignLeft)
+        top.setColumnStretch(1, 1)
         self._generator_box = QGroupBox("Generator")
         QVBoxLayout(self._generator_box).addWidget(self.generator_form)
         self._roles_box = QGroupBox("Columns")
@@ -151,6 +154,7 @@ class DataPanel(QWidget):
         column.addWidget(self._status)
         column.addStretch(1)
         self.tabs = QTabWidget()
+        self.scatter.setMinimumHeight(MIN_FIGURE_HEIGHT)  # the forms above scroll instead
         self.tabs.addTab(self.scatter, "Scatter")
         self.tabs.addTab(self.table, "Table")
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
@@ -159,6 +163,7 @@ class DataPanel(QWidget):
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)  # neither the forms nor the plot to a sliver
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)

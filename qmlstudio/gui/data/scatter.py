@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 
+from qmlstudio.gui.plot_export import add_export_action
 from qmlstudio.gui.theme.colours import CLASS_COLOURS, NEUTRAL
 from qmlstudio.gui.theme.plot_style import follow_palette
 from qmlstudio.viewmodels.data_view import PART_NAMES, DataView
@@ -60,6 +61,11 @@ class DataScatter(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         self._legend = self.addLegend(offset=(-5, 5))
         follow_palette(self)  # after the legend: its text takes the palette's ink too
+        add_export_action(self, "QML Studio data scatter plot", "data")
+        # The legend sits on the plot: the right-click menu hides it when it covers points.
+        self.legend_action = QAction("Show &Legend", self, checkable=True, checked=True)
+        self.legend_action.toggled.connect(self._legend.setVisible)
+        self.scene().contextMenu.append(self.legend_action)
         self._items: list[tuple[str, str, pg.ScatterPlotItem]] = []
         self._note = ""
 

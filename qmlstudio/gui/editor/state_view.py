@@ -25,6 +25,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 from qmlstudio.core import Project, QMLStudioError
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT, MIN_FIGURE_WIDTH
+from qmlstudio.gui.plot_export import add_export_action
 from qmlstudio.gui.simulator_warmup import simulator_warmup
 from qmlstudio.gui.theme.colours import CLASS_COLOURS, SERIES
 from qmlstudio.gui.theme.themes import set_tone
@@ -76,6 +78,8 @@ class StateView(QWidget):
         top.addWidget(self._note, 1)
         top.addWidget(self._status)
         self._plots = pg.GraphicsLayoutWidget()
+        # Two charts of at least MIN_FIGURE_HEIGHT each, so their tick labels never overlap.
+        self._plots.setMinimumSize(MIN_FIGURE_WIDTH, 2 * MIN_FIGURE_HEIGHT + 10)
         self.probability_plot = self._plots.addPlot(row=0, col=0)
         self.bloch_plot = self._plots.addPlot(row=1, col=0)
         self._setup_plots()
@@ -243,7 +247,8 @@ class StateView(QWidget):
                 plot.getAxis(side).setPen(text)
         legend = "  ".join(f"<span style='color:{colour}'>■</span> {name}"
                            for name, colour in _BLOCH_COMPONENTS)
-        self.bloch_plot.setTitle(f"Bloch vector of each qubit: {legend}", color=text)
+        # Short: a title wider than the chart would widen it beyond a narrow dock.
+        self.bloch_plot.setTitle(f"Bloch vectors&nbsp;&nbsp;{legend}", color=text)
 
     def _setup_plots(self) -> None:
         for plot in (self.probability_plot, self.bloch_plot):
@@ -256,20 +261,28 @@ class StateView(QWidget):
             # a first paint), and the first label may reach past the axis's left end.
             bottom.setHeight(QFontMetrics(bottom.font()).height() + 14)
             bottom.setStyle(hideOverlappingLabels=False)
+            # The fixed ticks at the ends of the range (0 and 1, -1 and 1) show in full too.
+            plot.getAxis("left").setStyle(hideOverlappingLabels=False)
         self._prob_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=SERIES[0])
         self.probability_plot.addItem(self._prob_bars)
-        self.probability_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.probability_plot.setYRange(0.0, 1.0, padding=0.05)
         self._prob_ticks: list[tuple[float, str]] = []
         # The legend is the title (a pyqtgraph legend box would cover the bars).
         self._colour_plots()
-        self.bloch_plot.setLabel("left", "expectation")
         self.bloch_plot.setYRange(-1.0, 1.0, padding=0.05)
+        # Few, fixed ticks: the scale of an expectation and a probability never changes.
+        self.bloch_plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in (-1.0, 0.0, 1.0)],
+                                                  [(v, "") for v in (-0.5, 0.5)]])
+        self.probability_plot.getAxis("left").setTicks(
+            [[(v, f"{v:g}") for v in (0.0, 0.5, 1.0)], [(v, "") for v in (0.25, 0.75)]])
         self._bloch_bars: list[tuple[pg.BarGraphItem, float]] = []  # bars, offset from qubit
         for k, (_name, colour) in enumerate(_BLOCH_COMPONENTS):
             bars = pg.BarGraphItem(x=[], height=[], width=0.26, brush=colour)
             self.bloch_plot.addItem(bars)
             self._bloch_bars.append((bars, (k - 1) * 0.28))
         self.probability_plot.getViewBox().sigResized.connect(self._update_ticks)
+        self.export_action = add_export_action(self._plots, "QML Studio state view", "state",
+                                               plot_menus=False)
         self._show_snapshot(None)
 
     def _update_ticks(self) -> None:
@@ -299,13 +312,9 @@ class StateView(QWidget):
             bloch, marginal = snapshot.bloch, snapshot.marginal
         positions = np.arange(len(probabilities), dtype=float)
         self._prob_bars.setOpts(x=positions, height=probabilities)
-        if marginal:
-            title, y_label = "P(qubit = 1) of each qubit", "P(1)"
-        else:
-            title, y_label = "Basis-state probabilities", "probability"
+        title = "P(qubit = 1) of each qubit" if marginal else "Basis-state probabilities"
         text = self.palette().color(QPalette.ColorRole.Text)
         self.probability_plot.setTitle(title, color=text)
-        self.probability_plot.setLabel("left", y_label)
         self._update_ticks()
         self.probability_plot.setXRange(-0.6, max(len(probabilities), 1) - 0.4, padding=0)
         qubits = np.arange(n, dtype=float)

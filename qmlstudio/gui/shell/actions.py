@@ -187,6 +187,9 @@ class WindowActions:
             toggle = dock.toggleViewAction()
             toggle.setText(_DOCK_MENU_TEXT.get(key, toggle.text()))
             menu.addAction(toggle)
+        menu.addAction(self._action("reset_layout", "&Reset Layout", self.window.reset_layout,
+                                    tip="Put every panel back where it starts, for this "
+                                        "window size"))
         menu.addSeparator()
         canvas = self.window.canvas
         keys = QKeySequence.StandardKey
@@ -207,7 +210,7 @@ class WindowActions:
         menu.addAction(self._action("about", "&About QML Studio", self.about))
 
     def _build_toolbar(self) -> None:
-        bar = self.window.addToolBar("Main")
+        bar = self.toolbar = self.window.addToolBar("Main")
         bar.setObjectName("MainToolBar")
         bar.addActions([self.actions[k] for k in ("new", "open", "save")])
         bar.addSeparator()

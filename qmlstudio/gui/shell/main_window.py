@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -34,6 +34,12 @@ from qmlstudio.gui.editor.palette import GatePalette
 from qmlstudio.gui.editor.state_view import StateView
 from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
+from qmlstudio.gui.shell.dock_layout import (
+    LAYOUT_VERSION,
+    arrange_docks,
+    default_size,
+    fit_scroll_width,
+)
 from qmlstudio.gui.shell.opening import is_openable
 from qmlstudio.gui.shell.wheel_guard import install_wheel_guard
 from qmlstudio.gui.simulator_warmup import simulator_warmup
@@ -87,24 +93,13 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.document)
         self.comparison_panel = ComparisonPanel(self.document)
         self.plots = TrainingPlots(runner=self.runner)
-        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.docks = {
-            "palette": self._add_dock("Gates", self.gate_palette, left),
-            "data": self._add_dock("Data", self.data_panel, left),
-            "inspector": self._add_dock("Inspector", self.inspector, right),
-            "training": self._add_dock("Training", self.training_panel, right),
-            "state": self._add_dock("State", self.state_view, right),
-            "plots": self._add_dock("Plots", self.plots, bottom),
-            "code": self._add_dock("OpenQASM", self.code_view, bottom),
-            "comparison": self._add_dock("Comparison", self.comparison_panel, bottom),
-        }
-        self.tabifyDockWidget(self.docks["palette"], self.docks["data"])
-        self.tabifyDockWidget(self.docks["inspector"], self.docks["training"])
-        self.tabifyDockWidget(self.docks["plots"], self.docks["code"])
-        self.tabifyDockWidget(self.docks["plots"], self.docks["comparison"])
-        for key in ("palette", "inspector", "plots"):
-            self.docks[key].raise_()
+        self.docks = {key: self._add_dock(title, widget) for key, title, widget in (
+            ("palette", "Gates", self.gate_palette), ("data", "Data", self.data_panel),
+            ("training", "Training", self.training_panel), ("state", "State", self.state_view),
+            ("inspector", "Inspector", self.inspector), ("plots", "Plots", self.plots),
+            ("code", "OpenQASM", self.code_view), ("comparison", "Comparison",
+                                                   self.comparison_panel))}
+        self._arranged = False  # docks placed (restored, or arranged when first shown)
         self._feature_warning = QLabel()  # stays while the circuit sums features
         set_tone(self._feature_warning, "strong_warning")
         self._feature_warning.hide()
@@ -112,6 +107,7 @@ class MainWindow(QMainWindow):
         self._status = QLabel()
         self.statusBar().addPermanentWidget(self._status)
         self.actions_ = WindowActions(self)
+        self.addToolBar(self.training_panel.controls)  # in view whichever dock is raised
 
         self.document.project_changed.connect(self._on_project_changed)
         self.document.modified_changed.connect(self._on_modified_changed)
@@ -173,7 +169,7 @@ class MainWindow(QMainWindow):
         self.actions_.set_editing_enabled(not active)
 
     # -- assembly ----------------------------------------------------------------------------
-    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _add_dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{widget.__class__.__name__}Dock")  # saveState() needs names
         if widget.minimumSizeHint().height() > 200:
@@ -183,8 +179,11 @@ class MainWindow(QMainWindow):
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(widget)
             widget = scroll
+        # Vertically only: a dock is never narrower than its fields need.
+        for area in [*widget.findChildren(QScrollArea), widget]:  # inner ones first
+            if isinstance(area, QScrollArea):
+                fit_scroll_width(area)
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
         return dock
 
     def _restore_settings(self) -> None:
@@ -193,23 +192,30 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(default_size(self.screen().availableGeometry().size()))
         state = settings.value("main_window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        else:  # first launch: most of the height for the circuit, plots below it
-            QTimer.singleShot(0, self._default_dock_sizes)  # sizes apply once laid out
+        # A state saved by another arrangement (LAYOUT_VERSION) is refused: arranged anew.
+        self._arranged = isinstance(state, QByteArray) and not state.isEmpty() and \
+            self.restoreState(state, LAYOUT_VERSION)
 
-    def _default_dock_sizes(self) -> None:
-        self.resizeDocks([self.docks["plots"]], [self.height() // 3], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [260, 400],
-                         Qt.Orientation.Horizontal)
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the window shows without a saved layout, arrange the docks for the
+        size it shows at."""
+        super().showEvent(event)
+        if not self._arranged:
+            self._arranged = True
+            self.reset_layout()
+
+    def reset_layout(self) -> None:
+        """View ▸ Reset Layout: the default dock arrangement for the window's current width
+        (:mod:`.dock_layout`), every dock shown."""
+        arrange_docks(self, self.docks, (self.actions_.toolbar, self.training_panel.controls))
 
     def save_settings(self) -> None:
         """Remember the window geometry and dock layout for the next window."""
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
-        settings.setValue("main_window/state", self.saveState())
+        settings.setValue("main_window/state", self.saveState(LAYOUT_VERSION))
 
     # -- document state ----------------------------------------------------------------------
     def _update_title(self) -> None:

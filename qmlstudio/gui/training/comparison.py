@@ -20,7 +20,10 @@ class ComparisonTable(QTableWidget):
         super().__init__(0, 1, parent)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its numbers and two-line name, the spare width to the last
+        # one; the table is never narrower than that (see show_results), so nothing clips.
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
         self.setHorizontalHeaderLabels(["Quantum model"])
         self.setToolTip("The baselines are classical models (logistic regression, an RBF SVM, "
                         "an MLP and a random forest for classes; their regressors for targets) "
@@ -48,6 +51,11 @@ class ComparisonTable(QTableWidget):
                 text = "—" if value is None else f"{value:.3f}"
                 self.setItem(index, column, QTableWidgetItem(text))
         self.setVerticalHeaderLabels([row.label for row in rows])
+        header = self.horizontalHeader()
+        columns = sum(max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+                      for c in range(self.columnCount()))
+        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + 2 * self.frameWidth()
+                             + columns)
 
     def clear_results(self) -> None:
         """Empty the table."""

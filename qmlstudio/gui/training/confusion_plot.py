@@ -22,6 +22,7 @@ __all__ = ["ConfusionPlot"]
 
 _LOW, _HIGH, _INK_ON_PALE, _INK_ON_DARK = CONFUSION_SCALE
 _COLOURS = pg.ColorMap([0.0, 1.0], [QColor(_LOW), QColor(_HIGH)])  # white to blue
+_PREDICTED = "predicted class"
 _MAX_LABELLED = 30
 """With more classes than this the cells are too small for numbers; only colours are drawn."""
 
@@ -31,7 +32,7 @@ class ConfusionPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        label_plot(self, "Confusion matrix", "predicted class", "true class")
+        label_plot(self, "Confusion matrix", _PREDICTED, "true class")
         item = self.getPlotItem()
         item.invertY(True)  # row 0 (the first class) at the top, as the matrix is printed
         item.setMouseEnabled(x=False, y=False)
@@ -51,8 +52,9 @@ class ConfusionPlot(pg.PlotWidget):
         return [text.textItem.toPlainText() for text in self._texts]
 
     def show_matrix(self, matrix: np.ndarray, labels: Sequence[object] = (),
-                    title: str = "Confusion matrix") -> None:
-        """Draw ``matrix`` (counts, rows true classes) with class ``labels`` on the axes."""
+                    title: str = "Confusion matrix", rows: str = "") -> None:
+        """Draw ``matrix`` (counts, rows true classes) with class ``labels`` on the axes;
+        ``rows`` (``"50 rows"``) joins the axis title, where it leaves the title short."""
         counts = np.asarray(matrix)
         self.clear_matrix()
         self._matrix = counts.copy()
@@ -68,6 +70,7 @@ class ConfusionPlot(pg.PlotWidget):
         item.getAxis("bottom").setTicks(ticks)
         item.getAxis("left").setTicks(ticks)
         item.setTitle(title)
+        item.setLabel("bottom", f"predicted class ({rows})" if rows else _PREDICTED)
         if size <= _MAX_LABELLED:
             for i in range(size):
                 for j in range(size):
@@ -91,3 +94,4 @@ class ConfusionPlot(pg.PlotWidget):
         item.getAxis("bottom").setTicks(None)
         item.getAxis("left").setTicks(None)
         item.setTitle("Confusion matrix")
+        item.setLabel("bottom", _PREDICTED)

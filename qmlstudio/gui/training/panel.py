@@ -1,5 +1,8 @@
 """The training panel: settings, Train / Pause / Resume / Step / Stop / Reset weights, progress.
 
+The run controls and the progress bar are a toolbar (:mod:`.controls`) at the top of the panel,
+or in the main window's toolbar area, where they stay in view beside any dock.
+
 Training runs in a :class:`~qmlstudio.gui.training.worker.TrainingWorker` thread on the project
 value the document held when Train was pressed. When the run ends its trained weights, readout,
 fitted preprocessing, class labels and history go into the document as ONE undoable edit
@@ -27,21 +30,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from qmlstudio.core import Project, ProjectError, ReadoutParams, TrainingHistory
 from qmlstudio.core.wording import counted
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.simulator_warmup import simulator_warmup
 from qmlstudio.gui.theme.themes import set_tone
+from qmlstudio.gui.training.controls import PROGRESS_STEPS, RESET_TEXT, TrainingControls
 from qmlstudio.gui.training.freshness import TrainingFreshness
 from qmlstudio.gui.training.settings import TrainingSettings
 from qmlstudio.gui.training.worker import TrainingWorker
@@ -50,9 +46,6 @@ from qmlstudio.viewmodels.training_freshness import same_setup
 
 __all__ = ["RESET_TEXT", "TrainingPanel", "format_eta", "train_text"]
 
-RESET_TEXT = "Reset weights"
-"""The undo text of Reset weights."""
-_PROGRESS_STEPS = 1000
 _REFRESH_MS = 100
 
 
@@ -111,43 +104,35 @@ class TrainingPanel(QWidget):
         self._refresh.timeout.connect(self._show_report)
         self.worker = TrainingWorker(self)
         self.settings = TrainingSettings(document)
-        self.train_button = QPushButton("Train")
-        self.pause_button = QPushButton("Pause")
-        self.resume_button = QPushButton("Resume")
-        self.step_button = QPushButton("Step")
-        self.stop_button = QPushButton("Stop")
-        self.reset_button = QPushButton(RESET_TEXT)
-        self.train_button.setToolTip("Train the model; a trained model continues from its "
-                                     "weights")
-        self.step_button.setToolTip("While paused: one optimizer step")
-        self.reset_button.setToolTip("Forget the trained weights and history (undoable)")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, _PROGRESS_STEPS)
-        self.progress.setTextVisible(True)
+        self.controls = TrainingControls()
+        self.train_button = self.controls.button("train")
+        self.pause_button = self.controls.button("pause")
+        self.resume_button = self.controls.button("resume")
+        self.step_button = self.controls.button("step")
+        self.stop_button = self.controls.button("stop")
+        self.reset_button = self.controls.button("reset")
+        self.progress = self.controls.progress
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.stale_label = QLabel(wordWrap=True, visible=False)
         set_tone(self.stale_label, "warning")  # the amber of the window's other warnings
 
-        buttons = QHBoxLayout()
-        for button in (self.train_button, self.pause_button, self.resume_button,
-                       self.step_button, self.stop_button):
-            buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.settings)
-        layout.addLayout(buttons)
-        layout.addWidget(self.reset_button)
-        layout.addWidget(self.progress)
+        # On its own the panel shows its controls on top; the main window moves them into
+        # its toolbar area (reparenting takes them out of this layout).
+        layout.addWidget(self.controls)
         layout.addWidget(self.stale_label)
         layout.addWidget(self.message)
+        layout.addWidget(self.settings)
         layout.addStretch(1)
 
-        self.train_button.clicked.connect(self._on_train_clicked)
-        self.pause_button.clicked.connect(self.worker.pause)
-        self.resume_button.clicked.connect(self.worker.resume)
-        self.step_button.clicked.connect(self.worker.step_once)
-        self.stop_button.clicked.connect(self.worker.stop)
-        self.reset_button.clicked.connect(self._on_reset_clicked)
+        actions = self.controls.actions_
+        actions["train"].triggered.connect(self._on_train_clicked)
+        actions["pause"].triggered.connect(self.worker.pause)
+        actions["resume"].triggered.connect(self.worker.resume)
+        actions["step"].triggered.connect(self.worker.step_once)
+        actions["stop"].triggered.connect(self.worker.stop)
+        actions["reset"].triggered.connect(self._on_reset_clicked)
         self.worker.report.connect(self._on_report)
         self.worker.state_changed.connect(self._on_state_changed)
         self.worker.finished.connect(self._on_finished)
@@ -173,14 +158,13 @@ class TrainingPanel(QWidget):
     def _update_buttons(self) -> None:
         state = self.worker.state
         active = self.worker.is_active
-        self.train_button.setEnabled(not active)
-        self.pause_button.setEnabled(state == "running")
-        self.resume_button.setEnabled(state == "paused")
-        self.step_button.setEnabled(state == "paused")
-        self.stop_button.setEnabled(state in ("running", "paused"))
         project = self._document.project
-        self.reset_button.setEnabled(not active and (project.is_trained
-                                                     or bool(project.history.records)))
+        enabled = {"train": not active, "pause": state == "running",
+                   "resume": state == "paused", "step": state == "paused",
+                   "stop": state in ("running", "paused"),
+                   "reset": not active and (project.is_trained or bool(project.history.records))}
+        for key, on in enabled.items():
+            self.controls.actions_[key].setEnabled(on)
         self.settings.setEnabled(not active)
 
     def _show_message(self, text: str, error: bool = False) -> None:
@@ -216,7 +200,7 @@ class TrainingPanel(QWidget):
     def _show_idle_progress(self, project: Project) -> None:
         records = project.history.records
         if records:
-            self.progress.setValue(_PROGRESS_STEPS)
+            self.progress.setValue(PROGRESS_STEPS)
             # "trained 30 epochs on an earlier circuit": the bar sits by the buttons, where
             # the eye is, even when the dock scrolls the line below it out of view.
             earlier = self.freshness.reason.removeprefix("trained")
@@ -246,7 +230,7 @@ class TrainingPanel(QWidget):
             return
         warmup = self._warmup
         if warmup.is_preparing:
-            self.progress.setValue(round(warmup.fraction() * _PROGRESS_STEPS))
+            self.progress.setValue(round(warmup.fraction() * PROGRESS_STEPS))
             self.progress.setFormat(warmup.message())
         else:
             self.progress.setValue(0)
@@ -286,7 +270,7 @@ class TrainingPanel(QWidget):
         if report is None:
             return
         progress = report.progress
-        self.progress.setValue(round(progress * _PROGRESS_STEPS))
+        self.progress.setValue(round(progress * PROGRESS_STEPS))
         if report.kind == "done":
             self.progress.setFormat(f"epoch {report.epoch}/{report.last_epoch} · done")
             return

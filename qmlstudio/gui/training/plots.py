@@ -21,10 +21,16 @@ When training ends the curves are redrawn from the finished project's history, s
 exactly what the project stores even if the worker throttled the step reports. A loaded
 project's stored history is shown with :meth:`set_history`.
 
-Export: :meth:`export_plots` writes the whole widget as seen (every visible plot and the
+The figures sit in a :class:`~qmlstudio.gui.figure_grid.FigureGrid`: all in one grid when the
+dock is tall enough, else a row per tab ("Loss · Accuracy · Boundary", then "Gradient ·
+Confusion · Baselines"), each at least 150 px tall. The loss and metric plots carry their
+legend in the title, above the data, listing only the parts that have points (no
+"validation" without a validation part); epochs are ticked at whole numbers only.
+
+Export: :meth:`export_plots` writes the whole widget as seen (the figures in view and the
 table) to PNG (a widget grab) or SVG (the widget rendered into Qt's SVG generator: vector
-lines and text, images embedded); :meth:`export_plot` writes one plot (:data:`PLOT_NAMES`):
-PNG with pyqtgraph's ``ImageExporter`` at twice the on-screen size, SVG as the whole widget.
+lines and text, images embedded); :meth:`export_plot` writes one plot (:data:`PLOT_NAMES`),
+as each plot's "Export Plot…" menu entry does (:mod:`qmlstudio.gui.plot_export`).
 """
 
 from __future__ import annotations
@@ -36,22 +42,23 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from qmlstudio.core import Project, QMLStudioError, TrainingHistory
 from qmlstudio.core.errors import user_message
 from qmlstudio.core.wording import counted
 from qmlstudio.gui.compute_runner import ComputeRunner
-from qmlstudio.gui.image_files import write_png, write_svg
+from qmlstudio.gui.figure_grid import FigureGrid
+from qmlstudio.gui.image_files import write_png
+from qmlstudio.gui.plot_export import add_export_action, write_plot, write_widget_svg
 from qmlstudio.gui.theme.colours import SERIES
 from qmlstudio.gui.theme.plot_style import apply_palette, label_plot
 from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.gui.training.boundary_plot import BoundaryPlot
 from qmlstudio.gui.training.comparison import ComparisonTable
 from qmlstudio.gui.training.confusion_plot import ConfusionPlot
+from qmlstudio.gui.training.epoch_axis import EpochAxis
 from qmlstudio.ml.evaluation.decision_boundary import DecisionBoundary
 from qmlstudio.ml.training.prepared_data import TrainingData
 from qmlstudio.ml.training.report import TrainingReport
@@ -66,19 +73,35 @@ VANISHING_EPOCHS = 3
 """Consecutive completed epochs below :data:`VANISHING_THRESHOLD` that raise the warning."""
 PLOT_NAMES = ("loss", "metric", "gradient", "boundary", "confusion")
 """Names :meth:`TrainingPlots.export_plot` takes."""
+_RESULT_FIGURES = ("boundary", "confusion", "baselines")
+"""Figures shown once there is something in them (the curves are there from the start)."""
 
 _PARTS = (("train", "training", SERIES[0], Qt.PenStyle.SolidLine),
           ("val", "validation", SERIES[1], Qt.PenStyle.DashLine),
           ("test", "test", SERIES[2], Qt.PenStyle.DotLine))
+_LINE_SAMPLES = {Qt.PenStyle.SolidLine: "━", Qt.PenStyle.DashLine: "╍",
+                 Qt.PenStyle.DotLine: "┈"}
+"""How each pen style of :data:`_PARTS` looks in a legend entry."""
+_TITLE_SIZE = "10pt"
+"""A curve plot's title with its legend fits a figure of the minimum width at this size."""
 _LOG_FLOOR = 1e-300  # a zero norm cannot sit on a log axis; draw it at the bottom instead
 
 
-def _plot(title: str, left: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget()  # coloured by apply_palette once its legend exists
-    widget.setMinimumSize(220, 140)
-    label_plot(widget, title, "epoch", left)
+def _plot(title: str) -> pg.PlotWidget:
+    # No left axis title: the plot's title names what is plotted, and the room is the data's.
+    widget = pg.PlotWidget(axisItems={"bottom": EpochAxis()})
+    label_plot(widget, title, "epoch", "")
     widget.getPlotItem().showGrid(x=True, y=True, alpha=0.2)
     return widget
+
+
+def legend_title(title: str, parts: list[str]) -> str:
+    """A curve plot's title with its legend: ``title`` and a line sample of each part of
+    ``parts`` (keys of :data:`_PARTS`) in its colour and dash — above the data, never on it,
+    and only for the parts that have points."""
+    entries = [f"<span style='color:{colour}'>{_LINE_SAMPLES[style]}&nbsp;{label}</span>"
+               for part, label, colour, style in _PARTS if part in parts]
+    return "&nbsp;&nbsp;".join([title, *entries])
 
 
 REDRAW_SECONDS = 0.1
@@ -99,23 +122,6 @@ def _show(curve: pg.PlotDataItem, epochs: list[int], values: list[float]) -> Non
     """Set a curve's points, with per-epoch markers only while they are few."""
     curve.setSymbol("o" if len(epochs) <= MAX_MARKED_POINTS else None)
     curve.setData(epochs, values)
-
-
-def _render_svg(widget: QWidget, path: str, title: str) -> None:
-    """Write ``widget`` as seen to ``path`` as SVG, drawn with Qt's own generator.
-
-    pyqtgraph 0.14's ``SVGExporter`` cannot parse the path syntax of Qt 6.12's SVG output
-    (pyqtgraph issue #3485), so SVG is drawn this way: vector lines and text, images embedded.
-    """
-    width, height = widget.width(), widget.height()
-
-    def draw(painter: QPainter) -> None:
-        if isinstance(widget, QGraphicsView):  # its render() draws the visible scene
-            widget.render(painter, QRectF(0, 0, width, height))
-        else:
-            widget.render(painter, QPoint(0, 0))
-
-    write_svg(path, draw, width, height, title)
 
 
 class TrainingPlots(QWidget):
@@ -144,10 +150,12 @@ class TrainingPlots(QWidget):
         self._metric = "accuracy"
         self._results: FinalResults | None = None
 
-        self.loss_plot = _plot("Loss", "loss")
-        self.metric_plot = _plot("Accuracy", "accuracy")
-        self.gradient_plot = _plot("Gradient norm (mean over the epoch's steps)",
-                                   "gradient norm")
+        self.loss_plot = _plot("Loss")
+        self.metric_plot = _plot("Accuracy")
+        self.gradient_plot = _plot("Gradient norm")
+        self.gradient_plot.setToolTip("The gradient's norm per epoch: the mean over the "
+                                      "epoch's optimizer steps (log scale; dashed: "
+                                      f"{VANISHING_THRESHOLD:g}, below which it has vanished)")
         self.gradient_plot.getPlotItem().setLogMode(x=False, y=True)
         self._threshold_line = pg.InfiniteLine(
             math.log10(VANISHING_THRESHOLD), angle=0,
@@ -156,11 +164,8 @@ class TrainingPlots(QWidget):
         self.warning_label = QLabel(wordWrap=True, visible=False)
         set_tone(self.warning_label, "strong_warning")
         self.boundary_plot = BoundaryPlot()
-        self.boundary_plot.setMinimumSize(240, 220)
         self.confusion_plot = ConfusionPlot()
-        self.confusion_plot.setMinimumSize(220, 200)
         self.comparison_table = ComparisonTable()
-        self.comparison_table.setMaximumHeight(200)
         self.status_label = QLabel(wordWrap=True, visible=False)
 
         self._curves: dict[str, pg.PlotDataItem] = {}
@@ -172,8 +177,6 @@ class TrainingPlots(QWidget):
         self._redraw_timer = QTimer(self, singleShot=True)
         self._redraw_timer.timeout.connect(self._redraw_next)
         self._pending_boundary: DecisionBoundary | None = None
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.getPlotItem().addLegend(offset=(-10, 10))
         for part, label, colour, style in _PARTS:
             pen = pg.mkPen(colour, width=2, style=style)
             self._curves[f"{part}_loss"] = self.loss_plot.plot(
@@ -184,22 +187,29 @@ class TrainingPlots(QWidget):
             [], [], pen=pg.mkPen(SERIES[3], width=2), symbol="o", symbolSize=4,
             symbolBrush=SERIES[3])
 
-        left = QVBoxLayout()
-        for widget in (self.loss_plot, self.metric_plot, self.gradient_plot):
-            left.addWidget(widget, 1)
-        left.addWidget(self.warning_label)
-        self._right = QWidget(visible=False)
-        right = QVBoxLayout(self._right)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self.boundary_plot, 3)
-        right.addWidget(self.confusion_plot, 2)
-        right.addWidget(self.comparison_table, 1)
-        right.addWidget(self.status_label)
-        layout = QHBoxLayout(self)
+        # Live first (what a run is watched by), then diagnostics and the after-training results.
+        self.figures = FigureGrid()
+        for key, title, widget in (("loss", "Loss", self.loss_plot),
+                                   ("metric", "Accuracy", self.metric_plot),
+                                   ("boundary", "Boundary", self.boundary_plot),
+                                   ("gradient", "Gradient", self.gradient_plot),
+                                   ("confusion", "Confusion", self.confusion_plot),
+                                   ("baselines", "Baselines", self.comparison_table)):
+            # The table's five columns of numbers need more width than a plot.
+            self.figures.add_figure(key, title, widget, shown=key not in _RESULT_FIGURES,
+                                    stretch=2 if key == "baselines" else 1)
+        self._exported = dict(zip(PLOT_NAMES, (
+            (self.loss_plot, "loss"), (self.metric_plot, "metric"),
+            (self.gradient_plot, "gradient"), (self.boundary_plot, "decision boundary"),
+            (self.confusion_plot, "confusion matrix")), strict=True))
+        for name, (widget, title) in self._exported.items():
+            add_export_action(widget, f"QML Studio {title} plot", name)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(left, 1)
-        layout.addWidget(self._right, 1)
-        self._show_right_panels()
+        layout.addWidget(self.figures, 1)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.status_label)
+        self._show_results_figures()
         self._apply_palette()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -276,15 +286,11 @@ class TrainingPlots(QWidget):
 
     def _draw(self, panel: str) -> None:
         if panel == "loss":
-            for part, *_ in _PARTS:
-                _show(self._curves[f"{part}_loss"], *self._points(f"{part}_loss"))
+            self._draw_curves(self.loss_plot, "Loss", "loss")
         elif panel == "metric":
             title = "R²" if self._metric == "r2" else "Accuracy"
-            self.metric_plot.getPlotItem().setTitle(title)
-            self.metric_plot.getPlotItem().setLabel("left", title if title == "R²"
-                                                    else title.lower())
-            for part, *_ in _PARTS:
-                _show(self._curves[f"{part}_metric"], *self._points(f"{part}_{self._metric}"))
+            self.figures.set_title("metric", title)
+            self._draw_curves(self.metric_plot, title, self._metric)
         elif panel == "gradient":
             epochs, norms = self._points("grad_norm")
             _show(self._curves["grad_norm"], epochs, [max(v, _LOG_FLOOR) for v in norms])
@@ -292,7 +298,17 @@ class TrainingPlots(QWidget):
         elif self._pending_boundary is not None:
             self.boundary_plot.show_boundary(self._pending_boundary)
             self._pending_boundary = None
-            self._show_right_panels()
+            self._show_results_figures()
+
+    def _draw_curves(self, plot: pg.PlotWidget, title: str, metric: str) -> None:
+        """Draw each part's ``metric`` curve in ``plot``; the title lists the parts drawn."""
+        drawn = []
+        for part, *_ in _PARTS:
+            points = self._points(f"{part}_{metric}")
+            _show(self._curves[f"{part}_{'loss' if metric == 'loss' else 'metric'}"], *points)
+            if points[0]:
+                drawn.append(part)
+        plot.getPlotItem().setTitle(legend_title(title, drawn), size=_TITLE_SIZE)
 
     def on_finished(self, project: Project, training_data: TrainingData | None = None) -> None:
         """Training ended with ``project``: redraw the curves from its history, then score it
@@ -307,7 +323,7 @@ class TrainingPlots(QWidget):
             return
         self.status_label.setText("Scoring the model and the classical baseline…")
         self.status_label.setVisible(True)
-        self._show_right_panels()
+        self._show_results_figures()
         self._channel.submit(lambda: final_results(project, training_data))
 
     def set_history(self, history: TrainingHistory) -> None:
@@ -333,7 +349,7 @@ class TrainingPlots(QWidget):
         self.status_label.setVisible(False)
         self._metric = "accuracy"
         self._flush("loss", "metric", "gradient")
-        self._show_right_panels()
+        self._show_results_figures()
 
     # -- what is shown (for tests and the window) ------------------------------------------
     @property
@@ -375,31 +391,20 @@ class TrainingPlots(QWidget):
         if suffix == ".png":
             write_png(self.grab(), path)
         elif suffix == ".svg":
-            _render_svg(self, path, "QML Studio training plots")
+            write_widget_svg(self, path, "QML Studio training plots")
         else:
             raise QMLStudioError(f"{path}: export the plots as .png or .svg, not "
                                  f"{suffix or 'a file without a suffix'}")
 
     def export_plot(self, name: str, path: str | os.PathLike) -> None:
         """Write the plot ``name`` (one of :data:`PLOT_NAMES`) to ``path`` (``.png``: twice
-        its screen size; ``.svg``), atomically."""
+        its screen resolution; ``.svg``), atomically — what its "Export Plot…" menu entry
+        does."""
         self._flush()
-        widgets = dict(zip(PLOT_NAMES, (self.loss_plot, self.metric_plot, self.gradient_plot,
-                                        self.boundary_plot, self.confusion_plot), strict=True))
-        if name not in widgets:
+        if name not in self._exported:
             raise QMLStudioError(f"no plot named {name!r}; choose one of {', '.join(PLOT_NAMES)}")
-        path = os.fspath(path)
-        suffix = Path(path).suffix.lower()
-        item = widgets[name].getPlotItem()
-        if suffix == ".png":
-            exporter = pg.exporters.ImageExporter(item)
-            exporter.parameters()["width"] = max(2 * int(item.sceneBoundingRect().width()), 200)
-            write_png(exporter.export(toBytes=True), path)  # a QImage, written atomically
-        elif suffix == ".svg":
-            _render_svg(widgets[name], path, f"QML Studio {name} plot")
-        else:
-            raise QMLStudioError(f"{path}: export a plot as .png or .svg, not "
-                                 f"{suffix or 'a file without a suffix'}")
+        widget, title = self._exported[name]
+        write_plot(widget, path, title)
 
     # -- internals -------------------------------------------------------------------------
     def _store(self, name: str, epoch: int, value: float | None) -> None:
@@ -431,14 +436,10 @@ class TrainingPlots(QWidget):
                 f"If the loss is low, the model has simply converged.")
         self.warning_label.setVisible(vanished)
 
-    def _show_right_panels(self) -> None:
-        has_boundary = self.boundary_plot.boundary is not None
-        has_matrix = self.confusion_plot.matrix() is not None
-        self.boundary_plot.setVisible(has_boundary)
-        self.confusion_plot.setVisible(has_matrix)
-        self.comparison_table.setVisible(self._results is not None)
-        self._right.setVisible(has_boundary or has_matrix or self._results is not None
-                               or not self.status_label.isHidden())
+    def _show_results_figures(self) -> None:
+        self.figures.set_shown(boundary=self.boundary_plot.boundary is not None,
+                               confusion=self.confusion_plot.matrix() is not None,
+                               baselines=self._results is not None)
 
     def _on_results(self, results: FinalResults) -> None:
         self._results = results
@@ -449,15 +450,15 @@ class TrainingPlots(QWidget):
             rows = int(results.confusion.sum())
             self.confusion_plot.show_matrix(
                 results.confusion, results.class_labels,
-                f"Confusion matrix ({where[results.confusion_part]} part, {counted(rows, 'row')})")
+                f"Confusion matrix, {where[results.confusion_part]} part", counted(rows, "row"))
         else:
             self.confusion_plot.clear_matrix()
-        self._show_right_panels()
+        self._show_results_figures()
         self.results_shown.emit()
 
     def _on_results_failed(self, error: object) -> None:
         message = user_message(error)
         self.status_label.setText(f"Could not score the model: {message}")
         self.status_label.setVisible(True)
-        self._show_right_panels()
+        self._show_results_figures()
         self.results_failed.emit(message)

@@ -21,6 +21,7 @@ from qmlstudio.core.preprocessing import Preprocessing
 from qmlstudio.gui.data.controls import CsvLayoutForm
 from qmlstudio.gui.data.panel import DataPanel
 from qmlstudio.gui.data.scatter import MAX_PLOTTED_POINTS
+from qmlstudio.gui.plot_export import EXPORT_TEXT
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.data.preprocessing import split_rows
 
@@ -391,3 +392,15 @@ def test_messages_leave_when_the_project_changes(qtbot, panel, document, tmp_pat
     assert "the model is set up for regression" in panel.summary()
     document.undo_stack.undo()
     assert "set up for" not in panel.summary()
+
+
+def test_the_scatter_legend_can_be_hidden_from_the_plots_menu(panel):
+    scatter = panel.scatter
+    legend = scatter.getPlotItem().legend
+    assert legend.isVisible() and len(legend.items) == len(scatter.series())
+    menu = scatter.scene().contextMenu  # the entries every right-click menu of the plot adds
+    assert [action.text() for action in menu] == [EXPORT_TEXT, "Show &Legend"]
+    menu[1].trigger()
+    assert not legend.isVisible()
+    menu[1].trigger()
+    assert legend.isVisible()

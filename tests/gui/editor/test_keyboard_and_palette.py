@@ -154,8 +154,6 @@ def test_the_plots_follow_the_palette_and_its_changes(dark_palette, qapp, qtbot)
         axis = widget.getPlotItem().getAxis("left")
         assert axis.textPen().color() == DARK_TEXT and axis.pen().color() == DARK_TEXT
         assert QColor(widget.getPlotItem().titleLabel.opts["color"]) == DARK_TEXT
-    legend = plots.loss_plot.getPlotItem().legend
-    assert all(label.opts["color"] == DARK_TEXT for _, label in legend.items)
     light = QPalette(dark_palette)
     light.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
     light.setColor(QPalette.ColorRole.Text, QColor("#000000"))

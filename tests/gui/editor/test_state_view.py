@@ -19,15 +19,18 @@ import pyqtgraph as pg
 import pytest
 from numpy.testing import assert_allclose
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage
 
 from qmlstudio.core import Circuit, DatasetSpec, Project, w, x
 from qmlstudio.engine import statevector
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.state_view import StateView
+from qmlstudio.gui.plot_export import EXPORT_TEXT
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.models.templates import init_weights
 from qmlstudio.ml.training.prepared_data import prepare_training_data
+from tests.gui.dialogs import answer_next_dialog, choose_file
 
 _I = np.eye(2)
 _H = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
@@ -379,3 +382,19 @@ def test_quitting_while_a_job_runs_ends_the_process_cleanly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "left the event loop" in done.stdout
     assert "QThread" not in done.stderr
+
+
+def test_the_charts_menu_exports_them_as_png_and_svg(qtbot, tmp_path):
+    document = ProjectDocument(Project(Circuit(2).add("h", 0).add("cx", (0, 1))))
+    view = _shown_view(qtbot, document)
+    action = view.export_action
+    assert action.text() == EXPORT_TEXT and action in view.findChild(
+        pg.GraphicsLayoutWidget).actions()  # the view's right-click menu
+    for name in ("state.png", "state.svg"):
+        answer_next_dialog(choose_file(str(tmp_path / name)))
+        action.trigger()  # the file dialog is modal: written once it returns
+    charts = view.findChild(pg.GraphicsLayoutWidget)
+    image = QImage(str(tmp_path / "state.png"))
+    assert (image.width(), image.height()) == (2 * charts.width(), 2 * charts.height())
+    svg = (tmp_path / "state.svg").read_text(encoding="utf-8")
+    assert "Basis-state probabilities" in svg and "Bloch vectors" in svg

@@ -108,7 +108,9 @@ def test_reopening_a_trained_project_draws_its_decision_boundary(qtbot, window, 
     reopened = MainWindow(ProjectDocument.open(path))
     reopened.show()
     plot = reopened.plots.boundary_plot
-    qtbot.waitUntil(lambda: plot.boundary is not None and plot.isVisible(), timeout=60_000)
+    figures = reopened.plots.figures  # on a page of the plots (a tab in a small window)
+    qtbot.waitUntil(lambda: plot.boundary is not None and figures.page_of("boundary")
+                    is not None, timeout=60_000)
     drawn = plot.boundary
     assert drawn.epoch == window.document.project.history.records[-1].epoch == final.epoch
     np.testing.assert_array_equal(drawn.values, final.values)

@@ -108,11 +108,11 @@ def test_closing_with_unsaved_changes_asks_save_discard_cancel(make_window, qtbo
 
 def test_geometry_and_dock_layout_persist_between_windows(make_window):
     first = make_window()
-    first.resize(700, 520)
+    first.resize(790, 560)  # within the offscreen screen (800 wide), which a restore keeps to
     first.docks["code"].hide()
     first.close()
     second = make_window()
-    assert (second.width(), second.height()) == (700, 520)
+    assert (second.width(), second.height()) == (790, 560)
     assert second.docks["code"].isHidden()
 
 

@@ -11,17 +11,22 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
 
 from qmlstudio.core import (
     DatasetSpec,
+    EpochRecord,
     ModelSpec,
     Preprocessing,
     Project,
     QMLStudioError,
     TrainingConfig,
+    TrainingHistory,
     Weight,
 )
+from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT
+from qmlstudio.gui.plot_export import EXPORT_TEXT
 from qmlstudio.ml.data.preprocessing import split_rows
 from qmlstudio.ml.evaluation.baselines import baseline_metrics
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
@@ -30,6 +35,7 @@ from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.report import TrainingReport
 from qmlstudio.ml.training.trainer import Trainer
+from tests.gui.dialogs import answer_next_dialog, choose_file
 
 
 def _moons_project(epochs=4) -> Project:
@@ -342,3 +348,80 @@ def test_regression_boundary_uses_the_colour_map(plots):
     # Viridis runs from dark purple (low) to yellow (high): the top row is the brightest.
     assert image[-1, 0, :3].astype(int).sum() > image[0, 0, :3].astype(int).sum() + 200
     np.testing.assert_array_equal(image[:, 0], image[:, -1])  # constant along each row
+
+
+# -- reading at a glance -----------------------------------------------------------------------
+def _history(epochs: int, parts: tuple[str, ...]) -> TrainingHistory:
+    records = [EpochRecord.of(epoch, grad_norm=0.5 / epoch,
+                              **{f"{part}_{metric}": 1.0 / epoch
+                                 for part in parts for metric in ("loss", "accuracy")})
+               for epoch in range(1, epochs + 1)]
+    return TrainingHistory(tuple(records))
+
+
+def _tick_texts(plot, side: str) -> list[str]:
+    """The tick labels pyqtgraph draws on ``side`` of ``plot`` at its current size."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        return [text for *_, text in plot.getPlotItem().getAxis(side).generateDrawSpecs(
+            painter)[2]]
+    finally:
+        painter.end()
+
+
+def test_legends_list_only_the_parts_there_are_above_the_data(plots):
+    plots.set_history(_history(3, ("train", "test")))  # no validation part
+    for plot in (plots.loss_plot, plots.metric_plot):
+        title = plot.getPlotItem().titleLabel.text
+        assert "training" in title and "test" in title and "validation" not in title
+        assert plot.getPlotItem().legend is None  # no legend box over the curves
+    plots.set_history(_history(3, ("train", "val", "test")))
+    assert "validation" in plots.loss_plot.getPlotItem().titleLabel.text
+    plots.clear()
+    assert plots.loss_plot.getPlotItem().titleLabel.text == "Loss"
+
+
+def test_epochs_are_ticked_at_whole_numbers_without_overlap(plots, qtbot):
+    plots.set_history(_history(3, ("train",)))
+    for plot in (plots.loss_plot, plots.metric_plot, plots.gradient_plot):
+        # Once laid out and auto-ranged (a paint away): one tick per epoch, none between.
+        qtbot.waitUntil(lambda plot=plot: _tick_texts(plot, "bottom") == ["1", "2", "3"])
+    plots.set_history(_history(200, ("train",)))
+    qtbot.waitUntil(lambda: "200" in _tick_texts(plots.loss_plot, "bottom"))
+    texts = _tick_texts(plots.loss_plot, "bottom")
+    assert 3 <= len(texts) <= 12 and all(text.isdigit() for text in texts)
+
+
+def test_figures_fill_one_grid_when_tall_and_tabs_when_short(qtbot, plots, moons_run):
+    trainer, _reports = moons_run
+    plots.on_boundary(decision_boundary(trainer, resolution=12))
+    _wait_for_results(qtbot, plots, trainer.result_project(), trainer.data)
+    figures = (plots.loss_plot, plots.metric_plot, plots.boundary_plot, plots.gradient_plot,
+               plots.confusion_plot, plots.comparison_table)
+    grid = plots.figures
+    assert grid.count() == 1 and all(figure.isVisible() for figure in figures)
+    plots.resize(1000, 260)  # a laptop's plots dock: one row per tab
+    qtbot.waitUntil(lambda: grid.count() == 2)
+    assert [grid.tabText(i) for i in range(2)] == ["Loss · Accuracy · Boundary",
+                                                    "Gradient · Confusion · Baselines"]
+    for page in range(2):
+        qtbot.mouseClick(grid.tabBar(), Qt.MouseButton.LeftButton,
+                         pos=grid.tabBar().tabRect(page).center())
+        shown = figures[3 * page:3 * page + 3]
+        assert all(f.isVisible() and f.height() >= MIN_FIGURE_HEIGHT for f in shown)
+        assert not any(f.isVisible() for f in figures if f not in shown)
+
+
+def test_a_plots_own_menu_exports_it(qtbot, plots, moons_run, tmp_path):
+    plots.set_history(moons_run[0].history)
+    action = plots.loss_plot.scene().contextMenu[0]  # what the right-click menu offers
+    assert action.text() == EXPORT_TEXT
+    for name in ("loss.png", "loss.svg"):
+        answer_next_dialog(choose_file(str(tmp_path / name)))
+        action.trigger()  # the file dialog is modal: written once it returns
+        assert (tmp_path / name).exists()
+    image = QImage(str(tmp_path / "loss.png"))
+    assert (image.width(), image.height()) == (2 * plots.loss_plot.width(),
+                                               2 * plots.loss_plot.height())
+    assert "Loss" in (tmp_path / "loss.svg").read_text(encoding="utf-8")
