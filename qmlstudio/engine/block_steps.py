@@ -130,6 +130,20 @@ def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_fe
                    work)
 
 
+@kernel
+def sample_op_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
+                       work, u):
+    """:func:`sample_matrices`, then each feature-reading block's matrix copied into its
+    operation's row of ``u`` (the noisy drivers look matrices up by operation, not by slot)."""
+    sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat, work)
+    for op in range(len(prog.op_kind)):
+        slot = prog.op_fslot[op]
+        if slot >= 0:
+            for a in range(4):
+                for c in range(4):
+                    u[op, a, c] = u_feat[slot, a, c]
+
+
 @entry_kernel
 def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
     """Product-state tables from U_q|0⟩ of each wire's leading block (|0⟩ if it has none);

@@ -37,7 +37,7 @@ from numba import prange
 from qmlstudio.core import CircuitError
 from qmlstudio.engine._jit import kernel, parallel_kernel, parallel_region
 from qmlstudio.engine.block_matrices import constant_block_matrices
-from qmlstudio.engine.block_steps import add_gradients, sample_matrices
+from qmlstudio.engine.block_steps import add_gradients, sample_op_matrices
 from qmlstudio.engine.density_kernels import (
     costate_matrix,
     depolarize,
@@ -211,14 +211,8 @@ def _run(prog, n, steps, trainable, x, weights, u_const, d_const, flip, zmask, n
         ru = np.empty((4, 4), dtype=np.complex128)
         for b in range(worker, n_samples, workers):
             if n_feature_blocks:
-                sample_matrices(prog, x[b], weights, shift_factor, shift, backward, u_feat,
-                                d_feat, work)
-                for op in range(len(prog.op_kind)):
-                    slot = prog.op_fslot[op]
-                    if slot >= 0:
-                        for a in range(4):
-                            for c in range(4):
-                                u[op, a, c] = u_feat[slot, a, c]
+                sample_op_matrices(prog, x[b], weights, shift_factor, shift, backward, u_feat,
+                                   d_feat, work, u)
             _sample(prog, steps, trainable, u, d_const, d_feat, buf, stride, backward, flip,
                     zmask, ny, coefs[b], values[b], grads[b], work, svec, r, ru)
 

@@ -27,7 +27,7 @@ from numba import prange
 from qmlstudio.core import CircuitError
 from qmlstudio.engine._jit import kernel, parallel_kernel, parallel_region
 from qmlstudio.engine.block_matrices import constant_block_matrices
-from qmlstudio.engine.block_steps import add_gradients, sample_matrices
+from qmlstudio.engine.block_steps import add_gradients, sample_op_matrices
 from qmlstudio.engine.density_program import DEPOL1, DEPOL2, GATE, PERM_STEP
 from qmlstudio.engine.kernels import apply_dense1, backward_dense1, gather
 from qmlstudio.engine.measure import costate, expectation
@@ -238,13 +238,8 @@ def _run(prog, n, steps, tables, x, weights, u_const, d_const, flip, zmask, ny, 
         for task in range(worker, n_samples * chunks, workers):
             b = task // chunks
             if n_feature_blocks:
-                sample_matrices(prog, x[b], weights, -1, 0.0, backward, u_feat, d_feat, work)
-                for op in range(len(prog.op_kind)):
-                    slot = prog.op_fslot[op]
-                    if slot >= 0:
-                        for a in range(4):
-                            for c in range(4):
-                                u[op, a, c] = u_feat[slot, a, c]
+                sample_op_matrices(prog, x[b], weights, -1, 0.0, backward, u_feat, d_feat, work,
+                                   u)
             for t in range((task % chunks) * CHUNK, min((task % chunks + 1) * CHUNK, n_traj)):
                 grad[:] = 0.0
                 _trajectory(prog, steps, tables, u, d_const, d_feat, picks[b, t], backward, flip,
