@@ -35,7 +35,7 @@ from qmlstudio.gui.shell.opening import open_document
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS
 
 _FIELDS = (QAbstractButton, QLabel, QLineEdit, QAbstractSpinBox, QComboBox, QProgressBar)
-_TAB_GROUPS = (("palette", "data", "training"), ("state", "inspector"),
+_TAB_GROUPS = (("palette", "data", "training"), ("state", "inspector", "noise"),
                ("plots", "code", "comparison"))
 
 
