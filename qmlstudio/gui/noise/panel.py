@@ -173,7 +173,7 @@ class NoisePanel(QWidget):
         for box in (self.t1, self.t2, self.time_1q, self.time_2q):
             box.valueChanged.connect(self._on_thermal_edited)
         document.project_changed.connect(self._on_project_changed)
-        self._on_project_changed(document.project)
+        self._show_model(document.project.noise)
 
     def _depolarizing_page(self) -> QWidget:
         row = QHBoxLayout()
@@ -201,7 +201,12 @@ class NoisePanel(QWidget):
     # -- document -> widgets -----------------------------------------------------------------
     def _on_project_changed(self, project: Project) -> None:
         self._show_message("")  # a refusal was about the model before this change
-        model = project.noise
+        if project.noise is not self._shown:  # other edits keep the model value itself
+            self._show_model(project.noise)
+
+    def _show_model(self, model: NoiseModel | None) -> None:
+        """Fields, description and tables for ``model`` (a device's table takes ~10 ms)."""
+        self._shown = model
         choice = noise_choice(model)
         key = f"device:{choice.device}" if choice.kind == "device" else choice.kind
         boxes = (self.choice, self.p_slider, self.p_value, self.readout_value, self.t1,
@@ -283,7 +288,7 @@ class NoisePanel(QWidget):
         try:
             model = build() if callable(build) else build
         except NoiseError as error:
-            self._on_project_changed(project)  # the fields return to the project's values
+            self._show_model(project.noise)  # the fields return to the project's values
             self._show_message(str(error))
             return False
         if model is not None and model.is_ideal:
