@@ -4,17 +4,20 @@ refusals that keep the model, undo, and the model surviving save → reopen."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
+from qmlstudio._resources import resource_path
 from qmlstudio.core.noise import Channel, NoiseModel
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.noise.panel import EDIT_TEXT, NoisePanel
 from qmlstudio.io.noise_file import bundled_device_noise, write_noise_file
 from qmlstudio.viewmodels.noise_table import EDITED
+from tests.gui.dialogs import answer_next_dialog, choose_file
 
 
 @pytest.fixture
@@ -156,3 +159,13 @@ def test_open_reads_a_model_file_or_refuses_a_file_without_one(panel, document, 
     assert not panel.open_file(str(tmp_path / "other.json"))
     assert "neither a QML Studio noise model" in panel.message.text()
     assert document.project.noise == model
+
+
+def test_open_button_reads_a_device_calibration(qtbot, panel, document, tmp_path):
+    path = tmp_path / "calibration.json"
+    shutil.copy(resource_path("devices", "props_manila.json"), path)
+    answer_next_dialog(choose_file(str(path)))
+    QTest.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: document.project.noise is not None, timeout=10_000)
+    assert document.project.noise == bundled_device_noise("manila")
+    assert panel.choice.currentData() == "device:manila"
