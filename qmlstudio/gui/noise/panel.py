@@ -58,9 +58,20 @@ __all__ = ["EDIT_TEXT", "NoisePanel"]
 
 EDIT_TEXT = "Change noise model"
 """The undo text of every noise edit."""
+
+
+def _device_label(description: str) -> str:
+    """``"5-qubit device (IBM Manila)"`` from the bundled description ``"a 5-qubit device (IBM
+    Manila, a line of 5 qubits)"``: what the device is first, for people who do not know the
+    names."""
+    what, _, detail = description.partition(" (")
+    return f"{what.removeprefix('a ')} ({detail.split(',')[0].rstrip(')')})"
+
+
 _CHOICES = (("Ideal", "ideal"), ("Uniform depolarizing", "depolarizing"),
             ("Thermal relaxation", "thermal"),
-            *((f"IBM {name.title()}", f"device:{name}") for name in BUNDLED_DEVICES),
+            *((_device_label(description), f"device:{name}")
+              for name, (_file, description) in BUNDLED_DEVICES.items()),
             ("Custom (edited or opened)", "custom"))
 _SLIDER_MAX_P = 0.2
 """The slider spans p from 0 to this (typical device errors are far below); the value field

@@ -65,6 +65,9 @@ def _row_of(panel: NoisePanel, gate: str, channel: str) -> int:
 
 def test_picking_a_device_makes_its_calibration_the_projects_noise(panel, document):
     assert panel.choice.currentData() == "ideal" and panel.gate_rows.rowCount() == 0
+    assert [panel.choice.itemText(i) for i in range(panel.choice.count())] == [
+        "Ideal", "Uniform depolarizing", "Thermal relaxation", "5-qubit device (IBM Manila)",
+        "7-qubit device (IBM Lagos)", "Custom (edited or opened)"]
     _choose(panel, "device:manila")
     manila = bundled_device_noise("manila")
     assert document.project.noise == manila
