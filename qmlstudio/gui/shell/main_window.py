@@ -32,6 +32,7 @@ from qmlstudio.gui.editor.code_view import CodeView
 from qmlstudio.gui.editor.inspector import Inspector
 from qmlstudio.gui.editor.palette import GatePalette
 from qmlstudio.gui.editor.state_view import StateView
+from qmlstudio.gui.noise.panel import NoisePanel
 from qmlstudio.gui.shell.actions import WindowActions
 from qmlstudio.gui.shell.autosave import Autosaver, autosave_interval
 from qmlstudio.gui.shell.dock_layout import (
@@ -92,11 +93,13 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(self.document, runner=self.runner)
         self.training_panel = TrainingPanel(self.document)
         self.comparison_panel = ComparisonPanel(self.document)
+        self.noise_panel = NoisePanel(self.document)
         self.plots = TrainingPlots(runner=self.runner)
         self.docks = {key: self._add_dock(title, widget) for key, title, widget in (
             ("palette", "Gates", self.gate_palette), ("data", "Data", self.data_panel),
             ("training", "Training", self.training_panel), ("state", "State", self.state_view),
-            ("inspector", "Inspector", self.inspector), ("plots", "Plots", self.plots),
+            ("inspector", "Inspector", self.inspector), ("noise", "Noise", self.noise_panel),
+            ("plots", "Plots", self.plots),
             ("code", "OpenQASM", self.code_view), ("comparison", "Comparison",
                                                    self.comparison_panel))}
         self._arranged = False  # docks placed (restored, or arranged when first shown)
@@ -164,7 +167,7 @@ class MainWindow(QMainWindow):
             if self.statusBar().currentMessage() == _LOCKED_MESSAGE:
                 self.statusBar().clearMessage()  # no longer true
         for widget in (self.canvas, self.gate_palette, self.inspector, self.code_view,
-                       self.data_panel):
+                       self.data_panel, self.noise_panel):
             widget.setEnabled(not active)
         self.actions_.set_editing_enabled(not active)
 

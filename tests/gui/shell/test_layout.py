@@ -35,7 +35,7 @@ from qmlstudio.gui.shell.opening import open_document
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS
 
 _FIELDS = (QAbstractButton, QLabel, QLineEdit, QAbstractSpinBox, QComboBox, QProgressBar)
-_TAB_GROUPS = (("palette", "data", "training"), ("state", "inspector"),
+_TAB_GROUPS = (("palette", "data", "training"), ("state", "inspector", "noise"),
                ("plots", "code", "comparison"))
 
 
@@ -182,6 +182,7 @@ def test_every_panel_fits_the_window_unclipped(qtbot, close_windows, size):
         QTest.qWait(50)
         problems += [f"[plots page {page}] {p}" for p in _check_window(window)]
     assert sorted(set(problems)) == []
+    assert window.docks["noise"] in window.tabifiedDockWidgets(window.docks["state"])
     shown = [key for key in ("loss", "metric", "boundary", "gradient", "confusion",
                              "baselines") if grid.page_of(key) is not None]
     assert len(shown) == 6, "every training figure is on a page"

@@ -32,7 +32,8 @@ def _train(qtbot, window) -> dict:
     seen = {"locked": False, "heat": None}
 
     def on_report(_report: object) -> None:
-        seen["locked"] |= not window.canvas.isEnabled()
+        # The run trains under the noise model it was given: that is locked too.
+        seen["locked"] |= not window.canvas.isEnabled() and not window.noise_panel.isEnabled()
         if window.canvas.gate_heat() is not None:
             seen["heat"] = window.canvas.gate_heat().copy()
 
@@ -40,6 +41,7 @@ def _train(qtbot, window) -> dict:
     with qtbot.waitSignal(window.training_panel.worker.finished, timeout=FIRST_RUN_TIMEOUT_MS):
         QTest.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.canvas.isEnabled(), timeout=10_000)
+    assert window.noise_panel.isEnabled()
     return seen
 
 
