@@ -1,9 +1,10 @@
 """Whether a project's training results still describe it: :func:`stale_reason`.
 
 Trained weights, their history, the plots and scores are about the circuit, data set,
-preprocessing and model they were trained on. Editing any of these keeps the weights (an
-edited circuit keeps the weights that still exist, see :meth:`~qmlstudio.core.Project.with_circuit`)
-but makes the results describe an earlier setup; the training panel says so and dims the plots.
+preprocessing, model and noise model they were trained on. Editing any of these keeps the
+weights (an edited circuit keeps the weights that still exist, see
+:meth:`~qmlstudio.core.Project.with_circuit`) but makes the results describe an earlier setup;
+the training panel says so and dims the plots.
 Training settings are not part of the setup: they say how to train next, not what was trained.
 """
 
@@ -24,11 +25,12 @@ def _data(project: Project) -> tuple:
 def stale_reason(trained_on: Project, project: Project) -> str:
     """``""`` if weights trained on ``trained_on`` describe ``project``; otherwise what changed:
     ``"trained on an earlier circuit"``, ``"… data set"``, ``"… circuit and data set"``,
-    ``"… model"`` (and combinations)."""
+    ``"… model"``, ``"… noise model"`` (and combinations)."""
     changed = [name for name, differs in (
         ("circuit", trained_on.circuit != project.circuit),
         ("data set", _data(trained_on) != _data(project)),
-        ("model", trained_on.model != project.model)) if differs]
+        ("model", trained_on.model != project.model),
+        ("noise model", trained_on.noise != project.noise)) if differs]
     if not changed:
         return ""
     return "trained on an earlier " + (", ".join(changed[:-1]) + " and " + changed[-1]

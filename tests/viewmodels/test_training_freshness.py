@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from qmlstudio.core import Circuit, DatasetSpec, Project, w, x
 from qmlstudio.core.model_spec import ModelSpec
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.viewmodels.training_freshness import same_setup, stale_reason
 
 
@@ -36,3 +37,12 @@ def test_each_changed_part_is_named():
     assert stale_reason(project, all_three) == ("trained on an earlier circuit, data set and "
                                                 "model")
     assert not same_setup(project, edited)
+
+
+def test_a_new_noise_model_is_named():
+    project = _project()
+    noisy = replace(project, noise=NoiseModel.uniform_depolarizing(0.01))
+    assert stale_reason(project, noisy) == "trained on an earlier noise model"
+    assert stale_reason(noisy, replace(noisy, noise=NoiseModel.uniform_depolarizing(0.02))) == (
+        "trained on an earlier noise model")
+    assert same_setup(noisy, replace(noisy, name="renamed"))
