@@ -493,25 +493,26 @@ class QasmReader:
             raise QasmError(f"line {line}: {register}[{index}] is out of range: '{register}' "
                             f"has {size} bit(s)")
         # possible: False once the bits cannot hold the value (then the condition is never
-        # true); controls: (wire that holds a measured bit, the value the condition asks of it).
+        # true); controls: the wire that holds a measured bit -> the value asked of it.
         possible = value < (1 << size) if index is None else value <= 1
         wanted = {index: value} if index is not None else {
             k: value >> k & 1 for k in range(size)}
-        controls = []
+        controls: dict[int, int] = {}
         for k, bit in sorted(wanted.items()) if possible else ():
             written = self.bits.get((register, k))
             if written is None:  # a bit never written reads 0
                 possible = possible and not bit
-            else:
-                wire, flipped = self._result_wire(written, register, k, line)
-                controls.append((wire, bit ^ flipped))
+                continue
+            wire, flipped = self._result_wire(written, register, k, line)
+            # Two bits read off one wire: one control, or never true if they disagree.
+            if controls.setdefault(wire, bit ^ flipped) != bit ^ flipped:
+                possible = False
         if not negated:
-            branches = [controls] if possible else []
+            branches = [list(controls.items())] if possible else []
         elif not possible:
             branches = [[]]  # the negation of a condition never true: always
         else:  # every other value of the controls (they are classical: at most one holds)
-            wires = [wire for wire, _ in controls]
-            asked = tuple(bit for _, bit in controls)
+            wires, asked = list(controls), tuple(controls.values())
             branches = [list(zip(wires, values, strict=True))
                         for values in product((0, 1), repeat=len(wires)) if values != asked]
         body = self.ops[start:]

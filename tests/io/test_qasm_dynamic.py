@@ -112,6 +112,20 @@ d = measure q[2];
 if (d == false) rx(0.2) q[0]; else ry(0.6) q[0];
 """
 
+# Two bits measured off one qubit (with an x between) are one control, or a condition that
+# can never hold, whose else always runs.
+ONE_WIRE_QASM3 = """OPENQASM 3.0;
+include "stdgates.inc";
+qubit[2] q;
+bit[2] c;
+ry(1.1) q[0];
+c[0] = measure q[0];
+x q[0];
+c[1] = measure q[0];
+if (c == 1) ry(0.5) q[1]; else rx(0.4) q[1];
+if (c == 3) h q[1]; else rz(0.3) q[1];
+"""
+
 
 def _aer(text: str, version: int):
     if version == 2:
@@ -129,8 +143,8 @@ def _aer(text: str, version: int):
 
 
 @pytest.mark.parametrize(("text", "version"), [(STEERED_QASM2, 2), (STEERED_QASM3, 3),
-                                               (RECORDED_QASM3, 3)],
-                         ids=["qasm2", "qasm3", "records-and-else"])
+                                               (RECORDED_QASM3, 3), (ONE_WIRE_QASM3, 3)],
+                         ids=["qasm2", "qasm3", "records-and-else", "one-wire"])
 def test_steered_programs_equal_aer(text, version):
     circuit = parse_qasm(text)
     assert circuit.has_channels
