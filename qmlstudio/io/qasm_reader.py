@@ -561,10 +561,9 @@ class QasmReader:
         self.records[position] = wire, f"record {register}[{index}]#{count}"
         return wire
 
-    def circuit(self) -> Circuit:
-        """The circuit read so far: the declared qubits first, then the record wires."""
-        if self.n_qubits == 0:
-            raise QasmError("the program declares no qubits")
+    def _with_records(self) -> list[Operation]:
+        """The operations with the copy onto each record wire right after its measurement,
+        and the record wires after every declared qubit."""
         ops = []
         for position, op in enumerate(self.ops):
             ops.append(op)
@@ -577,6 +576,13 @@ class QasmReader:
         if order != list(range(self.n_qubits)):
             new = {old: k for k, old in enumerate(order)}
             ops = [replace(op, wires=tuple(new[w] for w in op.wires)) for op in ops]
+        return ops
+
+    def circuit(self) -> Circuit:
+        """The circuit read so far: the declared qubits first, then the record wires."""
+        if self.n_qubits == 0:
+            raise QasmError("the program declares no qubits")
+        ops = self._with_records() if self.records else self.ops
         ops, measured = final_measurements(ops)
         try:
             return Circuit(self.n_qubits, tuple(ops), measured)
