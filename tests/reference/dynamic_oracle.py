@@ -7,8 +7,8 @@ ancilla qubit that nothing touches again, which makes the measurement exact and 
 result even if the measured qubit changes afterwards; a steered gate becomes Qiskit's own
 controlled gate on those ancillas (``Gate.control`` with the condition's control state). An
 ``else`` block is controlled by one more ancilla, a flag set to 1 when the condition fails (a
-multi-controlled ``x`` with that control state onto it, then ``x``), not by QML Studio's
-enumeration of the other values. A
+multi-controlled ``x`` with that control state onto it, then ``x``) and reset by the same gates
+after the block, not by QML Studio's enumeration of the other values. A
 measurement nobody reads is its Kraus projectors ``{|0⟩⟨0|, |1⟩⟨1|}``; ``reset`` is Aer's own;
 final measurements are dropped. Aer saves the density matrix of the program's qubits (the
 ancillas traced out), returned in QML Studio's index order (the first declared qubit is the
@@ -64,8 +64,9 @@ def aer_dynamic_density_matrix(qc: QuantumCircuit) -> np.ndarray:
     index = {qubit: k for k, qubit in enumerate(qc.qubits)}
     n_copies = sum(item.operation.name == "measure" and item.clbits[0] in _read_later(data, k)
                    for k, item in enumerate(data))
-    n_copies += sum(isinstance(item.operation, IfElseOp) and len(item.operation.blocks) > 1
-                    for item in data)  # the else flags
+    flag = n + n_copies  # the else blocks' flag, if there are any
+    n_copies += any(isinstance(item.operation, IfElseOp) and len(item.operation.blocks) > 1
+                    for item in data)
     out = QuantumCircuit(n + n_copies)
     copies: dict[Clbit, int] = {}
     next_ancilla = n
@@ -93,13 +94,13 @@ def aer_dynamic_density_matrix(qc: QuantumCircuit) -> np.ndarray:
             if len(op.blocks) > 1 and (never or controls):
                 if never:
                     _append_steered(out, op.blocks[1], wires, [], 0)
-                else:
-                    flag = next_ancilla
-                    next_ancilla += 1
-                    out.append(XGate().control(len(controls), ctrl_state=state),
-                               [*controls, flag])
+                else:  # the block cannot touch the copies: the same gates reset the flag
+                    fails = XGate().control(len(controls), ctrl_state=state)
+                    out.append(fails, [*controls, flag])
                     out.x(flag)
                     _append_steered(out, op.blocks[1], wires, [flag], 1)
+                    out.x(flag)
+                    out.append(fails, [*controls, flag])
         else:
             out.append(op, wires)
     out.save_density_matrix(qubits=list(range(n)))
