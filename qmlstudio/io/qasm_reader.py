@@ -87,8 +87,8 @@ class QasmReader:
         # qubit -> (the wire added to keep it, the group of the cx that copies it there). The
         # cx goes in when the circuit is built, so positions in ops stay put while reading.
         self.records: dict[int, tuple[int, str]] = {}
-        # The condition of the 'if' just read (text, line) for an 'else' that follows it.
-        self.last_if: tuple[str, int] | None = None
+        # The condition of the 'if' just read, for an 'else' that follows it.
+        self.last_if: str | None = None
         self.user_gates: set[str] = set()
         self.expanded = 0  # library gates produced by expanding user_gates (see the limit)
         self.opaque: set[str] = set()
@@ -442,7 +442,7 @@ class QasmReader:
         if rest:
             self._statement(rest, line)
         self._steer(condition, start, line)
-        self.last_if = condition, line
+        self.last_if = condition
 
     def _if_block(self, header: str, line: int, statements: Iterator) -> None:
         condition, rest = split_if(header, line)
@@ -451,10 +451,10 @@ class QasmReader:
         start = len(self.ops)
         self._steered_block("if", line, statements)
         self._steer(condition, start, line)
-        self.last_if = condition, line
+        self.last_if = condition
 
     def _else(self, body: str, terminator: str, line: int, statements: Iterator,
-              after_if: tuple[str, int] | None) -> None:
+              after_if: str | None) -> None:
         """``else`` after an ``if``: its statements steered by the negated condition."""
         if after_if is None:
             raise QasmError(f"line {line}: 'else' without an 'if' just before it")
@@ -469,7 +469,7 @@ class QasmReader:
             self._statement(rest, line)
         else:
             raise QasmError(f"line {line}: cannot read '{body[:40]}'")
-        self._steer(after_if[0], start, line, negated=True)
+        self._steer(after_if, start, line, negated=True)
 
     def _steered_block(self, kind: str, line: int, statements: Iterator) -> None:
         """Read the statements of an ``if`` or ``else`` block up to its ``}``."""
