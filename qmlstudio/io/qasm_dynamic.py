@@ -16,10 +16,21 @@ With density matrices each is a channel (:mod:`qmlstudio.core.channel_ops`):
   ``U`` cancels within each block. So the channel is written with library gates (``cx``,
   ``cu3``, ``ccx``, ...), which keep the circuit drawable, trainable and exportable.
 
+* a result read after its qubit changed (``measure``, ``reset``, then ``if``: QASMBench's
+  ``ipea`` and ``shor``) is no longer in that qubit. The reader then copies it, right after the
+  measurement, onto a *record wire*: a qubit it adds after the program's own (in order of
+  need), written by a ``cx`` from the measured qubit in a group named ``record c[0]#k``, which
+  is exact because the measured qubit is dephased (a classical copy), and read by the steered
+  gates as their control. Only results that need one get one, so a program whose results are
+  all read off their measured qubits imports as before; a qubit only flipped by ``x`` since is
+  read with the condition's value flipped instead. Record wires are qubits like any other
+  (the qubit limit and the simulator's memory guard count them);
+* ``else`` is the body steered by the other values of the condition's results: one
+  controlled copy for each (the results are classical, so at most one fires).
+
 Bits never measured read 0, so a condition on them is decided at import. What is refused, with
-the line: a condition reading the result of a qubit that changed after it was measured (the
-result would need a qubit of its own to keep it), a steered ``reset`` or ``measure``, a
-steered gate on its own control qubit, and steered gates without a library form with that
+the line: ``else if``, a steered ``reset`` or ``measure``, a steered gate on its own control
+qubit, a record wire past the qubit limit, and steered gates without a library form with that
 many controls (two on anything but ``x``, ``z`` and the rotations ``rx``, ``ry``, ``rz``,
 ``p``, which take Barenco et al.'s recursive form; three on anything but those rotations;
 more than three).

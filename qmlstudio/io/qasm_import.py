@@ -16,11 +16,14 @@ numbered after the ``x``-named ones in declaration order. ``0.5*x0 + 0.1`` is
 ``2*w0``) are :class:`~qmlstudio.core.Expr` parameters, at most one weight and three factors
 per product.
 
+``reset``, a mid-circuit ``measure`` and gates steered by results (``if``, ``else``) become
+channel operations and controlled gates, with a record wire added where a result must outlive
+a change of its qubit (see :mod:`.qasm_dynamic`).
+
 What it refuses, with a :class:`~qmlstudio.core.QasmError` naming the line and the construct:
-everything the simulator cannot honour — ``reset``, classical control (``if``), a measured qubit
-used again (mid-circuit measurement), loops, subroutines, gate modifiers, timing, classical
-variables — and malformed text (undeclared registers, unknown gates, wrong arity). Nothing is
-ever simulated differently from what the text says.
+everything the simulator cannot honour — loops, subroutines, gate modifiers, timing, classical
+variables, ``else if`` — and malformed text (undeclared registers, unknown gates, wrong
+arity). Nothing is ever simulated differently from what the text says.
 
 Why a reader of its own (measured on the 3.3 MB, 187k-gate ``hhl_n10_unitary.qasm``): the
 reference ``openqasm3`` parser (ANTLR, pure-Python runtime) takes 60 s and ``pyqasm`` over

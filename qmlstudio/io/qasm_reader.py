@@ -5,7 +5,8 @@ text (a long program repeats the same lines, so most statements cost one diction
 ``gate`` definitions are flattened once into library gates with parameter trees, so a call
 expands without recursion. ``reset``, ``measure`` and ``if`` become channel operations and
 controlled gates (:mod:`.qasm_dynamic`): each classical bit remembers the measurement that
-wrote it, so a condition can be read off the measured qubit.
+wrote it, so a condition can be read off the measured qubit, or off a record wire that copied
+the result when the measured qubit changed before the condition reads it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import product
 
 from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
 from qmlstudio.io import qasm_syntax as syntax
@@ -78,9 +80,15 @@ class QasmReader:
         self.inputs: dict[str, Affine] = {}
         self.n_qubits = 0
         self.ops: list[Operation] = []
-        # Each written classical bit: the measure operation that wrote it (its position in
-        # ops) and the line; bits never written read 0.
-        self.bits: dict[tuple[str, int], tuple[int, int]] = {}
+        # Each written classical bit: the position in ops of the measure operation that wrote
+        # it; bits never written read 0.
+        self.bits: dict[tuple[str, int], int] = {}
+        # Record wires: the position of a measure whose result must outlive a change of its
+        # qubit -> (the wire added to keep it, the group of the cx that copies it there). The
+        # cx goes in when the circuit is built, so positions in ops stay put while reading.
+        self.records: dict[int, tuple[int, str]] = {}
+        # The condition of the 'if' just read, for an 'else' that follows it.
+        self.last_if: str | None = None
         self.user_gates: set[str] = set()
         self.expanded = 0  # library gates produced by expanding user_gates (see the limit)
         self.opaque: set[str] = set()
@@ -105,8 +113,11 @@ class QasmReader:
                 start = len(ops)
             else:
                 group = None
+            after_if, self.last_if = self.last_if, None
             try:
-                if terminator == ";":
+                if body.startswith("else") and syntax.WORD.match(body).group() == "else":
+                    self._else(body, terminator, line, statements, after_if)
+                elif terminator == ";":
                     cached = simple.get(body)
                     if cached is not None:
                         ops.extend(cached)
@@ -406,7 +417,7 @@ class QasmReader:
             names = [(register, index) for index in indices]
         for k, wire in enumerate(wires):
             if names:
-                self.bits[names[k]] = (len(self.ops), line)
+                self.bits[names[k]] = len(self.ops)
             self.ops.append(Operation("measure", (wire,)))
 
     def _reset(self, text: str, line: int) -> None:
@@ -431,26 +442,49 @@ class QasmReader:
         if rest:
             self._statement(rest, line)
         self._steer(condition, start, line)
+        self.last_if = condition
 
     def _if_block(self, header: str, line: int, statements: Iterator) -> None:
         condition, rest = split_if(header, line)
         if rest:
             raise QasmError(f"line {line}: cannot read '{header[:40]}'")
         start = len(self.ops)
+        self._steered_block("if", line, statements)
+        self._steer(condition, start, line)
+        self.last_if = condition
+
+    def _else(self, body: str, terminator: str, line: int, statements: Iterator,
+              after_if: str | None) -> None:
+        """``else`` after an ``if``: its statements steered by the negated condition."""
+        if after_if is None:
+            raise QasmError(f"line {line}: 'else' without an 'if' just before it")
+        rest = body[len("else"):].strip()
+        if rest.startswith("if") and syntax.WORD.match(rest).group() == "if":
+            raise QasmError(f"line {line}: 'else if' is not supported; write the second "
+                            f"condition as an 'if' of its own")
+        start = len(self.ops)
+        if terminator == "{" and not rest:
+            self._steered_block("else", line, statements)
+        elif terminator == ";" and rest:
+            self._statement(rest, line)
+        else:
+            raise QasmError(f"line {line}: cannot read '{body[:40]}'")
+        self._steer(after_if, start, line, negated=True)
+
+    def _steered_block(self, kind: str, line: int, statements: Iterator) -> None:
+        """Read the statements of an ``if`` or ``else`` block up to its ``}``."""
         for text, terminator, body_line in statements:
             if terminator == "{":
-                raise QasmError(f"line {body_line}: a block inside 'if' is not supported")
+                raise QasmError(f"line {body_line}: a block inside '{kind}' is not supported")
             if text:
                 self._statement(text, body_line)
             if terminator == "}":
-                break
-        else:
-            raise QasmError(f"line {line}: 'if' has no closing '}}'")
-        self._steer(condition, start, line)
+                return
+        raise QasmError(f"line {line}: '{kind}' has no closing '}}'")
 
-    def _steer(self, text: str, start: int, line: int) -> None:
+    def _steer(self, text: str, start: int, line: int, negated: bool = False) -> None:
         """Replace the operations from ``start`` on by their form steered by the condition
-        ``text`` (see :mod:`.qasm_dynamic`)."""
+        ``text``, or by its negation for an ``else`` (see :mod:`.qasm_dynamic`)."""
         register, index, value = parse_condition(text, line)
         if register not in self.cregs:
             raise QasmError(f"line {line}: bit register '{register}' is not declared")
@@ -458,32 +492,46 @@ class QasmReader:
         if index is not None and index >= size:
             raise QasmError(f"line {line}: {register}[{index}] is out of range: '{register}' "
                             f"has {size} bit(s)")
-        if (value >= 1 << size) if index is None else value > 1:
-            wanted = {}  # a value the bits cannot hold: never true
-        elif index is None:
-            wanted = {k: value >> k & 1 for k in range(size)}
-        else:
-            wanted = {index: value}
+        # possible: False once the bits cannot hold the value (then the condition is never
+        # true); controls: the wire that holds a measured bit -> the value asked of it.
+        possible = value < (1 << size) if index is None else value <= 1
+        wanted = {index: value} if index is not None else {
+            k: value >> k & 1 for k in range(size)}
+        controls: dict[int, int] = {}
+        for k, bit in sorted(wanted.items()) if possible else ():
+            written = self.bits.get((register, k))
+            if written is None:  # a bit never written reads 0
+                possible = possible and not bit
+                continue
+            wire, flipped = self._result_wire(written, register, k, line)
+            # Two bits read off one wire: one control, or never true if they disagree.
+            if controls.setdefault(wire, bit ^ flipped) != bit ^ flipped:
+                possible = False
+        if not negated:
+            branches = [list(controls.items())] if possible else []
+        elif not possible:
+            branches = [[]]  # the negation of a condition never true: always
+        else:  # every other value of the controls (they are classical: at most one holds)
+            wires, asked = list(controls), tuple(controls.values())
+            branches = [list(zip(wires, values, strict=True))
+                        for values in product((0, 1), repeat=len(wires)) if values != asked]
         body = self.ops[start:]
         del self.ops[start:]
-        controls = []
-        for k, bit in sorted(wanted.items()):
-            written = self.bits.get((register, k))
-            if written is None and bit:  # a bit never written reads 0
-                wanted = {}
-                break
-            if written is not None:
-                controls.append((self._measured_wire(written, register, k, line), bit))
-        if not wanted:  # never true: the body's own measurements did not happen either
-            self.bits = {name: bit for name, bit in self.bits.items() if bit[0] < start}
+        if not branches:  # never true: the body's own measurements did not happen either
+            self.bits = {name: at for name, at in self.bits.items() if at < start}
+            self.records = {at: record for at, record in self.records.items() if at < start}
             return
-        self.ops.extend(controlled(body, controls, line) if controls else body)
+        for branch in branches:
+            self.ops.extend(controlled(body, branch, line) if branch else body)
 
-    def _measured_wire(self, written: tuple[int, int], register: str, index: int,
-                       line: int) -> int:
-        """The wire that still holds the result written into ``register[index]`` (a
-        QasmError if the wire changed since)."""
-        position, measured_line = written
+    def _result_wire(self, position: int, register: str, index: int,
+                     line: int) -> tuple[int, int]:
+        """The wire that holds the result written into ``register[index]`` by the measure at
+        ``position``, and 1 if it holds it flipped (0 if not): the measured wire while only
+        ``x`` flips, controls and undone ``cx``/``ccx`` touched it since, else a record wire
+        (added now, see ``records``)."""
+        if position in self.records:
+            return self.records[position][0], 0
         wire = self.ops[position].wires[0]
         later = self.ops[position + 1:]
         flips, k = 0, 0
@@ -495,29 +543,47 @@ class QasmReader:
                 elif op.gate in ("cx", "ccx") and (partner := _undone_at(later, k)) is not None:
                     k = partner  # undone by the same gate (see _undone_at)
                 else:
-                    raise QasmError(
-                        f"line {line}: the condition reads {register}[{index}], measured from "
-                        f"{self._qubit_name(wire)} on line {measured_line}, but "
-                        f"{self._qubit_name(wire)} changed since ({op.gate}); keeping that "
-                        f"result would need a qubit of its own, which QML Studio does not add")
+                    return self._record(position, register, index, line), 0
             k += 1
-        if flips % 2:
-            raise QasmError(f"line {line}: the condition reads {register}[{index}], but "
-                            f"{self._qubit_name(wire)} was flipped since it was measured on "
-                            f"line {measured_line}")
+        return wire, flips % 2
+
+    def _record(self, position: int, register: str, index: int, line: int) -> int:
+        """A new record wire for the measurement at ``position`` into ``register[index]``."""
+        if self.n_qubits >= MAX_QUBITS:
+            raise QasmError(f"line {line}: the condition reads {register}[{index}] after its "
+                            f"qubit changed, which needs a record qubit to keep the result; "
+                            f"with it the circuit would have {self.n_qubits + 1} qubits, at "
+                            f"most {MAX_QUBITS}")
+        wire = self.n_qubits
+        self.n_qubits += 1
+        count = self.groups.get("record", 0)
+        self.groups["record"] = count + 1
+        self.records[position] = wire, f"record {register}[{index}]#{count}"
         return wire
 
-    def _qubit_name(self, wire: int) -> str:
-        for name, (offset, size) in self.qregs.items():
-            if offset <= wire < offset + size:
-                return f"{name}[{wire - offset}]"
-        return f"qubit {wire}"
+    def _with_records(self) -> list[Operation]:
+        """The operations with the copy onto each record wire right after its measurement,
+        and the record wires after every declared qubit."""
+        ops = []
+        for position, op in enumerate(self.ops):
+            ops.append(op)
+            if position in self.records:  # copy the result while the qubit still holds it
+                record, group = self.records[position]
+                ops.append(Operation("cx", (op.wires[0], record), (), group))
+        # A register declared after a record wire came after it: records go last.
+        records = [record for record, _ in self.records.values()]
+        order = sorted(set(range(self.n_qubits)) - set(records)) + records
+        if order != list(range(self.n_qubits)):
+            new = {old: k for k, old in enumerate(order)}
+            ops = [replace(op, wires=tuple(new[w] for w in op.wires)) for op in ops]
+        return ops
 
     def circuit(self) -> Circuit:
-        """The circuit read so far."""
+        """The circuit read so far: the declared qubits first, then the record wires."""
         if self.n_qubits == 0:
             raise QasmError("the program declares no qubits")
-        ops, measured = final_measurements(self.ops)
+        ops = self._with_records() if self.records else self.ops
+        ops, measured = final_measurements(ops)
         try:
             return Circuit(self.n_qubits, tuple(ops), measured)
         except CircuitError as error:
