@@ -65,13 +65,12 @@ class RobustnessPanel(QWidget):
         self._started_on: Project | None = None   # the project of the latest run
         self._dimmed = False
 
-        self.sweep_label = QLabel()
         self.max_p = QDoubleSpinBox(minimum=0.001, maximum=1.0, singleStep=0.01, decimals=3,
-                                    value=DEFAULT_MAX_P)
+                                    value=DEFAULT_MAX_P, prefix="p ≤ ")
         self.max_p.setToolTip("The largest depolarizing probability swept: after every gate, "
                               "each qubit it touches is replaced by a random state with this "
                               "probability")
-        self.points = QSpinBox(minimum=3, maximum=51, value=DEFAULT_POINTS)
+        self.points = QSpinBox(minimum=3, maximum=51, value=DEFAULT_POINTS, suffix=" points")
         self.points.setToolTip("Noise strengths evaluated, evenly spaced from 0 (ideal)")
         self.run_button = QPushButton("&Run Sweep")
         self.run_button.setToolTip("Score the trained model on the test part at each noise "
@@ -79,6 +78,7 @@ class RobustnessPanel(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m strengths")
+        self.progress.setMinimumWidth(60)  # the bottom dock's width sets the window's minimum
         self.message = QLabel(wordWrap=True)
         self.stale_label = QLabel(wordWrap=True, visible=False)
         set_tone(self.stale_label, "warning")  # as the training plots' out-of-date line
@@ -92,11 +92,7 @@ class RobustnessPanel(QWidget):
         add_export_action(self.plot, "QML Studio noise robustness plot", "noise robustness")
 
         controls = QHBoxLayout()
-        controls.addWidget(self.sweep_label)
-        self._max_p_label = QLabel("up to p =")
-        controls.addWidget(self._max_p_label)
         controls.addWidget(self.max_p)
-        controls.addWidget(QLabel("Points:"))
         controls.addWidget(self.points)
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
@@ -224,12 +220,15 @@ class RobustnessPanel(QWidget):
 
     def _on_project_changed(self, project: Project) -> None:
         noisy = project.noise is not None and not project.noise.is_ideal
-        self.sweep_label.setText(f"Sweep: {project.noise.name} × 0 to {SCALE_MAX:g}" if noisy
-                                 else "Sweep: depolarizing noise after every gate,")
-        self._max_p_label.setVisible(not noisy)
         self.max_p.setVisible(not noisy)
         if self._curve is None and not self.is_running:
-            self._show_message("" if project.is_trained else _UNTRAINED)
+            # Until there is a curve, the line says what a sweep would do.
+            self._show_message(
+                _UNTRAINED if not project.is_trained else
+                f"Sweeps the project's noise model ({project.noise.name}) from 0 to "
+                f"{SCALE_MAX:g}× as strong." if noisy else
+                "Sweeps a depolarizing channel after every gate, p from 0 to the maximum "
+                "(the project is ideal).")
         reason = (curve_stale_reason(self._computed_on, project)
                   if self._computed_on is not None else "")
         self.stale_label.setText(f"Out of date: {reason} since this curve was computed. Run "
