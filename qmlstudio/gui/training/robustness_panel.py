@@ -178,7 +178,8 @@ class RobustnessPanel(QWidget):
         self._on_project_changed(self._document.project)
 
     def _on_cancelled(self) -> None:
-        self._show_message("Cancelled; the curve shown is unchanged.")
+        self._show_message("Cancelled; the curve shown is unchanged." if self._curve is not None
+                           else "Cancelled.")
 
     def _on_failed(self, message: str, _details: str) -> None:
         self._show_message(f"The sweep failed: {message}", error=True)

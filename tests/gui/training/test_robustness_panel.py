@@ -118,4 +118,4 @@ def test_cancel_stops_the_sweep_between_strengths(qtbot, close_windows, slow_to_
     assert done[-1] < 11  # stopped after the strength in progress, not at the end
     assert not panel.is_running and panel.run_button.isEnabled()
     assert panel.curve is None and panel.drawn_points() == ([], [])
-    assert panel.message.text() == "Cancelled; the curve shown is unchanged."
+    assert panel.message.text() == "Cancelled."
