@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from qmlstudio.core import Project
 
-__all__ = ["same_setup", "stale_reason"]
+__all__ = ["listed", "same_setup", "setup_changes", "stale_reason"]
 
 
 def _data(project: Project) -> tuple:
@@ -22,19 +22,28 @@ def _data(project: Project) -> tuple:
     return project.dataset, replace(project.preprocessing, fitted=None)
 
 
+def setup_changes(before: Project, project: Project) -> list[str]:
+    """What of the setup differs between ``before`` and ``project``, in the order
+    ``"circuit"``, ``"data set"``, ``"model"``, ``"noise model"`` (empty: weights trained on
+    one mean the same thing in the other)."""
+    return [name for name, differs in (
+        ("circuit", before.circuit != project.circuit),
+        ("data set", _data(before) != _data(project)),
+        ("model", before.model != project.model),
+        ("noise model", before.noise != project.noise)) if differs]
+
+
+def listed(names: list[str]) -> str:
+    """``"circuit"``, ``"circuit and data set"``, ``"circuit, data set and model"``."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def stale_reason(trained_on: Project, project: Project) -> str:
     """``""`` if weights trained on ``trained_on`` describe ``project``; otherwise what changed:
     ``"trained on an earlier circuit"``, ``"… data set"``, ``"… circuit and data set"``,
     ``"… model"``, ``"… noise model"`` (and combinations)."""
-    changed = [name for name, differs in (
-        ("circuit", trained_on.circuit != project.circuit),
-        ("data set", _data(trained_on) != _data(project)),
-        ("model", trained_on.model != project.model),
-        ("noise model", trained_on.noise != project.noise)) if differs]
-    if not changed:
-        return ""
-    return "trained on an earlier " + (", ".join(changed[:-1]) + " and " + changed[-1]
-                                       if len(changed) > 1 else changed[0])
+    changed = setup_changes(trained_on, project)
+    return f"trained on an earlier {listed(changed)}" if changed else ""
 
 
 def same_setup(a: Project, b: Project) -> bool:

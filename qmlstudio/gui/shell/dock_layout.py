@@ -8,7 +8,8 @@ first launch). Designed for a 1280×800 laptop screen first:
 * right, over the full height: **State** with the **Inspector** and **Noise** as tabs beside
   it (the Inspector is empty until a gate is selected, so it does not take room of its own;
   the noise tables need the right column's width and height);
-* bottom, under the canvas: **Plots**, with **OpenQASM** and **Comparison** as tabs.
+* bottom, under the canvas: **Plots**, with **Robustness** (the noise-robustness curve),
+  **OpenQASM** and **Comparison** as tabs.
 
 From :data:`WIDE_WIDTH` on there is room for more at once: Training becomes a dock of its own
 above State and Inspector, and the plots dock is tall enough for all figures in one grid.
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar
 
 __all__ = ["LAYOUT_VERSION", "WIDE_WIDTH", "arrange_docks", "default_size", "fit_scroll_width"]
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 """Saved with the window state; a state saved by another arrangement is not restored (its
 docks would land where this version has none)."""
 WIDE_WIDTH = 1920
@@ -99,7 +100,7 @@ def arrange_docks(window: QMainWindow, docks: Mapping[str, QDockWidget],
     _place(window, area.RightDockWidgetArea, [docks["state"], docks["inspector"],
                                               docks["noise"]])
     _place(window, area.BottomDockWidgetArea,
-           [docks["plots"], docks["code"], docks["comparison"]])
+           [docks["plots"], docks["robustness"], docks["code"], docks["comparison"]])
     height = window.height()
     window.resizeDocks([docks["palette"], docks["state"]], [_LEFT_WIDTH, _RIGHT_WIDTH[wide]],
                        Qt.Orientation.Horizontal)

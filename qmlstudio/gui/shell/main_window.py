@@ -49,6 +49,7 @@ from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.freshness import set_dimmed
 from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.plots import TrainingPlots
+from qmlstudio.gui.training.robustness_panel import RobustnessPanel
 from qmlstudio.gui.training.stored_training import StoredTraining
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
 from qmlstudio.viewmodels.gradient_heat import gradient_heat
@@ -95,11 +96,12 @@ class MainWindow(QMainWindow):
         self.comparison_panel = ComparisonPanel(self.document)
         self.noise_panel = NoisePanel(self.document)
         self.plots = TrainingPlots(runner=self.runner)
+        self.robustness_panel = RobustnessPanel(self.document)
         self.docks = {key: self._add_dock(title, widget) for key, title, widget in (
             ("palette", "Gates", self.gate_palette), ("data", "Data", self.data_panel),
             ("training", "Training", self.training_panel), ("state", "State", self.state_view),
             ("inspector", "Inspector", self.inspector), ("noise", "Noise", self.noise_panel),
-            ("plots", "Plots", self.plots),
+            ("plots", "Plots", self.plots), ("robustness", "Robustness", self.robustness_panel),
             ("code", "OpenQASM", self.code_view), ("comparison", "Comparison",
                                                    self.comparison_panel))}
         self._arranged = False  # docks placed (restored, or arranged when first shown)
@@ -320,6 +322,7 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()  # a clean close: saved or discarded, nothing to recover
         self.training_panel.shutdown()
         self.comparison_panel.shutdown()
+        self.robustness_panel.shutdown()
         self.state_view.shutdown()
         self.runner.shutdown()
         if self in _WINDOWS:

@@ -1,5 +1,5 @@
-"""The Model menu: replace the circuit by a model family from the literature in one click, and
-compare the model with classical ones.
+"""The Model menu: replace the circuit by a model family from the literature in one click,
+compare the model with classical ones, and see how the trained model holds up under noise.
 
 Each family (see :mod:`qmlstudio.ml.models.presets`) is built for the data set the Data panel
 shows — its feature count after preprocessing, its classes — with the chosen number of layers,
@@ -33,7 +33,8 @@ exponentially in qubits, and IQP takes one qubit per feature)."""
 
 class ModelMenu:
     """Builds ``window``'s Model menu into its menu bar and puts its actions in ``actions``
-    (keys ``model_<preset>``, ``model_separable``, ``model_layers_<n>`` and ``compare``)."""
+    (keys ``model_<preset>``, ``model_separable``, ``model_layers_<n>``, ``compare`` and
+    ``robustness``)."""
 
     def __init__(self, window: MainWindow, actions: dict[str, QAction]) -> None:
         self.window = window
@@ -72,6 +73,12 @@ class ModelMenu:
         compare.triggered.connect(lambda _checked=False: self.compare())
         actions["compare"] = compare
         self.menu.addAction(compare)
+        robustness = QAction("Noise &Robustness…", window)
+        robustness.setStatusTip("Plot the trained model's test accuracy (R²) against noise "
+                                "strength, without retraining")
+        robustness.triggered.connect(lambda _checked=False: self.robustness())
+        actions["robustness"] = robustness
+        self.menu.addAction(robustness)
 
     @property
     def layers(self) -> int:
@@ -88,6 +95,13 @@ class ModelMenu:
         dock.show()
         dock.raise_()
         self.window.comparison_panel.run_comparison()
+
+    def robustness(self) -> None:
+        """Model ▸ Noise Robustness: show the robustness curve and start a sweep."""
+        dock = self.window.docks["robustness"]
+        dock.show()
+        dock.raise_()
+        self.window.robustness_panel.run_sweep()
 
     def apply(self, name: str) -> None:
         """Replace the project's model by family ``name`` as one undoable edit, built for

@@ -10,18 +10,22 @@ with ``noise="depolarizing"``, the strength is the ``p`` of
 does (the exact density-matrix simulator). Strength 0 is always the ideal statevector
 simulator. The metrics are those of :func:`~qmlstudio.ml.evaluation.metrics.evaluate_metrics`:
 accuracy and F1 for a classifier, R² and MSE for a regressor.
+
+A long sweep (many rows, many qubits) can report each strength it finishes and stop between
+strengths: pass ``progress`` and ``cancelled`` (as :func:`~qmlstudio.ml.evaluation.comparison
+.compare_models` takes them).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qmlstudio.core import DatasetError
+from qmlstudio.core import DatasetError, Interrupted
 from qmlstudio.core.errors import NoiseError
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.ml.evaluation.metrics import evaluate_metrics
@@ -121,12 +125,17 @@ def _targets(model: TrainedModel, y: object, n_rows: int) -> np.ndarray:
 
 def noise_robustness(model: TrainedModel, X: object, y: object,
                      noise: NoiseModel | str | None = None,
-                     strengths: Sequence[float] = DEFAULT_STRENGTHS) -> NoiseRobustness:
+                     strengths: Sequence[float] = DEFAULT_STRENGTHS, *,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> NoiseRobustness:
     """Score the trained ``model`` on raw features ``X`` and targets ``y`` (original class
     labels, or values) under each noise strength (see the module docstring).
 
     ``noise``: the model to scale (None: the one ``model`` was saved with; an ideal model then
     needs one), or ``"depolarizing"`` to read the strengths as depolarizing probabilities.
+    ``progress(done, total, name)`` is called after each strength with the name of its noise
+    model; ``cancelled()`` is asked before each one, and True stops the sweep with
+    :class:`~qmlstudio.core.Interrupted`.
     Raises :class:`~qmlstudio.core.errors.NoiseError` for bad strengths or noise and
     :class:`~qmlstudio.core.DatasetError` for data that does not fit the model.
     """
@@ -139,7 +148,10 @@ def noise_robustness(model: TrainedModel, X: object, y: object,
     targets = _targets(model, y, len(model.preprocess(X)))  # checked before any simulation
     rows, names = [], []
     metrics: tuple[str, ...] = ("accuracy", "f1") if model.is_classifier else ("r2", "mse")
-    for noisy in models:
+    for done, noisy in enumerate(models):
+        if cancelled is not None and cancelled():
+            raise Interrupted(f"noise robustness cancelled after {done} of {len(models)} "
+                              f"strengths")
         under = model.with_noise(noisy)
         predictions = (np.argmax(under.predict_proba(X), axis=1) if model.is_classifier
                        else under.predict(X))
@@ -147,5 +159,7 @@ def noise_robustness(model: TrainedModel, X: object, y: object,
                                   len(model.classes_) if model.is_classifier else None)
         rows.append(tuple(scores[name] for name in metrics))
         names.append("ideal" if noisy is None else noisy.name)
+        if progress is not None:
+            progress(done + 1, len(models), names[-1])
     return NoiseRobustness(model.task, _strengths(strengths), tuple(names), metrics,
                            tuple(rows))

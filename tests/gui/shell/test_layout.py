@@ -36,7 +36,7 @@ from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS
 
 _FIELDS = (QAbstractButton, QLabel, QLineEdit, QAbstractSpinBox, QComboBox, QProgressBar)
 _TAB_GROUPS = (("palette", "data", "training"), ("state", "inspector", "noise"),
-               ("plots", "code", "comparison"))
+               ("plots", "robustness", "code", "comparison"))
 
 
 def _moons_window(qtbot, size: tuple[int, int]) -> MainWindow:

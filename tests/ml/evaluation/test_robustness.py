@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose
 from sklearn.metrics import accuracy_score, f1_score, mean_squared_error, r2_score
 
 from qmlstudio import noise_robustness
-from qmlstudio.core import DatasetError
+from qmlstudio.core import DatasetError, Interrupted
 from qmlstudio.core.errors import NoiseError
 from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule
 from qmlstudio.engine import density_expval, expval
@@ -86,6 +86,27 @@ def test_a_depolarizing_sweep_and_a_regressor():
         assert mse == pytest.approx(mean_squared_error(target, predicted), abs=1e-12)
     assert table.column("r2")[0] == pytest.approx(reg.score(X, target), abs=1e-12)
     assert_allclose(table.column("mse")[0], np.mean((reg.predict(X) - target) ** 2))
+
+
+def test_the_sweep_reports_each_strength_and_stops_between_strengths_when_cancelled(
+        noisy_classifier):
+    clf, X, labels = noisy_classifier
+    reports = []
+    table = noise_robustness(clf.model_, X, labels, strengths=[0, 1],
+                             progress=lambda *report: reports.append(report))
+    assert reports == [(1, 2, "ideal"), (2, 2, NOISE.name)]
+    assert table == noise_robustness(clf.model_, X, labels, strengths=[0, 1])
+    asked = []
+
+    def cancelled():  # cancel once the first strength is done
+        asked.append(len(reports))
+        return len(asked) > 1
+
+    reports.clear()
+    with pytest.raises(Interrupted, match="cancelled after 1 of 3 strengths"):
+        noise_robustness(clf.model_, X, labels, strengths=[0, 1, 2], cancelled=cancelled,
+                         progress=lambda *report: reports.append(report))
+    assert reports == [(1, 3, "ideal")]
 
 
 def test_bad_requests_name_what_is_wrong(noisy_classifier):
