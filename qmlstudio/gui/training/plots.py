@@ -83,8 +83,6 @@ _PARTS = (("train", "training", SERIES[0], Qt.PenStyle.SolidLine),
 _LINE_SAMPLES = {Qt.PenStyle.SolidLine: "━", Qt.PenStyle.DashLine: "╍",
                  Qt.PenStyle.DotLine: "┈"}
 """How each pen style of :data:`_PARTS` looks in a legend entry."""
-_TITLE_SIZE = "10pt"
-"""A curve plot's title with its legend fits a figure of the minimum width at this size."""
 _LOG_FLOOR = 1e-300  # a zero norm cannot sit on a log axis; draw it at the bottom instead
 
 
@@ -207,7 +205,6 @@ class TrainingPlots(QWidget):
         for name, (widget, title) in self._exported.items():
             add_export_action(widget, f"QML Studio {title} plot", name)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.figures, 1)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.status_label)
@@ -310,7 +307,7 @@ class TrainingPlots(QWidget):
             _show(self._curves[f"{part}_{'loss' if metric == 'loss' else 'metric'}"], *points)
             if points[0]:
                 drawn.append(part)
-        plot.getPlotItem().setTitle(legend_title(title, drawn), size=_TITLE_SIZE)
+        plot.getPlotItem().setTitle(legend_title(title, drawn))
 
     def on_finished(self, project: Project, training_data: TrainingData | None = None) -> None:
         """Training ended with ``project``: redraw the curves from its history, then score it

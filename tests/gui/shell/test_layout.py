@@ -1,8 +1,9 @@
 """The real main window at a 1280×800 laptop size and at 1920×1080, with the moons example
-open and trained: every button, label and field gets its width and lies inside its parents,
-no dock scrolls sideways, every plot is at least MIN_FIGURE_HEIGHT tall with tick labels that
-do not overlap, and the training controls are all in view. View ▸ Reset Layout puts moved
-docks back, and the window's layout persists."""
+open, before and after training: every button, label and field gets its width and lies inside
+its parents, no dock scrolls sideways, every plot is at least MIN_FIGURE_HEIGHT tall with tick
+labels that do not overlap and its title at the type scale's title size, every dock's contents
+have the same margin, and the training controls are all in view. View ▸ Reset Layout puts
+moved docks back, and the window's layout persists."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import replace
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +33,7 @@ from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT
 from qmlstudio.gui.shell.dock_layout import LAYOUT_VERSION, WIDE_WIDTH, default_size
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.shell.opening import open_document
+from qmlstudio.gui.theme.metrics import MARGIN, point_size
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS
 
 _FIELDS = (QAbstractButton, QLabel, QLineEdit, QAbstractSpinBox, QComboBox, QProgressBar)
@@ -157,7 +159,16 @@ def _check_window(window: MainWindow) -> list[str]:
         if title.item.boundingRect().width() > item.width():
             problems.append(f"{title.text!r} is wider than its plot ({item.width()} px)")
         problems += _overlapping_ticks(item)
+        if title.isVisible() and _title_points(item) != point_size("title"):
+            problems.append(f"{title.text!r} is set at {_title_points(item)} pt")
     return problems
+
+
+def _title_points(plot: pg.PlotItem) -> float:
+    """The point size the title of ``plot`` is drawn at (its text's first character's)."""
+    cursor = QTextCursor(plot.titleLabel.item.document())
+    cursor.setPosition(1)
+    return cursor.charFormat().fontPointSize()
 
 
 def _plot_pages_problems(window: MainWindow) -> list[str]:
@@ -196,6 +207,12 @@ def test_every_panel_fits_the_window_unclipped(qtbot, close_windows, size):
                 problems += [f"[{key}] {problem}" for problem in _check_window(window)]
     problems += _plot_pages_problems(window)
     assert sorted(set(problems)) == []
+    for key, dock in window.docks.items():  # one margin around every dock's contents
+        content = dock.widget().widget() if isinstance(dock.widget(), QScrollArea) \
+            else dock.widget()
+        margins = content.layout().contentsMargins()
+        assert (margins.left(), margins.top(), margins.right(), margins.bottom()) == \
+            (MARGIN,) * 4, key
     grid = window.plots.figures
     shown = [key for key in ("loss", "metric", "boundary", "gradient", "confusion",
                              "baselines") if grid.page_of(key) is not None]
