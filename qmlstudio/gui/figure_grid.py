@@ -14,6 +14,8 @@ import math
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QTabWidget, QWidget
 
+from qmlstudio.gui.theme.metrics import SPACING
+
 __all__ = ["MAX_COLUMNS", "MIN_FIGURE_HEIGHT", "MIN_FIGURE_WIDTH", "FigureGrid"]
 
 MIN_FIGURE_WIDTH = 260
@@ -21,7 +23,6 @@ MIN_FIGURE_WIDTH = 260
 MIN_FIGURE_HEIGHT = 150
 """Shorter, a plot's tick labels would overlap."""
 MAX_COLUMNS = 3
-_SPACING = 6
 
 
 class FigureGrid(QTabWidget):
@@ -83,8 +84,8 @@ class FigureGrid(QTabWidget):
     def sizeHint(self):  # Qt override: every figure at once, three across
         hint = super().sizeHint()
         rows = math.ceil(max(sum(self._shown.values()), 1) / MAX_COLUMNS)
-        hint.setWidth(MAX_COLUMNS * (MIN_FIGURE_WIDTH + _SPACING) + 60)
-        hint.setHeight(rows * (MIN_FIGURE_HEIGHT + _SPACING) + 60)
+        hint.setWidth(MAX_COLUMNS * (MIN_FIGURE_WIDTH + SPACING) + 60)
+        hint.setHeight(rows * (MIN_FIGURE_HEIGHT + SPACING) + 60)
         return hint
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -112,7 +113,7 @@ class FigureGrid(QTabWidget):
             page = QWidget()
             grid = QGridLayout(page)
             grid.setContentsMargins(0, 0, 0, 0)
-            grid.setSpacing(_SPACING)
+            grid.setSpacing(SPACING)
             for index, key in enumerate(chunk):
                 widget = self._figures[key][1]
                 grid.addWidget(widget, index // columns, index % columns)
@@ -134,11 +135,11 @@ class FigureGrid(QTabWidget):
         """(columns, figures per page) for ``count`` figures at the current size."""
         width, height = self.width(), self.height()
         columns = max(1, min(MAX_COLUMNS, count,
-                             (width + _SPACING) // (MIN_FIGURE_WIDTH + _SPACING)))
-        rows = max(1, (height + _SPACING) // (MIN_FIGURE_HEIGHT + _SPACING))
+                             (width + SPACING) // (MIN_FIGURE_WIDTH + SPACING)))
+        rows = max(1, (height + SPACING) // (MIN_FIGURE_HEIGHT + SPACING))
         if columns * rows >= count:
             return columns, max(count, 1)
         # Pages need a tab bar, which takes height from the rows.
-        rows = max(1, (height - self.tabBar().sizeHint().height() + _SPACING)
-                   // (MIN_FIGURE_HEIGHT + _SPACING))
+        rows = max(1, (height - self.tabBar().sizeHint().height() + SPACING)
+                   // (MIN_FIGURE_HEIGHT + SPACING))
         return columns, columns * rows

@@ -165,7 +165,6 @@ class DataPanel(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)  # neither the forms nor the plot to a sliver
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
 
     # -- what the window and tests read ----------------------------------------------------

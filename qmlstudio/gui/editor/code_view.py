@@ -181,7 +181,6 @@ class CodeView(QWidget):
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.apply_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._bar)
         layout.addWidget(self.editor, 1)
         layout.addLayout(bottom)

@@ -121,6 +121,7 @@ class Inspector(QWidget):
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)  # the dock's margin is around the scroll
         body_layout.addWidget(self.note)
         body_layout.addWidget(self._details)
         body_layout.addStretch(1)
@@ -129,7 +130,6 @@ class Inspector(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
 
         document.project_changed.connect(self._on_project_changed)

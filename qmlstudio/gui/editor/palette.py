@@ -268,7 +268,6 @@ class GatePalette(QWidget):
         self.tree.activated.connect(self._on_activated)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
 

@@ -29,6 +29,8 @@ from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT, MIN_FIGURE_WIDTH
 from qmlstudio.gui.plot_export import add_export_action
 from qmlstudio.gui.simulator_warmup import simulator_warmup
 from qmlstudio.gui.theme.colours import CLASS_COLOURS, SERIES
+from qmlstudio.gui.theme.metrics import set_text_role
+from qmlstudio.gui.theme.plot_style import style_title
 from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.viewmodels.state_snapshot import (
     SampleData,
@@ -69,6 +71,7 @@ class StateView(QWidget):
                                 "circuit reads (after preprocessing)")
         self._sample.setAccelerated(True)
         self._note = QLabel(wordWrap=True)
+        set_text_role(self._note, "caption")
         self._status = QLabel()
         self._message = QLabel(wordWrap=True, visible=False)
         set_tone(self._message, "error")
@@ -84,7 +87,6 @@ class StateView(QWidget):
         self.bloch_plot = self._plots.addPlot(row=1, col=0)
         self._setup_plots()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self._message)
         layout.addWidget(self._plots, 1)
@@ -234,8 +236,7 @@ class StateView(QWidget):
         """Recolour the plots when the palette (light or dark theme) changes."""
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._colour_plots()
-            self._show_snapshot(self._snapshot)  # its titles take the new ink
+            self._colour_plots()  # the titles too: they keep their text, take the new ink
 
     def _colour_plots(self) -> None:
         palette = self.palette()
@@ -245,10 +246,11 @@ class StateView(QWidget):
             for side in ("left", "bottom"):
                 plot.getAxis(side).setTextPen(text)
                 plot.getAxis(side).setPen(text)
+            style_title(plot, text)
         legend = "  ".join(f"<span style='color:{colour}'>■</span> {name}"
                            for name, colour in _BLOCH_COMPONENTS)
         # Short: a title wider than the chart would widen it beyond a narrow dock.
-        self.bloch_plot.setTitle(f"Bloch vectors&nbsp;&nbsp;{legend}", color=text)
+        self.bloch_plot.setTitle(f"Bloch vectors&nbsp;&nbsp;{legend}")
 
     def _setup_plots(self) -> None:
         for plot in (self.probability_plot, self.bloch_plot):
@@ -313,8 +315,7 @@ class StateView(QWidget):
         positions = np.arange(len(probabilities), dtype=float)
         self._prob_bars.setOpts(x=positions, height=probabilities)
         title = "P(qubit = 1) of each qubit" if marginal else "Basis-state probabilities"
-        text = self.palette().color(QPalette.ColorRole.Text)
-        self.probability_plot.setTitle(title, color=text)
+        self.probability_plot.setTitle(title)
         self._update_ticks()
         self.probability_plot.setXRange(-0.6, max(len(probabilities), 1) - 0.4, padding=0)
         qubits = np.arange(n, dtype=float)

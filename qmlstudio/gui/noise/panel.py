@@ -164,7 +164,6 @@ class NoisePanel(QWidget):
         top.addWidget(self.choice, 1)
         top.addWidget(self.open_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         for page in self._pages.values():
             layout.addWidget(page)

@@ -44,6 +44,7 @@ from qmlstudio.gui.shell.dock_layout import (
 from qmlstudio.gui.shell.opening import is_openable
 from qmlstudio.gui.shell.wheel_guard import install_wheel_guard
 from qmlstudio.gui.simulator_warmup import simulator_warmup
+from qmlstudio.gui.theme.metrics import set_panel_spacing, set_text_role
 from qmlstudio.gui.theme.themes import set_tone
 from qmlstudio.gui.training.compare_panel import ComparisonPanel
 from qmlstudio.gui.training.freshness import set_dimmed
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self._feature_warning.hide()
         self.statusBar().addPermanentWidget(self._feature_warning, 1)
         self._status = QLabel()
+        set_text_role(self._status, "caption")
         self.statusBar().addPermanentWidget(self._status)
         self.actions_ = WindowActions(self)
         self.addToolBar(self.training_panel.controls)  # in view whichever dock is raised
@@ -177,6 +179,7 @@ class MainWindow(QMainWindow):
     def _add_dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{widget.__class__.__name__}Dock")  # saveState() needs names
+        set_panel_spacing(widget.layout())  # every dock's contents the same margins
         if widget.minimumSizeHint().height() > 200:
             # Tall panels scroll inside their dock, so the window still fits a laptop screen.
             scroll = QScrollArea()

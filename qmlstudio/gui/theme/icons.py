@@ -68,6 +68,7 @@ class _InkedSvgEngine(QIconEngine):
 
 def action_icon(name: str) -> QIcon:
     """The toolbar icon ``name`` (``new``, ``open``, ``save``, ``undo``, ``redo``,
-    ``zoom_in``, ``zoom_out``), or an empty icon if its file is missing."""
+    ``zoom_in``, ``zoom_out``; the training controls' ``train``, ``pause``, ``resume``,
+    ``step``, ``stop``, ``reset``), or an empty icon if its file is missing."""
     svg = _svg_text(name)
     return QIcon() if svg is None else QIcon(_InkedSvgEngine(svg))

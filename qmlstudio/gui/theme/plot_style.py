@@ -5,16 +5,20 @@ otherwise; :func:`apply_palette` gives one plot the palette's Base colour as bac
 its Text colour for the axes, tick labels, title and legend, and :func:`follow_palette` does
 it again whenever the palette changes. Data colours come from
 :mod:`qmlstudio.gui.theme.colours` and read on both themes.
-:func:`label_plot` sets a plot's title and axis labels the same way for every plot.
+:func:`label_plot` sets a plot's title and axis labels the same way for every plot, and
+:func:`style_title` gives every title the type scale's title size
+(:mod:`qmlstudio.gui.theme.metrics`).
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 
-__all__ = ["apply_palette", "follow_palette", "label_plot"]
+from qmlstudio.gui.theme.metrics import css_size
+
+__all__ = ["apply_palette", "follow_palette", "label_plot", "style_title"]
 
 _PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 
@@ -32,6 +36,14 @@ def label_plot(widget: pg.PlotWidget, title: str, bottom: str, left: str) -> Non
         item.getAxis(axis).enableAutoSIPrefix(False)
 
 
+def style_title(item: pg.PlotItem, ink: QColor) -> None:
+    """Draw ``item``'s title, and every title set on it later, in ``ink`` at the title size
+    of the type scale (pyqtgraph keeps both in the label's options)."""
+    item.titleLabel.setAttr("color", ink)
+    item.titleLabel.setAttr("size", css_size("title"))
+    item.titleLabel.setText(item.titleLabel.text)
+
+
 def apply_palette(widget: pg.PlotWidget, palette: QPalette | None = None) -> None:
     """Colour ``widget``'s background, axes, title and legend from ``palette`` (the
     widget's own palette when None). Call it again after a palette change."""
@@ -43,9 +55,7 @@ def apply_palette(widget: pg.PlotWidget, palette: QPalette | None = None) -> Non
         axis = item.getAxis(side)
         axis.setPen(ink)
         axis.setTextPen(ink)  # also the axis label
-    # The colour stays in the label's options, so titles set later keep it.
-    item.titleLabel.setAttr("color", ink)
-    item.titleLabel.setText(item.titleLabel.text)
+    style_title(item, ink)
     if item.legend is not None:
         item.legend.setLabelTextColor(ink)
 

@@ -92,7 +92,6 @@ class ComparisonPanel(QWidget):
         controls.addWidget(self.progress, 1)
         controls.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)  # a bottom dock is short: room for the table
         layout.addLayout(controls)
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.stale_label)

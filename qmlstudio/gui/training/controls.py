@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QProgressBar, QStyle, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QProgressBar, QToolBar, QToolButton, QWidget
+
+from qmlstudio.gui.theme.icons import action_icon
 
 __all__ = ["PROGRESS_STEPS", "RESET_TEXT", "TrainingControls"]
 
@@ -21,18 +23,16 @@ PROGRESS_STEPS = 1000
 _PROGRESS_WIDTH = 250
 """Wide enough for "trained 30 epochs on an earlier data set" at the default font."""
 
-_SP = QStyle.StandardPixmap
 _BUTTONS = (
-    ("train", "Train", _SP.SP_MediaPlay,
-     "Train the model; a trained model continues from its weights"),
-    ("pause", "Pause", _SP.SP_MediaPause, "Pause training after the current step"),
-    ("resume", "Resume", _SP.SP_MediaSeekForward, "Resume a paused run"),
-    ("step", "Step", _SP.SP_MediaSkipForward, "While paused: one optimizer step"),
-    ("stop", "Stop", _SP.SP_MediaStop, "Stop training and keep the weights trained so far"),
-    ("reset", RESET_TEXT, _SP.SP_DialogResetButton,
-     "Forget the trained weights and history (undoable)"),
+    ("train", "Train", "Train the model; a trained model continues from its weights"),
+    ("pause", "Pause", "Pause training after the current step"),
+    ("resume", "Resume", "Resume a paused run"),
+    ("step", "Step", "While paused: one optimizer step"),
+    ("stop", "Stop", "Stop training and keep the weights trained so far"),
+    ("reset", RESET_TEXT, "Forget the trained weights and history (undoable)"),
 )
-"""(key, text, icon, tooltip) of each control, left to right."""
+"""(key, text, tooltip) of each control, left to right; its icon is the toolbar SVG named
+by the key (sharp at any scale, greyed in the theme's ink when disabled)."""
 
 
 class TrainingControls(QToolBar):
@@ -46,8 +46,8 @@ class TrainingControls(QToolBar):
         # Set explicitly, so the main window's style does not override Train's own below.
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.actions_: dict[str, QAction] = {}
-        for key, text, icon, tip in _BUTTONS:
-            action = QAction(self.style().standardIcon(icon), text, self)
+        for key, text, tip in _BUTTONS:
+            action = QAction(action_icon(key), text, self)
             action.setToolTip(f"{text}: {tip}")
             action.setStatusTip(tip)
             self.addAction(action)

@@ -59,6 +59,7 @@ from qmlstudio.gui.training.boundary_plot import BoundaryPlot
 from qmlstudio.gui.training.comparison import ComparisonTable
 from qmlstudio.gui.training.confusion_plot import ConfusionPlot
 from qmlstudio.gui.training.epoch_axis import EpochAxis
+from qmlstudio.gui.training.log_axis import LogAxis
 from qmlstudio.ml.evaluation.decision_boundary import DecisionBoundary
 from qmlstudio.ml.training.prepared_data import TrainingData
 from qmlstudio.ml.training.report import TrainingReport
@@ -82,14 +83,13 @@ _PARTS = (("train", "training", SERIES[0], Qt.PenStyle.SolidLine),
 _LINE_SAMPLES = {Qt.PenStyle.SolidLine: "━", Qt.PenStyle.DashLine: "╍",
                  Qt.PenStyle.DotLine: "┈"}
 """How each pen style of :data:`_PARTS` looks in a legend entry."""
-_TITLE_SIZE = "10pt"
-"""A curve plot's title with its legend fits a figure of the minimum width at this size."""
 _LOG_FLOOR = 1e-300  # a zero norm cannot sit on a log axis; draw it at the bottom instead
 
 
-def _plot(title: str) -> pg.PlotWidget:
+def _plot(title: str, left: pg.AxisItem | None = None) -> pg.PlotWidget:
     # No left axis title: the plot's title names what is plotted, and the room is the data's.
-    widget = pg.PlotWidget(axisItems={"bottom": EpochAxis()})
+    axes = {"bottom": EpochAxis()} if left is None else {"bottom": EpochAxis(), "left": left}
+    widget = pg.PlotWidget(axisItems=axes)
     label_plot(widget, title, "epoch", "")
     widget.getPlotItem().showGrid(x=True, y=True, alpha=0.2)
     return widget
@@ -152,7 +152,7 @@ class TrainingPlots(QWidget):
 
         self.loss_plot = _plot("Loss")
         self.metric_plot = _plot("Accuracy")
-        self.gradient_plot = _plot("Gradient norm")
+        self.gradient_plot = _plot("Gradient norm", LogAxis("left"))
         self.gradient_plot.setToolTip("The gradient's norm per epoch: the mean over the "
                                       "epoch's optimizer steps (log scale; dashed: "
                                       f"{VANISHING_THRESHOLD:g}, below which it has vanished)")
@@ -205,7 +205,6 @@ class TrainingPlots(QWidget):
         for name, (widget, title) in self._exported.items():
             add_export_action(widget, f"QML Studio {title} plot", name)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.figures, 1)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.status_label)
@@ -308,7 +307,7 @@ class TrainingPlots(QWidget):
             _show(self._curves[f"{part}_{'loss' if metric == 'loss' else 'metric'}"], *points)
             if points[0]:
                 drawn.append(part)
-        plot.getPlotItem().setTitle(legend_title(title, drawn), size=_TITLE_SIZE)
+        plot.getPlotItem().setTitle(legend_title(title, drawn))
 
     def on_finished(self, project: Project, training_data: TrainingData | None = None) -> None:
         """Training ended with ``project``: redraw the curves from its history, then score it

@@ -99,7 +99,6 @@ class RobustnessPanel(QWidget):
         controls.addWidget(self.progress, 3)
         controls.addStretch(1)  # keeps the fields together while the bar is hidden
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)  # a bottom dock is short: room for the plot
         layout.addLayout(controls)
         layout.addWidget(self.message)
         layout.addWidget(self.stale_label)

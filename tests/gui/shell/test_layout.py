@@ -1,8 +1,9 @@
 """The real main window at a 1280×800 laptop size and at 1920×1080, with the moons example
-open and trained: every button, label and field gets its width and lies inside its parents,
-no dock scrolls sideways, every plot is at least MIN_FIGURE_HEIGHT tall with tick labels that
-do not overlap, and the training controls are all in view. View ▸ Reset Layout puts moved
-docks back, and the window's layout persists."""
+open, before and after training: every button, label and field gets its width and lies inside
+its parents, no dock scrolls sideways, every plot is at least MIN_FIGURE_HEIGHT tall with tick
+labels that do not overlap and its title at the type scale's title size, every dock's contents
+have the same margin, and the training controls are all in view. View ▸ Reset Layout puts
+moved docks back, and the window's layout persists."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import replace
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +33,7 @@ from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT
 from qmlstudio.gui.shell.dock_layout import LAYOUT_VERSION, WIDE_WIDTH, default_size
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.shell.opening import open_document
+from qmlstudio.gui.theme.metrics import MARGIN, point_size
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS
 
 _FIELDS = (QAbstractButton, QLabel, QLineEdit, QAbstractSpinBox, QComboBox, QProgressBar)
@@ -39,8 +41,8 @@ _TAB_GROUPS = (("palette", "data", "training"), ("state", "inspector", "noise"),
                ("plots", "robustness", "code", "comparison"))
 
 
-def _moons_window(qtbot, size: tuple[int, int]) -> MainWindow:
-    """The moons example in a window of ``size``, trained one epoch, its results drawn."""
+def _moons_window(size: tuple[int, int]) -> MainWindow:
+    """The moons example, set to train one epoch, in a window of ``size``."""
     document = open_document(resource_path("examples", "moons.qmlproj"), example=True)
     project = document.project
     document.edit(replace(project, training=replace(project.training, epochs=1)), "one epoch")
@@ -48,10 +50,14 @@ def _moons_window(qtbot, size: tuple[int, int]) -> MainWindow:
     window.resize(*size)
     window.show()
     assert QTest.qWaitForWindowExposed(window)
+    return window
+
+
+def _train(qtbot, window: MainWindow) -> None:
+    """Train ``window``'s project and wait until its results and the State view are drawn."""
     with qtbot.waitSignal(window.plots.results_shown, timeout=FIRST_RUN_TIMEOUT_MS):
         QTest.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.state_view.probabilities() is not None, timeout=60_000)
-    return window
 
 
 @pytest.fixture
@@ -113,7 +119,7 @@ def _overlapping_ticks(plot: pg.PlotItem) -> list[str]:
             if not axis.isVisible():
                 continue
             _axis, _ticks, texts = axis.generateDrawSpecs(painter)
-            rects = [rect for rect, _flags, _text in texts]
+            rects = [rect for rect, _flags, text in texts if text]  # "": an unlabelled tick
             for i, first in enumerate(rects):
                 for second in rects[i + 1:]:
                     if first.intersects(second):
@@ -153,13 +159,37 @@ def _check_window(window: MainWindow) -> list[str]:
         if title.item.boundingRect().width() > item.width():
             problems.append(f"{title.text!r} is wider than its plot ({item.width()} px)")
         problems += _overlapping_ticks(item)
+        if title.isVisible() and _title_points(item) != point_size("title"):
+            problems.append(f"{title.text!r} is set at {_title_points(item)} pt")
+    return problems
+
+
+def _title_points(plot: pg.PlotItem) -> float:
+    """The point size the title of ``plot`` is drawn at (its text's first character's)."""
+    cursor = QTextCursor(plot.titleLabel.item.document())
+    cursor.setPosition(1)
+    return cursor.charFormat().fontPointSize()
+
+
+def _plot_pages_problems(window: MainWindow) -> list[str]:
+    """The problems of :func:`_check_window` on each page of the plots dock."""
+    window.docks["plots"].raise_()
+    grid = window.plots.figures
+    problems = []
+    for page in range(grid.count()):  # the plots' tabs, when they do not fit on one page
+        grid.setCurrentIndex(page)
+        QTest.qWait(50)
+        problems += [f"[plots page {page}] {p}" for p in _check_window(window)]
     return problems
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
 def test_every_panel_fits_the_window_unclipped(qtbot, close_windows, size):
-    window = _moons_window(qtbot, size)
+    window = _moons_window(size)
     assert window.size().toTuple() == size
+    # Before training too: empty curves on pyqtgraph's log axis stacked their tick labels.
+    problems = [f"[untrained] {problem}" for problem in _plot_pages_problems(window)]
+    _train(qtbot, window)
     controls = window.training_panel.controls
     assert controls.isVisible() and isinstance(controls.parentWidget(), MainWindow)
     for action in controls.actions():
@@ -167,7 +197,6 @@ def test_every_panel_fits_the_window_unclipped(qtbot, close_windows, size):
         if button is not None:  # separators have none
             assert button.isVisible(), f"{action.text()} is not in view"
             assert controls.rect().contains(button.geometry()), action.text()
-    problems = []
     for group in _TAB_GROUPS:  # each dock of each tab group in turn, as a user clicks them
         for key in group:
             dock = window.docks[key]
@@ -176,13 +205,16 @@ def test_every_panel_fits_the_window_unclipped(qtbot, close_windows, size):
                 qtbot.waitUntil(lambda dock=dock: dock.widget().isVisible())
                 QTest.qWait(50)  # what the raised dock starts (the State view's run) settles
                 problems += [f"[{key}] {problem}" for problem in _check_window(window)]
-    grid = window.plots.figures
-    for page in range(grid.count()):  # the plots' tabs, when they do not fit on one page
-        grid.setCurrentIndex(page)
-        QTest.qWait(50)
-        problems += [f"[plots page {page}] {p}" for p in _check_window(window)]
+    problems += _plot_pages_problems(window)
     assert sorted(set(problems)) == []
     assert window.docks["noise"] in window.tabifiedDockWidgets(window.docks["state"])
+    for key, dock in window.docks.items():  # one margin around every dock's contents
+        content = dock.widget().widget() if isinstance(dock.widget(), QScrollArea) \
+            else dock.widget()
+        margins = content.layout().contentsMargins()
+        assert (margins.left(), margins.top(), margins.right(), margins.bottom()) == \
+            (MARGIN,) * 4, key
+    grid = window.plots.figures
     shown = [key for key in ("loss", "metric", "boundary", "gradient", "confusion",
                              "baselines") if grid.page_of(key) is not None]
     assert len(shown) == 6, "every training figure is on a page"
