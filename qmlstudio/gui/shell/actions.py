@@ -50,7 +50,8 @@ EXAMPLES = (
 
 _DOCK_MENU_TEXT = {"palette": "&Gates", "data": "&Data", "inspector": "I&nspector",
                    "training": "&Training", "state": "&State", "plots": "&Plots",
-                   "code": "Open&QASM", "comparison": "Co&mparison"}
+                   "code": "Open&QASM", "comparison": "Co&mparison", "noise": "Nois&e",
+                   "robustness": "Ro&bustness"}
 """View menu texts of the docks' toggle actions: each with a mnemonic no other item of the
 menu uses (the dock titles themselves stay plain)."""
 

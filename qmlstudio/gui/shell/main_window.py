@@ -54,12 +54,13 @@ from qmlstudio.gui.training.robustness_panel import RobustnessPanel
 from qmlstudio.gui.training.stored_training import StoredTraining
 from qmlstudio.ml.evaluation.decision_boundary import decision_boundary
 from qmlstudio.viewmodels.gradient_heat import gradient_heat
+from qmlstudio.viewmodels.noisy_simulation import simulation_text
 from qmlstudio.viewmodels.palette_items import PaletteItem, insert_item
 from qmlstudio.viewmodels.wording import counted
 
 __all__ = ["MainWindow", "open_windows"]
 
-_LOCKED_MESSAGE = "Training: circuit and data editing is locked until it stops"
+_LOCKED_MESSAGE = "Training: circuit and data editing is locked until it stops."
 _WINDOWS: list[MainWindow] = []
 """Every open main window: top-level windows have no Qt parent to keep them alive."""
 
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
             ("code", "OpenQASM", self.code_view), ("comparison", "Comparison",
                                                    self.comparison_panel))}
         self._arranged = False  # docks placed (restored, or arranged when first shown)
+        self._training_message = ""  # the status line of the run in progress
         self._feature_warning = QLabel()  # stays while the circuit sums features
         set_tone(self._feature_warning, "strong_warning")
         self._feature_warning.hide()
@@ -162,13 +164,16 @@ class MainWindow(QMainWindow):
             self.canvas.set_gate_heat(heat)
 
     def _on_training_active(self, active: bool) -> None:
-        """Lock circuit and data editing while a run trains on the project it was given."""
+        """Lock circuit and data editing while a run trains on the project it was given; the
+        status bar says so for the whole run, after the noisy engine the run uses (if any)."""
         if active:
             self.plots.clear()
-            self.show_message(_LOCKED_MESSAGE)
+            self._training_message = " ".join(
+                filter(None, (simulation_text(self.document.project), _LOCKED_MESSAGE)))
+            self.statusBar().showMessage(self._training_message)
         else:
             self.canvas.set_gate_heat(None)
-            if self.statusBar().currentMessage() == _LOCKED_MESSAGE:
+            if self.statusBar().currentMessage() == self._training_message:
                 self.statusBar().clearMessage()  # no longer true
         for widget in (self.canvas, self.gate_palette, self.inspector, self.code_view,
                        self.data_panel, self.noise_panel):

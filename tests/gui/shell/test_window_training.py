@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.ml.data.loading import load_dataset
@@ -99,3 +101,24 @@ def test_dropping_a_csv_on_the_window_loads_it_as_the_data_set(qtbot, window, tm
     assert drop_files(window, [path])
     qtbot.waitUntil(lambda: window.document.project.dataset.kind == "csv", timeout=30_000)
     assert window.document.project.dataset.path == str(path)
+
+
+def test_training_under_depolarizing_noise_says_which_engine_runs_and_reports_accuracy(qtbot):
+    project = replace(moons_project(epochs=2), noise=NoiseModel.uniform_depolarizing(0.02))
+    window = MainWindow(ProjectDocument(project))
+    window.show()
+    try:
+        messages = []
+        window.training_panel.worker.report.connect(
+            lambda _report: messages.append(window.statusBar().currentMessage()))
+        _train(qtbot, window)
+        assert messages and messages[0].startswith(
+            "Under the noise model 'uniform depolarizing p = 0.02': exact density matrix")
+        assert window.statusBar().currentMessage() == ""  # the run ended: so did the line
+        assert window.training_panel.message.text().startswith("Trained 2 epochs")
+        assert "test accuracy" in window.training_panel.message.text()
+        trained = window.document.project
+        assert trained.noise == NoiseModel.uniform_depolarizing(0.02) and trained.is_trained
+    finally:
+        window.document.undo_stack.setClean()
+        window.close()
