@@ -158,7 +158,7 @@ def test_large_file_imports_fast_and_simulates_like_qiskit(large, large_import):
     print(f"\nfrom_qasm({large.name}): {len(circuit.operations)} gates in {elapsed:.2f} s")
     assert circuit.n_qubits == 10 and len(circuit.operations) > 180_000
     assert elapsed < 15, f"import took {elapsed:.1f} s (budget 5 s on the reference machine)"
-    want = qiskit_state(qiskit.qasm2.load(large))
+    want = qiskit_state(qiskit.qasm2.load(large), aer=True)
     np.testing.assert_allclose(qs.statevector(circuit), want, atol=1e-9, rtol=0)
 
 

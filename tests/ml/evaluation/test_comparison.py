@@ -38,7 +38,7 @@ from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.prepared_data import prepare_training_data
 from qmlstudio.ml.training.trainer import Trainer
 
-SEEDS, FOLDS = 2, 3
+SEEDS, FOLDS = 2, 2
 
 
 def small_moons(**changes) -> Project:
