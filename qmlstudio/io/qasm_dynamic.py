@@ -40,10 +40,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
-from qmlstudio.core import Operation, QasmError
+from qmlstudio.core import GATES, Operation, QasmError
 
-__all__ = ["Condition", "controlled", "final_measurements", "parse_condition", "split_if"]
+__all__ = ["Condition", "controlled", "final_measurements", "holding_wire", "parse_condition",
+           "split_if", "with_records"]
 
 _CONDITION = re.compile(r"(?:u?int\s*(?:\[\s*\d+\s*\])?\s*\(\s*(\w+)\s*\)"  # int[4](c)
                         r"|(\w+)\s*(?:\[\s*(\d+)\s*\])?)"  # c, c[0]
@@ -174,3 +176,63 @@ def final_measurements(ops: list[Operation]) -> tuple[list[Operation], tuple[int
         kept.append(op)
     order = sorted(ends, key=ends.__getitem__)
     return kept, tuple(order)
+
+
+def holding_wire(ops: list[Operation], position: int) -> tuple[int, int] | None:
+    """The wire that still holds the result of the measurement ``ops[position]``, and 1 if it
+    holds it flipped (0 if not): the measured wire while only ``x`` flips, controls and undone
+    ``cx``/``ccx`` touched it since; None once anything else changed it (a record wire must
+    keep the result, see :func:`with_records`)."""
+    wire = ops[position].wires[0]
+    later = ops[position + 1:]
+    flips, k = 0, 0
+    while k < len(later):
+        op = later[k]
+        if wire in op.wires and op.gate != "measure" and not _controls(op, wire):
+            if op.gate == "x":
+                flips += 1
+            elif op.gate in ("cx", "ccx") and (partner := _undone_at(later, k)) is not None:
+                k = partner  # undone by the same gate (see _undone_at)
+            else:
+                return None
+        k += 1
+    return wire, flips % 2
+
+
+def with_records(ops: list[Operation], records: dict[int, tuple[int, str]],
+                 n_qubits: int) -> list[Operation]:
+    """``ops`` with a copy onto each record wire right after its measurement (``records``:
+    the measurement's position -> (record wire, the copy's group)), and the record wires
+    renumbered after every declared qubit."""
+    copied = []
+    for position, op in enumerate(ops):
+        copied.append(op)
+        if position in records:  # copy the result while the qubit still holds it
+            record, group = records[position]
+            copied.append(Operation("cx", (op.wires[0], record), (), group))
+    # A register declared after a record wire came after it: records go last.
+    record_wires = [record for record, _ in records.values()]
+    order = sorted(set(range(n_qubits)) - set(record_wires)) + record_wires
+    if order != list(range(n_qubits)):
+        new = {old: k for k, old in enumerate(order)}
+        copied = [replace(op, wires=tuple(new[w] for w in op.wires)) for op in copied]
+    return copied
+
+
+def _controls(op: Operation, wire: int) -> bool:
+    """True if ``op`` only reads ``wire`` as a control (so a measured wire keeps its value)."""
+    spec = GATES.get(op.gate)
+    return spec is not None and op.wires.index(wire) < spec.n_controls
+
+
+def _undone_at(ops: list[Operation], k: int) -> int | None:
+    """The position of the identical ``cx`` or ``ccx`` that undoes ``ops[k]``, if nothing
+    between them touches its wires other than as a control (then they are as before)."""
+    flip = ops[k]
+    for j in range(k + 1, len(ops)):
+        op = ops[j]
+        if op == flip:
+            return j
+        if any(w in op.wires and not _controls(op, w) for w in flip.wires):
+            return None
+    return None

@@ -18,7 +18,14 @@ from itertools import product
 
 from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
 from qmlstudio.io import qasm_syntax as syntax
-from qmlstudio.io.qasm_dynamic import controlled, final_measurements, parse_condition, split_if
+from qmlstudio.io.qasm_dynamic import (
+    controlled,
+    final_measurements,
+    holding_wire,
+    parse_condition,
+    split_if,
+    with_records,
+)
 from qmlstudio.io.qasm_expressions import (
     Affine,
     ExpressionError,
@@ -527,25 +534,13 @@ class QasmReader:
     def _result_wire(self, position: int, register: str, index: int,
                      line: int) -> tuple[int, int]:
         """The wire that holds the result written into ``register[index]`` by the measure at
-        ``position``, and 1 if it holds it flipped (0 if not): the measured wire while only
-        ``x`` flips, controls and undone ``cx``/``ccx`` touched it since, else a record wire
-        (added now, see ``records``)."""
+        ``position``, and 1 if it holds it flipped (0 if not): the measured wire while it
+        still holds it (:func:`~.qasm_dynamic.holding_wire`), else a record wire (added now,
+        see ``records``)."""
         if position in self.records:
             return self.records[position][0], 0
-        wire = self.ops[position].wires[0]
-        later = self.ops[position + 1:]
-        flips, k = 0, 0
-        while k < len(later):
-            op = later[k]
-            if wire in op.wires and op.gate != "measure" and not _controls(op, wire):
-                if op.gate == "x":
-                    flips += 1
-                elif op.gate in ("cx", "ccx") and (partner := _undone_at(later, k)) is not None:
-                    k = partner  # undone by the same gate (see _undone_at)
-                else:
-                    return self._record(position, register, index, line), 0
-            k += 1
-        return wire, flips % 2
+        held = holding_wire(self.ops, position)
+        return held if held is not None else (self._record(position, register, index, line), 0)
 
     def _record(self, position: int, register: str, index: int, line: int) -> int:
         """A new record wire for the measurement at ``position`` into ``register[index]``."""
@@ -561,52 +556,16 @@ class QasmReader:
         self.records[position] = wire, f"record {register}[{index}]#{count}"
         return wire
 
-    def _with_records(self) -> list[Operation]:
-        """The operations with the copy onto each record wire right after its measurement,
-        and the record wires after every declared qubit."""
-        ops = []
-        for position, op in enumerate(self.ops):
-            ops.append(op)
-            if position in self.records:  # copy the result while the qubit still holds it
-                record, group = self.records[position]
-                ops.append(Operation("cx", (op.wires[0], record), (), group))
-        # A register declared after a record wire came after it: records go last.
-        records = [record for record, _ in self.records.values()]
-        order = sorted(set(range(self.n_qubits)) - set(records)) + records
-        if order != list(range(self.n_qubits)):
-            new = {old: k for k, old in enumerate(order)}
-            ops = [replace(op, wires=tuple(new[w] for w in op.wires)) for op in ops]
-        return ops
-
     def circuit(self) -> Circuit:
         """The circuit read so far: the declared qubits first, then the record wires."""
         if self.n_qubits == 0:
             raise QasmError("the program declares no qubits")
-        ops = self._with_records() if self.records else self.ops
+        ops = with_records(self.ops, self.records, self.n_qubits) if self.records else self.ops
         ops, measured = final_measurements(ops)
         try:
             return Circuit(self.n_qubits, tuple(ops), measured)
         except CircuitError as error:
             raise QasmError(str(error)) from None
-
-
-def _controls(op: Operation, wire: int) -> bool:
-    """True if ``op`` only reads ``wire`` as a control (so a measured wire keeps its value)."""
-    spec = GATES.get(op.gate)
-    return spec is not None and op.wires.index(wire) < spec.n_controls
-
-
-def _undone_at(ops: list[Operation], k: int) -> int | None:
-    """The position of the identical ``cx`` or ``ccx`` that undoes ``ops[k]``, if nothing
-    between them touches its wires other than as a control (then they are as before)."""
-    flip = ops[k]
-    for j in range(k + 1, len(ops)):
-        op = ops[j]
-        if op == flip:
-            return j
-        if any(w in op.wires and not _controls(op, w) for w in flip.wires):
-            return None
-    return None
 
 
 def _annotation_before(groups: list[tuple[int, str]], index: int,
