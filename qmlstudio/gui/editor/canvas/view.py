@@ -49,8 +49,8 @@ from qmlstudio.core.feature_merges import FeatureMerge, feature_merges, merge_su
 from qmlstudio.core.gates import GATES
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas.circuit_item import CircuitItem
-from qmlstudio.gui.editor.canvas.clipboard import operations_from_mime, operations_to_mime
 from qmlstudio.gui.editor.canvas.context_menu import build_context_menu
+from qmlstudio.gui.editor.canvas.edit_commands import CanvasEditCommands
 from qmlstudio.viewmodels import circuit_edits
 from qmlstudio.viewmodels.canvas_layout import (
     BOX_HEIGHT,
@@ -84,7 +84,7 @@ class _Press:
     dragging: bool = False
 
 
-class CircuitView(QGraphicsView):
+class CircuitView(CanvasEditCommands, QGraphicsView):
     """Shows and edits ``document.circuit``.
 
     Signals: ``status_message(str)`` for the status bar (e.g. why a drop was refused);
@@ -539,111 +539,6 @@ class CircuitView(QGraphicsView):
     def reset_zoom(self) -> None:
         """Back to 100 %."""
         self.resetTransform()
-
-    # -- Edit menu -----------------------------------------------------------------------------
-    def _selected_ops(self) -> tuple:
-        return tuple(self.document.circuit.operations[i] for i in self.document.selection)
-
-    def _describe(self, indices: tuple[int, ...]) -> str:
-        if len(indices) == 1:
-            return self.document.circuit.operations[indices[0]].label
-        return f"{len(indices)} gates"
-
-    def select_all(self) -> None:
-        """Select every operation."""
-        self.document.set_selection(range(len(self.document.circuit.operations)))
-
-    def delete_selection(self, text: str = "Delete") -> None:
-        """Delete the selected operations (one edit)."""
-        selection = self.document.selection
-        if not selection:
-            self.status_message.emit("Nothing selected to delete")
-            return
-        new = self.document.circuit.without(selection)
-        self.document.edit_circuit(new, f"{text} {self._describe(selection)}", ())
-
-    def copy(self) -> bool:
-        """Put the selected operations on the clipboard; False if nothing is selected."""
-        ops = self._selected_ops()
-        if not ops:
-            self.status_message.emit("Nothing selected to copy")
-            return False
-        QApplication.clipboard().setMimeData(operations_to_mime(ops))
-        self.status_message.emit(f"Copied {self._describe(self.document.selection)}")
-        return True
-
-    def cut(self) -> None:
-        """Copy, then delete the selection (one edit)."""
-        if self.copy():
-            self.delete_selection("Cut")
-
-    def paste(self) -> None:
-        """Insert the clipboard's operations after the selection (or at the end)."""
-        ops = operations_from_mime(QApplication.clipboard().mimeData())
-        if not ops:
-            self.status_message.emit("The clipboard holds no gates")
-            return
-        self._insert_copies(ops, "Paste")
-
-    def duplicate(self) -> None:
-        """Insert a copy of the selection right after it (same weights, as paste)."""
-        ops = self._selected_ops()
-        if ops:
-            self._insert_copies(ops, "Duplicate")
-
-    def _insert_copies(self, ops: tuple, text: str) -> None:
-        selection = self.document.selection
-        circuit = self.document.circuit
-        index = selection[-1] + 1 if selection else len(circuit.operations)
-        # Never split a template block: paste after the group the anchor is in.
-        while 0 < index < len(circuit.operations) and circuit.operations[index].group \
-                is not None and circuit.operations[index].group == \
-                circuit.operations[index - 1].group:
-            index += 1
-        try:
-            new, inserted = circuit_edits.paste_operations(circuit, ops, index)
-        except CircuitError as error:
-            self.status_message.emit(f"Cannot {text.lower()}: {error}")
-            return
-        count = len(ops)
-        label = ops[0].label if count == 1 else f"{count} gates"
-        self.document.edit_circuit(new, f"{text} {label}", inserted)
-
-    # -- qubits --------------------------------------------------------------------------------
-    def insert_qubit(self, at: int) -> None:
-        """Insert an empty qubit at position ``at`` (one edit)."""
-        try:
-            new = circuit_edits.insert_qubit(self.document.circuit, at)
-        except CircuitError as error:
-            self.status_message.emit(f"Cannot insert a qubit: {error}")
-            return
-        self.document.edit_circuit(new, f"Insert qubit q{at}")
-
-    def delete_column(self, column: int) -> None:
-        """Delete every gate drawn in ``column`` (one edit, undoable); later gates slide left.
-
-        Columns are derived from the gate order (gates pack to the left), so there is no empty
-        column to insert; deleting one is the column edit that means something.
-        """
-        layout = self.circuit_layout
-        indices = [int(i) for i in np.flatnonzero(layout.column == column)]
-        if not indices:
-            return
-        count = f"{len(indices)} gate{'s' if len(indices) != 1 else ''}"
-        self.document.edit_circuit(self.document.circuit.without(indices),
-                                   f"Delete column {column} ({count})")
-
-    def remove_qubit(self, wire: int) -> None:
-        """Remove qubit ``wire`` with the gates that use it (one edit, undoable)."""
-        try:
-            new, removed = circuit_edits.remove_qubit(self.document.circuit, wire)
-        except CircuitError as error:
-            self.status_message.emit(f"Cannot remove q{wire}: {error}")
-            return
-        suffix = f" and {removed} gate{'s' if removed != 1 else ''}" if removed else ""
-        self.document.edit_circuit(new, f"Remove qubit q{wire}{suffix}")
-        if removed:
-            self.status_message.emit(f"Removed q{wire}{suffix}")
 
 
 def _palette_item(mime) -> PaletteItem | None:
