@@ -41,11 +41,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from itertools import product
 
 from qmlstudio.core import GATES, Operation, QasmError
 
 __all__ = ["Condition", "controlled", "final_measurements", "holding_wire", "parse_condition",
-           "split_if", "with_records"]
+           "split_if", "steered_branches", "with_records"]
 
 _CONDITION = re.compile(r"(?:u?int\s*(?:\[\s*\d+\s*\])?\s*\(\s*(\w+)\s*\)"  # int[4](c)
                         r"|(\w+)\s*(?:\[\s*(\d+)\s*\])?)"  # c, c[0]
@@ -236,3 +237,18 @@ def _undone_at(ops: list[Operation], k: int) -> int | None:
         if any(w in op.wires and not _controls(op, w) for w in flip.wires):
             return None
     return None
+
+
+def steered_branches(controls: dict[int, int], possible: bool,
+                     negated: bool) -> list[list[tuple[int, int]]]:
+    """The (wire, value) control sets under which a steered body runs: the condition's own
+    ``controls`` (none if it is never ``possible``), or for an ``else`` (``negated``) every
+    other value of those wires — they are classical, so at most one set holds — and always
+    (one empty set) when the condition is never true."""
+    if not negated:
+        return [list(controls.items())] if possible else []
+    if not possible:
+        return [[]]
+    wires, asked = list(controls), tuple(controls.values())
+    return [list(zip(wires, values, strict=True))
+            for values in product((0, 1), repeat=len(wires)) if values != asked]

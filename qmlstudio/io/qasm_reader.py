@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from itertools import product
 
 from qmlstudio.core import GATES, MAX_QUBITS, Circuit, CircuitError, Operation, QasmError
 from qmlstudio.io import qasm_syntax as syntax
@@ -24,6 +23,7 @@ from qmlstudio.io.qasm_dynamic import (
     holding_wire,
     parse_condition,
     split_if,
+    steered_branches,
     with_records,
 )
 from qmlstudio.io.qasm_expressions import (
@@ -201,9 +201,9 @@ class QasmReader:
         old = syntax.OLD_REGISTER.fullmatch(body)
         new = None if old else syntax.NEW_REGISTER.fullmatch(body)
         if old:
-            kind, name, size = old.group(1), old.group(2), _count(old.group(3), line)
+            kind, name, size = old.group(1), old.group(2), syntax.count(old.group(3), line)
         elif new:
-            kind, name, size = new.group(1), new.group(3), _count(new.group(2) or "1", line)
+            kind, name, size = new.group(1), new.group(3), syntax.count(new.group(2) or "1", line)
         else:
             raise QasmError(f"line {line}: cannot read the declaration '{body}'")
         self._declare(name, line)
@@ -401,7 +401,7 @@ class QasmReader:
         offset, size = registers[name] if kind == "qubit" else (0, registers[name])
         if index is None:
             return list(range(offset, offset + size))
-        position = _count(index, line)
+        position = syntax.count(index, line)
         if position >= size:
             raise QasmError(f"line {line}: {name}[{index}] is out of range: '{name}' has "
                             f"{size} {kind}(s)")
@@ -514,14 +514,7 @@ class QasmReader:
             # Two bits read off one wire: one control, or never true if they disagree.
             if controls.setdefault(wire, bit ^ flipped) != bit ^ flipped:
                 possible = False
-        if not negated:
-            branches = [list(controls.items())] if possible else []
-        elif not possible:
-            branches = [[]]  # the negation of a condition never true: always
-        else:  # every other value of the controls (they are classical: at most one holds)
-            wires, asked = list(controls), tuple(controls.values())
-            branches = [list(zip(wires, values, strict=True))
-                        for values in product((0, 1), repeat=len(wires)) if values != asked]
+        branches = steered_branches(controls, possible, negated)
         body = self.ops[start:]
         del self.ops[start:]
         if not branches:  # never true: the body's own measurements did not happen either
@@ -576,12 +569,3 @@ def _annotation_before(groups: list[tuple[int, str]], index: int,
     while index + 1 < len(groups) and groups[index + 1][0] < line:
         index += 1
     return groups[index][1], index + 1
-
-
-def _count(digits: str, line: int) -> int:
-    """A register size or index (past 4,300 digits ``int()`` raises a bare ValueError)."""
-    significant = digits.lstrip("0") or "0"
-    if len(significant) > 9:
-        shown = digits if len(digits) <= 12 else digits[:12] + "..."
-        raise QasmError(f"line {line}: the number {shown} is too large")
-    return int(significant)

@@ -19,7 +19,7 @@ from qmlstudio.io.qasm_expressions import Affine
 __all__ = [
     "ASSIGN_MEASURE", "CALL", "CONST", "GATE_HEADER", "GROUP_ANNOTATION", "INCLUDE", "INPUT",
     "NEW_REGISTER", "OLD_REGISTER", "OPAQUE", "OPERAND", "REASON", "REFUSED", "VERSION", "WORD",
-    "broadcast", "group_annotations", "input_map", "statements", "strip_comments",
+    "broadcast", "count", "group_annotations", "input_map", "statements", "strip_comments",
 ]
 
 NAME = r"[^\W\d]\w*"
@@ -155,3 +155,12 @@ def broadcast(groups: list, text: str, line: int) -> list[tuple[int, ...]]:
         raise QasmError(f"line {line}: registers of different sizes in '{text}'")
     size = sizes.pop()
     return [tuple(g[k] if isinstance(g, list) else g for g in groups) for k in range(size)]
+
+
+def count(digits: str, line: int) -> int:
+    """A register size or index (past 4,300 digits ``int()`` raises a bare ValueError)."""
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 9:
+        shown = digits if len(digits) <= 12 else digits[:12] + "..."
+        raise QasmError(f"line {line}: the number {shown} is too large")
+    return int(significant)
