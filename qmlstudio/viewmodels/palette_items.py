@@ -1,5 +1,11 @@
 """What the gate palette offers and what dropping an entry on the canvas inserts.
 
+Gates, templates and, in the "Noise" group, the channel operations of
+:data:`~qmlstudio.core.channel_ops.CHANNEL_OPS` (a noise channel, reset, a mid-circuit
+measurement): a dropped gate's parameters become new trainable weights, a dropped channel's
+its default constants (:attr:`PaletteItem.params`, named in the tooltip; the Inspector edits
+them).
+
 Qt-free on purpose: the palette widget lists :data:`PALETTE_ITEMS`, drags carry an entry's key
 under :data:`PALETTE_MIME`, and the canvas turns a drop into a new circuit with
 :func:`insert_item` — so the insertion rules are tested without any widget.
@@ -11,12 +17,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qmlstudio.core import Circuit, CircuitError, Operation, w
+from qmlstudio.core import Circuit, CircuitError, Operation, operation_spec, w
+from qmlstudio.core.channel_ops import CHANNEL_OPS
 from qmlstudio.core.gates import GATES
 from qmlstudio.ml.models.encodings import angle_encoding, iqp_encoding, zz_feature_map
 from qmlstudio.ml.models.templates import basic_entangler, hardware_efficient, strongly_entangling
 
 __all__ = [
+    "NOISE_GROUP",
     "PALETTE_ITEMS",
     "PALETTE_MIME",
     "PaletteItem",
@@ -37,23 +45,57 @@ _GATE_GROUPS = (
     ("Three-qubit", ("ccx", "cswap")),
 )
 
+NOISE_GROUP = "Noise"
+"""The palette group of the channel operations."""
+
+_CHANNEL_ENTRIES = (
+    # (operation, row text, short box text, default constants, a note on them)
+    ("depolarizing", "Depolarizing", "DEP", (0.01,), ""),
+    ("depolarizing2", "Two-qubit depolarizing", "DEP2", (0.01,), ""),
+    ("bit_flip", "Bit flip", "BF", (0.01,), ""),
+    ("phase_flip", "Phase flip", "PF", (0.01,), ""),
+    ("bit_phase_flip", "Bit-phase flip", "BPF", (0.01,), ""),
+    ("pauli", "Pauli", "PAULI", (0.01, 0.01, 0.01), ""),
+    ("amplitude_damping", "Amplitude damping", "AD", (0.01,), ""),
+    ("phase_damping", "Phase damping", "PD", (0.01,), ""),
+    ("thermal_relaxation", "Thermal relaxation", "T1T2", (100_000.0, 80_000.0, 35.0, 0.0),
+     " — times in ns: a qubit with T1 = 100 µs, T2 = 80 µs during one 35 ns gate"),
+    ("reset", "Reset", "RST", (), ""),
+    ("measure", "Mid-circuit measurement", "M", (), ""),
+)
+
 TemplateInsert = Callable[[Circuit, int], Circuit]
 
 
 @dataclass(frozen=True, slots=True)
 class PaletteItem:
-    """One palette entry: a gate (``template is None``) or a template inserted as a group."""
+    """One palette entry: a gate or a channel operation (``template is None``; a channel
+    inserted with the constants ``params``, a gate with new weights), or a template
+    inserted as a group. ``icon_text`` is what the palette's small box shows (the label
+    when empty)."""
 
     key: str
     group: str
     label: str
     tooltip: str
     template: TemplateInsert | None = None
+    params: tuple[float, ...] = ()
+    icon_text: str = ""
 
     @property
     def is_template(self) -> bool:
         """True for an encoding or ansatz block."""
         return self.template is not None
+
+    @property
+    def is_channel(self) -> bool:
+        """True for a channel operation (noise, reset, mid-circuit measurement)."""
+        return self.key in CHANNEL_OPS
+
+    @property
+    def n_wires(self) -> int | None:
+        """The wires a gate or channel acts on (None for a template: every qubit)."""
+        return None if self.is_template else operation_spec(self.key).n_wires
 
 
 def _gate_items() -> list[PaletteItem]:
@@ -67,6 +109,21 @@ def _gate_items() -> list[PaletteItem]:
             items.append(PaletteItem(name, group, name.upper(),
                                      f"{spec.description} — {spec.n_wires} qubit"
                                      f"{'s' if spec.n_wires > 1 else ''}{params}"))
+    return items
+
+
+def _channel_items() -> list[PaletteItem]:
+    items = []
+    for name, label, icon, defaults, note in _CHANNEL_ENTRIES:
+        spec = CHANNEL_OPS[name]
+        what = spec.description.replace("Noise channel:", f"{label}:")
+        values = ", ".join(f"{p} = {v:g}" for p, v in zip(spec.param_names, defaults,
+                                                            strict=True))
+        params = f"; dropped with {values} (edit in the Inspector){note}" if values else ""
+        items.append(PaletteItem(name, NOISE_GROUP, label,
+                                 f"{what} — {spec.n_wires} qubit"
+                                 f"{'s' if spec.n_wires > 1 else ''}{params}",
+                                 params=defaults, icon_text=icon))
     return items
 
 
@@ -92,7 +149,7 @@ _TEMPLATES = (
                 lambda c, at: hardware_efficient(c, at=at)),
 )
 
-PALETTE_ITEMS: tuple[PaletteItem, ...] = (*_gate_items(), *_TEMPLATES)
+PALETTE_ITEMS: tuple[PaletteItem, ...] = (*_gate_items(), *_TEMPLATES, *_channel_items())
 """Every entry, in display order (grouped by ``group``)."""
 
 _BY_KEY = {item.key: item for item in PALETTE_ITEMS}
@@ -121,7 +178,8 @@ def insert_item(item: PaletteItem, circuit: Circuit, index: int, wire: int,
                 group: str | None = None) -> tuple[Circuit, tuple[int, ...]]:
     """Insert ``item`` before operation ``index``, its first wire at ``wire``.
 
-    A gate's parameters become new trainable weights; a gate wider than the wires left
+    A gate's parameters become new trainable weights, a channel's its default constants;
+    a gate or channel wider than the wires left
     below ``wire`` is shifted up, and the circuit grows if it has too few qubits. A gate
     joins template block ``group`` if given (dropped inside its frame). A template spans
     every qubit. Returns the new circuit and the indices of the inserted operations.
@@ -138,11 +196,12 @@ def insert_item(item: PaletteItem, circuit: Circuit, index: int, wire: int,
         new = item.template(circuit, index)
         count = len(new.operations) - before
         return new, tuple(range(index, index + count))
-    spec = GATES[item.key]
+    spec = operation_spec(item.key)
     if circuit.n_qubits < spec.n_wires:
         circuit = circuit.with_n_qubits(spec.n_wires)
     first = min(wire, circuit.n_qubits - spec.n_wires)
     base = circuit.n_weights
-    op = Operation(spec.name, tuple(range(first, first + spec.n_wires)),
-                   tuple(w(base + k) for k in range(spec.n_params)), group)
+    params = item.params if item.is_channel else tuple(w(base + k)
+                                                      for k in range(spec.n_params))
+    op = Operation(spec.name, tuple(range(first, first + spec.n_wires)), params, group)
     return circuit.inserted(index, op), (index,)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qmlstudio.core import Circuit, CircuitError, Weight, w
+from qmlstudio.core import Circuit, CircuitError, Const, Weight, w
+from qmlstudio.core.channel_ops import CHANNEL_OPS
 from qmlstudio.core.gates import GATES
 from qmlstudio.viewmodels.palette_items import (
+    NOISE_GROUP,
     PALETTE_ITEMS,
     decode_item,
     encode_item,
@@ -17,8 +19,33 @@ from qmlstudio.viewmodels.palette_items import (
 
 
 def test_every_gate_of_the_library_is_offered_once():
-    keys = [item.key for item in PALETTE_ITEMS if not item.is_template]
+    keys = [item.key for item in PALETTE_ITEMS if not item.is_template and not item.is_channel]
     assert sorted(keys) == sorted(GATES)
+
+
+def test_every_channel_operation_is_offered_once_in_the_noise_group():
+    channels = [item for item in PALETTE_ITEMS if item.is_channel]
+    assert sorted(item.key for item in channels) == sorted(CHANNEL_OPS)
+    assert {item.group for item in channels} == {NOISE_GROUP}
+    depolarizing = item_by_key("depolarizing")
+    assert depolarizing.label == "Depolarizing" and "p = 0.01" in depolarizing.tooltip
+    for item in channels:  # the tooltip names every default constant
+        spec = CHANNEL_OPS[item.key]
+        assert len(item.params) == spec.n_params
+        assert all(f"{name} = " in item.tooltip for name in spec.param_names)
+
+
+def test_a_channel_is_inserted_with_its_default_constants_and_no_weight():
+    c = Circuit(2).add("ry", 0, w(0))
+    new, inserted = insert_item(item_by_key("thermal_relaxation"), c, 1, 1)
+    assert inserted == (1,) and new.n_weights == 1
+    op = new.operations[1]
+    assert (op.gate, op.wires) == ("thermal_relaxation", (1,))
+    assert op.params == (Const(100_000.0), Const(80_000.0), Const(35.0), Const(0.0))
+    wide, _ = insert_item(item_by_key("depolarizing2"), Circuit(1), 0, 0)
+    assert wide.n_qubits == 2 and wide.operations[0].params == (Const(0.01),)
+    reset, _ = insert_item(item_by_key("reset"), c, 0, 0)
+    assert reset.operations[0].gate == "reset" and reset.operations[0].params == ()
 
 
 def test_payload_round_trip_and_foreign_payloads():

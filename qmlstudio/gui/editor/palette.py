@@ -1,4 +1,5 @@
-"""The gate palette: every gate and template of :data:`PALETTE_ITEMS`, grouped and searchable.
+"""The gate palette: every gate, template and channel operation of :data:`PALETTE_ITEMS`,
+grouped and searchable.
 
 Entries are dragged onto the canvas (the drag carries :data:`PALETTE_MIME`, decoded there with
 :func:`~qmlstudio.viewmodels.palette_items.decode_item`) or activated with a double-click / Enter,
@@ -37,7 +38,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from qmlstudio.core import GATES, Circuit, GateSpec
+from qmlstudio.core import GATES, Circuit, GateSpec, operation_spec
 from qmlstudio.gui.editor.canvas.circuit_painter import MARK_SIZES, CircuitPainter, draw_mark
 from qmlstudio.gui.theme.colours import Theme
 from qmlstudio.gui.theme.themes import active_theme
@@ -67,8 +68,8 @@ ICON_SIZE = QSize(40, 20)
 
 def entry_text(item: PaletteItem) -> str:
     """What an entry's row says: a gate's short description (its box shows the name), or
-    a template's name."""
-    if item.is_template:
+    a template's or channel's name."""
+    if item.is_template or item.is_channel:
         return item.label
     return GATES[item.key].description.split(":")[0]
 
@@ -76,8 +77,8 @@ def entry_text(item: PaletteItem) -> str:
 def gate_icon(item: PaletteItem, theme: Theme | None = None) -> QIcon:
     """The gate as the canvas draws it, lying on its side: a small box with its label, or
     for a gate drawn with symbols its control dots and ⊕ / dot / × marks joined by a line
-    (templates: a block in the canvas's block colour); in ``theme``'s colours (the app's
-    theme when None)."""
+    (templates: a block in the canvas's block colour; channels: their short name); in
+    ``theme``'s colours (the app's theme when None)."""
     theme = theme if theme is not None else active_theme()
     # Drawn at the screen's pixel ratio so the labels stay sharp on high-DPI displays.
     screen = QGuiApplication.primaryScreen()
@@ -87,7 +88,7 @@ def gate_icon(item: PaletteItem, theme: Theme | None = None) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    spec = None if item.is_template else GATES[item.key]
+    spec = None if item.is_template else operation_spec(item.key)
     if spec is not None and spec.drawing != "box":
         _paint_marks(painter, spec, theme)
         painter.end()
@@ -101,7 +102,7 @@ def gate_icon(item: PaletteItem, theme: Theme | None = None) -> QIcon:
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor(theme.gate_text))
-    text = "▦" if item.is_template else item.label
+    text = "▦" if item.is_template else item.icon_text or item.label
     painter.drawText(QRectF(0, 0, ICON_SIZE.width(), ICON_SIZE.height()),
                      Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
@@ -247,7 +248,7 @@ class GatePalette(QWidget):
         self.proxy.setRecursiveFilteringEnabled(True)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search gates and templates…")
+        self.search.setPlaceholderText("Search gates, templates and noise…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_changed)
         self.search.returnPressed.connect(self._on_search_return)

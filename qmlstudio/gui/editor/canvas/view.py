@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
 
 from qmlstudio.core import Circuit, CircuitError, operation_spec
 from qmlstudio.core.feature_merges import FeatureMerge, feature_merges, merge_summary
-from qmlstudio.core.gates import GATES
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas.circuit_item import CircuitItem
 from qmlstudio.gui.editor.canvas.context_menu import build_context_menu
@@ -344,7 +343,7 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
         if item.is_template:
             lo, hi = 0, max(n, wire + 1) - 1
         else:
-            n_wires = GATES[item.key].n_wires
+            n_wires = item.n_wires
             lo = min(wire, max(n, wire + 1, n_wires) - n_wires)
             hi = lo + n_wires - 1
         target = layout.drop_target(scene_pos.x(), lo, hi, may_join=not item.is_template)
