@@ -20,8 +20,8 @@ from qmlstudio.core.noise import CHANNEL_KINDS, Channel, NoiseModel, NoiseRule, 
 from qmlstudio.io.noise_file import BUNDLED_DEVICES, bundled_device_noise
 
 __all__ = ["EDITED", "GATE_HEADERS", "HEADER_TIPS", "READOUT_HEADERS", "NoiseChoice", "NoiseRow",
-           "device_noise", "gate_rows", "noise_choice", "parse_value", "readout_rows",
-           "with_value"]
+           "channel_summary", "device_noise", "gate_rows", "noise_choice", "parse_value",
+           "readout_rows", "with_value"]
 
 GATE_HEADERS = ("Gate", "Channel", "Value", "Error")
 """Columns of :func:`gate_rows`; ``Value`` (column 2) is the editable one."""
@@ -121,6 +121,17 @@ def _percent(error: float) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.6g}"
+
+
+def channel_summary(channel: Channel) -> str:
+    """One line for ``channel`` as the tables name its parts: ``"depolarizing p = 0.0004
+    (error 0.0389 %)"``, ``"thermal relaxation T1 = 1.3e+05, T2 = 1e+05, gate time = 35.6,
+    excited pop. = 0 (error 0.0194 %)"``."""
+    names = CHANNEL_KINDS[channel.kind].param_names
+    values = ", ".join(f"{_PARAM_LABELS.get(name, name)} = {value:.3g}"
+                       for name, value in zip(names, channel.params, strict=True))
+    error = _percent(1.0 - channel.average_fidelity())
+    return f"{channel.kind.replace('_', ' ')} {values or 'matrices'} (error {error})"
 
 
 def gate_rows(model: NoiseModel | None) -> tuple[NoiseRow, ...]:

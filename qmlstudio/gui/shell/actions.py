@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, qVersion
+from PySide6.QtCore import QSettings, QSize, Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
@@ -38,7 +38,7 @@ from qmlstudio.ml.models.templates import project_weights
 if TYPE_CHECKING:
     from qmlstudio.gui.shell.main_window import MainWindow
 
-__all__ = ["EXAMPLES", "WindowActions", "about_text", "shortcuts"]
+__all__ = ["EXAMPLES", "SHOW_NOISE_KEY", "WindowActions", "about_text", "shortcuts"]
 
 EXAMPLES = (
     ("&Moons — binary classifier", "moons.qmlproj"),
@@ -54,6 +54,9 @@ _DOCK_MENU_TEXT = {"palette": "&Gates", "data": "&Data", "inspector": "I&nspecto
                    "robustness": "Ro&bustness"}
 """View menu texts of the docks' toggle actions: each with a mnemonic no other item of the
 menu uses (the dock titles themselves stay plain)."""
+
+SHOW_NOISE_KEY = "view/show_noise_on_gates"
+"""QSettings key of View ▸ Show Noise on Gates (on unless the user turned it off)."""
 
 _PROJECT_FILTER = f"QML Studio project (*{PROJECT_SUFFIX})"
 
@@ -197,6 +200,20 @@ class WindowActions:
         menu.addAction(self._action("zoom_in", "Zoom &In", canvas.zoom_in, keys.ZoomIn))
         menu.addAction(self._action("zoom_out", "Zoom &Out", canvas.zoom_out, keys.ZoomOut))
         menu.addAction(self._action("zoom_reset", "&Actual Size", canvas.reset_zoom, "Ctrl+0"))
+        menu.addSeparator()
+        noise = QAction("Sho&w Noise on Gates", self.window, checkable=True)
+        noise.setStatusTip("Mark the gates the project's noise model adds noise after (a ~ "
+                           "badge; its tooltip names the channels and their rates)")
+        noise.setChecked(QSettings().value(SHOW_NOISE_KEY, True, type=bool))
+        canvas.set_noise_shown(noise.isChecked())
+        noise.toggled.connect(self.show_noise_on_gates)
+        self.actions["show_noise"] = noise
+        menu.addAction(noise)
+
+    def show_noise_on_gates(self, shown: bool) -> None:
+        """View ▸ Show Noise on Gates: badge the gates noise follows (remembered)."""
+        self.window.canvas.set_noise_shown(shown)
+        QSettings().setValue(SHOW_NOISE_KEY, shown)
 
     def _build_help_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Help")

@@ -68,6 +68,7 @@ class Theme:
     block_header: str
     block_edge: str
     merge_warning: str
+    noise_badge: str  # the canvas's mark on gates a noise model follows (base-coloured ink)
     # The OpenQASM editor's highlighting.
     code_keyword: str
     code_constant: str
@@ -92,7 +93,7 @@ LIGHT = Theme(
     error="#b42318", warning="#9a4a05", notice_background="#fff3cd", notice_text="#5c4400",
     gate_edge="#1f2937", gate_text="#111827", fill_const="#dbeafe", fill_weight="#fde68a",
     fill_feature="#bbf7d0", fill_block="#ede9fe", block_header="#ddd6fe",
-    block_edge="#7c3aed", merge_warning="#d97706",
+    block_edge="#7c3aed", merge_warning="#d97706", noise_badge="#0f766e",
     code_keyword="#1f5fa8", code_constant="#7d3c98", code_number="#9c4d00",
     code_string="#23784a", code_comment="#646b75", code_error_line="#f8d7da",
     label_column="#ffecb3", unused_column="#8a9099", quantum_row="#e3f2fd",
@@ -110,7 +111,7 @@ DARK = Theme(
     error="#ff8a80", warning="#fbbf24", notice_background="#3d3413", notice_text="#fde68a",
     gate_edge="#a3abb6", gate_text="#f3f4f6", fill_const="#1e3a5f", fill_weight="#5b4510",
     fill_feature="#14532d", fill_block="#2a2440", block_header="#3b3366",
-    block_edge="#a78bfa", merge_warning="#f59e0b",
+    block_edge="#a78bfa", merge_warning="#f59e0b", noise_badge="#2dd4bf",
     code_keyword="#8ab4ff", code_constant="#d2a8ff", code_number="#f0a35e",
     code_string="#7ee2a8", code_comment="#9ba2ac", code_error_line="#5c1f24",
     label_column="#4a3b10", unused_column="#7d848d", quantum_row="#1e3a5f",

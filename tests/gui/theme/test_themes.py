@@ -34,7 +34,7 @@ _TEXT_PAIRS = (  # (ink, what it is read on): the main texts of the window, canv
     ("error", "window"), ("error", "base"), ("warning", "window"), ("warning", "base"),
     ("notice_text", "notice_background"),
     ("gate_text", "fill_const"), ("gate_text", "fill_weight"), ("gate_text", "fill_feature"),
-    ("gate_text", "fill_block"), ("gate_text", "block_header"),
+    ("gate_text", "fill_block"), ("gate_text", "block_header"), ("base", "noise_badge"),
     ("code_keyword", "base"), ("code_constant", "base"), ("code_number", "base"),
     ("code_string", "base"), ("code_comment", "base"), ("text", "code_error_line"),
     ("text", "label_column"), ("text", "quantum_row"), ("best_value", "quantum_row"),

@@ -21,7 +21,7 @@ __all__ = ["CircuitItem"]
 
 class CircuitItem(QGraphicsItem):
     """Draws ``layout`` (replace it with :meth:`set_layout`) with the selection highlighted
-    and the gates that sum features marked."""
+    and the gates that sum features, or that a noise model follows, marked."""
 
     def __init__(self, painter: CircuitPainter | None = None) -> None:
         super().__init__()
@@ -30,6 +30,7 @@ class CircuitItem(QGraphicsItem):
         self.selected: frozenset[int] = frozenset()
         self.heat: np.ndarray | None = None
         self.warned: frozenset[int] = frozenset()
+        self.noisy: frozenset[int] = frozenset()
         # Needed for option.exposedRect, which limits painting to the visible columns.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
@@ -60,6 +61,12 @@ class CircuitItem(QGraphicsItem):
             self.warned = indices
             self.update()
 
+    def set_noisy(self, indices: frozenset[int]) -> None:
+        """Badge the operations at ``indices`` as followed by noise (none: no badges)."""
+        if indices != self.noisy:
+            self.noisy = indices
+            self.update()
+
     def boundingRect(self) -> QRectF:
         """The whole diagram."""
         return QRectF(0, 0, self.layout.width, self.layout.height)
@@ -69,4 +76,4 @@ class CircuitItem(QGraphicsItem):
         """Draw the exposed part of the circuit."""
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         self.circuit_painter.paint(painter, self.layout, option.exposedRect, self.selected,
-                                   detail, self.heat, self.warned)
+                                   detail, self.heat, self.warned, self.noisy)

@@ -7,6 +7,8 @@ holds thousands of gates) the gates become plain shapes without text.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -19,6 +21,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QPolygonF,
 )
 
 from qmlstudio.core import operation_spec
@@ -49,6 +52,13 @@ def print_palette() -> QPalette:
 
 MARK_SIZES = {"dot": 5.0, "oplus": 11.0, "cross": 7.0}
 """Radius (half-width for the cross) of each wire mark on the canvas at 100 %."""
+
+NOISE_BADGE_SIZE = 14.0
+"""Diameter of the badge on a gate that a noise model follows (at its box's lower left
+corner, below the label: the Σ of summed features sits at the upper right)."""
+_WAVE = QPolygonF([QPointF(-4.5 + 9 * k / 12, -2.4 * math.sin(2 * math.pi * k / 12))
+                   for k in range(13)])
+"""The badge's mark, a "~" (one period of a sine) about the badge's centre."""
 
 
 def draw_mark(painter: QPainter, kind: str, centre: QPointF, size: float, ink: QBrush,
@@ -114,6 +124,7 @@ class CircuitPainter:
         self.text_pen = QPen(QColor(theme.gate_text))
         self.group_pen = QPen(QColor(theme.block_edge), 1.2, Qt.PenStyle.DashLine)
         self.warning_pen = QPen(QColor(theme.merge_warning), 2.0, Qt.PenStyle.DashLine)
+        self.noise_brush = QBrush(QColor(theme.noise_badge))
         self.fills.update({
             "const": QBrush(QColor(theme.fill_const)),
             "weight": QBrush(QColor(theme.fill_weight)),
@@ -152,12 +163,15 @@ class CircuitPainter:
     # -- the whole picture ---------------------------------------------------------------------
     def paint(self, painter: QPainter, layout: CircuitLayout, rect: QRectF,
               selected: frozenset[int], detail: float = 1.0,
-              heat: np.ndarray | None = None, warned: frozenset[int] = frozenset()) -> None:
+              heat: np.ndarray | None = None, warned: frozenset[int] = frozenset(),
+              noisy: frozenset[int] = frozenset()) -> None:
         """Draw the part of ``layout`` inside ``rect`` (scene units); ``detail`` is the
         painter's level of detail (1 at 100 % zoom). ``heat`` (one value in [0, 1] per
         operation) tints each gate red in proportion, e.g. its share of the gradient;
         ``warned`` gates get an amber outline and a Σ badge (they sum features, see
-        :mod:`qmlstudio.core.feature_merges`)."""
+        :mod:`qmlstudio.core.feature_merges`); ``noisy`` gates a "~" badge (a noise model
+        follows them, see :mod:`qmlstudio.viewmodels.noise_marks`; drawn when the gates
+        show their labels)."""
         c0, c1 = layout.columns_between(rect.left() - 40, rect.right() + 40)
         ops = layout.ops_in_columns(c0, c1)
         detailed = detail >= 0.35 and len(ops) <= _DETAIL_LIMIT
@@ -175,6 +189,8 @@ class CircuitPainter:
             self._paint_heat(painter, layout, ops, heat)
         if warned:
             self._paint_warnings(painter, layout, [int(i) for i in ops if int(i) in warned])
+        if noisy and detailed:
+            self._paint_noise_badges(painter, layout, [int(i) for i in ops if int(i) in noisy])
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(self.select_pen)
         for index in ops:
@@ -211,6 +227,20 @@ class CircuitPainter:
             painter.setPen(QPen(self.background))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "Σ")
         painter.setFont(self.font)
+
+    def _paint_noise_badges(self, painter: QPainter, layout: CircuitLayout,
+                            indices: list[int]) -> None:
+        size = NOISE_BADGE_SIZE
+        wave = QPen(self.background, 1.6)
+        wave.setCapStyle(Qt.PenCapStyle.RoundCap)
+        for index in indices:
+            x, y, _w, h = layout.op_rect(index)
+            centre = QPointF(x + 1, y + h + 1)  # half outside the box: the label stays clear
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.noise_brush)
+            painter.drawEllipse(centre, size / 2, size / 2)
+            painter.setPen(wave)
+            painter.drawPolyline(_WAVE.translated(centre))
 
     def _paint_wires(self, painter: QPainter, layout: CircuitLayout, rect: QRectF) -> None:
         n = layout.circuit.n_qubits

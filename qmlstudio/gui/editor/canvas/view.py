@@ -7,6 +7,8 @@ frame it joins the block — with a marker showing where before the release; dra
 move it; drag a control dot, a swap's first ×, or a tall box's numbered wire mark to put
 that wire elsewhere; click, Ctrl-click and
 rubber-band to select; click a group's header to collapse or expand it; Ctrl+wheel zooms.
+Gates that the project's noise model follows carry a "~" badge whose tooltip names the
+channels (:mod:`qmlstudio.viewmodels.noise_marks`; :meth:`CircuitView.set_noise_shown`).
 There are no explicit empty columns (gates pack to the left, see
 :mod:`qmlstudio.viewmodels.canvas_layout`), so the structural edits are inserting and removing
 qubits.
@@ -44,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmlstudio.core import Circuit, CircuitError, operation_spec
+from qmlstudio.core import Circuit, CircuitError, Project, operation_spec
 from qmlstudio.core.feature_merges import FeatureMerge, feature_merges, merge_summary
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.editor.canvas.circuit_item import CircuitItem
@@ -58,6 +60,7 @@ from qmlstudio.viewmodels.canvas_layout import (
     CircuitLayout,
     DropTarget,
 )
+from qmlstudio.viewmodels.noise_marks import NoiseMarks, noise_marks
 from qmlstudio.viewmodels.palette_items import PALETTE_MIME, PaletteItem, decode_item, insert_item
 
 __all__ = ["CircuitView"]
@@ -104,6 +107,8 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
         self._collapsed: set[str] = set()
         self._press: _Press | None = None
         self._merges: tuple[FeatureMerge, ...] = ()
+        self._noise_shown = True
+        self._noise = NoiseMarks(Circuit(1), None)
         scene = QGraphicsScene(self)
         # One item draws everything; the BSP index would only cost time on each edit.
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -198,6 +203,27 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
         self.scene().setSceneRect(self._item.boundingRect())
         self._item.set_selected(frozenset(self.document.selection))
         self._check_feature_merges(circuit)
+        self._mark_noise()
+
+    def _mark_noise(self) -> None:
+        """Badge the gates the project's noise model follows (none while hidden)."""
+        project = self.document.project
+        self._noise = noise_marks(project.circuit, project.noise if self._noise_shown else None)
+        self._item.set_noisy(self._noise.indices)
+
+    @property
+    def noise_shown(self) -> bool:
+        """True when gates that the noise model follows carry their badge."""
+        return self._noise_shown
+
+    def set_noise_shown(self, shown: bool) -> None:
+        """Show or hide the noise badges (View ▸ Show Noise on Gates)."""
+        self._noise_shown = bool(shown)
+        self._mark_noise()
+
+    def noisy_operations(self) -> frozenset[int]:
+        """The operations drawn with a noise badge."""
+        return self._noise.indices
 
     def _check_feature_merges(self, circuit: Circuit) -> None:
         before = self.feature_warning_text
@@ -216,8 +242,8 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
         return next((m for m in self._merges if index in m.operations), None)
 
     def viewportEvent(self, event: QEvent) -> bool:  # Qt override
-        """Tooltips: a gate that sums features says with which gates and features; a
-        template block's header gives its full name."""
+        """Tooltips: a gate that sums features says with which gates and features, a gate
+        that noise follows which channels; a template block's header gives its full name."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             text = self.tooltip_at(event.pos())
             if text:
@@ -238,12 +264,17 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
             action = "expand" if group.collapsed else "collapse"
             return f"Template block {group.name}: click to {action} it"
         hit = layout.op_at(scene.x(), scene.y())
-        merge = None if hit is None else self.merge_at(hit)
-        return "" if merge is None else merge.text
+        if hit is None:
+            return ""
+        merge = self.merge_at(hit)
+        texts = (merge.text if merge is not None else "", self._noise.tooltip(hit))
+        return "\n\n".join(text for text in texts if text)
 
-    def _on_project_changed(self, _project: object) -> None:
+    def _on_project_changed(self, project: Project) -> None:
         if self.document.circuit is not self.circuit_layout.circuit:
             self._relayout()
+        elif self._noise_shown and project.noise is not self._noise.model:
+            self._mark_noise()
 
     def _on_selection_changed(self, selection: tuple[int, ...]) -> None:
         self._item.set_selected(frozenset(selection))
