@@ -27,7 +27,9 @@ Dynamic-circuit operations are written natively: ``reset q[k];``, and a mid-circ
 -> mid[i];``) into a register ``mid`` that nothing reads. A noise channel operation is refused
 (a :class:`QasmError` naming it): OpenQASM has no noise instruction, and a pragma or annotation
 would be ignored by every other tool, which would then simulate a different, noiseless circuit
-from the same text.
+from the same text. Only for a person reading the text (the app's code view), ``noise_comments``
+writes each one in its place as a comment line :data:`NOISE_COMMENT` ``bit_flip(0.05) q[1];``
+that every reader skips, :func:`from_qasm` included.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ from qmlstudio.core.wording import counted
 from qmlstudio.io.qasm_gates import QASM2_DEFINITIONS, QASM2_NAMES, QASM3_DEFINITIONS
 from qmlstudio.io.qasm_syntax import GROUP_ANNOTATION
 
-__all__ = ["param_text", "to_qasm"]
+__all__ = ["NOISE_COMMENT", "param_text", "to_qasm"]
+
+NOISE_COMMENT = "// noise:"
+"""How a line that ``to_qasm(..., noise_comments=True)`` writes for a noise channel starts."""
 
 
 def _number(value: float) -> str:
@@ -151,10 +156,15 @@ def param_text(param: Param) -> str:
     return _Writer(Circuit(1), 3, None, None).param(param)
 
 
+def _is_noise(gate: str) -> bool:
+    """True for a noise channel operation (``reset`` and ``measure`` are OpenQASM's own)."""
+    return gate in CHANNEL_OPS and gate not in ("reset", "measure")
+
+
 def _refuse_noise(circuit: Circuit) -> None:
     """A QasmError naming the first noise channel operation (see the module docstring)."""
     for position, op in enumerate(circuit.operations):
-        if op.gate in CHANNEL_OPS and op.gate not in ("reset", "measure"):
+        if _is_noise(op.gate):
             raise QasmError(f"operation {position} ({op.label} on "
                             f"{', '.join(f'q[{w}]' for w in op.wires)}) is a noise channel, "
                             f"which OpenQASM cannot express; remove the channel operations, or "
@@ -162,7 +172,7 @@ def _refuse_noise(circuit: Circuit) -> None:
 
 
 def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
-            x: object = None) -> str:
+            x: object = None, noise_comments: bool = False) -> str:
     """The circuit as OpenQASM ``version`` 3 or 2 text (wire ``k`` is ``q[k]``).
 
     ``weights`` (one value per weight index) writes weights as numbers; without it QASM 3
@@ -171,13 +181,16 @@ def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
     every parameter bound. Group ids are kept as annotations in QASM 3 and lost in QASM 2
     (see the module docstring). Raises :class:`~qmlstudio.core.QasmError` if values are
     missing or have the wrong length, or the circuit holds a noise channel operation
-    (``reset`` and a discarded mid-circuit ``measure`` are written natively).
+    (``reset`` and a discarded mid-circuit ``measure`` are written natively) — unless
+    ``noise_comments``, which writes each channel as a :data:`NOISE_COMMENT` line for a reader
+    of the text (a file must not hold them: see the module docstring).
     """
     if not isinstance(circuit, Circuit):
         raise QasmError(f"to_qasm needs a qmlstudio.Circuit, got {type(circuit).__name__}")
     if version not in (2, 3) or isinstance(version, bool):
         raise QasmError(f"version must be 2 or 3, got {version!r}")
-    _refuse_noise(circuit)
+    if not noise_comments:
+        _refuse_noise(circuit)
     writer = _Writer(circuit, version, weights, x)
     used = dict.fromkeys(op.gate for op in circuit.operations)
     n_mid = sum(op.gate == "measure" for op in circuit.operations)
@@ -199,6 +212,13 @@ def to_qasm(circuit: Circuit, version: int = 3, weights: object = None,
         names = {}
     mid = 0
     for op in circuit.operations:
+        if _is_noise(op.gate):
+            # Only reached with noise_comments (else refused above); no group annotation,
+            # which would attach to the next statement.
+            params = ", ".join(writer.param(p) for p in op.params)
+            wires = ", ".join(f"q[{w}]" for w in op.wires)
+            lines.append(f"{NOISE_COMMENT} {op.gate}({params}) {wires};")
+            continue
         if op.group is not None and version == 3:
             # "\/" is JSON for "/": an id holding "//" or "/*" must not read as a comment.
             group = json.dumps(op.group).replace("/", "\\/")

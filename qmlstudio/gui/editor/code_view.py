@@ -1,13 +1,17 @@
 """The code view: the circuit as OpenQASM 3 text the user can read, edit and apply.
 
-:class:`CodeView` shows :func:`~qmlstudio.io.to_qasm` of the document's circuit and follows the
-canvas: every change of the circuit rewrites the text, unless the user has edits not yet
-applied — then a bar says so and offers Apply (the text replaces the circuit) or Discard (the
-text follows the circuit again), so typing is never overwritten.
+:class:`CodeView` shows :func:`~qmlstudio.viewmodels.qasm_view.view_text` of the document's
+circuit — OpenQASM 3 with each noise channel as a ``// noise:`` line in its place and the
+project's noise model named in a header comment, since OpenQASM has no noise instruction — and
+follows the canvas and the Noise panel: every change of the circuit or its noise rewrites the
+text, unless the user has edits not yet applied — then a bar says so and offers Apply (the
+text replaces the circuit) or Discard (the text follows the circuit again), so typing is never
+overwritten.
 
-Apply (button or Ctrl+Return) parses the text with :func:`~qmlstudio.io.from_qasm` and makes
-the result the document's circuit as ONE undoable edit; the rest of the project (data, model,
-trained weights that still exist) is kept. A parse error is shown under the editor with its
+Apply (button or Ctrl+Return) parses the text (its ``// noise:`` lines too, with
+:func:`~qmlstudio.viewmodels.qasm_view.read_view_text`) and makes the result the document's
+circuit as ONE undoable edit; the rest of the project (data, model, trained weights that still
+exist) is kept. A parse error is shown under the editor with its
 line highlighted, and nothing changes: the text stays as typed, the circuit as it was.
 
 OpenQASM has no notion of template groups, so the text cannot carry them: operations that the
@@ -42,11 +46,12 @@ from PySide6.QtWidgets import (
 )
 
 from qmlstudio.core import Circuit, Project, QMLStudioError
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.theme.colours import Theme
 from qmlstudio.gui.theme.fonts import monospace_font
 from qmlstudio.gui.theme.themes import active_theme, set_tone
-from qmlstudio.io import from_qasm, to_qasm
+from qmlstudio.viewmodels.qasm_view import read_view_text, view_text
 
 __all__ = ["CodeView", "QasmHighlighter", "with_kept_groups"]
 
@@ -152,6 +157,7 @@ class CodeView(QWidget):
         super().__init__(parent)
         self._document = document
         self._shown_circuit: Circuit | None = None  # the circuit the editor's text was made from
+        self._shown_noise: NoiseModel | None = None  # and the noise model its header names
         self._stale = True
         self._error_shown = False  # the message is an error about the text as it was
 
@@ -226,18 +232,17 @@ class CodeView(QWidget):
     def apply(self) -> bool:
         """Make the text the document's circuit (one undoable edit). False on an error."""
         if self._shown_circuit is None:
-            self._load(self._document.circuit)  # nothing shown yet: nothing typed either
+            self._load()  # nothing shown yet: nothing typed either
             return True
         text = self.text()
         try:
-            # The newline keeps from_qasm from taking a one-line text for a file name.
-            circuit = from_qasm(text + "\n")
+            circuit = read_view_text(text)
             circuit = with_kept_groups(circuit, self._document.circuit)
             changed = self._document.edit_circuit(circuit, "Edit OpenQASM")
         except QMLStudioError as error:
             self._show_error(str(error))
             return False
-        self._load(self._document.circuit)
+        self._load()
         self._set_message("Applied." if changed else
                           "No change: the text describes the current circuit.")
         self.applied.emit(changed)
@@ -245,18 +250,18 @@ class CodeView(QWidget):
 
     def discard(self) -> None:
         """Drop the user's edits: show the document's circuit again."""
-        self._load(self._document.circuit)
+        self._load()
 
     def refresh(self) -> None:
         """Show the document's circuit now, unless the user has edits not yet applied."""
         self._timer.stop()
-        circuit = self._document.circuit
-        if circuit == self._shown_circuit:
+        project = self._document.project
+        if project.circuit == self._shown_circuit and project.noise == self._shown_noise:
             self._bar.hide()
         elif self.has_unapplied_edits():
             self._bar.show()
         else:
-            self._load(circuit)
+            self._load()
 
     # -- handlers --------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:  # Qt override
@@ -295,15 +300,18 @@ class CodeView(QWidget):
         self._update_buttons()
 
     # -- helpers ---------------------------------------------------------------------------
-    def _load(self, circuit: Circuit) -> None:
+    def _load(self) -> None:
+        """Show the document's circuit and noise model."""
+        project = self._document.project
+        circuit = project.circuit
         try:
-            text = to_qasm(circuit)
+            text = view_text(circuit, project.noise)
         except QMLStudioError as error:  # not expected for a valid circuit, but never crash
             text = f"// cannot write this circuit as OpenQASM 3: {error}\n"
         # Colouring is per line but done for the whole document at once: skip it when huge.
         large = text.count("\n") > _HIGHLIGHT_MAX_LINES
         self._highlighter.setDocument(None if large else self.editor.document())
-        self._shown_circuit = circuit
+        self._shown_circuit, self._shown_noise = circuit, project.noise
         self._stale = False
         # setPlainText moves to the top: keep the reader's place (scroll and cursor) instead.
         scroll = self.editor.verticalScrollBar().value()

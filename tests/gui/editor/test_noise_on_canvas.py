@@ -1,6 +1,7 @@
 """Noise on the canvas, driven as a user: a Noise palette entry dragged onto a wire and the
 Inspector editing its constant; a device chosen in the Noise panel badging the gates it
-follows (tooltips, View ▸ Show Noise on Gates)."""
+follows (tooltips, View ▸ Show Noise on Gates); the OpenQASM code view annotating channels and
+naming the model."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from PySide6.QtGui import QColor
 
 from qmlstudio.core import Circuit, Const, Operation, Project, w, x
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.code_view import CodeView
 from qmlstudio.gui.editor.inspector import Inspector
 from qmlstudio.gui.editor.palette import GatePalette
+from qmlstudio.gui.noise.panel import NoisePanel
 from qmlstudio.gui.shell.actions import SHOW_NOISE_KEY
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.theme.themes import active_theme
@@ -62,9 +65,9 @@ def noisy_window(qtbot):
         open_window.close()
 
 
-def _choose_device(window: MainWindow) -> None:
+def _choose_device(panel: NoisePanel) -> None:
     """Pick the 5-qubit device in the Noise panel as a user does (the combo's activated)."""
-    choice = window.noise_panel.choice
+    choice = panel.choice
     index = choice.findData("device:manila")
     choice.setCurrentIndex(index)
     choice.activated.emit(index)
@@ -90,7 +93,7 @@ def test_a_device_chosen_in_the_noise_panel_badges_the_gates_it_follows(qtbot, n
     toggle = window.actions_.actions["show_noise"]
     assert toggle.isChecked() and view.noisy_operations() == frozenset()  # ideal: no badge
     assert _badge_pixels(view, 2) == 0
-    _choose_device(window)
+    _choose_device(window.noise_panel)
     device = bundled_device_noise("manila")
     assert window.document.project.noise == device
     # rz is virtual on the device; the bit flip is a channel itself.
@@ -115,3 +118,25 @@ def test_a_device_chosen_in_the_noise_panel_badges_the_gates_it_follows(qtbot, n
     window.document.undo_stack.undo()
     window.document.undo_stack.undo()  # the noise model back to ideal: no badge
     assert window.document.project.noise is None and view.noisy_operations() == frozenset()
+
+
+def test_the_code_view_annotates_channels_and_names_the_model_chosen_in_the_panel(qtbot):
+    circuit = Circuit(2).add("h", 0).add("bit_flip", 0, 0.05).add("cx", (0, 1))
+    document = ProjectDocument(Project(circuit))
+    code, panel = CodeView(document), NoisePanel(document)
+    for widget in (code, panel):
+        qtbot.addWidget(widget)
+        widget.show()
+    qtbot.waitExposed(code)
+    assert "h q[0];\n// noise: bit_flip(0.05) q[0];\ncx q[0], q[1];" in code.text()
+    assert not code.text().startswith("// Noise model")  # ideal: no header
+
+    _choose_device(panel)
+    qtbot.waitUntil(lambda: code.text().startswith("// Noise model: "), timeout=2000)
+    assert bundled_device_noise("manila").name in code.text().splitlines()[0]
+    assert code.apply() and code.message().startswith("No change")  # the channel is kept
+
+    code.editor.setPlainText(code.text().replace("bit_flip(0.05)", "phase_flip(0.2)"))
+    assert code.apply()
+    assert document.circuit.operations[1] == Operation("phase_flip", (0,), (0.2,))
+    assert document.undo_stack.undoText() == "Edit OpenQASM"
