@@ -95,7 +95,7 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
     and their tooltips say why).
     Edit-menu slots: :meth:`cut`, :meth:`copy`, :meth:`paste`, :meth:`delete_selection`,
     :meth:`duplicate`, :meth:`select_all`; View-menu slots: :meth:`zoom_in`,
-    :meth:`zoom_out`, :meth:`reset_zoom`.
+    :meth:`zoom_out`, :meth:`reset_zoom`, :meth:`set_noise_shown`.
     """
 
     status_message = Signal(str)
