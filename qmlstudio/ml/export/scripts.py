@@ -12,7 +12,7 @@ Qiskit makes qubit 0 the least significant. The Qiskit script maps wire ``k`` to
 depend on the convention, and the one place that does — an amplitude-encoded initial state —
 is reordered by reversing the bits of each index.
 
-A model under a noise model, or whose circuit holds channel operations (noise channels,
+A model trained under a noise model, or whose circuit holds channel operations (noise channels,
 ``reset``, a discarded ``measure``), runs on the framework's density-matrix simulator with the
 same channels (see :mod:`qmlstudio.ml.export.noisy_scripts`).
 """
@@ -295,9 +295,9 @@ def _noisy_pennylane_circuit(saved: SavedModel, code: NoiseCode) -> list[str]:
     """The circuit on default.mixed with its channel operations and the channels after its
     gates (no amplitude encoding: a noisy model never has it)."""
     body = []
-    for op, line, channels in zip(saved.circuit.operations, code.channel_ops, code.after,
-                                  strict=True):
-        body += [f"    {line or _pennylane_line(op)}", *(f"    {line}" for line in channels)]
+    for op, own, after in zip(saved.circuit.operations, code.channel_ops, code.after,
+                              strict=True):
+        body += [f"    {own or _pennylane_line(op)}", *(f"    {line}" for line in after)]
     return ["DEVICE = qml.device(\"default.mixed\", wires=N_QUBITS)",
             'PAULIS = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}', "", "",
             "@qml.qnode(DEVICE)",
