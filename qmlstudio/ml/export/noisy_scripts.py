@@ -12,8 +12,8 @@ channel operation, as in the engine) and the same readout errors:
   operation of the same map (``DepolarizingChannel`` with ``p_PL = 3p/4``, ``BitFlip``,
   ``PhaseFlip``, ``PauliError("Y")``, ``AmplitudeDamping``, ``PhaseDamping``,
   ``ThermalRelaxationError``) or else ``QubitChannel``: the two-qubit depolarizing channel's
-  Pauli Kraus operators from ``depolarizing_2q(p)``, our Kraus operators for ``pauli`` and
-  ``kraus``;
+  Pauli Kraus operators from ``depolarizing_2q(p)``, our Kraus operators for ``pauli``,
+  ``kraus`` and damping with γ = 1;
 * Qiskit: an Aer ``NoiseModel`` holding, for each gate of the circuit (by its instruction name
   and qubits), one ``QuantumError`` composed of Aer's errors of the same channels, and each
   qubit's ``ReadoutError``; Aer's ``density_matrix`` method runs the circuits. A channel
@@ -23,8 +23,9 @@ channel operation, as in the engine) and the same readout errors:
   name so the noise model still finds them.
 
 A channel operation is written as the channel of its kind above: ``reset`` is amplitude
-damping with γ = 1 (``qml.AmplitudeDamping(1.0)``), a discarded ``measure`` phase damping with
-λ = 1 (full dephasing in Z).
+damping with γ = 1, a discarded ``measure`` phase damping with λ = 1 (full dephasing in Z).
+PennyLane's damping operations are not exact at γ = 1 (a square root of 1 - γ + 1e-14 leaves
+coherences of 1e-7): there both are ``QubitChannel`` s of our Kraus operators.
 
 Readout errors act on measured bits, and the scripts compute exact values, not samples: each
 observable's qubits are turned to its eigenbasis, the probabilities of their bits go through
@@ -52,6 +53,11 @@ _PENNYLANE_CHANNELS = {"bit_flip": "qml.BitFlip", "phase_flip": "qml.PhaseFlip",
                        "amplitude_damping": "qml.AmplitudeDamping",
                        "phase_damping": "qml.PhaseDamping"}
 """One-parameter channels PennyLane names (the same Kraus operators as ours)."""
+
+_DAMPING = ("amplitude_damping", "phase_damping")
+"""PennyLane writes these with K0 = diag(1, sqrt(1 - γ + 1e-14)): at γ = 1 (``reset``, a
+discarded ``measure``) a coherence of 1e-7 would survive, so that case is written as our Kraus
+operators instead."""
 
 _PAULI_LETTERS = {"bit_flip": "X", "phase_flip": "Z", "bit_phase_flip": "Y"}
 
@@ -153,7 +159,7 @@ def _pennylane_channel(channel: Channel, wires: tuple[int, ...], kraus: _KrausTa
     wire = str(wires[0]) if len(wires) == 1 else str(list(wires))
     if kind == "depolarizing" and channel.n_qubits == 1:
         return f"qml.DepolarizingChannel({0.75 * params[0]!r}, wires={wire})  # p = {params[0]!r}"
-    if kind in _PENNYLANE_CHANNELS:
+    if kind in _PENNYLANE_CHANNELS and not (kind in _DAMPING and params[0] == 1.0):
         return f"{_PENNYLANE_CHANNELS[kind]}({params[0]!r}, wires={wire})"
     if kind == "bit_phase_flip":
         return f'qml.PauliError("Y", {params[0]!r}, wires={wire})'

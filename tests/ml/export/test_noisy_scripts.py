@@ -86,7 +86,9 @@ def test_noisy_script_reproduces_the_saved_model(exported, case, framework):
     X = np.load(exported / f"{case}_{framework}.X.npy")
     outputs = np.load(exported / f"{case}_{framework}.out.npy", allow_pickle=False)
     ours = model.predict_proba(X) if model.is_classifier else model.predict(X)
-    assert_allclose(outputs, ours, atol=1e-6, rtol=0)
+    # The documented bound is 1e-6; every case measures below 1e-10, and an inexact channel
+    # (PennyLane's damping at γ = 1 leaves 1e-7 coherences) shows at 1e-8.
+    assert_allclose(outputs, ours, atol=1e-10, rtol=0)
     # ... and the noise matters at that tolerance: the noise model, or else the channels.
     ideal = (model.with_noise(None) if model.saved.noise is not None else
              TrainedModel.from_project(trained_project(CASES[case][0])))
@@ -110,8 +112,10 @@ def test_the_scripts_write_the_circuits_channel_operations_where_they_stand(expo
     assert ("    qml.DepolarizingChannel(0.037500000000000006, wires=0)  # p = 0.05\n"
             "    qml.QubitChannel(depolarizing_2q(0.1), wires=[1, 2])\n") in pennylane
     assert "qml.ThermalRelaxationError(0.2, 50.0, 30.0, 8.0, wires=2)" in pennylane
-    assert "    qml.AmplitudeDamping(1.0, wires=1)  # reset\n" in pennylane
-    assert "    qml.PhaseDamping(1.0, wires=0)  # measure, result discarded\n" in pennylane
+    assert "    qml.AmplitudeDamping(0.1, wires=1)\n" in pennylane
+    # PennyLane's damping leaves a 1e-7 coherence at γ = 1: exact Kraus operators instead.
+    assert "    qml.QubitChannel(KRAUS[1], wires=[1])  # reset\n" in pennylane
+    assert "    qml.QubitChannel(KRAUS[2], wires=[0])  # measure, result discarded\n" in pennylane
     assert "    qc.append(depolarizing_error(0.1, 2).to_instruction(), [2, 1])\n" in qiskit
     assert "    qc.reset(1)\n" in qiskit
     assert ("    qc.append(phase_damping_error(1.0).to_instruction(), [0])  # measure, result "
