@@ -13,11 +13,14 @@ Formats (``fmt``):
   device runs: one bound circuit per sample;
 * ``"pennylane"`` / ``"qiskit"`` — a standalone Python script (see
   :mod:`qmlstudio.ml.export.scripts`); a model trained under noise simulates under the same
-  noise model there (PennyLane ``default.mixed``, Qiskit Aer's density-matrix method; see
-  :mod:`qmlstudio.ml.export.noisy_scripts`).
+  noise model there, and a circuit's channel operations (noise channels, ``reset``, a
+  discarded ``measure``) are the same channels where they stand (PennyLane ``default.mixed``,
+  Qiskit Aer's density-matrix method; see :mod:`qmlstudio.ml.export.noisy_scripts`).
 
 OpenQASM cannot express an amplitude-encoded initial state: for such a model the program is
-the trained circuit only, and its comment block says the state must be prepared first.
+the trained circuit only, and its comment block says the state must be prepared first. It has
+no noise instruction either: the QASM writer refuses a circuit holding noise channels (it
+writes ``reset`` and a discarded ``measure``), and a project noise model is not in the program.
 Every file is written atomically. Problems raise :class:`~qmlstudio.core.ModelFileError`
 (or :class:`~qmlstudio.core.QasmError` from the QASM writer), naming the file.
 """
@@ -128,10 +131,5 @@ def export_project(project: Project, fmt: str, path: str | os.PathLike,
     if fmt in ("qasm3", "qasm2"):
         atomic_write(path, model_qasm(saved, int(fmt[-1]), sample), ModelFileError)
         return
-    channels = [op.label for op in saved.circuit.operations if op.is_channel]
-    if channels:
-        raise ModelFileError(f"the circuit holds channel operations ({', '.join(channels[:3])}"
-                             f"{', ...' if len(channels) > 3 else ''}), which the {fmt} script "
-                             f"cannot rebuild yet: export 'qmodel' (it keeps them)")
     module = Path(path).stem if Path(path).stem.isidentifier() else "model"
     atomic_write(path, python_script(saved, fmt, module), ModelFileError)

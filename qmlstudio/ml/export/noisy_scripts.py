@@ -1,21 +1,31 @@
 """The noise of a saved model in a standalone script: :func:`noise_code`.
 
-A model saved with a noise model predicts with the exact density-matrix simulator; its scripts
-do the same in their framework, with the same channels after the same gates (the ones
-:meth:`NoiseModel.channels_after <qmlstudio.core.noise.NoiseModel.channels_after>` gives each
-gate of the circuit) and the same readout errors:
+A model saved with a noise model, or whose circuit holds channel operations
+(:data:`~qmlstudio.core.channel_ops.CHANNEL_OPS`: noise channels, ``reset``, a discarded
+``measure``), predicts with the exact density-matrix simulator; its scripts do the same in their
+framework, with the circuit's channel operations where they stand, the same channels after the
+same gates (the ones :meth:`NoiseModel.channels_after
+<qmlstudio.core.noise.NoiseModel.channels_after>` gives each gate of the circuit; none after a
+channel operation, as in the engine) and the same readout errors:
 
 * PennyLane: the ``default.mixed`` device, each channel written after its gate as PennyLane's
   operation of the same map (``DepolarizingChannel`` with ``p_PL = 3p/4``, ``BitFlip``,
   ``PhaseFlip``, ``PauliError("Y")``, ``AmplitudeDamping``, ``PhaseDamping``,
   ``ThermalRelaxationError``) or else ``QubitChannel``: the two-qubit depolarizing channel's
-  Pauli Kraus operators from ``depolarizing_2q(p)``, our Kraus operators for ``pauli`` and
-  ``kraus``;
+  Pauli Kraus operators from ``depolarizing_2q(p)``, our Kraus operators for ``pauli``,
+  ``kraus`` and damping with γ = 1;
 * Qiskit: an Aer ``NoiseModel`` holding, for each gate of the circuit (by its instruction name
   and qubits), one ``QuantumError`` composed of Aer's errors of the same channels, and each
-  qubit's ``ReadoutError``; Aer's ``density_matrix`` method runs the circuits. Gates that
+  qubit's ``ReadoutError``; Aer's ``density_matrix`` method runs the circuits. A channel
+  operation of the circuit is the same Aer error appended as an instruction
+  (``QuantumError.to_instruction()``), ``reset`` Qiskit's own ``reset``. Gates that
   method cannot run (``ch``, ``crx``, ``iswap``...) run as their matrix, labelled with their
   name so the noise model still finds them.
+
+A channel operation is written as the channel of its kind above: ``reset`` is amplitude
+damping with γ = 1, a discarded ``measure`` phase damping with λ = 1 (full dephasing in Z).
+PennyLane's damping operations are not exact at γ = 1 (a square root of 1 - γ + 1e-14 leaves
+coherences of 1e-7): there both are ``QubitChannel`` s of our Kraus operators.
 
 Readout errors act on measured bits, and the scripts compute exact values, not samples: each
 observable's qubits are turned to its eigenbasis, the probabilities of their bits go through
@@ -32,7 +42,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qmlstudio.core.circuit import Circuit
+from qmlstudio.core.circuit import Circuit, Operation
 from qmlstudio.core.errors import ModelFileError
 from qmlstudio.core.noise import Channel, NoiseModel
 from qmlstudio.core.observables import parse_observable
@@ -43,6 +53,11 @@ _PENNYLANE_CHANNELS = {"bit_flip": "qml.BitFlip", "phase_flip": "qml.PhaseFlip",
                        "amplitude_damping": "qml.AmplitudeDamping",
                        "phase_damping": "qml.PhaseDamping"}
 """One-parameter channels PennyLane names (the same Kraus operators as ours)."""
+
+_DAMPING = ("amplitude_damping", "phase_damping")
+"""PennyLane writes these with K0 = diag(1, sqrt(1 - γ + 1e-14)): at γ = 1 (``reset``, a
+discarded ``measure``) a coherence of 1e-7 would survive, so that case is written as our Kraus
+operators instead."""
 
 _PAULI_LETTERS = {"bit_flip": "X", "phase_flip": "Z", "bit_phase_flip": "Y"}
 
@@ -100,13 +115,17 @@ def for_aer(qc):
 @dataclass
 class NoiseCode:
     """The pieces of a noisy script: its imports, constants (readout confusions, Kraus
-    operators), the lines written after each circuit operation (PennyLane) and the functions
-    that build the noise model and read values out."""
+    operators), the lines written after each circuit operation (PennyLane), the lines of the
+    circuit's channel operations and the functions that build the noise model and read values
+    out."""
 
     imports: list[str] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
     after: list[list[str]] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
+    channel_ops: list[str | None] = field(default_factory=list)
+    """The line of each circuit operation that is a channel operation; None for a gate (the
+    script writer writes gates)."""
 
 
 class _KrausTable:
@@ -140,7 +159,7 @@ def _pennylane_channel(channel: Channel, wires: tuple[int, ...], kraus: _KrausTa
     wire = str(wires[0]) if len(wires) == 1 else str(list(wires))
     if kind == "depolarizing" and channel.n_qubits == 1:
         return f"qml.DepolarizingChannel({0.75 * params[0]!r}, wires={wire})  # p = {params[0]!r}"
-    if kind in _PENNYLANE_CHANNELS:
+    if kind in _PENNYLANE_CHANNELS and not (kind in _DAMPING and params[0] == 1.0):
         return f"{_PENNYLANE_CHANNELS[kind]}({params[0]!r}, wires={wire})"
     if kind == "bit_phase_flip":
         return f'qml.PauliError("Y", {params[0]!r}, wires={wire})'
@@ -173,6 +192,18 @@ def _aer_error(channel: Channel, kraus: _KrausTable) -> str:
     return f"kraus_error({kraus.name(channel)})"
 
 
+def _channel_op_line(op: Operation, framework: str, kraus: _KrausTable) -> str:
+    """The script line of the circuit's channel operation ``op``."""
+    note = {"reset": "  # reset", "measure": "  # measure, result discarded"}.get(op.gate, "")
+    if framework == "pennylane":
+        return _pennylane_channel(op.channel(), op.wires, kraus) + note
+    if op.gate == "reset":
+        return f"qc.reset({op.wires[0]})"
+    # An error's matrix has its first qubit least significant in Qiskit: wires reversed.
+    return (f"qc.append({_aer_error(op.channel(), kraus)}.to_instruction(), "
+            f"{list(op.wires[::-1])}){note}")
+
+
 def _observables(circuit: Circuit, observables: tuple[str, ...]) -> list[str]:
     """``(letters, qubits)`` of each readout observable (first qubit first)."""
     out = []
@@ -198,6 +229,8 @@ def _aer_noise_model(circuit: Circuit, noise: NoiseModel, names: list[str],
     """The ``noise_model()`` function: one entry per (instruction name, qubits) of the circuit."""
     entries: dict[tuple[str, tuple[int, ...]], tuple[str, list]] = {}
     for op, name in zip(circuit.operations, names, strict=True):
+        if op.is_channel:  # the engine adds no noise after a channel operation
+            continue
         placed = noise.channels_after(op.gate, op.wires)
         key = (name, op.wires)
         if key in entries and entries[key][1] != placed:
@@ -226,15 +259,20 @@ def _aer_noise_model(circuit: Circuit, noise: NoiseModel, names: list[str],
 def noise_code(circuit: Circuit, observables: tuple[str, ...], noise: NoiseModel,
                framework: str, qiskit_names: list[str] | None = None) -> NoiseCode:
     """The noise code of a ``framework`` script of ``circuit`` read out by ``observables``
-    under ``noise`` (see the module docstring); ``qiskit_names``: the Qiskit instruction name
-    of each operation (needed for ``"qiskit"``)."""
+    under ``noise`` (the ideal model when only the circuit's channel operations add noise; see
+    the module docstring); ``qiskit_names``: the Qiskit instruction name of each operation
+    (needed for ``"qiskit"``)."""
     kraus = _KrausTable()
-    code = NoiseCode()
+    code = NoiseCode(channel_ops=[_channel_op_line(op, framework, kraus) if op.is_channel
+                                  else None for op in circuit.operations])
     if framework == "pennylane":
-        code.after = [[_pennylane_channel(channel, on, kraus)
+        code.after = [[] if op.is_channel else  # no noise after a channel operation
+                      [_pennylane_channel(channel, on, kraus)
                        for channel, on in noise.channels_after(op.gate, op.wires)]
                       for op in circuit.operations]
-        if any("depolarizing_2q(" in line for lines in code.after for line in lines):
+        written = [*filter(None, code.channel_ops), *(line for group in code.after
+                                                      for line in group)]
+        if any("depolarizing_2q(" in line for line in written):
             code.functions.append(_DEPOLARIZING_2Q)
     else:
         code.imports = ["from qiskit.quantum_info import DensityMatrix, Operator",
@@ -244,7 +282,9 @@ def noise_code(circuit: Circuit, observables: tuple[str, ...], noise: NoiseModel
         code.functions = [_GATE_ERROR, _aer_noise_model(circuit, noise, qiskit_names or [],
                                                          kraus), _FOR_AER]
     name = " ".join(noise.name.split())  # free text: a line break would end the comment
-    code.constants = [f"# The noise model the model was trained under: {name}.",
+    code.constants = [f"# The noise model the model was trained under: {name}." if not
+                      noise.is_ideal else "# No noise model: only the circuit's channel "
+                      "operations add noise.",
                       *_readout(noise, circuit.n_qubits), *kraus.lines(),
                       *_observables(circuit, observables)]
     code.functions.append(_READ_VALUE)

@@ -11,6 +11,10 @@ Qiskit makes qubit 0 the least significant. The Qiskit script maps wire ``k`` to
 (so its circuit draws like the canvas); Pauli expectation values on named qubits do not
 depend on the convention, and the one place that does — an amplitude-encoded initial state —
 is reordered by reversing the bits of each index.
+
+A model trained under a noise model, or whose circuit holds channel operations (noise channels,
+``reset``, a discarded ``measure``), runs on the framework's density-matrix simulator with the
+same channels (see :mod:`qmlstudio.ml.export.noisy_scripts`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import textwrap
 
 from qmlstudio._version import __version__
 from qmlstudio.core.circuit import Operation
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.observables import parse_observable
 from qmlstudio.core.parameters import Const, Expr, Feature, Param, Weight
 from qmlstudio.core.saved_model import SavedModel
@@ -133,23 +138,37 @@ def _docstring_text(text: str) -> str:
 
 
 def _noise_note(saved: SavedModel, framework: str) -> str:
-    """The docstring's paragraph on the noise model ("" for an ideal model)."""
+    """The docstring's paragraph on the noise ("" for an ideal model)."""
     if not _noisy(saved):
         return ""
-    name = _docstring_text(" ".join(saved.noise.name.split()))
-    how = ("PennyLane's default.mixed device, each channel written after its gate"
-           if framework == "pennylane" else
-           "Qiskit Aer's density-matrix method with the equivalent Aer NoiseModel "
-           "(noise_model())")
-    text = (f"The model was trained under the noise model {name!r}: the circuit runs on {how}; "
-            f"readout errors are applied exactly to the measured bits' probabilities "
-            f"(read_value).")
-    return "\n\n" + textwrap.fill(text, 92, break_on_hyphens=False)
+    pennylane = framework == "pennylane"
+    how = ("PennyLane's default.mixed device" if pennylane else
+           "Qiskit Aer's density-matrix method")
+    ops = ("The circuit's channel operations (noise, reset, a discarded measurement) are "
+           + ("PennyLane channels where they stand" if pennylane else
+              "Aer errors appended as instructions, reset Qiskit's own") + ". "
+           if saved.circuit.has_channels else "")
+    if _noise_model(saved).is_ideal:
+        text = f"The circuit runs on {how}. {ops}"
+    else:
+        name = _docstring_text(" ".join(saved.noise.name.split()))
+        after = ("each channel written after its gate" if pennylane else
+                 "the equivalent Aer NoiseModel (noise_model())")
+        text = (f"The model was trained under the noise model {name!r}: the circuit runs on "
+                f"{how} with {after}. {ops}Readout errors are applied exactly to the measured "
+                f"bits' probabilities (read_value).")
+    return "\n\n" + textwrap.fill(text.strip(), 92, break_on_hyphens=False)
+
+
+def _noise_model(saved: SavedModel) -> NoiseModel:
+    """The noise model ``saved`` predicts under (the ideal one when it has none)."""
+    return saved.noise if saved.noise is not None else NoiseModel.ideal()
 
 
 def _noisy(saved: SavedModel) -> bool:
-    """True when ``saved`` predicts under a noise model (not the ideal one)."""
-    return saved.noise is not None and not saved.noise.is_ideal
+    """True when ``saved`` predicts on the density-matrix simulator: under a noise model (not
+    the ideal one) or with channel operations in its circuit."""
+    return saved.circuit.has_channels or not _noise_model(saved).is_ideal
 
 
 def _docstring(saved: SavedModel, framework: str, module: str) -> str:
@@ -273,11 +292,12 @@ def _pennylane_circuit(saved: SavedModel) -> list[str]:
 
 
 def _noisy_pennylane_circuit(saved: SavedModel, code: NoiseCode) -> list[str]:
-    """The circuit on default.mixed with the channels after their gates (no amplitude
-    encoding: a noisy model never has it)."""
+    """The circuit on default.mixed with its channel operations and the channels after its
+    gates (no amplitude encoding: a noisy model never has it)."""
     body = []
-    for op, channels in zip(saved.circuit.operations, code.after, strict=True):
-        body += [f"    {_pennylane_line(op)}", *(f"    {line}" for line in channels)]
+    for op, own, after in zip(saved.circuit.operations, code.channel_ops, code.after,
+                              strict=True):
+        body += [f"    {own or _pennylane_line(op)}", *(f"    {line}" for line in after)]
     return ["DEVICE = qml.device(\"default.mixed\", wires=N_QUBITS)",
             'PAULIS = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}', "", "",
             "@qml.qnode(DEVICE)",
@@ -315,11 +335,14 @@ def _qiskit_circuit(saved: SavedModel) -> list[str]:
             "    return np.array(rows, dtype=float).reshape(-1, len(OBSERVABLES))"]
 
 
-def _build_circuit(saved: SavedModel) -> list[str]:
+def _build_circuit(saved: SavedModel, code: NoiseCode | None = None) -> list[str]:
+    """``build_circuit``; ``code`` writes the circuit's channel operations (a noisy script)."""
+    lines = code.channel_ops if code is not None else [None] * len(saved.circuit.operations)
     return ["def build_circuit(x, w):",
             '    """The circuit for one sample x (preprocessed features) and weights w."""',
             "    qc = QuantumCircuit(N_QUBITS)",
-            *[f"    {_qiskit_line(op)}" for op in saved.circuit.operations],
+            *[f"    {line or _qiskit_line(op)}"
+              for op, line in zip(saved.circuit.operations, lines, strict=True)],
             "    return qc"]
 
 
@@ -418,13 +441,14 @@ def python_script(saved: SavedModel, framework: str, module: str = "model") -> s
     """The text of a standalone ``framework`` (``"pennylane"`` or ``"qiskit"``) script.
 
     ``module`` is the script's module name, used in its usage notes. A model with a noise
-    model simulates under it (see :mod:`qmlstudio.ml.export.noisy_scripts`).
+    model simulates under it, and a circuit's channel operations are written as channels (see
+    :mod:`qmlstudio.ml.export.noisy_scripts`).
     """
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, got {framework!r}")
     code = None
     if _noisy(saved):
-        code = noise_code(saved.circuit, saved.model.observables, saved.noise, framework,
+        code = noise_code(saved.circuit, saved.model.observables, _noise_model(saved), framework,
                           [_QISKIT_METHODS.get(op.gate, op.gate)
                            for op in saved.circuit.operations])
     if framework == "pennylane":
@@ -451,7 +475,7 @@ def python_script(saved: SavedModel, framework: str, module: str = "model") -> s
     else:
         parts += code.functions
         parts.append("\n".join(_noisy_pennylane_circuit(saved, code)
-                               if framework == "pennylane" else _build_circuit(saved)))
+                               if framework == "pennylane" else _build_circuit(saved, code)))
         if framework == "qiskit":
             parts.append(_NOISY_QISKIT_EXPECTATIONS)
     parts.append(_CLASSIFIER if classifier else _REGRESSOR)
