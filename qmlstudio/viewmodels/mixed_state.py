@@ -106,6 +106,6 @@ def mixed_state(circuit: Circuit, x: np.ndarray | None, weights: np.ndarray,
     if exact:
         method = "exact density matrix"
     else:
-        method = (f"Monte-Carlo trajectories: estimates from "
-                  f"{counted(training.trajectories, 'trajectory', 'trajectories')}")
+        method = (f"Monte-Carlo trajectories (estimates from "
+                  f"{counted(training.trajectories, 'trajectory', 'trajectories')})")
     return MixedState(probabilities, marginal, bloch, purity, method)
