@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor
 
 from qmlstudio.gui.theme.colours import NEUTRAL, SERIES
 from qmlstudio.viewmodels.state_snapshot import StateSnapshot
@@ -47,7 +47,8 @@ class BlochDiscs:
         plot.hideButtons()
         self._items: list[pg.GraphicsObject] = []
         self._labels: list[str] = []
-        self._n, self._lines = 0, 0  # discs drawn, text lines below each
+        self._n = 0
+        self._above = self._below = 0.0  # pixels the texts above and below the discs take
         plot.getViewBox().sigResized.connect(self._fit)
         self.arrows: dict[str, list[tuple[float, float]]] = {"noisy": [], "ideal": []}
         """The arrow ends drawn, relative to each disc's centre (for tests)."""
@@ -62,6 +63,7 @@ class BlochDiscs:
         for item in self._items:
             self.plot.removeItem(item)
         self._items, self._labels = [], []
+        self._above = self._below = 0.0
         self.arrows = {"noisy": [], "ideal": []}
         n = 0 if snapshot is None else snapshot.n_qubits
         shown = [("noisy", snapshot, NOISY_COLOUR, Qt.PenStyle.SolidLine)]
@@ -83,15 +85,14 @@ class BlochDiscs:
                                              pen=pg.mkPen(colour)))
                 lines.append((key, state.bloch_lengths[q], colour))
             self._add_label(q, centre, n, lines, ink)
-        self._n, self._lines = n, len(shown) if n <= _MAX_LABELLED_QUBITS else 0
+        self._n = n
         self._fit()
 
     def _fit(self) -> None:
         """Show every disc, the qubit names above and the lengths below them: the texts keep
         their size in pixels, so the margins in radii follow the pixels a radius takes."""
         box = self.plot.getViewBox()
-        line = QFontMetrics(self.plot.font()).height() + 2
-        above, below = line, self._lines * line + 4
+        above, below = self._above + 2, self._below + 4
         width = max(self._n, 1) * _SPACING - _SPACING + 2 + 2 * _MARGIN
         radius = max(min(box.width() / width, (box.height() - above - below) / 2), 1.0)
         middle = (max(self._n, 1) - 1) * _SPACING / 2
@@ -106,6 +107,7 @@ class BlochDiscs:
         name = pg.TextItem(f"q{q}", color=ink, anchor=(0.5, 1.0))
         name.setPos(centre, 1.0)
         self._add(name)
+        self._above = max(self._above, name.boundingRect().height())
         if n > _MAX_LABELLED_QUBITS:
             self._labels.append("")
             return
@@ -116,5 +118,6 @@ class BlochDiscs:
         text.setHtml("<div style='text-align:center'>" + "<br>".join(rows) + "</div>")
         text.setPos(centre, -1.0)
         self._add(text)
+        self._below = max(self._below, text.boundingRect().height())
         self._labels.append(" / ".join(f"{prefix}{length:.2f}"
                                        for _key, length, _c in reversed(lines)))
