@@ -27,7 +27,6 @@ import numpy as np
 
 from qmlstudio.core import Circuit, TrainingConfig
 from qmlstudio.core.noise import NoiseModel
-from qmlstudio.core.wording import counted
 from qmlstudio.engine import density_expval, noise_method_for
 
 __all__ = ["MAX_MIXED_BASIS_QUBITS", "MAX_PURITY_QUBITS", "MixedState", "mixed_state",
@@ -106,6 +105,5 @@ def mixed_state(circuit: Circuit, x: np.ndarray | None, weights: np.ndarray,
     if exact:
         method = "exact density matrix"
     else:
-        method = (f"Monte-Carlo trajectories (estimates from "
-                  f"{counted(training.trajectories, 'trajectory', 'trajectories')})")
+        method = f"Monte-Carlo trajectories ({training.trajectories:,} per sample, estimates)"
     return MixedState(probabilities, marginal, bloch, purity, method)

@@ -101,7 +101,7 @@ def test_trajectories_estimate_the_state_without_a_purity():
     project = Project(circuit, noise=NoiseModel.uniform_depolarizing(0.3),
                       training=TrainingConfig(noise_method="trajectories", trajectories=200))
     noisy, ideal = simulate_states(project, 0, compare=True)
-    assert "Monte-Carlo trajectories" in noisy.method and "200 trajectories" in noisy.method
+    assert noisy.method == "Monte-Carlo trajectories (200 per sample, estimates)"
     assert noisy.purity is None and noisy.marginal and ideal.marginal
     assert ideal.probabilities == pytest.approx([1.0] + [0.0] * (n - 1))
     assert 0.7 < noisy.probabilities[0] < 0.95  # exactly 1 − 0.3 / 2 = 0.85, estimated

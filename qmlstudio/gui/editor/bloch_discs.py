@@ -25,7 +25,8 @@ IDEAL_COLOUR = SERIES[1]
 _SPACING = 2.6  # disc centres apart, in radii: room for the labels between discs
 _MARGIN = 0.15  # radii left and right of the outer discs
 _FULL_LABEL_QUBITS = 4  # up to this many discs the label says "|r| 0.87", then just "0.87"
-_MAX_LABELLED_QUBITS = 10  # above, labels would overlap: the arrows alone show the lengths
+_MAX_LABELLED_QUBITS = 10  # above, labels would overlap: the arrows alone show the lengths,
+_NAME_STEP = 4  # and every 4th disc is named
 _CIRCLE = np.exp(1j * np.linspace(0.0, 2 * np.pi, 97))
 
 
@@ -104,10 +105,11 @@ class BlochDiscs:
         self._items.append(item)
 
     def _add_label(self, q: int, centre: float, n: int, lines: list, ink: QColor) -> None:
-        name = pg.TextItem(f"q{q}", color=ink, anchor=(0.5, 1.0))
-        name.setPos(centre, 1.0)
-        self._add(name)
-        self._above = max(self._above, name.boundingRect().height())
+        if n <= _MAX_LABELLED_QUBITS or q % _NAME_STEP == 0:
+            name = pg.TextItem(f"q{q}", color=ink, anchor=(0.5, 1.0))
+            name.setPos(centre, 1.0)
+            self._add(name)
+            self._above = max(self._above, name.boundingRect().height())
         if n > _MAX_LABELLED_QUBITS:
             self._labels.append("")
             return

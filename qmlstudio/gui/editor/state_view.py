@@ -437,7 +437,7 @@ class StateView(QWidget):
     @staticmethod
     def _purity_text(snapshot: StateSnapshot, ideal: StateSnapshot | None) -> str:
         if snapshot.purity is None:
-            purity = (f"purity Tr(ρ²) is computed on the exact density matrix up to "
+            purity = (f"purity Tr(ρ²) needs the exact density matrix of at most "
                       f"{MAX_PURITY_QUBITS} qubits")
         elif ideal is None:
             purity = (f"purity Tr(ρ²) = {snapshot.purity:.3f} (1: pure, "
@@ -445,4 +445,4 @@ class StateView(QWidget):
         else:
             of_ideal = "not computed" if ideal.purity is None else f"{ideal.purity:.3f}"
             purity = f"purity Tr(ρ²): noisy {snapshot.purity:.3f}, ideal {of_ideal}"
-        return f"Mixed state from the {snapshot.method}; {purity}."
+        return f"{snapshot.method[0].upper()}{snapshot.method[1:]}; {purity}."
