@@ -50,7 +50,8 @@ class StateSnapshot:
     rows to choose from (0 without usable data), ``sample`` the row used (-1: none) and
     ``note`` says where features and weights came from. ``purity`` is Tr(ρ²) (1 for a pure
     state; None when not computed), ``noisy`` whether the state is the density matrix under
-    noise or channel operations, and ``method`` how the numbers were made.
+    noise or channel operations, ``comparable`` whether a noise model made it so (then an
+    ideal state exists to compare with) and ``method`` how the numbers were made.
     """
 
     n_qubits: int
@@ -62,6 +63,7 @@ class StateSnapshot:
     note: str
     purity: float | None = 1.0
     noisy: bool = False
+    comparable: bool = False
     method: str = "state vector"
 
     @property
@@ -150,7 +152,8 @@ def simulate_snapshot(project: Project, sample: int, project_dir: Path | None = 
         mixed = mixed_state(circuit, x, weights, noise, training)
         why = "channel operations" if noise is None else f"noise model {noise.name!r}"
         return StateSnapshot(n, mixed.probabilities, mixed.marginal, mixed.bloch, n_rows, row,
-                             f"{note}; mixed state ({why})", mixed.purity, True, mixed.method)
+                             f"{note}; mixed state ({why})", mixed.purity, True,
+                             noise is not None, mixed.method)
     state = statevector(circuit, x=x, weights=weights)
     probabilities = state.real ** 2 + state.imag ** 2
     marginal = n > MAX_BASIS_QUBITS
@@ -168,7 +171,7 @@ def simulate_states(project: Project, sample: int, project_dir: Path | None = No
     circuit's own channel operations stay); else None in its place. Both show the same kind
     of bars (the ideal one's marginals where the mixed state shows marginals)."""
     snapshot = simulate_snapshot(project, sample, project_dir, data)
-    if not (compare and snapshot.noisy and project.noise is not None):
+    if not (compare and snapshot.comparable):
         return snapshot, None
     ideal = simulate_snapshot(replace(project, noise=None), sample, project_dir, data)
     if snapshot.marginal and not ideal.marginal:

@@ -93,6 +93,10 @@ def test_the_comparison_is_the_ideal_state_of_the_same_sample():
     assert ideal.bloch == pytest.approx(noisy.bloch / 0.8)
     assert simulate_states(project, 0)[1] is None  # not asked to compare
     assert simulate_states(Project(circuit), 0, compare=True)[1] is None  # nothing to compare
+    # Mixed by the circuit's own channel: no noise model to leave out, no ideal state.
+    channel = simulate_states(Project(circuit.add("depolarizing", [0], 0.2)), 0, compare=True)
+    assert channel[0].noisy and not channel[0].comparable and channel[1] is None
+    assert channel[0].bloch_lengths == pytest.approx([0.8])
 
 
 def test_trajectories_estimate_the_state_without_a_purity():

@@ -101,8 +101,7 @@ class StateView(QWidget):
         # Shown for a mixed state only: its purity and method, and the comparison's switch.
         self._summary = QLabel(wordWrap=True)
         set_text_role(self._summary, "caption")
-        self.compare_button = QPushButton("Compare with ideal", checkable=True, toolTip=(
-            "Show the ideal state of the same sample beside the noisy one"))
+        self.compare_button = QPushButton("Compare with ideal", checkable=True)
         self._noise_row = QWidget(visible=False)
         noise_row = QHBoxLayout(self._noise_row)
         noise_row.setContentsMargins(0, 0, 0, 0)
@@ -424,6 +423,12 @@ class StateView(QWidget):
                         self.palette().color(QPalette.ColorRole.Text))
         self._show_discs(noisy)
         self._noise_row.setVisible(noisy)
+        comparable = snapshot is not None and snapshot.comparable
+        self.compare_button.setEnabled(comparable)
+        self.compare_button.setToolTip(
+            "Show the ideal state of the same sample beside the noisy one" if comparable else
+            "The circuit's own channel operations mix this state; with a noise model (the "
+            "Noise panel) the ideal state can be shown beside the noisy one")
         if noisy:
             self._summary.setText(self._purity_text(snapshot, ideal))
 

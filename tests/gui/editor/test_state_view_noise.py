@@ -169,3 +169,11 @@ def test_trajectories_say_so_and_the_work_stays_off_the_gui_thread(qtbot, shown,
         document.project, training=TrainingConfig()), "exact"))
     assert view.summary() == "Exact density matrix; purity Tr(ρ²): noisy 0.819, ideal 1.000."
     assert len(threads) == 3 and threading.get_ident() not in threads
+
+
+def test_a_state_mixed_by_the_circuits_own_channel_has_nothing_to_compare(shown):
+    circuit = _circuit(entangled=False).add("depolarizing", [0], P)
+    view = shown(ProjectDocument(Project(circuit)))
+    assert view.summary().startswith("Exact density matrix; purity")
+    assert not view.compare_button.isEnabled() and "Noise panel" in view.compare_button.toolTip()
+    assert_allclose(view.bloch_lengths(), [1 - P, 1.0], atol=1e-12)
