@@ -13,34 +13,32 @@ the trained constants). If the data cannot be loaded or has fewer columns than t
 reads, the features are 0 and the note says why. A circuit that reads no features is simulated
 from ``|0…0⟩`` (an amplitude-encoded model's input state is not shown).
 
-A circuit holding channel operations (noise, ``reset``, a discarded mid-circuit ``measure``)
-ends in a mixed state: the same bars and Bloch vectors come from the exact density matrix's
-Pauli expectation values (basis-state probabilities from the ``Z`` strings, up to
-:data:`MAX_MIXED_BASIS_QUBITS` qubits; marginals above), and a qubit's Bloch vector is shorter
-than 1 where noise mixed it.
+Under the project's noise model, or with channel operations in the circuit (noise, ``reset``, a
+discarded mid-circuit ``measure``), the state is mixed: the same bars and Bloch vectors come from
+the density matrix (:mod:`.mixed_state`), a qubit's Bloch vector is shorter than 1 where noise
+mixed it, and the snapshot carries the total purity Tr(ρ²) and the method that made the numbers.
+:func:`simulate_states` adds the ideal state of the same sample, to compare with.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Project, QMLStudioError
-from qmlstudio.engine import expval, statevector
+from qmlstudio.core import Project, QMLStudioError
+from qmlstudio.engine import statevector
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
 from qmlstudio.ml.models.templates import project_weights
 from qmlstudio.ml.training.prepared_data import prepare_training_data
+from qmlstudio.viewmodels.mixed_state import mixed_state, state_noise
 
 __all__ = ["MAX_BASIS_QUBITS", "SampleData", "StateSnapshot", "bloch_components",
-           "qubit_marginals", "simulate_snapshot"]
+           "qubit_marginals", "simulate_snapshot", "simulate_states"]
 
 MAX_BASIS_QUBITS = 10
 """Above this many qubits the view shows per-qubit marginals instead of 2**n bars."""
-
-MAX_MIXED_BASIS_QUBITS = 6
-"""The same for a mixed state, whose 2**n bars take 2**n − 1 expectation values."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -50,7 +48,10 @@ class StateSnapshot:
     ``probabilities`` has 2**n entries, or n marginals ``P(qubit = 1)`` when ``marginal``;
     ``bloch`` is (n, 3) with ⟨X⟩, ⟨Y⟩, ⟨Z⟩ of each qubit. ``n_rows`` is the number of data
     rows to choose from (0 without usable data), ``sample`` the row used (-1: none) and
-    ``note`` says where features and weights came from.
+    ``note`` says where features and weights came from. ``purity`` is Tr(ρ²) (1 for a pure
+    state; None when not computed), ``noisy`` whether the state is the density matrix under
+    noise or channel operations, ``comparable`` whether a noise model made it so (then an
+    ideal state exists to compare with) and ``method`` how the numbers were made.
     """
 
     n_qubits: int
@@ -60,6 +61,15 @@ class StateSnapshot:
     n_rows: int
     sample: int
     note: str
+    purity: float | None = 1.0
+    noisy: bool = False
+    comparable: bool = False
+    method: str = "state vector"
+
+    @property
+    def bloch_lengths(self) -> np.ndarray:
+        """|r| of each qubit's Bloch vector: 1 for a pure reduced state, shorter when mixed."""
+        return np.linalg.norm(self.bloch, axis=1)
 
 
 def bloch_components(state: np.ndarray, n_qubits: int) -> np.ndarray:
@@ -137,8 +147,13 @@ def simulate_snapshot(project: Project, sample: int, project_dir: Path | None = 
             x = rows[row, :circuit.n_features]
             data_note = f"row {row} of {n_rows} ({text})"
     note = f"{data_note}; {weight_note}"
-    if circuit.has_channels:
-        return _mixed_snapshot(circuit, x, weights, n_rows, row, note)
+    noise = state_noise(project.noise)
+    if circuit.has_channels or noise is not None:
+        mixed = mixed_state(circuit, x, weights, noise, training)
+        why = "channel operations" if noise is None else f"noise model {noise.name!r}"
+        return StateSnapshot(n, mixed.probabilities, mixed.marginal, mixed.bloch, n_rows, row,
+                             f"{note}; mixed state ({why})", mixed.purity, True,
+                             noise is not None, mixed.method)
     state = statevector(circuit, x=x, weights=weights)
     probabilities = state.real ** 2 + state.imag ** 2
     marginal = n > MAX_BASIS_QUBITS
@@ -148,30 +163,18 @@ def simulate_snapshot(project: Project, sample: int, project_dir: Path | None = 
                          note)
 
 
-def _mixed_snapshot(circuit: Circuit, x: np.ndarray | None, weights: np.ndarray, n_rows: int,
-                    row: int, note: str) -> StateSnapshot:
-    """The snapshot of a circuit with channel operations, from Pauli expectation values."""
-    n = circuit.n_qubits
-    marginal = n > MAX_MIXED_BASIS_QUBITS
-    # Z strings by bit mask (wire q is bit n − 1 − q, as in a basis-state index), mask 0 = I.
-    masks = range(1, n + 1) if marginal else range(1, 1 << n)
-    strings = [" ".join(f"Z{q}" for q in range(n) if mask >> (n - 1 - q) & 1)
-               for mask in ([1 << (n - 1 - q) for q in range(n)] if marginal else masks)]
-    bloch_labels = [f"{axis}{q}" for q in range(n) for axis in "XY"]
-    values = expval(circuit, x, weights, bloch_labels + strings)[0]
-    z = values[len(bloch_labels):]
-    if marginal:
-        z_single = z
-        probabilities = (1 - z) / 2
-    else:
-        # p(b) = 2⁻ⁿ Σ_S (−1)^{b·S} ⟨Z_S⟩: a Walsh–Hadamard transform of the Z strings.
-        transform = np.concatenate([[1.0], z]).reshape((2,) * n)
-        for axis in range(n):
-            first, second = np.split(transform, 2, axis=axis)
-            transform = np.concatenate([first + second, first - second], axis=axis)
-        probabilities = np.clip(transform.ravel() / (1 << n), 0.0, 1.0)
-        z_single = np.array([z[(1 << (n - 1 - q)) - 1] for q in range(n)])
-    bloch = np.column_stack([values[0:len(bloch_labels):2], values[1:len(bloch_labels):2],
-                             z_single])
-    return StateSnapshot(n, probabilities, marginal, bloch, n_rows, row,
-                         f"{note}; mixed state (channel operations)")
+def simulate_states(project: Project, sample: int, project_dir: Path | None = None,
+                    data: SampleData | None = None,
+                    compare: bool = False) -> tuple[StateSnapshot, StateSnapshot | None]:
+    """The snapshot of ``project`` for data row ``sample`` and, with ``compare`` and a noisy
+    state, the ideal one of the same sample (the project without its noise model; the
+    circuit's own channel operations stay); else None in its place. Both show the same kind
+    of bars (the ideal one's marginals where the mixed state shows marginals)."""
+    snapshot = simulate_snapshot(project, sample, project_dir, data)
+    if not (compare and snapshot.comparable):
+        return snapshot, None
+    ideal = simulate_snapshot(replace(project, noise=None), sample, project_dir, data)
+    if snapshot.marginal and not ideal.marginal:
+        ideal = replace(ideal, probabilities=qubit_marginals(ideal.probabilities, ideal.n_qubits),
+                        marginal=True)
+    return snapshot, ideal

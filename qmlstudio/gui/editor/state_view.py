@@ -1,10 +1,16 @@
-"""The state view: what the circuit does to one data sample, as bar charts.
+"""The state view: what the circuit does to one data sample, as charts.
 
 :class:`StateView` draws a :class:`~qmlstudio.viewmodels.state_snapshot.StateSnapshot`: the
 basis-state probabilities (or per-qubit marginals above
 :data:`~qmlstudio.viewmodels.state_snapshot.MAX_BASIS_QUBITS` qubits) and each qubit's Bloch
-vector, for the document's circuit and the data row the "sample" spin box picks. What is
-simulated, and how, is the Qt-free :func:`~qmlstudio.viewmodels.state_snapshot.simulate_snapshot`.
+vector, as components and as an arrow in a disc with its length (:mod:`.bloch_discs`), for the
+document's circuit and the data row the "sample" spin box picks. What is simulated, and how, is
+the Qt-free :func:`~qmlstudio.viewmodels.state_snapshot.simulate_states`.
+
+Under a noise model (or with channel operations in the circuit) the state is the density matrix:
+a line above the charts gives its purity Tr(ρ²) and the method that made the numbers (exact
+density matrix, or Monte-Carlo trajectories), and "Compare with ideal" adds the ideal state of
+the same sample: paired bars and a dashed arrow in each disc.
 
 Simulation runs on a :class:`~qmlstudio.gui.compute_runner.ComputeRunner` (never on the GUI
 thread), debounced after each change, and only while the view is visible. While a result waits
@@ -20,27 +26,38 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QElapsedTimer, QEvent, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qmlstudio.core import Project, QMLStudioError
 from qmlstudio.gui.compute_runner import ComputeRunner
 from qmlstudio.gui.document import ProjectDocument
+from qmlstudio.gui.editor.bloch_discs import IDEAL_COLOUR, NOISY_COLOUR, BlochDiscs
 from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT, MIN_FIGURE_WIDTH
 from qmlstudio.gui.plot_export import add_export_action
 from qmlstudio.gui.simulator_warmup import simulator_warmup
-from qmlstudio.gui.theme.colours import CLASS_COLOURS, SERIES
+from qmlstudio.gui.theme.colours import CLASS_COLOURS
 from qmlstudio.gui.theme.metrics import set_text_role
 from qmlstudio.gui.theme.plot_style import style_title
 from qmlstudio.gui.theme.themes import set_tone
+from qmlstudio.viewmodels.mixed_state import MAX_PURITY_QUBITS
 from qmlstudio.viewmodels.state_snapshot import (
     SampleData,
     StateSnapshot,
-    simulate_snapshot,
+    simulate_states,
 )
 
 __all__ = ["StateView"]
 
 _DEBOUNCE_MS = 100
+_DISC_HEIGHT = (130, 190)  # the disc row's least and most pixels (title, names, lengths)
 _log = logging.getLogger(__name__)
 _BLOCH_COMPONENTS = (("⟨X⟩", CLASS_COLOURS[3]), ("⟨Y⟩", CLASS_COLOURS[2]),
                      ("⟨Z⟩", CLASS_COLOURS[0]))
@@ -65,6 +82,7 @@ class StateView(QWidget):
         self._channel = self._runner.channel(f"state-view-{id(self):x}", parent=self)
         self._data = SampleData()
         self._snapshot: StateSnapshot | None = None
+        self._ideal: StateSnapshot | None = None  # the ideal state beside it, comparing
         self._stale = True
 
         self._sample = QSpinBox(maximum=0, toolTip="Row of the data set whose features the "
@@ -80,14 +98,30 @@ class StateView(QWidget):
         top.addWidget(self._sample)
         top.addWidget(self._note, 1)
         top.addWidget(self._status)
+        # Shown for a mixed state only: its purity and method, and the comparison's switch.
+        self._summary = QLabel(wordWrap=True)
+        set_text_role(self._summary, "caption")
+        self.compare_button = QPushButton("Compare with ideal", checkable=True)
+        self._noise_row = QWidget(visible=False)
+        noise_row = QHBoxLayout(self._noise_row)
+        noise_row.setContentsMargins(0, 0, 0, 0)
+        noise_row.addWidget(self._summary, 1)
+        noise_row.addWidget(self.compare_button)
         self._plots = pg.GraphicsLayoutWidget()
-        # Two charts of at least MIN_FIGURE_HEIGHT each, so their tick labels never overlap.
-        self._plots.setMinimumSize(MIN_FIGURE_WIDTH, 2 * MIN_FIGURE_HEIGHT + 10)
+        # A graphics view's size hint is its current size: in a dock's scroll area, which
+        # makes the view as tall as its preferred height, the charts would never shrink back
+        # (after the discs' row left, say). Their minimum height is the one that counts.
+        self._plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.probability_plot = self._plots.addPlot(row=0, col=0)
         self.bloch_plot = self._plots.addPlot(row=1, col=0)
+        # Below them for a mixed state only (where the lengths say something about noise).
+        self.disc_plot = pg.PlotItem()
+        self.disc_plot.setMaximumHeight(_DISC_HEIGHT[1])
+        self.discs = BlochDiscs(self.disc_plot)
         self._setup_plots()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self._noise_row)
         layout.addWidget(self._message)
         layout.addWidget(self._plots, 1)
 
@@ -99,6 +133,7 @@ class StateView(QWidget):
         self._clock.timeout.connect(self._show_status)
         document.project_changed.connect(self._on_project_changed)
         self._sample.valueChanged.connect(self._on_sample_changed)
+        self.compare_button.toggled.connect(self._on_compare_toggled)
         self._channel.finished.connect(self._on_finished)
         self._channel.failed.connect(self._on_failed)
         self._channel.busy_changed.connect(self._on_busy_changed)
@@ -107,13 +142,33 @@ class StateView(QWidget):
         self._warmup.finished.connect(self._show_status)
 
     # -- what tests and other widgets read -------------------------------------------------
-    def probabilities(self) -> np.ndarray | None:
-        """The probabilities shown (2**n, or n marginals P(qubit = 1)); None if none."""
-        return None if self._snapshot is None else self._snapshot.probabilities.copy()
+    def _shown(self, ideal: bool) -> StateSnapshot | None:
+        return self._ideal if ideal else self._snapshot
 
-    def bloch_vectors(self) -> np.ndarray | None:
+    def probabilities(self, ideal: bool = False) -> np.ndarray | None:
+        """The probabilities shown (2**n, or n marginals P(qubit = 1)); None if none.
+        ``ideal``: those of the ideal state shown beside the noisy one."""
+        shown = self._shown(ideal)
+        return None if shown is None else shown.probabilities.copy()
+
+    def bloch_vectors(self, ideal: bool = False) -> np.ndarray | None:
         """The (n, 3) ⟨X⟩, ⟨Y⟩, ⟨Z⟩ shown per qubit; None if nothing is shown."""
-        return None if self._snapshot is None else self._snapshot.bloch.copy()
+        shown = self._shown(ideal)
+        return None if shown is None else shown.bloch.copy()
+
+    def bloch_lengths(self, ideal: bool = False) -> np.ndarray | None:
+        """|r| of each qubit's Bloch vector as drawn in the discs; None if none."""
+        shown = self._shown(ideal)
+        return None if shown is None else shown.bloch_lengths
+
+    @property
+    def is_comparing(self) -> bool:
+        """True while the ideal state is shown beside the noisy one."""
+        return self._ideal is not None
+
+    def summary(self) -> str:
+        """The mixed state's line: its purity and how it was simulated ("" for a pure one)."""
+        return self._summary.text() if not self._noise_row.isHidden() else ""
 
     @property
     def shows_marginals(self) -> bool:
@@ -161,12 +216,13 @@ class StateView(QWidget):
         project, sample = self._document.project, self._sample.value()
         path = self._document.path
         project_dir = path.parent if path is not None else None
-        data = self._data
+        data, compare = self._data, self.compare_button.isChecked()
         # What is shown describes the previous request: an error or a "features are 0" note
         # about it must not stay beside the new one while it computes.
         self._message.hide()
         self._note.clear()
-        self._channel.submit(lambda: simulate_snapshot(project, sample, project_dir, data))
+        self._channel.submit(
+            lambda: simulate_states(project, sample, project_dir, data, compare))
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop simulating (the window is closing): drop waiting work and, if the view made
@@ -189,6 +245,9 @@ class StateView(QWidget):
     def _on_sample_changed(self, _row: int) -> None:
         self._timer.start()
 
+    def _on_compare_toggled(self, _checked: bool) -> None:
+        self._timer.start(0)
+
     def _on_busy_changed(self, busy: bool) -> None:
         if busy:
             self._elapsed.start()
@@ -207,7 +266,8 @@ class StateView(QWidget):
             text = f"computing… {seconds} s" if seconds else "computing…"
         self._status.setText(text)
 
-    def _on_finished(self, snapshot: StateSnapshot) -> None:
+    def _on_finished(self, states: tuple[StateSnapshot, StateSnapshot | None]) -> None:
+        snapshot, self._ideal = states
         self._snapshot = snapshot
         self._message.hide()
         self._note.setText(snapshot.note)
@@ -215,11 +275,11 @@ class StateView(QWidget):
         self._sample.setMaximum(max(snapshot.n_rows - 1, 0))
         self._sample.blockSignals(False)
         self._sample.setEnabled(snapshot.n_rows > 0)
-        self._show_snapshot(snapshot)
+        self._show_snapshot()
         self.updated.emit()
 
     def _on_failed(self, error: Exception) -> None:
-        self._snapshot = None
+        self._snapshot = self._ideal = None
         self._note.clear()
         if isinstance(error, QMLStudioError):
             text = str(error)
@@ -228,7 +288,7 @@ class StateView(QWidget):
             text = f"unexpected {type(error).__name__}: {error}"
         self._message.setText(f"Cannot show the state: {text}")
         self._message.show()
-        self._show_snapshot(None)
+        self._show_snapshot()
         self.failed.emit(text)
 
     # -- drawing ---------------------------------------------------------------------------
@@ -237,12 +297,13 @@ class StateView(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._colour_plots()  # the titles too: they keep their text, take the new ink
+            self._show_snapshot()  # the discs' labels are drawn in the text's ink
 
     def _colour_plots(self) -> None:
         palette = self.palette()
         self._plots.setBackground(palette.color(QPalette.ColorRole.Base))
         text = palette.color(QPalette.ColorRole.Text)
-        for plot in (self.probability_plot, self.bloch_plot):
+        for plot in (self.probability_plot, self.bloch_plot, self.disc_plot):
             for side in ("left", "bottom"):
                 plot.getAxis(side).setTextPen(text)
                 plot.getAxis(side).setPen(text)
@@ -265,13 +326,15 @@ class StateView(QWidget):
             bottom.setStyle(hideOverlappingLabels=False)
             # The fixed ticks at the ends of the range (0 and 1, -1 and 1) show in full too.
             plot.getAxis("left").setStyle(hideOverlappingLabels=False)
-        self._prob_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=SERIES[0])
+        # The ideal state's bars (comparing only) stand left of the noisy state's.
+        self._ideal_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=IDEAL_COLOUR)
+        self._prob_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=NOISY_COLOUR)
+        self.probability_plot.addItem(self._ideal_bars)
         self.probability_plot.addItem(self._prob_bars)
-        self.probability_plot.setYRange(0.0, 1.0, padding=0.05)
         self._prob_ticks: list[tuple[float, str]] = []
         # The legend is the title (a pyqtgraph legend box would cover the bars).
         self._colour_plots()
-        self.bloch_plot.setYRange(-1.0, 1.0, padding=0.05)
+        self._pad_ranges()
         # Few, fixed ticks: the scale of an expectation and a probability never changes.
         self.bloch_plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in (-1.0, 0.0, 1.0)],
                                                   [(v, "") for v in (-0.5, 0.5)]])
@@ -283,9 +346,32 @@ class StateView(QWidget):
             self.bloch_plot.addItem(bars)
             self._bloch_bars.append((bars, (k - 1) * 0.28))
         self.probability_plot.getViewBox().sigResized.connect(self._update_ticks)
+        for plot in (self.probability_plot, self.bloch_plot):
+            plot.getViewBox().sigResized.connect(self._pad_ranges)
         self.export_action = add_export_action(self._plots, "QML Studio state view", "state",
                                                plot_menus=False)
-        self._show_snapshot(None)
+        self._show_snapshot()
+
+    def _pad_ranges(self) -> None:
+        """Keep half a label's height above the top tick and below the bottom one: pyqtgraph
+        drops a tick label that would stick out of the chart (a short chart lost its 1 and 0)."""
+        for plot, (low, high) in ((self.probability_plot, (0.0, 1.0)),
+                                  (self.bloch_plot, (-1.0, 1.0))):
+            half = QFontMetrics(plot.getAxis("left").font()).height() / 2 + 2
+            share = min(half / max(plot.getViewBox().height(), 1.0), 0.3)
+            # padding p adds p·range on each side: p / (1 + 2p) of the height each
+            plot.setYRange(low, high, padding=max(0.05, share / (1 - 2 * share)))
+
+    def _show_discs(self, shown: bool) -> None:
+        """Add or take away the discs' row (the charts above take its height back)."""
+        if shown != (self.disc_plot in self._plots.ci.items):
+            if shown:
+                self._plots.addItem(self.disc_plot, row=2, col=0)
+            else:
+                self._plots.removeItem(self.disc_plot)
+        # Two charts of at least MIN_FIGURE_HEIGHT each, so their tick labels never overlap.
+        self._plots.setMinimumSize(MIN_FIGURE_WIDTH, 2 * MIN_FIGURE_HEIGHT + 10
+                                   + (_DISC_HEIGHT[0] if shown else 0))
 
     def _update_ticks(self) -> None:
         """Label every bar of the probability chart that fits: every one, or every 2nd, 4th..."""
@@ -306,16 +392,23 @@ class StateView(QWidget):
         self._prob_ticks = [(float(i), labels[i]) for i in range(0, len(labels), step)]
         axis.setTicks([self._prob_ticks])
 
-    def _show_snapshot(self, snapshot: StateSnapshot | None) -> None:
+    def _show_snapshot(self) -> None:
+        """Draw the shown result (none: empty charts), with the ideal one when comparing."""
+        snapshot, ideal = self._snapshot, self._ideal
         if snapshot is None:
             n, probabilities, bloch, marginal = 0, np.zeros(0), np.zeros((0, 3)), False
         else:
             n, probabilities = snapshot.n_qubits, snapshot.probabilities
             bloch, marginal = snapshot.bloch, snapshot.marginal
         positions = np.arange(len(probabilities), dtype=float)
-        self._prob_bars.setOpts(x=positions, height=probabilities)
+        if ideal is None:
+            self._ideal_bars.setOpts(x=[], height=[])
+            self._prob_bars.setOpts(x=positions, height=probabilities, width=0.8)
+        else:  # paired bars: ideal left, noisy right of each state's tick
+            self._ideal_bars.setOpts(x=positions - 0.2, height=ideal.probabilities)
+            self._prob_bars.setOpts(x=positions + 0.2, height=probabilities, width=0.4)
         title = "P(qubit = 1) of each qubit" if marginal else "Basis-state probabilities"
-        self.probability_plot.setTitle(title)
+        self.probability_plot.setTitle(title + self._legend(ideal is not None))
         self._update_ticks()
         self.probability_plot.setXRange(-0.6, max(len(probabilities), 1) - 0.4, padding=0)
         qubits = np.arange(n, dtype=float)
@@ -323,4 +416,38 @@ class StateView(QWidget):
             bars.setOpts(x=qubits + offset, height=bloch[:, k])
         self.bloch_plot.getAxis("bottom").setTicks([[(float(q), f"q{q}") for q in range(n)]])
         self.bloch_plot.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
+        noisy = snapshot is not None and snapshot.noisy
+        self.disc_plot.setTitle("Bloch vector length |r| (1: pure)"
+                                + self._legend(ideal is not None))
+        self.discs.show(snapshot if noisy else None, ideal,
+                        self.palette().color(QPalette.ColorRole.Text))
+        self._show_discs(noisy)
+        self._noise_row.setVisible(noisy)
+        comparable = snapshot is not None and snapshot.comparable
+        self.compare_button.setEnabled(comparable)
+        self.compare_button.setToolTip(
+            "Show the ideal state of the same sample beside the noisy one" if comparable else
+            "The circuit's own channel operations mix this state; with a noise model (the "
+            "Noise panel) the ideal state can be shown beside the noisy one")
+        if noisy:
+            self._summary.setText(self._purity_text(snapshot, ideal))
 
+    @staticmethod
+    def _legend(comparing: bool) -> str:
+        if not comparing:
+            return ""
+        return "".join(f"&nbsp;&nbsp;<span style='color:{colour}'>■</span> {name}"
+                       for name, colour in (("ideal", IDEAL_COLOUR), ("noisy", NOISY_COLOUR)))
+
+    @staticmethod
+    def _purity_text(snapshot: StateSnapshot, ideal: StateSnapshot | None) -> str:
+        if snapshot.purity is None:
+            purity = (f"purity Tr(ρ²) needs the exact density matrix of at most "
+                      f"{MAX_PURITY_QUBITS} qubits")
+        elif ideal is None:
+            purity = (f"purity Tr(ρ²) = {snapshot.purity:.3f} (1: pure, "
+                      f"{0.5 ** snapshot.n_qubits:.3g}: fully mixed)")
+        else:
+            of_ideal = "not computed" if ideal.purity is None else f"{ideal.purity:.3f}"
+            purity = f"purity Tr(ρ²): noisy {snapshot.purity:.3f}, ideal {of_ideal}"
+        return f"{snapshot.method[0].upper()}{snapshot.method[1:]}; {purity}."
