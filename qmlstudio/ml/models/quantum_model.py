@@ -133,12 +133,13 @@ class QuantumModel:
 
     @classmethod
     def from_project(cls, project: Project, amplitude_encoding: bool = False) -> QuantumModel:
-        """The model of ``project``: its circuit, model spec, loss, gradient method, shots and
-        noise (with the way it is simulated)."""
+        """The model ``project`` trains: its circuit, model spec, loss, gradient method, shots
+        and training noise (:attr:`~qmlstudio.core.Project.training_noise`, with the way it is
+        simulated)."""
         training = project.training
         return cls(project.circuit, project.model, training.loss, training.gradient_method,
-                   training.shots, amplitude_encoding, project.noise, training.noise_method,
-                   training.trajectories)
+                   training.shots, amplitude_encoding, project.training_noise,
+                   training.noise_method, training.trajectories)
 
     @property
     def noisy(self) -> bool:
