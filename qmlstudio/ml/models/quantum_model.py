@@ -214,23 +214,27 @@ class QuantumModel:
             head, bias)
 
     # -- evaluation ------------------------------------------------------------------------------
-    def expectations(self, X: object, weights: object, seed: object = None) -> np.ndarray:
-        """The engine's expectation values ``(B, K)`` of the model's observables."""
+    def expectations(self, X: object, weights: object, seed: object = None,
+                     interrupt: Callable[[], bool] | None = None) -> np.ndarray:
+        """The engine's expectation values ``(B, K)`` of the model's observables;
+        ``interrupt`` is asked between groups of trajectories (see
+        :func:`~qmlstudio.engine.density_expval`)."""
         xs, init = self._inputs(X)
         if self.noisy:
             return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise,
                                   noise_method=self.noise_method,
-                                  trajectories=self.trajectories, shots=self.shots, seed=seed)
+                                  trajectories=self.trajectories, shots=self.shots, seed=seed,
+                                  interrupt=interrupt)
         return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
                       shots=self.shots, seed=seed)
 
     def forward(self, X: object, weights: object, readout: Readout | None,
-                seed: object = None) -> np.ndarray:
+                seed: object = None, interrupt: Callable[[], bool] | None = None) -> np.ndarray:
         """Model outputs: logits ``(B, C)`` for a classifier, predictions ``(B,)`` for a
-        regressor."""
+        regressor (``interrupt`` as :meth:`expectations` takes it)."""
         vector = self.readout_vector(readout)
         matrix, bias = self._layer(vector)
-        return self._outputs(self.expectations(X, weights, seed) @ matrix.T + bias)
+        return self._outputs(self.expectations(X, weights, seed, interrupt) @ matrix.T + bias)
 
     def predict_proba(self, X: object, weights: object, readout: Readout | None,
                       seed: object = None) -> np.ndarray:

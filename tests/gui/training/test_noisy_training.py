@@ -1,10 +1,12 @@
 """Training ideal or with the noise model from the Training panel, driven in the real main
 window: the Simulator choice trains on the engine it names (the status bar says which, and the
 weights are those of an independent headless run on that engine), survives save → reopen, and
-the Robustness view overlays the ideal-trained and the noise-trained curves."""
+the Robustness view overlays the ideal-trained and the noise-trained curves; Stop ends a slow
+Monte-Carlo trajectory step promptly."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +16,7 @@ from PySide6.QtCore import Qt
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
+from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.settings import NO_NOISE_MODEL_TIP, SIMULATORS
 from qmlstudio.ml.training.trainer import train
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, moons_project
@@ -121,3 +124,29 @@ def test_the_simulator_choice_trains_ideal_or_noisy_and_both_curves_overlay(
         "the sweep again.")
     assert panel.plot.graphicsEffect() is not None
     assert np.isfinite(noisy_scores).all()
+
+
+def test_stop_returns_promptly_from_a_slow_trajectory_step(qtbot):
+    # 40 000 trajectories per sample: a step of 16 rows takes seconds, one sample a tenth.
+    project = replace(moons_project(noise_method="trajectories", trajectories=40_000),
+                      noise=NOISE)
+    panel = TrainingPanel(ProjectDocument(project))
+    reports = []
+    panel.worker.report.connect(reports.append)
+    try:
+        panel.train_button.click()
+        # The first step's report: the kernels are compiled and the second step runs.
+        qtbot.waitUntil(lambda: bool(reports), timeout=FIRST_RUN_TIMEOUT_MS)
+        step_seconds = reports[0].elapsed
+        qtbot.wait(200)
+        started = time.perf_counter()
+        with qtbot.waitSignal(panel.worker.finished, timeout=30_000):
+            panel.stop_button.click()
+        latency = time.perf_counter() - started
+    finally:
+        panel.shutdown()
+    # Waiting for the step (and measuring every row afterwards) would take longer than it.
+    assert latency < min(1.0, step_seconds / 3), (
+        f"Stop took {latency:.2f} s (a step takes {step_seconds:.2f} s)")
+    assert panel.worker.steps_done == 1  # the second step was abandoned mid-way
+    assert panel.message.text() == "Stopped before the first epoch ended: nothing changed."
