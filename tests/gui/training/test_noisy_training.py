@@ -149,4 +149,7 @@ def test_stop_returns_promptly_from_a_slow_trajectory_step(qtbot):
     assert latency < min(1.0, step_seconds / 3), (
         f"Stop took {latency:.2f} s (a step takes {step_seconds:.2f} s)")
     assert panel.worker.steps_done == 1  # the second step was abandoned mid-way
+    done = reports[-1]
+    assert (done.kind, done.stop_reason) == ("done", "cancelled")
+    assert done.train_loss is None and not done.metrics  # no second pass over every row
     assert panel.message.text() == "Stopped before the first epoch ended: nothing changed."
