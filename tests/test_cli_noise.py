@@ -3,11 +3,14 @@ trajectories when asked) and stores the model in the project; a bad noise word i
 naming it."""
 
 import json
+from dataclasses import replace
 
+from qmlstudio.cli import main
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig
 from qmlstudio.io import load_project, save_project
 from qmlstudio.io.noise_file import bundled_device_noise
 from qmlstudio.ml.models.templates import build_model_circuit
+from qmlstudio.ml.training.trainer import train
 from tests.test_cli import assert_one_line_error, cli
 
 
@@ -43,3 +46,20 @@ def test_a_bad_noise_word_is_one_line_and_the_project_is_unchanged(tmp_path):
     assert_one_line_error(cli("train", path, "--noise", "nowhere.json", cwd=tmp_path), 1,
                           "noise 'nowhere.json': no such file")
     assert path.read_bytes() == before
+
+
+def test_the_projects_ideal_choice_trains_ideal_and_with_noise_switches_back(tmp_path, capsys):
+    path = _project(tmp_path)
+    noise = bundled_device_noise("manila")
+    noisy = replace(load_project(path), noise=noise)
+    ideal = replace(noisy, training=replace(noisy.training, with_noise=False))
+    save_project(ideal, path)
+    assert main(["train", str(path), "-q"]) == 0  # in-process: no second interpreter
+    trained = load_project(path)
+    # The weights of the ideal simulator: those of the same project without a noise model.
+    assert trained.weights == train(replace(noisy, noise=None)).weights
+    assert trained.noise == noise and not trained.training.with_noise
+    assert main(["train", str(path), "--with-noise", "--restart", "-q"]) == 0
+    trained = load_project(path)
+    assert trained.training.with_noise and trained.weights == train(noisy).weights
+    capsys.readouterr()

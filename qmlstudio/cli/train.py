@@ -59,6 +59,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--trajectories", type=count(1), metavar="N",
                        help="Monte-Carlo trajectories per sample (stored in the project; "
                             "default: the project's)")
+    mode = train.add_mutually_exclusive_group()
+    mode.add_argument("--ideal", dest="with_noise", action="store_false", default=None,
+                      help="train on the ideal simulator although the project has a noise "
+                           "model (stored in the project; default: the project's choice)")
+    mode.add_argument("--with-noise", dest="with_noise", action="store_true", default=None,
+                      help="train under the project's noise model (stored in the project)")
     simulating(train, run)
 
 
@@ -120,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
         noise = read_noise_spec(args.noise)
         project = replace(project, noise=None if noise.is_ideal else noise)
     simulation = {key: value for key, value in (("noise_method", args.noise_method),
-                                                 ("trajectories", args.trajectories))
+                                                 ("trajectories", args.trajectories),
+                                                 ("with_noise", args.with_noise))
                   if value is not None}
     if simulation:
         project = replace(project, training=replace(project.training, **simulation))

@@ -45,8 +45,9 @@ class Project:
     the versions that produced the trained state (see :func:`software_versions`), stored as
     sorted pairs. ``comparison`` is the last quantum-vs-classical comparison (or None); it
     stays through edits and tells by its fingerprint whether it still describes the project.
-    ``noise`` is the noise model the circuit is trained and evaluated under (None: an ideal
-    quantum computer).
+    ``noise`` is the noise model the circuit is evaluated and exported under (None: an ideal
+    quantum computer) and trained under unless ``training.with_noise`` is false (see
+    :attr:`training_noise`).
     """
 
     circuit: Circuit
@@ -102,6 +103,15 @@ class Project:
                                    f"classifier")
         elif metric == "r2":
             raise ProjectError("training.early_stopping_metric: 'r2' needs a regressor")
+
+    @property
+    def training_noise(self) -> NoiseModel | None:
+        """The noise model training runs under: :attr:`noise`, or None (the ideal simulator)
+        when the training settings choose ideal training or there is no noise model."""
+        noise = self.noise
+        if not self.training.with_noise or noise is None or noise.is_ideal:
+            return None
+        return noise
 
     @property
     def is_trained(self) -> bool:

@@ -53,7 +53,10 @@ class TrainingConfig:
     (measured on the validation part, or the training part without one; see
     :data:`EARLY_STOPPING_METRICS`) and ends on the best weights. Under a noise model the
     circuit runs as ``noise_method`` says (:data:`NOISE_METHODS`), with ``trajectories`` per
-    sample when it runs trajectories.
+    sample when it runs trajectories. ``with_noise`` false trains (and measures the epochs) on
+    the ideal simulator although the project has a noise model, so that an ideal-trained and a
+    noise-trained model can be compared under the same noise; the circuit's own channel
+    operations apply either way (they are part of the circuit).
     """
 
     optimizer: str = "adam"
@@ -71,6 +74,7 @@ class TrainingConfig:
     early_stopping_metric: str = "loss"
     noise_method: str = "auto"
     trajectories: int = DEFAULT_TRAJECTORIES
+    with_noise: bool = True
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -94,6 +98,8 @@ class TrainingConfig:
         check_choice(self.early_stopping_metric, "early_stopping_metric", EARLY_STOPPING_METRICS)
         check_choice(self.noise_method, "noise_method", NOISE_METHODS)
         check_int(self.trajectories, "trajectories", minimum=1, maximum=MAX_TRAJECTORIES)
+        if not isinstance(self.with_noise, bool):
+            raise ProjectError(f"with_noise: expected true or false, got {self.with_noise!r}")
 
 
 @dataclass(frozen=True, slots=True)

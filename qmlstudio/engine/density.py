@@ -190,13 +190,14 @@ class _Run:
         return run_program(self.program, self.table, self.weights, None, self.readout.terms,
                            shift_factor=shift_factor, shift=shift).values
 
-    def estimate(self) -> Estimate:
-        """(B, K) values as read, with their standard errors."""
+    def estimate(self, interrupt: Callable[[], bool] | None = None) -> Estimate:
+        """(B, K) values as read, with their standard errors (trajectories ask ``interrupt``
+        between groups of samples)."""
         if not self.n_terms:
             values = np.broadcast_to(self.readout.offset, self.shape).copy()
             return Estimate(values, np.zeros(self.shape))
         if self.sampler is not None:
-            return Estimate(*self.sampler.values())
+            return Estimate(*self.sampler.values(interrupt))
         return Estimate(self.readout.values(self.term_values()), np.zeros(self.shape))
 
     def shift_vjp(self, cotangent: Cotangent, shots: int | None,
@@ -216,9 +217,11 @@ class _Run:
                if callable(cotangent) else _cotangent(cotangent, self.shape))
         return shift_rule(self.program, self.table, evaluate, cot, interrupt)
 
-    def vjp(self, cotangent: Cotangent) -> GradientEstimate:
+    def vjp(self, cotangent: Cotangent,
+            interrupt: Callable[[], bool] | None = None) -> GradientEstimate:
         """Values and the weights' vector–Jacobian product (see :func:`density_vjp`), with
-        standard errors (zeros when exact)."""
+        standard errors (zeros when exact); trajectories ask ``interrupt`` between groups of
+        samples."""
         rmap = self.readout
         if not self.n_terms:
             values = self.estimate().values
@@ -232,7 +235,7 @@ class _Run:
                                              else cotangent, self.shape))
 
         if self.sampler is not None:
-            return GradientEstimate(*self.sampler.vjp(on_terms, callable(cotangent)))
+            return GradientEstimate(*self.sampler.vjp(on_terms, callable(cotangent), interrupt))
         exact = np.zeros(self.shape), np.zeros(self.program.n_weights)
         if not self.channels:
             cot = ((lambda values: on_terms(rmap.values(values))) if callable(cotangent)
@@ -262,14 +265,17 @@ def density_expval(circuit: Circuit, X: object, weights: object,
                    observables: Observables = ("Z0",),
                    noise: NoiseModel | None = None, *, noise_method: str = "auto",
                    trajectories: int = DEFAULT_TRAJECTORIES, shots: int | None = None,
-                   seed: object = None) -> np.ndarray:
+                   seed: object = None,
+                   interrupt: Callable[[], bool] | None = None) -> np.ndarray:
     """Expectation values (B, K) of Pauli-string ``observables`` for every sample of ``X``
     under ``noise``, with the model's readout errors applied.
 
     ``noise_method`` is one of :data:`NOISE_METHODS` (``"trajectories"``: the mean of
     ``trajectories`` per sample; :func:`trajectory_expval` gives their standard errors too).
     With ``shots`` each value is estimated from that many read measurements (see the module
-    docstring); ``seed`` seeds trajectories and shots. ``noise`` None or ideal and no
+    docstring); ``seed`` seeds trajectories and shots; trajectories ask ``interrupt`` (a
+    function returning True to stop) between groups of samples and stop with
+    :class:`~qmlstudio.core.Interrupted`. ``noise`` None or ideal and no
     channel operation in the circuit: :func:`~qmlstudio.engine.expval`. Raises
     :class:`~qmlstudio.core.NoiseError` when a channel does not fit a gate and
     :class:`~qmlstudio.core.CircuitError` when the states cannot fit in memory.
@@ -279,9 +285,11 @@ def density_expval(circuit: Circuit, X: object, weights: object,
     if model is None:
         _check_simulation(noise_method, trajectories)
         return expval(circuit, X, weights, observables, shots=n_shots, seed=seed)
+    if interrupt is not None and not callable(interrupt):
+        raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
     run = _Run(circuit, X, weights, observables, model, False, noise_method, trajectories,
                seed)
-    values = run.estimate().values
+    values = run.estimate(interrupt).values
     return values if n_shots is None else sample_expectations(values, n_shots, run.rng)
 
 
@@ -297,7 +305,8 @@ def density_vjp(circuit: Circuit, X: object, weights: object, observables: Obser
     (a reverse pass through the dual channels, see :mod:`.density_driver`), or from the
     trajectories' own adjoint gradients (:func:`trajectory_vjp`); ``"parameter-shift"``: the
     shift rule on the density matrix, the one method that takes ``shots``. ``noise`` None or
-    ideal: the statevector ``vjp``.
+    ideal: the statevector ``vjp``. ``interrupt`` is asked between the shift rule's
+    evaluations, and between groups of samples of trajectories.
     """
     if not isinstance(method, str) or method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
@@ -317,7 +326,7 @@ def density_vjp(circuit: Circuit, X: object, weights: object, observables: Obser
     if n_shots is not None:
         raise CircuitError("the adjoint method computes exact gradients and cannot use shots; "
                            "use method='parameter-shift' with shots")
-    result = run.vjp(cotangent)
+    result = run.vjp(cotangent, interrupt)
     return result.values, result.dweights
 
 

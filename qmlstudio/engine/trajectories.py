@@ -20,6 +20,11 @@ the unitary ``σ_i`` and the state keeps its norm — Pauli noise adds no weight
 The branches are drawn up front, per sample and trajectory, from the call's seeded numpy
 ``Generator`` (same seed, same numbers, whatever the thread count); a gradient run reuses the
 forward run's draws, so values and gradients come from the same trajectories.
+
+**Stopping.** Given an ``interrupt`` callback (a GUI's Stop), a run goes through the samples in
+groups of about :data:`INTERRUPT_WORK` amplitude updates and asks between groups, raising
+:class:`~qmlstudio.core.Interrupted` when told to; each sample's trajectories are summed on
+their own, so the groups give the same numbers, bit for bit, as one call.
 """
 
 from __future__ import annotations
@@ -28,13 +33,20 @@ from collections.abc import Callable
 
 import numpy as np
 
+from qmlstudio.core import Interrupted
 from qmlstudio.engine.density_program import DensityProgram
 from qmlstudio.engine.readout import ReadoutMap
 from qmlstudio.engine.threads import choose_threads
 from qmlstudio.engine.trajectory_driver import CHUNK, TrajectoryRun, run_trajectories
 from qmlstudio.engine.trajectory_program import draw_branches, trajectory_program
 
-__all__ = ["TrajectorySampler"]
+__all__ = ["INTERRUPT_WORK", "TrajectorySampler"]
+
+INTERRUPT_WORK = 1 << 21
+"""Amplitude updates (state size × steps × trajectories) between two looks at an
+``interrupt`` callback: some tens of milliseconds, so Stop is prompt and the calls few."""
+
+Interrupt = Callable[[], bool] | None
 
 
 class TrajectorySampler:
@@ -53,14 +65,31 @@ class TrajectorySampler:
         self.n = n_trajectories
         self.picks = draw_branches(self.tprog, len(table), n_trajectories, rng)
 
-    def _run(self, coefs: np.ndarray | None) -> TrajectoryRun:
+    def _run(self, coefs: np.ndarray | None, interrupt: Interrupt = None) -> TrajectoryRun:
         dprog = self.tprog.dprog
         n_samples = len(self.table)
-        tasks = n_samples * (-(-self.n // CHUNK))
-        threads = choose_threads((1 << dprog.program.n_qubits) * n_samples * self.n
-                                 * max(1, dprog.n_steps), tasks)
-        return run_trajectories(self.tprog, self.table, self.weights, self.readout.terms,
-                                self.scale, self.picks, coefs, threads)
+        per_sample = (1 << dprog.program.n_qubits) * self.n * max(1, dprog.n_steps)
+        if interrupt is None:
+            return self._run_rows(slice(None), coefs, per_sample)
+        group = max(1, INTERRUPT_WORK // per_sample)
+        runs = []
+        for start in range(0, n_samples, group):
+            if interrupt():
+                raise Interrupted(f"trajectories stopped after {start} of {n_samples} samples")
+            runs.append(self._run_rows(slice(start, start + group), coefs, per_sample))
+        if coefs is None:
+            return TrajectoryRun(np.concatenate([run.terms for run in runs]), None, None)
+        return TrajectoryRun(*(np.concatenate([getattr(run, name) for run in runs])
+                               for name in ("terms", "grad_sum", "grad_sq")))
+
+    def _run_rows(self, rows: slice, coefs: np.ndarray | None,
+                  per_sample: int) -> TrajectoryRun:
+        """The trajectories of the samples in ``rows``."""
+        table, picks = self.table[rows], self.picks[rows]
+        tasks = len(table) * (-(-self.n // CHUNK))
+        threads = choose_threads(per_sample * len(table), tasks)
+        return run_trajectories(self.tprog, table, self.weights, self.readout.terms, self.scale,
+                                picks, None if coefs is None else coefs[rows], threads)
 
     def _mean(self, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(B, K) means of the read values over the trajectories and their standard errors
@@ -70,26 +99,28 @@ class TrajectorySampler:
             return read[:, 0], np.full(read[:, 0].shape, np.inf)
         return read.mean(axis=1), read.std(axis=1, ddof=1) / np.sqrt(self.n)
 
-    def values(self) -> tuple[np.ndarray, np.ndarray]:
-        """(B, K) values and standard errors."""
-        return self._mean(self._run(None).terms)
+    def values(self, interrupt: Interrupt = None) -> tuple[np.ndarray, np.ndarray]:
+        """(B, K) values and standard errors (see the module docstring for ``interrupt``)."""
+        return self._mean(self._run(None, interrupt).terms)
 
-    def vjp(self, on_terms: Callable[[np.ndarray | None], np.ndarray],
-            function: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def vjp(self, on_terms: Callable[[np.ndarray | None], np.ndarray], function: bool,
+            interrupt: Interrupt = None,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Values, their standard errors, the vjp and its standard error; ``on_terms(values)``
         gives the (B, terms) cotangent on the terms (``values`` None unless ``function``: the
         cotangent is a function of the values)."""
         n_terms = len(self.readout.terms[0])
         if not function:
-            run = self._run(on_terms(None))
+            run = self._run(on_terms(None), interrupt)
             weigh = np.ones(len(self.table))
         elif n_terms == 1:
             # One term: every sample's gradient of it, weighed by the cotangent afterwards,
             # saves a second pass (a classifier's loss on one observable).
-            run = self._run(np.ones((len(self.table), 1)))
+            run = self._run(np.ones((len(self.table), 1)), interrupt)
             weigh = on_terms(self._mean(run.terms)[0])[:, 0]
         else:
-            run = self._run(on_terms(self._mean(self._run(None).terms)[0]))
+            run = self._run(on_terms(self._mean(self._run(None, interrupt).terms)[0]),
+                            interrupt)
             weigh = np.ones(len(self.table))
         values, stderr = self._mean(run.terms)
         dweights = weigh @ run.grad_sum / self.n

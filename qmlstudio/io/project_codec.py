@@ -25,10 +25,11 @@ from qmlstudio.io.noise_codec import decode_noise, encode_noise
 __all__ = ["FORMAT", "PROJECT_KEYS", "SCHEMA_VERSION", "decode_project", "encode_project"]
 
 FORMAT = "qmlstudio-project"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Schema 2 added ``preprocessing.validation_fraction``, schema 3 expression parameters,
 schema 4 the saved quantum-vs-classical ``comparison``, schema 5 the ``noise`` model, schema 6
-the noisy simulation settings and channel operations (see :mod:`.project_migrations`)."""
+the noisy simulation settings and channel operations, schema 7 ``training.with_noise`` (see
+:mod:`.project_migrations`)."""
 PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dataset",
                 "preprocessing", "model", "training", "weights", "readout", "history",
                 "versions", "comparison", "noise")
@@ -37,7 +38,7 @@ PROJECT_KEYS = ("format", "schema_version", "qmlstudio", "name", "circuit", "dat
 _TRAINING_KEYS = ("optimizer", "loss", "learning_rate", "epochs", "batch_size", "seed",
                   "weight_init", "gradient_method", "shots", "momentum", "spsa_perturbation",
                   "early_stopping_patience", "early_stopping_metric", "noise_method",
-                  "trajectories")
+                  "trajectories", "with_noise")
 _DATASET_KEYS = {
     "builtin": ("kind", "name", "params"),
     "csv": ("kind", "name", "path", "sha256", "delimiter", "header", "label_column",
@@ -214,6 +215,8 @@ def _decode_training(reader: DocumentReader) -> TrainingConfig:
             values[key] = reader.optional_integer(key)
         elif isinstance(default, str):
             values[key] = reader.text(key, default)
+        elif isinstance(default, bool):
+            values[key] = reader.boolean(key, default)
         elif isinstance(default, int):
             values[key] = reader.integer(key, default)
         else:

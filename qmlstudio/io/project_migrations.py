@@ -31,6 +31,10 @@ Schema history:
   Older files have none (they simulate by ``auto`` with 1000 trajectories); bumped so that an
   older QML Studio refuses a file that may hold them with "please update" rather than "unknown
   field" or "unknown gate".
+* 7 — ``training.with_noise``: false trains on the ideal simulator although the project has a
+  noise model. Older files have none and train under their noise model, as they did; bumped so
+  that an older QML Studio refuses a file that may hold it with "please update" rather than
+  "unknown field".
 """
 
 from __future__ import annotations
@@ -81,8 +85,13 @@ def _v5_to_v6(document: dict) -> dict:
     return document  # only new optional members and operations: schema 5 documents are schema 6
 
 
+def _v6_to_v7(document: dict) -> dict:
+    return document  # only a new optional member: every schema 6 document is a schema 7 one
+
+
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3,
-                                                 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
+                                                 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6,
+                                                 6: _v6_to_v7}
 """``MIGRATIONS[n]`` upgrades a schema ``n`` document to schema ``n + 1``."""
 
 

@@ -1,7 +1,14 @@
 """What the Robustness view shows, without Qt: which noise it sweeps for a project
 (:func:`robustness_sweep`), the curve of the trained model's test score against it
-(:func:`robustness_curve`), and whether a curve still describes the project
-(:func:`curve_stale_reason`).
+(:func:`robustness_curve`), which training mode a curve belongs to (:func:`training_mode`),
+and whether a curve still describes the project (:func:`curve_stale_reason`).
+
+The view keeps the last curve of each training mode, "trained ideal" and "trained with noise"
+(:data:`TRAINED_LABELS`), and overlays them, so the user sees whether noise-aware training
+helped: both score their own weights under the same sweep of the same noise model. A curve of
+the mode the project's weights were trained in is out of date once the setup or the weights
+change; the other mode's curve has other weights by design, so only a setup change (circuit,
+data, model, noise model) puts it out of date.
 
 A project with a noise model sweeps that model scaled from 0 (ideal) to :data:`SCALE_MAX`
 times; an ideal project sweeps a uniform depolarizing channel after every gate, ``p`` from 0 to
@@ -28,10 +35,11 @@ from qmlstudio.ml.data.preprocessing import split_rows
 from qmlstudio.ml.evaluation.robustness import NoiseRobustness, noise_robustness
 from qmlstudio.ml.export.trained_model import TrainedModel
 from qmlstudio.ml.training.prepared_data import prepare_training_data
-from qmlstudio.viewmodels.training_freshness import listed, setup_changes
+from qmlstudio.viewmodels.training_freshness import TRAINING_MODE, listed, setup_changes
 
-__all__ = ["DEFAULT_MAX_P", "DEFAULT_POINTS", "SCALE_MAX", "RobustnessCurve",
-           "RobustnessSweep", "curve_stale_reason", "robustness_curve", "robustness_sweep"]
+__all__ = ["DEFAULT_MAX_P", "DEFAULT_POINTS", "SCALE_MAX", "TRAINED_LABELS", "RobustnessCurve",
+           "RobustnessSweep", "curve_stale_reason", "robustness_curve", "robustness_sweep",
+           "training_mode"]
 
 SCALE_MAX = 2.0
 """A noise model is swept up to twice as noisy as itself."""
@@ -40,6 +48,8 @@ DEFAULT_MAX_P = 0.1
 to a fully mixed qubit per gate is already far noisier than today's devices."""
 DEFAULT_POINTS = 9
 """Strengths in a sweep (0 included): 0, 0.25, ... 2 for a noise model."""
+TRAINED_LABELS = {"ideal": "trained ideal", "noise": "trained with noise"}
+"""The legend names of the two training modes' curves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +119,21 @@ def robustness_curve(project: Project, sweep: RobustnessSweep,
     return RobustnessCurve(sweep, table, len(test))
 
 
-def curve_stale_reason(computed_on: Project, project: Project) -> str:
+def training_mode(trained_on: Project) -> str:
+    """``"noise"`` if weights trained on ``trained_on`` were trained under its noise model,
+    else ``"ideal"`` (the keys of :data:`TRAINED_LABELS`)."""
+    return "ideal" if trained_on.training_noise is None else "noise"
+
+
+def curve_stale_reason(computed_on: Project, project: Project, same_mode: bool = True) -> str:
     """``""`` if a curve computed for ``computed_on`` describes ``project``; else what changed
     since: ``"the circuit changed"``, ``"the model and weights changed"``, ``"the noise model
-    changed"``..."""
+    changed"``... With ``same_mode`` false the curve belongs to the other training mode than
+    the project's weights (see the module docstring): its own weights and mode are not
+    compared."""
     changed = setup_changes(computed_on, project)
-    if (computed_on.weights, computed_on.readout) != (project.weights, project.readout):
+    if not same_mode:
+        changed = [name for name in changed if name != TRAINING_MODE]
+    elif (computed_on.weights, computed_on.readout) != (project.weights, project.readout):
         changed.append("weights")
     return f"the {listed(changed)} changed" if changed else ""

@@ -5,7 +5,9 @@ preprocessing, model and noise model they were trained on. Editing any of these 
 weights (an edited circuit keeps the weights that still exist, see
 :meth:`~qmlstudio.core.Project.with_circuit`) but makes the results describe an earlier setup;
 the training panel says so and dims the plots.
-Training settings are not part of the setup: they say how to train next, not what was trained.
+Training settings are not part of the setup: they say how to train next, not what was trained;
+the one exception is training ideal or with the noise model, which decides the simulator the
+recorded scores were measured on.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import replace
 
 from qmlstudio.core import Project
 
-__all__ = ["listed", "same_setup", "setup_changes", "stale_reason"]
+__all__ = ["TRAINING_MODE", "listed", "same_setup", "setup_changes", "stale_reason"]
 
 
 def _data(project: Project) -> tuple:
@@ -22,15 +24,23 @@ def _data(project: Project) -> tuple:
     return project.dataset, replace(project.preprocessing, fitted=None)
 
 
+TRAINING_MODE = "training mode (ideal or with noise)"
+"""How :func:`setup_changes` names a switch between ideal and noisy training."""
+
+
 def setup_changes(before: Project, project: Project) -> list[str]:
     """What of the setup differs between ``before`` and ``project``, in the order
-    ``"circuit"``, ``"data set"``, ``"model"``, ``"noise model"`` (empty: weights trained on
-    one mean the same thing in the other)."""
+    ``"circuit"``, ``"data set"``, ``"model"``, ``"noise model"``, :data:`TRAINING_MODE`
+    (empty: weights trained on one mean the same thing in the other). The training mode
+    counts because the scores training recorded were measured on the simulator it chose."""
+    same_noise = before.noise == project.noise
     return [name for name, differs in (
         ("circuit", before.circuit != project.circuit),
         ("data set", _data(before) != _data(project)),
         ("model", before.model != project.model),
-        ("noise model", before.noise != project.noise)) if differs]
+        ("noise model", not same_noise),
+        (TRAINING_MODE, same_noise and before.training_noise != project.training_noise),
+    ) if differs]
 
 
 def listed(names: list[str]) -> str:
@@ -41,7 +51,8 @@ def listed(names: list[str]) -> str:
 def stale_reason(trained_on: Project, project: Project) -> str:
     """``""`` if weights trained on ``trained_on`` describe ``project``; otherwise what changed:
     ``"trained on an earlier circuit"``, ``"… data set"``, ``"… circuit and data set"``,
-    ``"… model"``, ``"… noise model"`` (and combinations)."""
+    ``"… model"``, ``"… noise model"``, ``"… training mode (ideal or with noise)"`` (and
+    combinations)."""
     changed = setup_changes(trained_on, project)
     return f"trained on an earlier {listed(changed)}" if changed else ""
 

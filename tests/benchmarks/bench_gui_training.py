@@ -3,6 +3,7 @@
 Usage::
 
     QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_gui_training.py [--repeats N]
+        [--only TEXT]
 
 For each project below it trains
 
@@ -15,8 +16,10 @@ and *worker*: a bare :class:`~qmlstudio.gui.training.worker.TrainingWorker` run 
 report delivery, no widgets). It prints the median wall time of each, the GUI's overhead over
 headless in percent (issue 6's budget: ~10 %), the reports per second the GUI received (step
 reports throttled to 30/s, every epoch report), and the event-loop stall (longest gap beyond the
-10 ms interval, and the 99th percentile gap). Then it measures how long Stop takes to end a run
-(target: 0.5 s with the adjoint method) for the adjoint and the parameter-shift gradient. The
+10 ms interval, and the 99th percentile gap). The projects include moons under a depolarizing
+noise model, trained on the exact density matrix and by Monte-Carlo trajectories (1000 per
+sample). Then it measures how long Stop takes to end a run (target: 0.5 s with the adjoint
+method) for the adjoint and the parameter-shift gradient, and for trajectories. The
 first GUI run of each project is a warm-up (it may compile the engine on a cold numba cache)
 and is not counted.
 This is a script, not a test (pytest does not collect it).
@@ -44,6 +47,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from qmlstudio.core import DatasetSpec, Preprocessing, Project, TrainingConfig  # noqa: E402
+from qmlstudio.core.noise import NoiseModel  # noqa: E402
 from qmlstudio.gui.document import ProjectDocument  # noqa: E402
 from qmlstudio.gui.training.panel import TrainingPanel  # noqa: E402
 from qmlstudio.gui.training.worker import TrainingWorker  # noqa: E402
@@ -79,10 +83,20 @@ def cancer_8_qubits() -> Project:
                    training=TrainingConfig(learning_rate=0.05, epochs=40, batch_size=32))
 
 
+def moons_noisy(noise_method: str) -> Project:
+    """The moons example under depolarizing noise (p = 0.02 after every gate), 10 epochs, on
+    the exact density matrix or by 1000 trajectories per sample."""
+    project = moons_example()
+    return replace(project, noise=NoiseModel.uniform_depolarizing(0.02),
+                   training=replace(project.training, epochs=10, noise_method=noise_method))
+
+
 PROJECTS: dict[str, Callable[[], Project]] = {
     "moons example": moons_example,
     "moons batch 2": moons_small_batches,
     "cancer 8q": cancer_8_qubits,
+    "moons noisy density": lambda: moons_noisy("density"),
+    "moons noisy trajectories": lambda: moons_noisy("trajectories"),
 }
 
 
@@ -183,11 +197,15 @@ def main() -> int:
     """Print one line per project and the Stop latencies."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per project")
+    parser.add_argument("--only", default="", metavar="TEXT",
+                        help="only the projects and Stop latencies whose name holds TEXT")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     print(f"{'project':24} {'steps':>6} {'headless s':>10} {'worker s':>8} {'GUI s':>8} "
           f"{'overhead':>8} {'reports/s':>9} {'max stall ms':>12} {'p99 gap ms':>10}")
     for name, build in PROJECTS.items():
+        if args.only not in name:
+            continue
         project = build()
         trainer = Trainer(project)
         steps = trainer._total_steps  # private, but only for the table
@@ -203,12 +221,15 @@ def main() -> int:
         print(f"{name:24} {steps:6d} {headless:10.3f} {worker:8.3f} {gui:8.3f} "
               f"{100 * (gui / headless - 1):7.1f}% {rate:9.1f} {stall * 1000:12.1f} "
               f"{p99 * 1000:10.1f}")
-    for method in ("adjoint", "parameter-shift"):
-        project = cancer_8_qubits()
-        project = replace(project, training=replace(project.training, gradient_method=method))
+    stops = {f"{method} (cancer 8q, batch 32)": replace(cancer_8_qubits(), training=replace(
+        cancer_8_qubits().training, gradient_method=method))
+        for method in ("adjoint", "parameter-shift")}
+    stops["trajectories (moons noisy trajectories)"] = moons_noisy("trajectories")
+    for name, project in stops.items():
+        if args.only not in name:
+            continue
         latencies = [stop_latency(project) for _ in range(args.repeats)]
-        print(f"Stop latency, {method:15} (cancer 8q, batch 32): "
-              f"max {max(latencies) * 1000:.0f} ms, median "
+        print(f"Stop latency, {name:40}: max {max(latencies) * 1000:.0f} ms, median "
               f"{statistics.median(latencies) * 1000:.0f} ms")
     del app
     return 0

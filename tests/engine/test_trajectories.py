@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from qmlstudio.core import Circuit, CircuitError, Operation, w
+from qmlstudio.core import Circuit, CircuitError, Interrupted, Operation, w
 from qmlstudio.core.noise import Channel, NoiseModel, NoiseRule, ReadoutError
 from qmlstudio.engine import (
     MAX_DENSITY_QUBITS,
@@ -177,3 +177,20 @@ def test_bad_choices_name_the_setting(case):
     with pytest.raises(CircuitError, match="noise_method='density'"):
         density_vjp(circuit, X, ws, OBS, MIXED, cot, method="parameter-shift",
                     noise_method="trajectories")
+
+
+def test_an_interrupt_is_asked_between_samples_and_changes_no_number(case):
+    circuit, X, ws, cot = case
+    # Enough trajectories that each sample is a group of its own (INTERRUPT_WORK).
+    run = {"noise_method": "trajectories", "trajectories": 12_000, "seed": 8}
+    asked = []
+    values, grad = density_vjp(circuit, X, ws, OBS, MIXED, cot,
+                               interrupt=lambda: asked.append(1) and False, **run)
+    assert len(asked) == len(X)  # one look before each sample's trajectories
+    plain = density_vjp(circuit, X, ws, OBS, MIXED, cot, **run)
+    np.testing.assert_array_equal(values, plain[0])  # bit for bit: samples sum on their own
+    np.testing.assert_array_equal(grad, plain[1])
+    asked.clear()
+    with pytest.raises(Interrupted, match="stopped after 1 of 3 samples"):
+        density_expval(circuit, X, ws, OBS, MIXED, interrupt=lambda: bool(asked.append(1))
+                       or len(asked) > 1, **run)

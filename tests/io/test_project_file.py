@@ -286,6 +286,21 @@ def test_the_noise_method_round_trips_is_checked_and_defaults_when_absent(tmp_pa
     assert load_project(path).training == project.training  # a file from before: "auto"
 
 
+def test_ideal_training_round_trips_is_checked_and_a_schema_6_file_trains_with_noise(tmp_path):
+    path = tmp_path / "ideal.qmlproj"
+    project = sample_project()
+    training = dataclasses.replace(project.training, with_noise=False)
+    save_project(dataclasses.replace(project, training=training), path)
+    assert load_project(path).training == training
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"with_noise": false', '"with_noise": 0'), encoding="utf-8")
+    assert _error(path).startswith("training.with_noise: expected true or false")
+    document = json.loads(text.replace(',\n    "with_noise": false', ""))
+    document["schema_version"] = 6
+    _write_document(path, document)
+    assert load_project(path).training.with_noise  # as schema 6 files trained: with noise
+
+
 def test_a_bad_schema_0_file_names_the_current_path(tmp_path):
     path = tmp_path / "old.qmlproj"
     path.write_text(SCHEMA_0.replace('"qubits": 2', '"qubits": "two"'), encoding="utf-8")

@@ -38,3 +38,13 @@ def test_channel_operations_without_a_noise_model_are_named_as_the_cause():
     project = project.with_circuit(project.circuit.add("bit_flip", 1, 0.05))
     assert simulation_text(project).startswith(
         "With the circuit's channel operations: exact density matrix")
+
+
+def test_ideal_training_of_a_noisy_project_says_the_noise_model_is_left_out():
+    ideal = _project(with_noise=False)
+    assert simulation_text(ideal) == (
+        f"Ideal training: the state-vector simulator, without the noise model "
+        f"{NOISE.name!r} (chosen in the training panel).")
+    with_channels = ideal.with_circuit(ideal.circuit.add("bit_flip", 1, 0.05))
+    assert simulation_text(with_channels).startswith(
+        "With the circuit's channel operations: exact density matrix")

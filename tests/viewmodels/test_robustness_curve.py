@@ -12,8 +12,10 @@ from qmlstudio.core import Circuit, DatasetSpec, Project, ReadoutParams, w, x
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.viewmodels.robustness_curve import (
     SCALE_MAX,
+    TRAINED_LABELS,
     curve_stale_reason,
     robustness_sweep,
+    training_mode,
 )
 
 NOISE = NoiseModel.thermal(50.0, 70.0, 0.1, 0.4)
@@ -47,3 +49,16 @@ def test_each_change_that_the_curve_depends_on_is_named():
     assert curve_stale_reason(project, replace(project, noise=NOISE,
                                                dataset=DatasetSpec.builtin("circles"))) == \
         "the data set and noise model changed"
+
+
+def test_the_other_training_modes_curve_is_stale_only_when_the_setup_changes():
+    noisy = _project(noise=NOISE)
+    ideal = replace(noisy, training=replace(noisy.training, with_noise=False), weights=(0.9,))
+    assert [TRAINED_LABELS[training_mode(p)] for p in (ideal, noisy, _project())] == [
+        "trained ideal", "trained with noise", "trained ideal"]
+    # The ideal-trained curve beside noise-trained weights: other weights, by design.
+    assert curve_stale_reason(ideal, noisy, same_mode=False) == ""
+    assert curve_stale_reason(ideal, noisy) == ("the training mode (ideal or with noise) and "
+                                                "weights changed")
+    edited = noisy.with_circuit(noisy.circuit.add("h", 1))
+    assert curve_stale_reason(ideal, edited, same_mode=False) == "the circuit changed"

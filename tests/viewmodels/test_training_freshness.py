@@ -46,3 +46,12 @@ def test_a_new_noise_model_is_named():
     assert stale_reason(noisy, replace(noisy, noise=NoiseModel.uniform_depolarizing(0.02))) == (
         "trained on an earlier noise model")
     assert same_setup(noisy, replace(noisy, name="renamed"))
+
+
+def test_switching_between_ideal_and_noisy_training_is_named():
+    noisy = replace(_project(), noise=NoiseModel.uniform_depolarizing(0.01))
+    ideal = replace(noisy, training=replace(noisy.training, with_noise=False))
+    assert stale_reason(noisy, ideal) == ("trained on an earlier training mode (ideal or with "
+                                          "noise)")
+    # Without a noise model both modes train the same ideal circuit.
+    assert same_setup(_project(), replace(ideal, noise=None))

@@ -42,6 +42,12 @@ class TrainingFreshness(QObject):
         """Why the results are out of date ("" when they are current or there are none)."""
         return self._reason
 
+    def trained_on(self, project: Project) -> Project:
+        """The project ``project``'s training history was trained on (``project`` itself when
+        it holds no history, or one this tracker has not seen)."""
+        history = project.history
+        return self._trained_on.get(history, project) if history.records else project
+
     def _on_project_changed(self, project: Project) -> None:
         history = project.history
         if history.records:

@@ -1,4 +1,5 @@
-"""The training settings form: model readout, loss, optimizer, schedule, gradient, shots.
+"""The training settings form: model readout, loss, optimizer, schedule, gradient, shots, and
+whether training runs ideal or under the project's noise model.
 
 It shows the document's :class:`~qmlstudio.core.ModelSpec` and
 :class:`~qmlstudio.core.TrainingConfig` and edits them, nothing more: every committed change is
@@ -17,6 +18,10 @@ than letting Train fail later: training with shots needs the parameter-shift gra
 adjoint method needs exact states), so choosing a number of shots switches to parameter-shift,
 and choosing adjoint switches back to analytic expectation values (SPSA needs no gradient and
 takes either).
+
+The *Simulator* choice, "Ideal" or "With noise model" (``training.with_noise``), only means
+something when the project has a noise model (chosen in the Noise panel); without one it shows
+"Ideal", disabled, and its tooltip says why.
 """
 
 from __future__ import annotations
@@ -44,12 +49,19 @@ from qmlstudio.core.training_config import GRADIENT_METHODS, LOSSES, OPTIMIZERS
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.theme.themes import set_tone
 
-__all__ = ["EDIT_TEXT", "TrainingSettings"]
+__all__ = ["EDIT_TEXT", "NO_NOISE_MODEL_TIP", "SIMULATORS", "TrainingSettings"]
 
 EDIT_TEXT = "Change training settings"
 """The undo text of every settings edit."""
 ANALYTIC = "analytic"
 """What the shots box shows at 0: exact expectation values."""
+SIMULATORS = ("Ideal", "With noise model")
+"""The Simulator choice's items: ``training.with_noise`` false, true."""
+NO_NOISE_MODEL_TIP = ("The project has no noise model, so training is ideal. Choose one in the "
+                      "Noise panel to train with it.")
+_SIMULATOR_TIP = ("Ideal: train on the ideal simulator (the noise model still applies to the "
+                  "robustness sweep and exports).\nWith noise model: train under the project's "
+                  "noise model ({name}).")
 _MAX_INT = 2**31 - 1
 
 
@@ -80,8 +92,8 @@ class TrainingSettings(QWidget):
 
     Public widgets (for the panel and tests): ``task``, ``readout``, ``observables``,
     ``all_qubits``, ``train_readout``, ``loss``, ``optimizer``, ``learning_rate``,
-    ``batch_size``, ``epochs``, ``seed``, ``gradient``, ``shots`` (0 shows "analytic") and
-    ``message``.
+    ``batch_size``, ``epochs``, ``seed``, ``gradient``, ``shots`` (0 shows "analytic"),
+    ``simulator`` (:data:`SIMULATORS`) and ``message``.
     """
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
@@ -115,6 +127,7 @@ class TrainingSettings(QWidget):
         self.shots = _spin(0, 100_000_000)
         self.shots.setSpecialValueText(ANALYTIC)
         self.shots.setToolTip("Measurements per expectation value; 'analytic' uses exact values")
+        self.simulator = _combo(SIMULATORS)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
@@ -132,7 +145,7 @@ class TrainingSettings(QWidget):
                               ("Learning rate", self.learning_rate),
                               ("Batch size", self.batch_size), ("Epochs", self.epochs),
                               ("Seed", self.seed), ("Gradient", self.gradient),
-                              ("Shots", self.shots)):
+                              ("Shots", self.shots), ("Simulator", self.simulator)):
             form.addRow(label, widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -153,6 +166,8 @@ class TrainingSettings(QWidget):
             box.valueChanged.connect(lambda value, name=name: self._edit_training(**{name: value}))
         self.gradient.currentTextChanged.connect(self._on_gradient_chosen)
         self.shots.valueChanged.connect(self._on_shots_changed)
+        self.simulator.currentIndexChanged.connect(
+            lambda index: self._edit_training(with_noise=bool(index)))
         document.project_changed.connect(self._on_project_changed)
         self._on_project_changed(document.project)
 
@@ -162,7 +177,7 @@ class TrainingSettings(QWidget):
         model, config = project.model, project.training
         widgets = (self.readout, self.observables, self.train_readout, self.loss, self.optimizer,
                    self.learning_rate, self.batch_size, self.epochs, self.seed, self.gradient,
-                   self.shots)
+                   self.shots, self.simulator)
         blockers = [QSignalBlocker(widget) for widget in widgets]
         self.task.setText(model.task)
         self.readout.setCurrentText(model.readout)
@@ -176,7 +191,16 @@ class TrainingSettings(QWidget):
         self.seed.setValue(config.seed)
         self.gradient.setCurrentText(config.gradient_method)
         self.shots.setValue(config.shots or 0)
+        self._show_simulator(project)
         del blockers
+
+    def _show_simulator(self, project: Project) -> None:
+        noise = project.noise
+        has_model = noise is not None and not noise.is_ideal
+        self.simulator.setCurrentIndex(int(project.training_noise is not None))
+        self.simulator.setEnabled(has_model)
+        self.simulator.setToolTip(_SIMULATOR_TIP.format(name=noise.name) if has_model
+                                  else NO_NOISE_MODEL_TIP)
 
     # -- widgets -> document -----------------------------------------------------------------
     def _on_readout_chosen(self, readout: str) -> None:

@@ -10,9 +10,12 @@ given, so edits of the open document during a run cannot change or corrupt it.
 
 Control goes the other way through a small condition-variable block (:class:`_Control`): the
 thread checks it between trainer steps, so *Pause*, *Stop* and *Step* take effect after the
-step in progress — a few milliseconds with the adjoint method. A parameter-shift step evaluates
-the circuit twice per weight and cannot be interrupted from here, so on a large batch *Stop*
-waits for that step to end.
+step in progress — a few milliseconds with the adjoint method. *Stop* also reaches into a long
+step: the trainer's cancel flag is read between a parameter-shift gradient's evaluations and
+between groups of Monte-Carlo trajectories (see :mod:`qmlstudio.ml.training.trainer`), so even
+1000 trajectories per sample end within tens of milliseconds. After a stopped trajectory run
+the per-epoch extra work (the decision-boundary grid, thousands of trajectories per point) is
+not done again: the plots keep the last epoch's.
 
 Reports are throttled in the thread: at most :data:`MAX_STEP_REPORTS_PER_SECOND` ``"step"``
 reports reach the GUI (the latest one wins; the last undelivered one is sent when training
@@ -61,6 +64,15 @@ class _Control:
         self._paused = paused
         self._steps = 0
         self._stop = False
+        self._cancel: Callable[[], None] | None = None
+
+    def attach(self, cancel: Callable[[], None]) -> None:
+        """Call ``cancel`` (thread-safe) on :meth:`stop`, so a step in progress hears of it too
+        (at once if a stop was already asked)."""
+        with self._condition:
+            self._cancel = cancel
+            if self._stop:
+                cancel()
 
     def pause(self) -> None:
         with self._condition:
@@ -79,6 +91,8 @@ class _Control:
     def stop(self) -> None:
         with self._condition:
             self._stop = True
+            if self._cancel is not None:
+                self._cancel()  # the trainer's flag: read inside long steps
             self._condition.notify_all()
 
     def next_action(self, before_waiting: Callable[[], None]) -> str:
@@ -121,6 +135,7 @@ class _TrainingThread(QThread):
             with preferred_threads_block():
                 trainer = Trainer(self._project, epochs=self._epochs,
                                   project_dir=self._project_dir)
+                self._control.attach(trainer.cancel)
                 self._train(trainer)
                 result = trainer.result_project()
         except Exception as error:  # any failure is shown to the user, the app carries on
@@ -154,7 +169,9 @@ class _TrainingThread(QThread):
                 return report
             self._last_step = now
         self._emit(report)
-        if report.kind != "step" and self._hook is not None:
+        stopped_trajectories = (report.stop_reason == "cancelled"
+                                and trainer.model.noise_engine == "trajectories")
+        if report.kind != "step" and self._hook is not None and not stopped_trajectories:
             self._run_hook(trainer)
         return report
 

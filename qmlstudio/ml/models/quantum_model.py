@@ -133,12 +133,13 @@ class QuantumModel:
 
     @classmethod
     def from_project(cls, project: Project, amplitude_encoding: bool = False) -> QuantumModel:
-        """The model of ``project``: its circuit, model spec, loss, gradient method, shots and
-        noise (with the way it is simulated)."""
+        """The model ``project`` trains: its circuit, model spec, loss, gradient method, shots
+        and training noise (:attr:`~qmlstudio.core.Project.training_noise`, with the way it is
+        simulated)."""
         training = project.training
         return cls(project.circuit, project.model, training.loss, training.gradient_method,
-                   training.shots, amplitude_encoding, project.noise, training.noise_method,
-                   training.trajectories)
+                   training.shots, amplitude_encoding, project.training_noise,
+                   training.noise_method, training.trajectories)
 
     @property
     def noisy(self) -> bool:
@@ -213,23 +214,27 @@ class QuantumModel:
             head, bias)
 
     # -- evaluation ------------------------------------------------------------------------------
-    def expectations(self, X: object, weights: object, seed: object = None) -> np.ndarray:
-        """The engine's expectation values ``(B, K)`` of the model's observables."""
+    def expectations(self, X: object, weights: object, seed: object = None,
+                     interrupt: Callable[[], bool] | None = None) -> np.ndarray:
+        """The engine's expectation values ``(B, K)`` of the model's observables;
+        ``interrupt`` is asked between groups of trajectories (see
+        :func:`~qmlstudio.engine.density_expval`)."""
         xs, init = self._inputs(X)
         if self.noisy:
             return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise,
                                   noise_method=self.noise_method,
-                                  trajectories=self.trajectories, shots=self.shots, seed=seed)
+                                  trajectories=self.trajectories, shots=self.shots, seed=seed,
+                                  interrupt=interrupt)
         return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
                       shots=self.shots, seed=seed)
 
     def forward(self, X: object, weights: object, readout: Readout | None,
-                seed: object = None) -> np.ndarray:
+                seed: object = None, interrupt: Callable[[], bool] | None = None) -> np.ndarray:
         """Model outputs: logits ``(B, C)`` for a classifier, predictions ``(B,)`` for a
-        regressor."""
+        regressor (``interrupt`` as :meth:`expectations` takes it)."""
         vector = self.readout_vector(readout)
         matrix, bias = self._layer(vector)
-        return self._outputs(self.expectations(X, weights, seed) @ matrix.T + bias)
+        return self._outputs(self.expectations(X, weights, seed, interrupt) @ matrix.T + bias)
 
     def predict_proba(self, X: object, weights: object, readout: Readout | None,
                       seed: object = None) -> np.ndarray:

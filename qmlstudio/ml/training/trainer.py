@@ -10,9 +10,13 @@ itself). So ``for report in trainer`` trains to the end, ``list(trainer)`` colle
 report, and pausing is simply leaving the loop: ``break`` (or ``itertools.islice``) stops
 between steps and a new ``for`` loop carries on where the last one stopped, with the same
 result as an uninterrupted run. :meth:`Trainer.cancel` makes the next step the done report,
-with ``stop_reason`` ``"cancelled"``; the flag is checked between steps (and inside a
-parameter-shift gradient), so another thread may call it. The trainer is not thread-safe
-otherwise: step it from one thread at a time.
+with ``stop_reason`` ``"cancelled"``; the flag is checked between steps, inside a
+parameter-shift gradient and, for a model that runs Monte-Carlo trajectories, between groups
+of trajectories of a step or an epoch's evaluation, so another thread may call it and a long
+step ends early (the interrupted step or epoch is not counted). A cancelled trajectory run's
+done report measures nothing (its losses are None, its metrics empty): measuring would run
+every trajectory of every row again, the wait Stop is for avoiding. The trainer is not
+thread-safe otherwise: step it from one thread at a time.
 
 The run is reproducible: the weights are initialised from ``training.seed`` (unless the project
 holds trained weights to resume from), epoch ``e`` visits the training rows in the order of a
@@ -207,11 +211,11 @@ class Trainer:
                     return self._finish("cancelled")
                 if self._stop_reason:
                     return self._finish(self._stop_reason)
-                if self._step == self._steps_per_epoch and not self._epoch_closed():
-                    return self._end_epoch()
                 try:
+                    if self._step == self._steps_per_epoch and not self._epoch_closed():
+                        return self._end_epoch()
                     return self._train_step()
-                except Interrupted:  # cancel() during a parameter-shift gradient
+                except Interrupted:  # cancel() in a parameter-shift gradient or trajectories
                     return self._finish("cancelled")
         finally:
             self._elapsed += time.perf_counter() - self._started
@@ -246,7 +250,7 @@ class Trainer:
         if optimizer.needs_gradient:
             loss, dweights, dreadout = self.model.loss_and_grad(
                 X, y, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE),
-                interrupt=lambda: self._cancel_requested)
+                interrupt=self._interrupt)
             grad = dweights if self._fixed_readout is not None else np.r_[dweights, dreadout]
             if _finite(loss):
                 self._good = params
@@ -281,14 +285,21 @@ class Trainer:
                   f"weights with a finite loss (try a smaller learning rate)")
         return self._finish(reason)
 
-    def _measure(self) -> dict[str, float | None]:
-        """Losses and metrics of the current weights on every part of the data."""
+    def _interrupt(self) -> bool:
+        return self._cancel_requested
+
+    def _measure(self, interruptible: bool = True) -> dict[str, float | None]:
+        """Losses and metrics of the current weights on every part of the data (trajectories
+        stop with :class:`~qmlstudio.core.Interrupted` on :meth:`cancel` if
+        ``interruptible``)."""
         model = self.model
         weights, readout = self._weights_and_readout(self._params)
         loss_of = loss_function(model.loss, model.spec.task)
         values: dict[str, float | None] = {}
+        interrupt = self._interrupt if interruptible else None
         for part, X, y in self.data.parts():
-            outputs = model.forward(X, weights, readout, seed=self._rng(_MEASURE_NOISE[part]))
+            outputs = model.forward(X, weights, readout, seed=self._rng(_MEASURE_NOISE[part]),
+                                    interrupt=interrupt)
             loss = loss_of(outputs, y)[0]
             values[f"{part}_loss"] = loss if math.isfinite(loss) else None
             predicted = np.argmax(outputs, axis=1) if model.is_classifier else outputs
@@ -332,7 +343,8 @@ class Trainer:
     def _finish(self, reason: str) -> TrainingReport:
         self._finished = True
         self._history = replace(self._history, stop_reason=reason)
-        values = self._measure()
+        skip = reason == "cancelled" and self.model.noise_engine == "trajectories"
+        values = {} if skip else self._measure(interruptible=False)
         return self._report("done", stop_reason=reason, **_split_values(values))
 
     def _report(self, kind: str, **fields: object) -> TrainingReport:
