@@ -34,7 +34,10 @@ dispatcher raises instead (:class:`_InnerKernel`). The drivers keep their wrappe
 :func:`entry_kernel` (a step the large-state driver's Python loop calls, which the batch
 driver calls from compiled code) is compiled without them for compiled callers, and a twin
 with them compiles on its first call from Python: a small circuit's first run compiles no
-wrapper it does not use (cold moons run, CPU: 0.6 s less).
+wrapper it does not use (about 1 s of CPU on the cold moons run). With one copy per kernel
+whatever constants it is called with (:class:`_EngineDispatcher`), the cold moons training
+compiled 56 functions in 18.1 CPU seconds instead of 60 in 22.8
+(``tests/benchmarks/profile_first_run.py``, busy machine).
 
 The engine configures numba for itself only. Importing QML Studio never writes to
 ``os.environ`` (child processes inherit exactly the environment the user had) and leaves
@@ -149,8 +152,8 @@ class _EngineDispatcher(CPUDispatcher):
     module constant such as ``DENSE1``, a literal ``0``) as a ``Literal`` and compiles the
     callee once more for it, with all of its callees linked in again: on a cold cache,
     block_matrices compiled twice (True, False), add_gradients and _environments once more,
-    about 1.5 s of CPU. No engine kernel specialises on a literal's value, so every argument
-    type is made plain before the overload is chosen."""
+    about 2 s of CPU on the cold moons run. No engine kernel specialises on a literal's
+    value, so every argument type is made plain before the overload is chosen."""
 
     def get_call_template(self, args, kws):
         """numba's call template for ``args`` and ``kws`` with every literal type made
