@@ -71,6 +71,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
               n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im):
     """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
 
+    First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
+    block matrices (the derivatives only with ``do_backward``): done here rather than by
+    :func:`.block_matrices.constant_block_matrices` from Python, a small circuit's first
+    run compiles no Python entry (with its wrappers) for them, about 1 s of CPU.
     Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
     vjp whose cotangent needed the values first); with it they are stored there if given.
     The last chunk's spare lanes repeat the last sample, with a zero costate.
@@ -90,6 +94,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
     h = n // 2
+    work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
+    block_matrices(prog, False, x[0], weights, shift_factor, shift, do_backward, u_const,
+                   d_const, work)
     for c in prange((n_samples + lanes - 1) // lanes):
         re = np.empty(size)
         im = np.empty(size)
@@ -106,8 +113,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
         d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
-        r = np.zeros((4, 4), dtype=np.complex128)
-        reduced = np.zeros((n, 4, 4), dtype=np.complex128)
+        # empty, not zeros: both are cleared before each use, and numba compiles np.zeros
+        # once more for every shape it is given (a cold compile's cost)
+        r = np.empty((4, 4), dtype=np.complex128)
+        reduced = np.empty((n, 4, 4), dtype=np.complex128)
         vectors = np.empty((lanes, n, 2), dtype=np.complex128)
         tab_hi = np.empty((lanes, 1 << (n - h)), dtype=np.complex128)
         tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
