@@ -35,9 +35,10 @@ dispatcher raises instead (:class:`_InnerKernel`). The drivers keep their wrappe
 driver calls from compiled code) is compiled without them for compiled callers, and a twin
 with them compiles on its first call from Python: a small circuit's first run compiles no
 wrapper it does not use (about 1 s of CPU on the cold moons run). With one copy per kernel
-whatever constants it is called with (:class:`_EngineDispatcher`), the cold moons training
-compiled 56 functions in 18.1 CPU seconds instead of 60 in 22.8
-(``tests/benchmarks/profile_first_run.py``, busy machine).
+whatever constants it is called with (:class:`_EngineDispatcher`) and the batch driver
+filling its constant block matrices itself, a cold moons training compiles 51 times instead
+of 60, in 14.7 CPU seconds instead of 18.2 (``tests/benchmarks/profile_first_run.py``,
+minimum of two runs each, interleaved, load average about 3).
 
 The engine configures numba for itself only. Importing QML Studio never writes to
 ``os.environ`` (child processes inherit exactly the environment the user had) and leaves
