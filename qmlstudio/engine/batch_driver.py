@@ -94,9 +94,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
     h = n // 2
-    work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
+    const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
     block_matrices(prog, False, x[0], weights, shift_factor, shift, do_backward, u_const,
-                   d_const, work)
+                   d_const, const_work)
     for c in prange((n_samples + lanes - 1) // lanes):
         re = np.empty(size)
         im = np.empty(size)
