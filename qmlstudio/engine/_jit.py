@@ -30,8 +30,15 @@ is only ever called from other compiled code, so it is compiled without them
 (``no_cpython_wrapper``/``no_cfunc_wrapper``). Measured on the moons circuit's first vjp on
 an empty cache (CPU seconds, busy 2-core machine): 21.5 → 16.0 with a serial batch driver,
 35 → 30 with the parallel one. numba would crash calling such a kernel from Python, so its
-dispatcher raises instead (:class:`_InnerKernel`). The drivers and each
-:func:`entry_kernel` (what Python calls too) keep their wrappers.
+dispatcher raises instead (:class:`_InnerKernel`). The drivers keep their wrappers. An
+:func:`entry_kernel` (a step the large-state driver's Python loop calls, which the batch
+driver calls from compiled code) is compiled without them for compiled callers, and a twin
+with them compiles on its first call from Python: a small circuit's first run compiles no
+wrapper it does not use (about 1 s of CPU on the cold moons run). With one copy per kernel
+whatever constants it is called with (:class:`_EngineDispatcher`) and the batch driver
+filling its constant block matrices itself, a cold moons training compiles 51 times instead
+of 60, in 14.7 CPU seconds instead of 18.2 (``tests/benchmarks/profile_first_run.py``,
+minimum of two runs each, interleaved, load average about 3).
 
 The engine configures numba for itself only. Importing QML Studio never writes to
 ``os.environ`` (child processes inherit exactly the environment the user had) and leaves
@@ -80,6 +87,7 @@ from typing import ClassVar
 import numba
 import numba.core.config
 import platformdirs
+from numba.core import types as nbtypes
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, UserProvidedCacheLocator
 from numba.core.registry import CPUDispatcher
 
@@ -137,7 +145,25 @@ cotangent function may itself call the engine)."""
 _OPTIONS = dict(nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
 
 
-class _InnerKernel(CPUDispatcher):
+class _EngineDispatcher(CPUDispatcher):
+    """numba's dispatcher, compiling one copy of a kernel whatever constants it is called
+    with.
+
+    numba types a constant argument of a call from compiled code (``f(prog, True, ...)``, a
+    module constant such as ``DENSE1``, a literal ``0``) as a ``Literal`` and compiles the
+    callee once more for it, with all of its callees linked in again: on a cold cache,
+    block_matrices compiled twice (True, False), add_gradients and _environments once more,
+    about 2 s of CPU on the cold moons run. No engine kernel specialises on a literal's
+    value, so every argument type is made plain before the overload is chosen."""
+
+    def get_call_template(self, args, kws):
+        """numba's call template for ``args`` and ``kws`` with every literal type made
+        plain."""
+        return super().get_call_template([nbtypes.unliteral(a) for a in args],
+                                         {k: nbtypes.unliteral(a) for k, a in kws.items()})
+
+
+class _InnerKernel(_EngineDispatcher):
     """A kernel compiled without the wrappers Python needs to call it (see above)."""
 
     def __call__(self, *args, **kwargs):
@@ -146,13 +172,17 @@ class _InnerKernel(CPUDispatcher):
                              "functions instead")
 
 
-def _compile(fn, inner=False, **options):
-    if inner:  # what numba.njit(...)(fn) does, with our dispatcher class
-        dispatcher = _InnerKernel(fn, targetoptions=dict(
+def _compile(fn, inner: bool | type[_InnerKernel] = False, **options):
+    """``fn``'s dispatcher with the engine's options and cache; ``inner``: without wrappers,
+    as an :class:`_InnerKernel` (or the subclass given)."""
+    if inner:
+        kind = _InnerKernel if inner is True else inner
+        dispatcher = kind(fn, targetoptions=dict(
             nopython=True, no_cpython_wrapper=True, no_cfunc_wrapper=True, **_OPTIONS,
             **options))
-    else:
-        dispatcher = numba.njit(**_OPTIONS, **options)(fn)
+    else:  # what numba.njit(...)(fn) does, with our dispatcher class
+        dispatcher = _EngineDispatcher(fn, targetoptions=dict(nopython=True, **_OPTIONS,
+                                                              **options))
     # What njit(cache=True) does (Dispatcher.enable_caching), with our locator. Without one
     # (CACHE_DIR cannot be written) numba raises RuntimeError: compile at each launch.
     with suppress(RuntimeError):
@@ -172,14 +202,43 @@ def allocating_kernel(fn):
     return _compile(fn, inner=True, _nrt=True)
 
 
+def _renamed_copy(fn, suffix: str):
+    """``fn`` as a new function object of the same code, with ``suffix`` added to its
+    qualified name: numba names a cache file after the function and does not key it on
+    compile options, so two dispatchers of one function with different options would
+    otherwise load each other's machine code."""
+    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                              fn.__closure__)
+    copy.__qualname__ = f"{fn.__qualname__}{suffix}"
+    copy.__doc__ = fn.__doc__
+    return copy
+
+
+class _EntryKernel(_InnerKernel):
+    """A kernel that compiled code and Python both call (see above): compiled without
+    wrappers for compiled callers; a call from Python goes to a twin compiled with them on
+    the first such call."""
+
+    def __init__(self, fn, targetoptions):
+        super().__init__(fn, targetoptions=targetoptions)
+        self._from_python = None
+
+    def __call__(self, *args, **kwargs):
+        twin = self._from_python
+        if twin is None:  # two threads at once compile it twice, harmlessly
+            twin = self._from_python = _compile(_renamed_copy(self.py_func, "__python"),
+                                                _nrt=self.targetoptions["_nrt"])
+        return twin(*args, **kwargs)
+
+
 def entry_kernel(fn=None, *, allocating=False):
     """Compile ``fn`` as a serial engine kernel that Python calls too (the large-state
-    driver's loop, the constant block matrices), so it keeps numba's wrappers; use as
-    ``@entry_kernel``, or ``@entry_kernel(allocating=True)`` for one that allocates (it keeps
-    reference counting, like :func:`allocating_kernel`)."""
+    driver's loop, the constant block matrices), with wrappers only for Python's calls (see
+    above); use as ``@entry_kernel``, or ``@entry_kernel(allocating=True)`` for one that
+    allocates (it keeps reference counting, like :func:`allocating_kernel`)."""
     if fn is None:
         return lambda f: entry_kernel(f, allocating=allocating)
-    return _compile(fn, _nrt=allocating)
+    return _compile(fn, inner=_EntryKernel, _nrt=allocating)
 
 
 class TwinKernel:
@@ -188,18 +247,14 @@ class TwinKernel:
     parallel region, no pool, no lock). Both compile lazily, on first use, so a user whose
     circuits are all small never compiles the parallel twin.
 
-    The serial twin is compiled from a copy of the function under another qualified name:
-    numba names a cache file after the function and does not key it on compile options, so
-    the twins would otherwise load each other's machine code.
+    The serial twin is compiled from a copy of the function under another qualified name
+    (:func:`_renamed_copy`).
     """
 
     def __init__(self, fn) -> None:
         self.parallel = _compile(fn, parallel=True)
-        twin = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
-                                  fn.__closure__)
-        twin.__qualname__ = f"{fn.__qualname__}__serial"
-        twin.__doc__ = fn.__doc__
-        self.serial = _compile(twin, _nrt=True)  # it allocates its working buffers
+        # it allocates its working buffers
+        self.serial = _compile(_renamed_copy(fn, "__serial"), _nrt=True)
         self.__doc__ = fn.__doc__
 
     def on(self, threads: int):

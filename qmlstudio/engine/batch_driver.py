@@ -16,12 +16,12 @@ import numpy as np
 from numba import prange
 
 from qmlstudio.engine._jit import kernel, parallel_kernel
+from qmlstudio.engine.block_matrices import block_matrices
 from qmlstudio.engine.block_steps import (
     add_gradients,
     apply_block,
     backward_block,
     lead_gradients,
-    sample_matrices,
     start_tables,
 )
 from qmlstudio.engine.leading_layer import boundary_contractions
@@ -71,6 +71,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
               n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im):
     """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
 
+    First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
+    block matrices (the derivatives only with ``do_backward``): done here rather than by
+    :func:`.block_matrices.constant_block_matrices` from Python, a small circuit's first
+    run compiles no Python entry (with its wrappers) for them, about 1 s of CPU.
     Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
     vjp whose cotangent needed the values first); with it they are stored there if given.
     The last chunk's spare lanes repeat the last sample, with a zero costate.
@@ -90,9 +94,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
     h = n // 2
-    # A typed zero, not the literal 0: numba compiles a separate copy of a kernel for a
-    # Literal[int](0) argument, and each of these kernels is also called with int64 values.
-    zero = np.int64(0)
+    const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
+    block_matrices(prog, False, x[0], weights, shift_factor, shift, do_backward, u_const,
+                   d_const, const_work)
     for c in prange((n_samples + lanes - 1) // lanes):
         re = np.empty(size)
         im = np.empty(size)
@@ -109,8 +113,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
         d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
-        r = np.zeros((4, 4), dtype=np.complex128)
-        reduced = np.zeros((n, 4, 4), dtype=np.complex128)
+        # empty, not zeros: both are cleared before each use, and numba compiles np.zeros
+        # once more for every shape it is given (a cold compile's cost)
+        r = np.empty((4, 4), dtype=np.complex128)
+        reduced = np.empty((n, 4, 4), dtype=np.complex128)
         vectors = np.empty((lanes, n, 2), dtype=np.complex128)
         tab_hi = np.empty((lanes, 1 << (n - h)), dtype=np.complex128)
         tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
@@ -122,8 +128,10 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         n_active = min(lanes, n_samples - first)
         for lane in range(lanes):
             b = first + min(lane, n_active - 1)
-            sample_matrices(prog, x[b], weights, shift_factor, shift, do_backward,
-                             u_feat[lane], d_feat[lane], work)
+            # block_matrices itself, not its wrapper sample_matrices (the large-state
+            # driver's entry from Python): one level less to link on a cold compile
+            block_matrices(prog, True, x[b], weights, shift_factor, shift, do_backward,
+                           u_feat[lane], d_feat[lane], work)
             if use_product:
                 start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
                               tab_lo[lane], work[0])
@@ -131,18 +139,18 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)
                 if use_product:
-                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, zero,
+                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0,
                                        dim)
                     _to_lane(bre, bim, re, im, lane, lanes)
                 else:
                     row = b if init_re.shape[0] > 1 else 0
                     _to_lane(init_re[row], init_im[row], re, im, lane, lanes)
-            op = zero
+            op = 0
             while op < n_ops:
                 if use_product and prog.op_lead[op]:
                     op += 1
                 elif prog.op_fslot[op] < 0:
-                    apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, zero, size)
+                    apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
                     if prog.op_kind[op] == PERM:
                         re, sre = sre, re
                         im, sim = sim, im
@@ -155,14 +163,14 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         _from_lane(re, im, bre, bim, lane, lanes)
                         for o in range(op, end):
                             apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
-                                        sre, sim, zero, zero, dim)
+                                        sre, sim, 0, 0, dim)
                         _to_lane(bre, bim, re, im, lane, lanes)
                     op = end
             for lane in range(n_active):
                 _from_lane(re, im, bre, bim, lane, lanes)
                 for k in range(n_obs):
                     values[first + lane, k] = expectation(bre, bim, flip[k], zmask[k], ny[k],
-                                                          zero, dim)
+                                                          0, dim)
                 if keep_states:
                     _from_lane(re, im, states_re[first + lane], states_im[first + lane], lane,
                                lanes)
@@ -175,7 +183,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         for lane in range(lanes):
             coef = cot[first + lane] if lane < n_active else zero_cot
             _from_lane(re, im, bre, bim, lane, lanes)
-            costate(bre, bim, blre, blim, flip, zmask, ny, coef, zero, dim)
+            costate(bre, bim, blre, blim, flip, zmask, ny, coef, 0, dim)
             _to_lane(blre, blim, lre, lim, lane, lanes)
         op = n_ops - 1
         while op >= 0:
@@ -184,7 +192,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
             elif prog.op_fslot[op] < 0:
                 r[:] = 0
                 backward_block(prog, op, u_const[op], re, im, lre, lim, sre, sim, slre, slim,
-                               lanes_log2, zero, size, r)
+                               lanes_log2, 0, size, r)
                 if prog.op_kind[op] == PERM:
                     re, sre = sre, re
                     im, sim = sim, im
@@ -204,7 +212,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                     for o in range(op, start - 1, -1):
                         r[:] = 0
                         backward_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
-                                       blre, blim, sre, sim, slre, slim, zero, zero, dim, r)
+                                       blre, blim, sre, sim, slre, slim, 0, 0, dim, r)
                         add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o],
                                       prog.op_kind[o], d_feat[lane], r, grad)
                     _to_lane(bre, bim, re, im, lane, lanes)
@@ -214,7 +222,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
             for lane in range(lanes):
                 t_lo[:] = 0
                 _from_lane(lre, lim, blre, blim, lane, lanes)
-                boundary_contractions(blre, blim, tab_hi[lane], tab_lo[lane], h, lead_inv, zero,
+                boundary_contractions(blre, blim, tab_hi[lane], tab_lo[lane], h, lead_inv, 0,
                                       1 << (n - h), t_hi, t_lo)
                 lead_gradients(prog, n, vectors[lane], t_hi, t_lo, d_const, d_feat[lane],
                                 reduced, grad)

@@ -81,10 +81,15 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
     A cotangent function needs every value before any backward sweep. The large driver
     handles that itself (see :func:`.large_driver.run_large`); the batch driver runs twice,
     keeping the final states in between (its threads cannot call Python half-way).
+    ``u_const``/``d_const`` (zeros) receive the sample-independent block matrices: here for
+    the large driver, inside the batch driver for small states.
     """
     n_samples, n_obs = values.shape
     n_slots = len(program.weight_factors)
     if program.n_qubits > SAMPLE_PARALLEL_MAX_QUBITS:
+        constant_block_matrices(program.arrays, weights, shift_factor, shift,
+                                cotangent is not None, u_const, d_const,
+                                np.empty((3 * program.max_factors + 2, 4, 4), np.complex128))
         grads = np.zeros(n_slots)
         run_large(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
                   shift_factor, shift, values, grads, states)
@@ -132,18 +137,14 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     if want_states and len(program.tail_images):
         raise AssertionError("the final states need a program compiled with fold_tail=False")
     paulis = program.measured(paulis)
-    prog = program.arrays
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
     d_const = np.zeros((len(program.weight_factors), 4, 4), dtype=np.complex128)
-    work = np.empty((3 * program.max_factors + 2, 4, 4), dtype=np.complex128)
     values = np.empty((len(x), len(paulis[0])))
     states = None
     if want_states:
         states = tuple(np.empty((len(x), 1 << program.n_qubits)) for _ in range(2))
     threads = _threads_for(program, len(x))
     with parallel_region(threads) if threads > 1 else nullcontext():
-        constant_block_matrices(prog, weights, shift_factor, shift, cotangent is not None,
-                                u_const, d_const, work)
         grads = _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
                          shift_factor, shift, values, states)
     return SimulationResult(values, grads if cotangent is not None else None,

@@ -26,7 +26,7 @@ from numba.core import event
 from numba.core.dispatcher import Dispatcher
 
 from qmlstudio.core import Circuit, w, x
-from qmlstudio.engine import batch_driver, block_matrices
+from qmlstudio.engine import batch_driver
 from qmlstudio.engine.api import statevector, vjp
 
 __all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare"]
@@ -50,8 +50,7 @@ def kernels_to_prepare() -> frozenset[Dispatcher]:
     on a cold cache (found by walking the names each kernel's code refers to). A driver
     compiled twice from one function (serial and parallel) appears with both dispatchers;
     progress counts them as one (see :func:`prepare`)."""
-    todo = [value for module in (batch_driver, block_matrices)
-            for value in vars(module).values()]
+    todo = list(vars(batch_driver).values())
     found: set[Dispatcher] = set()
     while todo:
         for dispatcher in _dispatchers(todo.pop()):

@@ -17,8 +17,8 @@ def test_the_kernels_to_prepare_are_the_batch_drivers_call_graph():
     assert all(isinstance(k, Dispatcher) for k in kernels)
     assert all(k.py_func.__module__.startswith("qmlstudio.engine.") for k in kernels)
     names = {k.py_func.__name__ for k in kernels}
-    # the block matrices' entry point, a block step the driver calls, a kernel further down
-    assert {"constant_block_matrices", "apply_block", "apply_dense1"} <= names
+    # the block matrices, a block step the driver calls, a kernel further down
+    assert {"block_matrices", "apply_block", "apply_dense1"} <= names
     assert "_apply_run_chunked" not in names  # the large-state driver compiles when needed
 
 
