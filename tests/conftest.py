@@ -13,3 +13,7 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# The ``alone`` marker for tests that need the machine's cores to themselves while the suite
+# runs in parallel workers (see tests/run_alone.py).
+pytest_plugins = ("tests.run_alone",)

@@ -1,25 +1,69 @@
-"""The ``qmlstudio`` command, run as a real process (``python -m qmlstudio``) on real files."""
+"""The ``qmlstudio`` command on real files: what each command does, through ``main()`` in this
+process (:func:`cli`), and the process boundary (``python -m qmlstudio``: its exit status, its
+one-line errors, the desktop app it opens) in a real process (:func:`cli_process`)."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 
+from qmlstudio.cli import main
 from qmlstudio.core import Circuit, DatasetSpec, Preprocessing, Project, TrainingConfig, x
 from qmlstudio.io import load_project, save_project
 from qmlstudio.ml.models.templates import build_model_circuit
+from tests.alarm import raise_after
 from tests.io.special_files import needs_fifos, special_file
 
 ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT_S = 120
+"""A command that takes longer has hung (a blocked read, say): the test fails instead."""
+
+
+def cli_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m qmlstudio ARGS`` as a real process in ``cwd``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "qmlstudio", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
+                          check=False)
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "qmlstudio", *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    """``qmlstudio ARGS`` run by ``main()`` in this process, in ``cwd``, with what a real process
+    would print: its exit status (argparse's exits too), stdout, and stderr with the warnings
+    Python shows by default. A process start costs seconds; the commands' own behaviour needs
+    none of it. An exception ``main()`` lets out fails the test (a process would print a
+    traceback)."""
+    out, err = io.StringIO(), io.StringIO()
+    with (contextlib.chdir(cwd), contextlib.redirect_stdout(out),
+          contextlib.redirect_stderr(err), warnings.catch_warnings(record=True) as shown,
+          raise_after(TIMEOUT_S, lambda: TimeoutError(f"qmlstudio {args} hung"))):
+        _default_warning_filters()
+        try:
+            status = main(list(map(str, args)))
+        except SystemExit as exit_:  # argparse's usage errors, --help, --version
+            status = exit_.code
+    for warning in shown:
+        err.write(warnings.formatwarning(warning.message, warning.category, warning.filename,
+                                         warning.lineno, warning.line))
+    return subprocess.CompletedProcess(["qmlstudio", *map(str, args)], status or 0,
+                                       out.getvalue(), err.getvalue())
+
+
+def _default_warning_filters() -> None:
+    """The warnings a fresh interpreter shows (its default filters, ``python -W`` unset), and
+    the suite's rule that a warning of our own code is an error."""
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                     ResourceWarning):
+        warnings.simplefilter("ignore", category)
+    warnings.filterwarnings("error", module="qmlstudio")
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, status: int, text: str) -> None:
@@ -42,11 +86,11 @@ def project_file(tmp_path: Path) -> Path:
 
 
 def test_help_and_version(tmp_path):
-    result = cli("--help", cwd=tmp_path)
+    result = cli_process("--help", cwd=tmp_path)
     assert result.returncode == 0
     for command in ("train", "predict", "export"):
         assert command in result.stdout
-    assert cli("--version", cwd=tmp_path).stdout.startswith("qmlstudio ")
+    assert cli_process("--version", cwd=tmp_path).stdout.startswith("qmlstudio ")
     export_help = " ".join(cli("export", "--help", cwd=tmp_path).stdout.split())
     assert "every format needs a trained project" in export_help
     assert "qasm2 the same in OpenQASM 2.0, which has no inputs: refuses models whose circuit " \
@@ -128,14 +172,14 @@ def test_export_formats_match_the_exporter():
 
 
 def test_errors_are_one_line_without_traceback(tmp_path, project_file):
-    assert_one_line_error(cli("train", tmp_path / "missing.qmlproj", cwd=tmp_path), 1,
+    assert_one_line_error(cli_process("train", tmp_path / "missing.qmlproj", cwd=tmp_path), 1,
                           "missing.qmlproj: file not found")
+    assert_one_line_error(cli_process("trian", project_file, cwd=tmp_path), 2, "unknown command")
     broken = tmp_path / "broken.qmlproj"
     broken.write_text('{"format": "qmlstudio-project", "schema_version": 1,', encoding="utf-8")
     assert_one_line_error(cli("train", broken, cwd=tmp_path), 1, "broken.qmlproj")
     assert_one_line_error(cli("train", project_file, "--epochs", "0", cwd=tmp_path), 2,
                           "--epochs: expected an integer of at least 1, got '0'")
-    assert_one_line_error(cli("trian", project_file, cwd=tmp_path), 2, "unknown command")
     circuit = tmp_path / "bell.qasm"
     circuit.write_text('// a Bell pair\nOPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\n'
                        'h q[0];\ncx q[0], q[1];\n', encoding="utf-8")

@@ -1,4 +1,4 @@
-"""``qmlstudio compare``, run as a real process on a real project file."""
+"""``qmlstudio compare`` on a real project file."""
 
 import json
 from pathlib import Path

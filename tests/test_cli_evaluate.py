@@ -15,7 +15,7 @@ from qmlstudio.io.model_codec import model_text
 from qmlstudio.ml.estimators import QNNClassifier
 from qmlstudio.ml.evaluation.robustness import DEFAULT_STRENGTHS, noise_robustness
 from qmlstudio.ml.export.model_file import load_model, save_model
-from tests.test_cli import cli
+from tests.test_cli import cli_process
 
 NOISE = NoiseModel.uniform_depolarizing(0.05, readout=0.02)
 
@@ -85,8 +85,8 @@ def test_the_default_strengths_are_the_api_defaults():
 
 def test_a_real_process_sweeps_a_depolarizing_p(files):
     model_path, data, _, _ = files
-    result = cli("evaluate", model_path, data, "--noise", "depolarizing", "--strengths",
-                 "0,0.05", cwd=model_path.parent)
+    result = cli_process("evaluate", model_path, data, "--noise", "depolarizing",
+                         "--strengths", "0,0.05", cwd=model_path.parent)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 3 and lines[2].endswith("uniform depolarizing p = 0.05")

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 RUN_BOUND_S = 600
 """Far above the target (10 s on a quiet machine for a cold run): a cold compile on a 2-core
@@ -32,6 +34,9 @@ def _train(project: Path) -> tuple[subprocess.CompletedProcess, float]:
     return result, time.perf_counter() - start
 
 
+# No other test may compile kernels into the cache between the two runs (see
+# tests/run_alone.py).
+@pytest.mark.alone
 def test_a_second_run_loads_every_kernel_from_the_cache_and_compiles_nothing(tmp_path):
     project = tmp_path / "moons.qmlproj"
     shutil.copy(ROOT / "resources" / "examples" / "moons.qmlproj", project)

@@ -1,4 +1,4 @@
-"""``qmlstudio train --noise``: a real process trains a real project under a noise model (by
+"""``qmlstudio train --noise``: the command trains a real project under a noise model (by
 trajectories when asked) and stores the model in the project; a bad noise word is one line
 naming it."""
 

@@ -167,6 +167,7 @@ def test_inserting_a_non_operation_is_a_circuit_error():
         Circuit(2).inserted(0, "h")
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_bulk_construction_is_linear():
     rng = np.random.default_rng(0)
     names = ["h", "rx", "cx", "rzz", "u3"]

@@ -125,6 +125,7 @@ def test_text_counts_and_auto_are_accepted():
     assert threads_used() == 1
 
 
+@pytest.mark.alone  # reads the load other processes put on the cores
 def test_automatic_spreads_only_work_big_enough_over_free_cores():
     assert choose_threads(WORK_PER_THREAD - 1, 1000) == 1
     assert choose_threads(100 * WORK_PER_THREAD, 1) == 1  # one task cannot be shared
@@ -132,6 +133,7 @@ def test_automatic_spreads_only_work_big_enough_over_free_cores():
     assert 1 <= big <= min(thread_cap(), max(1, round(free_cores())))
 
 
+@pytest.mark.alone  # reads the load other processes put on the cores
 def test_automatic_leaves_cores_that_other_processes_hold_alone():
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
                 for _ in range(os.cpu_count() or 1)]

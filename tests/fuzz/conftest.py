@@ -1,5 +1,6 @@
 """Fuzz-test fixtures: the harness's temporary folder is removed after the session, and with
-``QMLSTUDIO_FUZZ=large`` the outcome counts and slowest inputs are printed (run with ``-s``)."""
+``QMLSTUDIO_FUZZ=large`` the outcome counts and slowest inputs are printed (run with ``-s -n 0``:
+parallel workers do not pass ``-s`` output on)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ import pytest
 from .harness import check
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.alone  # the time bounds above: see tests/run_alone.py
 
 MB10 = 10 * 1024 * 1024
 NEST = 10**5

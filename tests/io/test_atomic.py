@@ -330,8 +330,13 @@ def test_where_locks_are_refused_only_old_leftovers_go(tmp_path, monkeypatch):
     assert young.exists() and not old.exists()
 
 
-# Encoded once, so that nearly all of the child's time is spent inside the atomic writer.
-_SAVER = """
+# Encoded once, so that nearly all of a saver's time is spent inside the atomic writer. Each
+# saver is a fork of this one process (imports done, data encoded), started by a "fork" line on
+# its stdin: a new ``python`` per kill spent a second or two importing before saving anything.
+# A saver is a process of its own all the same (its own pid, files and locks), and one killed
+# never finishes; this process reaps it on the "reap" line that follows.
+_SAVERS = """
+import os
 import sys
 from qmlstudio.core import ProjectError
 from qmlstudio.io.atomic import atomic_write
@@ -340,15 +345,26 @@ from tests.io.project_helpers import big_project
 
 path = sys.argv[1]
 data = [project_text(big_project(tag, {n}), ".").encode() for tag in "AB"]
-print("ready", flush=True)
-k = 0
-while True:
-    atomic_write(path, data[k % 2], ProjectError)
-    k += 1
+for command in sys.stdin:
+    if command.strip() == "reap":
+        os.waitpid(saver, 0)
+        print("reaped", flush=True)
+        continue
+    saver = os.fork()
+    if saver == 0:
+        try:
+            k = 0
+            while True:
+                atomic_write(path, data[k % 2], ProjectError)
+                k += 1
+        finally:
+            os._exit(1)  # never back into the loop above
+    print(saver, flush=True)
 """
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL and SIGSTOP")
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "fork"),
+                    reason="needs SIGKILL, SIGSTOP and fork")
 def test_temporary_files_of_killed_saves_do_not_pile_up(tmp_path):
     """Kill a saving process again and again. A kill mid-save may leave its temporary file,
     but the next process's first save, or an open, removes it, so they never pile up (before
@@ -359,43 +375,55 @@ def test_temporary_files_of_killed_saves_do_not_pile_up(tmp_path):
     target = tmp_path / "big.qmlproj"
     rng = random.Random()
     kills, left_by_kills, kept_live, most = 0, 0, 0, 0
-    # About one stop in three lands inside a write: go on until each case was seen twice.
-    while kills < 6 or (kills < 40 and min(left_by_kills, kept_live) < 2):
-        kills += 1
-        before = set(_temps(tmp_path, target.name))  # leftovers of earlier kills
-        child = subprocess.Popen([sys.executable, "-c", _SAVER.format(n=n_ops), str(target)],
-                                 cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        try:
-            assert child.stdout.readline().strip() == "ready"
-            time.sleep(rng.uniform(0.05, 0.6))
-            child.send_signal(signal.SIGSTOP)  # frozen, maybe mid-save, still alive
-            own = set(_temps(tmp_path, target.name)) - before
-            remove_stale_temp_files(target)
-            after = set(_temps(tmp_path, target.name))
-            if own - after:
-                # Stopped between creating its file and locking it: nothing held the file, so
-                # the cleaner may take it; the writer must notice on resuming and save anew.
-                replaced = target.stat().st_ino if target.exists() else None
-                child.send_signal(signal.SIGCONT)
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline and (
-                        not target.exists() or target.stat().st_ino == replaced):
-                    time.sleep(0.01)
-                assert target.exists() and target.stat().st_ino != replaced, \
-                    "a writer whose unlocked new file was cleaned up did not save again"
-            assert not after & before, "a leftover of a killed save was not removed"
-            kept_live += bool(own & after)
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            child.stdout.close()
-        left = _temps(tmp_path, target.name)
-        left_by_kills += len(left)
-        most = max(most, len(left))
-        if kills % 2 and target.exists():  # every other time, open it: that cleans up too
-            loaded = load_project(target)  # never truncated: exactly A or exactly B
-            assert loaded == expected[loaded.name]
-            assert _temps(tmp_path, target.name) == []
+    savers = subprocess.Popen([sys.executable, "-c", _SAVERS.format(n=n_ops), str(target)],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+
+    def command(line: str) -> str:
+        savers.stdin.write(line + "\n")
+        savers.stdin.flush()
+        return savers.stdout.readline().strip()
+
+    try:
+        # About one stop in three lands inside a write: go on until each case was seen twice.
+        while kills < 6 or (kills < 40 and min(left_by_kills, kept_live) < 2):
+            kills += 1
+            before = set(_temps(tmp_path, target.name))  # leftovers of earlier kills
+            child = int(command("fork"))
+            try:
+                time.sleep(rng.uniform(0.05, 0.6))
+                os.kill(child, signal.SIGSTOP)  # frozen, maybe mid-save, still alive
+                own = set(_temps(tmp_path, target.name)) - before
+                remove_stale_temp_files(target)
+                after = set(_temps(tmp_path, target.name))
+                if own - after:
+                    # Stopped between creating its file and locking it: nothing held the file,
+                    # so the cleaner may take it; the writer must notice on resuming and save
+                    # anew.
+                    replaced = target.stat().st_ino if target.exists() else None
+                    os.kill(child, signal.SIGCONT)
+                    deadline = time.monotonic() + 60
+                    while time.monotonic() < deadline and (
+                            not target.exists() or target.stat().st_ino == replaced):
+                        time.sleep(0.01)
+                    assert target.exists() and target.stat().st_ino != replaced, \
+                        "a writer whose unlocked new file was cleaned up did not save again"
+                assert not after & before, "a leftover of a killed save was not removed"
+                kept_live += bool(own & after)
+            finally:
+                os.kill(child, signal.SIGKILL)
+                assert command("reap") == "reaped"
+            left = _temps(tmp_path, target.name)
+            left_by_kills += len(left)
+            most = max(most, len(left))
+            if kills % 2 and target.exists():  # every other time, open it: that cleans up too
+                loaded = load_project(target)  # never truncated: exactly A or exactly B
+                assert loaded == expected[loaded.name]
+                assert _temps(tmp_path, target.name) == []
+    finally:
+        savers.stdin.close()
+        savers.wait(timeout=60)
+        savers.stdout.close()
     assert most <= 1
     assert min(left_by_kills, kept_live) >= 2, (
         "no kill or stop landed inside a save, so nothing was tested; make the project bigger")

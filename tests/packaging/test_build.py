@@ -1,7 +1,7 @@
 """The PyInstaller build, run for real: only with ``QMLSTUDIO_TEST_BUILD=1`` (it takes a minute
 or two and needs the ``package`` extra), so the everyday test run stays fast.
 
-    QMLSTUDIO_TEST_BUILD=1 python -m pytest -s tests/packaging/test_build.py
+    QMLSTUDIO_TEST_BUILD=1 python -m pytest -s -n 0 tests/packaging/test_build.py
 
 Builds with packaging/build.sh into a temporary folder using the running environment as it is,
 then runs the frozen app: ``--version``, a headless training run on a bundled example (which

@@ -322,6 +322,7 @@ def test_a_missing_file_is_refused_at_once(panel, document, tmp_path):
     assert document.undo_stack.count() == 0
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_100k_row_csv_loads_in_the_background_and_previews_fast(qtbot, panel, document,
                                                                 tmp_path):
     n = 100_000

@@ -253,6 +253,7 @@ def test_a_hidden_view_simulates_only_once_shown(qtbot):
     assert_allclose(view.probabilities(), [0, 1])
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_gui_stays_responsive_while_a_large_state_is_computed(qtbot):
     n = 22
     circuit = Circuit(n)

@@ -204,6 +204,7 @@ def successor(report, steps_per_epoch=5):
     return report.epoch + 1, 1
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_pause_step_resume_stop_keep_the_partial_result(qtbot, panel):
     start_long_run(qtbot, panel)
     assert enabled(panel) == {"Pause", "Stop"} and not panel.settings.isEnabled()
@@ -307,6 +308,7 @@ def test_shutdown_during_training_stops_cleanly_and_changes_nothing(qtbot, panel
 
 
 # -- the GUI thread stays live ---------------------------------------------------------------
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_the_event_loop_keeps_running_while_training(qtbot, panel):
     probe = StallProbe(10)
     # The probe works: a deliberate 200 ms block of the GUI thread shows up.

@@ -141,6 +141,7 @@ def test_vanishing_gradient_warning_follows_its_rule(plots):
     assert plots.vanishing_warning() == ""
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_a_stream_of_reports_redraws_each_plot_at_most_ten_times_a_second(plots, qtbot):
     from qmlstudio.gui.training.plots import REDRAW_SECONDS
 

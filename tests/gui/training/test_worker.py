@@ -100,6 +100,7 @@ def test_step_once_across_an_epoch_end_delivers_the_epoch_then_one_step(qtbot, w
     assert len(worker.reports) == 7
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_stop_takes_effect_quickly_and_brings_the_partial_result(qtbot, worker):
     project = moons_project(epochs=LONG_RUN)
     with qtbot.waitSignal(worker.report, timeout=FIRST_RUN_TIMEOUT_MS,
@@ -172,6 +173,7 @@ def test_a_failing_hook_is_reported_once_and_training_carries_on(qtbot, worker):
     assert len(trained.history.records) == 3
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_shutdown_during_training_ends_the_thread_and_drops_the_result(qtbot, worker):
     finished = []
     worker.finished.connect(finished.append)

@@ -94,6 +94,7 @@ def test_the_baselines_are_seeded_by_the_run_seed():
     assert baseline_models("classification", 3)["random_forest"][-1].random_state == 3
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_all_four_fit_well_under_a_second_on_moons():
     data = _data(make_moons(200, noise=0.1, seed=0), 2)
     baseline_metrics(data)  # warm up imports

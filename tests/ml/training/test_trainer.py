@@ -382,6 +382,7 @@ def test_problems_are_reported_before_training():
         Trainer(relabelled)
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_cancel_during_a_parameter_shift_step_ends_it_without_finishing_the_step():
     import threading
 
