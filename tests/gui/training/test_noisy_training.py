@@ -126,6 +126,7 @@ def test_the_simulator_choice_trains_ideal_or_noisy_and_both_curves_overlay(
     assert np.isfinite(noisy_scores).all()
 
 
+@pytest.mark.alone  # a time bound: see tests/run_alone.py
 def test_stop_returns_promptly_from_a_slow_trajectory_step(qtbot):
     # 40 000 trajectories per sample: a step of 16 rows takes seconds, one sample a tenth.
     project = replace(moons_project(noise_method="trajectories", trajectories=40_000),
