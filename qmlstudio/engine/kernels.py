@@ -190,6 +190,17 @@ def gather(src, dst, table, lanes_log2, lo, hi):
     backward pass: one read of the table moves all of them). With ``lanes_log2 = m`` every
     index carries ``m`` extra low bits (a lane per sample): each entry moves a row of 2**m.
     """
+    if lanes_log2 == 3:
+        # The batch driver's usual 8 lanes: a constant-length row copy compiles to a few
+        # vector moves; the general loop below, whose length is known only at run time,
+        # took 2.7× as long (measured: the CNOT ring of 12 qubits, 4 planes).
+        for i in range(lo >> 3, hi >> 3):
+            source = table[i] << 3
+            target = i << 3
+            for plane in range(len(src)):
+                for lane in range(8):
+                    dst[plane][target + lane] = src[plane][source + lane]
+        return
     lanes = 1 << lanes_log2
     for i in range(lo >> lanes_log2, hi >> lanes_log2):
         source = table[i] << lanes_log2
