@@ -265,3 +265,31 @@ def test_cotangent_function_equals_the_fixed_cotangent(n, batch, with_init):
             return qs.expval(c, X, v, obs, initial_state=init)
 
         np.testing.assert_allclose(grad, fd_vjp(f, ws, cot, step=1e-5), atol=1e-6)
+
+
+@pytest.mark.parametrize("batch", [1, 11])
+def test_layered_ansatz_every_backward_path(batch):
+    """A rotation ansatz with CNOT rings on 9 qubits: with 11 samples a full chunk of 8 lanes
+    (the 8-lane gather, several backward tiles per block) and a partial one; with one sample
+    a single lane, where the lowest wires take the one-sweep backward of short runs."""
+    n = 9
+    rng = np.random.default_rng(31)
+    c = Circuit(n)
+    for q in range(n):
+        c = c.add("ry", q, x(q % 3))
+    for layer in range(2):
+        for q in range(n):
+            c = c.add("rz", q, w((q + layer) % 4)).add("ry", q, w(4 + q % 2))
+        for q in range(n):
+            c = c.add("cx", [q, (q + 1) % n])
+        c = c.add("h", 2 * layer)  # the second ring stays in the program (not a folded tail)
+    X = rng.uniform(-2, 2, size=(batch, 3))
+    ws = rng.uniform(-2, 2, size=6)
+    cot = rng.normal(size=(batch, 2))
+    obs = ["Z0", "X3 Y5"]
+    values, grad = qs.vjp(c, X, ws, obs, cot)
+    # Qiskit for the values; the parameter-shift rule (forward sweeps only) for the gradient:
+    # a dense finite-difference reference takes minutes on 9 qubits.
+    np.testing.assert_allclose(values, qiskit_expval(c, X, ws, obs), atol=1e-10)
+    ps_grad = qs.vjp(c, X, ws, obs, cot, method="parameter-shift")[1]
+    np.testing.assert_allclose(grad, ps_grad, atol=1e-9)
