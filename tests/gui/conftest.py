@@ -47,3 +47,25 @@ def document(qtbot):
     from qmlstudio.gui.document import ProjectDocument
 
     return ProjectDocument()
+
+
+@pytest.fixture
+def show_window(qtbot):
+    """``show_window(project_or_document, size=(1280, 800))``: a shown, exposed main window;
+    every open window is closed after the test without asking to save."""
+    from qmlstudio.gui.document import ProjectDocument
+    from qmlstudio.gui.shell.main_window import MainWindow, open_windows
+
+    def show(content, size: tuple[int, int] | None = (1280, 800)):
+        document = content if isinstance(content, ProjectDocument) else ProjectDocument(content)
+        window = MainWindow(document)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield show
+    for window in open_windows():
+        window.document.undo_stack.setClean()
+        window.close()

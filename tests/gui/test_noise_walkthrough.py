@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QFileDialog
 from sklearn.metrics import accuracy_score
 
 from qmlstudio._resources import resource_path
-from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.shell.opening import open_document
 from qmlstudio.io.noise_file import bundled_device_noise
 from qmlstudio.io.project_file import load_project
@@ -30,18 +29,11 @@ from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS
 
 
 @pytest.fixture
-def window(qtbot):
+def window(show_window):
     document = open_document(resource_path("examples", "moons.qmlproj"), example=True)
     project = document.project
     document.edit(replace(project, training=replace(project.training, epochs=2)), "2 epochs")
-    shown = MainWindow(document)
-    shown.resize(1280, 800)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    for open_window in open_windows():
-        open_window.document.undo_stack.setClean()
-        open_window.close()
+    return show_window(document)
 
 
 def test_moons_on_the_5_qubit_device_from_choice_to_export(qtbot, window, tmp_path,

@@ -16,7 +16,6 @@ from qmlstudio.gui.editor.inspector import Inspector
 from qmlstudio.gui.editor.palette import GatePalette
 from qmlstudio.gui.noise.panel import NoisePanel
 from qmlstudio.gui.shell.actions import SHOW_NOISE_KEY
-from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.theme.themes import active_theme
 from qmlstudio.io.noise_file import bundled_device_noise
 from tests.gui.canvas_support import drop_gate, show_view
@@ -50,19 +49,11 @@ def test_a_noise_entry_dropped_on_a_wire_adds_the_channel_as_one_undoable_edit(q
 
 
 @pytest.fixture
-def noisy_window(qtbot):
-    """A main window at 1280×800 on a small circuit (features, weights, a CX, a channel);
-    closed afterwards without questions."""
+def noisy_window(show_window):
+    """A main window at 1280×800 on a small circuit (features, weights, a CX, a channel)."""
     circuit = (Circuit(2).add("ry", 0, x(0)).add("ry", 1, x(1)).add("cx", (0, 1))
                .add("rz", 0, w(0)).add("ry", 1, w(1)).add("bit_flip", 1, 0.05))
-    window = MainWindow(ProjectDocument(Project(circuit)))
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    for open_window in open_windows():
-        open_window.document.undo_stack.setClean()
-        open_window.close()
+    return show_window(Project(circuit))
 
 
 def _choose_device(panel: NoisePanel) -> None:

@@ -8,22 +8,14 @@ import re
 
 import pytest
 
-from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.ml.data import csv_files as csv_loader
 from tests.gui.canvas_support import drop_files
 from tests.gui.training_support import moons_project
 
 
 @pytest.fixture
-def window(qtbot):
-    shown = MainWindow(ProjectDocument(moons_project()))
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    for open_window in open_windows():
-        open_window.document.undo_stack.setClean()
-        open_window.close()
+def window(show_window):
+    return show_window(moons_project(), size=None)
 
 
 def test_a_31_qubit_circuit_shows_the_memory_message_instead_of_crashing(qtbot, window,

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.training.panel import TrainingPanel
 from qmlstudio.gui.training.settings import NO_NOISE_MODEL_TIP, SIMULATORS
 from qmlstudio.ml.training.trainer import train
@@ -26,15 +25,8 @@ SCREENSHOT = "/tmp/qmlstudio_robustness_overlay.png"
 
 
 @pytest.fixture
-def window(qtbot):
-    shown = MainWindow(ProjectDocument(moons_project(epochs=2)))
-    shown.resize(1280, 800)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    for open_window in open_windows():
-        open_window.document.undo_stack.setClean()
-        open_window.close()
+def window(show_window):
+    return show_window(moons_project(epochs=2))
 
 
 def _choose(qtbot, window, text: str) -> None:
