@@ -13,8 +13,10 @@ from PySide6.QtCore import Qt
 from sklearn.metrics import accuracy_score
 
 from qmlstudio.core import DatasetSpec
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
 from qmlstudio.gui.shell.main_window import MainWindow, open_windows
+from qmlstudio.gui.training.robustness_panel import RobustnessPanel
 from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.prepared_data import prepare_training_data
 from qmlstudio.ml.training.trainer import train
@@ -119,3 +121,25 @@ def test_cancel_stops_the_sweep_between_strengths(qtbot, close_windows, slow_to_
     assert not panel.is_running and panel.run_button.isEnabled()
     assert panel.curve is None and panel.drawn_points() == ([], [])
     assert panel.message.text() == "Cancelled."
+
+
+def test_a_sweep_along_another_axis_replaces_the_other_modes_curve(qtbot):
+    # Trained with a noise model: its curve's strengths scale that model (0 to 2).
+    noise = NoiseModel.uniform_depolarizing(0.05)
+    noisy = train(replace(moons_project(epochs=1), noise=noise))
+    document = ProjectDocument(noisy)
+    panel = RobustnessPanel(document)
+    panel.points.setValue(3)
+    with qtbot.waitSignal(panel.worker.finished, timeout=FIRST_RUN_TIMEOUT_MS):
+        panel.run_sweep()
+    assert panel.legend_names() == ["trained with noise"]
+    # Then without it, trained ideal: that curve's strengths are a depolarizing p (0 to 0.1),
+    # so the scale curve cannot stay on the plot (its 2× would be read as p = 2).
+    document.edit(train(replace(noisy, noise=None)), "Train")
+    with qtbot.waitSignal(panel.worker.finished, timeout=FIRST_RUN_TIMEOUT_MS):
+        panel.run_sweep()
+    assert panel.legend_names() == ["trained ideal"]
+    assert list(panel.drawn_curves()) == ["trained ideal"]
+    assert panel.drawn_points()[0] == pytest.approx([0.0, 0.05, 0.1])
+    assert panel.stale_text() == ""
+    panel.worker.shutdown()
