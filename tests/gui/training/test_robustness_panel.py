@@ -1,7 +1,8 @@
 """Model ▸ Noise Robustness, driven from the real main window: moons trained from the Train
 button, the sweep runs in the background while the event loop keeps running, its first point
 is the ideal test accuracy (computed here independently, with scikit-learn), Cancel stops
-it, and an edit marks the curve out of date."""
+it, and an edit marks the curve out of date. A curve swept along another axis than the new
+one's does not stay beside it."""
 
 from __future__ import annotations
 
@@ -15,28 +16,11 @@ from sklearn.metrics import accuracy_score
 from qmlstudio.core import DatasetSpec
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.shell.main_window import MainWindow, open_windows
 from qmlstudio.gui.training.robustness_panel import RobustnessPanel
 from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.prepared_data import prepare_training_data
 from qmlstudio.ml.training.trainer import train
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, StallProbe, moons_project
-
-
-@pytest.fixture
-def close_windows():
-    yield
-    for window in open_windows():
-        window.document.undo_stack.setClean()
-        window.close()
-
-
-def _window(qtbot, project) -> MainWindow:
-    window = MainWindow(ProjectDocument(project))
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def _menu_action(window):
@@ -45,8 +29,8 @@ def _menu_action(window):
 
 
 def test_the_menu_plots_test_accuracy_against_noise_starting_at_the_ideal_score(
-        qtbot, close_windows, tmp_path):
-    window = _window(qtbot, moons_project(epochs=3))
+        qtbot, show_window, tmp_path):
+    window = show_window(moons_project(epochs=3))
     panel, document = window.robustness_panel, window.document
     _menu_action(window).trigger()  # untrained: says so, runs nothing
     assert not panel.is_running and panel.message.text().startswith("Train the model first")
@@ -107,8 +91,8 @@ def slow_to_sweep():
     return train(project)
 
 
-def test_cancel_stops_the_sweep_between_strengths(qtbot, close_windows, slow_to_sweep):
-    window = _window(qtbot, slow_to_sweep)
+def test_cancel_stops_the_sweep_between_strengths(qtbot, show_window, slow_to_sweep):
+    window = show_window(slow_to_sweep)
     panel = window.robustness_panel
     panel.points.setValue(11)
     done = []
