@@ -23,11 +23,11 @@ FORMAT_HELP = {
     "qasm2": "the same in OpenQASM 2.0, which has no inputs: refuses models whose circuit "
              "reads data features (use qasm3, or bind one sample in Python)",
     "pennylane": "a Python script that rebuilds the model with PennyLane and reproduces its "
-                 "predictions (running it needs pennylane installed); a model trained under "
-                 "noise runs on default.mixed with the same channels after the same gates, "
+                 "predictions (running it needs pennylane installed); a model with a noise "
+                 "model runs on default.mixed with the same channels after the same gates, "
                  "and the circuit's channel operations (noise, reset, measure) as channels",
-    "qiskit": "the same with Qiskit (running it needs qiskit installed); a model trained under "
-              "noise builds the equivalent Aer noise model and runs Aer's density-matrix "
+    "qiskit": "the same with Qiskit (running it needs qiskit installed); a model with a noise "
+              "model builds the equivalent Aer noise model and runs Aer's density-matrix "
               "method (needs qiskit-aer), the circuit's channel operations appended as Aer "
               "errors (reset as Qiskit's reset)",
 }

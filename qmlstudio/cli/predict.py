@@ -23,8 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     predict.add_argument("model", metavar="MODEL.qmodel")
     predict.add_argument("data", metavar="DATA.csv")
     predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: stdout")
-    noise_option(predict, "predict under this noise model instead of the one the model was "
-                          "trained under (the weights stay; ideal: the noiseless simulator)")
+    noise_option(predict, "predict under this noise model instead of the one saved with the "
+                          "model (the weights stay; ideal: the noiseless simulator)")
     simulating(predict, run)
 
 

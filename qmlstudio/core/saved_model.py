@@ -34,8 +34,9 @@ class SavedModel:
     number of inputs). ``preprocessing.fitted`` must be set; its split settings are unused.
     ``amplitude_encoding`` means each preprocessed row is also written, normalised and
     zero-padded, into the amplitudes of the initial state. ``versions`` maps package names to
-    the versions that trained the model, as sorted pairs. ``noise`` is the noise model it was
-    trained under and predicts under (None: ideal).
+    the versions that trained the model, as sorted pairs. ``noise`` is the noise model it predicts
+    under (None: ideal): the project's, which training used too unless it trained ideal
+    (``training.with_noise`` false).
     """
 
     circuit: Circuit

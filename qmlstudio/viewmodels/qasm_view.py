@@ -27,6 +27,7 @@ __all__ = ["read_view_text", "view_text"]
 _NOISE_LINE = re.compile(rf"^[ \t]*{re.escape(NOISE_COMMENT)}[ \t]*(?P<name>\w+)"
                          r"(?:\((?P<params>[^)]*)\))?[ \t]+(?P<wires>[^;]*?)[ \t]*;?[ \t]*$")
 _WIRES = re.compile(r"q\[(\d+)\](?:\s*,\s*q\[(\d+)\])*\Z")
+_EXAMPLE = f"{NOISE_COMMENT} bit_flip(0.05) q[1];"
 
 
 def _comment(text: str) -> list[str]:
@@ -62,10 +63,15 @@ def _channel(match: re.Match[str], line: int) -> Operation:
                         f"{', '.join(CHANNEL_OPS)}")
     if not _WIRES.match(wires):
         raise QasmError(f"line {line}: expected the wires as q[0], q[1], ..., got {wires!r}")
+    values = []
+    for text in params.split(",") if params else ():
+        try:
+            values.append(float(text))
+        except ValueError:
+            raise QasmError(f"line {line}: {text.strip()!r} is not a number") from None
     try:
-        values = tuple(float(text) for text in params.split(",")) if params else ()
-        return Operation(name, tuple(int(k) for k in re.findall(r"\d+", wires)), values)
-    except ValueError as error:  # QMLStudioError is one too: a bad value or wire count
+        return Operation(name, tuple(int(k) for k in re.findall(r"\d+", wires)), tuple(values))
+    except ValueError as error:  # QMLStudioError is one: a bad value or wire count
         raise QasmError(f"line {line}: {error}") from None
 
 
@@ -80,7 +86,8 @@ def _stand_in(number: int, op: Operation) -> tuple[str, float]:
 def read_view_text(text: str) -> Circuit:
     """The circuit a code view text describes, its ``// noise:`` lines included (see the
     module docstring). Raises :class:`~qmlstudio.core.QasmError` naming the line of a
-    problem.
+    problem, a line that starts ``// noise:`` but does not read as a channel included (as a
+    plain comment the channel would vanish without a word).
 
     Each ``// noise:`` line is read as a stand-in gate on the channel's wires (one line for
     one, so error lines keep their numbers), then replaced by the channel: the reader then
@@ -90,11 +97,15 @@ def read_view_text(text: str) -> Circuit:
     lines = text.split("\n")
     channels: dict[float, Operation] = {}
     for k, line in enumerate(lines):
+        if not line.lstrip().startswith(NOISE_COMMENT):
+            continue
         match = _NOISE_LINE.match(line)
-        if match is not None:
-            op = _channel(match, k + 1)
-            lines[k], angle = _stand_in(len(channels), op)
-            channels[angle] = op
+        if match is None:  # a mistyped noise line must not vanish as a comment
+            raise QasmError(f"line {k + 1}: cannot read this noise line; write it as "
+                            f"{_EXAMPLE!r}")
+        op = _channel(match, k + 1)
+        lines[k], angle = _stand_in(len(channels), op)
+        channels[angle] = op
     # The newline keeps from_qasm from taking a one-line text for a file name.
     circuit = from_qasm("\n".join(lines) + "\n")
     if not channels:

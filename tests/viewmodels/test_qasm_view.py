@@ -59,7 +59,13 @@ def test_an_edited_noise_line_is_read_and_a_bad_one_names_its_line():
     for bad, reason in (("// noise: blur(0.1) q[0];", "'blur' is no noise channel"),
                         ("// noise: bit_flip(2) q[0];", "must lie in \\[0, 1\\]"),
                         ("// noise: bit_flip(0.1) 0;", "expected the wires as q\\[0\\]"),
-                        ("// noise: bit_flip(0.1) q[7];", "")):
+                        ("// noise: bit_flip(0.1) q[7];", ""),
+                        ("// noise: bit_flip(p) q[0];", "'p' is not a number"),
+                        # Mistyped: read as a plain comment, the channel would vanish.
+                        ("// noise: bit_flip(0.1)q[0];", "cannot read this noise line"),
+                        ("// noise: bit_flip(0.1 q[0];", "cannot read this noise line"),
+                        ("  // noise: bit_flip(0.1) q[0]; // why",
+                         "cannot read this noise line")):
         edited = "\n".join([*lines[:k], bad, *lines[k + 1:]])
         with pytest.raises(QasmError, match=f"line {k + 1}.*{reason}"):
             read_view_text(edited)

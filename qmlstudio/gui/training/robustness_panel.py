@@ -17,7 +17,9 @@ trained in (the training run the window saw them come from), whatever the choice
 The curves belong to the window, not the project (they are not saved). A curve stays shown
 after the setup changes (and the current mode's curve after the weights change), drawn dashed
 and named in the out-of-date line; with every curve out of date the plot is dimmed (Undo back
-to what it was computed for makes it current again); Run draws a new one.
+to what it was computed for makes it current again); Run draws a new one, and drops the other
+mode's curve if that one was swept along another axis (an ideal project's depolarizing ``p``,
+or another noise model's scale).
 """
 
 from __future__ import annotations
@@ -199,6 +201,10 @@ class RobustnessPanel(QWidget):
     def _on_finished(self, curve: RobustnessCurve) -> None:
         started_on = self._started_on
         mode = training_mode(self._freshness.trained_on(started_on))
+        # A curve over another axis (p of a depolarizing sweep, or another noise model's
+        # scale) cannot share the plot: its strengths would be read on this curve's axis.
+        self._kept = {kept_mode: kept for kept_mode, kept in self._kept.items()
+                      if kept[0].sweep.axis == curve.sweep.axis}
         self._kept[mode] = (curve, started_on)
         self._latest = mode
         self._show_curve()

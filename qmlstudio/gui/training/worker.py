@@ -169,9 +169,7 @@ class _TrainingThread(QThread):
                 return report
             self._last_step = now
         self._emit(report)
-        stopped_trajectories = (report.stop_reason == "cancelled"
-                                and trainer.model.noise_engine == "trajectories")
-        if report.kind != "step" and self._hook is not None and not stopped_trajectories:
+        if report.kind != "step" and self._hook is not None and trainer.measured_at_end:
             self._run_hook(trainer)
         return report
 

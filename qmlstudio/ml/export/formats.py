@@ -12,10 +12,11 @@ Formats (``fmt``):
   without it the export is refused with a message pointing to QASM 3. This is what a QASM 2
   device runs: one bound circuit per sample;
 * ``"pennylane"`` / ``"qiskit"`` — a standalone Python script (see
-  :mod:`qmlstudio.ml.export.scripts`); a model trained under noise simulates under the same
-  noise model there, and a circuit's channel operations (noise channels, ``reset``, a
-  discarded ``measure``) are the same channels where they stand (PennyLane ``default.mixed``,
-  Qiskit Aer's density-matrix method; see :mod:`qmlstudio.ml.export.noisy_scripts`).
+  :mod:`qmlstudio.ml.export.scripts`); a model with a noise model (the project's, whether it
+  trained with it or ideal) simulates under the same noise model there, and a circuit's channel
+  operations (noise channels, ``reset``, a discarded ``measure``) are the same channels where
+  they stand (PennyLane ``default.mixed``, Qiskit Aer's density-matrix method; see
+  :mod:`qmlstudio.ml.export.noisy_scripts`).
 
 OpenQASM cannot express an amplitude-encoded initial state: for such a model the program is
 the trained circuit only, and its comment block says the state must be prepared first. It has

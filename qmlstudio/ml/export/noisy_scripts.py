@@ -282,7 +282,7 @@ def noise_code(circuit: Circuit, observables: tuple[str, ...], noise: NoiseModel
         code.functions = [_GATE_ERROR, _aer_noise_model(circuit, noise, qiskit_names or [],
                                                          kraus), _FOR_AER]
     name = " ".join(noise.name.split())  # free text: a line break would end the comment
-    code.constants = [f"# The noise model the model was trained under: {name}." if not
+    code.constants = [f"# The noise model the model predicts under: {name}." if not
                       noise.is_ideal else "# No noise model: only the circuit's channel "
                       "operations add noise.",
                       *_readout(noise, circuit.n_qubits), *kraus.lines(),

@@ -12,7 +12,7 @@ Qiskit makes qubit 0 the least significant. The Qiskit script maps wire ``k`` to
 depend on the convention, and the one place that does — an amplitude-encoded initial state —
 is reordered by reversing the bits of each index.
 
-A model trained under a noise model, or whose circuit holds channel operations (noise channels,
+A model saved with a noise model, or whose circuit holds channel operations (noise channels,
 ``reset``, a discarded ``measure``), runs on the framework's density-matrix simulator with the
 same channels (see :mod:`qmlstudio.ml.export.noisy_scripts`).
 """
@@ -154,7 +154,7 @@ def _noise_note(saved: SavedModel, framework: str) -> str:
         name = _docstring_text(" ".join(saved.noise.name.split()))
         after = ("each channel written after its gate" if pennylane else
                  "the equivalent Aer NoiseModel (noise_model())")
-        text = (f"The model was trained under the noise model {name!r}: the circuit runs on "
+        text = (f"The model predicts under the noise model {name!r}: the circuit runs on "
                 f"{how} with {after}. {ops}Readout errors are applied exactly to the measured "
                 f"bits' probabilities (read_value).")
     return "\n\n" + textwrap.fill(text.strip(), 92, break_on_hyphens=False)

@@ -165,6 +165,13 @@ class Trainer:
         return self._history.stop_reason
 
     @property
+    def measured_at_end(self) -> bool:
+        """False when the done report measures nothing: a cancelled run of Monte-Carlo
+        trajectories (see the module docstring); per-epoch extras are not worth computing
+        then either."""
+        return not (self.stop_reason == "cancelled" and self.model.noise_engine == "trajectories")
+
+    @property
     def history(self) -> TrainingHistory:
         """The epoch records so far, the resumed project's included."""
         return self._history
@@ -343,8 +350,7 @@ class Trainer:
     def _finish(self, reason: str) -> TrainingReport:
         self._finished = True
         self._history = replace(self._history, stop_reason=reason)
-        skip = reason == "cancelled" and self.model.noise_engine == "trajectories"
-        values = {} if skip else self._measure(interruptible=False)
+        values = self._measure(interruptible=False) if self.measured_at_end else {}
         return self._report("done", stop_reason=reason, **_split_values(values))
 
     def _report(self, kind: str, **fields: object) -> TrainingReport:

@@ -13,8 +13,6 @@ from PySide6.QtTest import QTest
 
 from qmlstudio.core import Operation
 from qmlstudio.core.noise import NoiseModel
-from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.shell.main_window import MainWindow
 from qmlstudio.ml.data.loading import load_dataset
 from qmlstudio.ml.export.model_file import load_model
 from qmlstudio.ml.export.trained_model import TrainedModel
@@ -34,32 +32,28 @@ def _script(path):
     return module
 
 
-def test_models_trained_under_noise_in_the_window_export_with_their_noise(qtbot, tmp_path):
-    window = MainWindow(ProjectDocument(moons_project(epochs=1)))
-    window.show()
-    try:
-        document, panel = window.document, window.noise_panel
-        document.edit_circuit(document.circuit.inserted(6, *CHANNELS), "Add channels")
-        index = panel.choice.findData("depolarizing")  # chosen as a user does
-        panel.choice.setCurrentIndex(index)
-        panel.choice.activated.emit(index)
-        panel.p_value.setValue(0.02)
-        panel.readout_value.setValue(0.03)
-        assert document.project.noise == NoiseModel.uniform_depolarizing(0.02, 0.03)
-        with qtbot.waitSignal(window.training_panel.worker.finished,
-                              timeout=FIRST_RUN_TIMEOUT_MS):
-            QTest.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(window.canvas.isEnabled, timeout=10_000)
-        project = document.project
-        assert project.is_trained and project.circuit.has_channels
+def test_models_trained_under_noise_in_the_window_export_with_their_noise(qtbot, show_window,
+                                                                         tmp_path):
+    window = show_window(moons_project(epochs=1))
+    document, panel = window.document, window.noise_panel
+    document.edit_circuit(document.circuit.inserted(6, *CHANNELS), "Add channels")
+    index = panel.choice.findData("depolarizing")  # chosen as a user does
+    panel.choice.setCurrentIndex(index)
+    panel.choice.activated.emit(index)
+    panel.p_value.setValue(0.02)
+    panel.readout_value.setValue(0.03)
+    assert document.project.noise == NoiseModel.uniform_depolarizing(0.02, 0.03)
+    with qtbot.waitSignal(window.training_panel.worker.finished,
+                          timeout=FIRST_RUN_TIMEOUT_MS):
+        QTest.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.canvas.isEnabled, timeout=10_000)
+    project = document.project
+    assert project.is_trained and project.circuit.has_channels
 
-        actions = window.actions_
-        for name, fmt in (("m.qmodel", "qmodel"), ("m_pennylane.py", "pennylane"),
-                          ("m_qiskit.py", "qiskit")):
-            assert actions.export_model_file(tmp_path / name, fmt)
-    finally:
-        window.document.undo_stack.setClean()
-        window.close()
+    actions = window.actions_
+    for name, fmt in (("m.qmodel", "qmodel"), ("m_pennylane.py", "pennylane"),
+                      ("m_qiskit.py", "qiskit")):
+        assert actions.export_model_file(tmp_path / name, fmt)
 
     X = load_dataset(project.dataset).features[:6]
     model = load_model(tmp_path / "m.qmodel")

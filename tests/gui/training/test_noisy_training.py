@@ -21,7 +21,6 @@ from qmlstudio.ml.training.trainer import train
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, moons_project
 
 NOISE = NoiseModel.uniform_depolarizing(0.05)
-SCREENSHOT = "/tmp/qmlstudio_robustness_overlay.png"
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ def test_the_simulator_choice_trains_ideal_or_noisy_and_both_curves_overlay(
     qtbot.wait(50)
     image = window.grab()
     assert (image.width(), image.height()) == (1280, 800)
-    image.save(SCREENSHOT)
+    image.save(str(tmp_path / "robustness_overlay.png"))
 
     # A circuit edit puts both curves out of date: dashed, named, the plot dimmed.
     document.edit_circuit(document.circuit.add("h", 0), "Add H")

@@ -1,7 +1,8 @@
 """Model ▸ Noise Robustness, driven from the real main window: moons trained from the Train
 button, the sweep runs in the background while the event loop keeps running, its first point
 is the ideal test accuracy (computed here independently, with scikit-learn), Cancel stops
-it, and an edit marks the curve out of date."""
+it, and an edit marks the curve out of date. A curve swept along another axis than the new
+one's does not stay beside it."""
 
 from __future__ import annotations
 
@@ -13,28 +14,13 @@ from PySide6.QtCore import Qt
 from sklearn.metrics import accuracy_score
 
 from qmlstudio.core import DatasetSpec
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.gui.document import ProjectDocument
-from qmlstudio.gui.shell.main_window import MainWindow, open_windows
+from qmlstudio.gui.training.robustness_panel import RobustnessPanel
 from qmlstudio.ml.models.templates import build_model_circuit
 from qmlstudio.ml.training.prepared_data import prepare_training_data
 from qmlstudio.ml.training.trainer import train
 from tests.gui.training_support import FIRST_RUN_TIMEOUT_MS, StallProbe, moons_project
-
-
-@pytest.fixture
-def close_windows():
-    yield
-    for window in open_windows():
-        window.document.undo_stack.setClean()
-        window.close()
-
-
-def _window(qtbot, project) -> MainWindow:
-    window = MainWindow(ProjectDocument(project))
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def _menu_action(window):
@@ -43,8 +29,8 @@ def _menu_action(window):
 
 
 def test_the_menu_plots_test_accuracy_against_noise_starting_at_the_ideal_score(
-        qtbot, close_windows, tmp_path):
-    window = _window(qtbot, moons_project(epochs=3))
+        qtbot, show_window, tmp_path):
+    window = show_window(moons_project(epochs=3))
     panel, document = window.robustness_panel, window.document
     _menu_action(window).trigger()  # untrained: says so, runs nothing
     assert not panel.is_running and panel.message.text().startswith("Train the model first")
@@ -105,8 +91,8 @@ def slow_to_sweep():
     return train(project)
 
 
-def test_cancel_stops_the_sweep_between_strengths(qtbot, close_windows, slow_to_sweep):
-    window = _window(qtbot, slow_to_sweep)
+def test_cancel_stops_the_sweep_between_strengths(qtbot, show_window, slow_to_sweep):
+    window = show_window(slow_to_sweep)
     panel = window.robustness_panel
     panel.points.setValue(11)
     done = []
@@ -119,3 +105,25 @@ def test_cancel_stops_the_sweep_between_strengths(qtbot, close_windows, slow_to_
     assert not panel.is_running and panel.run_button.isEnabled()
     assert panel.curve is None and panel.drawn_points() == ([], [])
     assert panel.message.text() == "Cancelled."
+
+
+def test_a_sweep_along_another_axis_replaces_the_other_modes_curve(qtbot):
+    # Trained with a noise model: its curve's strengths scale that model (0 to 2).
+    noise = NoiseModel.uniform_depolarizing(0.05)
+    noisy = train(replace(moons_project(epochs=1), noise=noise))
+    document = ProjectDocument(noisy)
+    panel = RobustnessPanel(document)
+    panel.points.setValue(3)
+    with qtbot.waitSignal(panel.worker.finished, timeout=FIRST_RUN_TIMEOUT_MS):
+        panel.run_sweep()
+    assert panel.legend_names() == ["trained with noise"]
+    # Then without it, trained ideal: that curve's strengths are a depolarizing p (0 to 0.1),
+    # so the scale curve cannot stay on the plot (its 2× would be read as p = 2).
+    document.edit(train(replace(noisy, noise=None)), "Train")
+    with qtbot.waitSignal(panel.worker.finished, timeout=FIRST_RUN_TIMEOUT_MS):
+        panel.run_sweep()
+    assert panel.legend_names() == ["trained ideal"]
+    assert list(panel.drawn_curves()) == ["trained ideal"]
+    assert panel.drawn_points()[0] == pytest.approx([0.0, 0.05, 0.1])
+    assert panel.stale_text() == ""
+    panel.worker.shutdown()

@@ -21,6 +21,7 @@ from qmlstudio.core import (
     w,
     x,
 )
+from qmlstudio.core.noise import NoiseModel
 from qmlstudio.ml.data.dataset import Dataset
 from qmlstudio.ml.data.generators import make_moons
 from qmlstudio.ml.data.preprocessing import apply_preprocessing
@@ -186,6 +187,22 @@ def test_cancel_stops_between_steps_and_keeps_the_weights():
     assert project.history.stop_reason == "cancelled" and not project.history.records
     assert np.array_equal(project.weights, reports[-1].weights)
 
+
+
+@pytest.mark.parametrize("noise_method", ["density", "trajectories"])
+def test_a_cancelled_run_measures_its_weights_unless_it_runs_trajectories(noise_method):
+    project = replace(moons_project(epochs=2, noise_method=noise_method, trajectories=8),
+                      noise=NoiseModel.uniform_depolarizing(0.05))
+    trainer = Trainer(project)
+    next(trainer)
+    assert trainer.measured_at_end  # still running
+    trainer.cancel()
+    done = next(trainer)
+    assert done.stop_reason == "cancelled"
+    # Measuring would run every trajectory of every row again: the wait Stop avoids.
+    measured = noise_method == "density"
+    assert trainer.measured_at_end is measured
+    assert (done.train_loss is not None, bool(done.metrics)) == (measured, measured)
 
 # -- the validation part, best weights and early stopping ------------------------------------
 def with_validation(project: Project, fraction: float = 0.3) -> Project:
