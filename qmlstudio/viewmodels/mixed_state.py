@@ -66,9 +66,10 @@ def _label(letters: tuple[str, ...]) -> str:
 
 def mixed_state(circuit: Circuit, x: np.ndarray | None, weights: np.ndarray,
                 noise: NoiseModel | None, training: TrainingConfig) -> MixedState:
-    """The final state of ``circuit`` for one sample under ``noise`` (channels only: see
-    :func:`state_noise`), simulated as ``training.noise_method`` says (see the module
-    docstring)."""
+    """The final state of ``circuit`` for one sample under ``noise``'s channels (its readout
+    errors act on reading the bits, not on the state: see :func:`state_noise`), simulated as
+    ``training.noise_method`` says (see the module docstring)."""
+    noise = state_noise(noise)
     n = circuit.n_qubits
     engine = noise_method_for(n, training.noise_method)
     exact = engine == "density"

@@ -12,7 +12,7 @@ from qiskit.quantum_info import DensityMatrix, Statevector, partial_trace
 
 from qmlstudio.core import Circuit, Project, TrainingConfig, w
 from qmlstudio.core.noise import NoiseModel, ReadoutError
-from qmlstudio.viewmodels.mixed_state import MAX_MIXED_BASIS_QUBITS
+from qmlstudio.viewmodels.mixed_state import MAX_MIXED_BASIS_QUBITS, mixed_state
 from qmlstudio.viewmodels.state_snapshot import (
     MAX_BASIS_QUBITS,
     bloch_components,
@@ -80,6 +80,11 @@ def test_a_noise_models_readout_errors_leave_the_state_alone():
     readout_only = simulate_snapshot(Project(circuit, noise=NoiseModel(
         default_readout=ReadoutError(0.2, 0.1))), sample=0)
     assert not readout_only.noisy and readout_only.method == "state vector"
+    # ... and so does mixed_state itself when handed the whole model.
+    whole, channels = (mixed_state(circuit, None, np.zeros(0), noise, TrainingConfig())
+                       for noise in (NoiseModel.uniform_depolarizing(0.1, readout=0.2),
+                                     depolarizing))
+    assert_allclose(whole.probabilities, channels.probabilities, atol=1e-12)
 
 
 def test_the_comparison_is_the_ideal_state_of_the_same_sample():
