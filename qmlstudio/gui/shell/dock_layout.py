@@ -12,7 +12,8 @@ first launch). Designed for a 1280×800 laptop screen first:
   **OpenQASM** and **Comparison** as tabs.
 
 From :data:`WIDE_WIDTH` on there is room for more at once: Training becomes a dock of its own
-above State and Inspector, and the plots dock is tall enough for all figures in one grid.
+above State and Inspector (as tall as its settings need, so they do not scroll), and the
+plots dock is tall enough for all figures in one grid.
 
 :func:`fit_scroll_width` keeps a dock's scroll area at least as wide as its content needs, so
 a dock never shows a horizontal scrollbar or cuts a field off; it scrolls vertically only.
@@ -106,9 +107,22 @@ def arrange_docks(window: QMainWindow, docks: Mapping[str, QDockWidget],
                        Qt.Orientation.Horizontal)
     window.resizeDocks([docks["plots"]], [round(height * _PLOTS_SHARE[wide])],
                        Qt.Orientation.Vertical)
-    if wide:
-        window.resizeDocks([docks["training"], docks["state"]],
-                           [height * 2 // 5, height * 3 // 5], Qt.Orientation.Vertical)
+    if wide:  # Training as tall as its settings (no scrolling), State the rest
+        window.layout().activate()  # the docks' heights now: resizeDocks scales to them
+        column = docks["training"].height() + docks["state"].height()
+        training = min(_unscrolled_height(docks["training"]), column * 3 // 5)
+        window.resizeDocks([docks["training"], docks["state"]], [training, column - training],
+                           Qt.Orientation.Vertical)
+
+
+def _unscrolled_height(dock: QDockWidget) -> int:
+    """The height ``dock`` needs to show all its content without scrolling (a QScrollArea's
+    own size hint stops at 24 lines of text)."""
+    content = dock.widget()
+    if not isinstance(content, QScrollArea):
+        return dock.sizeHint().height()
+    title = dock.sizeHint().height() - content.sizeHint().height()  # title bar and frame
+    return title + content.widget().sizeHint().height() + 2 * content.frameWidth()
 
 
 def _place(window: QMainWindow, area: Qt.DockWidgetArea, group: list[QDockWidget]) -> None:

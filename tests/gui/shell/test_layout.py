@@ -2,7 +2,8 @@
 open, before and after training: every button, label and field gets its width and lies inside
 its parents, no dock scrolls sideways, every plot is at least MIN_FIGURE_HEIGHT tall with tick
 labels that do not overlap and its title at the type scale's title size, every dock's contents
-have the same margin, and the training controls are all in view. View ▸ Reset Layout puts
+have the same margin, and the training controls are all in view (and, at 1920×1080, the
+training settings without scrolling). View ▸ Reset Layout puts
 moved docks back, and the window's layout persists."""
 
 from __future__ import annotations
@@ -221,6 +222,8 @@ def test_every_panel_fits_the_window_unclipped(qtbot, close_windows, size):
     if size[0] >= WIDE_WIDTH:  # room for all figures at once, and Training beside State
         assert grid.count() == 1
         assert not window.tabifiedDockWidgets(window.docks["training"])
+        settings = window.docks["training"].widget()
+        assert not settings.verticalScrollBar().isVisible(), "the Training dock scrolls"
 
 
 def test_reset_layout_puts_moved_and_closed_docks_back(qtbot, close_windows):
