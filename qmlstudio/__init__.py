@@ -9,6 +9,9 @@ The public Python API — usable without Qt::
     text = q.to_qasm(c)              # OpenQASM 3 with inputs x0, w0; q.parse_qasm(text) == c
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from qmlstudio._version import __version__
 from qmlstudio.core import (
     Circuit,
@@ -36,32 +39,63 @@ from qmlstudio.core import (
     x,
 )
 from qmlstudio.core.feature_merges import FeatureMergeWarning
-from qmlstudio.engine import expval, statevector, threads_used, using_threads, vjp
-from qmlstudio.io import (
-    from_qasm,
-    load_project,
-    parse_qasm,
-    read_qasm,
-    relink_dataset,
-    save_project,
-    to_qasm,
-)
-from qmlstudio.ml import (
-    NoiseRobustness,
-    QNNClassifier,
-    QNNRegressor,
-    TrainedModel,
-    Trainer,
-    TrainingReport,
-    build_preset,
-    compare_models,
-    export_project,
-    load_model,
-    noise_robustness,
-    preset_project,
-    save_model,
-    train,
-)
+
+# The engine, file formats and models load on first use (PEP 562): ``import qmlstudio`` and
+# the engine's compile helper (qmlstudio.engine.compile_helper, which starts as a fresh
+# process on a cold cache) then do not pay for scikit-learn, scipy and pandas up front.
+_LAZY = {
+    "qmlstudio.engine": ("expval", "statevector", "threads_used", "using_threads", "vjp"),
+    "qmlstudio.io": ("from_qasm", "load_project", "parse_qasm", "read_qasm", "relink_dataset",
+                     "save_project", "to_qasm"),
+    "qmlstudio.ml": ("NoiseRobustness", "QNNClassifier", "QNNRegressor", "TrainedModel",
+                     "Trainer", "TrainingReport", "build_preset", "compare_models",
+                     "export_project", "load_model", "noise_robustness", "preset_project",
+                     "save_model", "train"),
+}
+_HOME = {name: module for module, names in _LAZY.items() for name in names}
+
+if TYPE_CHECKING:
+    from qmlstudio.engine import expval, statevector, threads_used, using_threads, vjp
+    from qmlstudio.io import (
+        from_qasm,
+        load_project,
+        parse_qasm,
+        read_qasm,
+        relink_dataset,
+        save_project,
+        to_qasm,
+    )
+    from qmlstudio.ml import (
+        NoiseRobustness,
+        QNNClassifier,
+        QNNRegressor,
+        TrainedModel,
+        Trainer,
+        TrainingReport,
+        build_preset,
+        compare_models,
+        export_project,
+        load_model,
+        noise_robustness,
+        preset_project,
+        save_model,
+        train,
+    )
+
+
+def __getattr__(name: str) -> object:
+    """The public names of the engine, io and ml packages, imported on first use."""
+    if name not in _HOME:
+        raise AttributeError(f"module 'qmlstudio' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazy ones included."""
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "Circuit",

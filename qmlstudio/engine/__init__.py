@@ -10,9 +10,12 @@ gradient methods are picked by name from
 :func:`threads_used` (what the last call ran on), :func:`check_threads` (the one check of a
 thread count a user typed), :func:`thread_cap` (the most a call may use).
 :func:`prepare` compiles the kernels ahead of the first result (an app calls it on a
-worker thread at start) and :func:`is_prepared` says whether that is done.
+worker thread at start) and :func:`is_prepared` says whether that is done. On a cold cache,
+importing the engine starts a second process that compiles half of those kernels
+(:mod:`.compile_helper`).
 """
 
+from qmlstudio.engine import compile_helper
 from qmlstudio.engine.api import expval, statevector, vjp
 from qmlstudio.engine.density import (
     DEFAULT_TRAJECTORIES,
@@ -37,3 +40,5 @@ __all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS",
            "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
            "is_prepared", "noise_method_for", "prepare", "statevector", "thread_cap",
            "threads_used", "trajectory_expval", "trajectory_vjp", "using_threads", "vjp"]
+
+compile_helper.start()  # on a cold cache: a second process compiles half the kernels

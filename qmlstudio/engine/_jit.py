@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import types
 from collections.abc import Iterator
@@ -87,13 +88,20 @@ from typing import ClassVar
 import numba
 import numba.core.config
 import platformdirs
+from numba.core import sigutils
 from numba.core import types as nbtypes
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, UserProvidedCacheLocator
+from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import CPUDispatcher
 
 from qmlstudio.core.errors import QMLStudioError
 
-__all__ = ["CACHE_DIR", "THREADING_LAYER_PRIORITY", "TwinKernel", "allocating_kernel",
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; two processes may then compile a kernel twice
+    fcntl = None
+
+__all__ = ["CACHE_DIR", "THREADING_LAYER_PRIORITY", "TwinKernel", "allocating_kernel", "caches",
            "entry_kernel", "kernel", "parallel_kernel", "parallel_region"]
 
 THREADING_LAYER_PRIORITY = ("omp", "workqueue", "tbb")
@@ -161,6 +169,54 @@ class _EngineDispatcher(CPUDispatcher):
         plain."""
         return super().get_call_template([nbtypes.unliteral(a) for a in args],
                                          {k: nbtypes.unliteral(a) for k, a in kws.items()})
+
+    def compile(self, sig):
+        """numba's compile (load from the cache, else compile and save), holding this
+        kernel's compile lock across processes (see :func:`_compile_lock`)."""
+        with global_compiler_lock:  # first: a thread of this process never waits on a flock
+            args, _ = sigutils.normalize_signature(sig)
+            if tuple(args) in self.overloads or not caches(self):
+                return super().compile(sig)
+            with _compile_lock(self.py_func):
+                return super().compile(sig)
+
+
+def caches(dispatcher: CPUDispatcher) -> bool:
+    """True if ``dispatcher`` keeps its machine code in the engine's cache (false when the
+    cache folder cannot be written)."""
+    return isinstance(dispatcher._cache, _EngineFunctionCache)
+
+
+@contextmanager
+def _compile_lock(fn) -> Iterator[None]:
+    """An exclusive ``flock`` on ``fn``'s lock file in the cache folder while it compiles.
+
+    Two processes on one cold cache (a first run and its :mod:`.compile_helper`) then never
+    compile a kernel twice: the second waits, then numba loads the first one's result from
+    the cache. The locks follow the call graph (a kernel's lock is held while its callees
+    compile), which has no cycles, so they cannot deadlock. Without ``flock`` (Windows) or a
+    writable folder, it does not lock.
+    """
+    handle = _lock_file(fn)
+    if handle is None:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
+def _lock_file(fn):
+    """``fn``'s lock file in the cache folder, open; None without ``flock`` or a writable
+    folder."""
+    if fcntl is None:
+        return None
+    name = re.sub(r"[^\w.-]", "_", f"{fn.__module__}.{fn.__qualname__}")
+    try:
+        (CACHE_DIR / "locks").mkdir(parents=True, exist_ok=True)
+        return open(CACHE_DIR / "locks" / name, "a")
+    except OSError:
+        return None
 
 
 class _InnerKernel(_EngineDispatcher):

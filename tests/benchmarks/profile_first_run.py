@@ -5,14 +5,15 @@ Usage::
     python tests/benchmarks/profile_first_run.py [--tree DIR] [--top N]
 
 Runs the moons example's ``qmlstudio train --restart`` of the tree (default: this one) in a
-fresh process on an empty ``NUMBA_CACHE_DIR`` and lists every function numba compiled: how
-often (a second signature is a second compile), the CPU seconds of its compile including the
-functions it compiled on the way (numba compiles a callee while typing its caller), and the
-part of that spent inside LLVM on its own module (which links in, optimises again and emits
-every callee below it); then the CPU seconds per compiler pass over all functions. Times
-are CPU time of the compiling thread (``time.thread_time``), which other jobs on the machine
-disturb much less than wall time. :mod:`bench_first_run` times the whole command against the
-code before issue 17.
+fresh process on an empty ``NUMBA_CACHE_DIR`` (without the compile helper process of
+``engine/compile_helper.py``, so one process compiles everything) and lists every function
+numba compiled: how often (a second signature is a second compile), the CPU seconds of its
+compile including the functions it compiled on the way (numba compiles a callee while typing
+its caller), and the part of that spent inside LLVM on its own module (which links in,
+optimises again and emits every callee below it); then the CPU seconds per compiler pass
+over all functions. Times are CPU time of the compiling thread (``time.thread_time``), which
+other jobs on the machine disturb much less than wall time. :mod:`bench_first_run` times the
+whole command against the code before issue 17.
 
 This is a script, not a test (pytest does not collect it).
 """
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     tree = args.tree.resolve()
     with tempfile.TemporaryDirectory(prefix="profile-first-run-") as cache:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
-        env.update(PYTHONPATH=str(tree), NUMBA_CACHE_DIR=cache)
+        # one process compiles everything (no compile helper): the cost per kernel
+        env.update(PYTHONPATH=str(tree), NUMBA_CACHE_DIR=cache, QMLSTUDIO_NO_COMPILE_HELPER="1")
         result = subprocess.run([sys.executable, "-c", _CHILD, str(tree), str(args.top)],
                                 cwd=cache, env=env, capture_output=True, text=True,
                                 check=False)

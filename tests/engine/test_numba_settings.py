@@ -58,9 +58,12 @@ print(json.dumps({
 
 
 def _env(**numba_vars: str) -> dict[str, str]:
-    """This process's environment without NUMBA_* variables, plus ``numba_vars``."""
+    """This process's environment without NUMBA_* variables, plus ``numba_vars``; the
+    compile helper off (test_compile_helper.py tests it), so an empty cache is filled by the
+    child process only."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["QMLSTUDIO_NO_COMPILE_HELPER"] = "1"
     return {**env, **numba_vars}
 
 

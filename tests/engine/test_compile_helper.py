@@ -1,0 +1,123 @@
+"""The second compiler process on a cold cache (qmlstudio.engine.compile_helper) and the
+per-kernel compile lock that lets two processes share one cache (engine/_jit.py)."""
+
+import fcntl
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from numba.core import event
+
+from qmlstudio import engine
+from qmlstudio.engine import _jit, compile_helper
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class _Compiled(event.Listener):
+    """Collects the qualified names of the functions numba compiles (not loads)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def on_start(self, ev: event.Event) -> None:
+        pass
+
+    def on_end(self, ev: event.Event) -> None:
+        self.names.append(ev.data["dispatcher"].py_func.__qualname__)
+
+
+def test_the_helper_compiles_the_backward_half_with_the_types_the_driver_uses():
+    engine.prepare()  # the batch driver and all its kernels, compiled or loaded
+    listener = _Compiled()
+    with event.install_listener("numba:compile", listener):
+        compile_helper.compile_backward_half()
+    # A kernel given other argument types than the driver gives it would compile a second
+    # copy here, and the parent process would gain nothing from the child's work.
+    assert set(listener.names) <= {"_backward_half__python"}, listener.names
+    assert compile_helper.READY.exists()
+
+
+_PARENT = """
+import numpy as np
+import qmlstudio as qs
+circuit = (qs.Circuit(3).add("ry", 0, qs.x(0)).add("cx", [0, 1]).add("rz", 1, qs.w(0))
+           .add("cz", [1, 2]).add("rx", 2, qs.w(1)))
+values, grad = qs.vjp(circuit, np.array([[0.3], [1.1]]), np.array([0.4, -0.7]), ["Z1", "Z2"],
+                      lambda v: np.ones_like(v))
+print(values.tolist(), grad.tolist())
+"""
+
+
+def _run_parent(cache: Path) -> str:
+    """Run :data:`_PARENT` in a fresh process on ``cache``, the compile helper enabled."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("NUMBA_") and k != compile_helper.NO_HELPER_VARIABLE}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["NUMBA_CACHE_DIR"] = str(cache)
+    result = subprocess.run([sys.executable, "-c", _PARENT], cwd=cache, env=env,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.alone  # two processes compiling on both cores: see tests/run_alone.py
+def test_a_cold_first_run_starts_the_helper_and_both_share_the_cache(tmp_path):
+    cold = _run_parent(tmp_path)
+    (folder,) = tmp_path.glob("engine-*")
+    ready = folder / "backward-half.ready"
+    deadline = time.monotonic() + 300  # the child may still be compiling or saving
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ready.exists()
+    cached = {p.name.split("-")[0] for p in folder.rglob("*.nbi")}
+    assert {"block_steps.backward_block", "compile_helper._backward_half__python",
+            "batch_driver.run_batch__serial"} <= cached
+    # Kernels compiled by two processes compute what this process's kernels compute, and
+    # a warm run loads the same.
+    namespace: dict = {}
+    exec(_PARENT.replace("print(", "result = ("), namespace)
+    expected = f"{namespace['values'].tolist()} {namespace['grad'].tolist()}\n"
+    assert cold == expected
+    assert _run_parent(tmp_path) == expected
+
+
+def _somebody_elses_kernel():
+    """Stands for a kernel another process is compiling (only its name matters)."""
+
+
+def test_a_compile_waits_while_another_process_holds_the_kernels_lock():
+    with _jit._lock_file(_somebody_elses_kernel) as other:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another open file: as another process would
+        entered = threading.Event()
+
+        def compile_it():
+            with _jit._compile_lock(_somebody_elses_kernel):
+                entered.set()
+
+        thread = threading.Thread(target=compile_it)
+        thread.start()
+        assert not entered.wait(0.5)  # blocked while the other holds the lock
+        fcntl.flock(other, fcntl.LOCK_UN)
+        assert entered.wait(10)
+        thread.join(10)
+
+
+def test_a_child_starts_only_on_a_cold_cache_and_never_from_the_child(monkeypatch, tmp_path):
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **_: started.append(args))
+    monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
+    monkeypatch.setattr(compile_helper, "_children", [])
+    monkeypatch.setenv(compile_helper.NO_HELPER_VARIABLE, "1")  # as in the child
+    compile_helper.start()
+    assert started == []
+    monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE)
+    compile_helper.start()
+    assert len(started) == 1 and started[0][0] == sys.executable
+    compile_helper.READY.touch()
+    compile_helper.start()
+    assert len(started) == 1
