@@ -10,7 +10,7 @@ The public Python API — usable without Qt::
 """
 
 import importlib
-from typing import TYPE_CHECKING
+import typing
 
 from qmlstudio._version import __version__
 from qmlstudio.core import (
@@ -54,7 +54,7 @@ _LAZY = {
 }
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from qmlstudio.engine import expval, statevector, threads_used, using_threads, vjp
     from qmlstudio.io import (
         from_qasm,

@@ -1,10 +1,12 @@
 """Figures arranged to fit: :class:`FigureGrid`, a grid that spills over into tabs.
 
-Every figure shown gets at least :data:`MIN_FIGURE_WIDTH` × :data:`MIN_FIGURE_HEIGHT`. As many
-as fit go into one grid (at most :data:`MAX_COLUMNS` across, in the order they were added);
-when they do not all fit, the rest go onto further pages, one tab each, named after their
-figures. So a laptop's short plots dock shows a row of three figures per tab, and a tall one
-shows every figure at once — nothing has to scroll, and nothing is squashed to a sliver.
+Every figure shown gets at least :data:`MIN_FIGURE_WIDTH` × :data:`MIN_FIGURE_HEIGHT`, or its
+own minimum width when that is more (a table of numbers, whose width depends on the font).
+Figures fill rows in the order they were added, as many across as their minimum widths fit
+(at most :data:`MAX_COLUMNS`); as many rows as fit go onto one page, and when they do not all
+fit, the rest go onto further pages, one tab each, named after their figures. So a laptop's
+short plots dock shows a row of three figures per tab, and a tall one shows every figure at
+once — nothing has to scroll, and nothing is squashed to a sliver.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QTabWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from qmlstudio.gui.theme.metrics import SPACING
 
@@ -43,8 +45,10 @@ class FigureGrid(QTabWidget):
 
     def add_figure(self, key: str, title: str, widget: QWidget, shown: bool = True,
                    stretch: int = 1) -> None:
-        """Add ``widget`` as figure ``key``; ``title`` names it on a tab; its column takes
-        ``stretch`` shares of the width (a table of numbers needs more than a plot)."""
+        """Add ``widget`` as figure ``key``; ``title`` names it on a tab; it takes ``stretch``
+        shares of its row's width (a table of numbers needs more than a plot). A figure whose
+        minimum width grows later (a table filled) is placed anew at the next
+        :meth:`arrange`."""
         widget.setMinimumSize(max(MIN_FIGURE_WIDTH, widget.minimumWidth()), MIN_FIGURE_HEIGHT)
         widget.setParent(self._parking)
         self._figures[key] = (title, widget)
@@ -95,12 +99,10 @@ class FigureGrid(QTabWidget):
     def arrange(self) -> None:
         """Lay the shown figures out for the current size (nothing happens if the layout
         stays the same)."""
-        keys = [key for key in self._figures if self._shown[key]]
-        columns, per_page = self._grid(len(keys))
-        plan = (tuple(keys), columns, per_page)
-        if plan == self._plan:
+        pages = self._paginate(self._rows([key for key in self._figures if self._shown[key]]))
+        if pages == self._plan:
             return
-        self._plan = plan
+        self._plan = pages
         current = self.currentIndex()
         for _title, widget in self._figures.values():
             widget.setParent(self._parking)  # out of the old pages before they go
@@ -108,21 +110,20 @@ class FigureGrid(QTabWidget):
             page = self.widget(0)
             self.removeTab(0)
             page.deleteLater()
-        self._pages = [keys[start:start + per_page] for start in range(0, len(keys), per_page)]
-        for chunk in self._pages:
+        self._pages = [[key for row in rows for key in row] for rows in pages]
+        for rows in pages:
             page = QWidget()
-            grid = QGridLayout(page)
-            grid.setContentsMargins(0, 0, 0, 0)
-            grid.setSpacing(SPACING)
-            for index, key in enumerate(chunk):
-                widget = self._figures[key][1]
-                grid.addWidget(widget, index // columns, index % columns)
-                widget.show()
-            for column in range(min(columns, len(chunk))):
-                grid.setColumnStretch(column, max(self._stretch[key] for key in
-                                                  chunk[column::columns]))
-            for row in range(math.ceil(len(chunk) / columns)):
-                grid.setRowStretch(row, 1)  # equal rows, whatever a figure's size hint
+            column = QVBoxLayout(page)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(SPACING)
+            for keys in rows:
+                row = QHBoxLayout()
+                row.setSpacing(SPACING)
+                for key in keys:
+                    widget = self._figures[key][1]
+                    row.addWidget(widget, self._stretch[key])
+                    widget.show()
+                column.addLayout(row, 1)  # equal rows, whatever a figure's size hint
             self.addTab(page, "")
         self._name_tabs()
         self.setCurrentIndex(min(max(current, 0), self.count() - 1))
@@ -131,15 +132,24 @@ class FigureGrid(QTabWidget):
         for index, keys in enumerate(self._pages):
             self.setTabText(index, " · ".join(self._figures[key][0] for key in keys))
 
-    def _grid(self, count: int) -> tuple[int, int]:
-        """(columns, figures per page) for ``count`` figures at the current size."""
-        width, height = self.width(), self.height()
-        columns = max(1, min(MAX_COLUMNS, count,
-                             (width + SPACING) // (MIN_FIGURE_WIDTH + SPACING)))
-        rows = max(1, (height + SPACING) // (MIN_FIGURE_HEIGHT + SPACING))
-        if columns * rows >= count:
-            return columns, max(count, 1)
-        # Pages need a tab bar, which takes height from the rows.
-        rows = max(1, (height - self.tabBar().sizeHint().height() + SPACING)
-                   // (MIN_FIGURE_HEIGHT + SPACING))
-        return columns, columns * rows
+    def _rows(self, keys: list[str]) -> list[tuple[str, ...]]:
+        """``keys`` in rows as wide as the current width, by each figure's minimum width."""
+        rows: list[tuple[str, ...]] = []
+        row: list[str] = []
+        used = 0
+        for key in keys:
+            need = self._figures[key][1].minimumWidth()
+            if row and (len(row) == MAX_COLUMNS or used + SPACING + need > self.width()):
+                rows.append(tuple(row))
+                row, used = [], 0
+            used += need + (SPACING if row else 0)
+            row.append(key)
+        return [*rows, tuple(row)] if row else rows
+
+    def _paginate(self, rows: list[tuple[str, ...]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """``rows`` on pages of as many rows as the current height holds."""
+        fits = max(1, (self.height() + SPACING) // (MIN_FIGURE_HEIGHT + SPACING))
+        if len(rows) > fits:  # pages need a tab bar, which takes height from the rows
+            fits = max(1, (self.height() - self.tabBar().sizeHint().height() + SPACING)
+                       // (MIN_FIGURE_HEIGHT + SPACING))
+        return tuple(tuple(rows[start:start + fits]) for start in range(0, len(rows), fits))
