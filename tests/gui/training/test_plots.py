@@ -25,7 +25,7 @@ from qmlstudio.core import (
     TrainingHistory,
     Weight,
 )
-from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT
+from qmlstudio.gui.figure_grid import MIN_FIGURE_HEIGHT, MIN_FIGURE_WIDTH
 from qmlstudio.gui.plot_export import EXPORT_TEXT
 from qmlstudio.ml.data.preprocessing import split_rows
 from qmlstudio.ml.evaluation.baselines import baseline_metrics
@@ -412,6 +412,26 @@ def test_figures_fill_one_grid_when_tall_and_tabs_when_short(qtbot, plots, moons
         shown = figures[3 * page:3 * page + 3]
         assert all(f.isVisible() and f.height() >= MIN_FIGURE_HEIGHT for f in shown)
         assert not any(f.isVisible() for f in figures if f not in shown)
+
+
+def test_a_table_wider_than_a_plot_moves_to_a_row_of_its_own_and_shares_its_width(
+        qtbot, plots, moons_run):
+    trainer, _reports = moons_run
+    plots.on_boundary(decision_boundary(trainer, resolution=12))
+    _wait_for_results(qtbot, plots, trainer.result_project(), trainer.data)
+    table, grid = plots.comparison_table, plots.figures
+    plots.resize(2 * MIN_FIGURE_WIDTH + table.minimumWidth() - 20, 260)  # two plots + table
+    qtbot.waitUntil(lambda: grid.count() == 3)  # do not fit one row
+    assert [grid.tabText(i) for i in range(3)] == ["Loss · Accuracy · Boundary",
+                                                    "Gradient · Confusion", "Baselines"]
+    qtbot.mouseClick(grid.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=grid.tabBar().tabRect(2).center())
+    assert table.isVisible() and table.parentWidget().rect().contains(table.geometry())
+    assert not table.horizontalScrollBar().isVisible()
+    header = table.horizontalHeader()
+    extra = [header.sectionSize(c) - max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+             for c in range(table.columnCount())]
+    assert min(extra) > 0 and max(extra) - min(extra) <= 1  # the spare width shared evenly
 
 
 def test_a_plots_own_menu_exports_it(qtbot, plots, moons_run, tmp_path):
