@@ -21,6 +21,7 @@ from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.project_fields import (
     Scalar,
     as_tuple,
+    check_bool,
     check_choice,
     check_float,
     check_int,
@@ -81,8 +82,7 @@ class ModelComparison:
     def __post_init__(self) -> None:
         check_text(self.key, "key", allow_empty=False)
         check_text(self.name, "name")
-        if not isinstance(self.quantum, bool):
-            raise ProjectError(f"quantum: expected true or false, got {self.quantum!r}")
+        check_bool(self.quantum, "quantum")
         check_text(self.size_unit, "size_unit")
         runs = as_tuple(self.runs, "runs")
         if not runs:

@@ -25,6 +25,7 @@ from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.project_fields import (
     Scalar,
     as_tuple,
+    check_bool,
     check_choice,
     check_int,
     check_pairs,
@@ -120,8 +121,7 @@ class DatasetSpec:
                 f"delimiter: must be one character other than a quote or a line break, "
                 f"got {self.delimiter!r}"
             )
-        if not isinstance(self.header, bool):
-            raise ProjectError(f"header: expected true or false, got {self.header!r}")
+        check_bool(self.header, "header")
         self._require_default("columns", "rows")
 
     def _check_embedded(self) -> None:

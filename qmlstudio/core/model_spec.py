@@ -29,6 +29,7 @@ from qmlstudio.core.errors import CircuitError, ProjectError
 from qmlstudio.core.observables import parse_observable
 from qmlstudio.core.project_fields import (
     as_tuple,
+    check_bool,
     check_choice,
     check_float,
     check_floats,
@@ -83,9 +84,7 @@ class ModelSpec:
         if len(set(labels)) != len(labels):
             raise ProjectError(f"class_labels: labels repeat: {list(labels)}")
         object.__setattr__(self, "class_labels", labels)
-        if not isinstance(self.train_readout, bool):
-            raise ProjectError(f"train_readout: expected true or false, "
-                               f"got {self.train_readout!r}")
+        check_bool(self.train_readout, "train_readout")
         if self.task == "regression":
             self._check_regression()
         else:

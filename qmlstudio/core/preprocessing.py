@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from qmlstudio.core.errors import ProjectError
 from qmlstudio.core.project_fields import (
     as_tuple,
+    check_bool,
     check_choice,
     check_float,
     check_floats,
@@ -118,8 +119,7 @@ class Preprocessing:
             self.validation_fraction, "validation_fraction", minimum=0.0, maximum=1.0,
             open_max=True))
         check_int(self.split_seed, "split_seed", minimum=0)
-        if not isinstance(self.stratify, bool):
-            raise ProjectError(f"stratify: expected true or false, got {self.stratify!r}")
+        check_bool(self.stratify, "stratify")
         if self.fitted is not None:
             self._check_fitted(self.fitted)
 

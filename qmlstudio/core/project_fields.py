@@ -42,6 +42,13 @@ def as_tuple(values: object, field: str) -> tuple:
     return tuple(values)
 
 
+def check_bool(value: object, field: str) -> bool:
+    """``True`` or ``False`` (not 0 or 1, nor a string)."""
+    if not isinstance(value, bool):
+        raise ProjectError(f"{field}: expected true or false, got {value!r}")
+    return value
+
+
 def check_text(value: object, field: str, *, allow_empty: bool = True) -> str:
     """A string that can be written as UTF-8 (no lone surrogates)."""
     if not isinstance(value, str):

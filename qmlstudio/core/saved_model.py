@@ -21,7 +21,13 @@ from qmlstudio.core.model_spec import ModelSpec, ReadoutParams
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.core.observables import parse_observable
 from qmlstudio.core.preprocessing import Preprocessing
-from qmlstudio.core.project_fields import as_tuple, check_floats, check_pairs, check_text
+from qmlstudio.core.project_fields import (
+    as_tuple,
+    check_bool,
+    check_floats,
+    check_pairs,
+    check_text,
+)
 
 __all__ = ["SavedModel"]
 
@@ -71,9 +77,7 @@ class SavedModel:
         for i, name in enumerate(names):
             check_text(name, f"feature_names[{i}]")
         set_(self, "feature_names", names)
-        if not isinstance(self.amplitude_encoding, bool):
-            raise ProjectError(f"amplitude_encoding: expected true or false, "
-                               f"got {self.amplitude_encoding!r}")
+        check_bool(self.amplitude_encoding, "amplitude_encoding")
         versions = check_pairs(self.versions, "versions")
         for package, version in versions:
             check_text(version, f"versions.{package}")

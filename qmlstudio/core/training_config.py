@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from qmlstudio.core.errors import ProjectError
-from qmlstudio.core.project_fields import as_tuple, check_choice, check_float, check_int, check_text
+from qmlstudio.core.project_fields import (
+    as_tuple,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_text,
+)
 
 __all__ = [
     "DEFAULT_TRAJECTORIES",
@@ -98,8 +105,7 @@ class TrainingConfig:
         check_choice(self.early_stopping_metric, "early_stopping_metric", EARLY_STOPPING_METRICS)
         check_choice(self.noise_method, "noise_method", NOISE_METHODS)
         check_int(self.trajectories, "trajectories", minimum=1, maximum=MAX_TRAJECTORIES)
-        if not isinstance(self.with_noise, bool):
-            raise ProjectError(f"with_noise: expected true or false, got {self.with_noise!r}")
+        check_bool(self.with_noise, "with_noise")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +150,7 @@ def _finite_or_none(value: float | None) -> float | None:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # a window tracks it weakly
 class TrainingHistory:
     """Per-epoch records in increasing epoch order, and why training stopped (if it did)."""
 

@@ -5,10 +5,15 @@ The project value does not record what its weights were trained on, so the windo
 it: each training history, when it first appears in the document (a finished run, a loaded
 project), is paired with the project of that moment. Undo and redo bring back the very
 history objects they took away, so an undone circuit edit makes the results current again
-and an undone training run brings back the marker it had.
+and an undone training run brings back the marker it had. A history neither the document nor
+its undo stack holds any longer is forgotten (the pairs are weak), so a long session's runs do
+not pile up.
 """
 
 from __future__ import annotations
+
+import weakref
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QWidget
@@ -32,7 +37,9 @@ class TrainingFreshness(QObject):
 
     def __init__(self, document: ProjectDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._trained_on: dict[TrainingHistory, Project] = {}
+        # The setup only (no history): a value holding its own key would never be freed.
+        self._trained_on: weakref.WeakKeyDictionary[TrainingHistory, Project] = (
+            weakref.WeakKeyDictionary())
         self._reason = ""
         document.project_changed.connect(self._on_project_changed)
         self._on_project_changed(document.project)
@@ -43,15 +50,16 @@ class TrainingFreshness(QObject):
         return self._reason
 
     def trained_on(self, project: Project) -> Project:
-        """The project ``project``'s training history was trained on (``project`` itself when
-        it holds no history, or one this tracker has not seen)."""
+        """The project ``project``'s training history was trained on, without its history
+        (``project`` itself when it holds no history, or one this tracker has not seen)."""
         history = project.history
         return self._trained_on.get(history, project) if history.records else project
 
     def _on_project_changed(self, project: Project) -> None:
         history = project.history
         if history.records:
-            trained_on = self._trained_on.setdefault(history, project)
+            trained_on = self._trained_on.setdefault(
+                history, replace(project, history=TrainingHistory()))
             reason = stale_reason(trained_on, project)
         else:
             reason = ""

@@ -273,7 +273,7 @@ class CircuitView(CanvasEditCommands, QGraphicsView):
     def _on_project_changed(self, project: Project) -> None:
         if self.document.circuit is not self.circuit_layout.circuit:
             self._relayout()
-        elif self._noise_shown and project.noise is not self._noise.model:
+        elif self._noise_shown and project.noise != self._noise.model:  # cheap: small tables
             self._mark_noise()
 
     def _on_selection_changed(self, selection: tuple[int, ...]) -> None:
