@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar
 
 __all__ = ["LAYOUT_VERSION", "WIDE_WIDTH", "arrange_docks", "default_size", "fit_scroll_width"]
 
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 """Saved with the window state; a state saved by another arrangement is not restored (its
 docks would land where this version has none)."""
 WIDE_WIDTH = 1920
