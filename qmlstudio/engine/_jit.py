@@ -53,6 +53,9 @@ sources and the numba version: any change to the engine starts a fresh cache. An
 user's own numba functions keep numba's usual cache places. If the folder cannot be written,
 the kernels compile at every launch rather than risk a stale cache elsewhere. A user's
 ``NUMBA_CACHE_LOCATOR_CLASSES`` replaces our locator like every other (numba's rule).
+Two processes may fill one cache at once (a first run and its :mod:`.compile_helper`): a
+kernel compiles under an exclusive lock file of its own in the cache folder, so the second
+process to need it waits and then loads it (:func:`_compile_lock`).
 
 Threading layer: ``omp`` (GNU OpenMP) where its library loads, else ``workqueue`` (always
 available). Measured here, workqueue's per-region start-up makes the large-state driver, which
