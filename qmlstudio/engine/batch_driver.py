@@ -95,8 +95,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     keep_states = states_re.shape[0] > 0
     h = n // 2
     const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
+    # split: the constant part of each encoding-then-weights block once, here (see there)
     block_matrices(prog, False, x[0], weights, shift_factor, shift, do_backward, u_const,
-                   d_const, const_work)
+                   d_const, True, u_const, d_const, const_work)
     for c in prange((n_samples + lanes - 1) // lanes):
         re = np.empty(size)
         im = np.empty(size)
@@ -131,7 +132,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
             # block_matrices itself, not its wrapper sample_matrices (the large-state
             # driver's entry from Python): one level less to link on a cold compile
             block_matrices(prog, True, x[b], weights, shift_factor, shift, do_backward,
-                           u_feat[lane], d_feat[lane], work)
+                           u_feat[lane], d_feat[lane], True, u_const, d_const, work)
             if use_product:
                 start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
                               tab_lo[lane], work[0])

@@ -67,8 +67,75 @@ def _angle(src, idx, col, scale, offset, x_row, weights):
 
 
 @kernel
+def _feature_prefix(prog, op):
+    """How many of block ``op``'s factors, counted from the first applied, read features only
+    (``SRC_FEATURE``), when none after them reads features: the block is then ``U = W · X``
+    with ``W`` the same for every sample. 0 when the block is not of that form."""
+    f0, f1 = prog.op_f0[op], prog.op_f1[op]
+    k = 0
+    while f0 + k < f1 and prog.fac_src[f0 + k] == SRC_FEATURE:
+        k += 1
+    for f in range(f0 + k, f1):
+        if prog.fac_src[f] in (SRC_FEATURE, SRC_WEIGHT_X):
+            return 0
+    return k if k < f1 - f0 else 0
+
+
+@kernel
+def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, out_u, deriv,
+             work):
+    """``out_u`` = the product of factors ``f0..f1`` (``f0`` applied first) and, with
+    ``with_derivs``, ∂/∂θ of it for each weight factor into its ``deriv`` slot; ``work`` as
+    :func:`block_matrices` describes it."""
+    nf = f1 - f0
+    mats = work[:nf]
+    prefix = work[nf:2 * nf + 1]  # prefix[j] = F_{j-1}…F_0
+    suffix = work[2 * nf + 1:3 * nf + 1]  # suffix[j] = F_{m-1}…F_{j+1}
+    tmp = work[3 * nf + 1]
+    trainable = False
+    for j in range(nf):
+        f = f0 + j
+        src = prog.fac_src[f]
+        angle = _angle(src, prog.fac_idx[f], prog.fac_col[f], prog.fac_scale[f],
+                       prog.fac_offset[f], x_row, weights)
+        phase = prog.fac_freq[f] * (angle + shift if f == shift_factor else angle)
+        c, s = math.cos(phase), math.sin(phase)
+        kind = prog.fac_kind[f]
+        for a in range(d):
+            for b in range(d):
+                mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
+                                 + s * prog.kind_c[kind, a, b])
+        if with_derivs and src in (SRC_WEIGHT, SRC_WEIGHT_X):
+            trainable = True
+            # ∂F/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's factor
+            freq = prog.fac_freq[f] * (x_row[prog.fac_col[f]] if src == SRC_WEIGHT_X else 1.0)
+            dj = deriv[prog.fac_wslot[f]]
+            for a in range(d):
+                for b in range(d):
+                    dj[a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
+    _identity(prefix[0], d)
+    for j in range(nf):
+        _matmul(mats[j], prefix[j], prefix[j + 1], d)
+    for a in range(d):
+        for b in range(d):
+            out_u[a, b] = prefix[nf, a, b]
+    if not trainable:
+        return
+    _identity(suffix[nf - 1], d)
+    for j in range(nf - 1, 0, -1):
+        _matmul(suffix[j], mats[j], suffix[j - 1], d)
+    for j in range(nf):
+        f = f0 + j
+        if prog.fac_wslot[f] < 0:
+            continue
+        dj = deriv[prog.fac_wslot[f]]  # holds F' (see above)
+        _matmul(dj, prefix[j], tmp, d)
+        _matmul(suffix[j], tmp, dj, d)
+
+
+@kernel
 def block_matrices(prog, features, x_row, weights, shift_factor, shift, with_derivs, u, deriv,
-                   work):
+                   split, u_split, d_split, work):
     """For every block whose matrix reads features (``features``) — or, without, for every
     other matrix block — write its unitary into ``u`` and, ``with_derivs``, ∂U/∂θ of its
     weight factors into ``deriv``.
@@ -80,60 +147,41 @@ def block_matrices(prog, features, x_row, weights, shift_factor, shift, with_der
     has its angle moved by ``shift`` (parameter shift). One call does all the blocks: a call
     that takes the program passes each of its arrays, which costs more than a small block's
     arithmetic.
+
+    With ``split``, a feature block of the form ``U = W · X`` (:func:`_feature_prefix`: the
+    sample's encoding, then weights — the usual encoding-then-rotations block) is computed in
+    two parts: the pass without ``features`` writes the constant ``W`` into ``u_split[op]``
+    and each ``∂W/∂θ`` into ``d_split``'s weight slot;
+    the sample's pass then computes only ``X`` and multiplies: one product per matrix instead
+    of the whole chain per sample (a fifth of a W1 vjp was this per-sample set-up). Both
+    passes of one call must agree on ``split``; ``u_split``/``d_split`` are ``u``/``deriv``
+    of the constant pass (the feature blocks' rows there are otherwise unused).
     """
     for op in range(len(prog.op_kind)):
-        if prog.op_kind[op] >= PERM or (prog.op_dep[op] == DEP_FEATURES) != features:
+        if prog.op_kind[op] >= PERM:
             continue
-        out_u = u[prog.op_fslot[op]] if features else u[op]
-        f0 = prog.op_f0[op]
-        nf = prog.op_f1[op] - f0
+        reads = prog.op_dep[op] == DEP_FEATURES
+        k = _feature_prefix(prog, op) if split and reads else 0
+        if reads != features and k == 0:
+            continue
+        f0, f1 = prog.op_f0[op], prog.op_f1[op]
         d = 2 if prog.op_kind[op] == DENSE1 else 4
-        mats = work[:nf]
-        prefix = work[nf:2 * nf + 1]  # prefix[j] = F_{j-1}…F_0
-        suffix = work[2 * nf + 1:3 * nf + 1]  # suffix[j] = F_{m-1}…F_{j+1}
-        tmp = work[3 * nf + 1]
-        trainable = False
-        for j in range(nf):
-            f = f0 + j
-            src = prog.fac_src[f]
-            angle = _angle(src, prog.fac_idx[f], prog.fac_col[f], prog.fac_scale[f],
-                           prog.fac_offset[f], x_row, weights)
-            phase = prog.fac_freq[f] * (angle + shift if f == shift_factor else angle)
-            c, s = math.cos(phase), math.sin(phase)
-            kind = prog.fac_kind[f]
-            for a in range(d):
-                for b in range(d):
-                    mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
-                                     + s * prog.kind_c[kind, a, b])
-            if with_derivs and src in (SRC_WEIGHT, SRC_WEIGHT_X):
-                trainable = True
-                # ∂F/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's
-                # factor
-                freq = prog.fac_freq[f] * (x_row[prog.fac_col[f]] if src == SRC_WEIGHT_X
-                                           else 1.0)
-                dj = deriv[prog.fac_wslot[f]]
-                for a in range(d):
-                    for b in range(d):
-                        dj[a, b] = freq * (c * prog.kind_c[kind, a, b]
-                                           - s * prog.kind_b[kind, a, b])
-        _identity(prefix[0], d)
-        for j in range(nf):
-            _matmul(mats[j], prefix[j], prefix[j + 1], d)
-        for a in range(d):
-            for b in range(d):
-                out_u[a, b] = prefix[nf, a, b]
-        if not trainable:
-            continue
-        _identity(suffix[nf - 1], d)
-        for j in range(nf - 1, 0, -1):
-            _matmul(suffix[j], mats[j], suffix[j - 1], d)
-        for j in range(nf):
-            f = f0 + j
-            if prog.fac_wslot[f] < 0:
-                continue
-            dj = deriv[prog.fac_wslot[f]]  # holds F' (see above)
-            _matmul(dj, prefix[j], tmp, d)
-            _matmul(suffix[j], tmp, dj, d)
+        if not features:  # a constant block, or the constant part W of a split one
+            _product(prog, f0 + k, f1, d, x_row, weights, shift_factor, shift, with_derivs,
+                     u_split[op] if k else u[op], d_split if k else deriv, work)
+        elif k == 0:
+            _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs,
+                     u[prog.op_fslot[op]], deriv, work)
+        else:  # U = W · X and ∂U/∂θ = (∂W/∂θ) · X
+            x_part = work[3 * (f1 - f0) + 1]  # past what the k-factor product uses
+            _product(prog, f0, f0 + k, d, x_row, weights, shift_factor, shift, False, x_part,
+                     deriv, work)
+            _matmul(u_split[op], x_part, u[prog.op_fslot[op]], d)
+            if with_derivs:
+                for f in range(f0 + k, f1):
+                    slot = prog.fac_wslot[f]
+                    if slot >= 0:
+                        _matmul(d_split[slot], x_part, deriv[slot], d)
 
 
 @entry_kernel(allocating=True)
@@ -141,4 +189,4 @@ def constant_block_matrices(prog, weights, shift_factor, shift, with_derivs, u_a
                             work):
     """Fill ``u_all``/``deriv`` for every block whose matrix does not depend on the sample."""
     block_matrices(prog, False, np.zeros(0), weights, shift_factor, shift, with_derivs, u_all,
-                   deriv, work)
+                   deriv, False, u_all, deriv, work)

@@ -127,7 +127,7 @@ def sample_matrices(prog, x_row, weights, shift_factor, shift, with_derivs, u_fe
                      work):
     """Matrices (and weight derivatives) of the blocks that read this sample's features."""
     block_matrices(prog, True, x_row, weights, shift_factor, shift, with_derivs, u_feat, d_feat,
-                   work)
+                   False, u_feat, d_feat, work)
 
 
 @kernel

@@ -135,6 +135,24 @@ def test_fused_single_qubit_block_gradients():
     _compare_all(c, X, ws, obs, rng.normal(size=(2, 3)))
 
 
+@pytest.mark.parametrize("batch", [1, 11])
+def test_blocks_that_encode_then_rotate_are_split_into_sample_and_weight_parts(batch):
+    """A block whose first factors read features and the rest weights (``U = W · X``) is
+    computed as a constant W times each sample's X (engine/block_matrices.py); blocks of other
+    forms are not. Every form, on one and two wires, leading and later in the circuit."""
+    c = (Circuit(3)
+         .add("ry", 0, x(0)).add("rz", 0, w(0)).add("ry", 0, w(1))       # X then W: split
+         .add("rx", 1, x(1)).add("rz", 1, x(2)).add("ry", 1, w(2))       # two X factors
+         .add("rz", 2, w(3)).add("ry", 2, x(0)).add("rz", 2, w(4))       # W X W: not split
+         .add("cx", [0, 1]).add("cx", [1, 2])
+         .add("rzz", [0, 1], x(1)).add("crz", [0, 1], w(5))              # two wires, split
+         .add("rx", 2, x(2)).add("ry", 2, w(0)).add("rz", 2, x(0, 0.5))  # X W X: not split
+         .add("ry", 1, w(6) * x(1)).add("rz", 1, w(1)))                  # w·x: not split
+    rng = np.random.default_rng(5)
+    X, ws = rng.normal(size=(batch, 3)), rng.normal(size=7)
+    _compare_all(c, X, ws, ["Z0", "Z1 Z2", "X2"], rng.normal(size=(batch, 3)))
+
+
 def test_unused_weights_get_zero_gradient():
     c = Circuit(2).add("ry", 0, w(0)).add("cx", [0, 1]).add("rx", 1, w(3))
     assert c.n_weights == 4
