@@ -91,7 +91,7 @@ from typing import ClassVar
 import numba
 import numba.core.config
 import platformdirs
-from numba.core import sigutils
+from numba.core import event, sigutils
 from numba.core import types as nbtypes
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, UserProvidedCacheLocator
 from numba.core.compiler_lock import global_compiler_lock
@@ -104,8 +104,14 @@ try:
 except ImportError:  # Windows: no flock; two processes may then compile a kernel twice
     fcntl = None
 
-__all__ = ["CACHE_DIR", "THREADING_LAYER_PRIORITY", "TwinKernel", "allocating_kernel", "caches",
-           "entry_kernel", "kernel", "parallel_kernel", "parallel_region"]
+__all__ = ["CACHE_DIR", "KERNEL_READY", "THREADING_LAYER_PRIORITY", "TwinKernel",
+           "allocating_kernel", "caches", "entry_kernel", "kernel", "parallel_kernel",
+           "parallel_region"]
+
+KERNEL_READY = "qmlstudio:kernel-ready"
+"""A numba event (``numba.core.event``) after a kernel was compiled or loaded from the cache
+into this process: what :func:`~.warmup.prepare` counts (``numba:compile`` misses the
+kernels another process compiled into the cache)."""
 
 THREADING_LAYER_PRIORITY = ("omp", "workqueue", "tbb")
 """The order in which the engine tries numba's threading layers (unless the user chose)."""
@@ -175,13 +181,20 @@ class _EngineDispatcher(CPUDispatcher):
 
     def compile(self, sig):
         """numba's compile (load from the cache, else compile and save), holding this
-        kernel's compile lock across processes (see :func:`_compile_lock`)."""
+        kernel's compile lock across processes (see :func:`_compile_lock`); then the event
+        :data:`KERNEL_READY`."""
         with global_compiler_lock:  # first: a thread of this process never waits on a flock
             args, _ = sigutils.normalize_signature(sig)
-            if tuple(args) in self.overloads or not caches(self):
+            if tuple(args) in self.overloads:
                 return super().compile(sig)
-            with _compile_lock(self.py_func):
-                return super().compile(sig)
+            if caches(self):
+                with _compile_lock(self.py_func):
+                    entry = super().compile(sig)
+            else:
+                entry = super().compile(sig)
+            with event.trigger_event(KERNEL_READY, data={"dispatcher": self}):
+                pass
+            return entry
 
 
 def caches(dispatcher: CPUDispatcher) -> bool:

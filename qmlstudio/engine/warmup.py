@@ -27,13 +27,14 @@ from numba.core.dispatcher import Dispatcher
 
 from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine import batch_driver
+from qmlstudio.engine._jit import KERNEL_READY
 from qmlstudio.engine.api import statevector, vjp
 
 __all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare"]
 
 Progress = Callable[[int, int], None]
-"""``progress(done, total)``: kernels compiled so far (none when they load from the cache),
-of ``total``."""
+"""``progress(done, total)``: kernels compiled or loaded so far, of ``total`` (a cache that
+holds the batch driver itself loads it whole: then only the final call)."""
 
 _PREPARED = threading.Event()
 _LOCK = threading.Lock()  # one warm-up at a time; a second caller waits, then returns
@@ -109,7 +110,7 @@ def prepare(progress: Progress | None = None) -> None:
 
         if progress is not None:
             progress(0, total)
-        with event.install_listener("numba:compile", _Counter()):
+        with event.install_listener(KERNEL_READY, _Counter()):
             _warm_up_calls()
         _PREPARED.set()
         if progress is not None:
