@@ -53,6 +53,7 @@ _LAZY = {
                      "save_model", "train"),
 }
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
+_SUBPACKAGES = ("cli", "core", "engine", "gui", "io", "ml", "viewmodels")
 
 if typing.TYPE_CHECKING:
     from qmlstudio.engine import expval, statevector, threads_used, using_threads, vjp
@@ -84,10 +85,14 @@ if typing.TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> object:
-    """The public names of the engine, io and ml packages, imported on first use."""
-    if name not in _HOME:
+    """The public names of the engine, io and ml packages, and the subpackages themselves
+    (``qmlstudio.engine.prepare()`` after ``import qmlstudio``), imported on first use."""
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module 'qmlstudio' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
     globals()[name] = value
     return value
 

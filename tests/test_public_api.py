@@ -77,3 +77,16 @@ def test_importing_the_api_does_not_import_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout
     assert out.strip() == "False"
+
+
+def test_the_api_loads_its_heavy_parts_on_first_use():
+    import subprocess
+    import sys
+
+    code = ("import sys, qmlstudio as q\n"
+            "light = not any(m.split('.')[0] in ('sklearn', 'numba') for m in sys.modules)\n"
+            "print(light, callable(q.engine.prepare), callable(q.io.load_project),\n"
+            "      q.QNNClassifier.__module__, 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.split() == ["True", "True", "True", "qmlstudio.ml.estimators", "True"]
