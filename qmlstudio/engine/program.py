@@ -186,6 +186,20 @@ class Program:
     tail_preimages: np.ndarray = field(repr=False,
                                        default_factory=lambda: np.zeros(0, np.int64))
     """``tail_preimages[k] = π⁻¹(1 << k)``."""
+    lead_tables: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
+    """(forward, inverse) gather tables of the leading permutation block (see the module
+    docstring), or two empty tables. Found once here: the drivers read them at every call,
+    and a small circuit's call costs little more than finding them."""
+
+    def __post_init__(self) -> None:
+        prog = self.arrays
+        lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
+        if len(lead_perm):
+            row = prog.op_perm[lead_perm[0]]
+            tables = (prog.perm_fwd[row], prog.perm_inv[row])
+        else:
+            tables = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+        object.__setattr__(self, "lead_tables", tables)
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -225,17 +239,6 @@ class Program:
         parity = _parity(self.tail_images[None, :] & zmask[:, None])  # (K, n)
         new_zmask = (parity << np.arange(self.n_qubits)).sum(axis=1)
         return new_flip.astype(np.int64), new_zmask.astype(np.int64), phase
-
-    @property
-    def lead_tables(self) -> tuple[np.ndarray, np.ndarray]:
-        """(forward, inverse) gather tables of the leading permutation block (see the module
-        docstring), or two empty tables."""
-        prog = self.arrays
-        lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
-        if not len(lead_perm):
-            return np.zeros(0, np.int32), np.zeros(0, np.int32)
-        row = prog.op_perm[lead_perm[0]]
-        return prog.perm_fwd[row], prog.perm_inv[row]
 
     @property
     def n_ops(self) -> int:
