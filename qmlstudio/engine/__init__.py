@@ -33,8 +33,8 @@ from qmlstudio.engine.program import Program, compile_program
 from qmlstudio.engine.threads import check_threads, thread_cap, threads_used, using_threads
 from qmlstudio.engine.warmup import is_prepared, prepare
 
-__all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS",
-           "MAX_SIMULATED_QUBITS", "NOISE_METHODS", "BoundCircuit", "Estimate", "GradientEstimate",
-           "Program", "bind", "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
+__all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS", "MAX_SIMULATED_QUBITS",
+           "NOISE_METHODS", "BoundCircuit", "Estimate", "GradientEstimate", "Program", "bind",
+           "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
            "is_prepared", "noise_method_for", "prepare", "statevector", "thread_cap",
            "threads_used", "trajectory_expval", "trajectory_vjp", "using_threads", "vjp"]

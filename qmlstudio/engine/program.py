@@ -188,10 +188,17 @@ class Program:
     """``tail_preimages[k] = π⁻¹(1 << k)``."""
     lead_tables: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
     """(forward, inverse) gather tables of the leading permutation block (see the module
-    docstring), or two empty tables. Found once here: the drivers read them at every call,
-    and a small circuit's call costs little more than finding them."""
+    docstring), or two empty tables."""
+    n_feature_blocks: int = field(init=False, repr=False)
+    """Number of blocks whose matrix depends on the data sample."""
+    weight_index: np.ndarray = field(init=False, repr=False)
+    """The weight each weight factor reads (by weight slot)."""
+    weight_scale: np.ndarray = field(init=False, repr=False)
+    """The scale of each weight factor's angle (by weight slot)."""
 
     def __post_init__(self) -> None:
+        # Facts the Python side reads at every call, found once here: a small circuit's
+        # call costs little more than finding them.
         prog = self.arrays
         lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
         if len(lead_perm):
@@ -200,6 +207,9 @@ class Program:
         else:
             tables = (np.zeros(0, np.int32), np.zeros(0, np.int32))
         object.__setattr__(self, "lead_tables", tables)
+        object.__setattr__(self, "n_feature_blocks", int(prog.op_fslot.max(initial=-1)) + 1)
+        object.__setattr__(self, "weight_index", prog.fac_idx[self.weight_factors])
+        object.__setattr__(self, "weight_scale", prog.fac_scale[self.weight_factors])
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -244,11 +254,6 @@ class Program:
     def n_ops(self) -> int:
         """Number of blocks."""
         return len(self.arrays.op_kind)
-
-    @property
-    def n_feature_blocks(self) -> int:
-        """Number of blocks whose matrix depends on the data sample."""
-        return int(self.arrays.op_fslot.max(initial=-1)) + 1
 
 
 def _parity(values: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ optimizers work on): ``(s_1..s_K, b_1..b_K)``, or for ``"linear"`` the rows of `
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -347,12 +348,12 @@ class QuantumModel:
                 loss, grad_outputs = loss_fn(self._outputs(values @ matrix.T + bias), targets)
                 grad_z = self._to_affine(grad_outputs)
                 grad_matrix = grad_z.T @ values
-                found["readout"] = np.concatenate([
-                    grad_matrix.ravel() if self.is_linear else np.diag(grad_matrix),
-                    grad_z.sum(0)])
+                found["readout"] = np.concatenate((
+                    grad_matrix.ravel() if self.is_linear else grad_matrix.diagonal(),
+                    grad_z.sum(0)))
                 cot = grad_z @ matrix
             found["loss"] = loss
-            if not (np.isfinite(loss) and np.isfinite(cot).all()):
+            if not (math.isfinite(loss) and np.isfinite(cot).all()):
                 # The engine refuses a non-finite cotangent; there is no gradient to take.
                 found["diverged"] = True
                 return np.zeros_like(cot)

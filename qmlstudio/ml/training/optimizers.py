@@ -33,9 +33,10 @@ __all__ = ["OPTIMIZERS", "SGD", "SPSA", "Adam", "Optimizer", "make_optimizer",
 
 
 def _vector(value: object, what: str) -> np.ndarray:
+    """``value`` as a float array (not copied: the optimizers compute new arrays from it)."""
     if callable(value):
         raise TypeError(f"{what} must be an array, got a function")
-    return np.asarray(value, dtype=float).copy()
+    return np.asarray(value, dtype=float)
 
 
 class Optimizer(ABC):
@@ -128,7 +129,7 @@ class Adam(Optimizer):
         np.sqrt(term, out=term)
         term += self.eps
         step /= term
-        return np.subtract(params, step, out=params)
+        return np.subtract(params, step, out=step)
 
     def _state(self) -> dict:
         return {"m": _list_or_none(self.m), "v": _list_or_none(self.v)}

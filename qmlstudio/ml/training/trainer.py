@@ -75,8 +75,8 @@ _MEASURE_NOISE = {"train": 2, "val": 3, "test": 4}
 validation and test parts never reuses the draws of another part or of a training step."""
 
 
-def _finite(value: float | np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(value)))
+def _finite(value: np.ndarray) -> bool:
+    return bool(np.isfinite(value).all())
 
 
 class Trainer:
