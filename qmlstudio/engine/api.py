@@ -215,6 +215,10 @@ class BoundCircuit:
     (circuit.n_weights,) of finite values, ``init`` None or a C-contiguous complex array
     (1 | B, 2**n) of normalised states. Only memory is checked. Results are bit for bit
     those of :func:`expval` and :func:`vjp`, which run through here.
+
+    ``paulis`` is the observables' encoding (see :mod:`.measure`) and ``measured`` what the
+    program measures for them (:meth:`.Program.measured`, found once here: it costs more
+    than a small circuit's simulation); both are shared, read only.
     """
 
     __slots__ = ("circuit", "measured", "n_observables", "paulis", "program")
@@ -223,10 +227,7 @@ class BoundCircuit:
         self.circuit = circuit
         self.program = compile_program(circuit)
         self.paulis = paulis
-        """The observables' encoding (see :mod:`.measure`); read only, like :attr:`measured`."""
         self.measured = self.program.measured(paulis)
-        """What the program measures for them (:meth:`.Program.measured`): found once here,
-        it costs more than a small circuit's simulation."""
         self.n_observables = len(paulis[0])
 
     def values(self, x: np.ndarray, weights: np.ndarray,
