@@ -271,7 +271,7 @@ def bind(circuit: Circuit, observables: Observables = ("Z0",)) -> BoundCircuit:
     return _bound(circuit, items)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)  # few: each holds its program (gather tables) beyond the compile cache
 def _bound(circuit: Circuit, observables: tuple) -> BoundCircuit:
     return BoundCircuit(circuit, _encoded_observables(observables, circuit.n_qubits))
 
