@@ -387,8 +387,10 @@ class QuantumModel:
     def _outputs(self, z: np.ndarray) -> np.ndarray:
         if not self.is_classifier:
             return z[:, 0]
-        if self.n_outputs == 1:
-            return np.column_stack([np.zeros(len(z)), z[:, 0]])
+        if self.n_outputs == 1:  # logits (0, Z_0)
+            logits = np.zeros((len(z), 2))
+            logits[:, 1] = z[:, 0]
+            return logits
         return z
 
     def _to_affine(self, grad_outputs: np.ndarray) -> np.ndarray:
