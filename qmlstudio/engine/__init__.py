@@ -2,7 +2,8 @@
 
 The only package that imports numba; it may import ``core`` only (not ``io``: the two are
 independent layers). Public entry points: :func:`statevector`,
-:func:`expval` and :func:`vjp`; with a noise model, :func:`density_expval` and
+:func:`expval` and :func:`vjp` (and :func:`bind`: a circuit and its observables compiled once
+for the many calls of a training run); with a noise model, :func:`density_expval` and
 :func:`density_vjp` (exact density matrices, or Monte-Carlo trajectories by
 ``noise_method``; :func:`trajectory_expval` / :func:`trajectory_vjp` add standard errors);
 gradient methods are picked by name from
@@ -16,7 +17,7 @@ importing the engine starts a second process that compiles half of those kernels
 """
 
 from qmlstudio.engine import compile_helper
-from qmlstudio.engine.api import expval, statevector, vjp
+from qmlstudio.engine.api import BoundCircuit, bind, expval, statevector, vjp
 from qmlstudio.engine.density import (
     DEFAULT_TRAJECTORIES,
     NOISE_METHODS,
@@ -35,8 +36,8 @@ from qmlstudio.engine.program import Program, compile_program
 from qmlstudio.engine.threads import check_threads, thread_cap, threads_used, using_threads
 from qmlstudio.engine.warmup import is_prepared, prepare
 
-__all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS",
-           "MAX_SIMULATED_QUBITS", "NOISE_METHODS", "Estimate", "GradientEstimate", "Program",
+__all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS", "MAX_SIMULATED_QUBITS",
+           "NOISE_METHODS", "BoundCircuit", "Estimate", "GradientEstimate", "Program", "bind",
            "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
            "is_prepared", "noise_method_for", "prepare", "statevector", "thread_cap",
            "threads_used", "trajectory_expval", "trajectory_vjp", "using_threads", "vjp"]

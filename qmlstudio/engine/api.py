@@ -18,15 +18,19 @@ import numpy as np
 
 from qmlstudio.core import Circuit, CircuitError, PauliString, parse_observable
 from qmlstudio.core.wording import counted
-from qmlstudio.engine.gradients import GRADIENT_METHODS
+from qmlstudio.engine.gradients import GRADIENT_METHODS, _to_weights
 from qmlstudio.engine.measure import encode_paulis
 from qmlstudio.engine.memory import check_memory
 from qmlstudio.engine.program import compile_program
 from qmlstudio.engine.shots import sample_expectations
-from qmlstudio.engine.simulate import run_program, states_kept_for_cotangent_function
+from qmlstudio.engine.simulate import (
+    run_measured,
+    run_program,
+    states_kept_for_cotangent_function,
+)
 from qmlstudio.engine.threads import thread_cap, using_threads
 
-__all__ = ["MAX_SHOTS", "expval", "statevector", "vjp"]
+__all__ = ["MAX_SHOTS", "BoundCircuit", "bind", "expval", "statevector", "vjp"]
 
 MAX_SHOTS = 10**15
 """Largest shot count (numpy's binomial sampler takes 64-bit counts)."""
@@ -116,16 +120,23 @@ def _features(n_features: int, array: np.ndarray | None, init: np.ndarray | None
     return np.ascontiguousarray(array)
 
 
-def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray, ...]:
+def _observable_tuple(observables: Observables) -> tuple:
+    """``observables`` as a tuple (one string or PauliString is a tuple of one)."""
     if isinstance(observables, str | PauliString):
-        observables = (observables,)
+        return (observables,)
     if not isinstance(observables, list | tuple):
         raise CircuitError(f"observables must be a Pauli string or a list of them, got "
                            f"{observables!r}")
+    return tuple(observables)
+
+
+def _observables(circuit: Circuit, observables: Observables) -> tuple[np.ndarray, ...]:
+    items = _observable_tuple(observables)
     try:
-        return _encoded_observables(tuple(observables), circuit.n_qubits)
+        hash(items)
     except TypeError:  # an unhashable item: parse without the cache, which names the error
-        return _encoded_observables.__wrapped__(observables, circuit.n_qubits)
+        return _encoded_observables.__wrapped__(items, circuit.n_qubits)
+    return _encoded_observables(items, circuit.n_qubits)
 
 
 @lru_cache(maxsize=256)
@@ -178,9 +189,9 @@ def _mixed(circuit: object, what: str, refused: dict[str, object]) -> bool:
 
 def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
              want_states=False):
-    """Validate the arguments, check memory (for the final states a cotangent function or
-    ``want_states`` keeps), compile: (program, angle table (X and the program's product
-    columns), weights, initial state)."""
+    """Validate the arguments and check memory (for the final states a cotangent function or
+    ``want_states`` keeps): (circuit, features (samples, circuit.n_features), weights,
+    initial state)."""
     circuit = _check_circuit(circuit)
     init = _initial_state(circuit, initial_state)
     xs = None if x is None else _finite_array(x, "X", (1, 2))
@@ -189,9 +200,80 @@ def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
             else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
             if cotangent_function else 0)
     check_memory(circuit.n_qubits, n_samples, thread_cap(), kept)
-    program = compile_program(circuit, fold_tail=not want_states)  # the state is the circuit's
-    xs = program.angle_table(_features(program.n_features, xs, init))
-    return program, xs, _weights(program.n_weights, weights), init
+    xs = _features(circuit.n_features, xs, init)
+    return circuit, xs, _weights(circuit.n_weights, weights), init
+
+
+class BoundCircuit:
+    """A circuit and its observables compiled once for many exact evaluations — the steps of a
+    training run. :func:`bind` makes one (and keeps recent ones: equal circuits and
+    observables share it).
+
+    :meth:`values` and :meth:`vjp` are :func:`expval` and :func:`vjp` (exact, adjoint) for
+    arguments their caller has checked, and they skip those checks: ``x`` a C-contiguous
+    float array (B, circuit.n_features) of finite values, ``weights`` a float array
+    (circuit.n_weights,) of finite values, ``init`` None or a C-contiguous complex array
+    (1 | B, 2**n) of normalised states. Only memory is checked. Results are bit for bit
+    those of :func:`expval` and :func:`vjp`, which run through here.
+
+    ``paulis`` is the observables' encoding (see :mod:`.measure`) and ``measured`` what the
+    program measures for them (:meth:`.Program.measured`, found once here: it costs more
+    than a small circuit's simulation); both are shared, read only.
+    """
+
+    __slots__ = ("circuit", "measured", "n_observables", "paulis", "program")
+
+    def __init__(self, circuit: Circuit, paulis: tuple[np.ndarray, ...]) -> None:
+        self.circuit = circuit
+        self.program = compile_program(circuit)
+        self.paulis = paulis
+        self.measured = self.program.measured(paulis)
+        self.n_observables = len(paulis[0])
+
+    def values(self, x: np.ndarray, weights: np.ndarray,
+               init: np.ndarray | None = None) -> np.ndarray:
+        """Expectation values (B, K) of checked arguments (see the class docstring)."""
+        program = self.program
+        check_memory(program.n_qubits, len(x), thread_cap(), 0)
+        return run_measured(program, program.angle_table(x), weights, init,
+                            self.measured).values
+
+    def vjp(self, x: np.ndarray, weights: np.ndarray,
+            cotangent: np.ndarray | Callable[[np.ndarray], np.ndarray],
+            init: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Values (B, K) and the adjoint vector–Jacobian product of checked arguments (see
+        the class docstring); ``cotangent`` is a finite (B, K) array or a function of the
+        values returning one, unchecked too."""
+        program = self.program
+        kept = (states_kept_for_cotangent_function(program.n_qubits, len(x))
+                if callable(cotangent) else 0)
+        check_memory(program.n_qubits, len(x), thread_cap(), kept)
+        result = run_measured(program, program.angle_table(x), weights, init, self.measured,
+                              cotangent)
+        return result.values, _to_weights(program, result.slot_grads)
+
+
+def bind(circuit: Circuit, observables: Observables = ("Z0",)) -> BoundCircuit:
+    """``circuit`` and its Pauli-string ``observables`` compiled for repeated exact evaluation
+    (see :class:`BoundCircuit`). Recent ones are kept, keyed by the circuit's and the
+    observables' values (circuits are immutable), so a changed circuit or observable is
+    compiled afresh. A circuit with channel operations is refused (it has no state vector)."""
+    circuit = _check_circuit(circuit)
+    if circuit.has_channels:
+        raise CircuitError("bind: the circuit holds channel operations (noise, reset or a "
+                           "mid-circuit measurement), which the density-matrix engine "
+                           "simulates; use density_expval or density_vjp")
+    items = _observable_tuple(observables)
+    try:
+        hash(items)
+    except TypeError:  # an unhashable item: no caching (parsing it names the error)
+        return BoundCircuit(circuit, _observables(circuit, items))
+    return _bound(circuit, items)
+
+
+@lru_cache(maxsize=8)  # few: each holds its program (gather tables) beyond the compile cache
+def _bound(circuit: Circuit, observables: tuple) -> BoundCircuit:
+    return BoundCircuit(circuit, _encoded_observables(observables, circuit.n_qubits))
 
 
 def statevector(circuit: Circuit, x: object = None, weights: object = None,
@@ -209,12 +291,14 @@ def statevector(circuit: Circuit, x: object = None, weights: object = None,
         x = _finite_array(x, "x", (1, 2))
         if x.ndim == 2 and len(x) != 1:
             raise CircuitError("statevector simulates one sample; use expval for a batch")
-    program, xs, w, init = _prepare(circuit, x, weights, initial_state, want_states=True)
+    circuit, xs, w, init = _prepare(circuit, x, weights, initial_state, want_states=True)
     if init is not None and len(init) != 1:
         raise CircuitError("statevector takes one initial state of shape (2**n,)")
+    program = compile_program(circuit, fold_tail=False)  # the state is the circuit's
     paulis = encode_paulis([PauliString(())], circuit.n_qubits)
     with using_threads(threads):
-        return run_program(program, xs, w, init, paulis, want_states=True).states[0]
+        return run_program(program, program.angle_table(xs), w, init, paulis,
+                           want_states=True).states[0]
 
 
 def expval(circuit: Circuit, X: object, weights: object, observables: Observables = ("Z0",),
@@ -231,10 +315,11 @@ def expval(circuit: Circuit, X: object, weights: object, observables: Observable
         from qmlstudio.engine.density import density_expval  # imports this module
         with using_threads(threads):
             return density_expval(circuit, X, weights, observables, shots=shots, seed=seed)
-    program, xs, w, init = _prepare(circuit, X, weights, initial_state)
+    circuit, xs, w, init = _prepare(circuit, X, weights, initial_state)
     n_shots, rng = _shots(shots, seed)
+    bound = bind(circuit, observables)
     with using_threads(threads):
-        values = run_program(program, xs, w, init, _observables(circuit, observables)).values
+        values = bound.values(xs, w, init)
     return values if n_shots is None else sample_expectations(values, n_shots, rng)
 
 
@@ -263,18 +348,21 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
     if not isinstance(method, str) or method not in GRADIENT_METHODS:
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
-    program, xs, w, init = _prepare(circuit, X, weights, initial_state,
+    circuit, xs, w, init = _prepare(circuit, X, weights, initial_state,
                                     cotangent_function=callable(cotangent))
-    paulis = _observables(circuit, observables)
-    shape = (len(xs), len(paulis[0]))
+    bound = bind(circuit, observables)
+    shape = (len(xs), bound.n_observables)
     n_shots, rng = _shots(shots, seed)
     if callable(cotangent):
         cot = lambda values: _cotangent(cotangent(values), shape)  # noqa: E731
     else:
         cot = _cotangent(cotangent, shape)
     with using_threads(threads):
-        return GRADIENT_METHODS[method](program, xs, w, init, paulis, cot, n_shots, rng,
-                                        interrupt)
+        if method == "adjoint" and n_shots is None:
+            return bound.vjp(xs, w, cot, init)
+        table = bound.program.angle_table(xs)
+        return GRADIENT_METHODS[method](bound.program, table, w, init, bound.paulis, cot,
+                                        n_shots, rng, interrupt)
 
 
 def _cotangent(value: object, shape: tuple[int, int]) -> np.ndarray:

@@ -37,9 +37,7 @@ __all__ = ["GRADIENT_METHODS", "adjoint", "parameter_shift", "shift_rule"]
 
 def _to_weights(program: Program, slot_grads: np.ndarray) -> np.ndarray:
     """Sum the gradients of the weight factors (by weight slot) into gradients of the weights."""
-    fac = program.weight_factors
-    prog = program.arrays
-    return np.bincount(prog.fac_idx[fac], weights=prog.fac_scale[fac] * slot_grads,
+    return np.bincount(program.weight_index, weights=program.weight_scale * slot_grads,
                        minlength=program.n_weights).astype(float)
 
 

@@ -186,6 +186,30 @@ class Program:
     tail_preimages: np.ndarray = field(repr=False,
                                        default_factory=lambda: np.zeros(0, np.int64))
     """``tail_preimages[k] = π⁻¹(1 << k)``."""
+    lead_tables: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
+    """(forward, inverse) gather tables of the leading permutation block (see the module
+    docstring), or two empty tables."""
+    n_feature_blocks: int = field(init=False, repr=False)
+    """Number of blocks whose matrix depends on the data sample."""
+    weight_index: np.ndarray = field(init=False, repr=False)
+    """The weight each weight factor reads (by weight slot)."""
+    weight_scale: np.ndarray = field(init=False, repr=False)
+    """The scale of each weight factor's angle (by weight slot)."""
+
+    def __post_init__(self) -> None:
+        # Facts the Python side reads at every call, found once here: a small circuit's
+        # call costs little more than finding them.
+        prog = self.arrays
+        lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
+        if len(lead_perm):
+            row = prog.op_perm[lead_perm[0]]
+            tables = (prog.perm_fwd[row], prog.perm_inv[row])
+        else:
+            tables = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+        object.__setattr__(self, "lead_tables", tables)
+        object.__setattr__(self, "n_feature_blocks", int(prog.op_fslot.max(initial=-1)) + 1)
+        object.__setattr__(self, "weight_index", prog.fac_idx[self.weight_factors])
+        object.__setattr__(self, "weight_scale", prog.fac_scale[self.weight_factors])
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -227,25 +251,9 @@ class Program:
         return new_flip.astype(np.int64), new_zmask.astype(np.int64), phase
 
     @property
-    def lead_tables(self) -> tuple[np.ndarray, np.ndarray]:
-        """(forward, inverse) gather tables of the leading permutation block (see the module
-        docstring), or two empty tables."""
-        prog = self.arrays
-        lead_perm = np.flatnonzero(prog.op_lead & (prog.op_kind == PERM))
-        if not len(lead_perm):
-            return np.zeros(0, np.int32), np.zeros(0, np.int32)
-        row = prog.op_perm[lead_perm[0]]
-        return prog.perm_fwd[row], prog.perm_inv[row]
-
-    @property
     def n_ops(self) -> int:
         """Number of blocks."""
         return len(self.arrays.op_kind)
-
-    @property
-    def n_feature_blocks(self) -> int:
-        """Number of blocks whose matrix depends on the data sample."""
-        return int(self.arrays.op_fslot.max(initial=-1)) + 1
 
 
 def _parity(values: np.ndarray) -> np.ndarray:

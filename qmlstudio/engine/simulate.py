@@ -33,7 +33,7 @@ from qmlstudio.engine.large_driver import AMP_CHUNK, run_large
 from qmlstudio.engine.program import Program
 from qmlstudio.engine.threads import choose_threads
 
-__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_program",
+__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_measured", "run_program",
            "states_kept_for_cotangent_function"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
@@ -134,18 +134,28 @@ def run_program(program: Program, x: np.ndarray, weights: np.ndarray,
     :func:`_execute`). ``shift_factor``/``shift`` move one factor's angle. ``paulis`` are
     the circuit's observables; the program measures them through its folded tail.
     """
+    return run_measured(program, x, weights, init, program.measured(paulis), cotangent,
+                        want_states, shift_factor, shift)
+
+
+def run_measured(program: Program, x: np.ndarray, weights: np.ndarray,
+                 init: np.ndarray | None, measured: tuple[np.ndarray, ...],
+                 cotangent: np.ndarray | Callable[[np.ndarray], np.ndarray] | None = None,
+                 want_states: bool = False, shift_factor: int = -1,
+                 shift: float = 0.0) -> SimulationResult:
+    """:func:`run_program` for observables already through :meth:`.Program.measured` (what
+    ``measured`` holds): a caller measuring the same observables at every call keeps them."""
     if want_states and len(program.tail_images):
         raise AssertionError("the final states need a program compiled with fold_tail=False")
-    paulis = program.measured(paulis)
     u_const = np.zeros((program.n_ops, 4, 4), dtype=np.complex128)
     d_const = np.zeros((len(program.weight_factors), 4, 4), dtype=np.complex128)
-    values = np.empty((len(x), len(paulis[0])))
+    values = np.empty((len(x), len(measured[0])))
     states = None
     if want_states:
         states = tuple(np.empty((len(x), 1 << program.n_qubits)) for _ in range(2))
     threads = _threads_for(program, len(x))
     with parallel_region(threads) if threads > 1 else nullcontext():
-        grads = _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
-                         shift_factor, shift, values, states)
+        grads = _execute(threads, program, x, weights, init, measured, cotangent, u_const,
+                         d_const, shift_factor, shift, values, states)
     return SimulationResult(values, grads if cotangent is not None else None,
                             states[0] + 1j * states[1] if want_states else None)

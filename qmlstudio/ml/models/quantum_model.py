@@ -30,6 +30,7 @@ optimizers work on): ``(s_1..s_K, b_1..b_K)``, or for ``"linear"`` the rows of `
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ from qmlstudio.core.wording import counted
 from qmlstudio.engine import (
     DEFAULT_TRAJECTORIES,
     GRADIENT_METHODS,
+    bind,
     density_expval,
     density_vjp,
     expval,
@@ -60,12 +62,33 @@ from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.encodings import amplitude_states
 from qmlstudio.ml.models.losses import loss_function, softmax
 
-__all__ = ["DEFAULT_LOSSES", "QuantumModel"]
+__all__ = ["DEFAULT_LOSSES", "ModelInputs", "QuantumModel"]
 
 DEFAULT_LOSSES = {"classification": "cross_entropy", "regression": "mse"}
 """The loss a model trains with when none is named."""
 
 Readout = ReadoutParams | np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ModelInputs:
+    """Rows of data checked once by :meth:`QuantumModel.inputs`, for evaluating the model many
+    times (a trainer's data parts and their mini-batches): the features the circuit reads
+    (C-contiguous, finite), the initial states of amplitude encoding (None without it) and
+    the targets (None when not given)."""
+
+    features: np.ndarray
+    init: np.ndarray | None
+    targets: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def rows(self, index: np.ndarray) -> ModelInputs:
+        """The rows ``index`` (an integer array), checked as these are: a mini-batch."""
+        return ModelInputs(self.features[index],
+                           None if self.init is None else self.init[index],
+                           None if self.targets is None else self.targets[index])
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,27 +237,33 @@ class QuantumModel:
             head, bias)
 
     # -- evaluation ------------------------------------------------------------------------------
+    def inputs(self, X: object, y: object = None) -> ModelInputs:
+        """``X`` (and the targets ``y``, if given) checked once, as every method checks them,
+        for many evaluations by :meth:`batch_forward` and :meth:`batch_loss_and_grad`."""
+        xs, init = self._inputs(X)
+        return ModelInputs(xs, init, None if y is None else self._targets(y, len(xs)))
+
     def expectations(self, X: object, weights: object, seed: object = None,
                      interrupt: Callable[[], bool] | None = None) -> np.ndarray:
         """The engine's expectation values ``(B, K)`` of the model's observables;
         ``interrupt`` is asked between groups of trajectories (see
         :func:`~qmlstudio.engine.density_expval`)."""
-        xs, init = self._inputs(X)
-        if self.noisy:
-            return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise,
-                                  noise_method=self.noise_method,
-                                  trajectories=self.trajectories, shots=self.shots, seed=seed,
-                                  interrupt=interrupt)
-        return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
-                      shots=self.shots, seed=seed)
+        return self._expectations(self.inputs(X), weights, seed, interrupt, trusted=False)
 
     def forward(self, X: object, weights: object, readout: Readout | None,
                 seed: object = None, interrupt: Callable[[], bool] | None = None) -> np.ndarray:
         """Model outputs: logits ``(B, C)`` for a classifier, predictions ``(B,)`` for a
         regressor (``interrupt`` as :meth:`expectations` takes it)."""
         vector = self.readout_vector(readout)
-        matrix, bias = self._layer(vector)
-        return self._outputs(self.expectations(X, weights, seed, interrupt) @ matrix.T + bias)
+        return self._forward(self.inputs(X), weights, vector, seed, interrupt, trusted=False)
+
+    def batch_forward(self, inputs: ModelInputs, weights: np.ndarray, readout: np.ndarray,
+                      seed: object = None, interrupt: Callable[[], bool] | None = None,
+                      ) -> np.ndarray:
+        """:meth:`forward` for a trainer: ``inputs`` from :meth:`inputs`, ``weights`` a float
+        vector of the circuit's weights whose values are finite and ``readout`` a flat readout
+        vector (:meth:`readout_vector`); none of them is checked again."""
+        return self._forward(inputs, weights, readout, seed, interrupt, trusted=True)
 
     def predict_proba(self, X: object, weights: object, readout: Readout | None,
                       seed: object = None) -> np.ndarray:
@@ -268,9 +297,48 @@ class QuantumModel:
         gradient that overflows to inf or NaN, e.g. after a far too large learning rate) is
         returned as that non-finite loss with NaN gradients, for the caller to stop on.
         """
-        xs, init = self._inputs(X)
-        targets = self._targets(y, len(xs))
+        inputs = self.inputs(X, y)
         vector = self.readout_vector(readout)
+        return self._loss_and_grad(inputs, weights, vector, seed, interrupt, trusted=False)
+
+    def batch_loss_and_grad(self, inputs: ModelInputs, weights: np.ndarray,
+                            readout: np.ndarray, seed: object = None,
+                            interrupt: Callable[[], bool] | None = None,
+                            ) -> tuple[float, np.ndarray, np.ndarray]:
+        """:meth:`loss_and_grad` for a trainer: ``inputs`` from :meth:`inputs` with targets,
+        the weights and readout vector as :meth:`batch_forward` takes them (not checked
+        again)."""
+        return self._loss_and_grad(inputs, weights, readout, seed, interrupt, trusted=True)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _exact_engine(self, trusted: bool) -> bool:
+        """True when a call may go straight to the engine's bound circuit (:func:`bind`):
+        exact values of an ideal circuit, from arguments checked before (``trusted``)."""
+        return trusted and self.shots is None and not self.noisy
+
+    def _expectations(self, inputs: ModelInputs, weights: object, seed: object,
+                      interrupt: Callable[[], bool] | None, trusted: bool) -> np.ndarray:
+        xs, init = inputs.features, inputs.init
+        if self._exact_engine(trusted):
+            return bind(self.circuit, self.spec.observables).values(xs, weights, init)
+        if self.noisy:
+            return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise,
+                                  noise_method=self.noise_method,
+                                  trajectories=self.trajectories, shots=self.shots, seed=seed,
+                                  interrupt=interrupt)
+        return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
+                      shots=self.shots, seed=seed)
+
+    def _forward(self, inputs: ModelInputs, weights: object, vector: np.ndarray, seed: object,
+                 interrupt: Callable[[], bool] | None, trusted: bool) -> np.ndarray:
+        matrix, bias = self._layer(vector)
+        values = self._expectations(inputs, weights, seed, interrupt, trusted)
+        return self._outputs(values @ matrix.T + bias)
+
+    def _loss_and_grad(self, inputs: ModelInputs, weights: object, vector: np.ndarray,
+                       seed: object, interrupt: Callable[[], bool] | None, trusted: bool,
+                       ) -> tuple[float, np.ndarray, np.ndarray]:
+        xs, init, targets = inputs.features, inputs.init, inputs.targets
         matrix, bias = self._layer(vector)
         loss_fn = loss_function(self.loss, self.spec.task)
         found: dict[str, object] = {}
@@ -280,18 +348,21 @@ class QuantumModel:
                 loss, grad_outputs = loss_fn(self._outputs(values @ matrix.T + bias), targets)
                 grad_z = self._to_affine(grad_outputs)
                 grad_matrix = grad_z.T @ values
-                found["readout"] = np.concatenate([
-                    grad_matrix.ravel() if self.is_linear else np.diag(grad_matrix),
-                    grad_z.sum(0)])
+                found["readout"] = np.concatenate((
+                    grad_matrix.ravel() if self.is_linear else grad_matrix.diagonal(),
+                    grad_z.sum(0)))
                 cot = grad_z @ matrix
             found["loss"] = loss
-            if not (np.isfinite(loss) and np.isfinite(cot).all()):
+            if not (math.isfinite(loss) and np.isfinite(cot).all()):
                 # The engine refuses a non-finite cotangent; there is no gradient to take.
                 found["diverged"] = True
                 return np.zeros_like(cot)
             return cot
 
-        if self.noisy:
+        if self._exact_engine(trusted) and self.method == "adjoint":
+            _, dweights = bind(self.circuit, self.spec.observables).vjp(xs, weights, cotangent,
+                                                                        init)
+        elif self.noisy:
             _, dweights = density_vjp(self.circuit, xs, weights, self.spec.observables,
                                       self.noise, cotangent, method=self.method,
                                       noise_method=self.noise_method,
@@ -306,7 +377,6 @@ class QuantumModel:
             dweights, dreadout = np.full_like(dweights, np.nan), np.full_like(vector, np.nan)
         return float(found["loss"]), dweights, dreadout
 
-    # -- internals -----------------------------------------------------------------------------
     def _layer(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The readout vector as ``(W, b)``: ``W`` (outputs × observables), diagonal unless the
         readout is linear."""
@@ -317,8 +387,10 @@ class QuantumModel:
     def _outputs(self, z: np.ndarray) -> np.ndarray:
         if not self.is_classifier:
             return z[:, 0]
-        if self.n_outputs == 1:
-            return np.column_stack([np.zeros(len(z)), z[:, 0]])
+        if self.n_outputs == 1:  # logits (0, Z_0)
+            logits = np.zeros((len(z), 2))
+            logits[:, 1] = z[:, 0]
+            return logits
         return z
 
     def _to_affine(self, grad_outputs: np.ndarray) -> np.ndarray:
@@ -334,7 +406,7 @@ class QuantumModel:
             raise DatasetError(f"the circuit reads {counted(n, 'feature')} (highest index used "
                                f"+ 1), but X has {counted(data.shape[1], 'column')}")
         init = amplitude_states(data, self.circuit.n_qubits) if self.amplitude_encoding else None
-        return data[:, :n], init
+        return np.ascontiguousarray(data[:, :n]), init
 
     def _targets(self, y: object, n_samples: int) -> np.ndarray:
         values = np.asarray(y)

@@ -33,9 +33,10 @@ __all__ = ["OPTIMIZERS", "SGD", "SPSA", "Adam", "Optimizer", "make_optimizer",
 
 
 def _vector(value: object, what: str) -> np.ndarray:
+    """``value`` as a float array (not copied: the optimizers compute new arrays from it)."""
     if callable(value):
         raise TypeError(f"{what} must be an array, got a function")
-    return np.asarray(value, dtype=float).copy()
+    return np.asarray(value, dtype=float)
 
 
 class Optimizer(ABC):
@@ -86,7 +87,8 @@ class Optimizer(ABC):
 
 
 def _array_or_none(values: object) -> np.ndarray | None:
-    return None if values is None else np.asarray(values, dtype=float)
+    """A new array (the optimizers update their moments in place) or None."""
+    return None if values is None else np.array(values, dtype=float)
 
 
 def _list_or_none(values: np.ndarray | None) -> list[float] | None:
@@ -109,12 +111,25 @@ class Adam(Optimizer):
     def step(self, params: np.ndarray, grad_or_loss_fn: object) -> np.ndarray:
         """One Adam update with the gradient ``grad_or_loss_fn`` at ``params``."""
         params, grad = _vector(params, "params"), _vector(grad_or_loss_fn, "the gradient")
-        self.m = self.beta1 * self._moment(self.m, params) + (1 - self.beta1) * grad
-        self.v = self.beta2 * self._moment(self.v, params) + (1 - self.beta2) * grad**2
+        # In place, one buffer for the terms: the arithmetic (and so every bit) of
+        # m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ − lr·m̂/(√v̂ + ε), in fewer numpy calls.
+        m = self.m = self._moment(self.m, params)
+        v = self.v = self._moment(self.v, params)
+        term = np.multiply(grad, 1 - self.beta1)
+        m *= self.beta1
+        m += term
+        np.square(grad, out=term)
+        term *= 1 - self.beta2
+        v *= self.beta2
+        v += term
         self.steps += 1
-        m_hat = self.m / (1 - self.beta1**self.steps)
-        v_hat = self.v / (1 - self.beta2**self.steps)
-        return params - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+        step = np.divide(m, 1 - self.beta1**self.steps)
+        step *= self.learning_rate
+        np.divide(v, 1 - self.beta2**self.steps, out=term)
+        np.sqrt(term, out=term)
+        term += self.eps
+        step /= term
+        return np.subtract(params, step, out=step)
 
     def _state(self) -> dict:
         return {"m": _list_or_none(self.m), "v": _list_or_none(self.v)}

@@ -75,8 +75,8 @@ _MEASURE_NOISE = {"train": 2, "val": 3, "test": 4}
 validation and test parts never reuses the draws of another part or of a training step."""
 
 
-def _finite(value: float | np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(value)))
+def _finite(value: np.ndarray) -> bool:
+    return bool(np.isfinite(value).all())
 
 
 class Trainer:
@@ -122,12 +122,17 @@ class Trainer:
         self.data: TrainingData = prepare_training_data(project, project_dir, dataset)
         self.model = self.data.model
         project = self.data.project
+        # Every part checked once: steps and evaluations read rows of these, unchecked again.
+        self._parts = tuple((name, self.model.inputs(X, y)) for name, X, y in self.data.parts())
+        self._train_inputs = dict(self._parts)["train"]
+        self._random = self.model.is_random
         self._seed, self._batch_size = config.seed, config.batch_size
         self._n_weights = project.circuit.n_weights
         weights = project_weights(project)
         readout = self.model.readout_vector(project.readout)
         self._fixed_readout = None if project.model.train_readout else readout
-        self._params = weights if self._fixed_readout is not None else np.r_[weights, readout]
+        self._params = (weights if self._fixed_readout is not None
+                        else np.concatenate((weights, readout)))
         self._good = self._params
         self._optimizer = optimizer_from_config(config)
         self._history = replace(project.history, stop_reason="")
@@ -236,7 +241,7 @@ class Trainer:
     def _rng(self, purpose: int) -> np.random.Generator | None:
         """A generator for shot noise and trajectories, seeded by the run's position (None
         when the model's values are exact)."""
-        if not self.model.is_random:
+        if not self._random:
             return None
         return np.random.default_rng([self._seed, self._epoch, self._step, purpose])
 
@@ -250,34 +255,36 @@ class Trainer:
             self._epoch, self._step, self._grad_norms = self._epoch + 1, 0, []
             self._order = self._epoch_order()
         start = self._step * self._batch_size
-        rows = self._order[start:start + self._batch_size]
+        batch = self._train_inputs.rows(self._order[start:start + self._batch_size])
         self._step += 1
-        X, y = self.data.X_train[rows], self.data.y_train[rows]
-        params, optimizer = self._params, self._optimizer
+        params, optimizer, model = self._params, self._optimizer, self.model
         if optimizer.needs_gradient:
-            loss, dweights, dreadout = self.model.loss_and_grad(
-                X, y, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE),
+            loss, dweights, dreadout = model.batch_loss_and_grad(
+                batch, *self._weights_and_readout(params), seed=self._rng(_TRAIN_STEP_NOISE),
                 interrupt=self._interrupt)
-            grad = dweights if self._fixed_readout is not None else np.r_[dweights, dreadout]
-            if _finite(loss):
+            grad = (dweights if self._fixed_readout is not None
+                    else np.concatenate((dweights, dreadout)))
+            if math.isfinite(loss):
                 self._good = params
-            if not _finite(loss) or not _finite(grad):
-                return self._diverged(f"the loss is {loss}" if not _finite(loss)
-                                      else "the gradient is not finite")
+            else:
+                return self._diverged(f"the loss is {loss}")
+            if not _finite(grad):
+                return self._diverged("the gradient is not finite")
             new = optimizer.step(params, grad)
         else:
             rng = self._rng(_TRAIN_STEP_NOISE)
-            new = optimizer.step(params, lambda p: self.model.loss_value(
-                X, y, *self._weights_and_readout(p), seed=rng))
+            loss_of = loss_function(model.loss, model.spec.task)
+            new = optimizer.step(params, lambda p: loss_of(model.batch_forward(
+                batch, *self._weights_and_readout(p), seed=rng), batch.targets)[0])
             loss, grad = float(np.mean(optimizer.last_losses)), optimizer.last_gradient
-            if not _finite(loss):
+            if not math.isfinite(loss):
                 return self._diverged(f"the loss is {loss}")
             self._good = params
         if not _finite(new):
             return self._diverged("the update gave weights that are not finite")
         self._params = new
         self._steps_done += 1
-        norm = float(np.linalg.norm(grad))
+        norm = math.sqrt(grad.dot(grad))  # np.linalg.norm of a vector, without its checks
         self._grad_norms.append(norm)
         return self._report("step", train_loss=float(loss), grad_norm=norm,
                             grad_magnitudes=frozen_copy(np.abs(grad[: self._n_weights])))
@@ -304,9 +311,11 @@ class Trainer:
         loss_of = loss_function(model.loss, model.spec.task)
         values: dict[str, float | None] = {}
         interrupt = self._interrupt if interruptible else None
-        for part, X, y in self.data.parts():
-            outputs = model.forward(X, weights, readout, seed=self._rng(_MEASURE_NOISE[part]),
-                                    interrupt=interrupt)
+        for part, inputs in self._parts:
+            outputs = model.batch_forward(inputs, weights, readout,
+                                          seed=self._rng(_MEASURE_NOISE[part]),
+                                          interrupt=interrupt)
+            y = inputs.targets
             loss = loss_of(outputs, y)[0]
             values[f"{part}_loss"] = loss if math.isfinite(loss) else None
             predicted = np.argmax(outputs, axis=1) if model.is_classifier else outputs

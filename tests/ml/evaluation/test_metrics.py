@@ -1,5 +1,7 @@
 """Metrics against small cases counted by hand and against scikit-learn on random data."""
 
+import re
+
 import numpy as np
 import pytest
 from sklearn import metrics as reference
@@ -137,3 +139,23 @@ def test_agree_with_scikit_learn_on_small_and_lopsided_parts(seed):
         reference.f1_score(*words, pos_label="dog", labels=["cat", "dog"], zero_division=0.0))
     y, yhat = rng.normal(size=n + 1), rng.normal(size=n + 1)
     assert r2_score(y, yhat) == pytest.approx(reference.r2_score(y, yhat))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_class_indices_count_as_any_labels_do_to_the_bit(seed):
+    # A trainer's class indices take a numpy path; the numbers (means over labels in order
+    # of appearance included) must be those of the general path, which sees objects.
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n, classes = int(rng.integers(1, 30)), int(rng.integers(1, 6))
+        y_true = rng.integers(0, classes, n)
+        y_pred = rng.integers(0, classes + 1, n).astype(np.int32)
+        for n_classes in (None, 2, classes):
+            as_objects = (y_true.astype(object), y_pred.astype(object))
+            try:
+                expected = evaluate_metrics("classification", *as_objects, n_classes)
+            except DatasetError as error:
+                with pytest.raises(DatasetError, match=re.escape(str(error))):
+                    evaluate_metrics("classification", y_true, y_pred, n_classes)
+                continue
+            assert evaluate_metrics("classification", y_true, y_pred, n_classes) == expected

@@ -201,3 +201,49 @@ def test_a_diverged_loss_gives_nan_gradients_not_an_engine_error():
     loss, dw, dr = model.loss_and_grad(X, np.zeros(len(X)), rng.normal(size=6), huge)
     assert loss == np.inf
     assert np.isnan(dw).all() and np.isnan(dr).all()
+
+
+BATCH_MODELS = {
+    "angle, linear readout": (build_model_circuit(3, 5, layers=2), ModelSpec(
+        readout="linear", observables=("Z0", "Z1", "Z2"), class_labels=("a", "b", "c")),
+        False),
+    "amplitude, binary": (build_model_circuit(2, 4, encoding="amplitude"),
+                          ModelSpec(class_labels=(0, 1)), True),
+    "regression": (build_model_circuit(2, 2, layers=2), ModelSpec(task="regression"), False),
+}
+
+
+@pytest.mark.parametrize("name", BATCH_MODELS)
+def test_checked_inputs_give_the_same_numbers_to_the_bit(name):
+    # What a trainer does: check each data part once, then step on rows of it.
+    circuit, spec, amplitude = BATCH_MODELS[name]
+    model = QuantumModel(circuit, spec, amplitude_encoding=amplitude)
+    rng = np.random.default_rng(7)
+    # angle encoding: more columns than the circuit reads; amplitude: four amplitudes
+    X = rng.uniform(0.1, np.pi, size=(12, 4 if amplitude else 6))
+    y = rng.uniform(-1, 1, 12) if name == "regression" else rng.integers(0, model.n_classes, 12)
+    weights = rng.normal(size=circuit.n_weights)
+    readout = model.readout_vector(None) + rng.normal(scale=0.1, size=len(
+        model.readout_vector(None)))
+    part = model.inputs(X, y)
+    rows = np.array([5, 0, 11, 3])
+    batch = part.rows(rows)
+    assert len(batch) == 4 and batch.features.flags.c_contiguous
+    for got, expected in zip(
+            model.batch_loss_and_grad(batch, weights, readout),
+            model.loss_and_grad(X[rows], y[rows], weights, readout), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(model.batch_forward(part, weights, readout),
+                                  model.forward(X, weights, readout))
+
+
+def test_inputs_are_checked_as_every_method_checks_them():
+    model = QuantumModel(build_model_circuit(2, 2), ModelSpec(class_labels=(0, 1)))
+    X = np.ones((3, 2))
+    with pytest.raises(DatasetError, match="X"):
+        model.inputs(np.array([[0.0, np.nan]] * 3))
+    with pytest.raises(DatasetError, match=r"class indices must be integers 0\.\.1"):
+        model.inputs(X, [0, 1, 2])
+    with pytest.raises(DatasetError, match="one value per sample"):
+        model.inputs(X, [0, 1])
+    assert model.inputs(X).targets is None

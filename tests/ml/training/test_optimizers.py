@@ -45,6 +45,28 @@ def test_adam_matches_the_textbook_update_for_three_steps():
                                0.1 * np.sign(CENTER), atol=1e-8)
 
 
+def test_adam_in_place_update_is_the_plain_expression_to_the_bit():
+    # Training is reproducible bit for bit: the in-place update must round as the plain
+    # numpy expression of the update does.
+    rng = np.random.default_rng(4)
+    lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
+    opt = Adam(lr, b1, b2, eps)
+    theta = ref = rng.normal(size=7)
+    m = v = np.zeros(7)
+    for t in range(1, 30):
+        g = rng.normal(scale=10.0 ** rng.integers(-6, 3), size=7)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        ref = ref - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        given = theta.copy()
+        new = opt.step(theta, g)
+        np.testing.assert_array_equal(theta, given)  # the parameters given are left as they were
+        theta = new
+        np.testing.assert_array_equal(theta, ref)
+        np.testing.assert_array_equal(opt.m, m)
+        np.testing.assert_array_equal(opt.v, v)
+
+
 def test_sgd_momentum_matches_the_textbook_update_for_three_steps():
     lr, mu = 0.1, 0.8
     opt = SGD(lr, mu)
