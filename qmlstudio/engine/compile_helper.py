@@ -30,6 +30,7 @@ from qmlstudio.engine._jit import CACHE_DIR, caches, entry_kernel
 from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gradients
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate
+from qmlstudio.engine.threads import thread_cap
 
 __all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_half", "start"]
 
@@ -86,10 +87,12 @@ def compile_backward_half() -> None:
 
 
 def start() -> None:
-    """Start the child unless :data:`READY` exists (or this is the child, or caching is
-    off); returns at once. The engine package calls it when it is imported."""
+    """Start the child unless :data:`READY` exists (or this is the child, caching is off, or
+    the process may use one core only); returns at once. The engine package calls it when it
+    is imported."""
     if (NO_HELPER_VARIABLE in os.environ or READY.exists() or config.DISABLE_JIT
-            or getattr(sys, "frozen", False) or not caches(_backward_half)):
+            or getattr(sys, "frozen", False) or not caches(_backward_half)
+            or thread_cap() < 2):  # one core (or NUMBA_NUM_THREADS=1): it would only compete
         return
     package_parent = str(Path(__file__).resolve().parents[2])
     path = os.environ.get("PYTHONPATH")

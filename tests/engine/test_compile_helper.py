@@ -75,6 +75,8 @@ def _run_parent(cache: Path) -> str:
 
 
 @pytest.mark.alone  # two processes compiling on both cores: see tests/run_alone.py
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2,
+                    reason="one CPU: the engine starts no compile helper")
 def test_a_cold_first_run_starts_the_helper_and_both_share_the_cache(tmp_path):
     cold, progress = _run_parent(tmp_path)
     reports, done, total = map(int, progress.split())
@@ -119,17 +121,23 @@ def test_a_compile_waits_while_another_process_holds_the_kernels_lock():
         thread.join(10)
 
 
-def test_a_child_starts_only_on_a_cold_cache_and_never_from_the_child(monkeypatch, tmp_path):
+def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_child(
+        monkeypatch, tmp_path):
     started = []
     monkeypatch.setattr(subprocess, "Popen", lambda args, **_: started.append(args))
     monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
     monkeypatch.setattr(compile_helper, "_children", [])
+    monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
     monkeypatch.setenv(compile_helper.NO_HELPER_VARIABLE, "1")  # as in the child
     compile_helper.start()
     assert started == []
     monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE)
     compile_helper.start()
     assert len(started) == 1 and started[0][0] == sys.executable
+    monkeypatch.setattr(compile_helper, "thread_cap", lambda: 1)  # e.g. NUMBA_NUM_THREADS=1
+    compile_helper.start()
+    assert len(started) == 1
+    monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
     compile_helper.READY.touch()
     compile_helper.start()
     assert len(started) == 1
