@@ -20,6 +20,8 @@ from qmlstudio.engine.kernels import (
     backward_diag2,
     gather,
     swap_pairs,
+    undo_dense1,
+    undo_diag2,
 )
 from qmlstudio.engine.leading_layer import lead_reduced_matrices
 from qmlstudio.engine.measure import product_tables
@@ -75,18 +77,34 @@ def apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
 
 
 @kernel
+def _trains(prog, op):
+    """Whether block ``op`` has a weight factor (a gradient to take)."""
+    for f in range(prog.op_f0[op], prog.op_f1[op]):  # noqa: SIM110 (a loop numba compiles)
+        if prog.fac_wslot[f] >= 0:
+            return True
+    return False
+
+
+@kernel
 def backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lanes_log2, lo,
                     hi, r):
-    """Undo block ``op`` on ψ and λ over ``lo..hi``, adding its reduced matrix into ``r``."""
+    """Undo block ``op`` on ψ and λ over ``lo..hi``, adding its reduced matrix into ``r``
+    (left as it is for a block without weights, which has no gradient to take)."""
     kind = prog.op_kind[op]
     t0 = prog.op_t0[op] + lanes_log2
     t1 = prog.op_t1[op] + lanes_log2
     if kind == DENSE1:
-        backward_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1, r)
+        if _trains(prog, op):
+            backward_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1, r)
+        else:
+            undo_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1)
     elif kind == DENSE2:
         backward_dense2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
     elif kind == DIAG2:
-        backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
+        if _trains(prog, op):
+            backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
+        else:
+            undo_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2)
     elif kind == SWAPS:  # its own inverse
         _swaps(prog, op, (pre, pim, lre, lim), lanes_log2, lo, hi)
     else:

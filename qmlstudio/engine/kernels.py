@@ -27,6 +27,8 @@ __all__ = [
     "backward_diag2",
     "gather",
     "swap_pairs",
+    "undo_dense1",
+    "undo_diag2",
 ]
 
 
@@ -185,6 +187,20 @@ def backward_dense1(pre, pim, lre, lim, t, u, lo, hi, r):
 
 
 @kernel
+def undo_dense1(pre, pim, lre, lim, t, u, lo, hi):
+    """Undo ``u`` on ψ and λ for pairs ``lo..hi``, with no reduced matrix: a block without
+    weights has no gradient to take (two sweeps instead of :func:`backward_dense1`'s
+    three)."""
+    # U† entries: (U†)_{ab} = conj(U_{ba})
+    v00, v01, v10, v11 = (u[0, 0].conjugate(), u[1, 0].conjugate(), u[0, 1].conjugate(),
+                          u[1, 1].conjugate())
+    _rotate_pairs(pre, pim, t, v00.real, v00.imag, v01.real, v01.imag, v10.real, v10.imag,
+                  v11.real, v11.imag, lo, hi)
+    _rotate_pairs(lre, lim, t, v00.real, v00.imag, v01.real, v01.imag, v10.real, v10.imag,
+                  v11.real, v11.imag, lo, hi)
+
+
+@kernel
 def _quad(q, t_hi, t_lo):
     i0 = _quad_start(q, t_hi, t_lo)
     return i0, i0 | (1 << t_lo), i0 | (1 << t_hi), i0 | (1 << t_hi) | (1 << t_lo)
@@ -255,6 +271,21 @@ def backward_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
             r[k, k] += complex(ar * lr + ai * li, ai * lr - ar * li)
             lre[i] = dr * lr - di * li
             lim[i] = dr * li + di * lr
+
+
+@kernel
+def undo_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi):
+    """Undo the diagonal ``u`` on ψ and λ, with no reduced matrix (a block without
+    weights: see :func:`undo_dense1`)."""
+    for q in range(lo, hi):
+        idx = _quad(q, t_hi, t_lo)
+        for k in range(4):
+            dr, di = u[k, k].real, -u[k, k].imag
+            i = idx[k]
+            ar, ai = pre[i], pim[i]
+            pre[i], pim[i] = dr * ar - di * ai, dr * ai + di * ar
+            lr, li = lre[i], lim[i]
+            lre[i], lim[i] = dr * lr - di * li, dr * li + di * lr
 
 
 @kernel
