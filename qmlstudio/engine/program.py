@@ -54,6 +54,7 @@ import numpy as np
 
 from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
+from qmlstudio.engine.tail_permutation import tail_images
 
 __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
            "SWAP_VALUE", "SWAP_XOR", "BlockRow", "FactorRow", "Program", "ProgramArrays",
@@ -479,28 +480,6 @@ def _split_tail(blocks: list[_Block]) -> list[_Gate]:
     return tail
 
 
-def _permute_index(n: int, gates, index: int) -> int:
-    """The basis index ``index`` after the permutation gates (cx, swap) in order."""
-    for gate in gates:
-        bits = [1 << (n - 1 - w) for w in gate.wires]
-        if gate.name == "cx":
-            if index & bits[0]:
-                index ^= bits[1]
-        elif bool(index & bits[0]) != bool(index & bits[1]):  # swap: exchange two bits
-            index ^= bits[0] | bits[1]
-    return index
-
-
-def _tail_images(n: int, tail: list[_Gate]) -> tuple[np.ndarray, np.ndarray]:
-    """π(1 << k) and π⁻¹(1 << k) for every bit ``k`` (π: the tail; each gate is its own
-    inverse, so π⁻¹ is the gates in reverse order)."""
-    if not tail:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    images = [_permute_index(n, tail, 1 << k) for k in range(n)]
-    preimages = [_permute_index(n, tail[::-1], 1 << k) for k in range(n)]
-    return np.array(images, dtype=np.int64), np.array(preimages, dtype=np.int64)
-
-
 def _expand_permutations(n: int, blocks: list[_Block]) -> tuple[list[_Block], list[np.ndarray]]:
     """Give every PERM run a gather table while the budget lasts; otherwise (and for lone
     gates) one SWAPS block per gate. Returns the final block list and the tables."""
@@ -595,7 +574,7 @@ def assemble_blocks(n: int, n_features: int, blocks: list[_Block], tables: list,
 def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
     n = circuit.n_qubits
     scheduled = _schedule(circuit)
-    tail_images, tail_preimages = _tail_images(n, _split_tail(scheduled) if fold_tail else [])
+    images, preimages = tail_images(n, _split_tail(scheduled) if fold_tail else [])
     blocks, tables = _expand_permutations(n, scheduled)
     first = next((i for i, block in enumerate(blocks) if not block.lead), None)
     if first is not None and blocks[first].kind == PERM:  # a gather table: fused (see above)
@@ -609,6 +588,5 @@ def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
         n_qubits=n, n_weights=circuit.n_weights, n_features=circuit.n_features,
         arrays=arrays, max_factors=max([1, *(r.op_f1 - r.op_f0 for r in block_rows)]),
         weight_factors=np.flatnonzero(is_weight), shift_rules=tuple(rules),
-        products=products, tail_images=tail_images,
-        tail_preimages=tail_preimages,
+        products=products, tail_images=images, tail_preimages=preimages,
     )
