@@ -82,6 +82,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -107,6 +108,10 @@ except ImportError:  # Windows: no flock; two processes may then compile a kerne
 __all__ = ["CACHE_DIR", "KERNEL_READY", "THREADING_LAYER_PRIORITY", "TwinKernel",
            "allocating_kernel", "caches", "entry_kernel", "kernel", "parallel_kernel",
            "parallel_region"]
+
+COMPILE_WAIT_S = 120.0
+"""Longest wait for a kernel another process is compiling (a whole cold compile takes about
+10 s here)."""
 
 KERNEL_READY = "qmlstudio:kernel-ready"
 """A numba event (``numba.core.event``) after a kernel was compiled or loaded from the cache
@@ -211,14 +216,24 @@ def _compile_lock(fn) -> Iterator[None]:
     compile a kernel twice: the second waits, then numba loads the first one's result from
     the cache. The locks follow the call graph (a kernel's lock is held while its callees
     compile), which has no cycles, so they cannot deadlock. Without ``flock`` (Windows) or a
-    writable folder, it does not lock.
+    writable folder, it does not lock. A lock held for more than :data:`COMPILE_WAIT_S` (the
+    other process stopped or stuck) is not waited for any longer: this process compiles the
+    kernel itself, as it would have alone.
     """
     handle = _lock_file(fn)
     if handle is None:
         yield
         return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+    with handle:  # the lock goes when the file closes
+        deadline = time.monotonic() + COMPILE_WAIT_S
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:  # held by the other process
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
         yield
 
 

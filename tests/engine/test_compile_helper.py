@@ -121,6 +121,16 @@ def test_a_compile_waits_while_another_process_holds_the_kernels_lock():
         thread.join(10)
 
 
+def test_a_lock_held_too_long_is_not_waited_for(monkeypatch):
+    monkeypatch.setattr(_jit, "COMPILE_WAIT_S", 0.3)  # the other process is stuck
+    with _jit._lock_file(_somebody_elses_kernel) as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        started = time.monotonic()
+        with _jit._compile_lock(_somebody_elses_kernel):
+            waited = time.monotonic() - started
+        assert 0.3 <= waited < 5  # then this process compiles the kernel itself
+
+
 def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_child(
         monkeypatch, tmp_path):
     started = []
