@@ -21,12 +21,14 @@ from qmlstudio.engine.block_steps import (
     add_gradients,
     apply_block,
     backward_block,
+    has_weights,
     lead_gradients,
     start_tables,
 )
+from qmlstudio.engine.kernels import apply_lane_diag2, undo_lane_diag2
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
-from qmlstudio.engine.program import PERM
+from qmlstudio.engine.program import DIAG2, PERM
 
 __all__ = ["MAX_LANES_LOG2", "lanes_log2_for", "run_batch"]
 
@@ -62,6 +64,25 @@ def _per_sample(prog, op, use_product):
     """Whether block ``op`` is applied lane by lane (it reads features and is not part of
     the product-state leading layer)."""
     return prog.op_fslot[op] >= 0 and not (use_product and prog.op_lead[op])
+
+
+@kernel
+def _lane_diagonal(prog, op):
+    """Whether per-sample block ``op`` is applied to all lanes at once, in place: a diagonal
+    two-qubit block without weights (IQP's ``rzz(x_i·x_j)``), whose per-lane diagonals are
+    cheap to gather, and whose undoing needs no reduced matrix."""
+    return prog.op_kind[op] == DIAG2 and not has_weights(prog, op)
+
+
+@kernel
+def _lane_diagonals(prog, op, u_feat, lanes, conjugate, d_re, d_im):
+    """Each lane's diagonal of block ``op`` (conjugated for undoing) into ``d_re/d_im[k, lane]``."""
+    slot = prog.op_fslot[op]
+    sign = -1.0 if conjugate else 1.0
+    for lane in range(lanes):
+        for k in range(4):
+            d_re[k, lane] = u_feat[lane, slot, k, k].real
+            d_im[k, lane] = sign * u_feat[lane, slot, k, k].imag
 
 
 @parallel_kernel
@@ -123,6 +144,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
+        d_re = np.empty((4, lanes))
+        d_im = np.empty((4, lanes))
         zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
@@ -156,9 +179,15 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         re, sre = sre, re
                         im, sim = sim, im
                     op += 1
+                elif _lane_diagonal(prog, op):
+                    _lane_diagonals(prog, op, u_feat, lanes, False, d_re, d_im)
+                    apply_lane_diag2(re, im, prog.op_t0[op], prog.op_t1[op], d_re, d_im,
+                                     lanes_log2, dim)
+                    op += 1
                 else:
                     end = op + 1
-                    while end < n_ops and _per_sample(prog, end, use_product):
+                    while (end < n_ops and _per_sample(prog, end, use_product)
+                           and not _lane_diagonal(prog, end)):
                         end += 1
                     for lane in range(lanes):
                         _from_lane(re, im, bre, bim, lane, lanes)
@@ -203,9 +232,15 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                     add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op],
                                   prog.op_kind[op], d_const, r, grad)
                 op -= 1
+            elif _lane_diagonal(prog, op):
+                _lane_diagonals(prog, op, u_feat, lanes, True, d_re, d_im)
+                undo_lane_diag2(re, im, lre, lim, prog.op_t0[op], prog.op_t1[op], d_re, d_im,
+                                lanes_log2, dim)
+                op -= 1
             else:
                 start = op
-                while start > 0 and _per_sample(prog, start - 1, use_product):
+                while (start > 0 and _per_sample(prog, start - 1, use_product)
+                       and not _lane_diagonal(prog, start - 1)):
                     start -= 1
                 for lane in range(lanes):
                     _from_lane(re, im, bre, bim, lane, lanes)

@@ -41,6 +41,7 @@ __all__ = [
     "apply_block",
     "backward_block",
     "block_u",
+    "has_weights",
     "lead_gradients",
     "sample_matrices",
     "start_tables",
@@ -77,7 +78,7 @@ def apply_block(prog, op, u, re, im, sre, sim, lanes_log2, lo, hi):
 
 
 @kernel
-def _trains(prog, op):
+def has_weights(prog, op):
     """Whether block ``op`` has a weight factor (a gradient to take)."""
     for f in range(prog.op_f0[op], prog.op_f1[op]):  # noqa: SIM110 (a loop numba compiles)
         if prog.fac_wslot[f] >= 0:
@@ -94,14 +95,14 @@ def backward_block(prog, op, u, pre, pim, lre, lim, spre, spim, slre, slim, lane
     t0 = prog.op_t0[op] + lanes_log2
     t1 = prog.op_t1[op] + lanes_log2
     if kind == DENSE1:
-        if _trains(prog, op):
+        if has_weights(prog, op):
             backward_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1, r)
         else:
             undo_dense1(pre, pim, lre, lim, t0, u, lo >> 1, hi >> 1)
     elif kind == DENSE2:
         backward_dense2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
     elif kind == DIAG2:
-        if _trains(prog, op):
+        if has_weights(prog, op):
             backward_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2, r)
         else:
             undo_diag2(pre, pim, lre, lim, t0, t1, u, lo >> 2, hi >> 2)

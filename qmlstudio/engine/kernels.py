@@ -22,6 +22,7 @@ __all__ = [
     "apply_dense1",
     "apply_dense2",
     "apply_diag2",
+    "apply_lane_diag2",
     "backward_dense1",
     "backward_dense2",
     "backward_diag2",
@@ -29,6 +30,7 @@ __all__ = [
     "swap_pairs",
     "undo_dense1",
     "undo_diag2",
+    "undo_lane_diag2",
 ]
 
 
@@ -286,6 +288,44 @@ def undo_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi):
             pre[i], pim[i] = dr * ar - di * ai, dr * ai + di * ar
             lr, li = lre[i], lim[i]
             lre[i], lim[i] = dr * lr - di * li, dr * li + di * lr
+
+
+@kernel
+def _lane_phases(planes, t_hi, t_lo, d_re, d_im, lanes, dim):
+    """Multiply amplitude ``i`` of lane ``l`` in every plane pair (re, im) of ``planes`` by
+    ``d[k, l]``, ``k`` = bits (t_hi, t_lo) of ``i``: one row of ``lanes`` per amplitude."""
+    for i in range(dim):
+        k = (((i >> t_hi) & 1) << 1) | ((i >> t_lo) & 1)
+        dr, di = d_re[k], d_im[k]
+        base = i * lanes
+        for plane in range(0, len(planes), 2):
+            xr = planes[plane][base:base + lanes]
+            xi = planes[plane + 1][base:base + lanes]
+            for lane in range(lanes):
+                ar, ai = xr[lane], xi[lane]
+                xr[lane] = dr[lane] * ar - di[lane] * ai
+                xi[lane] = dr[lane] * ai + di[lane] * ar
+
+
+@kernel
+def apply_lane_diag2(re, im, t_hi, t_lo, d_re, d_im, lanes_log2, dim):
+    """Apply a diagonal two-qubit block whose diagonal differs from lane to lane (a feature
+    block: ``d_re/d_im[k, lane]``) to an interleaved chunk of ``dim`` amplitudes per lane,
+    in place: no lane is copied out, and the lanes' loop is a few vector instructions."""
+    if lanes_log2 == 3:  # the usual 8 lanes: a loop of known length (see :func:`gather`)
+        _lane_phases((re, im), t_hi, t_lo, d_re, d_im, 8, dim)
+    else:
+        _lane_phases((re, im), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim)
+
+
+@kernel
+def undo_lane_diag2(pre, pim, lre, lim, t_hi, t_lo, d_re, d_im, lanes_log2, dim):
+    """Undo :func:`apply_lane_diag2` on ψ and λ (``d`` given conjugated), with no reduced
+    matrix: for blocks without weights."""
+    if lanes_log2 == 3:
+        _lane_phases((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 8, dim)
+    else:
+        _lane_phases((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim)
 
 
 @kernel

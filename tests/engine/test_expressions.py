@@ -123,3 +123,22 @@ def test_shots_with_expressions():
     _, grad = qs.vjp(c, X, ws, ["Z0"], cot, method="parameter-shift", shots=200_000, seed=1)
     want = fd_vjp(lambda v: dense_expval(c, X, v, ["Z0"]), ws, cot)
     np.testing.assert_allclose(grad, want, atol=0.02)
+
+
+@pytest.mark.parametrize("n_samples", [1, 3, 8, 11])
+def test_feature_diagonals_applied_to_all_lanes_at_once(n_samples):
+    # Two-qubit diagonal blocks that read features and no weight (IQP's rzz(x_i·x_j), cp(x))
+    # are applied to a chunk's interleaved samples in place, each lane with its own diagonal;
+    # next to them a weighted one (rzz(w·x)) and dense feature blocks take the per-sample path.
+    # 1, 3, 8 and 11 samples: one lane, spare lanes, one full chunk, a full and a part chunk.
+    c = (Circuit(4)
+         .add("h", 0).add("h", 1).add("h", 2).add("h", 3)
+         .add("ry", 0, w(0)).add("cx", [0, 1])
+         .add("rzz", [0, 1], x(0) * x(1)).add("cp", [2, 3], x(2))
+         .add("rzz", [3, 1], (math.pi - x(3)) * (math.pi - x(0)))
+         .add("rx", 2, x(1)).add("rzz", [0, 2], w(1) * x(2))
+         .add("crz", [3, 2], x(3)).add("ry", 1, w(2)).add("rz", 3, w(3))
+         .add("cx", [1, 2]).add("ry", 3, w(4)))
+    rng = np.random.default_rng(n_samples)
+    X, ws = rng.uniform(-1, 2, size=(n_samples, 4)), rng.normal(size=5)
+    _compare_all(c, X, ws, ["Z0", "X1 Y3", "Z2"], rng.normal(size=(n_samples, 3)))
