@@ -8,6 +8,13 @@ loops that vectorise even for the lowest wire bits — and its reduced matrix ``
 over the lanes, which is exactly what the summed gradient needs. Blocks that read data
 features are applied lane by lane. The chunk's states stay in cache for the whole forward
 and backward pass.
+
+*Kept layers*: the backward pass undoes each block on ψ and on λ and takes its reduced matrix
+(three sweeps). For a layer of one-wire blocks (:attr:`.Program.layer_runs`) the forward pass
+may keep the chunk's state before the layer (``layer_states``, given by the caller within
+its memory budget); the backward pass then takes every block's reduced matrix from ψ and λ
+after the layer (:func:`.kernels.layer_reduced1`), undoes λ alone, and picks the kept ψ up:
+two sweeps per block instead of three.
 """
 
 from __future__ import annotations
@@ -25,10 +32,15 @@ from qmlstudio.engine.block_steps import (
     lead_gradients,
     start_tables,
 )
-from qmlstudio.engine.kernels import apply_lane_diag2, undo_lane_diag2
+from qmlstudio.engine.kernels import (
+    apply_lane_diag2,
+    layer_reduced1,
+    undo_costate1,
+    undo_lane_diag2,
+)
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
-from qmlstudio.engine.program import DIAG2, PERM
+from qmlstudio.engine.program import DENSE1, DIAG2, PERM
 
 __all__ = ["MAX_LANES_LOG2", "lanes_log2_for", "run_batch"]
 
@@ -57,6 +69,15 @@ def _from_lane(re, im, dst_re, dst_im, lane, lanes):
     for i in range(dst_re.shape[0]):
         dst_re[i] = re[i * lanes + lane]
         dst_im[i] = im[i * lanes + lane]
+
+
+@kernel
+def _keep(re, im, layer_states, c, layer):
+    """Copy the chunk's state into its slot of the kept layer states."""
+    kept_re, kept_im = layer_states[c, layer, 0], layer_states[c, layer, 1]
+    for i in range(re.shape[0]):
+        kept_re[i] = re[i]
+        kept_im[i] = im[i]
 
 
 @kernel
@@ -89,7 +110,8 @@ def _lane_diagonals(prog, op, u_feat, lanes, conjugate, d_re, d_im):
 def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, zmask, ny, cot,
               do_forward,
               do_backward, u_const, d_const, shift_factor, shift, max_factors,
-              n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im):
+              n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im,
+              layer_runs, layer_states):
     """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
 
     First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
@@ -100,6 +122,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     vjp whose cotangent needed the values first); with it they are stored there if given.
     The last chunk's spare lanes repeat the last sample, with a zero costate.
     ``lead_fwd``/``lead_inv`` are :attr:`.Program.lead_tables` (used without initial states).
+    ``layer_runs`` is :attr:`.Program.layer_runs`; ``layer_states`` (chunks, layers, 2,
+    chunk size) receives the kept layers' input states (see the module docstring), or has no
+    rows: no layer is kept.
 
     Per-sample work (feature blocks, measurement, the leading layer) copies a lane out into
     contiguous single-sample buffers and back, rather than working on strided lane views:
@@ -114,6 +139,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     n_slots = d_const.shape[0]
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
+    keep_layers = layer_states.shape[0] > 0
     h = n // 2
     const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
     # split: the constant part of each encoding-then-weights block once, here (see there)
@@ -174,6 +200,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                 if use_product and prog.op_lead[op]:
                     op += 1
                 elif prog.op_fslot[op] < 0:
+                    layer = layer_runs[op]
+                    if keep_layers and layer >= 0 and (op == 0 or layer_runs[op - 1] != layer):
+                        _keep(re, im, layer_states, c, layer)
                     apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
                     if prog.op_kind[op] == PERM:
                         re, sre = sre, re
@@ -219,6 +248,24 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         while op >= 0:
             if use_product and prog.op_lead[op]:
                 op -= 1
+            elif keep_layers and layer_runs[op] >= 0:
+                layer = layer_runs[op]
+                start = op
+                while start > 0 and layer_runs[start - 1] == layer:
+                    start -= 1
+                for o in range(op, start - 1, -1):
+                    if has_weights(prog, o):
+                        r[:] = 0
+                        layer_reduced1(re, im, lre, lim, prog.op_t0[o] + lanes_log2,
+                                       u_const[o], 0, size >> 1, r)
+                        add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o], DENSE1,
+                                      d_const, r, grad)
+                for o in range(op, start - 1, -1):
+                    undo_costate1(lre, lim, prog.op_t0[o] + lanes_log2, u_const[o], 0,
+                                  size >> 1)
+                re = layer_states[c, layer, 0]
+                im = layer_states[c, layer, 1]
+                op = start - 1
             elif prog.op_fslot[op] < 0:
                 r[:] = 0
                 backward_block(prog, op, u_const[op], re, im, lre, lim, sre, sim, slre, slim,

@@ -28,6 +28,7 @@ from numba.core import config
 
 from qmlstudio.engine._jit import CACHE_DIR, caches, entry_kernel
 from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gradients
+from qmlstudio.engine.kernels import layer_reduced1, undo_costate1, undo_lane_diag2
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate
 from qmlstudio.engine.threads import thread_cap
@@ -65,6 +66,9 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
                        count, r)
         add_gradients(prog.fac_wslot, prog.op_f0[count], prog.op_f1[count],
                       prog.op_kind[count], blocks, r, rows[count])
+        layer_reduced1(re, re, re, re, count, blocks[count], 0, count, r)
+        undo_costate1(re, re, count, blocks[count], 0, count)
+        undo_lane_diag2(re, re, re, re, count, count, rows, rows, count, count)
         boundary_contractions(re, re, table[count], table[count], n // 2, lead_inv, 0,
                               1 << (n - n // 2), t, t)
         lead_gradients(prog, n, vectors[count], t, t, blocks, per_lane[count], blocks,

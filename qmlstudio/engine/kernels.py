@@ -27,7 +27,9 @@ __all__ = [
     "backward_dense2",
     "backward_diag2",
     "gather",
+    "layer_reduced1",
     "swap_pairs",
+    "undo_costate1",
     "undo_dense1",
     "undo_diag2",
     "undo_lane_diag2",
@@ -198,6 +200,34 @@ def undo_dense1(pre, pim, lre, lim, t, u, lo, hi):
                           u[1, 1].conjugate())
     _rotate_pairs(pre, pim, t, v00.real, v00.imag, v01.real, v01.imag, v10.real, v10.imag,
                   v11.real, v11.imag, lo, hi)
+    _rotate_pairs(lre, lim, t, v00.real, v00.imag, v01.real, v01.imag, v10.real, v10.imag,
+                  v11.real, v11.imag, lo, hi)
+
+
+@kernel
+def layer_reduced1(pre, pim, lre, lim, t, u, lo, hi, r):
+    """Add ``U† Σ ψ ⊗ conj(λ)`` over pairs ``lo..hi`` of bit ``t`` into ``r[:2, :2]``, with ψ
+    and λ taken *after a whole layer* of one-wire blocks (read only).
+
+    That is the reduced matrix of the layer's block ``U`` on bit ``t`` (the one
+    :func:`backward_dense1` takes right after it): the layer's other blocks act on other bits,
+    on ψ and λ alike, and a partial trace over those bits does not see them. So a layer whose
+    input state was kept needs no undoing of ψ (see :mod:`.batch_driver`).
+    """
+    v00, v01, v10, v11 = (u[0, 0].conjugate(), u[1, 0].conjugate(), u[0, 1].conjugate(),
+                          u[1, 1].conjugate())
+    s00, s01, s10, s11 = _pair_outer(pre, pim, lre, lim, t, lo, hi)
+    r[0, 0] += v00 * s00 + v01 * s10
+    r[0, 1] += v00 * s01 + v01 * s11
+    r[1, 0] += v10 * s00 + v11 * s10
+    r[1, 1] += v10 * s01 + v11 * s11
+
+
+@kernel
+def undo_costate1(lre, lim, t, u, lo, hi):
+    """λ ← U†λ on bit ``t`` for pairs ``lo..hi`` (λ alone: ψ of a kept layer is not undone)."""
+    v00, v01, v10, v11 = (u[0, 0].conjugate(), u[1, 0].conjugate(), u[0, 1].conjugate(),
+                          u[1, 1].conjugate())
     _rotate_pairs(lre, lim, t, v00.real, v00.imag, v01.real, v01.imag, v10.real, v10.imag,
                   v11.real, v11.imag, lo, hi)
 

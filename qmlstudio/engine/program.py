@@ -196,6 +196,13 @@ class Program:
     """The weight each weight factor reads (by weight slot)."""
     weight_scale: np.ndarray = field(init=False, repr=False)
     """The scale of each weight factor's angle (by weight slot)."""
+    layer_runs: np.ndarray = field(init=False, repr=False)
+    """(N,) int: the number of the *layer* each block belongs to, -1 for none. A layer is a
+    run of two or more consecutive DENSE1 blocks, none of them leading or reading features
+    (a circuit's rotation layer): the batch driver may keep the state before it for the
+    backward pass (see :mod:`.batch_driver`)."""
+    n_layers: int = field(init=False, repr=False)
+    """Number of layers in :attr:`layer_runs`."""
 
     def __post_init__(self) -> None:
         # Facts the Python side reads at every call, found once here: a small circuit's
@@ -211,6 +218,9 @@ class Program:
         object.__setattr__(self, "n_feature_blocks", int(prog.op_fslot.max(initial=-1)) + 1)
         object.__setattr__(self, "weight_index", prog.fac_idx[self.weight_factors])
         object.__setattr__(self, "weight_scale", prog.fac_scale[self.weight_factors])
+        runs = _layer_runs(prog)
+        object.__setattr__(self, "layer_runs", runs)
+        object.__setattr__(self, "n_layers", int(runs.max(initial=-1)) + 1)
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -255,6 +265,23 @@ class Program:
     def n_ops(self) -> int:
         """Number of blocks."""
         return len(self.arrays.op_kind)
+
+
+def _layer_runs(prog: ProgramArrays) -> np.ndarray:
+    """:attr:`Program.layer_runs` of the program's arrays (a layer's blocks are on distinct
+    wires: the schedule puts a block touching a wire between two one-wire blocks on it, and
+    a repeated wire would end the layer anyway)."""
+    member = (prog.op_kind == DENSE1) & (prog.op_fslot < 0) & ~prog.op_lead
+    runs = np.full(len(member), -1, dtype=np.int64)
+    layers: list[list[int]] = [[]]
+    for op in range(len(member)):
+        if not member[op] or any(prog.op_t0[o] == prog.op_t0[op] for o in layers[-1]):
+            layers.append([])
+        if member[op]:
+            layers[-1].append(op)
+    for number, layer in enumerate(layer for layer in layers if len(layer) >= 2):
+        runs[layer] = number
+    return runs
 
 
 def _parity(values: np.ndarray) -> np.ndarray:

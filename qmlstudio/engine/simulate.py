@@ -46,6 +46,22 @@ def states_kept_for_cotangent_function(n_qubits: int, n_samples: int) -> int:
     return n_samples if n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS else n_samples - 1
 
 
+LAYER_STATES_BUDGET = 64 << 20
+"""Bytes of kept layer input states (see :mod:`.batch_driver`) a call may use; a call that
+would need more undoes ψ instead (the same numbers, a third more backward sweeps)."""
+
+
+def _layer_states(program: Program, n_samples: int) -> np.ndarray:
+    """The kept layer states' array for a call with a backward pass: (chunks, layers, 2,
+    chunk size), or an array with no rows when none fit the budget."""
+    lanes_log2 = lanes_log2_for(n_samples)
+    shape = (((n_samples - 1) >> lanes_log2) + 1, program.n_layers, 2,
+             1 << (program.n_qubits + lanes_log2))
+    if not program.n_layers or 8 * np.prod(shape) > LAYER_STATES_BUDGET:
+        return np.empty((0, 0, 2, 0))
+    return np.empty(shape)
+
+
 class SimulationResult:
     """Values (B, K); gradients of the weight factors summed over the batch (by weight slot)
     or None; final states (B, 2**n) or None."""
@@ -59,9 +75,11 @@ class SimulationResult:
 
 
 def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_backward,
-               u_const, d_const, shift_factor, shift, values, grad_chunks, states):
+               u_const, d_const, shift_factor, shift, values, grad_chunks, states,
+               layer_states):
     """One call of :func:`.batch_driver.run_batch`; ``states`` is None or a pair of
-    (B, 2**n) planes (real, imaginary) for the final states."""
+    (B, 2**n) planes (real, imaginary) for the final states; ``layer_states`` as
+    :func:`_layer_states` makes it."""
     dim = 1 << program.n_qubits
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
@@ -70,7 +88,7 @@ def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_b
                           *program.lead_tables, *paulis, cot, do_forward, do_backward,
                           u_const, d_const, shift_factor, shift, program.max_factors,
                           program.n_feature_blocks, lanes_log2_for(len(x)), values,
-                          grad_chunks, states_re, states_im)
+                          grad_chunks, states_re, states_im, program.layer_runs, layer_states)
 
 
 def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
@@ -96,17 +114,19 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
         return grads
     grad_chunks = np.zeros((((n_samples - 1) >> lanes_log2_for(n_samples)) + 1, n_slots))
     run = (threads, program, x, weights, init, paulis)
+    layers = (_layer_states(program, n_samples) if cotangent is not None
+              else np.empty((0, 0, 2, 0)))
     if callable(cotangent):
         if states is None:
             states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
         _run_batch(*run, np.zeros((n_samples, n_obs)), True, False, u_const, d_const,
-                   shift_factor, shift, values, grad_chunks, states)
+                   shift_factor, shift, values, grad_chunks, states, layers)
         _run_batch(*run, cotangent(values), False, True, u_const, d_const, shift_factor,
-                   shift, values, grad_chunks, states)
+                   shift, values, grad_chunks, states, layers)
     else:
         cot = np.zeros((n_samples, n_obs)) if cotangent is None else cotangent
         _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,
-                   shift, values, grad_chunks, states)
+                   shift, values, grad_chunks, states, layers)
     return grad_chunks.sum(axis=0)
 
 

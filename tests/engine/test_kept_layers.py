@@ -1,0 +1,66 @@
+"""Kept layers: the batch driver's backward pass takes a rotation layer's reduced matrices
+from the states after the layer and picks up the kept input state instead of undoing ψ.
+Checked against finite differences of the dense reference, against the undoing path (the
+same call with no memory budget for kept states), and on which blocks form layers."""
+
+import numpy as np
+import pytest
+
+import qmlstudio as qs
+from qmlstudio.core import Circuit, w, x
+from qmlstudio.engine import compile_program, simulate
+from tests.engine.test_fusion import _check, _ladder
+
+
+def test_rotation_layers_are_found():
+    # The first layer is leading (part of the product state); the later ones are layers of
+    # one block per wire. A feature block or a two-qubit block ends a layer.
+    program = compile_program(_ladder(4, 3))
+    runs = program.layer_runs
+    assert program.n_layers == 2
+    assert [int((runs == k).sum()) for k in range(2)] == [4, 4]
+    mixed = (Circuit(3).add("h", 0).add("h", 1).add("h", 2).add("cz", [0, 1])
+             .add("ry", 0, w(0)).add("ry", 1, w(1)).add("rx", 2, x(0))
+             .add("cx", [2, 0]).add("ry", 0, w(2)).add("rz", 2, w(3)).add("crx", [1, 2], w(4))
+             .add("ry", 1, w(5)))
+    program = compile_program(mixed, fold_tail=False)
+    kinds = program.arrays.op_kind
+    in_layers = np.flatnonzero(program.layer_runs >= 0)
+    assert program.n_layers >= 1 and len(in_layers) >= 2
+    assert (program.arrays.op_fslot[in_layers] < 0).all()
+    assert (kinds[in_layers] == kinds[in_layers[0]]).all()
+
+
+@pytest.mark.parametrize("n_samples", [1, 5, 8, 19])
+def test_kept_layers_give_the_reference_gradients(n_samples):
+    rng = np.random.default_rng(n_samples)
+    circuit = _ladder(4, 3)
+    X = rng.uniform(0, np.pi, size=(n_samples, 4))
+    ws = rng.normal(size=circuit.n_weights)
+    _check(circuit, X, ws, ["Z0", "X1 Y2", "Z3"])
+
+
+def test_kept_and_undone_layers_agree(monkeypatch):
+    rng = np.random.default_rng(3)
+    circuit = (_ladder(5, 4)
+               .add("ry", 0, w(60)).add("h", 1).add("rz", 2, w(61)).add("cx", [0, 1]))
+    X = rng.uniform(0, np.pi, size=(13, 5))
+    ws = rng.normal(size=circuit.n_weights)
+    cot = rng.normal(size=(13, 2))
+    obs = ["Z0", "Y1 X4"]
+    kept = qs.vjp(circuit, X, ws, obs, cot)[1]
+    kept_fn = qs.vjp(circuit, X, ws, obs, lambda v: cot)[1]
+    monkeypatch.setattr(simulate, "LAYER_STATES_BUDGET", 0)
+    assert simulate._layer_states(compile_program(circuit), 13).shape[0] == 0
+    undone = qs.vjp(circuit, X, ws, obs, cot)[1]
+    np.testing.assert_allclose(kept, undone, atol=1e-12)
+    np.testing.assert_array_equal(kept_fn, kept)
+
+
+def test_kept_layers_fit_the_budget():
+    program = compile_program(_ladder(8, 4))
+    kept = simulate._layer_states(program, 256)
+    assert kept.shape == (32, program.n_layers, 2, 256 * 8)
+    assert kept.nbytes <= simulate.LAYER_STATES_BUDGET
+    # 14 qubits, 4096 samples: far over the budget, so no layer is kept
+    assert simulate._layer_states(compile_program(_ladder(14, 4)), 4096).shape[0] == 0
