@@ -64,3 +64,29 @@ def test_kept_layers_fit_the_budget():
     assert kept.nbytes <= simulate.LAYER_STATES_BUDGET
     # 14 qubits, 4096 samples: far over the budget, so no layer is kept
     assert simulate._layer_states(compile_program(_ladder(14, 4)), 4096).shape[0] == 0
+
+
+def test_a_thread_reuses_its_kept_layer_array_and_a_nested_call_makes_its_own():
+    program = compile_program(_ladder(4, 3))
+    first = simulate._layer_states(program, 9)
+    nested = simulate._layer_states(program, 9)  # while ``first`` is in use
+    assert nested is not first
+    simulate._return_layer_states(first)
+    assert simulate._layer_states(program, 9) is first
+    simulate._return_layer_states(first)
+    assert simulate._layer_states(program, 30) is not first  # another shape
+
+
+def test_a_vjp_inside_a_cotangent_function_leaves_the_outer_call_right():
+    rng = np.random.default_rng(4)
+    circuit = _ladder(4, 3)
+    X = rng.uniform(0, np.pi, size=(9, 4))
+    ws = rng.normal(size=circuit.n_weights)
+    cot = rng.normal(size=(9, 1))
+    plain = qs.vjp(circuit, X, ws, ["Z0"], cot)[1]
+
+    def nested_cotangent(values):
+        qs.vjp(circuit, X[::-1], ws + 1.0, ["Z1"], cot)  # same shapes, other states
+        return cot
+
+    np.testing.assert_array_equal(qs.vjp(circuit, X, ws, ["Z0"], nested_cotangent)[1], plain)
