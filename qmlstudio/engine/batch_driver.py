@@ -33,10 +33,10 @@ from qmlstudio.engine.block_steps import (
     start_tables,
 )
 from qmlstudio.engine.kernels import (
-    apply_lane_diag2,
+    apply_lane_diagonals,
     layer_reduced1,
     undo_costate1,
-    undo_lane_diag2,
+    undo_lane_diagonals,
 )
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
@@ -89,21 +89,27 @@ def _per_sample(prog, op, use_product):
 
 @kernel
 def _lane_diagonal(prog, op):
-    """Whether per-sample block ``op`` is applied to all lanes at once, in place: a diagonal
-    two-qubit block without weights (IQP's ``rzz(x_i·x_j)``), whose per-lane diagonals are
-    cheap to gather, and whose undoing needs no reduced matrix."""
-    return prog.op_kind[op] == DIAG2 and not has_weights(prog, op)
+    """Whether block ``op`` is applied to all lanes at once, in place: a diagonal two-qubit
+    block that reads features and no weight (IQP's ``rzz(x_i·x_j)``), whose per-lane
+    diagonals are cheap to gather and whose undoing needs no reduced matrix. Consecutive
+    ones are applied as one run (:func:`.kernels.apply_lane_diagonals`)."""
+    return prog.op_kind[op] == DIAG2 and prog.op_fslot[op] >= 0 and not has_weights(prog, op)
 
 
 @kernel
-def _lane_diagonals(prog, op, u_feat, lanes, conjugate, d_re, d_im):
-    """Each lane's diagonal of block ``op`` (conjugated for undoing) into ``d_re/d_im[k, lane]``."""
-    slot = prog.op_fslot[op]
+def _lane_diagonals(prog, first, end, u_feat, lanes, conjugate, t_hi, t_lo, d_re, d_im):
+    """The bits of blocks ``first..end`` into ``t_hi/t_lo[b]`` and each lane's diagonal
+    (conjugated for undoing) into ``d_re/d_im[b, k, lane]``, ``b`` counted from ``first``."""
     sign = -1.0 if conjugate else 1.0
-    for lane in range(lanes):
-        for k in range(4):
-            d_re[k, lane] = u_feat[lane, slot, k, k].real
-            d_im[k, lane] = sign * u_feat[lane, slot, k, k].imag
+    for op in range(first, end):
+        b = op - first
+        t_hi[b] = prog.op_t0[op]
+        t_lo[b] = prog.op_t1[op]
+        slot = prog.op_fslot[op]
+        for lane in range(lanes):
+            for k in range(4):
+                d_re[b, k, lane] = u_feat[lane, slot, k, k].real
+                d_im[b, k, lane] = sign * u_feat[lane, slot, k, k].imag
 
 
 @parallel_kernel
@@ -170,8 +176,12 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
-        d_re = np.empty((4, lanes))
-        d_im = np.empty((4, lanes))
+        d_re = np.empty((n_ops, 4, lanes))
+        d_im = np.empty((n_ops, 4, lanes))
+        d_hi = np.empty(n_ops, dtype=np.int64)
+        d_lo = np.empty(n_ops, dtype=np.int64)
+        acc_re = np.empty(lanes)
+        acc_im = np.empty(lanes)
         zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
@@ -209,10 +219,14 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         im, sim = sim, im
                     op += 1
                 elif _lane_diagonal(prog, op):
-                    _lane_diagonals(prog, op, u_feat, lanes, False, d_re, d_im)
-                    apply_lane_diag2(re, im, prog.op_t0[op], prog.op_t1[op], d_re, d_im,
-                                     lanes_log2, dim)
-                    op += 1
+                    end = op + 1
+                    while end < n_ops and _lane_diagonal(prog, end):
+                        end += 1
+                    _lane_diagonals(prog, op, end, u_feat, lanes, False, d_hi, d_lo, d_re,
+                                    d_im)
+                    apply_lane_diagonals(re, im, d_hi[:end - op], d_lo[:end - op], d_re, d_im,
+                                         lanes_log2, dim, acc_re, acc_im)
+                    op = end
                 else:
                     end = op + 1
                     while (end < n_ops and _per_sample(prog, end, use_product)
@@ -280,10 +294,15 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                                   prog.op_kind[op], d_const, r, grad)
                 op -= 1
             elif _lane_diagonal(prog, op):
-                _lane_diagonals(prog, op, u_feat, lanes, True, d_re, d_im)
-                undo_lane_diag2(re, im, lre, lim, prog.op_t0[op], prog.op_t1[op], d_re, d_im,
-                                lanes_log2, dim)
-                op -= 1
+                start = op
+                while start > 0 and _lane_diagonal(prog, start - 1):
+                    start -= 1
+                _lane_diagonals(prog, start, op + 1, u_feat, lanes, True, d_hi, d_lo, d_re,
+                                d_im)
+                undo_lane_diagonals(re, im, lre, lim, d_hi[:op + 1 - start],
+                                    d_lo[:op + 1 - start], d_re, d_im, lanes_log2, dim, acc_re,
+                                    acc_im)
+                op = start - 1
             else:
                 start = op
                 while (start > 0 and _per_sample(prog, start - 1, use_product)

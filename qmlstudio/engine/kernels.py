@@ -22,7 +22,7 @@ __all__ = [
     "apply_dense1",
     "apply_dense2",
     "apply_diag2",
-    "apply_lane_diag2",
+    "apply_lane_diagonals",
     "backward_dense1",
     "backward_dense2",
     "backward_diag2",
@@ -32,7 +32,7 @@ __all__ = [
     "undo_costate1",
     "undo_dense1",
     "undo_diag2",
-    "undo_lane_diag2",
+    "undo_lane_diagonals",
 ]
 
 
@@ -277,85 +277,129 @@ def backward_dense2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
 
 
 @kernel
+def _diagonal_runs(planes, t_hi, t_lo, u, conjugate, lo, hi):
+    """Multiply every plane pair (re, im) of ``planes`` by the diagonal of ``u`` (conjugated
+    with ``conjugate``) on bits (t_hi, t_lo), quadruples ``lo..hi``.
+
+    Consecutive quadruples start at consecutive indices until bit ``t_lo`` is reached, so
+    each of the four amplitudes of a run of them is a contiguous slice multiplied by one
+    number: loops that vectorise, where one quadruple at a time (four scattered amplitudes
+    and their index arithmetic) cost a few ns per amplitude (measured: 90 IQP ``rzz``
+    blocks on 8 interleaved 10-qubit states, 28 µs a block).
+    """
+    s = 1 << t_lo
+    sign = -1.0 if conjugate else 1.0
+    p = lo
+    while p < hi:
+        i0 = _quad_start(p, t_hi, t_lo)
+        run = min(s - (p & (s - 1)), hi - p)
+        for k in range(4):
+            dr, di = u[k, k].real, sign * u[k, k].imag
+            start = i0 + ((k >> 1) << t_hi) + ((k & 1) << t_lo)
+            for plane in range(0, len(planes), 2):
+                xr = planes[plane][start:start + run]
+                xi = planes[plane + 1][start:start + run]
+                for j in range(run):
+                    ar, ai = xr[j], xi[j]
+                    xr[j] = dr * ar - di * ai
+                    xi[j] = dr * ai + di * ar
+        p += run
+
+
+@kernel
+def _diagonal_sums(pre, pim, lre, lim, t_hi, t_lo, lo, hi, r):
+    """Add ``Σ ψ_k conj(λ_k)`` over quadruples ``lo..hi`` into ``r[k, k]`` (runs as in
+    :func:`_diagonal_runs`)."""
+    s = 1 << t_lo
+    p = lo
+    while p < hi:
+        i0 = _quad_start(p, t_hi, t_lo)
+        run = min(s - (p & (s - 1)), hi - p)
+        for k in range(4):
+            start = i0 + ((k >> 1) << t_hi) + ((k & 1) << t_lo)
+            xr, xi = pre[start:start + run], pim[start:start + run]
+            yr, yi = lre[start:start + run], lim[start:start + run]
+            sr = si = 0.0
+            for j in range(run):
+                sr += xr[j] * yr[j] + xi[j] * yi[j]
+                si += xi[j] * yr[j] - xr[j] * yi[j]
+            r[k, k] += complex(sr, si)
+        p += run
+
+
+@kernel
 def apply_diag2(re, im, t_hi, t_lo, u, lo, hi):
     """Multiply by the diagonal of ``u`` on bits (t_hi, t_lo)."""
-    for q in range(lo, hi):
-        idx = _quad(q, t_hi, t_lo)
-        for k in range(4):
-            d = u[k, k]
-            ar, ai = re[idx[k]], im[idx[k]]
-            re[idx[k]] = d.real * ar - d.imag * ai
-            im[idx[k]] = d.real * ai + d.imag * ar
+    _diagonal_runs((re, im), t_hi, t_lo, u, False, lo, hi)
 
 
 @kernel
 def backward_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
-    """Undo the diagonal ``u`` on ψ and λ; accumulate the diagonal of ``r``."""
-    for q in range(lo, hi):
-        idx = _quad(q, t_hi, t_lo)
-        for k in range(4):
-            dr, di = u[k, k].real, -u[k, k].imag
-            i = idx[k]
-            ar = dr * pre[i] - di * pim[i]
-            ai = dr * pim[i] + di * pre[i]
-            pre[i], pim[i] = ar, ai
-            lr, li = lre[i], lim[i]
-            r[k, k] += complex(ar * lr + ai * li, ai * lr - ar * li)
-            lre[i] = dr * lr - di * li
-            lim[i] = dr * li + di * lr
+    """Undo the diagonal ``u`` on ψ and λ; accumulate the diagonal of ``r``
+    (``Σ ψ_prev conj(λ)``, λ taken before it is undone)."""
+    _diagonal_runs((pre, pim), t_hi, t_lo, u, True, lo, hi)
+    _diagonal_sums(pre, pim, lre, lim, t_hi, t_lo, lo, hi, r)
+    _diagonal_runs((lre, lim), t_hi, t_lo, u, True, lo, hi)
 
 
 @kernel
 def undo_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi):
     """Undo the diagonal ``u`` on ψ and λ, with no reduced matrix (a block without
     weights: see :func:`undo_dense1`)."""
-    for q in range(lo, hi):
-        idx = _quad(q, t_hi, t_lo)
-        for k in range(4):
-            dr, di = u[k, k].real, -u[k, k].imag
-            i = idx[k]
-            ar, ai = pre[i], pim[i]
-            pre[i], pim[i] = dr * ar - di * ai, dr * ai + di * ar
-            lr, li = lre[i], lim[i]
-            lre[i], lim[i] = dr * lr - di * li, dr * li + di * lr
+    _diagonal_runs((pre, pim, lre, lim), t_hi, t_lo, u, True, lo, hi)
 
 
 @kernel
-def _lane_phases(planes, t_hi, t_lo, d_re, d_im, lanes, dim):
+def _lane_phase_rows(planes, t_hi, t_lo, d_re, d_im, lanes, dim, acc_re, acc_im):
     """Multiply amplitude ``i`` of lane ``l`` in every plane pair (re, im) of ``planes`` by
-    ``d[k, l]``, ``k`` = bits (t_hi, t_lo) of ``i``: one row of ``lanes`` per amplitude."""
+    ``Π_b d[b, k_b(i), l]``, ``k_b`` = bits (t_hi[b], t_lo[b]) of ``i``: the product is taken
+    in ``acc`` (one row of ``lanes``), so each amplitude is loaded and stored once for the
+    whole run of blocks."""
     for i in range(dim):
-        k = (((i >> t_hi) & 1) << 1) | ((i >> t_lo) & 1)
-        dr, di = d_re[k], d_im[k]
+        for lane in range(lanes):
+            acc_re[lane] = 1.0
+            acc_im[lane] = 0.0
+        for b in range(t_hi.shape[0]):
+            k = (((i >> t_hi[b]) & 1) << 1) | ((i >> t_lo[b]) & 1)
+            for lane in range(lanes):
+                ar, ai = acc_re[lane], acc_im[lane]
+                dr, di = d_re[b, k, lane], d_im[b, k, lane]
+                acc_re[lane] = ar * dr - ai * di
+                acc_im[lane] = ar * di + ai * dr
         base = i * lanes
         for plane in range(0, len(planes), 2):
             xr = planes[plane][base:base + lanes]
             xi = planes[plane + 1][base:base + lanes]
             for lane in range(lanes):
                 ar, ai = xr[lane], xi[lane]
-                xr[lane] = dr[lane] * ar - di[lane] * ai
-                xi[lane] = dr[lane] * ai + di[lane] * ar
+                xr[lane] = acc_re[lane] * ar - acc_im[lane] * ai
+                xi[lane] = acc_re[lane] * ai + acc_im[lane] * ar
 
 
 @kernel
-def apply_lane_diag2(re, im, t_hi, t_lo, d_re, d_im, lanes_log2, dim):
-    """Apply a diagonal two-qubit block whose diagonal differs from lane to lane (a feature
-    block: ``d_re/d_im[k, lane]``) to an interleaved chunk of ``dim`` amplitudes per lane,
-    in place: no lane is copied out, and the lanes' loop is a few vector instructions."""
+def apply_lane_diagonals(re, im, t_hi, t_lo, d_re, d_im, lanes_log2, dim, acc_re, acc_im):
+    """Apply a run of diagonal two-qubit blocks whose diagonals differ from lane to lane
+    (feature blocks: block ``b`` on bits ``(t_hi[b], t_lo[b])`` with ``d_re/d_im[b, k,
+    lane]``) to an interleaved chunk of ``dim`` amplitudes per lane, in place, in one sweep:
+    no lane is copied out, and each amplitude is touched once for the whole run (``acc``:
+    scratch of ``2**lanes_log2``)."""
     if lanes_log2 == 3:  # the usual 8 lanes: a loop of known length (see :func:`gather`)
-        _lane_phases((re, im), t_hi, t_lo, d_re, d_im, 8, dim)
+        _lane_phase_rows((re, im), t_hi, t_lo, d_re, d_im, 8, dim, acc_re, acc_im)
     else:
-        _lane_phases((re, im), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim)
+        _lane_phase_rows((re, im), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim, acc_re,
+                         acc_im)
 
 
 @kernel
-def undo_lane_diag2(pre, pim, lre, lim, t_hi, t_lo, d_re, d_im, lanes_log2, dim):
-    """Undo :func:`apply_lane_diag2` on ψ and λ (``d`` given conjugated), with no reduced
-    matrix: for blocks without weights."""
+def undo_lane_diagonals(pre, pim, lre, lim, t_hi, t_lo, d_re, d_im, lanes_log2, dim,
+                        acc_re, acc_im):
+    """Undo :func:`apply_lane_diagonals` on ψ and λ (``d`` given conjugated), with no
+    reduced matrices: for blocks without weights."""
     if lanes_log2 == 3:
-        _lane_phases((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 8, dim)
+        _lane_phase_rows((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 8, dim, acc_re, acc_im)
     else:
-        _lane_phases((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim)
+        _lane_phase_rows((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim,
+                         acc_re, acc_im)
 
 
 @kernel
