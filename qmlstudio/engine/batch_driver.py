@@ -117,7 +117,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
               do_forward,
               do_backward, u_const, d_const, shift_factor, shift, max_factors,
               n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im,
-              layer_runs, layer_states):
+              layer_runs, layer_states, final_kept):
     """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
 
     First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
@@ -130,7 +130,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     ``lead_fwd``/``lead_inv`` are :attr:`.Program.lead_tables` (used without initial states).
     ``layer_runs`` is :attr:`.Program.layer_runs`; ``layer_states`` (chunks, layers, 2,
     chunk size) receives the kept layers' input states (see the module docstring), or has no
-    rows: no layer is kept.
+    rows: no layer is kept. With ``final_kept`` its last slot holds each chunk's final state
+    between the two phases of a vjp, interleaved as the chunk is (no lane is copied out or
+    in), instead of ``states_re/im``.
 
     Per-sample work (feature blocks, measurement, the leading layer) copies a lane out into
     contiguous single-sample buffers and back, rather than working on strided lane views:
@@ -247,6 +249,11 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                 if keep_states:
                     _from_lane(re, im, states_re[first + lane], states_im[first + lane], lane,
                                lanes)
+            if final_kept:
+                _keep(re, im, layer_states, c, layer_states.shape[1] - 1)
+        elif final_kept:  # the kept final state is this chunk's buffer from here on
+            re = layer_states[c, layer_states.shape[1] - 1, 0]
+            im = layer_states[c, layer_states.shape[1] - 1, 1]
         else:
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)

@@ -62,14 +62,16 @@ class _SpareLayerStates(threading.local):
 _spare = _SpareLayerStates()
 
 
-def _layer_states(program: Program, n_samples: int) -> np.ndarray:
-    """The kept layer states' array for a call with a backward pass: (chunks, layers, 2,
-    chunk size), or an array with no rows when none fit the budget. Hand it back with
+def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
+    """The kept states' array for a call with a backward pass: (chunks, layers + ``final``,
+    2, chunk size) — the layers' input states and, with ``final``, the final state between
+    the two phases of a vjp with a cotangent function — or an array with no rows when
+    nothing is kept or it does not fit the budget. Hand it back with
     :func:`_return_layer_states` when the call is done."""
     lanes_log2 = lanes_log2_for(n_samples)
-    shape = (((n_samples - 1) >> lanes_log2) + 1, program.n_layers, 2,
+    shape = (((n_samples - 1) >> lanes_log2) + 1, program.n_layers + final, 2,
              1 << (program.n_qubits + lanes_log2))
-    if not program.n_layers or 8 * np.prod(shape) > LAYER_STATES_BUDGET:
+    if not shape[1] or 8 * np.prod(shape) > LAYER_STATES_BUDGET:
         return np.empty((0, 0, 2, 0))
     spare, _spare.array = _spare.array, None  # taken: a nested call makes its own
     return spare if spare is not None and spare.shape == shape else np.empty(shape)
@@ -95,10 +97,10 @@ class SimulationResult:
 
 def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_backward,
                u_const, d_const, shift_factor, shift, values, grad_chunks, states,
-               layer_states):
+               layer_states, final_kept=False):
     """One call of :func:`.batch_driver.run_batch`; ``states`` is None or a pair of
     (B, 2**n) planes (real, imaginary) for the final states; ``layer_states`` as
-    :func:`_layer_states` makes it."""
+    :func:`_layer_states` makes it (``final_kept``: with the final state's slot)."""
     dim = 1 << program.n_qubits
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
@@ -107,7 +109,8 @@ def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_b
                           *program.lead_tables, *paulis, cot, do_forward, do_backward,
                           u_const, d_const, shift_factor, shift, program.max_factors,
                           program.n_feature_blocks, lanes_log2_for(len(x)), values,
-                          grad_chunks, states_re, states_im, program.layer_runs, layer_states)
+                          grad_chunks, states_re, states_im, program.layer_runs, layer_states,
+                          final_kept)
 
 
 def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
@@ -133,15 +136,17 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
         return grads
     grad_chunks = np.zeros((((n_samples - 1) >> lanes_log2_for(n_samples)) + 1, n_slots))
     run = (threads, program, x, weights, init, paulis)
-    layers = (_layer_states(program, n_samples) if cotangent is not None
+    final = callable(cotangent) and states is None
+    layers = (_layer_states(program, n_samples, final) if cotangent is not None
               else np.empty((0, 0, 2, 0)))
     if callable(cotangent):
-        if states is None:
+        final_kept = final and layers.shape[0] > 0
+        if states is None and not final_kept:
             states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
         _run_batch(*run, np.zeros((n_samples, n_obs)), True, False, u_const, d_const,
-                   shift_factor, shift, values, grad_chunks, states, layers)
+                   shift_factor, shift, values, grad_chunks, states, layers, final_kept)
         _run_batch(*run, cotangent(values), False, True, u_const, d_const, shift_factor,
-                   shift, values, grad_chunks, states, layers)
+                   shift, values, grad_chunks, states, layers, final_kept)
     else:
         cot = np.zeros((n_samples, n_obs)) if cotangent is None else cotangent
         _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,

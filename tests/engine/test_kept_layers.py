@@ -51,7 +51,7 @@ def test_kept_and_undone_layers_agree(monkeypatch):
     kept = qs.vjp(circuit, X, ws, obs, cot)[1]
     kept_fn = qs.vjp(circuit, X, ws, obs, lambda v: cot)[1]
     monkeypatch.setattr(simulate, "LAYER_STATES_BUDGET", 0)
-    assert simulate._layer_states(compile_program(circuit), 13).shape[0] == 0
+    assert simulate._layer_states(compile_program(circuit), 13, True).shape[0] == 0
     undone = qs.vjp(circuit, X, ws, obs, cot)[1]
     np.testing.assert_allclose(kept, undone, atol=1e-12)
     np.testing.assert_array_equal(kept_fn, kept)
@@ -59,22 +59,30 @@ def test_kept_and_undone_layers_agree(monkeypatch):
 
 def test_kept_layers_fit_the_budget():
     program = compile_program(_ladder(8, 4))
-    kept = simulate._layer_states(program, 256)
+    kept = simulate._layer_states(program, 256, False)
     assert kept.shape == (32, program.n_layers, 2, 256 * 8)
     assert kept.nbytes <= simulate.LAYER_STATES_BUDGET
-    # 14 qubits, 4096 samples: far over the budget, so no layer is kept
-    assert simulate._layer_states(compile_program(_ladder(14, 4)), 4096).shape[0] == 0
+    # a vjp with a cotangent function keeps the final state too, in one more slot
+    assert simulate._layer_states(program, 256, True).shape == (32, program.n_layers + 1, 2,
+                                                                 256 * 8)
+    # no layers: only the final state, or nothing
+    plain = compile_program(Circuit(2).add("ry", 0, x(0)).add("cx", [0, 1]).add("ry", 1, w(0)))
+    assert plain.n_layers == 0
+    assert simulate._layer_states(plain, 5, True).shape == (1, 1, 2, 4 * 8)
+    assert simulate._layer_states(plain, 5, False).shape[0] == 0
+    # 14 qubits, 4096 samples: far over the budget, so nothing is kept
+    assert simulate._layer_states(compile_program(_ladder(14, 4)), 4096, True).shape[0] == 0
 
 
 def test_a_thread_reuses_its_kept_layer_array_and_a_nested_call_makes_its_own():
     program = compile_program(_ladder(4, 3))
-    first = simulate._layer_states(program, 9)
-    nested = simulate._layer_states(program, 9)  # while ``first`` is in use
+    first = simulate._layer_states(program, 9, False)
+    nested = simulate._layer_states(program, 9, False)  # while ``first`` is in use
     assert nested is not first
     simulate._return_layer_states(first)
-    assert simulate._layer_states(program, 9) is first
+    assert simulate._layer_states(program, 9, False) is first
     simulate._return_layer_states(first)
-    assert simulate._layer_states(program, 30) is not first  # another shape
+    assert simulate._layer_states(program, 30, False) is not first  # another shape
 
 
 def test_a_vjp_inside_a_cotangent_function_leaves_the_outer_call_right():
