@@ -32,15 +32,10 @@ from qmlstudio.engine.block_steps import (
     lead_gradients,
     start_tables,
 )
-from qmlstudio.engine.kernels import (
-    apply_lane_diagonals,
-    layer_reduced1,
-    undo_costate1,
-    undo_lane_diagonals,
-)
+from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
-from qmlstudio.engine.program import DENSE1, DIAG2, PERM
+from qmlstudio.engine.program import DENSE1, PERM
 
 __all__ = ["MAX_LANES_LOG2", "lanes_log2_for", "run_batch"]
 
@@ -85,31 +80,6 @@ def _per_sample(prog, op, use_product):
     """Whether block ``op`` is applied lane by lane (it reads features and is not part of
     the product-state leading layer)."""
     return prog.op_fslot[op] >= 0 and not (use_product and prog.op_lead[op])
-
-
-@kernel
-def _lane_diagonal(prog, op):
-    """Whether block ``op`` is applied to all lanes at once, in place: a diagonal two-qubit
-    block that reads features and no weight (IQP's ``rzz(x_i·x_j)``), whose per-lane
-    diagonals are cheap to gather and whose undoing needs no reduced matrix. Consecutive
-    ones are applied as one run (:func:`.kernels.apply_lane_diagonals`)."""
-    return prog.op_kind[op] == DIAG2 and prog.op_fslot[op] >= 0 and not has_weights(prog, op)
-
-
-@kernel
-def _lane_diagonals(prog, first, end, u_feat, lanes, conjugate, t_hi, t_lo, d_re, d_im):
-    """The bits of blocks ``first..end`` into ``t_hi/t_lo[b]`` and each lane's diagonal
-    (conjugated for undoing) into ``d_re/d_im[b, k, lane]``, ``b`` counted from ``first``."""
-    sign = -1.0 if conjugate else 1.0
-    for op in range(first, end):
-        b = op - first
-        t_hi[b] = prog.op_t0[op]
-        t_lo[b] = prog.op_t1[op]
-        slot = prog.op_fslot[op]
-        for lane in range(lanes):
-            for k in range(4):
-                d_re[b, k, lane] = u_feat[lane, slot, k, k].real
-                d_im[b, k, lane] = sign * u_feat[lane, slot, k, k].imag
 
 
 @parallel_kernel
@@ -178,12 +148,6 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
-        d_re = np.empty((n_ops, 4, lanes))
-        d_im = np.empty((n_ops, 4, lanes))
-        d_hi = np.empty(n_ops, dtype=np.int64)
-        d_lo = np.empty(n_ops, dtype=np.int64)
-        acc_re = np.empty(lanes)
-        acc_im = np.empty(lanes)
         zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
@@ -220,19 +184,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         re, sre = sre, re
                         im, sim = sim, im
                     op += 1
-                elif _lane_diagonal(prog, op):
-                    end = op + 1
-                    while end < n_ops and _lane_diagonal(prog, end):
-                        end += 1
-                    _lane_diagonals(prog, op, end, u_feat, lanes, False, d_hi, d_lo, d_re,
-                                    d_im)
-                    apply_lane_diagonals(re, im, d_hi[:end - op], d_lo[:end - op], d_re, d_im,
-                                         lanes_log2, dim, acc_re, acc_im)
-                    op = end
                 else:
                     end = op + 1
-                    while (end < n_ops and _per_sample(prog, end, use_product)
-                           and not _lane_diagonal(prog, end)):
+                    while end < n_ops and _per_sample(prog, end, use_product):
                         end += 1
                     for lane in range(lanes):
                         _from_lane(re, im, bre, bim, lane, lanes)
@@ -300,20 +254,9 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                     add_gradients(prog.fac_wslot, prog.op_f0[op], prog.op_f1[op],
                                   prog.op_kind[op], d_const, r, grad)
                 op -= 1
-            elif _lane_diagonal(prog, op):
-                start = op
-                while start > 0 and _lane_diagonal(prog, start - 1):
-                    start -= 1
-                _lane_diagonals(prog, start, op + 1, u_feat, lanes, True, d_hi, d_lo, d_re,
-                                d_im)
-                undo_lane_diagonals(re, im, lre, lim, d_hi[:op + 1 - start],
-                                    d_lo[:op + 1 - start], d_re, d_im, lanes_log2, dim, acc_re,
-                                    acc_im)
-                op = start - 1
             else:
                 start = op
-                while (start > 0 and _per_sample(prog, start - 1, use_product)
-                       and not _lane_diagonal(prog, start - 1)):
+                while start > 0 and _per_sample(prog, start - 1, use_product):
                     start -= 1
                 for lane in range(lanes):
                     _from_lane(re, im, bre, bim, lane, lanes)

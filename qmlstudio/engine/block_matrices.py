@@ -16,7 +16,6 @@ from qmlstudio.engine._jit import entry_kernel, kernel
 from qmlstudio.engine.program import (
     DENSE1,
     DEP_FEATURES,
-    DIAG2,
     PERM,
     SRC_FEATURE,
     SRC_WEIGHT,
@@ -43,24 +42,6 @@ def _matmul(a, b, out, d):
             for k in range(d):
                 acc += a[i, k] * b[k, j]
             out[i, j] = acc
-
-
-@kernel
-def _matmul_diagonal(a, b, out, d):
-    """:func:`_matmul` for diagonal ``a`` and ``b`` (a DIAG2 block's factors): ``d``
-    products instead of ``d³``."""
-    for i in range(d):
-        for j in range(d):
-            out[i, j] = a[i, i] * b[i, i] if i == j else 0.0
-
-
-@kernel
-def _times(a, b, out, d, diagonal):
-    """``out = a @ b`` (``diagonal``: both are diagonal)."""
-    if diagonal:
-        _matmul_diagonal(a, b, out, d)
-    else:
-        _matmul(a, b, out, d)
 
 
 @kernel
@@ -101,11 +82,11 @@ def _feature_prefix(prog, op):
 
 
 @kernel
-def _product(prog, f0, f1, d, diagonal, x_row, weights, shift_factor, shift, with_derivs,
-             out_u, deriv, work):
+def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, out_u, deriv,
+             work):
     """``out_u`` = the product of factors ``f0..f1`` (``f0`` applied first) and, with
     ``with_derivs``, ∂/∂θ of it for each weight factor into its ``deriv`` slot; ``work`` as
-    :func:`block_matrices` describes it; ``diagonal``: every factor is diagonal."""
+    :func:`block_matrices` describes it."""
     nf = f1 - f0
     mats = work[:nf]
     prefix = work[nf:2 * nf + 1]  # prefix[j] = F_{j-1}…F_0
@@ -136,24 +117,24 @@ def _product(prog, f0, f1, d, diagonal, x_row, weights, shift_factor, shift, wit
     # block of one factor, most feature blocks, then costs no matrix product at all)
     _copy(mats[0], prefix[1], d)
     for j in range(1, nf):
-        _times(mats[j], prefix[j], prefix[j + 1], d, diagonal)
+        _matmul(mats[j], prefix[j], prefix[j + 1], d)
     _copy(prefix[nf], out_u, d)
     if not trainable:
         return
     if nf > 1:
         _copy(mats[nf - 1], suffix[nf - 2], d)
     for j in range(nf - 2, 0, -1):
-        _times(suffix[j], mats[j], suffix[j - 1], d, diagonal)
+        _matmul(suffix[j], mats[j], suffix[j - 1], d)
     for j in range(nf):
         f = f0 + j
         if prog.fac_wslot[f] < 0:
             continue
         dj = deriv[prog.fac_wslot[f]]  # holds F' (see above)
         if j > 0:
-            _times(dj, prefix[j], tmp, d, diagonal)
+            _matmul(dj, prefix[j], tmp, d)
             _copy(tmp, dj, d)
         if j < nf - 1:
-            _times(suffix[j], dj, tmp, d, diagonal)
+            _matmul(suffix[j], dj, tmp, d)
             _copy(tmp, dj, d)
 
 
@@ -190,17 +171,16 @@ def block_matrices(prog, features, x_row, weights, shift_factor, shift, with_der
             continue
         f0, f1 = prog.op_f0[op], prog.op_f1[op]
         d = 2 if prog.op_kind[op] == DENSE1 else 4
-        diagonal = prog.op_kind[op] == DIAG2
         if not features:  # a constant block, or the constant part W of a split one
-            _product(prog, f0 + k, f1, d, diagonal, x_row, weights, shift_factor, shift,
-                     with_derivs, u_split[op] if k else u[op], d_split if k else deriv, work)
+            _product(prog, f0 + k, f1, d, x_row, weights, shift_factor, shift, with_derivs,
+                     u_split[op] if k else u[op], d_split if k else deriv, work)
         elif k == 0:
-            _product(prog, f0, f1, d, diagonal, x_row, weights, shift_factor, shift,
-                     with_derivs, u[prog.op_fslot[op]], deriv, work)
+            _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs,
+                     u[prog.op_fslot[op]], deriv, work)
         else:  # U = W · X and ∂U/∂θ = (∂W/∂θ) · X
             x_part = work[3 * (f1 - f0) + 1]  # past what the k-factor product uses
-            _product(prog, f0, f0 + k, d, diagonal, x_row, weights, shift_factor, shift,
-                     False, x_part, deriv, work)
+            _product(prog, f0, f0 + k, d, x_row, weights, shift_factor, shift, False, x_part,
+                     deriv, work)
             _matmul(u_split[op], x_part, u[prog.op_fslot[op]], d)
             if with_derivs:
                 for f in range(f0 + k, f1):

@@ -28,7 +28,7 @@ from numba.core import config
 
 from qmlstudio.engine._jit import CACHE_DIR, caches, entry_kernel
 from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gradients
-from qmlstudio.engine.kernels import layer_reduced1, undo_costate1, undo_lane_diagonals
+from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate
 from qmlstudio.engine.threads import thread_cap
@@ -61,8 +61,6 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
         vectors = np.empty((count, count, 2), dtype=np.complex128)
         t = np.empty(count, dtype=np.complex128)
         rows = np.empty((count, count))
-        bits = np.empty(count, dtype=np.int64)
-        diagonals = np.empty((count, 4, count))
         costate(re, re, re, re, flip, zmask, ny, rows[count], 0, count)
         backward_block(prog, count, blocks[count], re, re, re, re, re, re, re, re, count, 0,
                        count, r)
@@ -70,8 +68,6 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
                       prog.op_kind[count], blocks, r, rows[count])
         layer_reduced1(re, re, re, re, count, blocks[count], 0, count, r)
         undo_costate1(re, re, count, blocks[count], 0, count)
-        undo_lane_diagonals(re, re, re, re, bits[:count], bits[:count], diagonals,
-                            diagonals, count, count, re, re)
         boundary_contractions(re, re, table[count], table[count], n // 2, lead_inv, 0,
                               1 << (n - n // 2), t, t)
         lead_gradients(prog, n, vectors[count], t, t, blocks, per_lane[count], blocks,

@@ -22,7 +22,6 @@ __all__ = [
     "apply_dense1",
     "apply_dense2",
     "apply_diag2",
-    "apply_lane_diagonals",
     "backward_dense1",
     "backward_dense2",
     "backward_diag2",
@@ -32,7 +31,6 @@ __all__ = [
     "undo_costate1",
     "undo_dense1",
     "undo_diag2",
-    "undo_lane_diagonals",
 ]
 
 
@@ -277,9 +275,10 @@ def backward_dense2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
 
 
 @kernel
-def _diagonal_runs(planes, t_hi, t_lo, u, conjugate, lo, hi):
-    """Multiply every plane pair (re, im) of ``planes`` by the diagonal of ``u`` (conjugated
-    with ``conjugate``) on bits (t_hi, t_lo), quadruples ``lo..hi``.
+def _diagonal_runs(planes, pairs, t_hi, t_lo, u, conjugate, lo, hi):
+    """Multiply the first ``pairs`` plane pairs (re, im) of ``planes`` (four planes: one
+    compiled copy serves ψ alone and ψ with λ) by the diagonal of ``u`` (conjugated with
+    ``conjugate``) on bits (t_hi, t_lo), quadruples ``lo..hi``.
 
     Consecutive quadruples start at consecutive indices until bit ``t_lo`` is reached, so
     each of the four amplitudes of a run of them is a contiguous slice multiplied by one
@@ -296,7 +295,7 @@ def _diagonal_runs(planes, t_hi, t_lo, u, conjugate, lo, hi):
         for k in range(4):
             dr, di = u[k, k].real, sign * u[k, k].imag
             start = i0 + ((k >> 1) << t_hi) + ((k & 1) << t_lo)
-            for plane in range(0, len(planes), 2):
+            for plane in range(0, 2 * pairs, 2):
                 xr = planes[plane][start:start + run]
                 xi = planes[plane + 1][start:start + run]
                 for j in range(run):
@@ -330,76 +329,23 @@ def _diagonal_sums(pre, pim, lre, lim, t_hi, t_lo, lo, hi, r):
 @kernel
 def apply_diag2(re, im, t_hi, t_lo, u, lo, hi):
     """Multiply by the diagonal of ``u`` on bits (t_hi, t_lo)."""
-    _diagonal_runs((re, im), t_hi, t_lo, u, False, lo, hi)
+    _diagonal_runs((re, im, re, im), 1, t_hi, t_lo, u, False, lo, hi)
 
 
 @kernel
 def backward_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi, r):
     """Undo the diagonal ``u`` on ψ and λ; accumulate the diagonal of ``r``
     (``Σ ψ_prev conj(λ)``, λ taken before it is undone)."""
-    _diagonal_runs((pre, pim), t_hi, t_lo, u, True, lo, hi)
+    _diagonal_runs((pre, pim, pre, pim), 1, t_hi, t_lo, u, True, lo, hi)
     _diagonal_sums(pre, pim, lre, lim, t_hi, t_lo, lo, hi, r)
-    _diagonal_runs((lre, lim), t_hi, t_lo, u, True, lo, hi)
+    _diagonal_runs((lre, lim, lre, lim), 1, t_hi, t_lo, u, True, lo, hi)
 
 
 @kernel
 def undo_diag2(pre, pim, lre, lim, t_hi, t_lo, u, lo, hi):
     """Undo the diagonal ``u`` on ψ and λ, with no reduced matrix (a block without
     weights: see :func:`undo_dense1`)."""
-    _diagonal_runs((pre, pim, lre, lim), t_hi, t_lo, u, True, lo, hi)
-
-
-@kernel
-def _lane_phase_rows(planes, t_hi, t_lo, d_re, d_im, lanes, dim, acc_re, acc_im):
-    """Multiply amplitude ``i`` of lane ``l`` in every plane pair (re, im) of ``planes`` by
-    ``Π_b d[b, k_b(i), l]``, ``k_b`` = bits (t_hi[b], t_lo[b]) of ``i``: the product is taken
-    in ``acc`` (one row of ``lanes``), so each amplitude is loaded and stored once for the
-    whole run of blocks."""
-    for i in range(dim):
-        for lane in range(lanes):
-            acc_re[lane] = 1.0
-            acc_im[lane] = 0.0
-        for b in range(t_hi.shape[0]):
-            k = (((i >> t_hi[b]) & 1) << 1) | ((i >> t_lo[b]) & 1)
-            for lane in range(lanes):
-                ar, ai = acc_re[lane], acc_im[lane]
-                dr, di = d_re[b, k, lane], d_im[b, k, lane]
-                acc_re[lane] = ar * dr - ai * di
-                acc_im[lane] = ar * di + ai * dr
-        base = i * lanes
-        for plane in range(0, len(planes), 2):
-            xr = planes[plane][base:base + lanes]
-            xi = planes[plane + 1][base:base + lanes]
-            for lane in range(lanes):
-                ar, ai = xr[lane], xi[lane]
-                xr[lane] = acc_re[lane] * ar - acc_im[lane] * ai
-                xi[lane] = acc_re[lane] * ai + acc_im[lane] * ar
-
-
-@kernel
-def apply_lane_diagonals(re, im, t_hi, t_lo, d_re, d_im, lanes_log2, dim, acc_re, acc_im):
-    """Apply a run of diagonal two-qubit blocks whose diagonals differ from lane to lane
-    (feature blocks: block ``b`` on bits ``(t_hi[b], t_lo[b])`` with ``d_re/d_im[b, k,
-    lane]``) to an interleaved chunk of ``dim`` amplitudes per lane, in place, in one sweep:
-    no lane is copied out, and each amplitude is touched once for the whole run (``acc``:
-    scratch of ``2**lanes_log2``)."""
-    if lanes_log2 == 3:  # the usual 8 lanes: a loop of known length (see :func:`gather`)
-        _lane_phase_rows((re, im), t_hi, t_lo, d_re, d_im, 8, dim, acc_re, acc_im)
-    else:
-        _lane_phase_rows((re, im), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim, acc_re,
-                         acc_im)
-
-
-@kernel
-def undo_lane_diagonals(pre, pim, lre, lim, t_hi, t_lo, d_re, d_im, lanes_log2, dim,
-                        acc_re, acc_im):
-    """Undo :func:`apply_lane_diagonals` on ψ and λ (``d`` given conjugated), with no
-    reduced matrices: for blocks without weights."""
-    if lanes_log2 == 3:
-        _lane_phase_rows((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 8, dim, acc_re, acc_im)
-    else:
-        _lane_phase_rows((pre, pim, lre, lim), t_hi, t_lo, d_re, d_im, 1 << lanes_log2, dim,
-                         acc_re, acc_im)
+    _diagonal_runs((pre, pim, lre, lim), 2, t_hi, t_lo, u, True, lo, hi)
 
 
 @kernel

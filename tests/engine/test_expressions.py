@@ -126,10 +126,10 @@ def test_shots_with_expressions():
 
 
 @pytest.mark.parametrize("n_samples", [1, 3, 8, 11])
-def test_feature_diagonals_applied_to_all_lanes_at_once(n_samples):
-    # Two-qubit diagonal blocks that read features and no weight (IQP's rzz(x_i·x_j), cp(x))
-    # are applied to a chunk's interleaved samples in place, each lane with its own diagonal;
-    # next to them a weighted one (rzz(w·x)) and dense feature blocks take the per-sample path.
+def test_diagonal_blocks_reading_features_with_and_without_weights(n_samples):
+    # Two-qubit diagonal blocks that read features and no weight (IQP's rzz(x_i·x_j), cp(x)),
+    # an asymmetric one (crz: a mistaken order of its two bits shows), one with a weight
+    # (rzz(w·x)) and dense feature blocks, run per sample as contiguous runs of amplitudes.
     # 1, 3, 8 and 11 samples: one lane, spare lanes, one full chunk, a full and a part chunk.
     c = (Circuit(4)
          .add("h", 0).add("h", 1).add("h", 2).add("h", 3)
