@@ -54,6 +54,7 @@ import numpy as np
 
 from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
+from qmlstudio.engine.layer_runs import layer_runs
 from qmlstudio.engine.tail_permutation import tail_images
 
 __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
@@ -218,7 +219,8 @@ class Program:
         object.__setattr__(self, "n_feature_blocks", int(prog.op_fslot.max(initial=-1)) + 1)
         object.__setattr__(self, "weight_index", prog.fac_idx[self.weight_factors])
         object.__setattr__(self, "weight_scale", prog.fac_scale[self.weight_factors])
-        runs = _layer_runs(prog)
+        runs = layer_runs((prog.op_kind == DENSE1) & (prog.op_fslot < 0) & ~prog.op_lead,
+                          prog.op_t0)
         object.__setattr__(self, "layer_runs", runs)
         object.__setattr__(self, "n_layers", int(runs.max(initial=-1)) + 1)
 
@@ -265,23 +267,6 @@ class Program:
     def n_ops(self) -> int:
         """Number of blocks."""
         return len(self.arrays.op_kind)
-
-
-def _layer_runs(prog: ProgramArrays) -> np.ndarray:
-    """:attr:`Program.layer_runs` of the program's arrays (a layer's blocks are on distinct
-    wires: the schedule puts a block touching a wire between two one-wire blocks on it, and
-    a repeated wire would end the layer anyway)."""
-    member = (prog.op_kind == DENSE1) & (prog.op_fslot < 0) & ~prog.op_lead
-    runs = np.full(len(member), -1, dtype=np.int64)
-    layers: list[list[int]] = [[]]
-    for op in range(len(member)):
-        if not member[op] or any(prog.op_t0[o] == prog.op_t0[op] for o in layers[-1]):
-            layers.append([])
-        if member[op]:
-            layers[-1].append(op)
-    for number, layer in enumerate(layer for layer in layers if len(layer) >= 2):
-        runs[layer] = number
-    return runs
 
 
 def _parity(values: np.ndarray) -> np.ndarray:
