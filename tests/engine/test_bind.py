@@ -5,11 +5,13 @@ observables never reuse a stale one. Its results are bit for bit those of the pa
 compiles and measures the observables afresh at every call (``run_program``).
 """
 
+import pickle
+
 import numpy as np
 import pytest
 
 from qmlstudio.core import Circuit, CircuitError, Operation, w, x
-from qmlstudio.engine import bind, expval, vjp
+from qmlstudio.engine import api, bind, expval, vjp
 from qmlstudio.engine.api import _encoded_observables
 from qmlstudio.engine.gradients import adjoint
 from qmlstudio.engine.program import _compile_cached
@@ -93,3 +95,16 @@ def test_bind_checks_what_it_is_given():
     # An unhashable observable is parsed without the cache, which names the error.
     with pytest.raises(CircuitError):
         bind(_ladder(), [["Z0"]])
+
+
+def test_an_equal_copy_is_found_and_few_bound_circuits_are_kept():
+    circuit = _ladder()
+    copy = pickle.loads(pickle.dumps(circuit))
+    assert copy == circuit and copy is not circuit
+    first = bind(circuit, OBSERVABLES)
+    assert bind(copy, OBSERVABLES) is first  # by value, then by this object's identity
+    assert bind(copy, OBSERVABLES) is first
+    others = [_ladder().inserted(0, Operation("ry", (0,), (0.1 * k,))) for k in range(12)]
+    bound = [bind(other, OBSERVABLES) for other in others]
+    assert len(api._recent) <= api._BOUND_CACHE_SIZE
+    assert bind(others[-1], OBSERVABLES) is bound[-1]
