@@ -55,7 +55,7 @@ import numpy as np
 from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
 from qmlstudio.engine.layer_runs import layer_runs
-from qmlstudio.engine.tail_permutation import tail_images
+from qmlstudio.engine.tail_permutation import conjugated_paulis, tail_images
 
 __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
            "SWAP_VALUE", "SWAP_XOR", "BlockRow", "FactorRow", "Program", "ProgramArrays",
@@ -256,24 +256,12 @@ class Program:
         """
         if not len(self.tail_images):
             return paulis
-        flip, zmask, phase = paulis
-        bits = (flip[:, None] >> np.arange(self.n_qubits)) & 1  # (K, n): bit k of each flip
-        new_flip = np.bitwise_xor.reduce(bits * self.tail_preimages, axis=1)
-        parity = _parity(self.tail_images[None, :] & zmask[:, None])  # (K, n)
-        new_zmask = (parity << np.arange(self.n_qubits)).sum(axis=1)
-        return new_flip.astype(np.int64), new_zmask.astype(np.int64), phase
+        return conjugated_paulis(paulis, self.tail_images, self.tail_preimages)
 
     @property
     def n_ops(self) -> int:
         """Number of blocks."""
         return len(self.arrays.op_kind)
-
-
-def _parity(values: np.ndarray) -> np.ndarray:
-    """Parity of the set bits of every (non-negative, < 2**64) entry."""
-    for shift in (32, 16, 8, 4, 2, 1):
-        values = values ^ (values >> shift)
-    return values & 1
 
 
 class _Item(NamedTuple):
