@@ -51,7 +51,9 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
     """Never runs its loop (``count`` is 0): compiling it compiles every kernel of
     :func:`.batch_driver.run_batch`'s backward half, with the argument types the driver gives
     them (the same kinds of arrays, made the same way). Keep the calls in step with the
-    driver; a test checks that a warm-up after this one compiles none of these kernels."""
+    driver; a test checks that a warm-up after this one compiles none of these kernels.
+    Every array is made as the driver makes one (a cotangent or gradient row, a 1-D view in
+    the driver, is ``re`` here: the same type), so no allocation compiles a kind of its own."""
     for _ in range(count):
         re = np.empty(count)
         r = np.empty((4, 4), dtype=np.complex128)
@@ -60,18 +62,17 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
         table = np.empty((count, count), dtype=np.complex128)
         vectors = np.empty((count, count, 2), dtype=np.complex128)
         t = np.empty(count, dtype=np.complex128)
-        rows = np.empty((count, count))
-        costate(re, re, re, re, flip, zmask, ny, rows[count], 0, count)
+        costate(re, re, re, re, flip, zmask, ny, re, 0, count)
         backward_block(prog, count, blocks[count], re, re, re, re, re, re, re, re, count, 0,
                        count, r)
         add_gradients(prog.fac_wslot, prog.op_f0[count], prog.op_f1[count],
-                      prog.op_kind[count], blocks, r, rows[count])
+                      prog.op_kind[count], blocks, r, re)
         layer_reduced1(re, re, re, re, count, blocks[count], 0, count, r)
         undo_costate1(re, re, count, blocks[count], 0, count)
         boundary_contractions(re, re, table[count], table[count], n // 2, lead_inv, 0,
                               1 << (n - n // 2), t, t)
         lead_gradients(prog, n, vectors[count], t, t, blocks, per_lane[count], blocks,
-                       rows[count])
+                       re)
 
 
 def compile_backward_half() -> None:
