@@ -37,7 +37,7 @@ from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
 from qmlstudio.engine.program import DENSE1, PERM
 
-__all__ = ["MAX_LANES_LOG2", "lanes_log2_for", "run_batch"]
+__all__ = ["MAX_LANES_LOG2", "kept_setup_size", "lanes_log2_for", "run_batch"]
 
 MAX_LANES_LOG2 = 3
 """At most 2**3 = 8 samples are interleaved in one chunk (a few AVX registers wide)."""
@@ -46,6 +46,14 @@ MAX_LANES_LOG2 = 3
 def lanes_log2_for(n_samples: int) -> int:
     """log2 of the lanes per chunk: a single sample is not padded to eight."""
     return min(MAX_LANES_LOG2, (n_samples - 1).bit_length())
+
+
+def kept_setup_size(n: int, lanes: int, n_feature_blocks: int, n_slots: int) -> int:
+    """Complex entries of one chunk's kept set-up (see :func:`run_batch`): per lane, the
+    feature blocks' 4×4 matrices, the weight slots' 4×4 derivatives, the product state's
+    wire vectors and its two half tables, each kind for all lanes in turn."""
+    return lanes * (16 * (n_feature_blocks + n_slots) + 2 * n + (1 << (n - n // 2))
+                    + (1 << (n // 2)))
 
 
 @kernel
@@ -87,7 +95,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
               do_forward,
               do_backward, u_const, d_const, shift_factor, shift, max_factors,
               n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im,
-              layer_runs, layer_states, final_kept):
+              layer_runs, layer_states, final_kept, kept_setups):
     """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
 
     First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
@@ -102,7 +110,11 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     chunk size) receives the kept layers' input states (see the module docstring), or has no
     rows: no layer is kept. With ``final_kept`` its last slot holds each chunk's final state
     between the two phases of a vjp, interleaved as the chunk is (no lane is copied out or
-    in), instead of ``states_re/im``.
+    in), instead of ``states_re/im``. ``kept_setups`` (chunks, :func:`kept_setup_size`)
+    holds each chunk's per-sample set-up (its feature blocks' matrices and derivatives and
+    its product-state tables) between the two phases: the first computes it, derivatives
+    included, and the second reads it instead of computing it again; with no rows, each
+    phase computes its own.
 
     Per-sample work (feature blocks, measurement, the leading layer) copies a lane out into
     contiguous single-sample buffers and back, rather than working on strided lane views:
@@ -118,10 +130,12 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     use_product = init_re.shape[0] == 0
     keep_states = states_re.shape[0] > 0
     keep_layers = layer_states.shape[0] > 0
+    keep_setups = kept_setups.shape[0] > 0
+    with_derivs = do_backward or (keep_setups and do_forward)
     h = n // 2
     const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
     # split: the constant part of each encoding-then-weights block once, here (see there)
-    block_matrices(prog, False, x[0], weights, shift_factor, shift, do_backward, u_const,
+    block_matrices(prog, False, x[0], weights, shift_factor, shift, with_derivs, u_const,
                    d_const, True, u_const, d_const, const_work)
     for c in prange((n_samples + lanes - 1) // lanes):
         re = np.empty(size)
@@ -136,27 +150,39 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         bim = np.empty(dim)
         blre = np.empty(dim)
         blim = np.empty(dim)
-        u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
-        d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
+        if keep_setups:  # the layout of kept_setup_size
+            setup = kept_setups[c]
+            s1 = lanes * n_feature_blocks * 16
+            s2 = s1 + lanes * n_slots * 16
+            s3 = s2 + lanes * n * 2
+            s4 = s3 + lanes * (1 << (n - h))
+            u_feat = setup[:s1].reshape((lanes, n_feature_blocks, 4, 4))
+            d_feat = setup[s1:s2].reshape((lanes, n_slots, 4, 4))
+            vectors = setup[s2:s3].reshape((lanes, n, 2))
+            tab_hi = setup[s3:s4].reshape((lanes, 1 << (n - h)))
+            tab_lo = setup[s4:].reshape((lanes, 1 << h))
+        else:
+            u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
+            d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
+            vectors = np.empty((lanes, n, 2), dtype=np.complex128)
+            tab_hi = np.empty((lanes, 1 << (n - h)), dtype=np.complex128)
+            tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
         work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
         # empty, not zeros: both are cleared before each use, and numba compiles np.zeros
         # once more for every shape it is given (a cold compile's cost)
         r = np.empty((4, 4), dtype=np.complex128)
         reduced = np.empty((n, 4, 4), dtype=np.complex128)
-        vectors = np.empty((lanes, n, 2), dtype=np.complex128)
-        tab_hi = np.empty((lanes, 1 << (n - h)), dtype=np.complex128)
-        tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
         zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
         n_active = min(lanes, n_samples - first)
-        for lane in range(lanes):
+        for lane in range(lanes if do_forward or not keep_setups else 0):
             b = first + min(lane, n_active - 1)
             # block_matrices itself, not its wrapper sample_matrices (the large-state
             # driver's entry from Python): one level less to link on a cold compile
-            block_matrices(prog, True, x[b], weights, shift_factor, shift, do_backward,
+            block_matrices(prog, True, x[b], weights, shift_factor, shift, with_derivs,
                            u_feat[lane], d_feat[lane], True, u_const, d_const, work)
             if use_product:
                 start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],

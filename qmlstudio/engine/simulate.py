@@ -28,7 +28,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from qmlstudio.engine._jit import parallel_region
-from qmlstudio.engine.batch_driver import lanes_log2_for, run_batch
+from qmlstudio.engine.batch_driver import kept_setup_size, lanes_log2_for, run_batch
 from qmlstudio.engine.block_matrices import constant_block_matrices
 from qmlstudio.engine.large_driver import AMP_CHUNK, run_large
 from qmlstudio.engine.program import Program
@@ -51,15 +51,37 @@ LAYER_STATES_BUDGET = 64 << 20
 """Bytes of kept layer input states (see :mod:`.batch_driver`) a call may use; a call that
 would need more undoes ψ instead (the same numbers, a third more backward sweeps)."""
 
-
-class _SpareLayerStates(threading.local):
-    """The last call's kept-layer array, per thread, for the next call of the same shape:
-    a fresh array's first writes fault its pages in (measured: 4 ms of a 90 ms W2 vjp)."""
-
-    array: np.ndarray | None = None
+SETUPS_BUDGET = 16 << 20
+"""Bytes of per-sample set-up a vjp with a cotangent function may keep between its two
+passes (see :func:`.batch_driver.run_batch`); beyond it, the second pass computes it again."""
 
 
-_spare = _SpareLayerStates()
+class _SpareArrays(threading.local):
+    """The last call's kept arrays, per thread and kind, for the next call of the same
+    shape: a fresh array's first writes fault its pages in (measured: 4 ms of a 90 ms W2
+    vjp)."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+
+_spare = _SpareArrays()
+
+
+def _kept_array(kind: str, shape: tuple[int, ...], dtype: type, budget: int) -> np.ndarray:
+    """An array of ``shape`` for ``kind`` (this thread's spare when it has that shape), or
+    one with no rows when it would be empty or exceed ``budget`` bytes. Hand it back with
+    :func:`_return_kept` when the call is done."""
+    if not np.prod(shape) or np.dtype(dtype).itemsize * np.prod(shape) > budget:
+        return np.empty((0,) * len(shape), dtype)
+    spare = _spare.arrays.pop(kind, None)  # taken: a nested call makes its own
+    return spare if spare is not None and spare.shape == shape else np.empty(shape, dtype)
+
+
+def _return_kept(kind: str, array: np.ndarray) -> None:
+    """Keep ``array`` (from :func:`_kept_array`) for this thread's next call."""
+    if array.shape[0]:
+        _spare.arrays[kind] = array
 
 
 def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
@@ -67,20 +89,21 @@ def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
     2, chunk size) — the layers' input states and, with ``final``, the final state between
     the two phases of a vjp with a cotangent function — or an array with no rows when
     nothing is kept or it does not fit the budget. Hand it back with
-    :func:`_return_layer_states` when the call is done."""
+    :func:`_return_kept` (kind ``"layers"``) when the call is done."""
     lanes_log2 = lanes_log2_for(n_samples)
     shape = (((n_samples - 1) >> lanes_log2) + 1, program.n_layers + final, 2,
              1 << (program.n_qubits + lanes_log2))
-    if not shape[1] or 8 * np.prod(shape) > LAYER_STATES_BUDGET:
-        return np.empty((0, 0, 2, 0))
-    spare, _spare.array = _spare.array, None  # taken: a nested call makes its own
-    return spare if spare is not None and spare.shape == shape else np.empty(shape)
+    return _kept_array("layers", shape, np.float64, LAYER_STATES_BUDGET)
 
 
-def _return_layer_states(array: np.ndarray) -> None:
-    """Keep ``array`` (from :func:`_layer_states`) for this thread's next call."""
-    if array.shape[0]:
-        _spare.array = array
+def _kept_setups(program: Program, n_samples: int) -> np.ndarray:
+    """The array in which a vjp with a cotangent function keeps each chunk's per-sample
+    set-up between its two passes (or one with no rows: over :data:`SETUPS_BUDGET`)."""
+    lanes_log2 = lanes_log2_for(n_samples)
+    shape = (((n_samples - 1) >> lanes_log2) + 1,
+             kept_setup_size(program.n_qubits, 1 << lanes_log2, program.n_feature_blocks,
+                             len(program.weight_factors)))
+    return _kept_array("setups", shape, np.complex128, SETUPS_BUDGET)
 
 
 class SimulationResult:
@@ -97,10 +120,11 @@ class SimulationResult:
 
 def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_backward,
                u_const, d_const, shift_factor, shift, values, grad_chunks, states,
-               layer_states, final_kept=False):
+               layer_states, final_kept=False, setups=None):
     """One call of :func:`.batch_driver.run_batch`; ``states`` is None or a pair of
     (B, 2**n) planes (real, imaginary) for the final states; ``layer_states`` as
-    :func:`_layer_states` makes it (``final_kept``: with the final state's slot)."""
+    :func:`_layer_states` makes it (``final_kept``: with the final state's slot);
+    ``setups`` as :func:`_kept_setups` makes it, or None."""
     dim = 1 << program.n_qubits
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
@@ -110,7 +134,8 @@ def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_b
                           u_const, d_const, shift_factor, shift, program.max_factors,
                           program.n_feature_blocks, lanes_log2_for(len(x)), values,
                           grad_chunks, states_re, states_im, program.layer_runs, layer_states,
-                          final_kept)
+                          final_kept,
+                          np.empty((0, 0), np.complex128) if setups is None else setups)
 
 
 def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
@@ -143,15 +168,18 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
         final_kept = final and layers.shape[0] > 0
         if states is None and not final_kept:
             states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
+        setups = _kept_setups(program, n_samples)
         _run_batch(*run, np.zeros((n_samples, n_obs)), True, False, u_const, d_const,
-                   shift_factor, shift, values, grad_chunks, states, layers, final_kept)
+                   shift_factor, shift, values, grad_chunks, states, layers, final_kept,
+                   setups)
         _run_batch(*run, cotangent(values), False, True, u_const, d_const, shift_factor,
-                   shift, values, grad_chunks, states, layers, final_kept)
+                   shift, values, grad_chunks, states, layers, final_kept, setups)
+        _return_kept("setups", setups)
     else:
         cot = np.zeros((n_samples, n_obs)) if cotangent is None else cotangent
         _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,
                    shift, values, grad_chunks, states, layers)
-    _return_layer_states(layers)
+    _return_kept("layers", layers)
     return grad_chunks.sum(axis=0)
 
 

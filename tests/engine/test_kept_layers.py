@@ -1,7 +1,8 @@
 """Kept layers: the batch driver's backward pass takes a rotation layer's reduced matrices
 from the states after the layer and picks up the kept input state instead of undoing ψ.
 Checked against finite differences of the dense reference, against the undoing path (the
-same call with no memory budget for kept states), and on which blocks form layers."""
+same call with no memory budget for kept states), and on which blocks form layers. Also the
+per-sample set-up a vjp with a cotangent function keeps between its two passes."""
 
 import numpy as np
 import pytest
@@ -79,9 +80,9 @@ def test_a_thread_reuses_its_kept_layer_array_and_a_nested_call_makes_its_own():
     first = simulate._layer_states(program, 9, False)
     nested = simulate._layer_states(program, 9, False)  # while ``first`` is in use
     assert nested is not first
-    simulate._return_layer_states(first)
+    simulate._return_kept("layers", first)
     assert simulate._layer_states(program, 9, False) is first
-    simulate._return_layer_states(first)
+    simulate._return_kept("layers", first)
     assert simulate._layer_states(program, 30, False) is not first  # another shape
 
 
@@ -94,7 +95,50 @@ def test_a_vjp_inside_a_cotangent_function_leaves_the_outer_call_right():
     plain = qs.vjp(circuit, X, ws, ["Z0"], cot)[1]
 
     def nested_cotangent(values):
-        qs.vjp(circuit, X[::-1], ws + 1.0, ["Z1"], cot)  # same shapes, other states
+        # same shapes, other states and set-ups, both paths
+        qs.vjp(circuit, X[::-1], ws + 1.0, ["Z1"], cot)
+        qs.vjp(circuit, X[::-1], ws + 2.0, ["Z1"], lambda v: cot)
         return cot
 
     np.testing.assert_array_equal(qs.vjp(circuit, X, ws, ["Z0"], nested_cotangent)[1], plain)
+
+
+def _reuploading(n, n_layers):
+    """Feature blocks all through the circuit: each layer encodes every feature again
+    (alone on some wires, then weights on the same wire on others), between entanglers."""
+    c = Circuit(n)
+    k = 0
+    for layer in range(n_layers):
+        for q in range(n):
+            c = c.add("ry", q, x(q))
+            if (q + layer) % 2:
+                c = c.add("rz", q, w(k)).add("ry", q, w(k + 1))
+                k += 2
+        for q in range(n - 1):
+            c = c.add("crx", [q, q + 1], w(k)) if layer % 2 else c.add("cx", [q, q + 1])
+            k += layer % 2
+    return c
+
+
+@pytest.mark.parametrize("n_samples", [1, 6, 17])
+def test_kept_set_ups_give_the_reference_gradients(n_samples, monkeypatch):
+    # _check compares the cotangent function's path (set-ups kept) with the fixed one and
+    # with finite differences; then the same call with no budget for set-ups agrees.
+    rng = np.random.default_rng(10 + n_samples)
+    circuit = _reuploading(4, 3)
+    X = rng.uniform(0, np.pi, size=(n_samples, 4))
+    ws = rng.normal(size=circuit.n_weights)
+    _check(circuit, X, ws, ["Z0", "X1 Z3"])
+    cot = rng.normal(size=(n_samples, 2))
+    kept = qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], lambda v: cot)[1]
+    monkeypatch.setattr(simulate, "SETUPS_BUDGET", 0)
+    assert simulate._kept_setups(compile_program(circuit), n_samples).shape[0] == 0
+    np.testing.assert_array_equal(qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], lambda v: cot)[1],
+                                  kept)
+
+
+def test_kept_set_ups_fit_the_budget():
+    program = compile_program(_reuploading(4, 3))
+    setups = simulate._kept_setups(program, 20)
+    assert setups.shape[0] == 3 and setups.dtype == np.complex128  # chunks of 8 samples
+    assert simulate._kept_setups(program, 1 << 20).shape[0] == 0  # far over the budget
