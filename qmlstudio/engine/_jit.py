@@ -99,6 +99,7 @@ from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import CPUDispatcher
 
 from qmlstudio.core.errors import QMLStudioError
+from qmlstudio.engine._inner_code import INNER_KIND, InnerCompiler, rebuild
 
 try:
     import fcntl
@@ -154,6 +155,12 @@ class _EngineCacheLocator(UserProvidedCacheLocator):
 
 class _EngineCacheImpl(CompileResultCacheImpl):
     _locator_classes: ClassVar[list] = [_EngineCacheLocator]
+
+    def rebuild(self, target_context, payload):
+        """numba's rebuild, and an inner kernel's IR-only library (:mod:`._inner_code`)."""
+        if payload[0][1] == INNER_KIND:
+            return rebuild(target_context, payload)
+        return super().rebuild(target_context, payload)
 
 
 class _EngineFunctionCache(FunctionCache):
@@ -266,7 +273,7 @@ def _compile(fn, inner: bool | type[_InnerKernel] = False, **options):
         kind = _InnerKernel if inner is True else inner
         dispatcher = kind(fn, targetoptions=dict(
             nopython=True, no_cpython_wrapper=True, no_cfunc_wrapper=True, **_OPTIONS,
-            **options))
+            **options), pipeline_class=InnerCompiler)
     else:  # what numba.njit(...)(fn) does, with our dispatcher class
         dispatcher = _EngineDispatcher(fn, targetoptions=dict(nopython=True, **_OPTIONS,
                                                               **options))
@@ -306,8 +313,8 @@ class _EntryKernel(_InnerKernel):
     wrappers for compiled callers; a call from Python goes to a twin compiled with them on
     the first such call."""
 
-    def __init__(self, fn, targetoptions):
-        super().__init__(fn, targetoptions=targetoptions)
+    def __init__(self, fn, targetoptions, pipeline_class):
+        super().__init__(fn, targetoptions=targetoptions, pipeline_class=pipeline_class)
         self._from_python = None
 
     def __call__(self, *args, **kwargs):
