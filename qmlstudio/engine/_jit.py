@@ -30,7 +30,8 @@ is only ever called from other compiled code, so it is compiled without them
 (``no_cpython_wrapper``/``no_cfunc_wrapper``). Measured on the moons circuit's first vjp on
 an empty cache (CPU seconds, busy 2-core machine): 21.5 → 16.0 with a serial batch driver,
 35 → 30 with the parallel one. numba would crash calling such a kernel from Python, so its
-dispatcher raises instead (:class:`_InnerKernel`). The drivers keep their wrappers. An
+dispatcher raises instead (:class:`_InnerKernel`). Nor does such a kernel get machine code
+of its own: its code library keeps the IR its callers link in (:mod:`._inner_code`). The drivers keep their wrappers. An
 :func:`entry_kernel` (a step the large-state driver's Python loop calls, which the batch
 driver calls from compiled code) is compiled without them for compiled callers, and a twin
 with them compiles on its first call from Python: a small circuit's first run compiles no
