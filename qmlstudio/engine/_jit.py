@@ -31,9 +31,10 @@ is only ever called from other compiled code, so it is compiled without them
 an empty cache (CPU seconds, busy 2-core machine): 21.5 → 16.0 with a serial batch driver,
 35 → 30 with the parallel one. numba would crash calling such a kernel from Python, so its
 dispatcher raises instead (:class:`_InnerKernel`). Nor does such a kernel get machine code
-of its own: its code library keeps the IR its callers link in (:mod:`._inner_code`). The drivers keep their wrappers. An
-:func:`entry_kernel` (a step the large-state driver's Python loop calls, which the batch
-driver calls from compiled code) is compiled without them for compiled callers, and a twin
+of its own: its code library keeps the IR its callers link in (:mod:`._inner_code`). The
+drivers keep their wrappers. An :func:`entry_kernel` (a step the large-state driver's
+Python loop calls, which the batch driver calls from compiled code) is compiled without them
+for compiled callers, and a twin
 with them compiles on its first call from Python: a small circuit's first run compiles no
 wrapper it does not use (about 1 s of CPU on the cold moons run). With one copy per kernel
 whatever constants it is called with (:class:`_EngineDispatcher`) and the batch driver
