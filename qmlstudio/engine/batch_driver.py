@@ -37,7 +37,7 @@ from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
 from qmlstudio.engine.program import DENSE1, PERM
 
-__all__ = ["MAX_LANES_LOG2", "kept_setup_size", "lanes_log2_for", "run_batch"]
+__all__ = ["MAX_LANES_LOG2", "chunks_for", "kept_setup_size", "lanes_log2_for", "run_batch"]
 
 MAX_LANES_LOG2 = 3
 """At most 2**3 = 8 samples are interleaved in one chunk (a few AVX registers wide)."""
@@ -46,6 +46,11 @@ MAX_LANES_LOG2 = 3
 def lanes_log2_for(n_samples: int) -> int:
     """log2 of the lanes per chunk: a single sample is not padded to eight."""
     return min(MAX_LANES_LOG2, (n_samples - 1).bit_length())
+
+
+def chunks_for(n_samples: int) -> int:
+    """How many chunks of interleaved lanes ``n_samples`` samples take."""
+    return ((n_samples - 1) >> lanes_log2_for(n_samples)) + 1
 
 
 def kept_setup_size(n: int, lanes: int, n_feature_blocks: int, n_slots: int) -> int:

@@ -28,7 +28,12 @@ from contextlib import nullcontext
 import numpy as np
 
 from qmlstudio.engine._jit import parallel_region
-from qmlstudio.engine.batch_driver import kept_setup_size, lanes_log2_for, run_batch
+from qmlstudio.engine.batch_driver import (
+    chunks_for,
+    kept_setup_size,
+    lanes_log2_for,
+    run_batch,
+)
 from qmlstudio.engine.block_matrices import constant_block_matrices
 from qmlstudio.engine.large_driver import AMP_CHUNK, run_large
 from qmlstudio.engine.program import Program
@@ -90,19 +95,17 @@ def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
     the two phases of a vjp with a cotangent function — or an array with no rows when
     nothing is kept or it does not fit the budget. Hand it back with
     :func:`_return_kept` (kind ``"layers"``) when the call is done."""
-    lanes_log2 = lanes_log2_for(n_samples)
-    shape = (((n_samples - 1) >> lanes_log2) + 1, program.n_layers + final, 2,
-             1 << (program.n_qubits + lanes_log2))
+    shape = (chunks_for(n_samples), program.n_layers + final, 2,
+             1 << (program.n_qubits + lanes_log2_for(n_samples)))
     return _kept_array("layers", shape, np.float64, LAYER_STATES_BUDGET)
 
 
 def _kept_setups(program: Program, n_samples: int) -> np.ndarray:
     """The array in which a vjp with a cotangent function keeps each chunk's per-sample
     set-up between its two passes (or one with no rows: over :data:`SETUPS_BUDGET`)."""
-    lanes_log2 = lanes_log2_for(n_samples)
-    shape = (((n_samples - 1) >> lanes_log2) + 1,
-             kept_setup_size(program.n_qubits, 1 << lanes_log2, program.n_feature_blocks,
-                             len(program.weight_factors)))
+    shape = (chunks_for(n_samples),
+             kept_setup_size(program.n_qubits, 1 << lanes_log2_for(n_samples),
+                             program.n_feature_blocks, len(program.weight_factors)))
     return _kept_array("setups", shape, np.complex128, SETUPS_BUDGET)
 
 
@@ -159,7 +162,7 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
         run_large(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
                   shift_factor, shift, values, grads, states)
         return grads
-    grad_chunks = np.zeros((((n_samples - 1) >> lanes_log2_for(n_samples)) + 1, n_slots))
+    grad_chunks = np.zeros((chunks_for(n_samples), n_slots))
     run = (threads, program, x, weights, init, paulis)
     final = callable(cotangent) and states is None
     layers = (_layer_states(program, n_samples, final) if cotangent is not None
@@ -190,7 +193,7 @@ def _threads_for(program: Program, n_samples: int) -> int:
     if program.n_qubits > SAMPLE_PARALLEL_MAX_QUBITS:
         tasks = -(-dim // AMP_CHUNK)
     else:
-        tasks = ((n_samples - 1) >> lanes_log2_for(n_samples)) + 1
+        tasks = chunks_for(n_samples)
     return choose_threads(dim * n_samples * max(1, program.n_ops), tasks)
 
 
