@@ -32,6 +32,7 @@ from qmlstudio.engine.block_steps import (
     lead_gradients,
     start_tables,
 )
+from qmlstudio.engine.diagonal_runs import MIN_RUN, multiply_diagonal_run, run_end, run_start
 from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
@@ -179,6 +180,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         reduced = np.empty((n, 4, 4), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
+        cross = np.empty((1 << (n - h), h, 2), dtype=np.complex128)  # see .diagonal_runs
+        diag_row = np.empty(1 << h, dtype=np.complex128)
         zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
@@ -221,9 +224,18 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         end += 1
                     for lane in range(lanes):
                         _from_lane(re, im, bre, bim, lane, lanes)
-                        for o in range(op, end):
-                            apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
-                                        sre, sim, 0, 0, dim)
+                        o = op
+                        while o < end:
+                            stop = run_end(prog, o, end)
+                            if stop - o >= MIN_RUN:
+                                multiply_diagonal_run(prog, o, stop, u_feat[lane], n,
+                                                      (bre, bim, bre, bim), 1, False, t_hi,
+                                                      t_lo, cross, diag_row)
+                                o = stop
+                            else:
+                                apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre,
+                                            bim, sre, sim, 0, 0, dim)
+                                o += 1
                         _to_lane(bre, bim, re, im, lane, lanes)
                     op = end
             for lane in range(n_active):
@@ -292,12 +304,22 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                 for lane in range(lanes):
                     _from_lane(re, im, bre, bim, lane, lanes)
                     _from_lane(lre, lim, blre, blim, lane, lanes)
-                    for o in range(op, start - 1, -1):
-                        r[:] = 0
-                        backward_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
-                                       blre, blim, sre, sim, slre, slim, 0, 0, dim, r)
-                        add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o],
-                                      prog.op_kind[o], d_feat[lane], r, grad)
+                    o = op
+                    while o >= start:
+                        first_op = run_start(prog, o, start)
+                        if o + 1 - first_op >= MIN_RUN:
+                            multiply_diagonal_run(prog, first_op, o + 1, u_feat[lane], n,
+                                                  (bre, bim, blre, blim), 2, True, t_hi,
+                                                  t_lo, cross, diag_row)
+                            o = first_op - 1
+                        else:
+                            r[:] = 0
+                            backward_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre,
+                                           bim, blre, blim, sre, sim, slre, slim, 0, 0, dim,
+                                           r)
+                            add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o],
+                                          prog.op_kind[o], d_feat[lane], r, grad)
+                            o -= 1
                     _to_lane(bre, bim, re, im, lane, lanes)
                     _to_lane(blre, blim, lre, lim, lane, lanes)
                 op = start - 1

@@ -54,6 +54,7 @@ import numpy as np
 
 from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
+from qmlstudio.engine.block_order import diagonal_run_order
 from qmlstudio.engine.layer_runs import layer_runs
 from qmlstudio.engine.tail_permutation import conjugated_paulis, tail_images
 
@@ -204,6 +205,10 @@ class Program:
     backward pass (see :mod:`.batch_driver`)."""
     n_layers: int = field(init=False, repr=False)
     """Number of layers in :attr:`layer_runs`."""
+    product_terms: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
+    """(index, scale, offset), each (len(products), longest product): product column ``p`` is
+    ``Π_k (scale[p, k] · x[index[p, k]] + offset[p, k])``, shorter products padded with the
+    factor 1 (scale 0, offset 1): one numpy expression per call for every column."""
 
     def __post_init__(self) -> None:
         # Facts the Python side reads at every call, found once here: a small circuit's
@@ -223,6 +228,15 @@ class Program:
                           prog.op_t0)
         object.__setattr__(self, "layer_runs", runs)
         object.__setattr__(self, "n_layers", int(runs.max(initial=-1)) + 1)
+        longest = max(map(len, self.products), default=0)
+        index = np.zeros((len(self.products), longest), dtype=np.int64)
+        scale = np.zeros((len(self.products), longest))
+        offset = np.ones((len(self.products), longest))
+        for p, product in enumerate(self.products):
+            for k, feature in enumerate(product):
+                index[p, k], scale[p, k], offset[p, k] = (feature.index, feature.scale,
+                                                          feature.offset)
+        object.__setattr__(self, "product_terms", (index, scale, offset))
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -230,9 +244,11 @@ class Program:
         without a copy, when the circuit has no Expr products)."""
         if not self.products:
             return x
-        columns = [np.prod([f.scale * x[:, f.index] + f.offset for f in product], axis=0)
-                   for product in self.products]
-        return np.ascontiguousarray(np.column_stack([x, *columns]))
+        index, scale, offset = self.product_terms
+        table = np.empty((len(x), x.shape[1] + len(index)))
+        table[:, :x.shape[1]] = x
+        np.prod(scale * x[:, index] + offset, axis=2, out=table[:, x.shape[1]:])
+        return table
 
     def weight_columns(self, table: np.ndarray) -> np.ndarray:
         """(B, slots): ``∂θ/∂(scale·w)`` of each weight factor per sample — its angle-table
@@ -575,7 +591,9 @@ def _compile_cached(circuit: Circuit, fold_tail: bool) -> Program:
     n = circuit.n_qubits
     scheduled = _schedule(circuit)
     images, preimages = tail_images(n, _split_tail(scheduled) if fold_tail else [])
-    blocks, tables = _expand_permutations(n, scheduled)
+    order = diagonal_run_order([block.wires for block in scheduled],
+                               [block.kind == DIAG2 for block in scheduled])
+    blocks, tables = _expand_permutations(n, [scheduled[i] for i in order])
     first = next((i for i, block in enumerate(blocks) if not block.lead), None)
     if first is not None and blocks[first].kind == PERM:  # a gather table: fused (see above)
         blocks[first].lead = True

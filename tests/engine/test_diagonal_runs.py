@@ -1,0 +1,117 @@
+"""Runs of sample-dependent two-qubit diagonals applied as one diagonal per sample
+(``engine/diagonal_runs.py``) and the block order that forms them (``engine/block_order.py``):
+values and exact gradients against the dense reference and its finite differences."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from qmlstudio.core import Circuit, w, x
+from qmlstudio.engine import compile_program
+from qmlstudio.engine.block_order import diagonal_run_order
+from qmlstudio.engine.diagonal_runs import MIN_RUN
+from qmlstudio.engine.program import DIAG2
+from qmlstudio.ml.models.encodings import iqp_encoding
+from tests.engine.test_gradients import _compare_all
+from tests.reference.random_circuits import random_circuit, random_observables
+
+DIAGONAL_GATES = ("rzz", "cp", "crz", "cz")
+
+
+def _longest_free_diagonal_run(circuit: Circuit) -> int:
+    """The longest run of consecutive feature-reading two-qubit diagonal blocks."""
+    arrays = compile_program(circuit).arrays
+    free = (arrays.op_kind == DIAG2) & (arrays.op_fslot >= 0)
+    return max((len(list(g)) for k, g in itertools.groupby(free) if k), default=0)
+
+
+def _iqp_model(n: int) -> Circuit:
+    """The IQP preset's shape: two repetitions of the encoding, then a trained layer."""
+    circuit = iqp_encoding(Circuit(n), reps=2)
+    for q in range(n):
+        circuit = circuit.add("u3", q, w(3 * q), w(3 * q + 1), w(3 * q + 2))
+    for q in range(n):
+        circuit = circuit.add("cx", [q, (q + 1) % n])
+    return circuit
+
+
+@pytest.mark.parametrize(("n", "batch"), [(5, 1), (5, 6), (6, 17), (7, 3)])
+def test_iqp_models_match_the_reference(n, batch):
+    circuit = _iqp_model(n)
+    # every pair of wires in one run per repetition: high-high, low-low and cross pairs
+    assert _longest_free_diagonal_run(circuit) == n * (n - 1) // 2 >= MIN_RUN
+    rng = np.random.default_rng(n + batch)
+    X, ws = rng.uniform(0, np.pi, size=(batch, n)), rng.normal(size=circuit.n_weights)
+    obs = ["Z0 Z1", "X2", f"Y{n - 1}"]
+    _compare_all(circuit, X, ws, obs, rng.normal(size=(batch, len(obs))))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_diagonal_heavy_circuits_match_the_reference(seed):
+    # Feature, expression, weight and constant angles on every diagonal kind, so runs start,
+    # end and are cut by weighted or constant diagonals and by one-wire gates at random.
+    rng = np.random.default_rng(seed)
+    n = 5 + seed % 2
+    circuit = random_circuit(rng, n, 48, gates=(*DIAGONAL_GATES, "h", "ry", "cx"),
+                             n_weights=4, n_features=3, kinds="xxxecw")
+    X, ws = rng.uniform(-2, 2, size=(7, 3)), rng.normal(size=4)
+    obs = random_observables(rng, n, 3)
+    _compare_all(circuit, X, ws, obs, rng.normal(size=(7, 3)))
+
+
+def test_a_weighted_diagonal_inside_a_run_keeps_its_gradient():
+    n = 5
+    circuit = Circuit(n)
+    for q in range(n):
+        circuit = circuit.add("h", q)
+    pairs = list(itertools.combinations(range(n), 2))
+    for k, (a, b) in enumerate(pairs):
+        circuit = circuit.add("rzz", [b, a], x(a) * x(b))  # wires given high-first too
+        if k == 4:
+            circuit = circuit.add("crz", [a, b], w(0) * x(a) + w(1))
+    circuit = circuit.add("ry", 0, w(2))
+    rng = np.random.default_rng(11)
+    X, ws = rng.uniform(0, np.pi, size=(9, n)), rng.normal(size=3)
+    _compare_all(circuit, X, ws, ["Z0", "X1 X3"], rng.normal(size=(9, 2)))
+
+
+def _must_follow(wires, diagonal):
+    """Pairs (a, b), a < b, whose order the circuit fixes: sharing a wire, not both diagonal."""
+    return [(a, b) for a, b in itertools.combinations(range(len(wires)), 2)
+            if set(wires[a]) & set(wires[b]) and not (diagonal[a] and diagonal[b])]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_order_keeps_every_fixed_pair_and_moves_nothing_else_needlessly(seed):
+    rng = np.random.default_rng(seed)
+    wires, diagonal = [], []
+    for _ in range(int(rng.integers(1, 40))):
+        arity = int(rng.integers(1, 4))
+        wires.append(tuple(int(q) for q in rng.choice(5, size=arity, replace=False)))
+        diagonal.append(arity == 2 and bool(rng.random() < 0.6))
+    order = diagonal_run_order(wires, diagonal)
+    assert sorted(order) == list(range(len(wires)))
+    position = {block: k for k, block in enumerate(order)}
+    for a, b in _must_follow(wires, diagonal):
+        assert position[a] < position[b]
+    if not any(diagonal):
+        assert order == list(range(len(wires)))
+
+
+def test_the_iqp_order_gathers_each_repetition():
+    n = 4
+    pairs = list(itertools.combinations(range(n), 2))
+    wires, diagonal = [], []
+    for _ in range(2):  # as the compiler emits them: a wire's one-wire block when first needed
+        seen = set()
+        for a, b in pairs:
+            for q in (a, b):
+                if q not in seen:
+                    seen.add(q)
+                    wires.append((q,))
+                    diagonal.append(False)
+            wires.append((a, b))
+            diagonal.append(True)
+    kinds = "".join("d" if diagonal[b] else "1" for b in diagonal_run_order(wires, diagonal))
+    assert kinds == "1111" + "d" * 6 + "1111" + "d" * 6
