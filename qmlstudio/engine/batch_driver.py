@@ -181,7 +181,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
         cross = np.empty((1 << (n - h), h, 2), dtype=np.complex128)  # see .diagonal_runs
-        diag_row = np.empty(1 << h, dtype=np.complex128)
+        diag_re = np.empty(1 << h)
+        diag_im = np.empty(1 << h)
         zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
@@ -230,7 +231,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                             if stop - o >= MIN_RUN:
                                 multiply_diagonal_run(prog, o, stop, u_feat[lane], n,
                                                       (bre, bim, bre, bim), 1, False, t_hi,
-                                                      t_lo, cross, diag_row)
+                                                      t_lo, cross, diag_re, diag_im)
                                 o = stop
                             else:
                                 apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre,
@@ -310,7 +311,7 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
                         if o + 1 - first_op >= MIN_RUN:
                             multiply_diagonal_run(prog, first_op, o + 1, u_feat[lane], n,
                                                   (bre, bim, blre, blim), 2, True, t_hi,
-                                                  t_lo, cross, diag_row)
+                                                  t_lo, cross, diag_re, diag_im)
                             o = first_op - 1
                         else:
                             r[:] = 0

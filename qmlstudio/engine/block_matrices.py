@@ -101,10 +101,11 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
         phase = prog.fac_freq[f] * (angle + shift if f == shift_factor else angle)
         c, s = math.cos(phase), math.sin(phase)
         kind = prog.fac_kind[f]
+        matrix = out_u if nf == 1 else mats[j]  # one factor (most feature blocks): the block
         for a in range(d):
             for b in range(d):
-                mats[j, a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
-                                 + s * prog.kind_c[kind, a, b])
+                matrix[a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
+                                + s * prog.kind_c[kind, a, b])
         if with_derivs and src in (SRC_WEIGHT, SRC_WEIGHT_X):
             trainable = True
             # ∂F/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's factor
@@ -113,8 +114,9 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
             for a in range(d):
                 for b in range(d):
                     dj[a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
-    # prefix[0] and suffix[nf - 1] are the identity: never formed nor multiplied by (a
-    # block of one factor, most feature blocks, then costs no matrix product at all)
+    if nf == 1:  # its derivative, if any, is F' itself
+        return
+    # prefix[0] and suffix[nf - 1] are the identity: never formed nor multiplied by
     _copy(mats[0], prefix[1], d)
     for j in range(1, nf):
         _matmul(mats[j], prefix[j], prefix[j + 1], d)

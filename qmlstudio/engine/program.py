@@ -52,7 +52,7 @@ from typing import NamedTuple, get_type_hints
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
+from qmlstudio.core import Circuit, Const, Expr, Feature, Operation, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
 from qmlstudio.engine.block_order import diagonal_run_order
 from qmlstudio.engine.layer_runs import layer_runs
@@ -346,6 +346,26 @@ def _swapped(factor: Factor) -> Factor:
     return Factor(a, b, c, factor.frequency, factor.param)
 
 
+def _zz_rotations(operations: tuple[Operation, ...]) -> list[Operation]:
+    """``operations`` with every ``CX(a, b) · RZ(θ) on b · CX(a, b)`` written as the
+    ``RZZ(θ)`` on (a, b) it equals exactly (both are ``exp(−iθ/2 Z_a Z_b)``): the pair term of
+    the ZZ feature map as Qiskit writes it becomes one diagonal block, which a run of them
+    applies at once (:mod:`.diagonal_runs`), instead of a gather, a rotation and a gather."""
+    names = [gate_spec(op.gate).name for op in operations]
+    out: list[Operation] = []
+    i = 0
+    while i < len(operations):
+        op = operations[i]
+        if (names[i:i + 3] == ["cx", "rz", "cx"] and operations[i + 2].wires == op.wires
+                and operations[i + 1].wires == op.wires[1:]):
+            out.append(Operation("rzz", op.wires, operations[i + 1].params))
+            i += 3
+        else:
+            out.append(op)
+            i += 1
+    return out
+
+
 def _schedule(circuit: Circuit) -> list[_Block]:
     """Fuse single-qubit runs, merge same-pair two-qubit gates and group permutation runs."""
     n = circuit.n_qubits
@@ -366,7 +386,7 @@ def _schedule(circuit: Circuit) -> list[_Block]:
                                   lead=not touched[wire]))
         touched[wire] = True
 
-    for op in circuit.operations:
+    for op in _zz_rotations(circuit.operations):
         spec = gate_spec(op.gate)
         if spec.n_wires == 1:
             pending.setdefault(op.wires[0], []).extend(_items(spec, op.params))

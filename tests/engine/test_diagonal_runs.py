@@ -11,8 +11,8 @@ from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine import compile_program
 from qmlstudio.engine.block_order import diagonal_run_order
 from qmlstudio.engine.diagonal_runs import MIN_RUN
-from qmlstudio.engine.program import DIAG2
-from qmlstudio.ml.models.encodings import iqp_encoding
+from qmlstudio.engine.program import DIAG2, PERM, SWAPS
+from qmlstudio.ml.models.encodings import iqp_encoding, zz_feature_map
 from tests.engine.test_gradients import _compare_all
 from tests.reference.random_circuits import random_circuit, random_observables
 
@@ -115,3 +115,33 @@ def test_the_iqp_order_gathers_each_repetition():
             diagonal.append(True)
     kinds = "".join("d" if diagonal[b] else "1" for b in diagonal_run_order(wires, diagonal))
     assert kinds == "1111" + "d" * 6 + "1111" + "d" * 6
+
+
+@pytest.mark.parametrize(("entanglement", "batch"), [("full", 5), ("circular", 11)])
+def test_zz_feature_map_pairs_become_one_diagonal_run(entanglement, batch):
+    # Qiskit's CX · RZ · CX pair terms compile to RZZ blocks (one run per repetition), and
+    # values and gradients still match the reference, which simulates the CX gates.
+    n = 5
+    circuit = zz_feature_map(Circuit(n), entanglement=entanglement)
+    for q in range(n):
+        circuit = circuit.add("ry", q, w(q))
+    arrays = compile_program(circuit).arrays
+    assert PERM not in arrays.op_kind and SWAPS not in arrays.op_kind
+    pairs = n * (n - 1) // 2 if entanglement == "full" else n
+    assert _longest_free_diagonal_run(circuit) == pairs
+    rng = np.random.default_rng(batch)
+    X, ws = rng.uniform(0, np.pi, size=(batch, n)), rng.normal(size=n)
+    _compare_all(circuit, X, ws, ["Z0 Z4", "X1", "Y2 Z3"], rng.normal(size=(batch, 3)))
+
+
+def test_only_a_matching_cx_rz_cx_becomes_a_zz_rotation():
+    # Wrong target, other control or a gate between: the gates stay as they are.
+    for ops in ([("cx", [0, 1]), ("rz", 0), ("cx", [0, 1])],
+                [("cx", [0, 1]), ("rz", 1), ("cx", [2, 1])],
+                [("cx", [0, 1]), ("rz", 1), ("h", 2), ("cx", [0, 1])]):
+        circuit = Circuit(3)
+        for gate, wires in ops:
+            circuit = circuit.add(gate, wires, x(0)) if gate == "rz" else circuit.add(gate, wires)
+        assert DIAG2 not in compile_program(circuit).arrays.op_kind
+        X = np.random.default_rng(0).uniform(0, np.pi, size=(3, 1))
+        _compare_all(circuit, X, np.zeros(0), ["Z1", "X0 Y2"], np.ones((3, 2)))
