@@ -5,11 +5,12 @@ spends about 10 s of CPU on one core while the machine's other cores idle (see
 :mod:`._jit`). So importing the engine, when the cache does not hold these kernels yet (no
 :data:`READY` file), starts a child process (:func:`start`). The child compiles the kernels
 of the driver's backward half (undoing blocks, their gradients, the costate and the leading
-layer's contractions) while the parent compiles the forward half; the parent then loads the
-child's kernels from the cache instead of compiling them. A process that reaches a kernel the
-other one is compiling waits for it (:func:`._jit._compile_lock`) rather than compile it
-twice. Measured on this 2-core machine, quiet: the cold ``qmlstudio train`` of the moons
-example fell from about 10.4 s to 9.0 s (``bench_first_run.py``).
+layer's contractions, and the diagonal runs both halves use) while the parent compiles the
+forward half; the parent then loads the child's kernels from the cache instead of compiling
+them. A process that reaches a kernel the other one is compiling waits for it
+(:func:`._jit._compile_lock`) rather than compile it twice. Measured on this 2-core
+machine, quiet: the cold ``qmlstudio train`` of the moons example fell from about 10.4 s to
+9.0 s (``bench_first_run.py``).
 
 If the child cannot start or fails, the parent compiles everything itself, as before. Frozen
 (PyInstaller) builds have no ``python -m`` to start it with and skip it.
@@ -28,6 +29,7 @@ from numba.core import config
 
 from qmlstudio.engine._jit import CACHE_DIR, caches, entry_kernel
 from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gradients
+from qmlstudio.engine.diagonal_runs import multiply_diagonal_run, run_start
 from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate
@@ -62,6 +64,10 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
         table = np.empty((count, count), dtype=np.complex128)
         vectors = np.empty((count, count, 2), dtype=np.complex128)
         t = np.empty(count, dtype=np.complex128)
+        cross = np.empty((count, count, 2), dtype=np.complex128)
+        # first: the forward half uses it too, and the parent waits for it there
+        multiply_diagonal_run(prog, count, run_start(prog, count, 0), blocks, n, (re, re, re, re),
+                              2, True, t, t, cross, re, re)
         costate(re, re, re, re, flip, zmask, ny, re, 0, count)
         backward_block(prog, count, blocks[count], re, re, re, re, re, re, re, re, count, 0,
                        count, r)
