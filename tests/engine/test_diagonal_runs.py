@@ -36,7 +36,7 @@ def _iqp_model(n: int) -> Circuit:
     return circuit
 
 
-@pytest.mark.parametrize(("n", "batch"), [(5, 1), (5, 6), (6, 17), (7, 3)])
+@pytest.mark.parametrize(("n", "batch"), [(4, 3), (5, 1), (5, 6), (6, 17), (7, 3)])
 def test_iqp_models_match_the_reference(n, batch):
     circuit = _iqp_model(n)
     # every pair of wires in one run per repetition: high-high, low-low and cross pairs
