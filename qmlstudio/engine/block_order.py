@@ -30,6 +30,7 @@ def diagonal_run_order(wires: Sequence[Sequence[int]], diagonal: Sequence[bool])
     the block it took last, starting with the non-diagonal ones, else the first of the other.
     """
     n_blocks = len(wires)
+    diagonal = [bool(d) for d in diagonal]  # indexes the pair of ready heaps
     successors: list[list[int]] = [[] for _ in range(n_blocks)]
     waiting = [0] * n_blocks
     last_other: dict[int, int] = {}  # wire -> its last non-diagonal block so far

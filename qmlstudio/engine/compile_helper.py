@@ -65,7 +65,8 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
         vectors = np.empty((count, count, 2), dtype=np.complex128)
         t = np.empty(count, dtype=np.complex128)
         cross = np.empty((count, count, 2), dtype=np.complex128)
-        # first: the forward half uses it too, and the parent waits for it there
+        # first: the forward half calls it too (the same compiled copy: engine dispatchers
+        # ignore literal values), and the parent waits for it there
         multiply_diagonal_run(prog, count, run_start(prog, count, 0), blocks, n, (re, re, re, re),
                               2, True, t, t, cross, re, re)
         costate(re, re, re, re, flip, zmask, ny, re, 0, count)

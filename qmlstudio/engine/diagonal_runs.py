@@ -90,9 +90,10 @@ def _diagonal_tables(prog, first, stop, u_blocks, n, hi_tab, lo_tab, cross):
 @kernel
 def multiply_diagonal_run(prog, first, stop, u_blocks, n, planes, pairs, conjugate, hi_tab,
                           lo_tab, cross, row_re, row_im):
-    """Multiply the first ``pairs`` plane pairs (re, im) of ``planes`` (four planes, as in
-    :func:`.kernels._diagonal_runs`: ψ alone forwards, ψ and λ backwards) by the product of
-    the diagonals of blocks ``first..stop`` (conjugated with ``conjugate``: undoing them).
+    """Multiply the first ``pairs`` plane pairs (re, im) of ``planes`` by the product of the
+    diagonals of blocks ``first..stop`` (conjugated with ``conjugate``: undoing them). Four
+    planes, as :func:`.kernels.apply_diag2` and :func:`.kernels.undo_diag2` pass them: ψ
+    twice (one pair) forwards, ψ and λ (two pairs) backwards.
 
     ``u_blocks`` holds the sample's feature-block matrices (by feature slot); ``hi_tab``
     (2**(n - n//2)), ``lo_tab`` (2**(n//2)) and ``cross`` (2**(n - n//2), n//2, 2) are

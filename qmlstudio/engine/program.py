@@ -213,7 +213,7 @@ class Program:
     product_terms: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
     """(index, scale, offset), each (len(products), longest product): product column ``p`` is
     ``Π_k (scale[p, k] · x[index[p, k]] + offset[p, k])``, shorter products padded with the
-    factor 1 (scale 0, offset 1): one numpy expression per call for every column."""
+    factor 1 (scale 0, offset 1): every column at once, one factor at a time."""
 
     def __post_init__(self) -> None:
         # Facts the Python side reads at every call, found once here: a small circuit's
@@ -252,7 +252,10 @@ class Program:
         index, scale, offset = self.product_terms
         table = np.empty((len(x), x.shape[1] + len(index)))
         table[:, :x.shape[1]] = x
-        np.prod(scale * x[:, index] + offset, axis=2, out=table[:, x.shape[1]:])
+        products = table[:, x.shape[1]:]
+        products[:] = 1.0
+        for k in range(index.shape[1]):  # a factor at a time: temporaries of (B, products)
+            products *= scale[:, k] * x[:, index[:, k]] + offset[:, k]
         return table
 
     def weight_columns(self, table: np.ndarray) -> np.ndarray:
@@ -356,7 +359,7 @@ def _zz_rotations(operations: tuple[Operation, ...]) -> list[Operation]:
     ``RZZ(θ)`` on (a, b) it equals exactly (both are ``exp(−iθ/2 Z_a Z_b)``): the pair term of
     the ZZ feature map as Qiskit writes it becomes one diagonal block, which a run of them
     applies at once (:mod:`.diagonal_runs`), instead of a gather, a rotation and a gather."""
-    names = [gate_spec(op.gate).name for op in operations]
+    names = [op.gate for op in operations]  # canonical names (Operation sets them)
     out: list[Operation] = []
     i = 0
     while i < len(operations):

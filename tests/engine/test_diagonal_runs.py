@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+import qmlstudio as qs
 from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine import compile_program
 from qmlstudio.engine.block_order import diagonal_run_order
@@ -14,7 +15,8 @@ from qmlstudio.engine.diagonal_runs import MIN_RUN
 from qmlstudio.engine.program import DIAG2, PERM, SWAPS
 from qmlstudio.ml.models.encodings import iqp_encoding, zz_feature_map
 from tests.engine.test_gradients import _compare_all
-from tests.reference.random_circuits import random_circuit, random_observables
+from tests.reference.dense import dense_expval, simulate
+from tests.reference.random_circuits import random_circuit, random_observables, random_states
 
 DIAGONAL_GATES = ("rzz", "cp", "crz", "cz")
 
@@ -44,7 +46,38 @@ def test_iqp_models_match_the_reference(n, batch):
     rng = np.random.default_rng(n + batch)
     X, ws = rng.uniform(0, np.pi, size=(batch, n)), rng.normal(size=circuit.n_weights)
     obs = ["Z0 Z1", "X2", f"Y{n - 1}"]
-    _compare_all(circuit, X, ws, obs, rng.normal(size=(batch, len(obs))))
+    cot = rng.normal(size=(batch, len(obs)))
+    grad = _compare_all(circuit, X, ws, obs, cot)
+    # training's path: a cotangent function, the set-up and final states kept between passes
+    values, grad_function = qs.vjp(circuit, X, ws, obs, lambda v: cot)
+    np.testing.assert_allclose(grad_function, grad, atol=1e-12)
+    np.testing.assert_allclose(values, dense_expval(circuit, X, ws, obs), atol=1e-10)
+
+
+def test_runs_with_initial_states_match_the_reference():
+    # No product state: the encoding's one-wire blocks are sample blocks before the run.
+    n, batch = 5, 6
+    circuit = _iqp_model(n)
+    rng = np.random.default_rng(21)
+    X, ws = rng.uniform(0, np.pi, size=(batch, n)), rng.normal(size=circuit.n_weights)
+    _compare_all(circuit, X, ws, ["Z0 Z3", "X4"], rng.normal(size=(batch, 2)),
+                 init=random_states(rng, n, batch))
+
+
+def test_a_three_qubit_run_of_high_and_cross_pairs():
+    # n = 3: one low wire, so the run's pairs are high-high or cross, none low-low
+    circuit = Circuit(3)
+    for q in range(3):
+        circuit = circuit.add("h", q)
+    for _ in range(2):
+        for a, b in itertools.combinations(range(3), 2):
+            circuit = circuit.add("rzz", [a, b], x(a) * x(b))
+    for q in range(3):
+        circuit = circuit.add("ry", q, w(q))
+    assert _longest_free_diagonal_run(circuit) == 6
+    rng = np.random.default_rng(5)
+    X, ws = rng.uniform(0, np.pi, size=(4, 3)), rng.normal(size=3)
+    _compare_all(circuit, X, ws, ["Z0", "Y1 X2"], rng.normal(size=(4, 2)))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -145,3 +178,24 @@ def test_only_a_matching_cx_rz_cx_becomes_a_zz_rotation():
         assert DIAG2 not in compile_program(circuit).arrays.op_kind
         X = np.random.default_rng(0).uniform(0, np.pi, size=(3, 1))
         _compare_all(circuit, X, np.zeros(0), ["Z1", "X0 Y2"], np.ones((3, 2)))
+
+
+def test_a_trained_zz_rotation_keeps_its_gradient():
+    # CX · RZ(w·x + w) · CX becomes an RZZ with weights: not a free diagonal, its gradient
+    # taken block by block
+    circuit = (Circuit(3).add("h", 0).add("h", 1).add("h", 2)
+               .add("cx", [0, 2]).add("rz", 2, w(0) * x(0) + w(1)).add("cx", [0, 2])
+               .add("ry", 1, w(2)))
+    assert DIAG2 in compile_program(circuit).arrays.op_kind
+    rng = np.random.default_rng(8)
+    X, ws = rng.uniform(0, np.pi, size=(5, 1)), rng.normal(size=3)
+    _compare_all(circuit, X, ws, ["Z0 Z2", "X1"], rng.normal(size=(5, 2)))
+
+
+def test_the_zz_feature_map_state_matches_the_reference():
+    # The final state (no tail folded): the rewrite is exact, global phase included.
+    n = 4
+    circuit = zz_feature_map(Circuit(n))
+    sample = np.random.default_rng(2).uniform(0, np.pi, size=n)
+    np.testing.assert_allclose(qs.statevector(circuit, sample, np.zeros(0)),
+                               simulate(circuit, sample, np.zeros(0)), atol=1e-12)
