@@ -40,9 +40,9 @@ are not linear and stay in the program; a program compiled for the final state
 (``fold_tail=False``) folds nothing.
 
 ``CX(a, b) · RZ(θ) on b · CX(a, b)`` (the ZZ feature map's pair term as Qiskit writes it) is
-compiled as the ``RZZ(θ)`` it equals, and blocks that commute are reordered so that two-qubit
-diagonal blocks form runs (:mod:`.block_order`): the batch driver applies a run of them that
-reads the sample as one diagonal (:mod:`.diagonal_runs`).
+compiled as the ``RZZ(θ)`` it equals (:mod:`.gate_rewrites`), and blocks that commute are
+reordered so that two-qubit diagonal blocks form runs (:mod:`.block_order`): the batch driver
+applies a run of them that reads the sample as one diagonal (:mod:`.diagonal_runs`).
 
 The compiler describes each factor and each block by a named row (:class:`FactorRow`,
 :class:`BlockRow`) whose field names are the :class:`ProgramArrays` fields they fill; the
@@ -57,10 +57,12 @@ from typing import NamedTuple, get_type_hints
 
 import numpy as np
 
-from qmlstudio.core import Circuit, Const, Expr, Feature, Operation, Param, Weight, gate_spec
+from qmlstudio.core import Circuit, Const, Expr, Feature, Param, Weight, gate_spec
 from qmlstudio.core.gates import Factor
 from qmlstudio.engine.block_order import diagonal_run_order
+from qmlstudio.engine.gate_rewrites import zz_rotations
 from qmlstudio.engine.layer_runs import layer_runs
+from qmlstudio.engine.product_columns import ProductColumns
 from qmlstudio.engine.tail_permutation import conjugated_paulis, tail_images
 
 __all__ = ["DENSE1", "DENSE2", "DIAG2", "PERM", "SWAPS", "SWAP_CONTROL", "SWAP_SELECT",
@@ -210,10 +212,8 @@ class Program:
     backward pass (see :mod:`.batch_driver`)."""
     n_layers: int = field(init=False, repr=False)
     """Number of layers in :attr:`layer_runs`."""
-    product_terms: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
-    """(index, scale, offset), each (len(products), longest product): product column ``p`` is
-    ``Π_k (scale[p, k] · x[index[p, k]] + offset[p, k])``, shorter products padded with the
-    factor 1 (scale 0, offset 1): every column at once, one factor at a time."""
+    product_columns: ProductColumns = field(init=False, repr=False)
+    """:attr:`products` as arrays, for :meth:`angle_table`."""
 
     def __post_init__(self) -> None:
         # Facts the Python side reads at every call, found once here: a small circuit's
@@ -233,15 +233,7 @@ class Program:
                           prog.op_t0)
         object.__setattr__(self, "layer_runs", runs)
         object.__setattr__(self, "n_layers", int(runs.max(initial=-1)) + 1)
-        longest = max(map(len, self.products), default=0)
-        index = np.zeros((len(self.products), longest), dtype=np.int64)
-        scale = np.zeros((len(self.products), longest))
-        offset = np.ones((len(self.products), longest))
-        for p, product in enumerate(self.products):
-            for k, feature in enumerate(product):
-                index[p, k], scale[p, k], offset[p, k] = (feature.index, feature.scale,
-                                                          feature.offset)
-        object.__setattr__(self, "product_terms", (index, scale, offset))
+        object.__setattr__(self, "product_columns", ProductColumns(self.products))
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the
@@ -249,14 +241,7 @@ class Program:
         without a copy, when the circuit has no Expr products)."""
         if not self.products:
             return x
-        index, scale, offset = self.product_terms
-        table = np.empty((len(x), x.shape[1] + len(index)))
-        table[:, :x.shape[1]] = x
-        products = table[:, x.shape[1]:]
-        products[:] = 1.0
-        for k in range(index.shape[1]):  # a factor at a time: temporaries of (B, products)
-            products *= scale[:, k] * x[:, index[:, k]] + offset[:, k]
-        return table
+        return self.product_columns.table(x)
 
     def weight_columns(self, table: np.ndarray) -> np.ndarray:
         """(B, slots): ``∂θ/∂(scale·w)`` of each weight factor per sample — its angle-table
@@ -354,26 +339,6 @@ def _swapped(factor: Factor) -> Factor:
     return Factor(a, b, c, factor.frequency, factor.param)
 
 
-def _zz_rotations(operations: tuple[Operation, ...]) -> list[Operation]:
-    """``operations`` with every ``CX(a, b) · RZ(θ) on b · CX(a, b)`` written as the
-    ``RZZ(θ)`` on (a, b) it equals exactly (both are ``exp(−iθ/2 Z_a Z_b)``): the pair term of
-    the ZZ feature map as Qiskit writes it becomes one diagonal block, which a run of them
-    applies at once (:mod:`.diagonal_runs`), instead of a gather, a rotation and a gather."""
-    names = [op.gate for op in operations]  # canonical names (Operation sets them)
-    out: list[Operation] = []
-    i = 0
-    while i < len(operations):
-        op = operations[i]
-        if (names[i:i + 3] == ["cx", "rz", "cx"] and operations[i + 2].wires == op.wires
-                and operations[i + 1].wires == op.wires[1:]):
-            out.append(Operation("rzz", op.wires, operations[i + 1].params))
-            i += 3
-        else:
-            out.append(op)
-            i += 1
-    return out
-
-
 def _schedule(circuit: Circuit) -> list[_Block]:
     """Fuse single-qubit runs, merge same-pair two-qubit gates and group permutation runs."""
     n = circuit.n_qubits
@@ -394,7 +359,7 @@ def _schedule(circuit: Circuit) -> list[_Block]:
                                   lead=not touched[wire]))
         touched[wire] = True
 
-    for op in _zz_rotations(circuit.operations):
+    for op in zz_rotations(circuit.operations):
         spec = gate_spec(op.gate)
         if spec.n_wires == 1:
             pending.setdefault(op.wires[0], []).extend(_items(spec, op.params))
