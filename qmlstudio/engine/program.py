@@ -39,10 +39,9 @@ one gather of the state (and one of the costate) less per sample. Toffoli and Fr
 are not linear and stay in the program; a program compiled for the final state
 (``fold_tail=False``) folds nothing.
 
-``CX(a, b) · RZ(θ) on b · CX(a, b)`` (the ZZ feature map's pair term as Qiskit writes it) is
-compiled as the ``RZZ(θ)`` it equals (:mod:`.gate_rewrites`), and blocks that commute are
-reordered so that two-qubit diagonal blocks form runs (:mod:`.block_order`): the batch driver
-applies a run of them that reads the sample as one diagonal (:mod:`.diagonal_runs`).
+Qiskit's ``CX · RZ(θ) · CX`` is compiled as the ``RZZ(θ)`` it equals (:mod:`.gate_rewrites`),
+and commuting blocks are reordered so that two-qubit diagonals form runs (:mod:`.block_order`),
+a run of sample-dependent ones the batch driver applies as one diagonal (:mod:`.diagonal_runs`).
 
 The compiler describes each factor and each block by a named row (:class:`FactorRow`,
 :class:`BlockRow`) whose field names are the :class:`ProgramArrays` fields they fill; the
