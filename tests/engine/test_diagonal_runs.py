@@ -116,7 +116,7 @@ def _must_follow(wires, diagonal):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_the_order_keeps_every_fixed_pair_and_moves_nothing_else_needlessly(seed):
+def test_the_order_keeps_every_fixed_pair_and_circuit_order_without_diagonals(seed):
     rng = np.random.default_rng(seed)
     wires, diagonal = [], []
     for _ in range(int(rng.integers(1, 40))):
