@@ -70,11 +70,14 @@ def _angle(src, idx, col, scale, offset, x_row, weights):
 def _feature_prefix(prog, op):
     """How many of block ``op``'s factors, counted from the first applied, read features only
     (``SRC_FEATURE``), when none after them reads features: the block is then ``U = W · X``
-    with ``W`` the same for every sample. 0 when the block is not of that form."""
+    with ``W`` the same for every sample. 0 when the block is not of that form (or the prefix
+    would end inside a group of joined factors, which the compiler never makes)."""
     f0, f1 = prog.op_f0[op], prog.op_f1[op]
     k = 0
     while f0 + k < f1 and prog.fac_src[f0 + k] == SRC_FEATURE:
         k += 1
+    if f0 + k < f1 and prog.fac_join[f0 + k]:
+        return 0
     for f in range(f0 + k, f1):
         if prog.fac_src[f] in (SRC_FEATURE, SRC_WEIGHT_X):
             return 0
@@ -82,62 +85,108 @@ def _feature_prefix(prog, op):
 
 
 @kernel
+def _group_end(prog, f, f1):
+    """One past the last factor of the group that starts at factor ``f`` (factors joined to
+    their predecessor share its matrix, at the sum of their angles)."""
+    e = f + 1
+    while e < f1 and prog.fac_join[e]:
+        e += 1
+    return e
+
+
+@kernel
+def _chain_factor(prog, f, x_row):
+    """``∂θ/∂(scale·w)`` of weight factor ``f`` for this sample: ``g(x)`` for ``w·g(x)``."""
+    return x_row[prog.fac_col[f]] if prog.fac_src[f] == SRC_WEIGHT_X else 1.0
+
+
+@kernel
 def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, out_u, deriv,
              work):
     """``out_u`` = the product of factors ``f0..f1`` (``f0`` applied first) and, with
     ``with_derivs``, ∂/∂θ of it for each weight factor into its ``deriv`` slot; ``work`` as
-    :func:`block_matrices` describes it."""
-    nf = f1 - f0
-    mats = work[:nf]
-    prefix = work[nf:2 * nf + 1]  # prefix[j] = F_{j-1}…F_0
-    suffix = work[2 * nf + 1:3 * nf + 1]  # suffix[j] = F_{m-1}…F_{j+1}
-    tmp = work[3 * nf + 1]
+    :func:`block_matrices` describes it.
+
+    A group of joined factors is one matrix ``F(Σ θ_t)``; its derivative ``∂U/∂θ`` is formed
+    once, in the slot of its first weight factor, and scaled into each weight factor's slot
+    by that factor's chain factor at the end."""
+    ng = 0
+    f = f0
+    while f < f1:
+        f = _group_end(prog, f, f1)
+        ng += 1
+    mats = work[:ng]
+    prefix = work[ng:2 * ng + 1]  # prefix[j] = F_{j-1}…F_0
+    suffix = work[2 * ng + 1:3 * ng + 1]  # suffix[j] = F_{m-1}…F_{j+1}
+    tmp = work[3 * ng + 1]
     trainable = False
-    for j in range(nf):
-        f = f0 + j
-        src = prog.fac_src[f]
-        angle = _angle(src, prog.fac_idx[f], prog.fac_col[f], prog.fac_scale[f],
-                       prog.fac_offset[f], x_row, weights)
-        phase = prog.fac_freq[f] * (angle + shift if f == shift_factor else angle)
+    f = f0
+    for j in range(ng):
+        e = _group_end(prog, f, f1)
+        angle = 0.0
+        lead = -1  # the group's first weight factor
+        for t in range(f, e):
+            angle += _angle(prog.fac_src[t], prog.fac_idx[t], prog.fac_col[t],
+                            prog.fac_scale[t], prog.fac_offset[t], x_row, weights)
+            if t == shift_factor:
+                angle += shift
+            if lead < 0 and prog.fac_wslot[t] >= 0:
+                lead = t
+        phase = prog.fac_freq[f] * angle
         c, s = math.cos(phase), math.sin(phase)
         kind = prog.fac_kind[f]
-        matrix = out_u if nf == 1 else mats[j]  # one factor (most feature blocks): the block
+        matrix = out_u if ng == 1 else mats[j]  # one group (most feature blocks): the block
         for a in range(d):
             for b in range(d):
                 matrix[a, b] = (prog.kind_a[kind, a, b] + c * prog.kind_b[kind, a, b]
                                 + s * prog.kind_c[kind, a, b])
-        if with_derivs and src in (SRC_WEIGHT, SRC_WEIGHT_X):
+        if with_derivs and lead >= 0:
             trainable = True
-            # ∂F/∂(scale·w): for θ = scale·w·g(x) the sample's g(x) is the chain rule's factor
-            freq = prog.fac_freq[f] * (x_row[prog.fac_col[f]] if src == SRC_WEIGHT_X else 1.0)
-            dj = deriv[prog.fac_wslot[f]]
+            freq = prog.fac_freq[f]
+            dj = deriv[prog.fac_wslot[lead]]
             for a in range(d):
                 for b in range(d):
                     dj[a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
-    if nf == 1:  # its derivative, if any, is F' itself
-        return
-    # prefix[0] and suffix[nf - 1] are the identity: never formed nor multiplied by
-    _copy(mats[0], prefix[1], d)
-    for j in range(1, nf):
-        _matmul(mats[j], prefix[j], prefix[j + 1], d)
-    _copy(prefix[nf], out_u, d)
+        f = e
+    if ng > 1:
+        # prefix[0] and suffix[ng - 1] are the identity: never formed nor multiplied by
+        _copy(mats[0], prefix[1], d)
+        for j in range(1, ng):
+            _matmul(mats[j], prefix[j], prefix[j + 1], d)
+        _copy(prefix[ng], out_u, d)
     if not trainable:
         return
-    if nf > 1:
-        _copy(mats[nf - 1], suffix[nf - 2], d)
-    for j in range(nf - 2, 0, -1):
-        _matmul(suffix[j], mats[j], suffix[j - 1], d)
-    for j in range(nf):
-        f = f0 + j
-        if prog.fac_wslot[f] < 0:
-            continue
-        dj = deriv[prog.fac_wslot[f]]  # holds F' (see above)
-        if j > 0:
-            _matmul(dj, prefix[j], tmp, d)
-            _copy(tmp, dj, d)
-        if j < nf - 1:
-            _matmul(suffix[j], dj, tmp, d)
-            _copy(tmp, dj, d)
+    if ng > 1:
+        _copy(mats[ng - 1], suffix[ng - 2], d)
+        for j in range(ng - 2, 0, -1):
+            _matmul(suffix[j], mats[j], suffix[j - 1], d)
+    f = f0
+    for j in range(ng):
+        e = _group_end(prog, f, f1)
+        lead = f
+        while lead < e and prog.fac_wslot[lead] < 0:
+            lead += 1
+        if lead < e:
+            dj = deriv[prog.fac_wslot[lead]]  # holds F' (see above)
+            if j > 0:
+                _matmul(dj, prefix[j], tmp, d)
+                _copy(tmp, dj, d)
+            if j < ng - 1:
+                _matmul(suffix[j], dj, tmp, d)
+                _copy(tmp, dj, d)
+            for t in range(lead + 1, e):  # the others first: they scale the lead's ∂U/∂θ
+                if prog.fac_wslot[t] >= 0:
+                    _scaled(dj, _chain_factor(prog, t, x_row), deriv[prog.fac_wslot[t]], d)
+            _scaled(dj, _chain_factor(prog, lead, x_row), dj, d)
+        f = e
+
+
+@kernel
+def _scaled(src, factor, dst, d):
+    """dst[:d, :d] = factor · src[:d, :d] (dst may be src)."""
+    for a in range(d):
+        for b in range(d):
+            dst[a, b] = factor * src[a, b]
 
 
 @kernel

@@ -19,7 +19,10 @@ Every factor is ``A + cos(f·θ) B + sin(f·θ) C`` (see :mod:`qmlstudio.core.ga
 An :class:`~qmlstudio.core.Expr` angle ``c₀ + Σ_t c_t Π_t`` becomes one factor per term (and one
 for ``c₀``): every factor of the library is a one-parameter group, ``F(a) F(b) = F(a + b)``
 (rotations, controlled rotations and phases are exponentials of a fixed generator), so the gate
-at the summed angle is the product of the gate at each term's angle, exactly. A term reads
+at the summed angle is the product of the gate at each term's angle, exactly. The kernels use
+that the other way round: consecutive terms marked ``fac_join`` form one matrix at their summed
+angle (a dressed circuit's input angle sums 31 terms), and each trainable term's derivative is
+that matrix's derivative times the term's ``∂θ/∂w``. A term reads
 ``c · w[k] · g(x)`` with ``g`` a product of affine features: ``g`` is a column of the *angle
 table*, the sample's features followed by the product columns the program lists
 (:meth:`Program.angle_table`). The angle is linear in ``w[k]``, so the kernels' derivative of
@@ -354,7 +357,17 @@ def _expr_rows(kind: int, factor: Factor, expr: Expr, columns: _Columns) -> list
         else:
             rows.append(FactorRow(**base, fac_src=SRC_WEIGHT_X, fac_idx=weight.index,
                                   fac_scale=c, fac_offset=0.0, fac_col=columns.column(features)))
+    # Terms of one class (reading a weight or not) share one matrix at run time: the kernels
+    # sum their angles. The classes stay apart so that a block's sample-only prefix still ends
+    # where a group does (see block_matrices._feature_prefix).
+    for t in range(1, len(rows)):
+        if _reads_weight(rows[t].fac_src) == _reads_weight(rows[t - 1].fac_src):
+            rows[t] = rows[t]._replace(fac_join=True)
     return rows
+
+
+def _reads_weight(src: int) -> bool:
+    return src in (SRC_WEIGHT, SRC_WEIGHT_X)
 
 
 def _factor_rows(kind: int, factor: Factor, param: Param | None,

@@ -29,6 +29,8 @@ class ProgramArrays(NamedTuple):
     fac_offset: np.ndarray  # (F,) float
     fac_col: np.ndarray  # (F,) int: SRC_WEIGHT_X: column of the angle table, else 0
     fac_wslot: np.ndarray  # (F,) int: position among the weight factors, or -1
+    fac_join: np.ndarray  # (F,) bool: the factor's angle adds to the previous factor's (a
+    # further term of the same Expr angle, see .program): one matrix for both
     op_kind: np.ndarray  # (N,) int: DENSE1 | DENSE2 | DIAG2 | PERM | SWAPS
     op_t0: np.ndarray  # (N,) int: bit position of the first (more significant) wire
     op_t1: np.ndarray  # (N,) int: bit position of the second wire (two-qubit blocks)
@@ -71,6 +73,7 @@ class FactorRow(NamedTuple):
     fac_scale: float
     fac_offset: float
     fac_col: int = 0
+    fac_join: bool = False
 
 
 class BlockRow(NamedTuple):
