@@ -70,8 +70,8 @@ def _angle(src, idx, col, scale, offset, x_row, weights):
 def _feature_prefix(prog, op):
     """How many of block ``op``'s factors, counted from the first applied, read features only
     (``SRC_FEATURE``), when none after them reads features: the block is then ``U = W · X``
-    with ``W`` the same for every sample. 0 when the block is not of that form (or the prefix
-    would end inside a group of joined factors, which the compiler never makes)."""
+    with ``W`` the same for every sample. 0 when the block is not of that form, or when the
+    prefix would end inside a group of joined factors (an angle ``x + w``: one matrix)."""
     f0, f1 = prog.op_f0[op], prog.op_f1[op]
     k = 0
     while f0 + k < f1 and prog.fac_src[f0 + k] == SRC_FEATURE:

@@ -357,17 +357,8 @@ def _expr_rows(kind: int, factor: Factor, expr: Expr, columns: _Columns) -> list
         else:
             rows.append(FactorRow(**base, fac_src=SRC_WEIGHT_X, fac_idx=weight.index,
                                   fac_scale=c, fac_offset=0.0, fac_col=columns.column(features)))
-    # Terms of one class (reading a weight or not) share one matrix at run time: the kernels
-    # sum their angles. The classes stay apart so that a block's sample-only prefix still ends
-    # where a group does (see block_matrices._feature_prefix).
-    for t in range(1, len(rows)):
-        if _reads_weight(rows[t].fac_src) == _reads_weight(rows[t - 1].fac_src):
-            rows[t] = rows[t]._replace(fac_join=True)
-    return rows
-
-
-def _reads_weight(src: int) -> bool:
-    return src in (SRC_WEIGHT, SRC_WEIGHT_X)
+    # The terms share one matrix at run time: the kernels sum their angles.
+    return rows[:1] + [row._replace(fac_join=True) for row in rows[1:]]
 
 
 def _factor_rows(kind: int, factor: Factor, param: Param | None,

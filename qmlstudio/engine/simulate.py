@@ -21,6 +21,7 @@ backwards (ψ ← U†ψ, λ ← U†λ) gives ∂(Σ_k c_k⟨P_k⟩)/∂θ = 2 
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -77,7 +78,8 @@ def _kept_array(kind: str, shape: tuple[int, ...], dtype: type, budget: int) -> 
     """An array of ``shape`` for ``kind`` (this thread's spare when it has that shape), or
     one with no rows when it would be empty or exceed ``budget`` bytes. Hand it back with
     :func:`_return_kept` when the call is done."""
-    if not np.prod(shape) or np.dtype(dtype).itemsize * np.prod(shape) > budget:
+    entries = math.prod(shape)  # not np.prod: 3 µs a call on a tuple, at every training step
+    if not entries or np.dtype(dtype).itemsize * entries > budget:
         return np.empty((0,) * len(shape), dtype)
     spare = _spare.arrays.pop(kind, None)  # taken: a nested call makes its own
     return spare if spare is not None and spare.shape == shape else np.empty(shape, dtype)
@@ -183,7 +185,7 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
         _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,
                    shift, values, grad_chunks, states, layers)
     _return_kept("layers", layers)
-    return grad_chunks.sum(axis=0)
+    return grad_chunks[0] if len(grad_chunks) == 1 else grad_chunks.sum(axis=0)
 
 
 def _threads_for(program: Program, n_samples: int) -> int:

@@ -41,13 +41,17 @@ def test_a_dressed_input_angle_is_one_group_per_wire():
     assert sorted(_groups(program, op) for op in range(program.n_ops)) == [[1, 8]] * 3
 
 
-def test_terms_of_different_classes_stay_apart():
-    # A constant and plain features read no weight; weighted terms do: two groups, so that
-    # a block's sample-only prefix (U = W·X) never ends inside a group.
+def test_an_angle_reading_features_and_weights_is_one_group():
+    # x + w: one matrix, so the block is no longer "sample part, then weight part"; its
+    # values and gradients still match the reference.
     angle = Expr(0.4, (Term(1.0, (Feature(0),)), Term(2.0, (Feature(0), Feature(1))),
                        Term(1.0, (Weight(0), Feature(1))), Term(-1.5, (Weight(1),))))
-    program = compile_program(Circuit(1).add("ry", 0, angle))
-    assert _groups(program, 0) == [3, 2]
+    c = Circuit(1).add("ry", 0, x(1) - w(1)).add("rz", 0, angle).add("rx", 0, w(0))
+    program = compile_program(c)
+    assert _groups(program, 0) == [2, 5, 1]
+    rng = np.random.default_rng(8)
+    X, ws = rng.normal(size=(3, 2)), rng.normal(size=2)
+    _compare_all(c, X, ws, ["Z0", "Y0"], rng.normal(size=(3, 2)))
 
 
 @pytest.mark.parametrize("seed", range(3))
