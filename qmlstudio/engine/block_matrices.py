@@ -85,36 +85,21 @@ def _feature_prefix(prog, op):
 
 
 @kernel
-def _group_end(prog, f, f1):
-    """One past the last factor of the group that starts at factor ``f`` (factors joined to
-    their predecessor share its matrix, at the sum of their angles)."""
-    e = f + 1
-    while e < f1 and prog.fac_join[e]:
-        e += 1
-    return e
-
-
-@kernel
-def _chain_factor(prog, f, x_row):
-    """``∂θ/∂(scale·w)`` of weight factor ``f`` for this sample: ``g(x)`` for ``w·g(x)``."""
-    return x_row[prog.fac_col[f]] if prog.fac_src[f] == SRC_WEIGHT_X else 1.0
-
-
-@kernel
 def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, out_u, deriv,
              work):
     """``out_u`` = the product of factors ``f0..f1`` (``f0`` applied first) and, with
     ``with_derivs``, ∂/∂θ of it for each weight factor into its ``deriv`` slot; ``work`` as
     :func:`block_matrices` describes it.
 
-    A group of joined factors is one matrix ``F(Σ θ_t)``; its derivative ``∂U/∂θ`` is formed
-    once, in the slot of its first weight factor, and scaled into each weight factor's slot
-    by that factor's chain factor at the end."""
-    ng = 0
-    f = f0
-    while f < f1:
-        f = _group_end(prog, f, f1)
-        ng += 1
+    A group of joined factors (a factor and the ones after it with ``fac_join``) is one
+    matrix ``F(Σ θ_t)``. Its derivative ``∂U/∂θ`` is formed once, in the slot of its first
+    weight factor, and at the end scaled into each weight factor's slot by that factor's
+    ``∂θ/∂(scale·w)``: ``g(x)`` for ``w·g(x)``, else 1. (The group walks are written out
+    here: each helper kernel would be one more compile on a cold cache, ~0.3 s.)"""
+    ng = 1
+    for f in range(f0 + 1, f1):
+        if not prog.fac_join[f]:
+            ng += 1
     mats = work[:ng]
     prefix = work[ng:2 * ng + 1]  # prefix[j] = F_{j-1}…F_0
     suffix = work[2 * ng + 1:3 * ng + 1]  # suffix[j] = F_{m-1}…F_{j+1}
@@ -122,16 +107,17 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
     trainable = False
     f = f0
     for j in range(ng):
-        e = _group_end(prog, f, f1)
         angle = 0.0
         lead = -1  # the group's first weight factor
-        for t in range(f, e):
+        t = f
+        while t == f or (t < f1 and prog.fac_join[t]):
             angle += _angle(prog.fac_src[t], prog.fac_idx[t], prog.fac_col[t],
                             prog.fac_scale[t], prog.fac_offset[t], x_row, weights)
             if t == shift_factor:
                 angle += shift
             if lead < 0 and prog.fac_wslot[t] >= 0:
                 lead = t
+            t += 1
         phase = prog.fac_freq[f] * angle
         c, s = math.cos(phase), math.sin(phase)
         kind = prog.fac_kind[f]
@@ -147,7 +133,7 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
             for a in range(d):
                 for b in range(d):
                     dj[a, b] = freq * (c * prog.kind_c[kind, a, b] - s * prog.kind_b[kind, a, b])
-        f = e
+        f = t
     if ng > 1:
         # prefix[0] and suffix[ng - 1] are the identity: never formed nor multiplied by
         _copy(mats[0], prefix[1], d)
@@ -162,7 +148,9 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
             _matmul(suffix[j], mats[j], suffix[j - 1], d)
     f = f0
     for j in range(ng):
-        e = _group_end(prog, f, f1)
+        e = f + 1
+        while e < f1 and prog.fac_join[e]:
+            e += 1
         lead = f
         while lead < e and prog.fac_wslot[lead] < 0:
             lead += 1
@@ -174,19 +162,17 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
             if j < ng - 1:
                 _matmul(suffix[j], dj, tmp, d)
                 _copy(tmp, dj, d)
-            for t in range(lead + 1, e):  # the others first: they scale the lead's ∂U/∂θ
-                if prog.fac_wslot[t] >= 0:
-                    _scaled(dj, _chain_factor(prog, t, x_row), deriv[prog.fac_wslot[t]], d)
-            _scaled(dj, _chain_factor(prog, lead, x_row), dj, d)
+            # the others first: they scale the lead's ∂U/∂θ, which is scaled last
+            for t in range(e - 1, lead - 1, -1):
+                slot = prog.fac_wslot[t]
+                if slot < 0:
+                    continue
+                g = x_row[prog.fac_col[t]] if prog.fac_src[t] == SRC_WEIGHT_X else 1.0
+                out = deriv[slot]
+                for a in range(d):
+                    for b in range(d):
+                        out[a, b] = g * dj[a, b]
         f = e
-
-
-@kernel
-def _scaled(src, factor, dst, d):
-    """dst[:d, :d] = factor · src[:d, :d] (dst may be src)."""
-    for a in range(d):
-        for b in range(d):
-            dst[a, b] = factor * src[a, b]
 
 
 @kernel
