@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qmlstudio.core import Feature
+from qmlstudio.core import CircuitError, Feature
 
 __all__ = ["ProductColumns"]
 
@@ -42,6 +42,13 @@ class ProductColumns:
         table[:, :x.shape[1]] = x
         products = table[:, x.shape[1]:]
         products[:] = 1.0
-        for k in range(self.index.shape[1]):  # a factor at a time: temporaries of (B, products)
-            products *= self.scale[:, k] * x[:, self.index[:, k]] + self.offset[:, k]
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            for k in range(self.index.shape[1]):  # a factor at a time: (B, products) temporaries
+                products *= self.scale[:, k] * x[:, self.index[:, k]] + self.offset[:, k]
+        if not np.isfinite(products).all():
+            row, p = (int(i) for i in np.argwhere(~np.isfinite(products))[0])
+            names = " · ".join(f"x{int(i)}" for i, s in zip(self.index[p], self.scale[p],
+                                                          strict=True) if s)
+            raise CircuitError(f"the product of features {names} in a gate angle overflows for "
+                               f"sample {row} (features too large for a product)")
         return table

@@ -142,3 +142,12 @@ def test_diagonal_blocks_reading_features_with_and_without_weights(n_samples):
     rng = np.random.default_rng(n_samples)
     X, ws = rng.uniform(-1, 2, size=(n_samples, 4)), rng.normal(size=5)
     _compare_all(c, X, ws, ["Z0", "X1 Y3", "Z2"], rng.normal(size=(n_samples, 3)))
+
+
+def test_a_feature_product_that_overflows_is_one_clear_error():
+    # Finite features whose product is not (a model file's preprocessing gone wild): the
+    # engine names the product and the sample instead of computing with inf.
+    c = Circuit(2).add("rzz", [0, 1], (math.pi - x(0)) * (math.pi - x(1)))
+    X = np.array([[0.1, 0.2], [1e200, -1e200]])
+    with pytest.raises(qs.CircuitError, match=r"x0 · x1 .* sample 1"):
+        qs.expval(c, X, None, ["Z0"])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qmlstudio.core import ModelFileError, QMLStudioError
@@ -87,6 +87,8 @@ def _check(text_or_bytes):
 
 @FUZZ
 @given(st.sampled_from(PATHS), st.sampled_from(["replace", "delete"]), json_values)
+# Found by this test: a centre that makes a feature product overflow (now a CircuitError).
+@example(("preprocessing", "center"), "replace", [0, 7.148763857329867e+154])
 def test_a_mutated_field_is_one_model_file_error(path, action, value):
     _check(json.dumps(_mutated(path, action, value)))
 
