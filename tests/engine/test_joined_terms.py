@@ -9,7 +9,7 @@ import pytest
 import qmlstudio as qs
 from qmlstudio.core import Circuit, Expr, Feature, Term, Weight, w, x
 from qmlstudio.core.noise import NoiseModel
-from qmlstudio.engine import compile_program, density_expval, density_vjp
+from qmlstudio.engine import compile_program, density_expval, density_vjp, trajectory_vjp
 from qmlstudio.ml.models.trained_encodings import linear_angle_layer
 from tests.engine.test_gradients import METHODS, _compare_all, fd_vjp
 
@@ -99,6 +99,18 @@ def test_the_density_engine_takes_the_same_groups():
     _, grad = density_vjp(c, X, ws, obs, noise, cot)
     expected = fd_vjp(lambda v: density_expval(c, X, v, obs, noise), ws, cot)
     np.testing.assert_allclose(grad, expected, atol=1e-7)
+
+
+def test_trajectories_take_the_same_groups():
+    rng = np.random.default_rng(12)
+    c = linear_angle_layer(Circuit(2), 4).add("cz", [0, 1]).add("ry", 1, _linear_sum(2, 0))
+    X, ws = rng.uniform(-1, 1, size=(2, 4)), rng.normal(size=c.n_weights)
+    obs, cot = ["Z0", "X1"], rng.normal(size=(2, 2))
+    noise = NoiseModel.uniform_depolarizing(0.05)
+    _, exact = density_vjp(c, X, ws, obs, noise, cot)
+    est = trajectory_vjp(c, X, ws, obs, noise, cot, trajectories=2000, seed=3)
+    assert est.dweights_stderr.any()
+    np.testing.assert_array_less(np.abs(est.dweights - exact), 4 * est.dweights_stderr + 1e-12)
 
 
 def test_the_large_state_driver_takes_the_same_groups():
