@@ -70,14 +70,13 @@ def _angle(src, idx, col, scale, offset, x_row, weights):
 def _feature_prefix(prog, op):
     """How many of block ``op``'s factors, counted from the first applied, read features only
     (``SRC_FEATURE``), when none after them reads features: the block is then ``U = W · X``
-    with ``W`` the same for every sample. 0 when the block is not of that form, or when the
-    prefix would end inside a group of joined factors (an angle ``x + w``: one matrix)."""
+    with ``W`` the same for every sample. 0 when the block is not of that form. The prefix
+    may end inside a group of joined factors (an angle ``x + w``): ``F(x + w) = F(w) F(x)``,
+    and :func:`_product` starts a group wherever its range starts."""
     f0, f1 = prog.op_f0[op], prog.op_f1[op]
     k = 0
     while f0 + k < f1 and prog.fac_src[f0 + k] == SRC_FEATURE:
         k += 1
-    if f0 + k < f1 and prog.fac_join[f0 + k]:
-        return 0
     for f in range(f0 + k, f1):
         if prog.fac_src[f] in (SRC_FEATURE, SRC_WEIGHT_X):
             return 0
@@ -91,11 +90,12 @@ def _product(prog, f0, f1, d, x_row, weights, shift_factor, shift, with_derivs, 
     ``with_derivs``, ∂/∂θ of it for each weight factor into its ``deriv`` slot; ``work`` as
     :func:`block_matrices` describes it.
 
-    A group of joined factors (a factor and the ones after it with ``fac_join``) is one
-    matrix ``F(Σ θ_t)``. Its derivative ``∂U/∂θ`` is formed once, in the slot of its first
-    weight factor, and at the end scaled into each weight factor's slot by that factor's
-    ``∂θ/∂(scale·w)``: ``g(x)`` for ``w·g(x)``, else 1. (The group walks are written out
-    here: each helper kernel would be one more compile on a cold cache, ~0.3 s.)"""
+    A group of joined factors (the range's first factor, or a factor without ``fac_join``,
+    and the ones after it with ``fac_join``) is one matrix ``F(Σ θ_t)``. Its derivative
+    ``∂U/∂θ`` is formed once, in the slot of its first weight factor, and at the end scaled
+    into each weight factor's slot by that factor's ``∂θ/∂(scale·w)``: ``g(x)`` for
+    ``w·g(x)``, else 1. (The group walks are written out here: each helper kernel would be
+    one more compile on a cold cache, ~0.3 s.)"""
     ng = 1
     for f in range(f0 + 1, f1):
         if not prog.fac_join[f]:
@@ -183,9 +183,10 @@ def block_matrices(prog, features, x_row, weights, shift_factor, shift, with_der
     weight factors into ``deriv``.
 
     ``u`` is indexed by ``prog.op_fslot`` (features) or by block; ``deriv`` by weight slot
-    (``prog.fac_wslot``); ``work`` is scratch of shape (3 * max_factors + 2, 4, 4). A weight
-    factor's ``F'`` waits in its ``deriv`` slot until the prefix and suffix products are
-    known (each angle's sine and cosine are taken once). A factor equal to ``shift_factor``
+    (``prog.fac_wslot``); ``work`` is scratch of shape (3 * max_factors + 2, 4, 4). A group's
+    ``F'`` waits in the ``deriv`` slot of its first weight factor until the prefix and suffix
+    products are known (each group's sine and cosine are taken once; see :func:`_product`).
+    A factor equal to ``shift_factor``
     has its angle moved by ``shift`` (parameter shift). One call does all the blocks: a call
     that takes the program passes each of its arrays, which costs more than a small block's
     arithmetic.

@@ -42,8 +42,6 @@ def test_a_dressed_input_angle_is_one_group_per_wire():
 
 
 def test_an_angle_reading_features_and_weights_is_one_group():
-    # x + w: one matrix, so the block is no longer "sample part, then weight part"; its
-    # values and gradients still match the reference.
     angle = Expr(0.4, (Term(1.0, (Feature(0),)), Term(2.0, (Feature(0), Feature(1))),
                        Term(1.0, (Weight(0), Feature(1))), Term(-1.5, (Weight(1),))))
     c = Circuit(1).add("ry", 0, x(1) - w(1)).add("rz", 0, angle).add("rx", 0, w(0))
@@ -78,6 +76,33 @@ def test_long_sums_on_every_kind_of_block_match_the_reference(seed):
     ws = rng.normal(size=c.n_weights)
     obs = ["Z0", "X1 Z2", "Y2"]
     _compare_all(c, X, ws, obs, rng.normal(size=(7, 3)))
+
+
+@pytest.mark.parametrize("block", [
+    # the sample part then the weight part (U = W·X), the cut inside the group of x + w
+    lambda c: c.add("ry", 0, x(0) + w(0)).add("rx", 0, w(1)),
+    # the weight part starting on a group of several weights
+    lambda c: c.add("ry", 0, x(0)).add("rz", 0, 0.5 + w(0) - 2 * w(1)).add("rx", 0, w(1)),
+    # two-qubit dense blocks
+    lambda c: c.add("crx", [1, 0], w(0) * x(1) + w(1) - x(0)).add("rxx", [0, 1], w(1) + w(0)),
+])
+def test_split_and_two_qubit_blocks_with_joined_terms(block):
+    rng = np.random.default_rng(6)
+    c = block(Circuit(2).add("h", 0).add("cx", [0, 1])).add("ry", 1, w(0) - x(1))
+    X, ws = rng.normal(size=(5, 2)), rng.normal(size=2)
+    _compare_all(c, X, ws, ["Z0", "X0 Y1"], rng.normal(size=(5, 2)))
+
+
+def test_a_cotangent_function_gives_the_gradient_of_its_array():
+    # The training path: set-ups (joined groups' derivatives included) kept between passes.
+    rng = np.random.default_rng(10)
+    c = linear_angle_layer(Circuit(3), 6).add("cx", [0, 2]).add("ry", 2, _linear_sum(3, 0))
+    X, ws = rng.normal(size=(9, 6)), rng.normal(size=c.n_weights)
+    target = rng.normal(size=(9, 2))
+    values, grad = qs.vjp(c, X, ws, ["Z0", "Z2"], lambda v: 2 * (v - target))
+    expected = qs.vjp(c, X, ws, ["Z0", "Z2"], 2 * (values - target))
+    np.testing.assert_allclose(values, expected[0], atol=1e-14)
+    np.testing.assert_allclose(grad, expected[1], atol=1e-12)
 
 
 def test_long_sums_with_an_initial_state():
@@ -118,6 +143,7 @@ def test_the_large_state_driver_takes_the_same_groups():
     c = linear_angle_layer(Circuit(n), 3, wires=[0, 7, 14])
     for q in range(n - 1):
         c = c.add("cx", [q, q + 1])
+    c = c.add("rz", 7, _linear_sum(3, 1)).add("crx", [7, 14], x(2) - w(0) + w(3))
     rng = np.random.default_rng(4)
     X, ws = rng.uniform(-1, 1, size=(2, 3)), rng.normal(size=c.n_weights)
     obs, cot = ["Z14", "X7"], rng.normal(size=(2, 2))
