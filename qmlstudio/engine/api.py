@@ -27,7 +27,7 @@ from qmlstudio.engine.shots import sample_expectations
 from qmlstudio.engine.simulate import (
     run_measured,
     run_program,
-    states_kept_for_cotangent_function,
+    states_kept_for_gradients,
 )
 from qmlstudio.engine.threads import thread_cap, using_threads
 
@@ -188,18 +188,17 @@ def _mixed(circuit: object, what: str, refused: dict[str, object]) -> bool:
     return True
 
 
-def _prepare(circuit, x, weights, initial_state, cotangent_function=False,
-             want_states=False):
-    """Validate the arguments and check memory (for the final states a cotangent function or
-    ``want_states`` keeps): (circuit, features (samples, circuit.n_features), weights,
-    initial state)."""
+def _prepare(circuit, x, weights, initial_state, cotangent=None, want_states=False):
+    """Validate the arguments and check memory (for the final states an adjoint vjp with
+    ``cotangent`` or ``want_states`` keeps): (circuit, features (samples,
+    circuit.n_features), weights, initial state)."""
     circuit = _check_circuit(circuit)
     init = _initial_state(circuit, initial_state)
     xs = None if x is None else _finite_array(x, "X", (1, 2))
     n_samples = len(xs) if xs is not None and xs.ndim == 2 else len(init) if init is not None else 1
     kept = (n_samples if want_states
-            else states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
-            if cotangent_function else 0)
+            else states_kept_for_gradients(circuit.n_qubits, n_samples, callable(cotangent))
+            if cotangent is not None else 0)
     check_memory(circuit.n_qubits, n_samples, thread_cap(), kept)
     xs = _features(circuit.n_features, xs, init)
     return circuit, xs, _weights(circuit.n_weights, weights), init
@@ -246,8 +245,7 @@ class BoundCircuit:
         the class docstring); ``cotangent`` is a finite (B, K) array or a function of the
         values returning one, unchecked too."""
         program = self.program
-        kept = (states_kept_for_cotangent_function(program.n_qubits, len(x))
-                if callable(cotangent) else 0)
+        kept = states_kept_for_gradients(program.n_qubits, len(x), callable(cotangent))
         check_memory(program.n_qubits, len(x), thread_cap(), kept)
         result = run_measured(program, program.angle_table(x), weights, init, self.measured,
                               cotangent)
@@ -371,7 +369,7 @@ def vjp(circuit: Circuit, X: object, weights: object, observables: Observables,
         raise CircuitError(f"unknown gradient method {method!r}; choose one of "
                            f"{', '.join(GRADIENT_METHODS)}")
     circuit, xs, w, init = _prepare(circuit, X, weights, initial_state,
-                                    cotangent_function=callable(cotangent))
+                                    cotangent if method == "adjoint" else None)
     bound = bind(circuit, observables)
     shape = (len(xs), bound.n_observables)
     n_shots, rng = _shots(shots, seed)

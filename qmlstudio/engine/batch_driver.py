@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from qmlstudio.engine._jit import kernel, parallel_kernel
+from qmlstudio.engine._jit import allocating_kernel, kernel, parallel_kernel
 from qmlstudio.engine.block_matrices import block_matrices
 from qmlstudio.engine.block_steps import (
     add_gradients,
@@ -38,7 +38,8 @@ from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
 from qmlstudio.engine.program import DENSE1, PERM
 
-__all__ = ["MAX_LANES_LOG2", "chunks_for", "kept_setup_size", "lanes_log2_for", "run_batch"]
+__all__ = ["MAX_LANES_LOG2", "chunks_for", "kept_setup_size", "lanes_log2_for",
+           "run_backward", "run_forward"]
 
 MAX_LANES_LOG2 = 3
 """At most 2**3 = 8 samples are interleaved in one chunk (a few AVX registers wide)."""
@@ -55,7 +56,7 @@ def chunks_for(n_samples: int) -> int:
 
 
 def kept_setup_size(n: int, lanes: int, n_feature_blocks: int, n_slots: int) -> int:
-    """Complex entries of one chunk's kept set-up (see :func:`run_batch`): per lane, the
+    """Complex entries of one chunk's kept set-up (see :func:`run_forward`): per lane, the
     feature blocks' 4×4 matrices, the weight slots' 4×4 derivatives, the product state's
     wire vectors and its two half tables, each kind for all lanes in turn."""
     return lanes * (16 * (n_feature_blocks + n_slots) + 2 * n + (1 << (n - n // 2))
@@ -96,35 +97,68 @@ def _per_sample(prog, op, use_product):
     return prog.op_fslot[op] >= 0 and not (use_product and prog.op_lead[op])
 
 
+@allocating_kernel
+def _setup_views(kept_setups, c, lanes, n, n_feature_blocks, n_slots):
+    """Views of chunk ``c``'s per-sample set-up in its row of ``kept_setups`` (the layout of
+    :func:`kept_setup_size`): its lanes' feature-block matrices and weight derivatives,
+    product-state wire vectors and half tables."""
+    h = n // 2
+    setup = kept_setups[c]
+    s1 = lanes * n_feature_blocks * 16
+    s2 = s1 + lanes * n_slots * 16
+    s3 = s2 + lanes * n * 2
+    s4 = s3 + lanes * (1 << (n - h))
+    return (setup[:s1].reshape((lanes, n_feature_blocks, 4, 4)),
+            setup[s1:s2].reshape((lanes, n_slots, 4, 4)),
+            setup[s2:s3].reshape((lanes, n, 2)),
+            setup[s3:s4].reshape((lanes, 1 << (n - h))),
+            setup[s4:].reshape((lanes, 1 << h)))
+
+
+@kernel
+def _chunk_setup(prog, n, x, weights, shift_factor, shift, with_derivs, u_const, d_const,
+                 first, n_active, use_product, u_feat, d_feat, vectors, tab_hi, tab_lo, work):
+    """Each lane's per-sample set-up: its feature blocks' matrices (and, ``with_derivs``,
+    their weight derivatives) and, with the product-state leading layer, its tables. Spare
+    lanes repeat the chunk's last sample."""
+    for lane in range(u_feat.shape[0]):
+        b = first + min(lane, n_active - 1)
+        # block_matrices itself, not its wrapper sample_matrices (the large-state driver's
+        # entry from Python): one level less to link on a cold compile
+        block_matrices(prog, True, x[b], weights, shift_factor, shift, with_derivs,
+                       u_feat[lane], d_feat[lane], True, u_const, d_const, work)
+        if use_product:
+            start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
+                          tab_lo[lane], work[0])
+
+
 @parallel_kernel
-def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, zmask, ny, cot,
-              do_forward,
-              do_backward, u_const, d_const, shift_factor, shift, max_factors,
-              n_feature_blocks, lanes_log2, values, grad_chunks, states_re, states_im,
-              layer_runs, layer_states, final_kept, kept_setups):
-    """Forward and/or backward for a batch of small states, parallel over chunks of lanes.
+def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny,
+                backward_follows, sweep, chunk0, n_chunks, u_const, d_const, shift_factor,
+                shift, max_factors, n_feature_blocks, lanes_log2, values, states_re,
+                states_im, layer_runs, layer_states, final_kept, kept_setups):
+    """The forward pass for a batch of small states, parallel over chunks of lanes: the
+    expectation values, and what a backward pass (:func:`run_backward`) will need.
 
     First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
-    block matrices (the derivatives only with ``do_backward``): done here rather than by
-    :func:`.block_matrices.constant_block_matrices` from Python, a small circuit's first
+    block matrices (their derivatives only if ``backward_follows``): done here rather than
+    by :func:`.block_matrices.constant_block_matrices` from Python, a small circuit's first
     run compiles no Python entry (with its wrappers) for them, about 1 s of CPU.
-    Without ``do_forward`` the final states are read from ``states_re/im`` (phase two of a
-    vjp whose cotangent needed the values first); with it they are stored there if given.
-    The last chunk's spare lanes repeat the last sample, with a zero costate.
-    ``lead_fwd``/``lead_inv`` are :attr:`.Program.lead_tables` (used without initial states).
+    ``lead_fwd`` is :attr:`.Program.lead_tables`' first table (used without initial
+    states). The final states are stored in ``states_re/im`` if they have rows.
     ``layer_runs`` is :attr:`.Program.layer_runs`; ``layer_states`` (chunks, layers, 2,
     chunk size) receives the kept layers' input states (see the module docstring), or has no
-    rows: no layer is kept. With ``final_kept`` its last slot holds each chunk's final state
-    between the two phases of a vjp, interleaved as the chunk is (no lane is copied out or
-    in), instead of ``states_re/im``. ``kept_setups`` (chunks, :func:`kept_setup_size`)
-    holds each chunk's per-sample set-up (its feature blocks' matrices and derivatives and
-    its product-state tables) between the two phases: the first computes it, derivatives
-    included, and the second reads it instead of computing it again; with no rows, each
-    phase computes its own.
+    rows: no layer is kept. With ``final_kept`` its last slot receives each chunk's final
+    state, interleaved as the chunk is (no lane is copied out). ``kept_setups`` (one row of
+    :func:`kept_setup_size` per chunk run) receives each chunk's per-sample set-up,
+    derivatives included, for the backward pass (which never computes it); with no rows,
+    nothing is kept. The call runs the chunks ``chunk0`` to ``chunk0 + n_chunks``; without
+    ``sweep`` it only fills their set-up (for a backward pass whose set-ups did not all fit
+    in memory at once: see :func:`.simulate._run_batch`).
 
-    Per-sample work (feature blocks, measurement, the leading layer) copies a lane out into
-    contiguous single-sample buffers and back, rather than working on strided lane views:
-    every kernel then sees one array layout only, which halves the engine's compile time.
+    Per-sample work (feature blocks, measurement) copies a lane out into contiguous
+    single-sample buffers and back, rather than working on strided lane views: every kernel
+    then sees one array layout only, which halves the engine's compile time.
     """
     lanes = 1 << lanes_log2
     dim = 1 << n
@@ -132,20 +166,123 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
     n_samples = x.shape[0]
     n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
-    n_slots = d_const.shape[0]
     use_product = init_re.shape[0] == 0
-    keep_states = states_re.shape[0] > 0
     keep_layers = layer_states.shape[0] > 0
-    keep_setups = kept_setups.shape[0] > 0
-    with_derivs = do_backward or (keep_setups and do_forward)
     h = n // 2
     const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
     # split: the constant part of each encoding-then-weights block once, here (see there)
-    block_matrices(prog, False, x[0], weights, shift_factor, shift, with_derivs, u_const,
-                   d_const, True, u_const, d_const, const_work)
-    for c in prange((n_samples + lanes - 1) // lanes):
+    block_matrices(prog, False, x[0], weights, shift_factor, shift, backward_follows,
+                   u_const, d_const, True, u_const, d_const, const_work)
+    n_slots = d_const.shape[0]
+    keep_setups = kept_setups.shape[0] > 0
+    for i in prange(n_chunks):
+        c = chunk0 + i
+        if keep_setups:
+            u_feat, d_feat, vectors, tab_hi, tab_lo = _setup_views(
+                kept_setups, i, lanes, n, n_feature_blocks, n_slots)
+        else:
+            u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
+            d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
+            vectors = np.empty((lanes, n, 2), dtype=np.complex128)
+            tab_hi = np.empty((lanes, 1 << (n - h)), dtype=np.complex128)
+            tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
+        work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
+        first = c * lanes
+        n_active = min(lanes, n_samples - first)
+        # the derivatives only when they are kept for the backward pass
+        _chunk_setup(prog, n, x, weights, shift_factor, shift,
+                     backward_follows and keep_setups, u_const, d_const, first, n_active,
+                     use_product, u_feat, d_feat, vectors, tab_hi, tab_lo, work)
+        if not sweep:
+            continue
         re = np.empty(size)
         im = np.empty(size)
+        sre = np.empty(size)
+        sim = np.empty(size)
+        bre = np.empty(dim)
+        bim = np.empty(dim)
+        t_hi = np.empty(1 << (n - h), dtype=np.complex128)
+        t_lo = np.empty(1 << h, dtype=np.complex128)
+        cross = np.empty((1 << (n - h), h, 2), dtype=np.complex128)  # see .diagonal_runs
+        diag_re = np.empty(1 << h)
+        diag_im = np.empty(1 << h)
+        for lane in range(lanes):
+            b = first + min(lane, n_active - 1)
+            if use_product:
+                product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0, dim)
+                _to_lane(bre, bim, re, im, lane, lanes)
+            else:
+                row = b if init_re.shape[0] > 1 else 0
+                _to_lane(init_re[row], init_im[row], re, im, lane, lanes)
+        op = 0
+        while op < n_ops:
+            if use_product and prog.op_lead[op]:
+                op += 1
+            elif prog.op_fslot[op] < 0:
+                layer = layer_runs[op]
+                if keep_layers and layer >= 0 and (op == 0 or layer_runs[op - 1] != layer):
+                    _keep(re, im, layer_states, c, layer)
+                apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
+                if prog.op_kind[op] == PERM:
+                    re, sre = sre, re
+                    im, sim = sim, im
+                op += 1
+            else:
+                end = op + 1
+                while end < n_ops and _per_sample(prog, end, use_product):
+                    end += 1
+                for lane in range(lanes):
+                    _from_lane(re, im, bre, bim, lane, lanes)
+                    o = op
+                    while o < end:
+                        stop = run_end(prog, o, end)
+                        if stop - o >= MIN_RUN:
+                            multiply_diagonal_run(prog, o, stop, u_feat[lane], n,
+                                                  (bre, bim, bre, bim), 1, False, t_hi, t_lo,
+                                                  cross, diag_re, diag_im)
+                            o = stop
+                        else:
+                            apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre, bim,
+                                        sre, sim, 0, 0, dim)
+                            o += 1
+                    _to_lane(bre, bim, re, im, lane, lanes)
+                op = end
+        for lane in range(n_active):
+            _from_lane(re, im, bre, bim, lane, lanes)
+            for k in range(n_obs):
+                values[first + lane, k] = expectation(bre, bim, flip[k], zmask[k], ny[k], 0,
+                                                      dim)
+            if states_re.shape[0] > 0:
+                _from_lane(re, im, states_re[first + lane], states_im[first + lane], lane,
+                           lanes)
+        if final_kept:
+            _keep(re, im, layer_states, c, layer_states.shape[1] - 1)
+
+
+@parallel_kernel
+def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, cot, chunk0, u_const,
+                 d_const, n_feature_blocks, lanes_log2, grad_chunks, states_re, states_im,
+                 layer_runs, layer_states, final_kept, kept_setups):
+    """The backward pass after :func:`run_forward` (given the same ``u_const``/``d_const``
+    and ``layer_states``, its final states in ``states_re/im`` or, with ``final_kept``, in
+    the last slot of ``layer_states``, and in ``kept_setups`` the set-up of the chunks
+    ``chunk0`` to ``chunk0 + len(kept_setups)``, which this call runs): adds, per chunk of
+    lanes, the gradient of Σ_b Σ_k ``cot[b, k]`` ⟨P_k⟩_b into its row of ``grad_chunks``.
+    The last chunk's spare lanes get a zero costate. ``use_product``: the forward pass
+    started from the product-state leading layer (no initial states); ``lead_inv`` is
+    :attr:`.Program.lead_tables`' second table. It computes no block matrix (they are all
+    kept), so its code holds none of that.
+    """
+    lanes = 1 << lanes_log2
+    dim = 1 << n
+    size = dim << lanes_log2
+    n_samples = cot.shape[0]
+    n_obs = flip.shape[0]
+    n_ops = len(prog.op_kind)
+    keep_layers = layer_states.shape[0] > 0
+    h = n // 2
+    for i in prange(kept_setups.shape[0]):
+        c = chunk0 + i
         sre = np.empty(size)
         sim = np.empty(size)
         lre = np.empty(size)
@@ -156,24 +293,8 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         bim = np.empty(dim)
         blre = np.empty(dim)
         blim = np.empty(dim)
-        if keep_setups:  # the layout of kept_setup_size
-            setup = kept_setups[c]
-            s1 = lanes * n_feature_blocks * 16
-            s2 = s1 + lanes * n_slots * 16
-            s3 = s2 + lanes * n * 2
-            s4 = s3 + lanes * (1 << (n - h))
-            u_feat = setup[:s1].reshape((lanes, n_feature_blocks, 4, 4))
-            d_feat = setup[s1:s2].reshape((lanes, n_slots, 4, 4))
-            vectors = setup[s2:s3].reshape((lanes, n, 2))
-            tab_hi = setup[s3:s4].reshape((lanes, 1 << (n - h)))
-            tab_lo = setup[s4:].reshape((lanes, 1 << h))
-        else:
-            u_feat = np.empty((lanes, n_feature_blocks, 4, 4), dtype=np.complex128)
-            d_feat = np.empty((lanes, n_slots, 4, 4), dtype=np.complex128)
-            vectors = np.empty((lanes, n, 2), dtype=np.complex128)
-            tab_hi = np.empty((lanes, 1 << (n - h)), dtype=np.complex128)
-            tab_lo = np.empty((lanes, 1 << h), dtype=np.complex128)
-        work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
+        u_feat, d_feat, vectors, tab_hi, tab_lo = _setup_views(
+            kept_setups, i, lanes, n, n_feature_blocks, d_const.shape[0])
         # empty, not zeros: both are cleared before each use, and numba compiles np.zeros
         # once more for every shape it is given (a cold compile's cost)
         r = np.empty((4, 4), dtype=np.complex128)
@@ -187,77 +308,15 @@ def run_batch(prog, n, x, weights, init_re, init_im, lead_fwd, lead_inv, flip, z
         grad = grad_chunks[c]
         first = c * lanes
         n_active = min(lanes, n_samples - first)
-        for lane in range(lanes if do_forward or not keep_setups else 0):
-            b = first + min(lane, n_active - 1)
-            # block_matrices itself, not its wrapper sample_matrices (the large-state
-            # driver's entry from Python): one level less to link on a cold compile
-            block_matrices(prog, True, x[b], weights, shift_factor, shift, with_derivs,
-                           u_feat[lane], d_feat[lane], True, u_const, d_const, work)
-            if use_product:
-                start_tables(prog, n, u_const, u_feat[lane], vectors[lane], tab_hi[lane],
-                              tab_lo[lane], work[0])
-        if do_forward:
-            for lane in range(lanes):
-                b = first + min(lane, n_active - 1)
-                if use_product:
-                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0,
-                                       dim)
-                    _to_lane(bre, bim, re, im, lane, lanes)
-                else:
-                    row = b if init_re.shape[0] > 1 else 0
-                    _to_lane(init_re[row], init_im[row], re, im, lane, lanes)
-            op = 0
-            while op < n_ops:
-                if use_product and prog.op_lead[op]:
-                    op += 1
-                elif prog.op_fslot[op] < 0:
-                    layer = layer_runs[op]
-                    if keep_layers and layer >= 0 and (op == 0 or layer_runs[op - 1] != layer):
-                        _keep(re, im, layer_states, c, layer)
-                    apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
-                    if prog.op_kind[op] == PERM:
-                        re, sre = sre, re
-                        im, sim = sim, im
-                    op += 1
-                else:
-                    end = op + 1
-                    while end < n_ops and _per_sample(prog, end, use_product):
-                        end += 1
-                    for lane in range(lanes):
-                        _from_lane(re, im, bre, bim, lane, lanes)
-                        o = op
-                        while o < end:
-                            stop = run_end(prog, o, end)
-                            if stop - o >= MIN_RUN:
-                                multiply_diagonal_run(prog, o, stop, u_feat[lane], n,
-                                                      (bre, bim, bre, bim), 1, False, t_hi,
-                                                      t_lo, cross, diag_re, diag_im)
-                                o = stop
-                            else:
-                                apply_block(prog, o, u_feat[lane, prog.op_fslot[o]], bre,
-                                            bim, sre, sim, 0, 0, dim)
-                                o += 1
-                        _to_lane(bre, bim, re, im, lane, lanes)
-                    op = end
-            for lane in range(n_active):
-                _from_lane(re, im, bre, bim, lane, lanes)
-                for k in range(n_obs):
-                    values[first + lane, k] = expectation(bre, bim, flip[k], zmask[k], ny[k],
-                                                          0, dim)
-                if keep_states:
-                    _from_lane(re, im, states_re[first + lane], states_im[first + lane], lane,
-                               lanes)
-            if final_kept:
-                _keep(re, im, layer_states, c, layer_states.shape[1] - 1)
-        elif final_kept:  # the kept final state is this chunk's buffer from here on
+        if final_kept:  # the kept final state is this chunk's buffer from here on
             re = layer_states[c, layer_states.shape[1] - 1, 0]
             im = layer_states[c, layer_states.shape[1] - 1, 1]
         else:
+            re = np.empty(size)
+            im = np.empty(size)
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)
                 _to_lane(states_re[b], states_im[b], re, im, lane, lanes)
-        if not do_backward:
-            continue
         for lane in range(lanes):
             coef = cot[first + lane] if lane < n_active else zero_cot
             _from_lane(re, im, bre, bim, lane, lanes)

@@ -1,16 +1,17 @@
-"""A second process that compiles half of the batch driver's kernels into a cold cache.
+"""A second process that compiles the batch driver's backward pass into a cold cache.
 
 numba compiles on one thread per process (its compiler lock): a first run on an empty cache
-spends about 10 s of CPU on one core while the machine's other cores idle (see
-:mod:`._jit`). So importing the engine, when the cache does not hold these kernels yet (no
-:data:`READY` file), starts a child process (:func:`start`). The child compiles the kernels
-of the driver's backward half (undoing blocks, their gradients, the costate and the leading
-layer's contractions, and the diagonal runs both halves use) while the parent compiles the
-forward half; the parent then loads the child's kernels from the cache instead of compiling
-them. A process that reaches a kernel the other one is compiling waits for it
-(:func:`._jit._compile_lock`) rather than compile it twice. Measured on this 2-core
-machine, quiet: the cold ``qmlstudio train`` of the moons example fell from about 10.4 s to
-9.0 s (``bench_first_run.py``).
+spends 15–20 s of CPU on one core while the machine's other cores idle (see :mod:`._jit`).
+So importing the engine, when the cache does not hold these kernels yet (no :data:`READY`
+file), starts a child process (:func:`start`). The batch driver is two drivers, forward and
+backward (:mod:`.batch_driver`), each with its own code library, so the two halves of the
+LLVM work compile at once too: the child compiles the backward pass's own kernels (undoing
+blocks, their gradients, the costate and the leading layer's contractions, and the diagonal
+runs both passes use), then :func:`.batch_driver.run_backward` itself, while the parent
+compiles the forward kernels and :func:`.batch_driver.run_forward`; the parent then loads
+the child's driver from the cache instead of compiling it. A process that reaches a kernel
+the other one is compiling waits for it (:func:`._jit._compile_lock`) rather than compile it
+twice.
 
 If the child cannot start or fails, the parent compiles everything itself, as before. Frozen
 (PyInstaller) builds have no ``python -m`` to start it with and skip it.
@@ -25,9 +26,11 @@ from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
+from numba import typeof
 from numba.core import config
 
-from qmlstudio.engine._jit import CACHE_DIR, caches, entry_kernel
+from qmlstudio.engine._jit import CACHE_DIR, allocating_kernel, caches
+from qmlstudio.engine.batch_driver import run_backward
 from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gradients
 from qmlstudio.engine.diagonal_runs import multiply_diagonal_run, run_start
 from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
@@ -35,12 +38,12 @@ from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate
 from qmlstudio.engine.threads import thread_cap
 
-__all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_half", "start"]
+__all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_pass", "start"]
 
 READY = CACHE_DIR / "backward-half.ready"
 """Written by the child once its kernels are in the cache: later processes start none."""
 
-_CHILD = f"from {__name__} import compile_backward_half; compile_backward_half()"
+_CHILD = f"from {__name__} import compile_backward_pass; compile_backward_pass()"
 NO_HELPER_VARIABLE = "QMLSTUDIO_NO_COMPILE_HELPER"
 """With this environment variable set, :func:`start` starts no child. It is set in the
 child's environment (the child starts none of its own); a benchmark of one process's compile
@@ -48,14 +51,16 @@ sets it too."""
 _children: list[subprocess.Popen] = []  # kept, so that none is reaped as "still running"
 
 
-@entry_kernel(allocating=True)
-def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
-    """Never runs its loop (``count`` is 0): compiling it compiles every kernel of
-    :func:`.batch_driver.run_batch`'s backward half, with the argument types the driver gives
-    them (the same kinds of arrays, made the same way). Keep the calls in step with the
-    driver; a test checks that a warm-up after this one compiles none of these kernels.
-    Every array is made as the driver makes one (a cotangent or gradient row, a 1-D view in
-    the driver, is ``re`` here: the same type), so no allocation compiles a kind of its own."""
+@allocating_kernel
+def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
+    """Never runs (it is only compiled, as IR: no module optimisation, no machine code):
+    compiling it compiles the kernels of :func:`.batch_driver.run_backward` that the forward
+    pass does not call, with the argument types that driver gives them (the same kinds of
+    arrays, made the same way), before the driver itself; so the child does not wait on the
+    parent for the kernels both passes call first. Keep the calls in step with the driver; a
+    test checks that a warm-up after this one compiles none of these kernels. Every array is
+    made as the driver makes one (a cotangent or gradient row, a 1-D view in the driver, is
+    ``re`` here: the same type), so no allocation compiles a kind of its own."""
     for _ in range(count):
         re = np.empty(count)
         r = np.empty((4, 4), dtype=np.complex128)
@@ -82,17 +87,24 @@ def _backward_half(prog, n, flip, zmask, ny, lead_inv, count):
                        re)
 
 
-def compile_backward_half() -> None:
-    """Compile (or load) the kernels of the batch driver's backward half, then write
-    :data:`READY`."""
+def compile_backward_pass() -> None:
+    """Compile (or load) :func:`.batch_driver.run_backward`'s serial twin and the kernels only
+    it calls, with the types the engine calls it with, then write :data:`READY`."""
     from qmlstudio.core import Circuit, PauliString  # the engine package imports this module
     from qmlstudio.engine.measure import encode_paulis
     from qmlstudio.engine.program import compile_program
+    from qmlstudio.engine.simulate import backward_arguments
 
     program = compile_program(Circuit(2).add("cx", [0, 1]))
-    flip, zmask, ny = program.measured(encode_paulis([PauliString(())], 2))
-    _backward_half(program.arrays, program.n_qubits, flip, zmask, ny, program.lead_tables[1],
-                   0)
+    paulis = program.measured(encode_paulis([PauliString(())], 2))
+    _backward_kernels.compile(tuple(typeof(a) for a in (
+        program.arrays, program.n_qubits, *paulis, program.lead_tables[1], 0)))
+    plane, rows = np.empty((1, 4)), np.empty((1, 1))
+    arguments = backward_arguments(
+        program, paulis, True, rows, 0, np.empty((1, 4, 4), np.complex128),
+        np.empty((0, 4, 4), np.complex128), rows, plane, plane, np.empty((0, 0, 2, 0)), False,
+        np.empty((1, 1), np.complex128))
+    run_backward.serial.compile(tuple(typeof(a) for a in arguments))
     with suppress(OSError):  # else a later process starts a child again: harmless
         READY.touch()
 
@@ -102,7 +114,7 @@ def start() -> None:
     the process may use one core only); returns at once. The engine package calls it when it
     is imported."""
     if (NO_HELPER_VARIABLE in os.environ or READY.exists() or config.DISABLE_JIT
-            or getattr(sys, "frozen", False) or not caches(_backward_half)
+            or getattr(sys, "frozen", False) or not caches(run_backward.serial)
             or thread_cap() < 2):  # one core (or NUMBA_NUM_THREADS=1): it would only compete
         return
     package_parent = str(Path(__file__).resolve().parents[2])

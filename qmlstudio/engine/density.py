@@ -68,7 +68,7 @@ from qmlstudio.engine.memory import check_memory
 from qmlstudio.engine.program import compile_program
 from qmlstudio.engine.readout import ReadoutMap, readout_map
 from qmlstudio.engine.shots import sample_expectations
-from qmlstudio.engine.simulate import run_program, states_kept_for_cotangent_function
+from qmlstudio.engine.simulate import run_program, states_kept_for_gradients
 from qmlstudio.engine.threads import choose_threads, thread_cap
 from qmlstudio.engine.trajectories import TrajectorySampler
 
@@ -133,7 +133,7 @@ class _Run:
     weights, the readout map of the observables and the call's random generator."""
 
     def __init__(self, circuit: Circuit, X: object, weights: object,
-                 observables: Observables, noise: NoiseModel, function_cotangent: bool,
+                 observables: Observables, noise: NoiseModel, cotangent: object,
                  noise_method: str, trajectories: object, seed: object) -> None:
         circuit = _check_circuit(circuit)
         n_traj = _check_simulation(noise_method, trajectories)
@@ -149,8 +149,8 @@ class _Run:
             self.dprog = compile_density(circuit, noise)
             program = self.dprog.program
         else:
-            kept = (states_kept_for_cotangent_function(circuit.n_qubits, n_samples)
-                    if function_cotangent else 0)
+            kept = (states_kept_for_gradients(circuit.n_qubits, n_samples, callable(cotangent))
+                    if cotangent is not None else 0)
             check_memory(circuit.n_qubits, n_samples, thread_cap(), kept)
             program = compile_program(circuit)
         self.program = program
@@ -287,7 +287,7 @@ def density_expval(circuit: Circuit, X: object, weights: object,
         return expval(circuit, X, weights, observables, shots=n_shots, seed=seed)
     if interrupt is not None and not callable(interrupt):
         raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
-    run = _Run(circuit, X, weights, observables, model, False, noise_method, trajectories,
+    run = _Run(circuit, X, weights, observables, model, None, noise_method, trajectories,
                seed)
     values = run.estimate(interrupt).values
     return values if n_shots is None else sample_expectations(values, n_shots, run.rng)
@@ -319,7 +319,7 @@ def density_vjp(circuit: Circuit, X: object, weights: object, observables: Obser
                    seed=seed, interrupt=interrupt)
     if interrupt is not None and not callable(interrupt):
         raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
-    run = _Run(circuit, X, weights, observables, model, callable(cotangent), noise_method,
+    run = _Run(circuit, X, weights, observables, model, cotangent, noise_method,
                trajectories, seed)
     if method == "parameter-shift":
         return run.shift_vjp(cotangent, n_shots, interrupt)
@@ -336,7 +336,7 @@ def trajectory_expval(circuit: Circuit, X: object, weights: object,
     """Values (B, K) under ``noise`` from ``trajectories`` Monte-Carlo trajectories per sample,
     with their standard errors (zeros without channels: then the values are exact)."""
     model = _noise(circuit, noise) or NoiseModel.ideal()
-    return _Run(circuit, X, weights, observables, model, False, "trajectories", trajectories,
+    return _Run(circuit, X, weights, observables, model, None, "trajectories", trajectories,
                 seed).estimate()
 
 
@@ -348,5 +348,5 @@ def trajectory_vjp(circuit: Circuit, X: object, weights: object, observables: Ob
     standard error. With a cotangent function the gradient is that of the cotangent taken at
     the estimated values."""
     model = _noise(circuit, noise) or NoiseModel.ideal()
-    return _Run(circuit, X, weights, observables, model, callable(cotangent), "trajectories",
+    return _Run(circuit, X, weights, observables, model, cotangent, "trajectories",
                 trajectories, seed).vjp(cotangent)

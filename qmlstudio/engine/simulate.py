@@ -4,9 +4,10 @@ The pipeline per sample is: initial state → blocks → expectation values → 
 undone in reverse, each yielding ``R`` for its gradients → the leading blocks' gradients from
 one contraction (:mod:`.leading_layer`). Two drivers run it:
 
-* :func:`.batch_driver.run_batch` — small states (up to
+* :mod:`.batch_driver` (:func:`~.batch_driver.run_forward`, then
+  :func:`~.batch_driver.run_backward` for gradients) — small states (up to
   :data:`SAMPLE_PARALLEL_MAX_QUBITS` qubits): threads take chunks of interleaved samples whose
-  states stay in cache for the whole forward and backward pass;
+  states stay in cache through each pass;
 * :func:`.large_driver.run_large` — large states: one sample at a time, every stage split
   into fixed-size amplitude chunks across threads.
 
@@ -33,24 +34,28 @@ from qmlstudio.engine.batch_driver import (
     chunks_for,
     kept_setup_size,
     lanes_log2_for,
-    run_batch,
+    run_backward,
+    run_forward,
 )
 from qmlstudio.engine.block_matrices import constant_block_matrices
 from qmlstudio.engine.large_driver import AMP_CHUNK, run_large
 from qmlstudio.engine.program import Program
 from qmlstudio.engine.threads import choose_threads
 
-__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "run_measured", "run_program",
-           "states_kept_for_cotangent_function"]
+__all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "backward_arguments",
+           "run_measured", "run_program", "states_kept_for_gradients"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
 """Up to this many qubits a chunk's states fit in a core's cache: parallelise over samples."""
 
 
-def states_kept_for_cotangent_function(n_qubits: int, n_samples: int) -> int:
-    """How many final states a vjp with a cotangent function keeps (see :func:`_execute`):
-    every sample's in the batch driver, all but the last in the large driver."""
-    return n_samples if n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS else n_samples - 1
+def states_kept_for_gradients(n_qubits: int, n_samples: int, cotangent_function: bool) -> int:
+    """How many final states a vjp keeps between its forward and backward passes: every
+    sample's in the batch driver (its passes are two calls; see :func:`_run_batch`), and
+    with a cotangent function all but the last in the large driver."""
+    if n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS:
+        return n_samples
+    return n_samples - 1 if cotangent_function else 0
 
 
 LAYER_STATES_BUDGET = 64 << 20
@@ -59,7 +64,7 @@ would need more undoes ψ instead (the same numbers, a third more backward sweep
 
 SETUPS_BUDGET = 16 << 20
 """Bytes of per-sample set-up a vjp with a cotangent function may keep between its two
-passes (see :func:`.batch_driver.run_batch`); beyond it, the second pass computes it again."""
+passes (see :func:`.batch_driver.run_forward`); beyond it, the second pass computes it again."""
 
 
 class _SpareArrays(threading.local):
@@ -94,7 +99,7 @@ def _return_kept(kind: str, array: np.ndarray) -> None:
 def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
     """The kept states' array for a call with a backward pass: (chunks, layers + ``final``,
     2, chunk size) — the layers' input states and, with ``final``, the final state between
-    the two phases of a vjp with a cotangent function — or an array with no rows when
+    the two passes of a vjp — or an array with no rows when
     nothing is kept or it does not fit the budget. Hand it back with
     :func:`_return_kept` (kind ``"layers"``) when the call is done."""
     shape = (chunks_for(n_samples), program.n_layers + final, 2,
@@ -103,12 +108,16 @@ def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
 
 
 def _kept_setups(program: Program, n_samples: int) -> np.ndarray:
-    """The array in which a vjp with a cotangent function keeps each chunk's per-sample
-    set-up between its two passes (or one with no rows: over :data:`SETUPS_BUDGET`)."""
-    shape = (chunks_for(n_samples),
-             kept_setup_size(program.n_qubits, 1 << lanes_log2_for(n_samples),
-                             program.n_feature_blocks, len(program.weight_factors)))
-    return _kept_array("setups", shape, np.complex128, SETUPS_BUDGET)
+    """The array in which a vjp keeps per-sample set-up between its two passes: a row for
+    every chunk, or as many as fit in :data:`SETUPS_BUDGET` (at least one; see
+    :func:`_run_batch`)."""
+    row = kept_setup_size(program.n_qubits, 1 << lanes_log2_for(n_samples),
+                          program.n_feature_blocks, len(program.weight_factors))
+    rows = min(chunks_for(n_samples), max(1, SETUPS_BUDGET // (16 * row)))
+    array = _spare.arrays.pop("setups", None)  # taken: a nested call makes its own
+    if array is None or array.shape != (rows, row):
+        array = np.empty((rows, row), np.complex128)
+    return array
 
 
 class SimulationResult:
@@ -123,24 +132,76 @@ class SimulationResult:
         self.states = states
 
 
-def _run_batch(threads, program, x, weights, init, paulis, cot, do_forward, do_backward,
-               u_const, d_const, shift_factor, shift, values, grad_chunks, states,
-               layer_states, final_kept=False, setups=None):
-    """One call of :func:`.batch_driver.run_batch`; ``states`` is None or a pair of
-    (B, 2**n) planes (real, imaginary) for the final states; ``layer_states`` as
-    :func:`_layer_states` makes it (``final_kept``: with the final state's slot);
-    ``setups`` as :func:`_kept_setups` makes it, or None."""
+def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
+               shift_factor, shift, values, states):
+    """The batch driver's forward pass (:func:`.batch_driver.run_forward`) and, with a
+    cotangent, its backward pass (:func:`.batch_driver.run_backward`); returns the gradient
+    rows of the chunks (or None). A cotangent function receives the values between the two
+    passes. The final states go to ``states`` (None or a pair of (B, 2**n) planes, real and
+    imaginary) if asked for; else the backward pass finds them in the kept layer states'
+    last slot (within its budget, interleaved as each chunk is) or in arrays of their own.
+
+    The forward pass keeps each chunk's per-sample set-up for the backward pass. When the
+    set-ups of all chunks do not fit in :data:`SETUPS_BUDGET`, the forward pass keeps none,
+    and the backward pass runs in groups of chunks whose set-ups fit, each after a forward
+    call that only computes that group's set-ups.
+
+    Two drivers rather than one that does both: on a cold cache the two compile in two
+    processes at once (see :mod:`.compile_helper`), and the backward one holds no code for
+    block matrices."""
+    n_samples = len(values)
+    n_chunks = chunks_for(n_samples)
     dim = 1 << program.n_qubits
+    backward = cotangent is not None
+    final = backward and states is None
+    layers = (_layer_states(program, n_samples, final) if backward
+              else np.empty((0, 0, 2, 0)))
+    final_kept = final and layers.shape[0] > 0
+    if backward and states is None and not final_kept:
+        states = tuple(np.empty((n_samples, dim)) for _ in range(2))
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
-    init_re = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.real)
-    init_im = np.empty((0, dim)) if init is None else np.ascontiguousarray(init.imag)
-    run_batch.on(threads)(program.arrays, program.n_qubits, x, weights, init_re, init_im,
-                          *program.lead_tables, *paulis, cot, do_forward, do_backward,
-                          u_const, d_const, shift_factor, shift, program.max_factors,
-                          program.n_feature_blocks, lanes_log2_for(len(x)), values,
-                          grad_chunks, states_re, states_im, program.layer_runs, layer_states,
-                          final_kept,
-                          np.empty((0, 0), np.complex128) if setups is None else setups)
+    setups = (_kept_setups(program, n_samples) if backward
+              else np.empty((0, 0), np.complex128))
+    use_product = init is None
+    init_re = np.empty((0, dim)) if use_product else np.ascontiguousarray(init.real)
+    init_im = np.empty((0, dim)) if use_product else np.ascontiguousarray(init.imag)
+
+    def forward(sweep: bool, chunk0: int, count: int, kept: np.ndarray) -> None:
+        run_forward.on(threads)(
+            program.arrays, program.n_qubits, x, weights, init_re, init_im,
+            program.lead_tables[0], *paulis, backward, sweep, chunk0, count, u_const, d_const,
+            shift_factor, shift, program.max_factors, program.n_feature_blocks,
+            lanes_log2_for(n_samples), values, states_re, states_im, program.layer_runs,
+            layers, final_kept, kept)
+
+    all_kept = len(setups) == n_chunks
+    forward(True, 0, n_chunks, setups if all_kept else setups[:0])
+    if not backward:
+        return None
+    cot = cotangent(values) if callable(cotangent) else cotangent
+    grad_chunks = np.zeros((n_chunks, len(program.weight_factors)))
+    for chunk0 in range(0, n_chunks, len(setups)):
+        kept = setups[:n_chunks - chunk0]
+        if not all_kept:
+            forward(False, chunk0, len(kept), kept)
+        run_backward.on(threads)(*backward_arguments(
+            program, paulis, use_product, cot, chunk0, u_const, d_const, grad_chunks,
+            states_re, states_im, layers, final_kept, kept))
+    _return_kept("setups", setups)
+    _return_kept("layers", layers)
+    return grad_chunks
+
+
+def backward_arguments(program, paulis, use_product, cot, chunk0, u_const, d_const,
+                       grad_chunks, states_re, states_im, layers, final_kept,
+                       setups) -> tuple:
+    """The arguments of :func:`.batch_driver.run_backward` (see :func:`_run_batch`): one home
+    for them, which :mod:`.compile_helper` also uses to compile that driver with the types
+    this module passes."""
+    return (program.arrays, program.n_qubits, program.lead_tables[1], *paulis, use_product,
+            cot, chunk0, u_const, d_const, program.n_feature_blocks,
+            lanes_log2_for(len(cot)), grad_chunks, states_re, states_im, program.layer_runs,
+            layers, final_kept, setups)
 
 
 def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
@@ -148,13 +209,12 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
     """Run the driver that suits the state size; returns the slot gradients (zeros without a
     cotangent).
 
-    A cotangent function needs every value before any backward sweep. The large driver
-    handles that itself (see :func:`.large_driver.run_large`); the batch driver runs twice,
-    keeping the final states in between (its threads cannot call Python half-way).
-    ``u_const``/``d_const`` (zeros) receive the sample-independent block matrices: here for
-    the large driver, inside the batch driver for small states.
+    A cotangent function needs every value before any backward sweep: the large driver
+    handles that itself (see :func:`.large_driver.run_large`), the batch driver's two passes
+    are two calls (see :func:`_run_batch`). ``u_const``/``d_const`` (zeros) receive the
+    sample-independent block matrices: here for the large driver, inside the batch driver's
+    forward pass for small states.
     """
-    n_samples, n_obs = values.shape
     n_slots = len(program.weight_factors)
     if program.n_qubits > SAMPLE_PARALLEL_MAX_QUBITS:
         constant_block_matrices(program.arrays, weights, shift_factor, shift,
@@ -164,27 +224,10 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
         run_large(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,
                   shift_factor, shift, values, grads, states)
         return grads
-    grad_chunks = np.zeros((chunks_for(n_samples), n_slots))
-    run = (threads, program, x, weights, init, paulis)
-    final = callable(cotangent) and states is None
-    layers = (_layer_states(program, n_samples, final) if cotangent is not None
-              else np.empty((0, 0, 2, 0)))
-    if callable(cotangent):
-        final_kept = final and layers.shape[0] > 0
-        if states is None and not final_kept:
-            states = tuple(np.empty((n_samples, 1 << program.n_qubits)) for _ in range(2))
-        setups = _kept_setups(program, n_samples)
-        _run_batch(*run, np.zeros((n_samples, n_obs)), True, False, u_const, d_const,
-                   shift_factor, shift, values, grad_chunks, states, layers, final_kept,
-                   setups)
-        _run_batch(*run, cotangent(values), False, True, u_const, d_const, shift_factor,
-                   shift, values, grad_chunks, states, layers, final_kept, setups)
-        _return_kept("setups", setups)
-    else:
-        cot = np.zeros((n_samples, n_obs)) if cotangent is None else cotangent
-        _run_batch(*run, cot, True, cotangent is not None, u_const, d_const, shift_factor,
-                   shift, values, grad_chunks, states, layers)
-    _return_kept("layers", layers)
+    grad_chunks = _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const,
+                             d_const, shift_factor, shift, values, states)
+    if grad_chunks is None:
+        return np.zeros(n_slots)
     return grad_chunks[0] if len(grad_chunks) == 1 else grad_chunks.sum(axis=0)
 
 

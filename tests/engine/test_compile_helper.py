@@ -33,14 +33,14 @@ class _Compiled(event.Listener):
         self.names.append(ev.data["dispatcher"].py_func.__qualname__)
 
 
-def test_the_helper_compiles_the_backward_half_with_the_types_the_driver_uses():
-    engine.prepare()  # the batch driver and all its kernels, compiled or loaded
+def test_the_helper_compiles_the_backward_pass_with_the_types_the_engine_uses():
+    engine.prepare()  # both batch drivers and all their kernels, compiled or loaded
     listener = _Compiled()
     with event.install_listener("numba:compile", listener):
-        compile_helper.compile_backward_half()
-    # A kernel given other argument types than the driver gives it would compile a second
-    # copy here, and the parent process would gain nothing from the child's work.
-    assert set(listener.names) <= {"_backward_half__python"}, listener.names
+        compile_helper.compile_backward_pass()
+    # A kernel or driver given other argument types than the engine gives it would compile
+    # a second copy here, and the parent process would gain nothing from the child's work.
+    assert set(listener.names) <= {"_backward_kernels"}, listener.names
     assert compile_helper.READY.exists()
 
 
@@ -89,8 +89,8 @@ def test_a_cold_first_run_starts_the_helper_and_both_share_the_cache(tmp_path):
         time.sleep(0.2)
     assert ready.exists()
     cached = {p.name.split("-")[0] for p in folder.rglob("*.nbi")}
-    assert {"block_steps.backward_block", "compile_helper._backward_half__python",
-            "batch_driver.run_batch__serial"} <= cached
+    assert {"block_steps.backward_block", "compile_helper._backward_kernels",
+            "batch_driver.run_forward__serial", "batch_driver.run_backward__serial"} <= cached
     # Kernels compiled by two processes compute what this process's kernels compute, and
     # a warm run loads the same.
     namespace = {"np": np, "qs": qmlstudio}

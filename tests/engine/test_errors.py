@@ -12,7 +12,7 @@ from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine.memory import memory_breakdown, simulation_bytes
 from qmlstudio.engine.simulate import (
     SAMPLE_PARALLEL_MAX_QUBITS,
-    states_kept_for_cotangent_function,
+    states_kept_for_gradients,
 )
 
 
@@ -192,12 +192,15 @@ def test_memory_guard_names_the_bytes(n):
     assert time.perf_counter() - start < 5.0
 
 
-def test_memory_guard_counts_the_states_a_cotangent_function_keeps():
-    """The batch driver keeps every sample's final state between its two passes; the large
-    driver keeps all but the last sample's (a single large sample keeps none)."""
-    assert states_kept_for_cotangent_function(SAMPLE_PARALLEL_MAX_QUBITS, 256) == 256
-    assert states_kept_for_cotangent_function(SAMPLE_PARALLEL_MAX_QUBITS + 1, 1) == 0
-    assert states_kept_for_cotangent_function(20, 3) == 2
+def test_memory_guard_counts_the_states_a_vjp_keeps():
+    """The batch driver keeps every sample's final state between its two passes, whatever
+    the cotangent; the large driver keeps all but the last sample's for a cotangent function
+    (a single large sample keeps none) and none for an array."""
+    for function in (True, False):
+        assert states_kept_for_gradients(SAMPLE_PARALLEL_MAX_QUBITS, 256, function) == 256
+    assert states_kept_for_gradients(SAMPLE_PARALLEL_MAX_QUBITS + 1, 1, True) == 0
+    assert states_kept_for_gradients(20, 3, True) == 2
+    assert states_kept_for_gradients(20, 3, False) == 0
     assert simulation_bytes(20, 3, 2, 2) - simulation_bytes(20, 3, 2, 0) == 2 * 16 * 2**20
 
 

@@ -2,7 +2,7 @@
 from the states after the layer and picks up the kept input state instead of undoing ψ.
 Checked against finite differences of the dense reference, against the undoing path (the
 same call with no memory budget for kept states), and on which blocks form layers. Also the
-per-sample set-up a vjp with a cotangent function keeps between its two passes."""
+per-sample set-up a vjp keeps between its two passes (in groups of chunks beyond its budget)."""
 
 import numpy as np
 import pytest
@@ -122,8 +122,9 @@ def _reuploading(n, n_layers):
 
 @pytest.mark.parametrize("n_samples", [1, 6, 17])
 def test_kept_set_ups_give_the_reference_gradients(n_samples, monkeypatch):
-    # _check compares the cotangent function's path (set-ups kept) with the fixed one and
-    # with finite differences; then the same call with no budget for set-ups agrees.
+    # _check compares the cotangent function's path with the fixed one and with finite
+    # differences (every chunk's set-up kept); then the same call with a budget for the
+    # set-ups of one or two chunks only (the backward pass in groups of chunks) agrees.
     rng = np.random.default_rng(10 + n_samples)
     circuit = _reuploading(4, 3)
     X = rng.uniform(0, np.pi, size=(n_samples, 4))
@@ -131,14 +132,21 @@ def test_kept_set_ups_give_the_reference_gradients(n_samples, monkeypatch):
     _check(circuit, X, ws, ["Z0", "X1 Z3"])
     cot = rng.normal(size=(n_samples, 2))
     kept = qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], lambda v: cot)[1]
-    monkeypatch.setattr(simulate, "SETUPS_BUDGET", 0)
-    assert simulate._kept_setups(compile_program(circuit), n_samples).shape[0] == 0
-    np.testing.assert_array_equal(qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], lambda v: cot)[1],
-                                  kept)
+    program = compile_program(circuit)
+    row_bytes = simulate._kept_setups(program, n_samples)[0].nbytes
+    for rows in (0, 1, 2):  # 17 samples are three chunks: groups of one, and of two then one
+        monkeypatch.setattr(simulate, "SETUPS_BUDGET", rows * row_bytes)
+        assert len(simulate._kept_setups(program, n_samples)) == min(
+            max(rows, 1), simulate.chunks_for(n_samples))
+        for cotangent in (cot, lambda v: cot):
+            np.testing.assert_array_equal(
+                qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], cotangent)[1], kept)
 
 
 def test_kept_set_ups_fit_the_budget():
     program = compile_program(_reuploading(4, 3))
     setups = simulate._kept_setups(program, 20)
     assert setups.shape[0] == 3 and setups.dtype == np.complex128  # chunks of 8 samples
-    assert simulate._kept_setups(program, 1 << 20).shape[0] == 0  # far over the budget
+    many = simulate._kept_setups(program, 1 << 20)  # far over the budget: the rows that fit
+    assert 1 <= len(many) < simulate.chunks_for(1 << 20)
+    assert many.nbytes <= simulate.SETUPS_BUDGET < many.nbytes + many[0].nbytes

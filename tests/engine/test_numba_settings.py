@@ -26,7 +26,7 @@ config_before = {name: getattr(numba.config, name)
 import numpy as np
 import qmlstudio as qs
 if sys.argv[1] == "vjp":  # the whole engine: compile, run the parallel batch driver, gradients
-    from qmlstudio.engine.batch_driver import run_batch
+    from qmlstudio.engine.batch_driver import run_backward, run_forward
     from qmlstudio.engine.block_matrices import constant_block_matrices
 
     circuit = (qs.Circuit(3).add("ry", 0, qs.w(0)).add("rx", 1, qs.x(0)).add("cx", [0, 2])
@@ -34,7 +34,7 @@ if sys.argv[1] == "vjp":  # the whole engine: compile, run the parallel batch dr
     values, grad = qs.vjp(circuit, np.array([[0.3], [-0.8]]), np.array([0.4, 1.2]), ["Z0"],
                           np.ones((2, 1)), threads=2)  # a small circuit: 2 threads if asked
     assert np.all(np.isfinite(grad))
-    kernels = (run_batch.parallel, constant_block_matrices)
+    kernels = (run_forward.parallel, run_backward.parallel, constant_block_matrices)
     layer = numba.threading_layer()
 else:  # one small serial kernel: quick to compile into an empty cache
     from qmlstudio.engine.measure import expectation
