@@ -6,8 +6,13 @@ whose 3 lowest bits are the sample. A block whose matrix is shared by all sample
 constants only) is then applied once to the whole chunk at bit ``t + 3`` — long contiguous
 loops that vectorise even for the lowest wire bits — and its reduced matrix ``R`` is summed
 over the lanes, which is exactly what the summed gradient needs. Blocks that read data
-features are applied lane by lane. The chunk's states stay in cache for the whole forward
-and backward pass.
+features are applied lane by lane. The chunk's states stay in cache through each pass.
+
+Two drivers: :func:`run_forward` (values, and what a backward pass needs: the final states,
+kept layers and per-sample set-up) and :func:`run_backward` (the gradients). They are two
+code libraries, so on a cold cache the two compile in two processes at once (see
+:mod:`.compile_helper`); the backward one reads every block matrix from the forward pass, so
+its code holds none of the block-matrix kernels.
 
 *Kept layers*: the backward pass undoes each block on ψ and on λ and takes its reduced matrix
 (three sweeps). For a layer of one-wire blocks (:attr:`.Program.layer_runs`) the forward pass

@@ -130,7 +130,9 @@ def _noise(circuit: object, noise: object) -> NoiseModel | None:
 class _Run:
     """One validated call: the compiled circuit (a density program when the model has
     channels, with a trajectory sampler when they run as trajectories), the angle table,
-    weights, the readout map of the observables and the call's random generator."""
+    weights, the readout map of the observables and the call's random generator.
+    ``cotangent`` is a vjp's (an array or a function; None for values): the memory check
+    counts the final states its gradient keeps."""
 
     def __init__(self, circuit: Circuit, X: object, weights: object,
                  observables: Observables, noise: NoiseModel, cotangent: object,
