@@ -1,6 +1,7 @@
 """What every command shares: the one-line-error parser, integer arguments, naming the file
-an error came from, the ``--threads`` option of the commands that simulate and the ``--noise``
-option of those that simulate under noise."""
+an error came from, the ``--threads`` option of the commands that simulate, the ``--noise``
+option of those that simulate under noise, and a progress line (which also says when a first
+run prepares the simulator)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from qmlstudio.core.errors import QMLStudioError
 from qmlstudio.core.noise import NoiseModel
 from qmlstudio.io.noise_file import BUNDLED_DEVICES, noise_from_spec
 
-__all__ = ["CommandParser", "ProgressLine", "count", "naming", "noise_option", "read_noise_spec",
-           "simulating"]
+__all__ = ["CommandParser", "ProgressLine", "count", "naming", "noise_option", "prepare_simulator",
+           "read_noise_spec", "simulating"]
+
+PREPARING_SHOWN_AFTER_S = 1.0
+"""How long :func:`prepare_simulator` works before its line says so: loading the kernels from
+the cache takes well under this; compiling them (a first run) takes seconds."""
 
 NOISE_SPEC_HELP = ("ideal, depolarizing:P (after every gate on each wire), "
                    "thermal:T1,T2,GATE_1Q,GATE_2Q (one time unit), device:NAME (bundled: "
@@ -132,3 +137,19 @@ class ProgressLine:
         if self.live and self.shown:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def prepare_simulator(line: ProgressLine) -> None:
+    """Compile (or load from the cache) the simulator's kernels before a run's first result
+    (:func:`qmlstudio.engine.prepare`). Once that has taken :data:`PREPARING_SHOWN_AFTER_S`
+    — the first run of a fresh install compiles them — ``line`` says so, with the kernels done
+    so far, so that the run's own progress (and its time left) starts after it."""
+    from qmlstudio.engine import prepare
+
+    start = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - start >= PREPARING_SHOWN_AFTER_S and line.due():
+            line.show(f"preparing the simulator (first run only): {done}/{total} kernels")
+
+    prepare(progress)

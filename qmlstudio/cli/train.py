@@ -13,6 +13,7 @@ from qmlstudio.cli.common import (
     count,
     naming,
     noise_option,
+    prepare_simulator,
     read_noise_spec,
     simulating,
 )
@@ -77,12 +78,15 @@ class _Progress:
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         self.line = ProgressLine(stream, enabled, interval=1.0)
         self.unshown: TrainingReport | None = None  # the last epoch report skipped
+        self.first: TrainingReport | None = None  # the time left is measured from here
 
     def update(self, report: TrainingReport) -> None:
         """Show ``report`` if it is time; when training ends, the last epoch is always shown
         (also when early stopping ends it before the planned last epoch)."""
         if not self.line.enabled:
             return
+        if self.first is None:
+            self.first = report
         if report.kind == "done":
             if self.unshown is not None:
                 self._show(self.unshown)
@@ -96,14 +100,16 @@ class _Progress:
 
     def _show(self, report: TrainingReport) -> None:
         self.unshown = None
-        self.line.show(_progress_line(report, self.WIDTH))
+        self.line.show(_progress_line(report, self.WIDTH, self.first))
 
     def close(self) -> None:
         """End the live line."""
         self.line.close()
 
 
-def _progress_line(report: TrainingReport, width: int) -> str:
+def _progress_line(report: TrainingReport, width: int, first: TrainingReport) -> str:
+    """The line for ``report``; the time left is extrapolated from the steps since ``first``
+    (the run's first report), so that a compile in the first step does not count."""
     filled = round(report.progress * width)
     bar = "#" * filled + "-" * (width - filled)
     parts = [f"epoch {report.epoch}/{report.last_epoch} [{bar}] {report.progress:4.0%}"]
@@ -111,13 +117,14 @@ def _progress_line(report: TrainingReport, width: int) -> str:
     for name in PROGRESS_VALUES:
         if values.get(name) is not None:
             parts.append(f"{name} {values[name]:.4f}")
-    if 0 < report.progress < 1:
-        remaining = report.elapsed * (1 - report.progress) / report.progress
-        parts.append(f"ETA {remaining:.0f}s")
+    if first.progress < report.progress < 1:
+        rate = (report.elapsed - first.elapsed) / (report.progress - first.progress)
+        parts.append(f"ETA {rate * (1 - report.progress):.0f}s")
     return "  ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
+    from qmlstudio.engine import prepares_for
     from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_metrics
     from qmlstudio.ml.training.trainer import Trainer
 
@@ -137,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr, not args.quiet)
     with naming(args.project):
         trainer = Trainer(project, epochs=args.epochs, seed=args.seed, restart=args.restart)
+        if not trainer.model.noisy and prepares_for(trainer.model.circuit.n_qubits):
+            prepare_simulator(progress.line)
         try:
             for report in trainer:
                 progress.update(report)

@@ -11,7 +11,8 @@ gradient methods are picked by name from
 :func:`threads_used` (what the last call ran on), :func:`check_threads` (the one check of a
 thread count a user typed), :func:`thread_cap` (the most a call may use).
 :func:`prepare` compiles the kernels ahead of the first result (an app calls it on a
-worker thread at start) and :func:`is_prepared` says whether that is done. On a cold cache,
+worker thread at start; :func:`prepares_for` says which circuits they serve) and
+:func:`is_prepared` says whether that is done. On a cold cache,
 importing the engine starts a second process that compiles half of those kernels
 (:mod:`.compile_helper`).
 """
@@ -34,12 +35,13 @@ from qmlstudio.engine.gradients import GRADIENT_METHODS
 from qmlstudio.engine.memory import MAX_SIMULATED_QUBITS
 from qmlstudio.engine.program import Program, compile_program
 from qmlstudio.engine.threads import check_threads, thread_cap, threads_used, using_threads
-from qmlstudio.engine.warmup import is_prepared, prepare
+from qmlstudio.engine.warmup import is_prepared, prepare, prepares_for
 
 __all__ = ["DEFAULT_TRAJECTORIES", "GRADIENT_METHODS", "MAX_DENSITY_QUBITS", "MAX_SIMULATED_QUBITS",
            "NOISE_METHODS", "BoundCircuit", "Estimate", "GradientEstimate", "Program", "bind",
            "check_threads", "compile_program", "density_expval", "density_vjp", "expval",
-           "is_prepared", "noise_method_for", "prepare", "statevector", "thread_cap",
-           "threads_used", "trajectory_expval", "trajectory_vjp", "using_threads", "vjp"]
+           "is_prepared", "noise_method_for", "prepare", "prepares_for", "statevector",
+           "thread_cap", "threads_used", "trajectory_expval", "trajectory_vjp", "using_threads",
+           "vjp"]
 
 compile_helper.start()  # on a cold cache: a second process compiles half the kernels

@@ -29,8 +29,9 @@ from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine import batch_driver
 from qmlstudio.engine._jit import KERNEL_READY
 from qmlstudio.engine.api import statevector, vjp
+from qmlstudio.engine.simulate import SAMPLE_PARALLEL_MAX_QUBITS
 
-__all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare"]
+__all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare", "prepares_for"]
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: kernels compiled or loaded so far, of ``total`` (a cache that
@@ -44,6 +45,13 @@ def is_prepared() -> bool:
     """True once :func:`prepare` has finished in this process (the first results then come
     without compiling)."""
     return _PREPARED.is_set()
+
+
+def prepares_for(n_qubits: int) -> bool:
+    """True if :func:`prepare` compiles the code that an ideal (noise-free) simulation of a
+    circuit of ``n_qubits`` qubits runs: the batch drivers'; a larger circuit runs the
+    large-state driver, which compiles on its first call."""
+    return n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS
 
 
 def kernels_to_prepare() -> frozenset[Dispatcher]:
