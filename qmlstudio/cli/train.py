@@ -108,8 +108,8 @@ class _Progress:
 
 
 def _progress_line(report: TrainingReport, width: int, first: TrainingReport) -> str:
-    """The line for ``report``; the time left is extrapolated from the steps since ``first``
-    (the run's first report), so that a compile in the first step does not count."""
+    """The line for ``report``, its time left measured from ``first`` (the run's first
+    report; see :meth:`~qmlstudio.ml.training.report.TrainingReport.seconds_left`)."""
     filled = round(report.progress * width)
     bar = "#" * filled + "-" * (width - filled)
     parts = [f"epoch {report.epoch}/{report.last_epoch} [{bar}] {report.progress:4.0%}"]
@@ -117,9 +117,9 @@ def _progress_line(report: TrainingReport, width: int, first: TrainingReport) ->
     for name in PROGRESS_VALUES:
         if values.get(name) is not None:
             parts.append(f"{name} {values[name]:.4f}")
-    if first.progress < report.progress < 1:
-        rate = (report.elapsed - first.elapsed) / (report.progress - first.progress)
-        parts.append(f"ETA {rate * (1 - report.progress):.0f}s")
+    left = report.seconds_left(first)
+    if left is not None:
+        parts.append(f"ETA {left:.0f}s")
     return "  ".join(parts)
 
 

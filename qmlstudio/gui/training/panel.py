@@ -94,7 +94,7 @@ class TrainingPanel(QWidget):
         self._stale_shown = ""
         # Before this panel's own handler: it reads the freshness of the new project.
         self.freshness = TrainingFreshness(document, self)
-        self._reported = False  # the current run has sent a report
+        self._first_report: TrainingReport | None = None  # the current run's first
         self._warmup = simulator_warmup()
         self._warmup.progress.connect(self._show_warmup)
         self._warmup.finished.connect(self._show_warmup)
@@ -218,7 +218,7 @@ class TrainingPanel(QWidget):
         self._start_project = project
         self._show_message("")
         self.progress.setValue(0)
-        self._reported = False
+        self._first_report = None
         directory = document.path.parent if document.path is not None else None
         self.worker.start(project, directory)
         self._show_warmup()
@@ -226,7 +226,7 @@ class TrainingPanel(QWidget):
     def _show_warmup(self, *_changed) -> None:
         """Until a run's first report: the simulator's first-run warm-up with its progress
         while it runs (the run waits for it), else "preparing the data…"."""
-        if not self.worker.is_active or self._reported:
+        if not self.worker.is_active or self._first_report is not None:
             return
         warmup = self._warmup
         if warmup.is_preparing:
@@ -260,7 +260,8 @@ class TrainingPanel(QWidget):
         # costs the training thread CPU time: show at most one report per _REFRESH_MS (the
         # first at once, then the latest when the interval ends).
         self._latest = report
-        self._reported = True
+        if self._first_report is None:
+            self._first_report = report
         if report.kind == "done" or not self._refresh.isActive():
             self._show_report()
             self._refresh.start()
@@ -274,9 +275,8 @@ class TrainingPanel(QWidget):
         if report.kind == "done":
             self.progress.setFormat(f"epoch {report.epoch}/{report.last_epoch} · done")
             return
-        eta = ""
-        if progress > 0 and report.elapsed > 0:
-            eta = f" · ETA {format_eta(report.elapsed * (1 - progress) / progress)}"
+        left = report.seconds_left(self._first_report or report)
+        eta = "" if left is None else f" · ETA {format_eta(left)}"
         self.progress.setFormat(f"epoch {report.epoch}/{report.last_epoch}{eta}")
 
     def _forget_reports(self) -> None:

@@ -72,3 +72,12 @@ class TrainingReport:
             if value is not None:
                 found[name] = value
         return {**found, **self.metrics}
+
+    def seconds_left(self, first: TrainingReport) -> float | None:
+        """The seconds this run still needs, extrapolated from the steps between ``first``
+        (the run's first report) and this one — not from the run's start: its first step
+        may have compiled the simulator. None without a step since ``first``, or when done."""
+        if not first.progress < self.progress < 1:
+            return None
+        return ((self.elapsed - first.elapsed) * (1 - self.progress)
+                / (self.progress - first.progress))
