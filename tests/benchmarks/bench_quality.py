@@ -44,10 +44,10 @@ least :data:`SPEEDUP_TARGET` times faster (the bracketed speed-up).
 
 A preset that refuses a case (e.g. IQP needs a qubit per feature) is listed with its reason,
 and cases above ``--max-qubits`` (:data:`MAX_QUBITS`) qubits are not run. Numba's cache is
-warmed by one untimed fit first, and the script sets ``OMP_WAIT_POLICY=PASSIVE`` unless it is
-set (see the comment there). ``--quick`` runs one small case (Iris, re-uploading, one seed, two
-epochs). Without JAX the PennyLane side is skipped with a message (``--no-pennylane`` skips it
-on purpose).
+warmed by one untimed fit and a vjp on two threads first, and the script sets
+``OMP_WAIT_POLICY=PASSIVE`` unless it is set (see the comment there). ``--quick`` runs one
+small case (Iris, re-uploading, one seed, two epochs). Without JAX the PennyLane side is
+skipped with a message (``--no-pennylane`` skips it on purpose).
 
 This is a script, not a test (pytest does not collect it; ``tests/test_bench_quality_smoke.py``
 runs its quick path). The PennyLane side needs the ``bench`` extra (pennylane, jax).
@@ -89,7 +89,8 @@ from jax_training import (  # noqa: E402  (imports JAX only when it trains)
 )
 from quality_data import DATASETS, Split, load_split  # noqa: E402
 
-from qmlstudio.core import QMLStudioError  # noqa: E402
+from qmlstudio import engine  # noqa: E402
+from qmlstudio.core import Circuit, QMLStudioError, w, x  # noqa: E402
 from qmlstudio.ml.data.preprocessing import apply_preprocessing  # noqa: E402
 from qmlstudio.ml.estimators import QNNClassifier  # noqa: E402
 from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_models  # noqa: E402
@@ -178,6 +179,16 @@ def baseline_accuracies(split: Split, seeds: range) -> dict[str, list[float]]:
                 model.fit(split.X_train, split.y_train)
             results[key].append(float(model.score(split.X_test, split.y_test)))
     return results
+
+
+def _warm_up_engine(preset: str) -> None:
+    """Load the engine's kernels from numba's cache (or compile them), so that no timed fit
+    pays for it: a small fit (the serial drivers), and a vjp on two threads (their parallel
+    twins, which the larger cases run on)."""
+    train_ours(load_split("iris"), preset, False, Settings(epochs=1), 0)
+    circuit = Circuit(2).add("ry", 0, x(0)).add("rx", 1, w(0)).add("cx", [0, 1])
+    with engine.using_threads(min(2, engine.thread_cap())):
+        engine.vjp(circuit, np.zeros((16, 1)), np.zeros(1), ["Z0"], lambda values: values)
 
 
 def train_ours(split: Split, preset: str, separable: bool, settings: Settings,
@@ -410,8 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     skipped = "PennyLane side skipped (--no-pennylane)" if args.no_pennylane else _jax_missing()
     if skipped:
         print(skipped, file=sys.stderr)
-    # Loads the engine's numba cache, so no timed fit pays for it.
-    train_ours(load_split("iris"), presets[0], False, Settings(epochs=1), 0)
+    _warm_up_engine(presets[0])
     start = time.perf_counter()
     cases, baselines = [], {}
     for name in datasets:
