@@ -265,14 +265,15 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
 
 
 @parallel_kernel
-def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, cot, chunk0, u_const,
-                 d_const, n_feature_blocks, lanes_log2, grad_chunks, states_re, states_im,
-                 layer_runs, layer_states, final_kept, kept_setups):
+def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot, chunk0,
+                 u_const, d_const, n_feature_blocks, lanes_log2, grad_chunks, states_re,
+                 states_im, layer_runs, layer_states, final_kept, kept_setups):
     """The backward pass after :func:`run_forward` (given the same ``u_const``/``d_const``
     and ``layer_states``, its final states in ``states_re/im`` or, with ``final_kept``, in
     the last slot of ``layer_states``, and in ``kept_setups`` the set-up of the chunks
     ``chunk0`` to ``chunk0 + len(kept_setups)``, which this call runs): adds, per chunk of
-    lanes, the gradient of Σ_b Σ_k ``cot[b, k]`` ⟨P_k⟩_b into its row of ``grad_chunks``.
+    lanes, the gradient of Σ_b Σ_k ``cot[b, k]`` ⟨P_k⟩_b (b < ``n_samples``) into its row of
+    ``grad_chunks``.
     The last chunk's spare lanes get a zero costate. ``use_product``: the forward pass
     started from the product-state leading layer (no initial states); ``lead_inv`` is
     :attr:`.Program.lead_tables`' second table. It computes no block matrix (they are all
@@ -281,7 +282,6 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, cot, chunk0, u
     lanes = 1 << lanes_log2
     dim = 1 << n
     size = dim << lanes_log2
-    n_samples = cot.shape[0]
     n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
     keep_layers = layer_states.shape[0] > 0

@@ -101,7 +101,7 @@ def compile_backward_pass() -> None:
         program.arrays, program.n_qubits, *paulis, program.lead_tables[1], 0)))
     plane, rows = np.empty((1, 4)), np.empty((1, 1))
     arguments = backward_arguments(
-        program, paulis, True, rows, 0, np.empty((1, 4, 4), np.complex128),
+        program, paulis, True, 1, rows, 0, np.empty((1, 4, 4), np.complex128),
         np.empty((0, 4, 4), np.complex128), rows, plane, plane, np.empty((0, 0, 2, 0)), False,
         np.empty((1, 1), np.complex128))
     run_backward.serial.compile(tuple(typeof(a) for a in arguments))

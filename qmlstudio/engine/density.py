@@ -321,8 +321,9 @@ def density_vjp(circuit: Circuit, X: object, weights: object, observables: Obser
                    seed=seed, interrupt=interrupt)
     if interrupt is not None and not callable(interrupt):
         raise CircuitError(f"interrupt must be a function or None, got {interrupt!r}")
-    run = _Run(circuit, X, weights, observables, model, cotangent, noise_method,
-               trajectories, seed)
+    # the shift rule's forward calls keep no final states: nothing for the memory check
+    run = _Run(circuit, X, weights, observables, model,
+               cotangent if method == "adjoint" else None, noise_method, trajectories, seed)
     if method == "parameter-shift":
         return run.shift_vjp(cotangent, n_shots, interrupt)
     if n_shots is not None:

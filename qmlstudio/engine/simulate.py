@@ -99,12 +99,16 @@ def _return_kept(kind: str, array: np.ndarray) -> None:
 def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
     """The kept states' array for a call with a backward pass: (chunks, layers + ``final``,
     2, chunk size) — the layers' input states and, with ``final``, the final state between
-    the two passes of a vjp — or an array with no rows when
-    nothing is kept or it does not fit the budget. Hand it back with
-    :func:`_return_kept` (kind ``"layers"``) when the call is done."""
+    the two passes of a vjp — or, when that does not fit the budget, the layers' alone (the
+    final states then go to arrays of their own), or an array with no rows when nothing is
+    kept. Hand it back with :func:`_return_kept` (kind ``"layers"``) when the call is
+    done."""
     shape = (chunks_for(n_samples), program.n_layers + final, 2,
              1 << (program.n_qubits + lanes_log2_for(n_samples)))
-    return _kept_array("layers", shape, np.float64, LAYER_STATES_BUDGET)
+    kept = _kept_array("layers", shape, np.float64, LAYER_STATES_BUDGET)
+    if final and not kept.shape[0] and program.n_layers:
+        return _layer_states(program, n_samples, False)
+    return kept
 
 
 def _kept_setups(program: Program, n_samples: int) -> np.ndarray:
@@ -156,7 +160,7 @@ def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d
     final = backward and states is None
     layers = (_layer_states(program, n_samples, final) if backward
               else np.empty((0, 0, 2, 0)))
-    final_kept = final and layers.shape[0] > 0
+    final_kept = final and layers.shape[0] > 0 and layers.shape[1] > program.n_layers
     if backward and states is None and not final_kept:
         states = tuple(np.empty((n_samples, dim)) for _ in range(2))
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
@@ -179,28 +183,31 @@ def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d
     if not backward:
         return None
     cot = cotangent(values) if callable(cotangent) else cotangent
+    # the layout the compile helper compiled the backward driver for (a read-only, Fortran
+    # or strided cotangent would compile it once more)
+    cot = np.require(cot, np.float64, ("C", "W"))
     grad_chunks = np.zeros((n_chunks, len(program.weight_factors)))
     for chunk0 in range(0, n_chunks, len(setups)):
         kept = setups[:n_chunks - chunk0]
         if not all_kept:
             forward(False, chunk0, len(kept), kept)
         run_backward.on(threads)(*backward_arguments(
-            program, paulis, use_product, cot, chunk0, u_const, d_const, grad_chunks,
-            states_re, states_im, layers, final_kept, kept))
+            program, paulis, use_product, n_samples, cot, chunk0, u_const, d_const,
+            grad_chunks, states_re, states_im, layers, final_kept, kept))
     _return_kept("setups", setups)
     _return_kept("layers", layers)
     return grad_chunks
 
 
-def backward_arguments(program, paulis, use_product, cot, chunk0, u_const, d_const,
-                       grad_chunks, states_re, states_im, layers, final_kept,
+def backward_arguments(program, paulis, use_product, n_samples, cot, chunk0, u_const,
+                       d_const, grad_chunks, states_re, states_im, layers, final_kept,
                        setups) -> tuple:
     """The arguments of :func:`.batch_driver.run_backward` (see :func:`_run_batch`): one home
     for them, which :mod:`.compile_helper` also uses to compile that driver with the types
     this module passes."""
     return (program.arrays, program.n_qubits, program.lead_tables[1], *paulis, use_product,
-            cot, chunk0, u_const, d_const, program.n_feature_blocks,
-            lanes_log2_for(len(cot)), grad_chunks, states_re, states_im, program.layer_runs,
+            n_samples, cot, chunk0, u_const, d_const, program.n_feature_blocks,
+            lanes_log2_for(n_samples), grad_chunks, states_re, states_im, program.layer_runs,
             layers, final_kept, setups)
 
 

@@ -44,6 +44,26 @@ def test_the_helper_compiles_the_backward_pass_with_the_types_the_engine_uses():
     assert compile_helper.READY.exists()
 
 
+def test_any_cotangent_layout_runs_the_backward_driver_the_helper_compiled():
+    # A read-only, Fortran-order or strided cotangent would be a new argument type, and the
+    # backward driver would compile once more after the helper's work.
+    engine.prepare()
+    circuit = qmlstudio.Circuit(2).add("ry", 0, qmlstudio.x(0)).add("rx", 1, qmlstudio.w(0))
+    X, weights = np.array([[0.2], [0.5], [0.9]]), np.array([0.3])
+    bound = engine.bind(circuit, ["Z0", "Z1"])
+    expected = bound.vjp(X, weights, np.ones((3, 2)))[1]
+    read_only = np.ones((3, 2))
+    read_only.flags.writeable = False
+    listener = _Compiled()
+    with event.install_listener("numba:compile", listener):
+        grads = [qmlstudio.vjp(circuit, X, weights, ["Z0", "Z1"], read_only)[1],
+                 bound.vjp(X, weights, np.asfortranarray(np.ones((3, 2))))[1],
+                 bound.vjp(X, weights, lambda v: np.ones((3, 4))[:, ::2])[1]]
+    assert listener.names == []
+    for grad in grads:
+        np.testing.assert_array_equal(grad, expected)
+
+
 _COMPUTE = """
 circuit = (qs.Circuit(3).add("ry", 0, qs.x(0)).add("cx", [0, 1]).add("rz", 1, qs.w(0))
            .add("cz", [1, 2]).add("rx", 2, qs.w(1)))

@@ -11,6 +11,7 @@ import qmlstudio as qs
 from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine import compile_program, simulate
 from tests.engine.test_fusion import _check, _ladder
+from tests.reference.dense import dense_expval
 
 
 def test_rotation_layers_are_found():
@@ -131,7 +132,38 @@ def test_kept_set_ups_give_the_reference_gradients(n_samples, monkeypatch):
     ws = rng.normal(size=circuit.n_weights)
     _check(circuit, X, ws, ["Z0", "X1 Z3"])
     cot = rng.normal(size=(n_samples, 2))
-    kept = qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], lambda v: cot)[1]
+    _agrees_in_groups(monkeypatch, circuit, X, ws, ["Z0", "X1 Z3"], cot, n_samples, None, 1)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_set_ups_in_groups_with_kept_layers_initial_states_and_threads(threads, monkeypatch):
+    # 41 samples are six chunks: the parallel twins run both passes in groups; the ladder
+    # keeps its rotation layers; a start state per sample replaces the product-state layer.
+    rng = np.random.default_rng(3)
+    circuit = _ladder(4, 3)
+    X = rng.uniform(0, np.pi, size=(41, 4))
+    ws = rng.normal(size=circuit.n_weights)
+    init = rng.normal(size=(41, 16)) + 1j * rng.normal(size=(41, 16))
+    init /= np.linalg.norm(init, axis=1, keepdims=True)
+    assert compile_program(circuit).n_layers > 0
+    cot = rng.normal(size=(41, 1))
+    for start in (None, init):
+        _agrees_in_groups(monkeypatch, circuit, X, ws, ["Z1"], cot, 41, start, threads)
+
+
+def _agrees_in_groups(monkeypatch, circuit, X, ws, obs, cot, n_samples, init, threads):
+    """The gradient with every set-up kept equals, bit for bit, the gradient with a budget
+    for the set-ups of 0, 1 or 2 chunks (array and function cotangents), and the finite
+    differences of the dense reference."""
+    with qs.using_threads(threads):
+        kept = qs.vjp(circuit, X, ws, obs, lambda v: cot, initial_state=init)[1]
+    step = 1e-6
+    for k in range(0, len(ws), max(1, len(ws) // 4)):
+        shift = np.zeros_like(ws)
+        shift[k] = step
+        difference = (dense_expval(circuit, X, ws + shift, obs, init)
+                      - dense_expval(circuit, X, ws - shift, obs, init)) / (2 * step)
+        np.testing.assert_allclose(kept[k], np.sum(cot * difference), atol=1e-6)
     program = compile_program(circuit)
     row_bytes = simulate._kept_setups(program, n_samples)[0].nbytes
     for rows in (0, 1, 2):  # 17 samples are three chunks: groups of one, and of two then one
@@ -139,8 +171,9 @@ def test_kept_set_ups_give_the_reference_gradients(n_samples, monkeypatch):
         assert len(simulate._kept_setups(program, n_samples)) == min(
             max(rows, 1), simulate.chunks_for(n_samples))
         for cotangent in (cot, lambda v: cot):
-            np.testing.assert_array_equal(
-                qs.vjp(circuit, X, ws, ["Z0", "X1 Z3"], cotangent)[1], kept)
+            with qs.using_threads(threads):
+                grad = qs.vjp(circuit, X, ws, obs, cotangent, initial_state=init)[1]
+            np.testing.assert_array_equal(grad, kept)
 
 
 def test_kept_set_ups_fit_the_budget():
