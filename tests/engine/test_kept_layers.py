@@ -76,6 +76,22 @@ def test_kept_layers_fit_the_budget():
     assert simulate._layer_states(compile_program(_ladder(14, 4)), 4096, True).shape[0] == 0
 
 
+def test_layers_stay_kept_when_the_final_state_does_not_fit_beside_them(monkeypatch):
+    # A budget for the layers alone: they are kept, and the final states go to arrays of
+    # their own; the gradient is that of the call with room for both.
+    rng = np.random.default_rng(5)
+    circuit = _ladder(4, 3)
+    program = compile_program(circuit)
+    X = rng.uniform(0, np.pi, size=(13, 4))
+    ws = rng.normal(size=circuit.n_weights)
+    cot = rng.normal(size=(13, 1))
+    both = qs.vjp(circuit, X, ws, ["Z0"], cot)[1]
+    layers_only = simulate._layer_states(program, 13, False).nbytes
+    monkeypatch.setattr(simulate, "LAYER_STATES_BUDGET", layers_only)
+    assert simulate._layer_states(program, 13, True).shape[1] == program.n_layers > 0
+    np.testing.assert_array_equal(qs.vjp(circuit, X, ws, ["Z0"], cot)[1], both)
+
+
 def test_a_thread_reuses_its_kept_layer_array_and_a_nested_call_makes_its_own():
     program = compile_program(_ladder(4, 3))
     first = simulate._layer_states(program, 9, False)
