@@ -63,8 +63,9 @@ LAYER_STATES_BUDGET = 64 << 20
 would need more undoes ψ instead (the same numbers, a third more backward sweeps)."""
 
 SETUPS_BUDGET = 16 << 20
-"""Bytes of per-sample set-up a vjp with a cotangent function may keep between its two
-passes (see :func:`.batch_driver.run_forward`); beyond it, the second pass computes it again."""
+"""Bytes of per-sample set-up a vjp may keep between its two passes (see
+:func:`.batch_driver.run_forward`); beyond it, the backward pass runs in groups of chunks whose
+set-ups fit (see :func:`_run_batch`)."""
 
 
 class _SpareArrays(threading.local):
@@ -118,10 +119,7 @@ def _kept_setups(program: Program, n_samples: int) -> np.ndarray:
     row = kept_setup_size(program.n_qubits, 1 << lanes_log2_for(n_samples),
                           program.n_feature_blocks, len(program.weight_factors))
     rows = min(chunks_for(n_samples), max(1, SETUPS_BUDGET // (16 * row)))
-    array = _spare.arrays.pop("setups", None)  # taken: a nested call makes its own
-    if array is None or array.shape != (rows, row):
-        array = np.empty((rows, row), np.complex128)
-    return array
+    return _kept_array("setups", (rows, row), np.complex128, max(SETUPS_BUDGET, 16 * row))
 
 
 class SimulationResult:
