@@ -145,10 +145,11 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
     """The forward pass for a batch of small states, parallel over chunks of lanes: the
     expectation values, and what a backward pass (:func:`run_backward`) will need.
 
-    First it fills ``u_const``/``d_const`` (zeros on entry) with the sample-independent
-    block matrices (their derivatives only if ``backward_follows``): done here rather than
-    by :func:`.block_matrices.constant_block_matrices` from Python, a small circuit's first
-    run compiles no Python entry (with its wrappers) for them, about 1 s of CPU.
+    First (with ``sweep``) it fills ``u_const``/``d_const`` (zeros on entry) with the
+    sample-independent block matrices (their derivatives only if ``backward_follows``): done
+    here rather than by :func:`.block_matrices.constant_block_matrices` from Python, a small
+    circuit's first run compiles no Python entry (with its wrappers) for them, about 1 s of
+    CPU.
     ``lead_fwd`` is :attr:`.Program.lead_tables`' first table (used without initial
     states). The final states are stored in ``states_re/im`` if they have rows.
     ``layer_runs`` is :attr:`.Program.layer_runs`; ``layer_states`` (chunks, layers, 2,
@@ -176,8 +177,9 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
     h = n // 2
     const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
     # split: the constant part of each encoding-then-weights block once, here (see there)
-    block_matrices(prog, False, x[0], weights, shift_factor, shift, backward_follows,
-                   u_const, d_const, True, u_const, d_const, const_work)
+    if sweep:  # a set-up-only call finds them filled by the sweep before it
+        block_matrices(prog, False, x[0], weights, shift_factor, shift, backward_follows,
+                       u_const, d_const, True, u_const, d_const, const_work)
     n_slots = d_const.shape[0]
     keep_setups = kept_setups.shape[0] > 0
     for i in prange(n_chunks):
