@@ -21,7 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class _Compiled(event.Listener):
-    """Collects the qualified names of the functions numba compiles (not loads)."""
+    """Collects the qualified names of our functions numba compiles (not loads).
+
+    numba's own overload implementations (``np.empty``'s, say) are compiled afresh in each
+    process the first time a function using them is typed, whatever else ran before, so they
+    are left out: only a second copy of our kernels or drivers would mean wasted work."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
@@ -30,7 +34,9 @@ class _Compiled(event.Listener):
         pass
 
     def on_end(self, ev: event.Event) -> None:
-        self.names.append(ev.data["dispatcher"].py_func.__qualname__)
+        function = ev.data["dispatcher"].py_func
+        if function.__module__.startswith("qmlstudio."):
+            self.names.append(function.__qualname__)
 
 
 def test_the_helper_compiles_the_backward_pass_with_the_types_the_engine_uses():
