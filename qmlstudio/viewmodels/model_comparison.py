@@ -44,9 +44,11 @@ def _params_text(model: ModelComparison) -> str:
 
 
 def _size_text(model: ModelComparison) -> str:
-    size = model.n_params
-    number = f"{size:.0f}" if float(size).is_integer() else f"{size:.1f}"
-    return f"{number} {model.size_unit}"
+    """The chosen models' size; its range when the seeds chose models of different sizes (a
+    mean such as "107.7 weights" counts nothing a model has)."""
+    sizes = [run.n_params for run in model.runs]
+    low, high = min(sizes), max(sizes)
+    return f"{low} {model.size_unit}" if low == high else f"{low}–{high} {model.size_unit}"
 
 
 def _marks(values: list[float | None], highest: bool) -> list[bool]:

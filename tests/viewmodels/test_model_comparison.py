@@ -46,10 +46,11 @@ def test_the_verdict_names_the_better_side_or_a_tie():
     assert verdict(level).endswith("Random forest) 0.950 — a tie.")
 
 
-def test_mean_sizes_that_are_not_whole_show_one_decimal():
-    runs = (SeedRun(0, 0.5, 0.5, (), 0.1, 1.0, 33), SeedRun(1, 0.5, 0.5, (), 0.1, 1.0, 64))
+def test_sizes_that_differ_over_the_seeds_show_their_range():
+    runs = (SeedRun(0, 0.5, 0.5, (), 0.1, 1.0, 64), SeedRun(1, 0.5, 0.5, (), 0.1, 1.0, 33),
+            SeedRun(2, 0.5, 0.5, (), 0.1, 1.0, 64))
     result = replace(sample_comparison(), models=(
         ModelComparison("mlp", "MLP", False, "weights", runs),))
-    assert comparison_table(result).rows[0].cells[6] == "48.5 weights"
+    assert comparison_table(result).rows[0].cells[6] == "33–64 weights"
     assert comparison_table(result).rows[0].cells[3] == "—"
     assert verdict(result) == "Nothing to compare."
