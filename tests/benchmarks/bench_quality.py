@@ -28,7 +28,11 @@ entangled and separable) it trains, for training seeds 0..N-1:
   weights moved by :data:`NUDGE` (1e-13): column ``Δθ self`` is how far that run ends from
   PennyLane's own (the largest over the seeds). Where ``Δθ`` is of the size of ``Δθ self`` the
   training itself is chaotic and the two implementations differ no more than PennyLane
-  differs from itself;
+  differs from itself. Then the test accuracy of one seed is a draw from a spread, and the
+  means of N seeds can differ by more than the target by chance alone: a case whose training
+  shows itself chaotic at any seed (PennyLane against itself: decided without comparing any
+  accuracy) runs :data:`CHAOTIC_SEEDS` seeds on both sides (its timings stay those of the
+  first N);
 
 and the classical baselines QML Studio ships (``qmlstudio.ml.evaluation.baselines``: logistic
 regression, RBF SVM, MLP, random forest) on the same split.
@@ -56,6 +60,7 @@ runs its quick path). The PennyLane side needs the ``bench`` extra (pennylane, j
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -112,6 +117,10 @@ NUDGE = 1e-13
 """How far the sensitivity check moves PennyLane's initial weights (column ``Δθ self``)."""
 CHAOTIC = 1e-3
 """A ``Δθ self`` this large marks the training as chaotic in the verdict."""
+CHAOTIC_SEEDS = 20
+"""Seeds a chaotic case runs (at least): measured on Breast Cancer, dressed, the means of
+ours and PennyLane's accuracy were 0.035 apart over the first 10 seeds and 0.005 over 20
+(standard error of the difference 0.016)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,8 @@ class Case:
     pennylane_accuracy: list[float] = field(default_factory=list)
     pennylane_seconds: list[float] = field(default_factory=list)
     pennylane_compile_seconds: float = 0.0
+    timed_seeds: int = 0
+    """How many seeds (the first) the speed-up counts; 0: all of them."""
     agreement: float = 0.0
     parameter_gap: float = 0.0
     sensitivity: float = 0.0
@@ -152,8 +163,9 @@ class Case:
         """PennyLane's training time over ours: loop only, and with the compilation."""
         if not (self.pennylane_seconds and self.ours_seconds):
             return None
-        ours = sum(self.ours_seconds)
-        loop = sum(self.pennylane_seconds)
+        timed = self.timed_seeds or len(self.ours_seconds)
+        ours = sum(self.ours_seconds[:timed])
+        loop = sum(self.pennylane_seconds[:timed])
         return loop / ours, (loop + self.pennylane_compile_seconds) / ours
 
 
@@ -302,7 +314,10 @@ def run_case(split: Split, preset: str, separable: bool, settings: Settings, see
         case.note = f"not run: {built.circuit.n_qubits} qubits > {max_qubits} (--max-qubits)"
         return case
     side = scaled = None
-    for seed in seeds:
+    case.timed_seeds, stop = len(seeds), seeds.stop
+    for seed in itertools.count(seeds.start):
+        if seed >= stop:
+            break
         estimator, seconds, accuracy = train_ours(split, preset, separable, settings, seed)
         case.ours_seconds.append(seconds)
         case.ours_accuracy.append(accuracy)
@@ -323,6 +338,8 @@ def run_case(split: Split, preset: str, separable: bool, settings: Settings, see
         case.parameter_gap = max(case.parameter_gap, side.parameter_gap(estimator, run.params))
         case.sensitivity = max(case.sensitivity,
                                side.sensitivity(split, scaled[0], seed, settings, run.params))
+        if case.sensitivity >= CHAOTIC:  # PennyLane against itself: no accuracy compared
+            stop = max(stop, seeds.start + CHAOTIC_SEEDS)
     return case
 
 
@@ -342,7 +359,7 @@ def verdict(case: Case, baselines: dict[str, list[float]]) -> tuple[str, str]:
                          - statistics.fmean(case.pennylane_accuracy))
         parts.append("acc ok" if difference <= ACCURACY_TARGET else "ACC MISSED")
         if case.sensitivity >= CHAOTIC:
-            parts.append("chaotic training (Δθ self)")
+            parts.append(f"chaotic training (Δθ self; {len(case.ours_accuracy)} seeds)")
         parts.append("speed ok" if case.speedups()[1] >= SPEEDUP_TARGET else "SPEED MISSED")
     return classical, ", ".join(parts)
 
@@ -446,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             Path(args.json).write_text(records + "\n", encoding="utf-8")
     if args.json != "-":
-        print(f"Settings: {settings}, seeds 0..{args.seeds - 1}; whole run {seconds:.0f} s.\n")
+        print(f"Settings: {settings}, seeds 0..{args.seeds - 1} (a chaotic case: "
+              f"0..{max(args.seeds, CHAOTIC_SEEDS) - 1}); whole run {seconds:.0f} s.\n")
         print(markdown(cases, baselines))
     missed = any("MISSED" in verdict(case, baselines[case.dataset])[1] for case in cases)
     return 1 if missed else 0
