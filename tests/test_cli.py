@@ -224,6 +224,27 @@ def test_export_then_predict_on_a_csv(tmp_path, project_file):
                           "moons.qmlproj --to qmodel -o OUT.qmodel'")
 
 
+def test_export_and_predict_run_without_loading_scikit_learn(tmp_path, project_file):
+    # scikit-learn (with scipy.stats) takes 1–1.5 s to import: a command that only reads a
+    # project or a model file and computes must not pay for it (issue 17, start-up).
+    assert cli("train", project_file, "--epochs", "1", "-q", cwd=tmp_path).returncode == 0
+    data = tmp_path / "points.csv"
+    data.write_text("x0,x1\n0.5,0.0\n-0.4,1.9\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from qmlstudio.cli import main\n"
+        "for args in (['export', 'moons.qmlproj', '--to', 'qmodel', '-o', 'm.qmodel'],\n"
+        "             ['predict', 'm.qmodel', 'points.csv', '-o', 'out.csv']):\n"
+        "    assert main(args) == 0, args\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'pandas'}))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=TIMEOUT_S, check=False,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+    assert len((tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()) == 3
+
+
 def test_a_file_of_the_wrong_kind_is_named_with_what_to_do(tmp_path, project_file):
     """Each command recognises a project, model, circuit or CSV by its content, wherever it
     is given, and says what to do with it instead of how it fails to parse."""

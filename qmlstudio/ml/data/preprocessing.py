@@ -26,7 +26,6 @@ stratified; :func:`split_rows` makes the train/validation/test split a project d
 from __future__ import annotations
 
 import numpy as np
-from sklearn.decomposition import PCA
 
 from qmlstudio.core.errors import DatasetError
 from qmlstudio.core.preprocessing import FittedPreprocessing, Preprocessing
@@ -44,6 +43,8 @@ def _fit_pca(X: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
     if n_components > n_samples:
         raise DatasetError(f"PCA to {n_components} components needs at least that many "
                            f"training samples; there are {n_samples}")
+    from sklearn.decomposition import PCA  # for fitting only: applying it is numpy
+
     pca = PCA(n_components, svd_solver="full").fit(X)
     return pca.mean_, pca.components_
 

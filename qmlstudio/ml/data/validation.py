@@ -13,13 +13,14 @@ data went in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils import check_array
-from sklearn.utils.validation import validate_data
 
 from qmlstudio.core.errors import DatasetError
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 __all__ = ["check_features", "estimator_data"]
 
@@ -38,6 +39,9 @@ def check_features(X: object, what: str = "X", n_features: int | None = None,
         # every batch through here.
         array = X.copy()
     else:
+        # scikit-learn on first need: a model's predictions on clean data do without it
+        from sklearn.utils import check_array
+
         try:
             array = check_array(X, dtype=np.float64, copy=True, input_name=what)
         except ValueError as error:
@@ -56,6 +60,8 @@ def estimator_data(estimator: BaseEstimator, X: object, y: object = "no_validati
     (``fit``; ``None`` is refused with scikit-learn's message); ``reset=True`` (fit) records
     ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame), ``reset=False`` (predict)
     checks ``X`` against them."""
+    from sklearn.utils.validation import validate_data
+
     try:
         return validate_data(estimator, X, y, reset=reset, dtype=np.float64)
     except ValueError as error:
