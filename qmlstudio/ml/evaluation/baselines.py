@@ -21,21 +21,16 @@ shown. Nothing is saved: baselines are refitted whenever they are asked for.
 
 from __future__ import annotations
 
+import importlib
 import warnings
-from collections.abc import Callable
-
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC, SVR
+from typing import TYPE_CHECKING
 
 from qmlstudio.core import DatasetError
 from qmlstudio.ml.evaluation.metrics import TASK_METRICS, evaluate_metrics
 from qmlstudio.ml.training.prepared_data import TrainingData
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 __all__ = ["BASELINES", "FOREST_TREES", "MLP_MAX_ITER", "baseline_metrics",
            "baseline_models"]
@@ -47,24 +42,32 @@ FOREST_TREES = 50
 
 _HIDDEN = (16,)
 
-BASELINES: dict[str, dict[str, tuple[str, Callable[[], BaseEstimator]]]] = {
+_MLP = {"hidden_layer_sizes": _HIDDEN, "solver": "lbfgs", "max_iter": MLP_MAX_ITER}
+
+BASELINES: dict[str, dict[str, tuple[str, str, dict]]] = {
     "classification": {
-        "logistic_regression": ("Logistic regression", LogisticRegression),
-        "svm_rbf": ("RBF SVM", lambda: SVC(kernel="rbf")),
-        "mlp": ("MLP", lambda: MLPClassifier(hidden_layer_sizes=_HIDDEN, solver="lbfgs",
-                                             max_iter=MLP_MAX_ITER)),
-        "random_forest": ("Random forest", lambda: RandomForestClassifier(FOREST_TREES)),
+        "logistic_regression": ("Logistic regression", "linear_model.LogisticRegression", {}),
+        "svm_rbf": ("RBF SVM", "svm.SVC", {"kernel": "rbf"}),
+        "mlp": ("MLP", "neural_network.MLPClassifier", _MLP),
+        "random_forest": ("Random forest", "ensemble.RandomForestClassifier",
+                          {"n_estimators": FOREST_TREES}),
     },
     "regression": {
-        "linear_regression": ("Linear regression", LinearRegression),
-        "svr_rbf": ("RBF SVR", lambda: SVR(kernel="rbf")),
-        "mlp": ("MLP", lambda: MLPRegressor(hidden_layer_sizes=_HIDDEN, solver="lbfgs",
-                                            max_iter=MLP_MAX_ITER)),
-        "random_forest": ("Random forest", lambda: RandomForestRegressor(FOREST_TREES)),
+        "linear_regression": ("Linear regression", "linear_model.LinearRegression", {}),
+        "svr_rbf": ("RBF SVR", "svm.SVR", {"kernel": "rbf"}),
+        "mlp": ("MLP", "neural_network.MLPRegressor", _MLP),
+        "random_forest": ("Random forest", "ensemble.RandomForestRegressor",
+                          {"n_estimators": FOREST_TREES}),
     },
 }
-"""For each task, the baselines by key (the CLI's JSON names): ``(display name, builder of
-the unfitted model)``."""
+"""For each task, the baselines by key (the CLI's JSON names): ``(display name, scikit-learn
+class as "module.Class" below ``sklearn``, its arguments)`` — names, so that showing the
+baselines imports no scikit-learn (1–1.5 s; the app's start-up)."""
+
+
+def _unfitted(path: str, arguments: dict) -> BaseEstimator:
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(f"sklearn.{module}"), name)(**arguments)
 
 
 def baseline_models(task: str, seed: int) -> dict[str, BaseEstimator]:
@@ -73,9 +76,12 @@ def baseline_models(task: str, seed: int) -> dict[str, BaseEstimator]:
     if task not in BASELINES:
         raise DatasetError(f"baseline: task must be one of {', '.join(TASK_METRICS)}, "
                            f"got {task!r}")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     models = {}
-    for key, (_, build) in BASELINES[task].items():
-        model = build()
+    for key, (_, path, arguments) in BASELINES[task].items():
+        model = _unfitted(path, arguments)
         if "random_state" in model.get_params():
             model.set_params(random_state=seed)
         models[key] = make_pipeline(StandardScaler(), model)
@@ -92,6 +98,8 @@ def baseline_metrics(training_data: TrainingData,
     "test_accuracy": …, "test_f1": …}, …}`` (``*_mse``, ``*_r2`` for regression). ``task``
     defaults to the model's; the seed is the project's ``training.seed``.
     """
+    from sklearn.exceptions import ConvergenceWarning
+
     model = training_data.model
     task = model.spec.task if task is None else task
     seed = training_data.project.training.seed

@@ -38,12 +38,9 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
-from sklearn.pipeline import Pipeline
 
 from qmlstudio.core import (
     ComparisonResult,
@@ -58,9 +55,16 @@ from qmlstudio.core import (
 )
 from qmlstudio.io.json_text import dumps_document
 from qmlstudio.io.project_codec import encode_project
-from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
 from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_models
 from qmlstudio.ml.training.prepared_data import prepare_training_data
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
+
+    from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
+
+# scikit-learn and the estimators (which import it, 1–1.5 s) load when a comparison runs: the
+# app shows this module's defaults and whether a saved comparison is current at start-up.
 
 __all__ = ["BASELINE_GRIDS", "DEFAULT_FOLDS", "DEFAULT_SEEDS", "LEARNING_RATE_FACTORS",
            "QUANTUM_KEY", "compare_models", "comparison_is_current", "project_fingerprint",
@@ -122,6 +126,8 @@ def quantum_estimator(project: Project, seed: int) -> QNNClassifier | QNNRegress
     """An unfitted estimator that trains ``project``'s circuit with its settings (see the
     module docstring), seeded with ``seed``, on features already preprocessed."""
     training, model = project.training, project.model
+    from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
+
     kind = QNNClassifier if model.task == "classification" else QNNRegressor
     return kind(circuit=project.circuit, optimizer=training.optimizer, loss=training.loss,
                 learning_rate=training.learning_rate, epochs=training.epochs,
@@ -154,6 +160,10 @@ def _grid_size(grid: dict) -> int:
 
 def _size(estimator: BaseEstimator) -> tuple[int, str]:
     """The fitted model's size and what it counts (see the module docstring)."""
+    from sklearn.pipeline import Pipeline
+
+    from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
+
     if isinstance(estimator, Pipeline):
         estimator = estimator.steps[-1][1]
     if isinstance(estimator, QNNClassifier | QNNRegressor):
@@ -246,6 +256,9 @@ def compare_models(project: Project, *, seeds: int = DEFAULT_SEEDS, folds: int =
     :class:`~qmlstudio.core.ProjectError` / :class:`~qmlstudio.core.DatasetError` naming what
     does not fit, and :class:`~qmlstudio.core.Interrupted` when ``cancelled()`` says so.
     """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise ProjectError(f"seeds: expected a positive number of seeds, got {seeds!r}")
     if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
