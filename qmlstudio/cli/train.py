@@ -125,9 +125,12 @@ def _progress_line(report: TrainingReport, width: int, first: TrainingReport) ->
 
 def run(args: argparse.Namespace) -> int:
     from qmlstudio.engine import prepares_for
-    from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_metrics
+    from qmlstudio.ml.evaluation.baselines import BASELINES, baseline_metrics, load_baselines
     from qmlstudio.ml.training.trainer import Trainer
 
+    # scikit-learn now, not for the baselines at the end: on a cold cache this second (1–1.5
+    # s) passes while the compile helper compiles the gradient pass, off the critical path
+    load_baselines()
     project = load_project(args.project)
     if args.noise is not None:
         noise = read_noise_spec(args.noise)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
 __all__ = ["BASELINES", "FOREST_TREES", "MLP_MAX_ITER", "baseline_metrics",
-           "baseline_models"]
+           "baseline_models", "load_baselines"]
 
 MLP_MAX_ITER = 300
 """Iterations the baseline MLPs may take (L-BFGS steps): enough for small tabular data."""
@@ -63,6 +63,15 @@ BASELINES: dict[str, dict[str, tuple[str, str, dict]]] = {
 """For each task, the baselines by key (the CLI's JSON names): ``(display name, scikit-learn
 class as "module.Class" below ``sklearn``, its arguments)`` — names, so that showing the
 baselines imports no scikit-learn (1–1.5 s; the app's start-up)."""
+
+
+def load_baselines() -> None:
+    """Import the scikit-learn modules the baselines use, now rather than at their first fit
+    (see ``qmlstudio train``, which fits them at its end)."""
+    for module in ("exceptions", "pipeline", "preprocessing",
+                   *{path.rpartition(".")[0] for task in BASELINES.values()
+                     for _, path, _ in task.values()}):
+        importlib.import_module(f"sklearn.{module}")
 
 
 def _unfitted(path: str, arguments: dict) -> BaseEstimator:
