@@ -388,7 +388,7 @@ def markdown(cases: list[Case], baselines: dict[str, dict[str, list[float]]]) ->
                      f"{agree} | {gap} | {self_gap} | "
                      f"{statistics.fmean(case.ours_seconds):.2f} | {pl_seconds} | {jit} | "
                      f"{ratio} | {classical} | {judged} |")
-    lines += ["", "| data | " + " | ".join(name for name, _ in
+    lines += ["", "| data | " + " | ".join(name for name, *_ in
                                            BASELINES["classification"].values()) + " |",
               "|---|" + "---|" * len(BASELINES["classification"])]
     for name, accuracies in baselines.items():
