@@ -15,7 +15,7 @@ import typing
 
 # Loaded on first use (PEP 562), as ``qmlstudio`` itself does: importing any module of this
 # package runs this file first, and the estimators and the comparison import scikit-learn
-# (1–1.5 s). ``qmlstudio predict`` then loads a model file without it (3.0 → 1.6 s here).
+# (1–1.5 s). ``qmlstudio predict`` then loads a model file without it (3.3–3.9 → 1.3–1.7 s).
 _LAZY = {
     "qmlstudio.ml.data.dataset": ("Dataset",),
     "qmlstudio.ml.data.loading": ("load_dataset",),
