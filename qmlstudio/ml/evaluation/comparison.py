@@ -125,9 +125,9 @@ def comparison_is_current(project: Project) -> bool:
 def quantum_estimator(project: Project, seed: int) -> QNNClassifier | QNNRegressor:
     """An unfitted estimator that trains ``project``'s circuit with its settings (see the
     module docstring), seeded with ``seed``, on features already preprocessed."""
-    training, model = project.training, project.model
     from qmlstudio.ml.estimators import QNNClassifier, QNNRegressor
 
+    training, model = project.training, project.model
     kind = QNNClassifier if model.task == "classification" else QNNRegressor
     return kind(circuit=project.circuit, optimizer=training.optimizer, loss=training.loss,
                 learning_rate=training.learning_rate, epochs=training.epochs,
