@@ -153,6 +153,7 @@ class Trainer:
         self._elapsed, self._started = 0.0, time.perf_counter()
         self._cancel_requested = self._finished = False
         self._stop_reason = ""
+        self._measured: tuple[np.ndarray, int, int, dict[str, float | None]] | None = None
 
     # -- control -------------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -305,7 +306,15 @@ class Trainer:
     def _measure(self, interruptible: bool = True) -> dict[str, float | None]:
         """Losses and metrics of the current weights on every part of the data (trajectories
         stop with :class:`~qmlstudio.core.Interrupted` on :meth:`cancel` if
-        ``interruptible``)."""
+        ``interruptible``).
+
+        The done report of a run that ran to its end measures the same weights at the same
+        position as the epoch report before it (so with the same shot-noise draws): those
+        values are taken again rather than computed twice."""
+        last = self._measured
+        if last is not None and last[0] is self._params and last[1:3] == (self._epoch,
+                                                                          self._step):
+            return dict(last[3])
         model = self.model
         weights, readout = self._weights_and_readout(self._params)
         loss_of = loss_function(model.loss, model.spec.task)
@@ -322,7 +331,8 @@ class Trainer:
             if _finite(predicted):
                 metrics = evaluate_metrics(model.spec.task, y, predicted, model.n_classes)
                 values.update((f"{part}_{name}", value) for name, value in metrics.items())
-        return values
+        self._measured = (self._params, self._epoch, self._step, values)
+        return dict(values)
 
     def _end_epoch(self) -> TrainingReport:
         values = self._measure()

@@ -257,6 +257,46 @@ def test_epochs_report_and_record_the_validation_part():
     assert trainer.watched == "val_loss"
 
 
+def _counting_forwards(trainer: Trainer, monkeypatch) -> list[int]:
+    """Count the trainer model's forward passes (the real ones run)."""
+    calls = [0]
+    model_type = type(trainer.model)
+    real = model_type.batch_forward
+
+    def counted(self, *args, **kwargs):
+        calls[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(model_type, "batch_forward", counted)
+    return calls
+
+
+def test_a_run_that_completes_is_measured_once_at_its_end(monkeypatch):
+    # The last epoch report and the done report describe the same weights: one measurement
+    # (of the three parts), and the done report still gives the model's true loss.
+    trainer = Trainer(with_validation(moons_project(epochs=2)))
+    calls = _counting_forwards(trainer, monkeypatch)
+    reports = run(trainer)
+    last_epoch, done = reports[-2], reports[-1]
+    assert (last_epoch.kind, done.kind) == ("epoch", "done")
+    assert calls[0] == 2 * 3  # two epochs, three parts each; none again for the done report
+    assert done.values() == last_epoch.values()
+    data = trainer.data
+    assert done.test_loss == pytest.approx(
+        data.model.loss_value(data.X_test, data.y_test, done.weights, done.readout), abs=1e-12)
+
+
+def test_weights_restored_at_the_end_are_measured_again(monkeypatch):
+    trainer = Trainer(with_validation(moons_project(epochs=40, learning_rate=0.4,
+                                                    early_stopping_patience=2)))
+    calls = _counting_forwards(trainer, monkeypatch)
+    reports = run(trainer)
+    epochs = sum(r.kind == "epoch" for r in reports)
+    assert calls[0] == 3 * (epochs + 1)
+    best = next(r for r in reports if r.kind == "epoch" and r.epoch == trainer.best_epoch)
+    assert reports[-1].values() == best.values() != reports[-2].values()
+
+
 def test_early_stopping_watches_validation_never_test_and_restores_the_best_weights():
     trainer = Trainer(with_validation(moons_project(epochs=40, learning_rate=0.4,
                                                     early_stopping_patience=2)))
