@@ -5,7 +5,11 @@
   amplitude loops and their reductions vectorise. No ``nnan``/``ninf``: inputs are checked for
   NaN/inf before any kernel runs, and we never want non-finite values silently assumed away.
   The summation order stays fixed for a given input (chunk sizes never depend on the thread
-  count), so results are reproducible whatever ``NUMBA_NUM_THREADS`` is.
+  count), so results are reproducible whatever ``NUMBA_NUM_THREADS`` is. Exception: the
+  training maths of :mod:`.readout_loss` and :mod:`.training_epoch` (``exact``), a few
+  operations per sample, where plain IEEE arithmetic costs nothing measurable and keeps
+  their results the same bits whether Python calls a kernel or compiled code inlines it:
+  the two training paths then train identically.
 * ``error_model="numpy"``: division follows numpy (no Python exception checks in hot loops).
 * an on-disk cache for every kernel (see below): a second launch loads machine code instead
   of compiling again.
@@ -110,7 +114,7 @@ except ImportError:  # Windows: no flock; two processes may then compile a kerne
 
 __all__ = ["CACHE_DIR", "KERNEL_READY", "THREADING_LAYER_PRIORITY", "TwinKernel",
            "allocating_kernel", "caches", "entry_kernel", "kernel", "parallel_kernel",
-           "parallel_region"]
+           "parallel_region", "python_kernel", "serial_driver"]
 
 COMPILE_WAIT_S = 120.0
 """Longest wait for a kernel another process is compiling (a whole cold compile takes about
@@ -174,6 +178,8 @@ _PARALLEL_LOCK = threading.RLock()
 cotangent function may itself call the engine)."""
 
 _OPTIONS = dict(nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
+_EXACT = dict(fastmath=False)
+"""The options of the exact kernels (see above)."""
 
 
 class _EngineDispatcher(CPUDispatcher):
@@ -271,14 +277,14 @@ class _InnerKernel(_EngineDispatcher):
 def _compile(fn, inner: bool | type[_InnerKernel] = False, **options):
     """``fn``'s dispatcher with the engine's options and cache; ``inner``: without wrappers,
     as an :class:`_InnerKernel` (or the subclass given)."""
+    options = {"nopython": True, **_OPTIONS, **options}
     if inner:
         kind = _InnerKernel if inner is True else inner
-        dispatcher = kind(fn, targetoptions=dict(
-            nopython=True, no_cpython_wrapper=True, no_cfunc_wrapper=True, **_OPTIONS,
-            **options), pipeline_class=InnerCompiler)
+        dispatcher = kind(fn, targetoptions=dict(no_cpython_wrapper=True,
+                                                 no_cfunc_wrapper=True, **options),
+                          pipeline_class=InnerCompiler)
     else:  # what numba.njit(...)(fn) does, with our dispatcher class
-        dispatcher = _EngineDispatcher(fn, targetoptions=dict(nopython=True, **_OPTIONS,
-                                                              **options))
+        dispatcher = _EngineDispatcher(fn, targetoptions=options)
     # What njit(cache=True) does (Dispatcher.enable_caching), with our locator. Without one
     # (CACHE_DIR cannot be written) numba raises RuntimeError: compile at each launch.
     with suppress(RuntimeError):
@@ -322,19 +328,38 @@ class _EntryKernel(_InnerKernel):
     def __call__(self, *args, **kwargs):
         twin = self._from_python
         if twin is None:  # two threads at once compile it twice, harmlessly
+            options = self.targetoptions
             twin = self._from_python = _compile(_renamed_copy(self.py_func, "__python"),
-                                                _nrt=self.targetoptions["_nrt"])
+                                                _nrt=options["_nrt"],
+                                                fastmath=options["fastmath"])
         return twin(*args, **kwargs)
 
 
-def entry_kernel(fn=None, *, allocating=False):
+def entry_kernel(fn=None, *, allocating=False, exact=False):
     """Compile ``fn`` as a serial engine kernel that Python calls too (the large-state
     driver's loop, the constant block matrices), with wrappers only for Python's calls (see
     above); use as ``@entry_kernel``, or ``@entry_kernel(allocating=True)`` for one that
-    allocates (it keeps reference counting, like :func:`allocating_kernel`)."""
+    allocates (it keeps reference counting, like :func:`allocating_kernel`);
+    ``exact=True``: without fastmath (see above)."""
     if fn is None:
-        return lambda f: entry_kernel(f, allocating=allocating)
-    return _compile(fn, inner=_EntryKernel, _nrt=allocating)
+        return lambda f: entry_kernel(f, allocating=allocating, exact=exact)
+    return _compile(fn, inner=_EntryKernel, _nrt=allocating, **(_EXACT if exact else {}))
+
+
+def python_kernel(fn):
+    """Compile ``fn`` as an exact (see above) serial kernel that Python calls at every
+    training step and compiled code calls too (:mod:`.readout_loss`): one copy, with its
+    wrappers. An :func:`entry_kernel` would compile it twice (a copy without wrappers for
+    compiled callers, a twin with them for Python): on a cold cache, CPU seconds that a first
+    training run waits for."""
+    return _compile(fn, _nrt=False, **_EXACT)
+
+
+def serial_driver(fn):
+    """Compile ``fn`` as an exact (see above) serial driver that Python calls and that calls
+    the batch driver's serial twins (:mod:`.training_epoch`): with its wrappers and reference
+    counting (its callees allocate their working buffers)."""
+    return _compile(fn, _nrt=True, **_EXACT)
 
 
 class TwinKernel:

@@ -1,4 +1,4 @@
-"""A second process that compiles the batch driver's backward pass into a cold cache.
+"""A second process that compiles half the kernels of a first run into a cold cache, and more.
 
 numba compiles on one thread per process (its compiler lock): a first run on an empty cache
 spends 15–20 s of CPU on one core while the machine's other cores idle (see :mod:`._jit`).
@@ -15,6 +15,12 @@ twice. Measured on this 2-core machine (``bench_first_run.py``, interleaved): th
 ``qmlstudio train`` of the moons example took 12.5–14.6 s when the child compiled only the
 backward kernels and the parent one whole driver, 10.1–11.0 s with the drivers split.
 
+The child also compiles the readout and Adam kernels a training step calls
+(:mod:`.readout_loss`) and then, once its parent is idle or has exited, the compiled training
+steps (:mod:`.training_epoch`: about 10 s of CPU that would slow a first run still working on
+the other core); it writes one ready file for each part, and a process starts no child once
+both exist.
+
 If the child cannot start or fails, the parent compiles everything itself, as before. Frozen
 (PyInstaller) builds have no ``python -m`` to start it with and skip it.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from contextlib import suppress
 from pathlib import Path
 
@@ -38,14 +45,16 @@ from qmlstudio.engine.diagonal_runs import multiply_diagonal_run, run_start
 from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import costate
+from qmlstudio.engine.readout_loss import BINARY, CROSS_ENTROPY, adam_update, readout_cotangent
 from qmlstudio.engine.threads import thread_cap
 
-__all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_pass", "start"]
+__all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_pass", "compile_in_background",
+           "start"]
 
 READY = CACHE_DIR / "backward-half.ready"
 """Written by the child once its kernels are in the cache: later processes start none."""
 
-_CHILD = f"from {__name__} import compile_backward_pass; compile_backward_pass()"
+_CHILD = f"from {__name__} import compile_in_background; compile_in_background()"
 NO_HELPER_VARIABLE = "QMLSTUDIO_NO_COMPILE_HELPER"
 """With this environment variable set, :func:`start` starts no child. It is set in the
 child's environment (the child starts none of its own); a benchmark of one process's compile
@@ -89,9 +98,22 @@ def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
                        re)
 
 
+def _readout_kernels() -> None:
+    """Compile (or load) the two kernels of :mod:`.readout_loss` a training run calls from
+    Python (its readout and loss, its Adam updates), by calling each once on one sample with
+    the types the models pass."""
+    values, targets = np.zeros((1, 1)), np.zeros(1)
+    vector, moment = np.array([1.0, 0.0]), np.zeros(2)
+    outputs = np.empty((1, 2))
+    readout_cotangent(values, vector[:1], vector[1:], False, BINARY, CROSS_ENTROPY, targets,
+                      outputs, np.empty_like(outputs), np.empty((1, 1)), np.empty(2))
+    adam_update(vector, vector, moment, moment.copy(), 1, 0.1, 0.9, 0.999, 1e-8, np.empty(2))
+
+
 def compile_backward_pass() -> None:
     """Compile (or load) :func:`.batch_driver.run_backward`'s serial twin and the kernels only
-    it calls, with the types the engine calls it with, then write :data:`READY`."""
+    it calls, with the types the engine calls it with, and the readout kernels, then write
+    :data:`READY`."""
     from qmlstudio.core import Circuit, PauliString  # the engine package imports this module
     from qmlstudio.engine.measure import encode_paulis
     from qmlstudio.engine.program import compile_program
@@ -107,15 +129,61 @@ def compile_backward_pass() -> None:
         np.empty((0, 4, 4), np.complex128), rows, plane, plane, np.empty((0, 0, 2, 0)), False,
         np.empty((1, 1), np.complex128))
     run_backward.serial.compile(tuple(typeof(a) for a in arguments))
+    _readout_kernels()
     with suppress(OSError):  # else a later process starts a child again: harmless
         READY.touch()
 
 
+IDLE_CPU_FRACTION = 0.1
+"""The parent counts as idle below this share of one core, over :data:`IDLE_WINDOW_S`."""
+IDLE_WINDOW_S = 1.0
+
+
+def _parent_cpu_seconds(pid: int) -> float | None:
+    """The CPU seconds process ``pid`` has used, or None where ``/proc`` cannot say."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_an_idle_parent() -> None:
+    """Return once the parent has exited or, where ``/proc`` tells, uses less than
+    :data:`IDLE_CPU_FRACTION` of a core: the training steps' compile (10 s of CPU) would
+    otherwise slow a first run that is still compiling or training on the other core (this
+    2-core machine: the cold moons run took 18.2 s instead of 14.1)."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        before = _parent_cpu_seconds(parent)
+        time.sleep(IDLE_WINDOW_S)
+        after = _parent_cpu_seconds(parent)
+        if before is not None and after is not None \
+                and after - before < IDLE_CPU_FRACTION * IDLE_WINDOW_S:
+            return
+
+
+def compile_in_background() -> None:
+    """The child's work: the backward pass and the readout kernels unless :data:`READY`
+    says they are cached; then, once the parent is idle or gone, the compiled training steps
+    (:func:`.training_epoch.prepare_training`), which a first run does not wait for: it
+    trains on the Python path meanwhile."""
+    from qmlstudio.engine.training_epoch import prepare_training
+
+    if not READY.exists():
+        compile_backward_pass()
+    _wait_for_an_idle_parent()
+    prepare_training()
+
+
 def start() -> None:
-    """Start the child unless :data:`READY` exists (or this is the child, caching is off, or
-    the process may use one core only); returns at once. The engine package calls it when it
-    is imported."""
-    if (NO_HELPER_VARIABLE in os.environ or READY.exists() or config.DISABLE_JIT
+    """Start the child unless :data:`READY` and the training steps' ready file exist (or
+    this is the child, caching is off, or the process may use one core only); returns at
+    once. The engine package calls it when it is imported."""
+    from qmlstudio.engine.training_epoch import TRAINING_READY
+
+    if (NO_HELPER_VARIABLE in os.environ or (READY.exists() and TRAINING_READY.exists())
+            or config.DISABLE_JIT
             or getattr(sys, "frozen", False) or not caches(run_backward.serial)
             or thread_cap() < 2):  # one core (or NUMBA_NUM_THREADS=1): it would only compete
         return

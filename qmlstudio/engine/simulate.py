@@ -43,7 +43,8 @@ from qmlstudio.engine.program import Program
 from qmlstudio.engine.threads import choose_threads
 
 __all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "backward_arguments",
-           "run_measured", "run_program", "states_kept_for_gradients"]
+           "kept_setups", "layer_states", "run_measured", "run_program",
+           "states_kept_for_gradients", "threads_for"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
 """Up to this many qubits a chunk's states fit in a core's cache: parallelise over samples."""
@@ -97,7 +98,7 @@ def _return_kept(kind: str, array: np.ndarray) -> None:
         _spare.arrays[kind] = array
 
 
-def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
+def layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
     """The kept states' array for a call with a backward pass: (chunks, layers + ``final``,
     2, chunk size) — the layers' input states and, with ``final``, the final state between
     the two passes of a vjp — or, when that does not fit the budget, the layers' alone (the
@@ -108,11 +109,11 @@ def _layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
              1 << (program.n_qubits + lanes_log2_for(n_samples)))
     kept = _kept_array("layers", shape, np.float64, LAYER_STATES_BUDGET)
     if final and not kept.shape[0] and program.n_layers:
-        return _layer_states(program, n_samples, False)
+        return layer_states(program, n_samples, False)
     return kept
 
 
-def _kept_setups(program: Program, n_samples: int) -> np.ndarray:
+def kept_setups(program: Program, n_samples: int) -> np.ndarray:
     """The array in which a vjp keeps per-sample set-up between its two passes: a row for
     every chunk, or as many as fit in :data:`SETUPS_BUDGET` (at least one; see
     :func:`_run_batch`)."""
@@ -156,13 +157,13 @@ def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d
     dim = 1 << program.n_qubits
     backward = cotangent is not None
     final = backward and states is None
-    layers = (_layer_states(program, n_samples, final) if backward
+    layers = (layer_states(program, n_samples, final) if backward
               else np.empty((0, 0, 2, 0)))
     final_kept = final and layers.shape[0] > 0 and layers.shape[1] > program.n_layers
     if backward and states is None and not final_kept:
         states = tuple(np.empty((n_samples, dim)) for _ in range(2))
     states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
-    setups = (_kept_setups(program, n_samples) if backward
+    setups = (kept_setups(program, n_samples) if backward
               else np.empty((0, 0), np.complex128))
     use_product = init is None
     init_re = np.empty((0, dim)) if use_product else np.ascontiguousarray(init.real)
@@ -236,7 +237,7 @@ def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_c
     return grad_chunks[0] if len(grad_chunks) == 1 else grad_chunks.sum(axis=0)
 
 
-def _threads_for(program: Program, n_samples: int) -> int:
+def threads_for(program: Program, n_samples: int) -> int:
     """The call's thread count: its work is amplitudes × samples × blocks; its tasks are
     chunks of interleaved samples (batch driver) or of amplitudes (large driver)."""
     dim = 1 << program.n_qubits
@@ -279,7 +280,7 @@ def run_measured(program: Program, x: np.ndarray, weights: np.ndarray,
     states = None
     if want_states:
         states = tuple(np.empty((len(x), 1 << program.n_qubits)) for _ in range(2))
-    threads = _threads_for(program, len(x))
+    threads = threads_for(program, len(x))
     with parallel_region(threads) if threads > 1 else nullcontext():
         grads = _execute(threads, program, x, weights, init, measured, cotangent, u_const,
                          d_const, shift_factor, shift, values, states)

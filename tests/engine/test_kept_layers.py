@@ -53,7 +53,7 @@ def test_kept_and_undone_layers_agree(monkeypatch):
     kept = qs.vjp(circuit, X, ws, obs, cot)[1]
     kept_fn = qs.vjp(circuit, X, ws, obs, lambda v: cot)[1]
     monkeypatch.setattr(simulate, "LAYER_STATES_BUDGET", 0)
-    assert simulate._layer_states(compile_program(circuit), 13, True).shape[0] == 0
+    assert simulate.layer_states(compile_program(circuit), 13, True).shape[0] == 0
     undone = qs.vjp(circuit, X, ws, obs, cot)[1]
     np.testing.assert_allclose(kept, undone, atol=1e-12)
     np.testing.assert_array_equal(kept_fn, kept)
@@ -61,19 +61,19 @@ def test_kept_and_undone_layers_agree(monkeypatch):
 
 def test_kept_layers_fit_the_budget():
     program = compile_program(_ladder(8, 4))
-    kept = simulate._layer_states(program, 256, False)
+    kept = simulate.layer_states(program, 256, False)
     assert kept.shape == (32, program.n_layers, 2, 256 * 8)
     assert kept.nbytes <= simulate.LAYER_STATES_BUDGET
     # a vjp with a cotangent function keeps the final state too, in one more slot
-    assert simulate._layer_states(program, 256, True).shape == (32, program.n_layers + 1, 2,
+    assert simulate.layer_states(program, 256, True).shape == (32, program.n_layers + 1, 2,
                                                                  256 * 8)
     # no layers: only the final state, or nothing
     plain = compile_program(Circuit(2).add("ry", 0, x(0)).add("cx", [0, 1]).add("ry", 1, w(0)))
     assert plain.n_layers == 0
-    assert simulate._layer_states(plain, 5, True).shape == (1, 1, 2, 4 * 8)
-    assert simulate._layer_states(plain, 5, False).shape[0] == 0
+    assert simulate.layer_states(plain, 5, True).shape == (1, 1, 2, 4 * 8)
+    assert simulate.layer_states(plain, 5, False).shape[0] == 0
     # 14 qubits, 4096 samples: far over the budget, so nothing is kept
-    assert simulate._layer_states(compile_program(_ladder(14, 4)), 4096, True).shape[0] == 0
+    assert simulate.layer_states(compile_program(_ladder(14, 4)), 4096, True).shape[0] == 0
 
 
 def test_layers_stay_kept_when_the_final_state_does_not_fit_beside_them(monkeypatch):
@@ -86,21 +86,21 @@ def test_layers_stay_kept_when_the_final_state_does_not_fit_beside_them(monkeypa
     ws = rng.normal(size=circuit.n_weights)
     cot = rng.normal(size=(13, 1))
     both = qs.vjp(circuit, X, ws, ["Z0"], cot)[1]
-    layers_only = simulate._layer_states(program, 13, False).nbytes
+    layers_only = simulate.layer_states(program, 13, False).nbytes
     monkeypatch.setattr(simulate, "LAYER_STATES_BUDGET", layers_only)
-    assert simulate._layer_states(program, 13, True).shape[1] == program.n_layers > 0
+    assert simulate.layer_states(program, 13, True).shape[1] == program.n_layers > 0
     np.testing.assert_array_equal(qs.vjp(circuit, X, ws, ["Z0"], cot)[1], both)
 
 
 def test_a_thread_reuses_its_kept_layer_array_and_a_nested_call_makes_its_own():
     program = compile_program(_ladder(4, 3))
-    first = simulate._layer_states(program, 9, False)
-    nested = simulate._layer_states(program, 9, False)  # while ``first`` is in use
+    first = simulate.layer_states(program, 9, False)
+    nested = simulate.layer_states(program, 9, False)  # while ``first`` is in use
     assert nested is not first
     simulate._return_kept("layers", first)
-    assert simulate._layer_states(program, 9, False) is first
+    assert simulate.layer_states(program, 9, False) is first
     simulate._return_kept("layers", first)
-    assert simulate._layer_states(program, 30, False) is not first  # another shape
+    assert simulate.layer_states(program, 30, False) is not first  # another shape
 
 
 def test_a_vjp_inside_a_cotangent_function_leaves_the_outer_call_right():
@@ -181,10 +181,10 @@ def _agrees_in_groups(monkeypatch, circuit, X, ws, obs, cot, n_samples, init, th
                       - dense_expval(circuit, X, ws - shift, obs, init)) / (2 * step)
         np.testing.assert_allclose(kept[k], np.sum(cot * difference), atol=1e-6)
     program = compile_program(circuit)
-    row_bytes = simulate._kept_setups(program, n_samples)[0].nbytes
+    row_bytes = simulate.kept_setups(program, n_samples)[0].nbytes
     for rows in (0, 1, 2):  # 17 samples are three chunks: groups of one, and of two then one
         monkeypatch.setattr(simulate, "SETUPS_BUDGET", rows * row_bytes)
-        assert len(simulate._kept_setups(program, n_samples)) == min(
+        assert len(simulate.kept_setups(program, n_samples)) == min(
             max(rows, 1), simulate.chunks_for(n_samples))
         for cotangent in (cot, lambda v: cot):
             with qs.using_threads(threads):
@@ -194,8 +194,8 @@ def _agrees_in_groups(monkeypatch, circuit, X, ws, obs, cot, n_samples, init, th
 
 def test_kept_set_ups_fit_the_budget():
     program = compile_program(_reuploading(4, 3))
-    setups = simulate._kept_setups(program, 20)
+    setups = simulate.kept_setups(program, 20)
     assert setups.shape[0] == 3 and setups.dtype == np.complex128  # chunks of 8 samples
-    many = simulate._kept_setups(program, 1 << 20)  # far over the budget: the rows that fit
+    many = simulate.kept_setups(program, 1 << 20)  # far over the budget: the rows that fit
     assert 1 <= len(many) < simulate.chunks_for(1 << 20)
     assert many.nbytes <= simulate.SETUPS_BUDGET < many.nbytes + many[0].nbytes

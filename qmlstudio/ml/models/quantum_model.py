@@ -20,8 +20,10 @@ The outputs become predictions the same way for every readout:
 
 A loss of the outputs and its gradient take ONE engine :func:`~qmlstudio.engine.vjp` call: the
 cotangent handed to the engine is a function of ``E`` that computes the loss, its gradient
-``G = ∂L/∂Z`` and returns ``∂L/∂E = G · W``; on the way it records the readout gradients
-``∂L/∂W = Gᵀ · E`` (its diagonal ``Σ_b G ⊙ E`` for the scales) and ``∂L/∂b = Σ_b G``.
+``G = ∂L/∂Z`` and returns ``∂L/∂E = G · W`` (the engine's compiled
+:func:`~qmlstudio.engine.readout_loss.readout_cotangent`, as every output and loss here); on
+the way it records the readout gradients ``∂L/∂W = Gᵀ · E`` (its diagonal ``Σ_b G ⊙ E`` for
+the scales) and ``∂L/∂b = Σ_b G``.
 
 Readout parameters travel as :class:`~qmlstudio.core.ReadoutParams` or as a flat vector (what
 optimizers work on): ``(s_1..s_K, b_1..b_K)``, or for ``"linear"`` the rows of ``W`` then
@@ -57,6 +59,14 @@ from qmlstudio.engine import (
     expval,
     noise_method_for,
     vjp,
+)
+from qmlstudio.engine.readout_loss import (
+    BINARY,
+    CLASSES,
+    LOSS_CODES,
+    REGRESSION,
+    readout_cotangent,
+    readout_outputs,
 )
 from qmlstudio.ml.data.validation import check_features
 from qmlstudio.ml.models.encodings import amplitude_states
@@ -281,9 +291,16 @@ class QuantumModel:
     def loss_value(self, X: object, y: object, weights: object, readout: Readout | None,
                    seed: object = None) -> float:
         """The loss of a batch (one forward pass, no gradient: what SPSA needs)."""
-        outputs = self.forward(X, weights, readout, seed)
-        targets = self._targets(y, len(outputs))
-        return loss_function(self.loss, self.spec.task)(outputs, targets)[0]
+        inputs = self.inputs(X, y)
+        return self._evaluate(inputs, weights, self.readout_vector(readout), seed, None,
+                              trusted=False)[1]
+
+    def batch_evaluate(self, inputs: ModelInputs, weights: np.ndarray, readout: np.ndarray,
+                       seed: object = None, interrupt: Callable[[], bool] | None = None,
+                       ) -> tuple[np.ndarray, float]:
+        """``(outputs, loss)`` of a batch with targets (one forward pass), for a trainer:
+        arguments as :meth:`batch_forward` takes them."""
+        return self._evaluate(inputs, weights, readout, seed, interrupt, trusted=True)
 
     def loss_and_grad(self, X: object, y: object, weights: object, readout: Readout | None,
                       seed: object = None, interrupt: Callable[[], bool] | None = None,
@@ -331,27 +348,45 @@ class QuantumModel:
 
     def _forward(self, inputs: ModelInputs, weights: object, vector: np.ndarray, seed: object,
                  interrupt: Callable[[], bool] | None, trusted: bool) -> np.ndarray:
-        matrix, bias = self._layer(vector)
         values = self._expectations(inputs, weights, seed, interrupt, trusted)
-        return self._outputs(values @ matrix.T + bias)
+        head, bias = self._readout_parts(vector)
+        outputs = self._output_array(len(values))
+        readout_outputs(np.ascontiguousarray(values, dtype=float), head, bias, self.is_linear,
+                        self.output_kind, outputs)
+        return outputs[:, 0] if self.output_kind == REGRESSION else outputs
+
+    def _evaluate(self, inputs: ModelInputs, weights: object, vector: np.ndarray, seed: object,
+                  interrupt: Callable[[], bool] | None, trusted: bool,
+                  ) -> tuple[np.ndarray, float]:
+        """Outputs and loss from one kernel call (its cotangent and readout gradient unused:
+        one compiled kernel for both the steps and the measurements of a training run)."""
+        values = np.ascontiguousarray(
+            self._expectations(inputs, weights, seed, interrupt, trusted), dtype=float)
+        head, bias = self._readout_parts(vector)
+        outputs = self._output_array(len(values))
+        loss = readout_cotangent(values, head, bias, self.is_linear, self.output_kind,
+                                 self.loss_code, np.asarray(inputs.targets, dtype=float),
+                                 outputs, np.empty_like(outputs), np.empty_like(values),
+                                 np.empty(len(head) + len(bias)))
+        return (outputs[:, 0] if self.output_kind == REGRESSION else outputs), loss
 
     def _loss_and_grad(self, inputs: ModelInputs, weights: object, vector: np.ndarray,
                        seed: object, interrupt: Callable[[], bool] | None, trusted: bool,
                        ) -> tuple[float, np.ndarray, np.ndarray]:
-        xs, init, targets = inputs.features, inputs.init, inputs.targets
-        matrix, bias = self._layer(vector)
-        loss_fn = loss_function(self.loss, self.spec.task)
+        xs, init = inputs.features, inputs.init
+        targets = np.asarray(inputs.targets, dtype=float)
+        head, bias = self._readout_parts(vector)
+        outputs = self._output_array(len(xs))
+        grad_outputs = np.empty_like(outputs)
+        dreadout = np.empty(len(head) + len(bias))
         found: dict[str, object] = {}
 
         def cotangent(values: np.ndarray) -> np.ndarray:
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                loss, grad_outputs = loss_fn(self._outputs(values @ matrix.T + bias), targets)
-                grad_z = self._to_affine(grad_outputs)
-                grad_matrix = grad_z.T @ values
-                found["readout"] = np.concatenate((
-                    grad_matrix.ravel() if self.is_linear else grad_matrix.diagonal(),
-                    grad_z.sum(0)))
-                cot = grad_z @ matrix
+            values = np.ascontiguousarray(values, dtype=float)
+            cot = np.empty_like(values)
+            loss = readout_cotangent(values, head, bias, self.is_linear, self.output_kind,
+                                     self.loss_code, targets, outputs, grad_outputs, cot,
+                                     dreadout)
             found["loss"] = loss
             if not (math.isfinite(loss) and np.isfinite(cot).all()):
                 # The engine refuses a non-finite cotangent; there is no gradient to take.
@@ -372,32 +407,39 @@ class QuantumModel:
             _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
                               method=self.method, initial_state=init, shots=self.shots,
                               seed=seed, interrupt=interrupt)
-        dreadout = found["readout"] if self.spec.train_readout else np.zeros_like(vector)
+        if not self.spec.train_readout:
+            dreadout = np.zeros_like(vector)
         if found.get("diverged"):
             dweights, dreadout = np.full_like(dweights, np.nan), np.full_like(vector, np.nan)
         return float(found["loss"]), dweights, dreadout
 
-    def _layer(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The readout vector as ``(W, b)``: ``W`` (outputs × observables), diagonal unless the
-        readout is linear."""
+    @property
+    def output_kind(self) -> int:
+        """The kind of outputs (:data:`~qmlstudio.engine.readout_loss.BINARY`, ``CLASSES`` or
+        ``REGRESSION``): the logits ``(0, Z_0)`` of one output for two classes, the logits
+        of every output, or a regressor's prediction."""
+        if not self.is_classifier:
+            return REGRESSION
+        return BINARY if self.n_outputs == 1 else CLASSES
+
+    @property
+    def loss_code(self) -> int:
+        """The engine's code of the model's loss (see :mod:`qmlstudio.engine.readout_loss`)."""
+        return LOSS_CODES[self.spec.task, self.loss]
+
+    def _readout_parts(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The readout vector as its head (scales, or the (outputs × observables) matrix row
+        by row) and its biases, contiguous for the engine."""
+        vector = np.ascontiguousarray(vector, dtype=float)
         n = self.n_outputs
-        head, bias = vector[:-n], vector[-n:]
-        return (head.reshape(n, -1) if self.is_linear else np.diag(head)), bias
+        return vector[:-n], vector[-n:]
 
-    def _outputs(self, z: np.ndarray) -> np.ndarray:
-        if not self.is_classifier:
-            return z[:, 0]
-        if self.n_outputs == 1:  # logits (0, Z_0)
-            logits = np.zeros((len(z), 2))
-            logits[:, 1] = z[:, 0]
-            return logits
-        return z
-
-    def _to_affine(self, grad_outputs: np.ndarray) -> np.ndarray:
-        """∂L/∂outputs back to ∂L/∂Z (the constant logit 0 of a binary model has no Z)."""
-        if not self.is_classifier:
-            return grad_outputs[:, None]
-        return grad_outputs[:, 1:2] if self.n_outputs == 1 else grad_outputs
+    def _output_array(self, n_samples: int) -> np.ndarray:
+        """An empty array for the outputs of ``n_samples`` samples (a regressor's as a
+        column)."""
+        kind = self.output_kind
+        return np.empty((n_samples, 2 if kind == BINARY else 1 if kind == REGRESSION
+                         else self.n_outputs))
 
     def _inputs(self, X: object) -> tuple[np.ndarray, np.ndarray | None]:
         data = check_features(X, "X")

@@ -27,20 +27,36 @@ import numpy as np
 
 from qmlstudio.core import ProjectError, TrainingConfig
 from qmlstudio.core.wording import counted
+from qmlstudio.engine.readout_loss import adam_update, momentum_update
 
 __all__ = ["OPTIMIZERS", "SGD", "SPSA", "Adam", "Optimizer", "make_optimizer",
            "optimizer_from_config"]
 
 
 def _vector(value: object, what: str) -> np.ndarray:
-    """``value`` as a float array (not copied: the optimizers compute new arrays from it)."""
+    """``value`` as a contiguous 1-D float array (not copied when it is one: the optimizers
+    compute new arrays from it)."""
     if callable(value):
         raise TypeError(f"{what} must be an array, got a function")
-    return np.asarray(value, dtype=float)
+    array = np.ascontiguousarray(value, dtype=float)
+    if array.ndim != 1:
+        raise ValueError(f"{what} must be a vector, got shape {array.shape}")
+    return array
+
+
+def _params_and_gradient(params: object, grad: object) -> tuple[np.ndarray, np.ndarray]:
+    """Both as vectors of one length (the compiled updates read them side by side)."""
+    params, grad = _vector(params, "params"), _vector(grad, "the gradient")
+    if grad.shape != params.shape:
+        raise ValueError(f"the gradient has {counted(len(grad), 'entry', 'entries')} for "
+                         f"{counted(len(params), 'parameter')}")
+    return params, grad
 
 
 class Optimizer(ABC):
-    """Common interface: ``step``, ``state_dict``/``load_state_dict`` and the step count."""
+    """Common interface: ``step``, ``state_dict``/``load_state_dict``, the step count and
+    ``last_gradient_norm`` (the Euclidean norm of the gradient, or estimate, of the last
+    step)."""
 
     name: ClassVar[str]
     needs_gradient: ClassVar[bool] = True
@@ -52,6 +68,7 @@ class Optimizer(ABC):
                                f"got {learning_rate!r}")
         self.learning_rate = float(learning_rate)
         self.steps = 0
+        self.last_gradient_norm = math.nan
 
     @abstractmethod
     def step(self, params: np.ndarray, grad_or_loss_fn: object) -> np.ndarray:
@@ -68,6 +85,15 @@ class Optimizer(ABC):
                                f"restore into {self.name!r}")
         self.steps = int(state["steps"])
         self._load(state)
+
+    def compiled_update(self, params: np.ndarray) -> tuple | None:
+        """The arguments of the engine's compiled update
+        (:func:`~qmlstudio.engine.training_epoch.run_steps`) that continue this optimizer
+        from its state, its moments created for ``params`` if it has none: ``(adam?,
+        learning rate, β₁, β₂, ε, momentum, first moment, second moment)``, the moments
+        updated in place. None: this optimizer has no compiled update (SPSA). A caller that
+        runs it adds the steps done to :attr:`steps`."""
+        return None
 
     @abstractmethod
     def _state(self) -> dict: ...
@@ -109,27 +135,23 @@ class Adam(Optimizer):
         self.v: np.ndarray | None = None
 
     def step(self, params: np.ndarray, grad_or_loss_fn: object) -> np.ndarray:
-        """One Adam update with the gradient ``grad_or_loss_fn`` at ``params``."""
-        params, grad = _vector(params, "params"), _vector(grad_or_loss_fn, "the gradient")
-        # In place, one buffer for the terms: the arithmetic (and so every bit) of
-        # m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ − lr·m̂/(√v̂ + ε), in fewer numpy calls.
-        m = self.m = self._moment(self.m, params)
-        v = self.v = self._moment(self.v, params)
-        term = np.multiply(grad, 1 - self.beta1)
-        m *= self.beta1
-        m += term
-        np.square(grad, out=term)
-        term *= 1 - self.beta2
-        v *= self.beta2
-        v += term
+        """One Adam update with the gradient ``grad_or_loss_fn`` at ``params`` (the engine's
+        compiled :func:`~qmlstudio.engine.readout_loss.adam_update`)."""
+        params, grad = _params_and_gradient(params, grad_or_loss_fn)
+        self.m = self._moment(self.m, params)
+        self.v = self._moment(self.v, params)
         self.steps += 1
-        step = np.divide(m, 1 - self.beta1**self.steps)
-        step *= self.learning_rate
-        np.divide(v, 1 - self.beta2**self.steps, out=term)
-        np.sqrt(term, out=term)
-        term += self.eps
-        step /= term
-        return np.subtract(params, step, out=step)
+        new = np.empty_like(params)
+        self.last_gradient_norm = math.sqrt(adam_update(
+            params, grad, self.m, self.v, self.steps, self.learning_rate, self.beta1,
+            self.beta2, self.eps, new))
+        return new
+
+    def compiled_update(self, params: np.ndarray) -> tuple:
+        """See :meth:`Optimizer.compiled_update`."""
+        self.m, self.v = self._moment(self.m, params), self._moment(self.v, params)
+        return (True, self.learning_rate, self.beta1, self.beta2, self.eps, 0.0, self.m,
+                self.v)
 
     def _state(self) -> dict:
         return {"m": _list_or_none(self.m), "v": _list_or_none(self.v)}
@@ -154,11 +176,21 @@ class SGD(Optimizer):
         self.velocity: np.ndarray | None = None
 
     def step(self, params: np.ndarray, grad_or_loss_fn: object) -> np.ndarray:
-        """One momentum update with the gradient ``grad_or_loss_fn`` at ``params``."""
-        params, grad = _vector(params, "params"), _vector(grad_or_loss_fn, "the gradient")
-        self.velocity = self.momentum * self._moment(self.velocity, params) + grad
+        """One momentum update with the gradient ``grad_or_loss_fn`` at ``params`` (the
+        engine's compiled :func:`~qmlstudio.engine.readout_loss.momentum_update`)."""
+        params, grad = _params_and_gradient(params, grad_or_loss_fn)
+        self.velocity = self._moment(self.velocity, params)
         self.steps += 1
-        return params - self.learning_rate * self.velocity
+        new = np.empty_like(params)
+        self.last_gradient_norm = math.sqrt(momentum_update(
+            params, grad, self.velocity, self.learning_rate, self.momentum, new))
+        return new
+
+    def compiled_update(self, params: np.ndarray) -> tuple:
+        """See :meth:`Optimizer.compiled_update` (the second moment is not read)."""
+        self.velocity = self._moment(self.velocity, params)
+        return (False, self.learning_rate, 0.0, 0.0, 0.0, self.momentum, self.velocity,
+                self.velocity)
 
     def _state(self) -> dict:
         return {"velocity": _list_or_none(self.velocity)}
@@ -207,6 +239,7 @@ class SPSA(Optimizer):
         minus = float(grad_or_loss_fn(params - c_k * delta))
         self.last_losses = (plus, minus)
         self.last_gradient = (plus - minus) / (2 * c_k) * delta
+        self.last_gradient_norm = math.sqrt(self.last_gradient.dot(self.last_gradient))
         self.steps += 1
         return params - a_k * self.last_gradient
 

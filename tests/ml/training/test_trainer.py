@@ -258,16 +258,16 @@ def test_epochs_report_and_record_the_validation_part():
 
 
 def _counting_forwards(trainer: Trainer, monkeypatch) -> list[int]:
-    """Count the trainer model's forward passes (the real ones run)."""
+    """Count the trainer model's measurements of a data part (the real ones run)."""
     calls = [0]
     model_type = type(trainer.model)
-    real = model_type.batch_forward
+    real = model_type.batch_evaluate
 
     def counted(self, *args, **kwargs):
         calls[0] += 1
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(model_type, "batch_forward", counted)
+    monkeypatch.setattr(model_type, "batch_evaluate", counted)
     return calls
 
 
