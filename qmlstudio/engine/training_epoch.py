@@ -177,7 +177,6 @@ def batch_buffers(program, n_rows: int, table_width: int, n_values: int, n_outpu
             lanes_log2_for(n_rows))
 
 
-
 TRAINING_READY = CACHE_DIR / "training-steps.ready"
 """Written once :func:`run_steps` is in the cache (by :func:`prepare_training`)."""
 
@@ -205,7 +204,8 @@ def prepare_training() -> None:
 
 
 class CompiledSteps:
-    """An exact model's training steps over its training rows, an epoch per :meth:`run`.
+    """An exact model's training steps over its training rows, an epoch (or, for a large
+    one, a part of it) per :meth:`run`.
 
     ``bound`` is the model's bound circuit; ``features``, ``init`` (None: product states)
     and ``targets`` the training rows, checked; ``readout`` the readout vector (used while it
