@@ -6,10 +6,10 @@
   NaN/inf before any kernel runs, and we never want non-finite values silently assumed away.
   The summation order stays fixed for a given input (chunk sizes never depend on the thread
   count), so results are reproducible whatever ``NUMBA_NUM_THREADS`` is. Exception: the
-  training maths of :mod:`.readout_loss` and :mod:`.training_epoch` (``exact``), a few
-  operations per sample, where plain IEEE arithmetic costs nothing measurable and keeps
-  their results the same bits whether Python calls a kernel or compiled code inlines it:
-  the two training paths then train identically.
+  training maths of :mod:`.readout_loss` and :mod:`.training_epoch` (``exact``): a few
+  operations per sample (a 16-row readout, loss and cotangent takes 1.8 µs a call), compiled
+  as plain IEEE arithmetic so that their results are the same bits whether Python calls a
+  kernel or compiled code inlines it: the two training paths then train identically.
 * ``error_model="numpy"``: division follows numpy (no Python exception checks in hot loops).
 * an on-disk cache for every kernel (see below): a second launch loads machine code instead
   of compiling again.

@@ -25,7 +25,7 @@ from qmlstudio.engine._jit import entry_kernel, python_kernel
 
 __all__ = ["BINARY", "CLASSES", "CROSS_ENTROPY", "HINGE", "LOSS_CODES", "MSE",
            "PROBABILITY_MSE", "REGRESSION", "adam_update", "momentum_update", "output_loss",
-           "readout_cotangent", "readout_outputs", "softmax_rows"]
+           "output_width", "readout_cotangent", "readout_outputs", "softmax_rows"]
 
 BINARY, CLASSES, REGRESSION = 0, 1, 2
 """Kinds of outputs (see the module docstring)."""
@@ -40,16 +40,28 @@ LOSS_CODES = {("classification", "cross_entropy"): CROSS_ENTROPY,
 """The code of each loss, by task and :class:`~qmlstudio.core.TrainingConfig` name."""
 
 
+def output_width(kind: int, n_outputs: int) -> int:
+    """Columns of the outputs of ``kind`` for a readout of ``n_outputs`` outputs: the binary
+    logits' two, a regressor's one, else one per output."""
+    return 2 if kind == BINARY else 1 if kind == REGRESSION else n_outputs
+
+
+@entry_kernel(exact=True)
+def _row_top(z, b):
+    """The largest entry of row ``b`` of ``z``, or 0 where that is infinite: subtracted before
+    ``exp``, so that none overflows."""
+    top = -math.inf
+    for k in range(z.shape[1]):
+        top = max(top, z[b, k])
+    return top if math.isfinite(top) else 0.0
+
+
 @entry_kernel(exact=True)
 def softmax_rows(z, out):
     """``out[b] = exp(z[b] − m) / Σ exp(z[b] − m)`` with ``m`` the row's largest entry (0
     where that is infinite), so no ``exp`` overflows."""
     for b in range(z.shape[0]):
-        top = -math.inf
-        for k in range(z.shape[1]):
-            top = max(top, z[b, k])
-        if not math.isfinite(top):
-            top = 0.0
+        top = _row_top(z, b)
         total = 0.0
         for k in range(z.shape[1]):
             out[b, k] = math.exp(z[b, k] - top)
@@ -98,11 +110,7 @@ def output_loss(outputs, targets, loss, grad):
     if loss == CROSS_ENTROPY:
         for b in range(n):
             y = int(targets[b])
-            top = -math.inf
-            for k in range(c):
-                top = max(top, outputs[b, k])
-            if not math.isfinite(top):
-                top = 0.0
+            top = _row_top(outputs, b)
             sum_exp = 0.0
             for k in range(c):
                 sum_exp += math.exp(outputs[b, k] - top)

@@ -43,7 +43,7 @@ from qmlstudio.engine.program import Program
 from qmlstudio.engine.threads import choose_threads
 
 __all__ = ["SAMPLE_PARALLEL_MAX_QUBITS", "SimulationResult", "backward_arguments",
-           "kept_setups", "layer_states", "run_measured", "run_program",
+           "kept_for_backward", "kept_setups", "layer_states", "run_measured", "run_program",
            "states_kept_for_gradients", "threads_for"]
 
 SAMPLE_PARALLEL_MAX_QUBITS = 14
@@ -113,6 +113,23 @@ def layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
     return kept
 
 
+def kept_for_backward(program: Program, n_samples: int,
+                      states: tuple[np.ndarray, np.ndarray] | None = None,
+                      ) -> tuple[np.ndarray, bool, tuple[np.ndarray, np.ndarray]]:
+    """What a call with a backward pass keeps between its passes: the kept layer states
+    (:func:`layer_states`), whether their last slot holds the final states, and the final
+    states' planes — ``states`` when the caller asks for them, else planes of their own
+    unless the layer states hold them (then planes with no rows)."""
+    dim = 1 << program.n_qubits
+    final = states is None
+    layers = layer_states(program, n_samples, final)
+    final_kept = final and layers.shape[0] > 0 and layers.shape[1] > program.n_layers
+    if states is None:
+        rows = 0 if final_kept else n_samples
+        states = (np.empty((rows, dim)), np.empty((rows, dim)))
+    return layers, final_kept, states
+
+
 def kept_setups(program: Program, n_samples: int) -> np.ndarray:
     """The array in which a vjp keeps per-sample set-up between its two passes: a row for
     every chunk, or as many as fit in :data:`SETUPS_BUDGET` (at least one; see
@@ -156,13 +173,12 @@ def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d
     n_chunks = chunks_for(n_samples)
     dim = 1 << program.n_qubits
     backward = cotangent is not None
-    final = backward and states is None
-    layers = (layer_states(program, n_samples, final) if backward
-              else np.empty((0, 0, 2, 0)))
-    final_kept = final and layers.shape[0] > 0 and layers.shape[1] > program.n_layers
-    if backward and states is None and not final_kept:
-        states = tuple(np.empty((n_samples, dim)) for _ in range(2))
-    states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
+    if backward:
+        layers, final_kept, (states_re, states_im) = kept_for_backward(program, n_samples,
+                                                                       states)
+    else:
+        layers, final_kept = np.empty((0, 0, 2, 0)), False
+        states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     setups = (kept_setups(program, n_samples) if backward
               else np.empty((0, 0), np.complex128))
     use_product = init is None

@@ -30,15 +30,15 @@ from qmlstudio.engine.batch_driver import chunks_for, lanes_log2_for, run_backwa
 from qmlstudio.engine.readout_loss import (
     BINARY,
     CROSS_ENTROPY,
-    REGRESSION,
     adam_update,
     momentum_update,
+    output_width,
     readout_cotangent,
 )
 from qmlstudio.engine.simulate import (
     SAMPLE_PARALLEL_MAX_QUBITS,
+    kept_for_backward,
     kept_setups,
-    layer_states,
     threads_for,
 )
 
@@ -111,9 +111,8 @@ def run_steps(prog, n, lead_fwd, lead_inv, flip, zmask, ny, max_factors, n_featu
                 bias[i - n_head] = value
         u_const[:] = 0
         d_const[:] = 0
-        n_chunks = ((rows - 1) >> lanes_log2) + 1
         _forward(prog, n, xb, weights, ib_re, ib_im, lead_fwd, flip, zmask, ny, True, True, 0,
-                 n_chunks, u_const, d_const, -1, 0.0, max_factors, n_feature_blocks,
+                 grad_chunks.shape[0], u_const, d_const, -1, 0.0, max_factors, n_feature_blocks,
                  lanes_log2, values, states_re, states_im, layer_runs, layers, final_kept,
                  setups)
         value = readout_cotangent(values, head, bias, linear, kind, loss, yb, outputs,
@@ -165,16 +164,13 @@ def batch_buffers(program, n_rows: int, table_width: int, n_values: int, n_outpu
     setups = kept_setups(program, n_rows)
     if len(setups) < n_chunks:
         return None
-    layers = layer_states(program, n_rows, True)
-    final_kept = layers.shape[0] > 0 and layers.shape[1] > program.n_layers
-    states = 0 if final_kept else n_rows
+    layers, final_kept, states = kept_for_backward(program, n_rows)
     init_rows = n_rows if amplitude else 0
     return (np.empty((n_rows, table_width)), np.empty((init_rows, dim)),
             np.empty((init_rows, dim)), np.empty(n_rows), np.empty((n_rows, n_values)),
             np.empty((n_rows, n_outputs)), np.empty((n_rows, n_outputs)),
-            np.empty((n_rows, n_values)), np.empty((states, dim)), np.empty((states, dim)),
-            layers, final_kept, setups, np.zeros((n_chunks, len(program.weight_factors))),
-            lanes_log2_for(n_rows))
+            np.empty((n_rows, n_values)), *states, layers, final_kept, setups,
+            np.zeros((n_chunks, len(program.weight_factors))), lanes_log2_for(n_rows))
 
 
 TRAINING_READY = CACHE_DIR / "training-steps.ready"
@@ -232,8 +228,8 @@ class CompiledSteps:
         self.init_re = np.ascontiguousarray(init.real) if amplitude else np.empty((0, dim))
         self.init_im = np.ascontiguousarray(init.imag) if amplitude else np.empty((0, dim))
         self.targets = np.ascontiguousarray(targets, dtype=float)
-        n_outputs = 2 if kind == BINARY else 1 if kind == REGRESSION else n_bias
-        shape = (self.table.shape[1], bound.n_observables, n_outputs, amplitude)
+        shape = (self.table.shape[1], bound.n_observables, output_width(kind, n_bias),
+                 amplitude)
         self.full = batch_buffers(program, self.batch_size, *shape)
         last_rows = n_rows - (self.n_steps - 1) * self.batch_size
         self.last = (self.full if last_rows == self.batch_size

@@ -65,6 +65,7 @@ from qmlstudio.engine.readout_loss import (
     CLASSES,
     LOSS_CODES,
     REGRESSION,
+    output_width,
     readout_cotangent,
     readout_outputs,
 )
@@ -353,7 +354,7 @@ class QuantumModel:
         outputs = self._output_array(len(values))
         readout_outputs(np.ascontiguousarray(values, dtype=float), head, bias, self.is_linear,
                         self.output_kind, outputs)
-        return outputs[:, 0] if self.output_kind == REGRESSION else outputs
+        return self._model_outputs(outputs)
 
     def _evaluate(self, inputs: ModelInputs, weights: object, vector: np.ndarray, seed: object,
                   interrupt: Callable[[], bool] | None, trusted: bool,
@@ -368,7 +369,7 @@ class QuantumModel:
                                  self.loss_code, np.asarray(inputs.targets, dtype=float),
                                  outputs, np.empty_like(outputs), np.empty_like(values),
                                  np.empty(len(head) + len(bias)))
-        return (outputs[:, 0] if self.output_kind == REGRESSION else outputs), loss
+        return self._model_outputs(outputs), loss
 
     def _loss_and_grad(self, inputs: ModelInputs, weights: object, vector: np.ndarray,
                        seed: object, interrupt: Callable[[], bool] | None, trusted: bool,
@@ -434,12 +435,14 @@ class QuantumModel:
         n = self.n_outputs
         return vector[:-n], vector[-n:]
 
+    def _model_outputs(self, outputs: np.ndarray) -> np.ndarray:
+        """The kernels' outputs as the model returns them: a regressor's column as a vector."""
+        return outputs[:, 0] if self.output_kind == REGRESSION else outputs
+
     def _output_array(self, n_samples: int) -> np.ndarray:
         """An empty array for the outputs of ``n_samples`` samples (a regressor's as a
         column)."""
-        kind = self.output_kind
-        return np.empty((n_samples, 2 if kind == BINARY else 1 if kind == REGRESSION
-                         else self.n_outputs))
+        return np.empty((n_samples, output_width(self.output_kind, self.n_outputs)))
 
     def _inputs(self, X: object) -> tuple[np.ndarray, np.ndarray | None]:
         data = check_features(X, "X")

@@ -3,6 +3,7 @@ its epochs in compiled code trains bit for bit as one that steps through Python 
 readout, loss, optimizer and encoding kind, divergence, cancel and pause — and a process that
 starts with them cached takes that path."""
 
+import itertools
 import subprocess
 import sys
 from dataclasses import replace
@@ -105,6 +106,19 @@ def test_an_epoch_run_in_parts_trains_alike(monkeypatch):
     compiled = trained(project, True, monkeypatch)
     assert compiled._compiled.steps_per_call == 1
     assert_same_run(compiled, trained(project, False, monkeypatch))
+
+
+def test_a_paused_compiled_run_goes_on_as_an_uninterrupted_one(monkeypatch):
+    # Leaving the loop mid-epoch (its steps already run at once) and looping again.
+    monkeypatch.setattr(trainer_module, "compiled_training_ready", lambda: True)
+    paused = Trainer(moons_project(epochs=2))
+    reports = list(itertools.islice(paused, 5)) + list(paused)
+    whole = trained(moons_project(epochs=2), True, monkeypatch)
+    assert len(reports) == len(whole.reports)
+    for x, y in zip(reports, whole.reports, strict=True):
+        assert (x.kind, x.epoch, x.step, x.train_loss) == (y.kind, y.epoch, y.step,
+                                                           y.train_loss)
+        np.testing.assert_array_equal(x.weights, y.weights)
 
 
 def test_divergence_stops_on_the_same_weights_with_the_same_reason(monkeypatch):
