@@ -36,6 +36,13 @@ seed per fit, and a :class:`numpy.random.RandomState` is drawn from (scikit-lear
 ``early_stopping_patience`` and the best-weight restore judge by; without them those watch the
 training rows. The fitted project has no test part: hold out your own test data.
 
+``history_`` holds per epoch the mean loss of its mini-batches (``batch_loss``, as
+scikit-learn's ``loss_curve_``) and gradient norm (``grad_norm``), the validation rows'
+values, and the training rows' values (``train_*``) in the last epoch's record — also in every
+epoch's with ``early_stopping_patience`` and no validation rows, or with
+``measure_every_epoch=True``, which measures them at every epoch's end for a learning curve
+(a forward pass over the training rows per epoch: about a quarter of a small model's fit).
+
 ``threads`` is how many threads the simulator uses for this estimator's fitting and
 prediction: ``None`` (the default) keeps the caller's choice (an enclosing
 :func:`~qmlstudio.engine.using_threads` block), else chooses per engine call from the
@@ -154,7 +161,8 @@ class _QNNEstimator(BaseEstimator):
                  model: str | None = None, separable: bool = False,
                  circuit: Circuit | None = None, threads: int | None = None,
                  noise: NoiseModel | None = None, noise_method: str = "auto",
-                 trajectories: int = DEFAULT_TRAJECTORIES) -> None:
+                 trajectories: int = DEFAULT_TRAJECTORIES,
+                 measure_every_epoch: bool = False) -> None:
         self.n_qubits = n_qubits
         self.layers = layers
         self.encoding = encoding
@@ -181,6 +189,7 @@ class _QNNEstimator(BaseEstimator):
         self.noise = noise
         self.noise_method = noise_method
         self.trajectories = trajectories
+        self.measure_every_epoch = measure_every_epoch
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: object, y: object) -> _QNNEstimator:
@@ -190,9 +199,13 @@ class _QNNEstimator(BaseEstimator):
             features, targets = estimator_data(self, X, y)
             dataset, cells, fitted = self._dataset(features, targets)
             project = self._project(dataset, cells)
-            trainer = Trainer(project, dataset=dataset)
-            for _ in trainer:
-                pass
+            if not isinstance(self.measure_every_epoch, bool | np.bool_):
+                raise ProjectError(f"measure_every_epoch: expected True or False, got "
+                                   f"{self.measure_every_epoch!r}")
+            trainer = Trainer(project, dataset=dataset,
+                              measure_every_epoch=bool(self.measure_every_epoch))
+            while not trainer.finished:
+                trainer.next_epoch()
             for name, value in fitted.items():
                 setattr(self, name, value)
             self.project_ = trainer.result_project()

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import log_loss
 
 from qmlstudio.core import DatasetError, ProjectError
 from qmlstudio.io import load_project, save_project
@@ -111,6 +112,33 @@ def test_the_fitted_project_saves_loads_and_trains_on(tmp_path):
     assert loaded == model.project_
     more = train(loaded, epochs=1)
     assert [r.epoch for r in more.history.records] == [1, 2, 3]
+
+
+def test_the_training_rows_are_measured_at_the_end_unless_every_epoch_is_asked_for():
+    moons = make_moons(60, noise=0.1, seed=3)
+    settings = {"n_qubits": 2, "layers": 1, "epochs": 4, "learning_rate": 0.2}
+    lean = QNNClassifier(**settings).fit(moons.features, moons.labels)
+    full = QNNClassifier(**settings, measure_every_epoch=True).fit(moons.features,
+                                                                   moons.labels)
+    assert lean.project_.weights == full.project_.weights  # measuring changes no training
+    assert lean.history_.series("train_loss")[:-1] == (None,) * 3
+    assert lean.history_.records[-1] == full.history_.records[-1]
+    assert None not in full.history_.series("train_loss")
+    assert lean.history_.series("batch_loss") == full.history_.series("batch_loss")
+    batch = lean.history_.series("batch_loss")  # the epochs' mean mini-batch loss
+    assert None not in batch and batch[-1] < batch[0]
+    # The last record's training loss: the cross-entropy of the final model on every row.
+    assert lean.history_.records[-1].get("train_loss") == pytest.approx(
+        log_loss(moons.labels, lean.predict_proba(moons.features)), rel=1e-9)
+    with pytest.raises(ProjectError, match="measure_every_epoch: expected True or False"):
+        QNNClassifier(**settings, measure_every_epoch="yes").fit(moons.features, moons.labels)
+
+
+def test_early_stopping_without_validation_rows_measures_the_training_rows_every_epoch():
+    moons = make_moons(60, noise=0.1, seed=3)
+    model = QNNClassifier(n_qubits=2, layers=1, epochs=3, early_stopping_patience=5).fit(
+        moons.features, moons.labels)
+    assert None not in model.history_.series("train_loss")
 
 
 def test_validation_fraction_is_the_project_validation_split():

@@ -60,7 +60,7 @@ def test_shots_and_parameter_shift_train_under_noise():
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
     settings = {"n_qubits": 2, "layers": 1, "epochs": 6, "learning_rate": 0.2,
                 "random_state": 2, "noise": NOISE, "shots": 2000,
-                "gradient_method": "parameter-shift"}
+                "gradient_method": "parameter-shift", "measure_every_epoch": True}
     model = QNNClassifier(**settings).fit(X, y)
     losses = model.history_.series("train_loss")
     assert losses[-1] < losses[0] - 0.02  # it learns through shot noise and the channels

@@ -7,15 +7,16 @@ call) does one unit of work and returns a
 report with the final metrics and the ``stop_reason``; after that it raises ``StopIteration``,
 and keeps raising it, as Python's iterator protocol requires (``iter(trainer)`` is the trainer
 itself). So ``for report in trainer`` trains to the end, ``list(trainer)`` collects every
-report, and pausing is simply leaving the loop: ``break`` (or ``itertools.islice``) stops
-between steps and a new ``for`` loop carries on where the last one stopped, with the same
-result as an uninterrupted run. :meth:`Trainer.cancel` makes the next step the done report,
-with ``stop_reason`` ``"cancelled"``; the flag is checked between steps, inside a
-parameter-shift gradient and, for a model that runs Monte-Carlo trajectories, between groups
-of trajectories of a step or an epoch's evaluation, so another thread may call it and a long
-step ends early (the interrupted step or epoch is not counted). A cancelled trajectory run's
-done report measures nothing (its losses are None, its metrics empty): measuring would run
-every trajectory of every row again, the wait Stop is for avoiding. The trainer is not
+report (:meth:`Trainer.next_epoch` leaves the step reports out: the same training, for a caller
+that reads only the epochs), and pausing is simply leaving the loop: ``break`` (or
+``itertools.islice``) stops between steps and a new ``for`` loop carries on where the last one
+stopped, with the same result as an uninterrupted run. :meth:`Trainer.cancel` makes the next
+step the done report, with ``stop_reason`` ``"cancelled"``; the flag is checked between steps,
+inside a parameter-shift gradient and, for a model that runs Monte-Carlo trajectories, between
+groups of trajectories of a step or an epoch's evaluation, so another thread may call it and a
+long step ends early (the interrupted step or epoch is not counted). A cancelled trajectory
+run's done report measures nothing (its losses are None, its metrics empty): measuring would
+run every trajectory of every row again, the wait Stop is for avoiding. The trainer is not
 thread-safe otherwise: step it from one thread at a time.
 
 Exact models trained by Adam or SGD with adjoint gradients run each epoch's steps in one
@@ -33,7 +34,11 @@ same project and seed give the same weights bit for bit.
 Each epoch is measured on the whole training part and on the validation and test parts when
 the project has them (losses and the metrics of
 :func:`~qmlstudio.ml.evaluation.metrics.evaluate_metrics`,
-as ``train_*``, ``val_*`` and ``test_*``) and recorded in the history. Decisions are taken on
+as ``train_*``, ``val_*`` and ``test_*``) and recorded in the history, with the mean
+gradient norm (``grad_norm``) and mini-batch loss (``batch_loss``) of its steps. A trainer
+made with ``measure_every_epoch=False`` (an estimator's fit) measures, before the run's last
+epoch, only the part early stopping judges by, if any: a forward pass over the training
+part costs about a quarter of a small model's fit. Decisions are taken on
 the validation part, never on the test part, so the reported test metrics stay an unbiased
 estimate: the best weights by ``training.early_stopping_metric`` on the validation part are
 kept, and with ``early_stopping_patience`` set, training stops after that many epochs without
@@ -99,7 +104,8 @@ class Trainer:
     replaces ``training.seed`` (and is stored in the result). A trained project resumes from its
     weights, readout, fitted preprocessing and history, unless ``restart`` is true.
     ``project_dir`` resolves a relative CSV path; ``dataset`` replaces the project's data set
-    reference. Problems with the project or its data raise a
+    reference. ``measure_every_epoch=False`` measures only what decisions need until the last
+    epoch (see the module docstring). Problems with the project or its data raise a
     :class:`~qmlstudio.core.QMLStudioError` here, before any step.
 
     Public attributes: ``data`` (the prepared
@@ -112,7 +118,7 @@ class Trainer:
 
     def __init__(self, project: Project, *, epochs: int | None = None, seed: int | None = None,
                  project_dir: str | os.PathLike | None = None, dataset: Dataset | None = None,
-                 restart: bool = False) -> None:
+                 restart: bool = False, measure_every_epoch: bool = True) -> None:
         if not isinstance(project, Project):
             raise ProjectError(f"expected a Project, got {type(project).__name__}")
         config = project.training if seed is None else replace(project.training, seed=seed)
@@ -163,6 +169,8 @@ class Trainer:
         self._epoch, self._step, self._steps_done = self._first_epoch, 0, 0
         self._order = self._epoch_order()
         self._grad_norms: list[float] = []
+        self._batch_losses: list[float] = []
+        self._measure_every_epoch = bool(measure_every_epoch)
         self._elapsed, self._started = 0.0, time.perf_counter()
         self._cancel_requested = self._finished = False
         self._stop_reason = ""
@@ -170,6 +178,7 @@ class Trainer:
         self._compiled = self._compiled_steps()
         self._replay: tuple = ()  # what the compiled steps ran last, from step _replay_first
         self._replay_first = 0
+        self._last_step: tuple[float, float, np.ndarray] = (math.nan, math.nan, np.zeros(0))
 
     # -- control -------------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -231,6 +240,23 @@ class Trainer:
     def step(self) -> TrainingReport:
         """Do the next unit of work and report it; ``StopIteration`` once finished, on every
         call after the done report."""
+        report = self._advance(skip=False)
+        return report if report is not None else self._step_report()
+
+    def next_epoch(self) -> TrainingReport:
+        """Train to the next epoch report (or the done report, should training stop first)
+        and return it; ``StopIteration`` once finished. The steps between are those
+        :meth:`step` takes, to the bit, without their reports: what an estimator's fit reads.
+        Compiled steps are taken an epoch (or a large epoch's part) at a time, so a
+        :meth:`cancel` from another thread lands between those calls."""
+        while (report := self._advance(skip=True)) is None:
+            pass
+        return report
+
+    def _advance(self, skip: bool) -> TrainingReport | None:
+        """The next unit of work: its report, or None after a training step (whose report
+        :meth:`_step_report` builds). ``skip``: take the rest of the compiled steps in hand
+        at once, as their reports are not wanted."""
         if self._finished:
             raise StopIteration
         self._started = time.perf_counter()
@@ -243,7 +269,7 @@ class Trainer:
                 try:
                     if self._step == self._steps_per_epoch and not self._epoch_closed():
                         return self._end_epoch()
-                    return self._train_step()
+                    return self._train_step(skip)
                 except Interrupted:  # cancel() in a parameter-shift gradient or trajectories
                     return self._finish("cancelled")
         finally:
@@ -267,12 +293,15 @@ class Trainer:
             return params, self._fixed_readout
         return params[: self._n_weights], params[self._n_weights:]
 
-    def _train_step(self) -> TrainingReport:
+    def _train_step(self, skip: bool) -> TrainingReport | None:
+        """One optimizer step (None: done, see :meth:`_step_report`), or the done report of
+        a divergence."""
         if self._epoch_closed():
             self._epoch, self._step, self._grad_norms = self._epoch + 1, 0, []
+            self._batch_losses = []
             self._order = self._epoch_order()
         if self._compiled is not None:
-            return self._replayed_step()
+            return self._replayed_step(skip)
         start = self._step * self._batch_size
         batch = self._train_inputs.rows(self._order[start:start + self._batch_size])
         self._step += 1
@@ -304,8 +333,15 @@ class Trainer:
         self._steps_done += 1
         norm = optimizer.last_gradient_norm
         self._grad_norms.append(norm)
-        return self._report("step", train_loss=float(loss), grad_norm=norm,
-                            grad_magnitudes=frozen_copy(np.abs(grad[: self._n_weights])))
+        self._batch_losses.append(float(loss))
+        self._last_step = (float(loss), norm, np.abs(grad[: self._n_weights]))
+        return None
+
+    def _step_report(self) -> TrainingReport:
+        """The report of the step just taken."""
+        loss, norm, magnitudes = self._last_step
+        return self._report("step", train_loss=loss, grad_norm=norm,
+                            grad_magnitudes=frozen_copy(magnitudes))
 
     def _compiled_steps(self) -> CompiledSteps | None:
         """The compiled steps (:mod:`qmlstudio.engine.training_epoch`) when this run may take
@@ -324,10 +360,10 @@ class Trainer:
                               self._fixed_readout is None)
         return steps if steps.available else None
 
-    def _replayed_step(self) -> TrainingReport:
+    def _replayed_step(self, skip: bool) -> TrainingReport | None:
         """The next step of those the compiled steps ran (an epoch, or a large epoch's part,
-        at a time): the same report, weights and stop as a step through Python would
-        give."""
+        at a time), with the same weights and stop as a step through Python; ``skip``: every
+        step they ran up to the last before a stop, at once."""
         k = self._step
         if k == 0 or k >= self._replay_first + len(self._replay[2]):
             optimizer, params = self._optimizer, self._params.copy()
@@ -338,14 +374,17 @@ class Trainer:
             optimizer.steps += self._replay[0]
         done, why, losses, norms, magnitudes, history = self._replay
         i = k - self._replay_first
-        self._step += 1
         if i < done:
-            self._good = self._params
-            self._params = history[i].copy()
-            self._steps_done += 1
-            self._grad_norms.append(float(norms[i]))
-            return self._report("step", train_loss=float(losses[i]), grad_norm=float(norms[i]),
-                                grad_magnitudes=frozen_copy(magnitudes[i]))
+            last = done - 1 if skip else i
+            self._good = history[last - 1].copy() if last > i else self._params
+            self._params = history[last].copy()
+            self._step += last - i + 1
+            self._steps_done += last - i + 1
+            self._grad_norms.extend(norms[i:last + 1].tolist())
+            self._batch_losses.extend(losses[i:last + 1].tolist())
+            self._last_step = (float(losses[last]), float(norms[last]), magnitudes[last])
+            return None
+        self._step += 1
         if why == DIVERGED_LOSS:
             return self._diverged(f"the loss is {losses[i]}")
         self._good = self._params  # its loss was finite
@@ -365,23 +404,26 @@ class Trainer:
     def _interrupt(self) -> bool:
         return self._cancel_requested
 
-    def _measure(self, interruptible: bool = True) -> dict[str, float | None]:
-        """Losses and metrics of the current weights on every part of the data (trajectories
-        stop with :class:`~qmlstudio.core.Interrupted` on :meth:`cancel` if
-        ``interruptible``).
+    def _measure(self, parts: tuple[str, ...] | None = None,
+                 interruptible: bool = True) -> dict[str, float | None]:
+        """Losses and metrics of the current weights on the data's ``parts`` (None: every
+        part; trajectories stop with :class:`~qmlstudio.core.Interrupted` on :meth:`cancel`
+        if ``interruptible``).
 
         The done report of a run that ran to its end measures the same weights at the same
         position as the epoch report before it (so with the same shot-noise draws): those
         values are taken again rather than computed twice."""
         last = self._measured
-        if last is not None and last[0] is self._params and last[1:3] == (self._epoch,
-                                                                          self._step):
+        if parts is None and last is not None and last[0] is self._params \
+                and last[1:3] == (self._epoch, self._step):
             return dict(last[3])
         model = self.model
         weights, readout = self._weights_and_readout(self._params)
         values: dict[str, float | None] = {}
         interrupt = self._interrupt if interruptible else None
         for part, inputs in self._parts:
+            if parts is not None and part not in parts:
+                continue
             outputs, loss = model.batch_evaluate(inputs, weights, readout,
                                                  seed=self._rng(_MEASURE_NOISE[part]),
                                                  interrupt=interrupt)
@@ -391,17 +433,22 @@ class Trainer:
             if _finite(predicted):
                 metrics = evaluate_metrics(model.spec.task, y, predicted, model.n_classes)
                 values.update((f"{part}_{name}", value) for name, value in metrics.items())
-        self._measured = (self._params, self._epoch, self._step, values)
+        if parts is None:
+            self._measured = (self._params, self._epoch, self._step, values)
         return dict(values)
 
+    def _deciding_parts(self) -> tuple[str, ...]:
+        """The parts an epoch measures without ``measure_every_epoch``: those early stopping
+        judges by (the validation part, else the training part if it stops early at all)."""
+        if self.data.has_validation:
+            return ("val",)
+        return ("train",) if self._patience is not None else ()
+
     def _end_epoch(self) -> TrainingReport:
-        values = self._measure()
-        if values["train_loss"] is None:
+        every = self._measure_every_epoch or self._epoch == self.last_epoch
+        values = self._measure(None if every else self._deciding_parts())
+        if values.get("train_loss", 0.0) is None:
             return self._diverged("the loss over the training part is not finite")
-        norms = self._grad_norms
-        record = EpochRecord.of(self._epoch, **values,
-                                grad_norm=float(np.mean(norms)) if norms else None)
-        self._history = self._history.with_record(record)
         self._track_best(values.get(self.watched))
         reason = ""
         if self._patience is not None and self._since_best >= self._patience:
@@ -409,6 +456,15 @@ class Trainer:
                       f"{counted(self._patience, 'epoch')}")
         elif self._epoch == self.last_epoch:
             reason = "completed"
+        if reason and not every:  # the run's last record measures every part
+            values = self._measure()
+            if values["train_loss"] is None:
+                return self._diverged("the loss over the training part is not finite")
+        norms, losses = self._grad_norms, self._batch_losses
+        record = EpochRecord.of(self._epoch, **values,
+                                grad_norm=float(np.mean(norms)) if norms else None,
+                                batch_loss=float(np.mean(losses)) if losses else None)
+        self._history = self._history.with_record(record)
         if reason and self._patience is not None:
             # With early stopping on, a run always ends on its best weights.
             reason += "; " + _restored_text(self.restore_best())
@@ -476,7 +532,8 @@ def train(project: Project, epochs: int | None = None, seed: int | None = None,
     """
     trainer = Trainer(project, epochs=epochs, seed=seed, project_dir=project_dir,
                       restart=restart)
-    for report in trainer:
+    while not trainer.finished:
+        report = trainer.step() if on_report is not None else trainer.next_epoch()
         if on_report is not None:
             on_report(report)
     return trainer.result_project()

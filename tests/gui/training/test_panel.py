@@ -269,7 +269,7 @@ def test_edits_during_training_do_not_reach_the_run(qtbot, panel):
 
 
 def test_a_failure_in_the_worker_shows_details_and_the_app_carries_on(qtbot, panel, monkeypatch):
-    def broken(self):
+    def broken(self, skip):
         raise RuntimeError("injected failure")
 
     document = panel.document

@@ -119,7 +119,7 @@ def test_stop_takes_effect_quickly_and_brings_the_partial_result(qtbot, worker):
 
 
 def test_an_exception_in_the_trainer_is_reported_not_raised(qtbot, worker, monkeypatch):
-    def broken(self):
+    def broken(self, skip):
         raise RuntimeError("injected failure")
 
     monkeypatch.setattr(Trainer, "_train_step", broken)

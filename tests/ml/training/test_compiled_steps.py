@@ -148,3 +148,35 @@ def test_a_process_started_with_the_steps_cached_takes_the_compiled_path():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.strip() == "True"
+
+
+SKIPPED_STEPS_CASES = {
+    "a last batch of fewer rows": lambda: moons_project(epochs=2, batch_size=7),
+    "regression MSE": lambda: sine_project(epochs=2),
+    "divergence": lambda: sine_project(learning_rate=1e200),
+}
+
+
+@pytest.mark.parametrize("in_parts", [False, True])
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("case", SKIPPED_STEPS_CASES)
+def test_next_epoch_gives_the_epoch_reports_of_a_stepped_run(case, compiled, in_parts,
+                                                             monkeypatch):
+    if in_parts:  # a step per compiled call
+        monkeypatch.setattr(training_epoch, "WORK_PER_CALL", 1)
+    project = SKIPPED_STEPS_CASES[case]()
+    stepped = trained(project, compiled, monkeypatch)
+    trainer = Trainer(project)
+    reports = []
+    while not trainer.finished:
+        reports.append(trainer.next_epoch())
+    with pytest.raises(StopIteration):
+        trainer.next_epoch()
+    expected = [r for r in stepped.reports if r.kind != "step"]
+    assert [(r.kind, r.epoch, r.step) for r in reports] == [(r.kind, r.epoch, r.step)
+                                                           for r in expected]
+    for x, y in zip(reports, expected, strict=True):
+        np.testing.assert_array_equal(x.weights, y.weights)
+        np.testing.assert_array_equal(x.readout, y.readout)
+        assert (x.values(), x.stop_reason) == (y.values(), y.stop_reason)
+    assert trainer.history == stepped.history  # the epochs' mean gradient norms included
