@@ -60,6 +60,7 @@ from qmlstudio.engine import (
     noise_method_for,
     vjp,
 )
+from qmlstudio.engine.encoded_opening import opening_states, split_opening
 from qmlstudio.engine.readout_loss import (
     BINARY,
     CLASSES,
@@ -84,13 +85,20 @@ Readout = ReadoutParams | np.ndarray
 @dataclass(frozen=True, slots=True, eq=False)
 class ModelInputs:
     """Rows of data checked once by :meth:`QuantumModel.inputs`, for evaluating the model many
-    times (a trainer's data parts and their mini-batches): the features the circuit reads
-    (C-contiguous, finite), the initial states of amplitude encoding (None without it) and
-    the targets (None when not given)."""
+    times (a trainer's data parts and their mini-batches): the ``circuit`` the engine runs,
+    the features it reads (C-contiguous, finite), its initial states (None: |0…0⟩) and the
+    targets (None when not given).
+
+    The circuit is the model's, or the model's after a weight-free entangling opening (an IQP
+    encoding, a ZZ feature map): then the initial states are that opening's states of these
+    rows, simulated once here rather than at every step (see
+    :mod:`qmlstudio.engine.encoded_opening`). With amplitude encoding they are the encoded
+    rows."""
 
     features: np.ndarray
     init: np.ndarray | None
     targets: np.ndarray | None
+    circuit: Circuit
 
     def __len__(self) -> int:
         return len(self.features)
@@ -99,7 +107,7 @@ class ModelInputs:
         """The rows ``index`` (an integer array), checked as these are: a mini-batch."""
         return ModelInputs(self.features[index],
                            None if self.init is None else self.init[index],
-                           None if self.targets is None else self.targets[index])
+                           None if self.targets is None else self.targets[index], self.circuit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +260,13 @@ class QuantumModel:
         """``X`` (and the targets ``y``, if given) checked once, as every method checks them,
         for many evaluations by :meth:`batch_forward` and :meth:`batch_loss_and_grad`."""
         xs, init = self._inputs(X)
-        return ModelInputs(xs, init, None if y is None else self._targets(y, len(xs)))
+        targets = None if y is None else self._targets(y, len(xs))
+        split = None if init is not None or self.noisy else split_opening(self.circuit, len(xs))
+        if split is None:
+            return ModelInputs(xs, init, targets, self.circuit)
+        opening, rest = split
+        return ModelInputs(np.ascontiguousarray(xs[:, :rest.n_features]),
+                           opening_states(opening, xs), targets, rest)
 
     def expectations(self, X: object, weights: object, seed: object = None,
                      interrupt: Callable[[], bool] | None = None) -> np.ndarray:
@@ -336,15 +350,15 @@ class QuantumModel:
 
     def _expectations(self, inputs: ModelInputs, weights: object, seed: object,
                       interrupt: Callable[[], bool] | None, trusted: bool) -> np.ndarray:
-        xs, init = inputs.features, inputs.init
+        xs, init, circuit = inputs.features, inputs.init, inputs.circuit
         if self._exact_engine(trusted):
-            return bind(self.circuit, self.spec.observables).values(xs, weights, init)
+            return bind(circuit, self.spec.observables).values(xs, weights, init)
         if self.noisy:
-            return density_expval(self.circuit, xs, weights, self.spec.observables, self.noise,
+            return density_expval(circuit, xs, weights, self.spec.observables, self.noise,
                                   noise_method=self.noise_method,
                                   trajectories=self.trajectories, shots=self.shots, seed=seed,
                                   interrupt=interrupt)
-        return expval(self.circuit, xs, weights, self.spec.observables, initial_state=init,
+        return expval(circuit, xs, weights, self.spec.observables, initial_state=init,
                       shots=self.shots, seed=seed)
 
     def _forward(self, inputs: ModelInputs, weights: object, vector: np.ndarray, seed: object,
@@ -374,7 +388,7 @@ class QuantumModel:
     def _loss_and_grad(self, inputs: ModelInputs, weights: object, vector: np.ndarray,
                        seed: object, interrupt: Callable[[], bool] | None, trusted: bool,
                        ) -> tuple[float, np.ndarray, np.ndarray]:
-        xs, init = inputs.features, inputs.init
+        xs, init, circuit = inputs.features, inputs.init, inputs.circuit
         targets = np.asarray(inputs.targets, dtype=float)
         head, bias = self._readout_parts(vector)
         outputs = self._output_array(len(xs))
@@ -396,16 +410,16 @@ class QuantumModel:
             return cot
 
         if self._exact_engine(trusted) and self.method == "adjoint":
-            _, dweights = bind(self.circuit, self.spec.observables).vjp(xs, weights, cotangent,
+            _, dweights = bind(circuit, self.spec.observables).vjp(xs, weights, cotangent,
                                                                         init)
         elif self.noisy:
-            _, dweights = density_vjp(self.circuit, xs, weights, self.spec.observables,
+            _, dweights = density_vjp(circuit, xs, weights, self.spec.observables,
                                       self.noise, cotangent, method=self.method,
                                       noise_method=self.noise_method,
                                       trajectories=self.trajectories, shots=self.shots,
                                       seed=seed, interrupt=interrupt)
         else:
-            _, dweights = vjp(self.circuit, xs, weights, self.spec.observables, cotangent,
+            _, dweights = vjp(circuit, xs, weights, self.spec.observables, cotangent,
                               method=self.method, initial_state=init, shots=self.shots,
                               seed=seed, interrupt=interrupt)
         if not self.spec.train_readout:

@@ -353,7 +353,7 @@ class Trainer:
                 and compiled_training_ready()):
             return None
         inputs = self._train_inputs
-        steps = CompiledSteps(bind(model.circuit, model.spec.observables), inputs.features,
+        steps = CompiledSteps(bind(inputs.circuit, model.spec.observables), inputs.features,
                               inputs.init, inputs.targets, self._batch_size,
                               self._weights_and_readout(self._params)[1], model.n_outputs,
                               model.is_linear, model.output_kind, model.loss_code,
