@@ -114,7 +114,7 @@ except ImportError:  # Windows: no flock; two processes may then compile a kerne
 
 __all__ = ["CACHE_DIR", "KERNEL_READY", "THREADING_LAYER_PRIORITY", "TwinKernel",
            "allocating_kernel", "caches", "entry_kernel", "kernel", "parallel_kernel",
-           "parallel_region", "python_kernel", "serial_driver"]
+           "parallel_region", "python_kernel", "renamed_copy", "serial_driver"]
 
 COMPILE_WAIT_S = 120.0
 """Longest wait for a kernel another process is compiling (a whole cold compile takes about
@@ -304,12 +304,14 @@ def allocating_kernel(fn):
     return _compile(fn, inner=True, _nrt=True)
 
 
-def _renamed_copy(fn, suffix: str):
+def renamed_copy(fn, suffix: str, **names):
     """``fn`` as a new function object of the same code, with ``suffix`` added to its
     qualified name: numba names a cache file after the function and does not key it on
     compile options, so two dispatchers of one function with different options would
-    otherwise load each other's machine code."""
-    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+    otherwise load each other's machine code. ``names`` replace the module globals of those
+    names that the copy reads (the callees it is compiled against)."""
+    space = {**fn.__globals__, **names} if names else fn.__globals__
+    copy = types.FunctionType(fn.__code__, space, fn.__name__, fn.__defaults__,
                               fn.__closure__)
     copy.__qualname__ = f"{fn.__qualname__}{suffix}"
     copy.__doc__ = fn.__doc__
@@ -329,7 +331,7 @@ class _EntryKernel(_InnerKernel):
         twin = self._from_python
         if twin is None:  # two threads at once compile it twice, harmlessly
             options = self.targetoptions
-            twin = self._from_python = _compile(_renamed_copy(self.py_func, "__python"),
+            twin = self._from_python = _compile(renamed_copy(self.py_func, "__python"),
                                                 _nrt=options["_nrt"],
                                                 fastmath=options["fastmath"])
         return twin(*args, **kwargs)
@@ -369,13 +371,13 @@ class TwinKernel:
     circuits are all small never compiles the parallel twin.
 
     The serial twin is compiled from a copy of the function under another qualified name
-    (:func:`_renamed_copy`).
+    (:func:`renamed_copy`).
     """
 
     def __init__(self, fn) -> None:
         self.parallel = _compile(fn, parallel=True)
         # it allocates its working buffers
-        self.serial = _compile(_renamed_copy(fn, "__serial"), _nrt=True)
+        self.serial = _compile(renamed_copy(fn, "__serial"), _nrt=True)
         self.__doc__ = fn.__doc__
 
     def on(self, threads: int):

@@ -17,7 +17,7 @@ backward kernels and the parent one whole driver, 10.1–11.0 s with the drivers
 
 The child also compiles the readout and Adam kernels a training step calls
 (:mod:`.readout_loss`) and then, once its parent is idle or has exited, the compiled training
-steps (:mod:`.training_epoch`: about 10 s of CPU that would slow a first run still working on
+steps (:mod:`.training_epoch`: about 20 s of CPU that would slow a first run still working on
 the other core); it writes one ready file for each part, and a process starts no child once
 both exist.
 
@@ -150,7 +150,7 @@ def _parent_cpu_seconds(pid: int) -> float | None:
 
 def _wait_for_an_idle_parent() -> None:
     """Return once the parent has exited or, where ``/proc`` tells, uses less than
-    :data:`IDLE_CPU_FRACTION` of a core: the training steps' compile (10 s of CPU) would
+    :data:`IDLE_CPU_FRACTION` of a core: the training steps' compile (20 s of CPU) would
     otherwise slow a first run that is still compiling or training on the other core (on this
     2-core machine the cold moons run took 18.2 s with the compile during the run, against
     13.6 s for the code before the compiled steps, in the same rounds)."""

@@ -51,13 +51,15 @@ from qmlstudio.core import CircuitError
 __all__ = ["LOAD_INTERVAL_S", "WORK_PER_THREAD", "check_threads", "choose_threads",
            "free_cores", "thread_cap", "threads_used", "using_threads"]
 
-WORK_PER_THREAD = 1 << 18
+WORK_PER_THREAD = 1 << 17
 """Amplitude updates (amplitudes × samples × blocks) a call needs per thread before automatic
-choice adds one: about a millisecond of serial work (W1, 2.4 Mi updates, takes 10–20 ms),
-against 10–50 µs to wake a thread and meet at the barrier. So W1–W3 spread over every free
-core, as before, while training circuits of a few qubits (thousands of updates per batch) stay
-on one thread: there two threads made a 2–4 qubit vjp on 16–64 samples 6–10× slower, on this
-machine with other jobs running."""
+choice adds one: about half a millisecond of serial work (W1, 2.4 Mi updates, takes 10–20
+ms), against 10–50 µs to wake a thread and meet at the barrier. So W1–W3 spread over every
+free core, as do 16-row training steps of 10-qubit circuits with 20 blocks or more (an epoch
+of the synthetic_q10 presets' compiled steps: circuit-centric 17 → 13 ms, dressed 34 → 23
+ms, re-uploading 36 → 22 ms on two threads), while training circuits of a few qubits
+(thousands of updates per batch) stay on one thread: there two threads made a 2–4 qubit vjp
+on 16–64 samples 6–10× slower, on this machine with other jobs running."""
 
 LOAD_INTERVAL_S = 0.1
 """Shortest time between two looks at the machine's load (the kernel counts in 10 ms ticks:

@@ -10,21 +10,29 @@ loss, the gradient's norm and magnitudes and the parameters after the step, whic
 then reports one by one (:class:`~qmlstudio.ml.training.trainer.Trainer`). It calls the same
 kernels in the same order as a step through Python, so both train to the same bits.
 
-Its first compile takes about 10 s of CPU (it links both drivers), which no first run should
-wait for: the compile helper compiles it once its parent is idle or gone
-(:mod:`.compile_helper`), and a trainer takes this path only once it is cached
-(:func:`compiled_training_ready`); a later load takes a tenth of a second.
+It is compiled twice, for the drivers' serial twins and for their parallel ones
+(:data:`run_steps_parallel`, for batches of large circuits: see :mod:`.threads`). Each first
+compile takes about 10 s of CPU (it links both drivers), which no first run should wait for:
+the compile helper compiles it once its parent is idle or gone (:mod:`.compile_helper`), and a
+trainer takes this path only once it is cached (:func:`compiled_training_ready`); a later load
+takes a tenth of a second.
 """
 
 from __future__ import annotations
 
 import math
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 
 import numpy as np
 
 from qmlstudio.core import Circuit, w, x
-from qmlstudio.engine._jit import CACHE_DIR, caches, serial_driver
+from qmlstudio.engine._jit import (
+    CACHE_DIR,
+    caches,
+    parallel_region,
+    renamed_copy,
+    serial_driver,
+)
 from qmlstudio.engine.api import bind
 from qmlstudio.engine.batch_driver import chunks_for, lanes_log2_for, run_backward, run_forward
 from qmlstudio.engine.readout_loss import (
@@ -41,10 +49,11 @@ from qmlstudio.engine.simulate import (
     kept_setups,
     threads_for,
 )
+from qmlstudio.engine.threads import thread_cap
 
 __all__ = ["DIVERGED_GRADIENT", "DIVERGED_LOSS", "DIVERGED_UPDATE", "TRAINING_READY",
            "WORK_PER_CALL", "CompiledSteps", "batch_buffers", "compiled_training_ready",
-           "prepare_training", "run_steps"]
+           "prepare_training", "run_steps", "run_steps_parallel"]
 
 DIVERGED_LOSS, DIVERGED_GRADIENT, DIVERGED_UPDATE = 1, 2, 3
 """Why :func:`run_steps` stopped early (0: it ran every step)."""
@@ -58,8 +67,7 @@ _forward = run_forward.serial  # one thread: the serial twins
 _backward = run_backward.serial
 
 
-@serial_driver
-def run_steps(prog, n, lead_fwd, lead_inv, flip, zmask, ny, max_factors, n_feature_blocks,
+def _run_steps(prog, n, lead_fwd, lead_inv, flip, zmask, ny, max_factors, n_feature_blocks,
               layer_runs, widx, wscale, table, init_re, init_im, targets, order, batch_size,
               first_step, n_steps, full, last, u_const, d_const, params, n_weights, readout,
               train_readout, n_bias, linear, kind, loss, adam, learning_rate, beta1, beta2,
@@ -154,6 +162,13 @@ def run_steps(prog, n, lead_fwd, lead_inv, flip, zmask, ny, max_factors, n_featu
     return n_steps, 0
 
 
+run_steps = serial_driver(_run_steps)
+run_steps_parallel = serial_driver(renamed_copy(
+    _run_steps, "__parallel", _forward=run_forward.parallel, _backward=run_backward.parallel))
+"""The same steps through the drivers' parallel twins: the threads share each batch's
+chunks of interleaved samples (called inside :func:`._jit.parallel_region`)."""
+
+
 def batch_buffers(program, n_rows: int, table_width: int, n_values: int, n_outputs: int,
                   amplitude: bool) -> tuple | None:
     """The buffers :func:`run_steps` needs for a batch of ``n_rows`` rows, as
@@ -174,27 +189,32 @@ def batch_buffers(program, n_rows: int, table_width: int, n_values: int, n_outpu
 
 
 TRAINING_READY = CACHE_DIR / "training-steps.ready"
-"""Written once :func:`run_steps` is in the cache (by :func:`prepare_training`)."""
+"""Written once :func:`run_steps` and :data:`run_steps_parallel` are in the cache (by
+:func:`prepare_training`)."""
 
 
 def compiled_training_ready() -> bool:
-    """True when a trainer may run its steps here at no compile cost: :func:`run_steps` is
-    in the cache or has run in this process. A trainer asks once, when it is made, and never
-    changes path within a run; the two paths train to the same bits (the tests check it), so
-    a run started before the helper finished is no different from one started after."""
-    return bool(run_steps.overloads) or TRAINING_READY.exists()
+    """True when a trainer may run its steps here at no compile cost: :func:`run_steps` and
+    :data:`run_steps_parallel` are in the cache or have run in this process. A trainer asks
+    once, when it is made, and never changes path within a run; the two paths train to the
+    same bits (the tests check it), so a run started before the helper finished is no
+    different from one started after."""
+    return bool(run_steps.overloads and run_steps_parallel.overloads) or TRAINING_READY.exists()
 
 
 def prepare_training() -> None:
-    """Compile (or load) :func:`run_steps` on a model of two samples, with the types every
-    trainer passes, and write :data:`TRAINING_READY`. The compile helper calls it once its
-    other kernels are done (about 10 s of CPU on a cold cache)."""
+    """Compile (or load) :func:`run_steps` and :data:`run_steps_parallel` on a model of two
+    samples, with the types every trainer passes, and write :data:`TRAINING_READY`. The
+    compile helper calls it once its other kernels are done (about 10 s of CPU each on a cold
+    cache)."""
     circuit = Circuit(2).add("ry", 0, x(0)).add("ry", 1, w(0)).add("cx", [0, 1])
     steps = CompiledSteps(bind(circuit, ("Z1",)), np.zeros((2, 1)), None, np.zeros(2), 2,
                           np.array([1.0, 0.0]), 1, False, BINARY, CROSS_ENTROPY, True)
-    moments = np.zeros(3), np.zeros(3)
-    steps.run(np.arange(2), 0, np.zeros(3), True, 0.1, 0.9, 0.999, 1e-8, 0.0, *moments, 0)
-    if caches(run_steps):
+    for threads in (1, 0):  # 0: the parallel variant, on however many threads there are
+        moments = np.zeros(3), np.zeros(3)
+        steps.run(np.arange(2), 0, np.zeros(3), True, 0.1, 0.9, 0.999, 1e-8, 0.0, *moments,
+                  0, threads)
+    if caches(run_steps) and caches(run_steps_parallel):
         with suppress(OSError):
             TRAINING_READY.touch()
 
@@ -207,8 +227,8 @@ class CompiledSteps:
     and ``targets`` the training rows, checked; ``readout`` the readout vector (used while it
     is not trained), with ``n_bias`` biases; ``linear``, ``kind`` and ``loss`` as
     :func:`.readout_loss.readout_cotangent` takes them. :attr:`available` is False when the
-    steps would not run on one thread of the batch driver with every set-up kept (a large
-    circuit or batch): those run through Python."""
+    steps would not run in the batch driver with every set-up kept (a large circuit or
+    batch): those run through Python."""
 
     def __init__(self, bound, features: np.ndarray, init: np.ndarray | None,
                  targets: np.ndarray, batch_size: int, readout: np.ndarray, n_bias: int,
@@ -218,8 +238,7 @@ class CompiledSteps:
         n_rows = len(targets)
         self.batch_size = min(batch_size, n_rows)
         self.n_steps = -(-n_rows // self.batch_size)
-        self.available = (program.n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS
-                          and threads_for(program, self.batch_size) == 1)
+        self.available = program.n_qubits <= SAMPLE_PARALLEL_MAX_QUBITS
         if not self.available:
             return
         self.table = np.ascontiguousarray(program.angle_table(features))
@@ -247,25 +266,32 @@ class CompiledSteps:
 
     def run(self, order: np.ndarray, first_step: int, params: np.ndarray, adam: bool,
             learning_rate: float, beta1: float, beta2: float, eps: float, momentum: float,
-            m: np.ndarray, v: np.ndarray, step_count: int) -> tuple:
+            m: np.ndarray, v: np.ndarray, step_count: int, threads: int | None = None,
+            ) -> tuple:
         """The epoch's steps from ``first_step`` on, :attr:`steps_per_call` of them (or to
         the epoch's end), from ``params`` (updated in place, as are the moments ``m``, ``v``):
         ``(steps done, why it stopped, losses, gradient norms, gradient magnitudes of the
-        circuit weights, parameters after each step)``."""
+        circuit weights, parameters after each step)``. ``threads``: None chooses as every
+        engine call does (:func:`.simulate.threads_for`, for a batch), at every call; 0 runs
+        the parallel variant on the pool's threads. The results never depend on it."""
         program = self.program
         n_steps = min(self.steps_per_call, self.n_steps - first_step)
         n_weights = program.n_weights
         losses, norms = np.empty(n_steps), np.empty(n_steps)
         mags, history = np.empty((n_steps, n_weights)), np.empty((n_steps, len(params)))
         flip, zmask, ny = self.bound.measured
-        done, why = run_steps(
-            program.arrays, program.n_qubits, program.lead_tables[0], program.lead_tables[1],
-            flip, zmask, ny, program.max_factors, program.n_feature_blocks,
-            program.layer_runs, self.weight_index, self.weight_scale, self.table,
-            self.init_re, self.init_im, self.targets,
-            np.ascontiguousarray(order, dtype=np.int64), self.batch_size, first_step, n_steps,
-            self.full, self.last, self.u_const, self.d_const, params, n_weights, self.readout,
-            self.train_readout, self.n_bias, self.linear, self.kind, self.loss, adam,
-            learning_rate, beta1, beta2, eps, momentum, m, v, step_count, losses, norms, mags,
-            history)
+        if threads is None:
+            threads = threads_for(program, self.batch_size)
+        steps = run_steps if threads == 1 else run_steps_parallel
+        with parallel_region(threads or thread_cap()) if threads != 1 else nullcontext():
+            done, why = steps(
+                program.arrays, program.n_qubits, program.lead_tables[0],
+                program.lead_tables[1], flip, zmask, ny, program.max_factors,
+                program.n_feature_blocks, program.layer_runs, self.weight_index,
+                self.weight_scale, self.table, self.init_re, self.init_im, self.targets,
+                np.ascontiguousarray(order, dtype=np.int64), self.batch_size, first_step,
+                n_steps, self.full, self.last, self.u_const, self.d_const, params, n_weights,
+                self.readout, self.train_readout, self.n_bias, self.linear, self.kind,
+                self.loss, adam, learning_rate, beta1, beta2, eps, momentum, m, v, step_count,
+                losses, norms, mags, history)
         return done, why, losses, norms, mags, history

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from qmlstudio.core import ModelSpec, Project
-from qmlstudio.engine import training_epoch
+from qmlstudio.engine import thread_cap, training_epoch, using_threads
 from qmlstudio.engine.training_epoch import TRAINING_READY, CompiledSteps, prepare_training
 from qmlstudio.ml import QNNClassifier
 from qmlstudio.ml.data.bundled import load_bundled
@@ -63,6 +63,24 @@ CASES = {
 def test_the_compiled_steps_train_bit_for_bit_as_the_python_steps(case, monkeypatch):
     project = CASES[case]()
     assert_same_run(trained(project, True, monkeypatch), trained(project, False, monkeypatch))
+
+
+def test_the_steps_on_two_threads_train_bit_for_bit_as_the_python_steps(monkeypatch):
+    if thread_cap() < 2:
+        pytest.skip("one CPU: no second thread to share a batch's chunks")
+    calls = []
+    parallel = training_epoch.run_steps_parallel
+
+    def counted(*args):
+        calls.append(1)
+        return parallel(*args)
+
+    monkeypatch.setattr(training_epoch, "run_steps_parallel", counted)
+    project = moons_project(epochs=2)  # batches of 16 rows: two chunks, one per thread
+    with using_threads(2):
+        two = trained(project, True, monkeypatch)
+    assert len(calls) == 2  # an epoch per call
+    assert_same_run(two, trained(project, False, monkeypatch))
 
 
 def fitted_both_ways(monkeypatch, **options) -> list[QNNClassifier]:
