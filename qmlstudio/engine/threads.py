@@ -51,15 +51,17 @@ from qmlstudio.core import CircuitError
 __all__ = ["LOAD_INTERVAL_S", "WORK_PER_THREAD", "check_threads", "choose_threads",
            "free_cores", "thread_cap", "threads_used", "using_threads"]
 
-WORK_PER_THREAD = 1 << 17
+WORK_PER_THREAD = 1 << 16
 """Amplitude updates (amplitudes × samples × blocks) a call needs per thread before automatic
-choice adds one: about half a millisecond of serial work (W1, 2.4 Mi updates, takes 10–20
-ms), against 10–50 µs to wake a thread and meet at the barrier. So W1–W3 spread over every
-free core, as do 16-row training steps of 10-qubit circuits with 20 blocks or more (an epoch
-of the synthetic_q10 presets' compiled steps: circuit-centric 17 → 13 ms, dressed 34 → 23
-ms, re-uploading 36 → 22 ms on two threads), while training circuits of a few qubits
-(thousands of updates per batch) stay on one thread: there two threads made a 2–4 qubit vjp
-on 16–64 samples 6–10× slower, on this machine with other jobs running."""
+choice adds one: about a quarter of a millisecond of serial work (W1, 2.4 Mi updates, takes
+10–20 ms), against 10–50 µs to wake a thread and meet at the barrier. So W1–W3 spread over
+every free core, as do 16-row training steps of 10-qubit circuits with 8 blocks or more (an
+epoch of the synthetic_q10 presets' compiled steps on two threads, measured here:
+circuit-centric 17 → 13 ms, its separable variant 12.4 → 9.9, dressed 34 → 23, its
+separable variant 26 → 17, re-uploading 36 → 22), while an 8-qubit step of 21 blocks (86 Ki
+updates; 5.2 ms an epoch on one thread, 5.8 on two) and circuits of a few qubits (thousands
+of updates per batch) stay on one thread: there two threads made a 2–4 qubit vjp on 16–64
+samples 6–10× slower, on this machine with other jobs running."""
 
 LOAD_INTERVAL_S = 0.1
 """Shortest time between two looks at the machine's load (the kernel counts in 10 ms ticks:
