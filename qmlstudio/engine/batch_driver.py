@@ -227,7 +227,9 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
                 op += 1
             elif prog.op_fslot[op] < 0:
                 layer = layer_runs[op]
-                if keep_layers and layer >= 0 and (op == 0 or layer_runs[op - 1] != layer):
+                # a layer's input state, kept for the backward pass; not the first block's:
+                # the backward pass stops after the first layer (nothing before it to undo)
+                if keep_layers and layer >= 0 and op > 0 and layer_runs[op - 1] != layer:
                     _keep(re, im, layer_states, c, layer)
                 apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
                 if prog.op_kind[op] == PERM:
@@ -345,6 +347,8 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
                                        u_const[o], 0, size >> 1, r)
                         add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o], DENSE1,
                                       d_const, r, grad)
+                if start == 0 and not use_product:
+                    break  # the first block: no block before it wants λ or ψ
                 for o in range(op, start - 1, -1):
                     undo_costate1(lre, lim, prog.op_t0[o] + lanes_log2, u_const[o], 0,
                                   size >> 1)

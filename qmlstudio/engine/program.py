@@ -135,6 +135,12 @@ class Program:
     backward pass (see :mod:`.batch_driver`)."""
     n_layers: int = field(init=False, repr=False)
     """Number of layers in :attr:`layer_runs`."""
+    initial_layer_runs: np.ndarray = field(init=False, repr=False)
+    """:attr:`layer_runs` for a run from initial states (amplitude encoding, an encoded
+    opening's states), where the leading blocks are simulated, not folded into a product
+    state: they may form layers too — the first of which the backward pass need not undo."""
+    n_initial_layers: int = field(init=False, repr=False)
+    """Number of layers in :attr:`initial_layer_runs`."""
     product_columns: ProductColumns = field(init=False, repr=False)
     """:attr:`products` as arrays, for :meth:`angle_table`."""
 
@@ -152,11 +158,22 @@ class Program:
         object.__setattr__(self, "n_feature_blocks", int(prog.op_fslot.max(initial=-1)) + 1)
         object.__setattr__(self, "weight_index", prog.fac_idx[self.weight_factors])
         object.__setattr__(self, "weight_scale", prog.fac_scale[self.weight_factors])
-        runs = layer_runs((prog.op_kind == DENSE1) & (prog.op_fslot < 0) & ~prog.op_lead,
-                          prog.op_t0)
-        object.__setattr__(self, "layer_runs", runs)
-        object.__setattr__(self, "n_layers", int(runs.max(initial=-1)) + 1)
+        shared_rotations = (prog.op_kind == DENSE1) & (prog.op_fslot < 0)
+        for runs_name, count_name, members in (
+                ("layer_runs", "n_layers", shared_rotations & ~prog.op_lead),
+                ("initial_layer_runs", "n_initial_layers", shared_rotations)):
+            runs = layer_runs(members, prog.op_t0)
+            object.__setattr__(self, runs_name, runs)
+            object.__setattr__(self, count_name, int(runs.max(initial=-1)) + 1)
         object.__setattr__(self, "product_columns", ProductColumns(self.products))
+
+    def layers_from(self, initial: bool) -> tuple[np.ndarray, int]:
+        """The layer of each block and the number of layers of a run from initial states
+        (``initial``) or from the product state: :attr:`initial_layer_runs` or
+        :attr:`layer_runs`."""
+        if initial:
+            return self.initial_layer_runs, self.n_initial_layers
+        return self.layer_runs, self.n_layers
 
     def angle_table(self, x: np.ndarray) -> np.ndarray:
         """The (B, n_features + len(products)) table the kernels read angles from: the

@@ -98,32 +98,37 @@ def _return_kept(kind: str, array: np.ndarray) -> None:
         _spare.arrays[kind] = array
 
 
-def layer_states(program: Program, n_samples: int, final: bool) -> np.ndarray:
+def layer_states(program: Program, n_samples: int, final: bool,
+                 initial: bool = False) -> np.ndarray:
     """The kept states' array for a call with a backward pass: (chunks, layers + ``final``,
-    2, chunk size) — the layers' input states and, with ``final``, the final state between
-    the two passes of a vjp — or, when that does not fit the budget, the layers' alone (the
-    final states then go to arrays of their own), or an array with no rows when nothing is
-    kept. Hand it back with :func:`_return_kept` (kind ``"layers"``) when the call is
-    done."""
-    shape = (chunks_for(n_samples), program.n_layers + final, 2,
+    2, chunk size) — the input states of the layers (of :meth:`.Program.layers_from`
+    ``initial``) and, with ``final``, the final state between the two passes of a vjp — or,
+    when that does not fit the budget, the layers' alone (the final states then go to arrays
+    of their own), or an array with no rows when nothing is kept. Hand it back with
+    :func:`_return_kept` (kind ``"layers"``) when the call is done."""
+    n_layers = program.layers_from(initial)[1]
+    shape = (chunks_for(n_samples), n_layers + final, 2,
              1 << (program.n_qubits + lanes_log2_for(n_samples)))
     kept = _kept_array("layers", shape, np.float64, LAYER_STATES_BUDGET)
-    if final and not kept.shape[0] and program.n_layers:
-        return layer_states(program, n_samples, False)
+    if final and not kept.shape[0] and n_layers:
+        return layer_states(program, n_samples, False, initial)
     return kept
 
 
 def kept_for_backward(program: Program, n_samples: int,
                       states: tuple[np.ndarray, np.ndarray] | None = None,
+                      initial: bool = False,
                       ) -> tuple[np.ndarray, bool, tuple[np.ndarray, np.ndarray]]:
-    """What a call with a backward pass keeps between its passes: the kept layer states
-    (:func:`layer_states`), whether their last slot holds the final states, and the final
-    states' planes — ``states`` when the caller asks for them, else planes of their own
-    unless the layer states hold them (then planes with no rows)."""
+    """What a call with a backward pass (from initial states if ``initial``) keeps between
+    its passes: the kept layer states (:func:`layer_states`), whether their last slot holds
+    the final states, and the final states' planes — ``states`` when the caller asks for
+    them, else planes of their own unless the layer states hold them (then planes with no
+    rows)."""
     dim = 1 << program.n_qubits
     final = states is None
-    layers = layer_states(program, n_samples, final)
-    final_kept = final and layers.shape[0] > 0 and layers.shape[1] > program.n_layers
+    layers = layer_states(program, n_samples, final, initial)
+    final_kept = (final and layers.shape[0] > 0
+                  and layers.shape[1] > program.layers_from(initial)[1])
     if states is None:
         rows = 0 if final_kept else n_samples
         states = (np.empty((rows, dim)), np.empty((rows, dim)))
@@ -173,15 +178,16 @@ def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d
     n_chunks = chunks_for(n_samples)
     dim = 1 << program.n_qubits
     backward = cotangent is not None
+    use_product = init is None
     if backward:
-        layers, final_kept, (states_re, states_im) = kept_for_backward(program, n_samples,
-                                                                       states)
+        layers, final_kept, (states_re, states_im) = kept_for_backward(
+            program, n_samples, states, not use_product)
     else:
         layers, final_kept = np.empty((0, 0, 2, 0)), False
         states_re, states_im = states if states is not None else (np.empty((0, dim)),) * 2
     setups = (kept_setups(program, n_samples) if backward
               else np.empty((0, 0), np.complex128))
-    use_product = init is None
+    layer_runs = program.layers_from(not use_product)[0]
     init_re = np.empty((0, dim)) if use_product else np.ascontiguousarray(init.real)
     init_im = np.empty((0, dim)) if use_product else np.ascontiguousarray(init.imag)
 
@@ -190,8 +196,8 @@ def _run_batch(threads, program, x, weights, init, paulis, cotangent, u_const, d
             program.arrays, program.n_qubits, x, weights, init_re, init_im,
             program.lead_tables[0], *paulis, backward, sweep, chunk0, count, u_const, d_const,
             shift_factor, shift, program.max_factors, program.n_feature_blocks,
-            lanes_log2_for(n_samples), values, states_re, states_im, program.layer_runs,
-            layers, final_kept, kept)
+            lanes_log2_for(n_samples), values, states_re, states_im, layer_runs, layers,
+            final_kept, kept)
 
     all_kept = len(setups) == n_chunks
     forward(True, 0, n_chunks, setups if all_kept else setups[:0])
@@ -222,8 +228,8 @@ def backward_arguments(program, paulis, use_product, n_samples, cot, chunk0, u_c
     this module passes."""
     return (program.arrays, program.n_qubits, program.lead_tables[1], *paulis, use_product,
             n_samples, cot, chunk0, u_const, d_const, program.n_feature_blocks,
-            lanes_log2_for(n_samples), grad_chunks, states_re, states_im, program.layer_runs,
-            layers, final_kept, setups)
+            lanes_log2_for(n_samples), grad_chunks, states_re, states_im,
+            program.layers_from(not use_product)[0], layers, final_kept, setups)
 
 
 def _execute(threads, program, x, weights, init, paulis, cotangent, u_const, d_const,

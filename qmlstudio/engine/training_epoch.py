@@ -179,7 +179,7 @@ def batch_buffers(program, n_rows: int, table_width: int, n_values: int, n_outpu
     setups = kept_setups(program, n_rows)
     if len(setups) < n_chunks:
         return None
-    layers, final_kept, states = kept_for_backward(program, n_rows)
+    layers, final_kept, states = kept_for_backward(program, n_rows, initial=amplitude)
     init_rows = n_rows if amplitude else 0
     return (np.empty((n_rows, table_width)), np.empty((init_rows, dim)),
             np.empty((init_rows, dim)), np.empty(n_rows), np.empty((n_rows, n_values)),
@@ -257,6 +257,7 @@ class CompiledSteps:
         self.readout = np.ascontiguousarray(readout, dtype=float)
         self.n_bias, self.linear, self.kind, self.loss = n_bias, linear, kind, loss
         self.train_readout = train_readout
+        self.layer_runs = program.layers_from(amplitude)[0]
         self.u_const = np.zeros((program.n_ops, 4, 4), np.complex128)
         self.d_const = np.zeros((len(program.weight_factors), 4, 4), np.complex128)
         self.weight_index = program.weight_index.astype(np.int64)
@@ -287,7 +288,7 @@ class CompiledSteps:
             done, why = steps(
                 program.arrays, program.n_qubits, program.lead_tables[0],
                 program.lead_tables[1], flip, zmask, ny, program.max_factors,
-                program.n_feature_blocks, program.layer_runs, self.weight_index,
+                program.n_feature_blocks, self.layer_runs, self.weight_index,
                 self.weight_scale, self.table, self.init_re, self.init_im, self.targets,
                 np.ascontiguousarray(order, dtype=np.int64), self.batch_size, first_step,
                 n_steps, self.full, self.last, self.u_const, self.d_const, params, n_weights,

@@ -59,6 +59,42 @@ def test_kept_and_undone_layers_agree(monkeypatch):
     np.testing.assert_array_equal(kept_fn, kept)
 
 
+def test_from_initial_states_the_leading_rotations_form_a_layer_too(monkeypatch):
+    # Amplitude encoding: the first rotations act on a given state, so they are a kept layer
+    # whose costate the backward pass never undoes (nothing comes before it).
+    circuit = Circuit(4)
+    for layer in range(2):
+        for q in range(4):
+            circuit = circuit.add("u3", q, w(12 * layer + 3 * q), w(12 * layer + 3 * q + 1),
+                                  w(12 * layer + 3 * q + 2))
+        for q in range(4):
+            circuit = circuit.add("cx", [q, (q + 1) % 4])
+    circuit = circuit.add("ry", 0, w(24))
+    program = compile_program(circuit)
+    assert program.n_initial_layers == program.n_layers + 1
+    assert (program.initial_layer_runs[:4] == 0).all() and (program.layer_runs[:4] < 0).all()
+    rng = np.random.default_rng(7)
+    states = rng.normal(size=(11, 16)) + 1j * rng.normal(size=(11, 16))
+    states /= np.linalg.norm(states, axis=1, keepdims=True)
+    ws = rng.normal(size=circuit.n_weights)
+    cot = rng.normal(size=(11, 2))
+    obs = ["Z0", "X1 Z3"]
+    values, grad = qs.vjp(circuit, np.zeros((11, 0)), ws, obs, cot, initial_state=states)
+    np.testing.assert_allclose(values, dense_expval(circuit, np.zeros((11, 0)), ws, obs,
+                                                    initial_state=states), atol=1e-12)
+    step = 1e-6
+    for k in range(circuit.n_weights):
+        shift = np.zeros_like(ws)
+        shift[k] = step
+        slope = (dense_expval(circuit, np.zeros((11, 0)), ws + shift, obs, initial_state=states)
+                 - dense_expval(circuit, np.zeros((11, 0)), ws - shift, obs,
+                                initial_state=states)) / (2 * step)
+        assert grad[k] == pytest.approx(np.sum(cot * slope), abs=1e-7)
+    monkeypatch.setattr(simulate, "LAYER_STATES_BUDGET", 0)  # every block undone instead
+    undone = qs.vjp(circuit, np.zeros((11, 0)), ws, obs, cot, initial_state=states)[1]
+    np.testing.assert_allclose(grad, undone, atol=1e-12)
+
+
 def test_kept_layers_fit_the_budget():
     program = compile_program(_ladder(8, 4))
     kept = simulate.layer_states(program, 256, False)
