@@ -31,6 +31,7 @@ from qmlstudio.engine._jit import allocating_kernel, kernel, parallel_kernel
 from qmlstudio.engine.block_matrices import block_matrices
 from qmlstudio.engine.block_steps import (
     add_gradients,
+    add_lead_gradients,
     apply_block,
     backward_block,
     has_weights,
@@ -39,7 +40,11 @@ from qmlstudio.engine.block_steps import (
 )
 from qmlstudio.engine.diagonal_runs import MIN_RUN, multiply_diagonal_run, run_end, run_start
 from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
-from qmlstudio.engine.leading_layer import boundary_contractions
+from qmlstudio.engine.leading_layer import (
+    boundary_contractions,
+    product_expectation,
+    product_reduced_matrices,
+)
 from qmlstudio.engine.measure import costate, expectation, product_amplitudes
 from qmlstudio.engine.program import DENSE1, PERM
 
@@ -93,6 +98,16 @@ def _keep(re, im, layer_states, c, layer):
     for i in range(re.shape[0]):
         kept_re[i] = re[i]
         kept_im[i] = im[i]
+
+
+@kernel
+def _product_only(prog):
+    """Whether every block is a leading one-wire block: from |0…0⟩ the circuit ends in the
+    product state, measured and differentiated wire by wire (see :mod:`.leading_layer`)."""
+    for op in range(len(prog.op_kind)):
+        if not (prog.op_lead[op] and prog.op_kind[op] == DENSE1):
+            return False
+    return len(prog.op_kind) > 0
 
 
 @kernel
@@ -173,6 +188,7 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
     n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
     use_product = init_re.shape[0] == 0
+    product_only = use_product and _product_only(prog)
     keep_layers = layer_states.shape[0] > 0
     h = n // 2
     const_work = np.empty((3 * max_factors + 2, 4, 4), dtype=np.complex128)
@@ -201,6 +217,18 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
                      backward_follows and keep_setups, u_const, d_const, first, n_active,
                      use_product, u_feat, d_feat, vectors, tab_hi, tab_lo, work)
         if not sweep:
+            continue
+        if product_only:  # no state, unless it is asked for
+            bre = np.empty(dim)
+            bim = np.empty(dim)
+            for lane in range(n_active):
+                for k in range(n_obs):
+                    values[first + lane, k] = product_expectation(n, vectors[lane], flip[k],
+                                                                  zmask[k], ny[k])
+                if states_re.shape[0] > 0:
+                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0,
+                                       dim)
+                    _to_lane(bre, bim, states_re[first + lane], states_im[first + lane], 0, 1)
             continue
         re = np.empty(size)
         im = np.empty(size)
@@ -289,6 +317,7 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
     n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
     keep_layers = layer_states.shape[0] > 0
+    product_only = use_product and _product_only(prog)
     h = n // 2
     for i in prange(kept_setups.shape[0]):
         c = chunk0 + i
@@ -317,6 +346,13 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
         grad = grad_chunks[c]
         first = c * lanes
         n_active = min(lanes, n_samples - first)
+        if product_only:  # every gradient from the wires' vectors (see the forward pass)
+            wire_values = np.empty(n)
+            for lane in range(n_active):
+                product_reduced_matrices(n, vectors[lane], flip, zmask, ny, cot[first + lane],
+                                         wire_values, reduced)
+                add_lead_gradients(prog, n, d_const, d_feat[lane], reduced, grad)
+            continue
         if final_kept:  # the kept final state is this chunk's buffer from here on
             re = layer_states[c, layer_states.shape[1] - 1, 0]
             im = layer_states[c, layer_states.shape[1] - 1, 1]

@@ -38,6 +38,7 @@ from qmlstudio.engine.program import (
 
 __all__ = [
     "add_gradients",
+    "add_lead_gradients",
     "apply_block",
     "backward_block",
     "block_u",
@@ -183,6 +184,12 @@ def start_tables(prog, n, u_const, u_feat, vectors, tab_hi, tab_lo, scratch):
 def lead_gradients(prog, n, vectors, t_hi, t_lo, d_const, d_feat, reduced, grad):
     """Add the gradients of the leading blocks from the boundary contractions."""
     lead_reduced_matrices(n, vectors, t_hi, t_lo, reduced)
+    add_lead_gradients(prog, n, d_const, d_feat, reduced, grad)
+
+
+@kernel
+def add_lead_gradients(prog, n, d_const, d_feat, reduced, grad):
+    """Add the gradients of the leading blocks from their reduced matrices (by wire)."""
     for op in range(len(prog.op_kind)):
         if prog.op_lead[op] and prog.op_kind[op] == DENSE1:
             deriv = d_feat if prog.op_fslot[op] >= 0 else d_const
