@@ -19,7 +19,14 @@ CPUs this process may run on.
 
 How the load is seen, measured on this 2-core Linux machine (``bench_threads.py``): the
 ``/proc/stat`` counters (all CPUs' busy time since boot) minus this process's own CPU time,
-over the time since the last look, give the cores other processes kept busy. One look costs
+over the time since the last look, give the cores other processes kept busy. That window
+reaches back to the previous large call, which may be seconds ago: a job that ran in between
+and has stopped would still count. So the tasks running at this instant (``/proc/loadavg``'s
+fourth field, less the thread that looks) bound it: a core counts as held only if the
+window says so and something other than this thread is running now. (Measured: a benchmark
+that alternates our calls with another process's two-thread calls saw the machine busy at
+every call and ran W2 on one thread, 80 ms instead of 49.) A steady job — a spinning
+process, a training run — is seen both ways. One look costs
 about 60 µs here (the kernel writes the whole file) and is taken at most every
 :data:`LOAD_INTERVAL_S` seconds, and only for calls big enough to go parallel (milliseconds
 each), so it adds under 0.1 %. The alternatives: ``os.getloadavg`` (0.7 µs) is a one-minute
@@ -157,6 +164,9 @@ class _LoadProbe:
             else:
                 wall, busy0, own0 = self._last
                 others = max(0.0, (busy - busy0) - (own - own0)) / max(now - wall, 1e-9)
+                running = _running_now()
+                if running is not None:  # not held now: the window saw a finished job
+                    others = min(others, running - 1.0)
                 self._free = max(0.0, (os.cpu_count() or cpus) - others)
             self._last = (now, busy if busy is not None else 0.0, own)
             return min(cpus, self._free)
@@ -167,6 +177,16 @@ class _LoadProbe:
             return max(0.0, cpus - os.getloadavg()[0])
         except (AttributeError, OSError):  # Windows
             return float(cpus)
+
+
+def _running_now() -> float | None:
+    """Tasks running on the machine at this instant, the calling thread included, or None
+    without ``/proc/loadavg``."""
+    try:
+        with open("/proc/loadavg", "rb") as loadavg:
+            return float(loadavg.read().split()[3].split(b"/")[0])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 _probe = _LoadProbe()

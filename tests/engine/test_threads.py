@@ -149,6 +149,22 @@ def test_automatic_leaves_cores_that_other_processes_hold_alone():
             spinner.wait()
 
 
+@pytest.mark.alone  # reads the load other processes put on the cores
+def test_a_job_that_has_stopped_holds_no_core():
+    free_cores()  # a look before the job: the next one measures the window across it
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(os.cpu_count() or 1)]
+    try:
+        time.sleep(0.6)
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    # the window since the last look is mostly the job's, but it is over: every core is free
+    assert free_cores() > thread_cap() - 1
+    assert choose_threads(100 * WORK_PER_THREAD, 1000) == thread_cap()
+
+
 def test_numba_num_threads_caps_every_choice():
     script = ("import numpy as np, qmlstudio as qs\n"
               "c = qs.Circuit(2).add('ry', 0, qs.x(0)).add('cx', [0, 1])\n"
