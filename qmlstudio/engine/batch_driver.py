@@ -19,7 +19,10 @@ its code holds none of the block-matrix kernels.
 may keep the chunk's state before the layer (``layer_states``, given by the caller within
 its memory budget); the backward pass then takes every block's reduced matrix from ψ and λ
 after the layer (:func:`.kernels.layer_reduced1`), undoes λ alone, and picks the kept ψ up:
-two sweeps per block instead of three.
+two sweeps per block instead of three. Where a permutation comes right before the layer (the
+CNOT ring of the layer before), the state before the permutation is kept instead, and the
+backward pass moves λ alone back through it: W2 does five such rings, and their ψ half was a
+twelfth of its backward pass.
 """
 
 from __future__ import annotations
@@ -39,13 +42,13 @@ from qmlstudio.engine.block_steps import (
     start_tables,
 )
 from qmlstudio.engine.diagonal_runs import MIN_RUN, multiply_diagonal_run, run_end, run_start
-from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
+from qmlstudio.engine.kernels import gather, layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import (
     boundary_contractions,
     product_expectation,
     product_reduced_matrices,
 )
-from qmlstudio.engine.measure import costate, expectation, product_amplitudes
+from qmlstudio.engine.measure import lane_costate, lane_expectations, product_amplitudes
 from qmlstudio.engine.program import DENSE1, PERM
 
 __all__ = ["MAX_LANES_LOG2", "chunks_for", "kept_setup_size", "lanes_log2_for",
@@ -98,6 +101,14 @@ def _keep(re, im, layer_states, c, layer):
     for i in range(re.shape[0]):
         kept_re[i] = re[i]
         kept_im[i] = im[i]
+
+
+@kernel
+def _kept_before(prog, layer_runs, use_product, op):
+    """Whether block ``op`` is a permutation right before a layer, whose kept state is then
+    the one before ``op`` (see the module docstring)."""
+    return (op >= 0 and op + 1 < len(prog.op_kind) and prog.op_kind[op] == PERM
+            and layer_runs[op + 1] >= 0 and not (use_product and prog.op_lead[op]))
 
 
 @kernel
@@ -169,7 +180,8 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
     states). The final states are stored in ``states_re/im`` if they have rows.
     ``layer_runs`` is :attr:`.Program.layer_runs`; ``layer_states`` (chunks, layers, 2,
     chunk size) receives the kept layers' input states (see the module docstring), or has no
-    rows: no layer is kept. With ``final_kept`` its last slot receives each chunk's final
+    rows: no layer is kept (before a permutation right before a layer, the state before
+    it). With ``final_kept`` its last slot receives each chunk's final
     state, interleaved as the chunk is (no lane is copied out). ``kept_setups`` (one row of
     :func:`kept_setup_size` per chunk run) receives each chunk's per-sample set-up,
     derivatives included, for the backward pass (which never computes it); with no rows,
@@ -257,8 +269,12 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
                 layer = layer_runs[op]
                 # a layer's input state, kept for the backward pass; not the first block's:
                 # the backward pass stops after the first layer (nothing before it to undo)
-                if keep_layers and layer >= 0 and op > 0 and layer_runs[op - 1] != layer:
-                    _keep(re, im, layer_states, c, layer)
+                if keep_layers:
+                    if _kept_before(prog, layer_runs, use_product, op):
+                        _keep(re, im, layer_states, c, layer_runs[op + 1])
+                    elif (layer >= 0 and op > 0 and layer_runs[op - 1] != layer
+                          and not _kept_before(prog, layer_runs, use_product, op - 1)):
+                        _keep(re, im, layer_states, c, layer)
                 apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
                 if prog.op_kind[op] == PERM:
                     re, sre = sre, re
@@ -284,12 +300,9 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
                             o += 1
                     _to_lane(bre, bim, re, im, lane, lanes)
                 op = end
-        for lane in range(n_active):
-            _from_lane(re, im, bre, bim, lane, lanes)
-            for k in range(n_obs):
-                values[first + lane, k] = expectation(bre, bim, flip[k], zmask[k], ny[k], 0,
-                                                      dim)
-            if states_re.shape[0] > 0:
+        lane_expectations(re, im, flip, zmask, ny, lanes_log2, values, first, n_active)
+        if states_re.shape[0] > 0:
+            for lane in range(n_active):
                 _from_lane(re, im, states_re[first + lane], states_im[first + lane], lane,
                            lanes)
         if final_kept:
@@ -314,7 +327,6 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
     lanes = 1 << lanes_log2
     dim = 1 << n
     size = dim << lanes_log2
-    n_obs = flip.shape[0]
     n_ops = len(prog.op_kind)
     keep_layers = layer_states.shape[0] > 0
     product_only = use_product and _product_only(prog)
@@ -342,7 +354,6 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
         cross = np.empty((1 << (n - h), h, 2), dtype=np.complex128)  # see .diagonal_runs
         diag_re = np.empty(1 << h)
         diag_im = np.empty(1 << h)
-        zero_cot = np.zeros(n_obs)
         grad = grad_chunks[c]
         first = c * lanes
         n_active = min(lanes, n_samples - first)
@@ -362,11 +373,7 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
             for lane in range(lanes):
                 b = first + min(lane, n_active - 1)
                 _to_lane(states_re[b], states_im[b], re, im, lane, lanes)
-        for lane in range(lanes):
-            coef = cot[first + lane] if lane < n_active else zero_cot
-            _from_lane(re, im, bre, bim, lane, lanes)
-            costate(bre, bim, blre, blim, flip, zmask, ny, coef, 0, dim)
-            _to_lane(blre, blim, lre, lim, lane, lanes)
+        lane_costate(re, im, lre, lim, flip, zmask, ny, cot, first, n_active, lanes_log2)
         op = n_ops - 1
         while op >= 0:
             if use_product and prog.op_lead[op]:
@@ -388,6 +395,12 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
                 for o in range(op, start - 1, -1):
                     undo_costate1(lre, lim, prog.op_t0[o] + lanes_log2, u_const[o], 0,
                                   size >> 1)
+                if _kept_before(prog, layer_runs, use_product, start - 1):
+                    gather((lre, lim), (slre, slim), prog.perm_inv[prog.op_perm[start - 1]],
+                           lanes_log2, 0, size)
+                    lre, slre = slre, lre
+                    lim, slim = slim, lim
+                    start -= 1  # ψ from before the permutation is kept
                 re = layer_states[c, layer, 0]
                 im = layer_states[c, layer, 1]
                 op = start - 1

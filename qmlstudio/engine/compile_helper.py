@@ -44,7 +44,7 @@ from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gra
 from qmlstudio.engine.diagonal_runs import multiply_diagonal_run, run_start
 from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
-from qmlstudio.engine.measure import costate
+from qmlstudio.engine.measure import lane_costate
 from qmlstudio.engine.readout_loss import BINARY, CROSS_ENTROPY, adam_update, readout_cotangent
 from qmlstudio.engine.threads import thread_cap
 
@@ -78,6 +78,7 @@ def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
         blocks = np.empty((count, 4, 4), dtype=np.complex128)
         per_lane = np.empty((count, count, 4, 4), dtype=np.complex128)
         table = np.empty((count, count), dtype=np.complex128)
+        cot = np.empty((count, count))
         vectors = np.empty((count, count, 2), dtype=np.complex128)
         t = np.empty(count, dtype=np.complex128)
         cross = np.empty((count, count, 2), dtype=np.complex128)
@@ -85,7 +86,7 @@ def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
         # ignore literal values), and the parent waits for it there
         multiply_diagonal_run(prog, count, run_start(prog, count, 0), blocks, n, (re, re, re, re),
                               2, True, t, t, cross, re, re)
-        costate(re, re, re, re, flip, zmask, ny, re, 0, count)
+        lane_costate(re, re, re, re, flip, zmask, ny, cot, count, count, count)
         backward_block(prog, count, blocks[count], re, re, re, re, re, re, re, re, count, 0,
                        count, r)
         add_gradients(prog.fac_wslot, prog.op_f0[count], prog.op_f1[count],

@@ -15,8 +15,8 @@ import numpy as np
 from qmlstudio.core import PauliString
 from qmlstudio.engine._jit import kernel
 
-__all__ = ["costate", "encode_paulis", "expectation", "parity", "product_amplitudes",
-           "product_tables"]
+__all__ = ["costate", "encode_paulis", "expectation", "lane_costate", "lane_expectations",
+           "parity", "product_amplitudes", "product_tables"]
 
 
 def encode_paulis(paulis: list[PauliString], n_qubits: int) -> tuple[np.ndarray, ...]:
@@ -48,21 +48,37 @@ def parity(v):
 
 
 @kernel
+def _pauli_term(re, im, i, j, ny):
+    """Re(conj(ψ_i) · i^ny · ψ_j): a term of ⟨P⟩ before its sign."""
+    if ny == 0:
+        return re[i] * re[j] + im[i] * im[j]
+    if ny == 1:
+        return -(re[i] * im[j] - im[i] * re[j])
+    if ny == 2:
+        return -(re[i] * re[j] + im[i] * im[j])
+    return re[i] * im[j] - im[i] * re[j]
+
+
+@kernel
+def _pauli_image(re, im, j, c, ny):
+    """``c · i^ny · ψ_j`` as (real, imaginary): a term of (Pψ)_i, its sign in ``c``."""
+    br, bi = re[j], im[j]
+    if ny == 0:
+        return c * br, c * bi
+    if ny == 1:
+        return -c * bi, c * br
+    if ny == 2:
+        return -c * br, -c * bi
+    return c * bi, -c * br
+
+
+@kernel
 def expectation(re, im, flip, zmask, ny, lo, hi):
     """Σ over amplitudes ``lo..hi`` of conj(ψ_i)(Pψ)_i (real part; the total is real)."""
     acc = 0.0
     for i in range(lo, hi):
         j = i ^ flip
-        sign = 1.0 - 2.0 * parity(j & zmask)
-        if ny == 0:
-            term = re[i] * re[j] + im[i] * im[j]
-        elif ny == 1:
-            term = -(re[i] * im[j] - im[i] * re[j])
-        elif ny == 2:
-            term = -(re[i] * re[j] + im[i] * im[j])
-        else:
-            term = re[i] * im[j] - im[i] * re[j]
-        acc += sign * term
+        acc += (1.0 - 2.0 * parity(j & zmask)) * _pauli_term(re, im, i, j, ny)
     return acc
 
 
@@ -76,22 +92,49 @@ def costate(re, im, lre, lim, flip, zmask, ny, coef, lo, hi):
             if coef[k] == 0.0:
                 continue
             j = i ^ flip[k]
-            c = coef[k] * (1.0 - 2.0 * parity(j & zmask[k]))
-            br, bi = re[j], im[j]
-            if ny[k] == 0:
-                lr += c * br
-                li += c * bi
-            elif ny[k] == 1:
-                lr -= c * bi
-                li += c * br
-            elif ny[k] == 2:
-                lr -= c * br
-                li -= c * bi
-            else:
-                lr += c * bi
-                li -= c * br
+            tr, ti = _pauli_image(re, im, j, coef[k] * (1.0 - 2.0 * parity(j & zmask[k])),
+                                  ny[k])
+            lr += tr
+            li += ti
         lre[i] = lr
         lim[i] = li
+
+
+@kernel
+def lane_expectations(re, im, flip, zmask, ny, lanes_log2, values, first, n_active):
+    """``values[first + l, k] = ⟨P_k⟩`` of each lane ``l < n_active`` of a chunk of
+    interleaved samples (amplitude ``a`` of lane ``l`` at ``a << lanes_log2 | l``, see
+    :mod:`.batch_driver`), read in place: no lane is copied out."""
+    for k in range(len(flip)):
+        for lane in range(n_active):
+            values[first + lane, k] = 0.0
+        for a in range(re.shape[0] >> lanes_log2):
+            b = a ^ flip[k]
+            sign = 1.0 - 2.0 * parity(b & zmask[k])
+            for lane in range(n_active):
+                values[first + lane, k] += sign * _pauli_term(
+                    re, im, (a << lanes_log2) | lane, (b << lanes_log2) | lane, ny[k])
+
+
+@kernel
+def lane_costate(re, im, lre, lim, flip, zmask, ny, cot, first, n_active, lanes_log2):
+    """λ = Σ_k ``cot[first + l, k]`` P_k ψ in each lane ``l < n_active`` of a chunk of
+    interleaved samples (see :func:`lane_expectations`), in place; the other lanes get
+    λ = 0. Each amplitude sums its terms in the order :func:`costate` does."""
+    for i in range(re.shape[0]):
+        lre[i] = 0.0
+        lim[i] = 0.0
+    for k in range(len(flip)):
+        for a in range(re.shape[0] >> lanes_log2):
+            b = a ^ flip[k]
+            sign = 1.0 - 2.0 * parity(b & zmask[k])
+            for lane in range(n_active):
+                c = cot[first + lane, k]
+                if c == 0.0:
+                    continue
+                tr, ti = _pauli_image(re, im, (b << lanes_log2) | lane, c * sign, ny[k])
+                lre[(a << lanes_log2) | lane] += tr
+                lim[(a << lanes_log2) | lane] += ti
 
 
 @kernel

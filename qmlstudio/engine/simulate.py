@@ -102,10 +102,11 @@ def layer_states(program: Program, n_samples: int, final: bool,
                  initial: bool = False) -> np.ndarray:
     """The kept states' array for a call with a backward pass: (chunks, layers + ``final``,
     2, chunk size) — the input states of the layers (of :meth:`.Program.layers_from`
-    ``initial``) and, with ``final``, the final state between the two passes of a vjp — or,
-    when that does not fit the budget, the layers' alone (the final states then go to arrays
-    of their own), or an array with no rows when nothing is kept. Hand it back with
-    :func:`_return_kept` (kind ``"layers"``) when the call is done."""
+    ``initial``; for a layer right after a permutation, the state before it) and, with
+    ``final``, the final state between the two passes of a vjp — or, when that does not fit
+    the budget, the layers' alone (the final states then go to arrays of their own), or an
+    array with no rows when nothing is kept. Hand it back with :func:`_return_kept` (kind
+    ``"layers"``) when the call is done."""
     n_layers = program.layers_from(initial)[1]
     shape = (chunks_for(n_samples), n_layers + final, 2,
              1 << (program.n_qubits + lanes_log2_for(n_samples)))
