@@ -18,11 +18,11 @@ its code holds none of the block-matrix kernels.
 (three sweeps). For a layer of one-wire blocks (:attr:`.Program.layer_runs`) the forward pass
 may keep the chunk's state before the layer (``layer_states``, given by the caller within
 its memory budget); the backward pass then takes every block's reduced matrix from ψ and λ
-after the layer (:func:`.kernels.layer_reduced1`), undoes λ alone, and picks the kept ψ up:
-two sweeps per block instead of three. Where a permutation comes right before the layer (the
-CNOT ring of the layer before), the state before the permutation is kept instead, and the
-backward pass moves λ alone back through it: W2 does five such rings, and their ψ half was a
-twelfth of its backward pass.
+after the layer (:func:`.kernels.layer_reduced2`, two blocks per read of ψ and λ), undoes λ
+alone, and picks the kept ψ up: one and a half sweeps per block instead of three. Where a
+permutation comes right before the layer (the CNOT ring of the layer before), the state
+before the permutation is kept instead, and the backward pass moves λ alone back through it
+(W2 does five such rings).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from qmlstudio.engine.block_steps import (
     start_tables,
 )
 from qmlstudio.engine.diagonal_runs import MIN_RUN, multiply_diagonal_run, run_end, run_start
-from qmlstudio.engine.kernels import gather, layer_reduced1, undo_costate1
+from qmlstudio.engine.kernels import gather, layer_reduced1, layer_reduced2, undo_costate1
 from qmlstudio.engine.leading_layer import (
     boundary_contractions,
     product_expectation,
@@ -348,6 +348,7 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
         # empty, not zeros: both are cleared before each use, and numba compiles np.zeros
         # once more for every shape it is given (a cold compile's cost)
         r = np.empty((4, 4), dtype=np.complex128)
+        r2 = np.empty((4, 4), dtype=np.complex128)
         reduced = np.empty((n, 4, 4), dtype=np.complex128)
         t_hi = np.empty(1 << (n - h), dtype=np.complex128)
         t_lo = np.empty(1 << h, dtype=np.complex128)
@@ -383,13 +384,31 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
                 start = op
                 while start > 0 and layer_runs[start - 1] == layer:
                     start -= 1
-                for o in range(op, start - 1, -1):
-                    if has_weights(prog, o):
-                        r[:] = 0
+                o = op
+                while o >= start:  # two blocks per read of ψ and λ where two have weights
+                    if not has_weights(prog, o):
+                        o -= 1
+                        continue
+                    r[:] = 0
+                    other = o - 1
+                    while other >= start and not has_weights(prog, other):
+                        other -= 1
+                    if other < start:
                         layer_reduced1(re, im, lre, lim, prog.op_t0[o] + lanes_log2,
                                        u_const[o], 0, size >> 1, r)
-                        add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o], DENSE1,
-                                      d_const, r, grad)
+                    else:
+                        r2[:] = 0
+                        hi_op, lo_op = (o, other) if prog.op_t0[o] > prog.op_t0[other] else (
+                            other, o)
+                        layer_reduced2(re, im, lre, lim, prog.op_t0[hi_op] + lanes_log2,
+                                       u_const[hi_op], r if hi_op == o else r2,
+                                       prog.op_t0[lo_op] + lanes_log2, u_const[lo_op],
+                                       r2 if hi_op == o else r, 0, size >> 2)
+                        add_gradients(prog.fac_wslot, prog.op_f0[other], prog.op_f1[other],
+                                      DENSE1, d_const, r2, grad)
+                    add_gradients(prog.fac_wslot, prog.op_f0[o], prog.op_f1[o], DENSE1,
+                                  d_const, r, grad)
+                    o = other - 1
                 if start == 0 and not use_product:
                     break  # the first block: no block before it wants λ or ψ
                 for o in range(op, start - 1, -1):

@@ -42,7 +42,7 @@ from qmlstudio.engine._jit import CACHE_DIR, allocating_kernel, caches
 from qmlstudio.engine.batch_driver import run_backward
 from qmlstudio.engine.block_steps import add_gradients, backward_block, lead_gradients
 from qmlstudio.engine.diagonal_runs import multiply_diagonal_run, run_start
-from qmlstudio.engine.kernels import layer_reduced1, undo_costate1
+from qmlstudio.engine.kernels import layer_reduced1, layer_reduced2, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import lane_costate
 from qmlstudio.engine.readout_loss import BINARY, CROSS_ENTROPY, adam_update, readout_cotangent
@@ -92,6 +92,8 @@ def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
         add_gradients(prog.fac_wslot, prog.op_f0[count], prog.op_f1[count],
                       prog.op_kind[count], blocks, r, re)
         layer_reduced1(re, re, re, re, count, blocks[count], 0, count, r)
+        layer_reduced2(re, re, re, re, count, blocks[count], r, count, blocks[count], r, 0,
+                       count)
         undo_costate1(re, re, count, blocks[count], 0, count)
         boundary_contractions(re, re, table[count], table[count], n // 2, lead_inv, 0,
                               1 << (n - n // 2), t, t)

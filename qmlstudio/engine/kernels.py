@@ -27,6 +27,7 @@ __all__ = [
     "backward_diag2",
     "gather",
     "layer_reduced1",
+    "layer_reduced2",
     "swap_pairs",
     "undo_costate1",
     "undo_dense1",
@@ -203,22 +204,106 @@ def undo_dense1(pre, pim, lre, lim, t, u, lo, hi):
 
 
 @kernel
-def layer_reduced1(pre, pim, lre, lim, t, u, lo, hi, r):
-    """Add ``U† Σ ψ ⊗ conj(λ)`` over pairs ``lo..hi`` of bit ``t`` into ``r[:2, :2]``, with ψ
-    and λ taken *after a whole layer* of one-wire blocks (read only).
+def _layer_sums(a0r, a0i, a1r, a1i, l0r, l0i, l1r, l1i):
+    """A pair's terms of the four sums :func:`_add_layer_reduced` takes: Im(ψ_0 conj λ_0),
+    Im(ψ_1 conj λ_1), Im(ψ_0 conj λ_1 + ψ_1 conj λ_0), Re(ψ_0 conj λ_1 − ψ_1 conj λ_0)."""
+    return (a0i * l0r - a0r * l0i, a1i * l1r - a1r * l1i,
+            (a0i * l1r - a0r * l1i) + (a1i * l0r - a1r * l0i),
+            (a0r * l1r + a0i * l1i) - (a1r * l0r + a1i * l0i))
 
-    That is the reduced matrix of the layer's block ``U`` on bit ``t`` (the one
-    :func:`backward_dense1` takes right after it): the layer's other blocks act on other bits,
-    on ψ and λ alike, and a partial trace over those bits does not see them. So a layer whose
-    input state was kept needs no undoing of ψ (see :mod:`.batch_driver`).
-    """
+
+@kernel
+def _add_layer_reduced(u, a, d, x, y, r):
+    """``r[:2, :2] += U† K`` for the anti-Hermitian part ``K`` of ``R' = Σ ψ ⊗ conj(λ)``,
+    given by the four sums of :func:`_layer_sums`.
+
+    Only ``K`` reaches a gradient: ``add_gradients`` takes 2 Re Tr(D U† R'), and ``D U†`` is
+    anti-Hermitian for every ∂U/∂θ of a unitary U (differentiate U U† = I), so the Hermitian
+    part of R' adds a purely imaginary trace. Four real sums instead of eight complex
+    entries' eight: fewer multiply-adds per amplitude pair (12 instead of 16)."""
+    k00 = complex(0.0, a)
+    k11 = complex(0.0, d)
+    k01 = complex(0.5 * y, 0.5 * x)
+    k10 = complex(-0.5 * y, 0.5 * x)
+    # U† entries: (U†)_{ab} = conj(U_{ba})
     v00, v01, v10, v11 = (u[0, 0].conjugate(), u[1, 0].conjugate(), u[0, 1].conjugate(),
                           u[1, 1].conjugate())
-    s00, s01, s10, s11 = _pair_outer(pre, pim, lre, lim, t, lo, hi)
-    r[0, 0] += v00 * s00 + v01 * s10
-    r[0, 1] += v00 * s01 + v01 * s11
-    r[1, 0] += v10 * s00 + v11 * s10
-    r[1, 1] += v10 * s01 + v11 * s11
+    r[0, 0] += v00 * k00 + v01 * k10
+    r[0, 1] += v00 * k01 + v01 * k11
+    r[1, 0] += v10 * k00 + v11 * k10
+    r[1, 1] += v10 * k01 + v11 * k11
+
+
+@kernel
+def layer_reduced1(pre, pim, lre, lim, t, u, lo, hi, r):
+    """Add the reduced matrix of the layer's block ``u`` on bit ``t`` into ``r[:2, :2]`` (as
+    far as a gradient sees it: :func:`_add_layer_reduced`), summed over pairs ``lo..hi``,
+    with ψ and λ taken *after a whole layer* of one-wire blocks (read only).
+
+    That is the reduced matrix the block would have right after it (as
+    :func:`backward_dense1` takes it): the layer's other blocks act on other bits, on ψ and λ
+    alike, and a partial trace over those bits does not see them. So a layer whose input
+    state was kept needs no undoing of ψ (see :mod:`.batch_driver`).
+    """
+    sa = sd = sx = sy = 0.0
+    s = 1 << t
+    p = lo
+    while p < hi:
+        i0 = _pair_start(p, t)
+        run = min(s - (p & (s - 1)), hi - p)
+        xr, xi = pre[i0:i0 + run], pim[i0:i0 + run]
+        yr, yi = pre[i0 + s:i0 + s + run], pim[i0 + s:i0 + s + run]
+        mr, mi = lre[i0:i0 + run], lim[i0:i0 + run]
+        nr, ni = lre[i0 + s:i0 + s + run], lim[i0 + s:i0 + s + run]
+        for k in range(run):
+            a, d, x, y = _layer_sums(xr[k], xi[k], yr[k], yi[k], mr[k], mi[k], nr[k], ni[k])
+            sa += a
+            sd += d
+            sx += x
+            sy += y
+        p += run
+    _add_layer_reduced(u, sa, sd, sx, sy, r)
+
+
+@kernel
+def layer_reduced2(pre, pim, lre, lim, t_hi, u_hi, r_hi, t_lo, u_lo, r_lo, lo, hi):
+    """:func:`layer_reduced1` for two blocks of a layer at once, on bits ``t_hi > t_lo``,
+    over quadruples ``lo..hi``: one read of ψ and λ serves both. A layer's sweeps over a
+    chunk are bound by reading ψ and λ from L2 cache; measured on a 2**15-amplitude chunk,
+    0.32–0.47 ns per amplitude and block here against 0.58 for two sweeps of eight sums."""
+    ha = hd = hx = hy = la = ld = lx = ly = 0.0
+    s = 1 << t_lo
+    big = 1 << t_hi
+    q = lo
+    while q < hi:
+        i0 = _quad_start(q, t_hi, t_lo)
+        run = min(s - (q & (s - 1)), hi - q)
+        i1, i2, i3 = i0 + s, i0 + big, i0 + big + s
+        p0r, p0i, p1r, p1i = pre[i0:i0 + run], pim[i0:i0 + run], pre[i1:i1 + run], pim[i1:i1 + run]
+        p2r, p2i, p3r, p3i = pre[i2:i2 + run], pim[i2:i2 + run], pre[i3:i3 + run], pim[i3:i3 + run]
+        m0r, m0i, m1r, m1i = lre[i0:i0 + run], lim[i0:i0 + run], lre[i1:i1 + run], lim[i1:i1 + run]
+        m2r, m2i, m3r, m3i = lre[i2:i2 + run], lim[i2:i2 + run], lre[i3:i3 + run], lim[i3:i3 + run]
+        for k in range(run):
+            # bit t_lo: pairs (0, 1) and (2, 3); bit t_hi: pairs (0, 2) and (1, 3)
+            a, d, x, y = _layer_sums(p0r[k], p0i[k], p1r[k], p1i[k], m0r[k], m0i[k], m1r[k],
+                                     m1i[k])
+            b, e, w, z = _layer_sums(p2r[k], p2i[k], p3r[k], p3i[k], m2r[k], m2i[k], m3r[k],
+                                     m3i[k])
+            la += a + b
+            ld += d + e
+            lx += x + w
+            ly += y + z
+            a, d, x, y = _layer_sums(p0r[k], p0i[k], p2r[k], p2i[k], m0r[k], m0i[k], m2r[k],
+                                     m2i[k])
+            b, e, w, z = _layer_sums(p1r[k], p1i[k], p3r[k], p3i[k], m1r[k], m1i[k], m3r[k],
+                                     m3i[k])
+            ha += a + b
+            hd += d + e
+            hx += x + w
+            hy += y + z
+        q += run
+    _add_layer_reduced(u_hi, ha, hd, hx, hy, r_hi)
+    _add_layer_reduced(u_lo, la, ld, lx, ly, r_lo)
 
 
 @kernel

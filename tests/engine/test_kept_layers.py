@@ -235,3 +235,34 @@ def test_kept_set_ups_fit_the_budget():
     many = simulate.kept_setups(program, 1 << 20)  # far over the budget: the rows that fit
     assert 1 <= len(many) < simulate.chunks_for(1 << 20)
     assert many.nbytes <= simulate.SETUPS_BUDGET < many.nbytes + many[0].nbytes
+
+
+@pytest.mark.parametrize("n_samples", [3, 8, 21])
+def test_layers_with_fixed_blocks_odd_widths_and_rings_give_the_reference_gradients(
+        n_samples):
+    # Layers after a CNOT ring (λ alone goes back through it: the state before it is kept),
+    # blocks with weights taken two per read (5 wires: one left over), a fixed block in a
+    # layer (no gradient), the trainable phase gate (its generator has a trace) and
+    # observables with X and Y factors (the costate and values read the lanes in place).
+    rng = np.random.default_rng(n_samples)
+    n = 5
+    circuit = Circuit(n)
+    for q in range(n):
+        circuit = circuit.add("ry", q, x(q))
+    k = 0
+    for layer in range(3):
+        for q in range(n):
+            if (q + layer) % 4 == 3:
+                circuit = circuit.add("h", q)
+            else:
+                gate = ("rx", "p", "u3")[(q + layer) % 3]
+                n_angles = 3 if gate == "u3" else 1
+                circuit = circuit.add(gate, q, *[w(k + i) for i in range(n_angles)])
+                k += n_angles
+        for q in range(n):
+            circuit = circuit.add("cx", [q, (q + 1) % n])
+    program = compile_program(circuit, fold_tail=False)
+    assert program.n_layers >= 2
+    X = rng.uniform(0, np.pi, size=(n_samples, n))
+    ws = rng.normal(size=circuit.n_weights)
+    _check(circuit, X, ws, ["Z0", "X1 Y2", "Y3 Z4"])
