@@ -231,16 +231,13 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
         if not sweep:
             continue
         if product_only:  # no state, unless it is asked for
-            bre = np.empty(dim)
-            bim = np.empty(dim)
             for lane in range(n_active):
                 for k in range(n_obs):
                     values[first + lane, k] = product_expectation(n, vectors[lane], flip[k],
                                                                   zmask[k], ny[k])
                 if states_re.shape[0] > 0:
-                    product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0,
-                                       dim)
-                    _to_lane(bre, bim, states_re[first + lane], states_im[first + lane], 0, 1)
+                    product_amplitudes(states_re[first + lane], states_im[first + lane],
+                                       tab_hi[lane], tab_lo[lane], h, lead_fwd, 0, dim, 0, 0)
             continue
         re = np.empty(size)
         im = np.empty(size)
@@ -256,8 +253,8 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
         for lane in range(lanes):
             b = first + min(lane, n_active - 1)
             if use_product:
-                product_amplitudes(bre, bim, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0, dim)
-                _to_lane(bre, bim, re, im, lane, lanes)
+                product_amplitudes(re, im, tab_hi[lane], tab_lo[lane], h, lead_fwd, 0, dim,
+                                   lanes_log2, lane)
             else:
                 row = b if init_re.shape[0] > 1 else 0
                 _to_lane(init_re[row], init_im[row], re, im, lane, lanes)
@@ -465,8 +462,7 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
         if use_product:
             for lane in range(lanes):
                 t_lo[:] = 0
-                _from_lane(lre, lim, blre, blim, lane, lanes)
-                boundary_contractions(blre, blim, tab_hi[lane], tab_lo[lane], h, lead_inv, 0,
-                                      1 << (n - h), t_hi, t_lo)
+                boundary_contractions(lre, lim, tab_hi[lane], tab_lo[lane], h, lead_inv, 0,
+                                      1 << (n - h), t_hi, t_lo, lanes_log2, lane)
                 lead_gradients(prog, n, vectors[lane], t_hi, t_lo, d_const, d_feat[lane],
                                 reduced, grad)

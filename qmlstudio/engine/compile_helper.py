@@ -96,7 +96,7 @@ def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
                        count)
         undo_costate1(re, re, count, blocks[count], 0, count)
         boundary_contractions(re, re, table[count], table[count], n // 2, lead_inv, 0,
-                              1 << (n - n // 2), t, t)
+                              1 << (n - n // 2), t, t, count, count)
         lead_gradients(prog, n, vectors[count], t, t, blocks, per_lane[count], blocks,
                        re)
 

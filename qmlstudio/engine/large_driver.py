@@ -87,7 +87,7 @@ def _product_chunked(re, im, tab_hi, tab_lo, h, table):
     dim = re.shape[0]
     for c in prange((dim + AMP_CHUNK - 1) // AMP_CHUNK):
         product_amplitudes(re, im, tab_hi, tab_lo, h, table, c * AMP_CHUNK,
-                           min(dim, (c + 1) * AMP_CHUNK))
+                           min(dim, (c + 1) * AMP_CHUNK), 0, 0)
 
 
 @parallel_kernel
@@ -98,7 +98,7 @@ def _boundary_chunked(lre, lim, tab_hi, tab_lo, h, table, t_hi, t_lo):
     partial = np.zeros((n_chunks, t_lo.shape[0]), dtype=np.complex128)
     for c in prange(n_chunks):
         boundary_contractions(lre, lim, tab_hi, tab_lo, h, table, c * rows_per_chunk,
-                              min(rows, (c + 1) * rows_per_chunk), t_hi, partial[c])
+                              min(rows, (c + 1) * rows_per_chunk), t_hi, partial[c], 0, 0)
     t_lo[:] = 0
     for c in range(n_chunks):
         t_lo += partial[c]

@@ -32,10 +32,13 @@ __all__ = ["boundary_contractions", "lead_reduced_matrices", "product_expectatio
 
 
 @kernel
-def boundary_contractions(lre, lim, tab_hi, tab_lo, h, table, row_lo, row_hi, t_hi, t_lo):
+def boundary_contractions(lre, lim, tab_hi, tab_lo, h, table, row_lo, row_hi, t_hi, t_lo,
+                          lanes_log2, lane):
     """For rows ``row_lo..row_hi`` of λ seen as a (2**(n-h), 2**h) matrix: fill ``t_hi[row]``
     and add the rows' contribution into ``t_lo``. With a (non-empty) gather ``table`` λ is
-    read through it (``λ[table[i]]``: the costate before the leading permutation)."""
+    read through it (``λ[table[i]]``: the costate before the leading permutation). Amplitude
+    ``k`` is read at ``(k << lanes_log2) | lane``: in place from a lane of a chunk of
+    interleaved samples, or, with 0 and 0, at ``k``."""
     width = 1 << h
     gathered = len(table) > 0
     for row in range(row_lo, row_hi):
@@ -44,7 +47,7 @@ def boundary_contractions(lre, lim, tab_hi, tab_lo, h, table, row_lo, row_hi, t_
         acc_i = 0.0
         hr, hi_ = tab_hi[row].real, tab_hi[row].imag
         for lo in range(width):
-            k = table[base + lo] if gathered else base + lo
+            k = ((table[base + lo] if gathered else base + lo) << lanes_log2) | lane
             lr, li = lre[k], -lim[k]  # conj(λ)
             pr, pi = tab_lo[lo].real, tab_lo[lo].imag
             acc_r += lr * pr - li * pi

@@ -157,14 +157,16 @@ def product_tables(vectors, n, tab_hi, tab_lo):
 
 
 @kernel
-def product_amplitudes(re, im, tab_hi, tab_lo, h, table, lo, hi):
+def product_amplitudes(re, im, tab_hi, tab_lo, h, table, lo, hi, lanes_log2, lane):
     """Write amplitudes ``lo..hi`` of the product state described by the tables; with a
     (non-empty) gather ``table``, of that permutation of it: amplitude ``i`` is the product
-    state's ``table[i]``."""
+    state's ``table[i]``. Amplitude ``i`` goes to ``(i << lanes_log2) | lane``: straight into
+    a lane of a chunk of interleaved samples (see :mod:`.batch_driver`), or, with 0 and 0, to
+    ``i``."""
     mask = (1 << h) - 1
     gathered = len(table) > 0
     for i in range(lo, hi):
         j = table[i] if gathered else i
         a = tab_hi[j >> h] * tab_lo[j & mask]
-        re[i] = a.real
-        im[i] = a.imag
+        re[(i << lanes_log2) | lane] = a.real
+        im[(i << lanes_log2) | lane] = a.imag
