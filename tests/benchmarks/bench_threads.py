@@ -46,7 +46,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-MOONS = REPO / "resources" / "examples" / "moons.qmlproj"
+MOONS = Path("resources") / "examples" / "moons.qmlproj"
+"""The moons example, in each tree: an older tree reads only the project schemas of its day."""
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 from tree_worker import TreeWorker  # noqa: E402
@@ -183,7 +184,7 @@ def time_small(workers: dict[str, TreeWorker], repeats: int) -> None:
 
 def _train_seconds(tree: Path, folder: Path, threads: str | None) -> float:
     project = folder / "moons.qmlproj"
-    shutil.copyfile(MOONS, project)
+    shutil.copyfile(tree / MOONS, project)
     env = dict(os.environ, PYTHONPATH=str(tree))
     env.pop("NUMBA_NUM_THREADS", None)
     command = [sys.executable, "-m", "qmlstudio", "train", str(project), "--restart",
