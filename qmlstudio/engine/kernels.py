@@ -245,24 +245,8 @@ def layer_reduced1(pre, pim, lre, lim, t, u, lo, hi, r):
     alike, and a partial trace over those bits does not see them. So a layer whose input
     state was kept needs no undoing of ψ (see :mod:`.batch_driver`).
     """
-    sa = sd = sx = sy = 0.0
-    s = 1 << t
-    p = lo
-    while p < hi:
-        i0 = _pair_start(p, t)
-        run = min(s - (p & (s - 1)), hi - p)
-        xr, xi = pre[i0:i0 + run], pim[i0:i0 + run]
-        yr, yi = pre[i0 + s:i0 + s + run], pim[i0 + s:i0 + s + run]
-        mr, mi = lre[i0:i0 + run], lim[i0:i0 + run]
-        nr, ni = lre[i0 + s:i0 + s + run], lim[i0 + s:i0 + s + run]
-        for k in range(run):
-            a, d, x, y = _layer_sums(xr[k], xi[k], yr[k], yi[k], mr[k], mi[k], nr[k], ni[k])
-            sa += a
-            sd += d
-            sx += x
-            sy += y
-        p += run
-    _add_layer_reduced(u, sa, sd, sx, sy, r)
+    s00, s01, s10, s11 = _pair_outer(pre, pim, lre, lim, t, lo, hi)
+    _add_layer_reduced(u, s00.imag, s11.imag, s01.imag + s10.imag, s01.real - s10.real, r)
 
 
 @kernel
@@ -289,18 +273,12 @@ def layer_reduced2(pre, pim, lre, lim, t_hi, u_hi, r_hi, t_lo, u_lo, r_lo, lo, h
                                      m1i[k])
             b, e, w, z = _layer_sums(p2r[k], p2i[k], p3r[k], p3i[k], m2r[k], m2i[k], m3r[k],
                                      m3i[k])
-            la += a + b
-            ld += d + e
-            lx += x + w
-            ly += y + z
+            la, ld, lx, ly = la + (a + b), ld + (d + e), lx + (x + w), ly + (y + z)
             a, d, x, y = _layer_sums(p0r[k], p0i[k], p2r[k], p2i[k], m0r[k], m0i[k], m2r[k],
                                      m2i[k])
             b, e, w, z = _layer_sums(p1r[k], p1i[k], p3r[k], p3i[k], m1r[k], m1i[k], m3r[k],
                                      m3i[k])
-            ha += a + b
-            hd += d + e
-            hx += x + w
-            hy += y + z
+            ha, hd, hx, hy = ha + (a + b), hd + (d + e), hx + (x + w), hy + (y + z)
         q += run
     _add_layer_reduced(u_hi, ha, hd, hx, hy, r_hi)
     _add_layer_reduced(u_lo, la, ld, lx, ly, r_lo)
