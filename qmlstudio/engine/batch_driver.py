@@ -22,7 +22,7 @@ after the layer (:func:`.kernels.layer_reduced2`, two blocks per read of ψ and 
 alone, and picks the kept ψ up: one and a half sweeps per block instead of three. Where a
 permutation comes right before the layer (the CNOT ring of the layer before), the state
 before the permutation is kept instead, and the backward pass moves λ alone back through it
-(W2 does five such rings).
+(W2 has four such rings).
 """
 
 from __future__ import annotations
