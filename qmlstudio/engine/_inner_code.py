@@ -20,8 +20,9 @@ and caches machine code as before, so a warm start loads the drivers' machine co
 from __future__ import annotations
 
 import llvmlite.binding as ll
-from numba.core.codegen import JITCodeLibrary
 from numba.core.compiler import Compiler, CompileResult
+
+from qmlstudio.engine._vector_width import WideLibrary
 
 __all__ = ["INNER_KIND", "InnerCompiler", "InnerLibrary", "rebuild"]
 
@@ -45,8 +46,9 @@ class _EnvlessCodegen:
         """Nothing to set: no machine code holds the environment's global."""
 
 
-class InnerLibrary(JITCodeLibrary):
-    """A code library of IR only, for callers to link in (see the module docstring)."""
+class InnerLibrary(WideLibrary):
+    """A code library of IR only, for callers to link in (see the module docstring); its
+    functions prefer wide vectors as every engine function does (:mod:`._vector_width`)."""
 
     def _optimize_final_module(self) -> None:
         """Skipped: every caller optimises its module after linking this one in."""

@@ -106,6 +106,7 @@ from numba.core.registry import CPUDispatcher
 
 from qmlstudio.core.errors import QMLStudioError
 from qmlstudio.engine._inner_code import INNER_KIND, InnerCompiler, rebuild
+from qmlstudio.engine._vector_width import wide_libraries
 
 try:
     import fcntl
@@ -202,8 +203,10 @@ class _EngineDispatcher(CPUDispatcher):
     def compile(self, sig):
         """numba's compile (load from the cache, else compile and save), holding this
         kernel's compile lock across processes (see :func:`_compile_lock`); then the event
-        :data:`KERNEL_READY`."""
-        with global_compiler_lock:  # first: a thread of this process never waits on a flock
+        :data:`KERNEL_READY`. Its code (and its callees') prefers the processor's widest
+        vectors (:mod:`._vector_width`)."""
+        # the compiler lock first: a thread of this process never waits on a flock
+        with global_compiler_lock, wide_libraries(self.targetctx.codegen()):
             args, _ = sigutils.normalize_signature(sig)
             if tuple(args) in self.overloads:
                 return super().compile(sig)

@@ -22,7 +22,8 @@ after the layer (:func:`.kernels.layer_reduced2`, two blocks per read of ψ and 
 alone, and picks the kept ψ up: one and a half sweeps per block instead of three. Where a
 permutation comes right before the layer (the CNOT ring of the layer before), the state
 before the permutation is kept instead, and the backward pass moves λ alone back through it
-(W2 has four such rings).
+(W2 has four such rings). Both passes apply (undo) a layer's blocks two per pass
+(:func:`.kernels.rotate_two`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ from qmlstudio.engine.block_steps import (
     start_tables,
 )
 from qmlstudio.engine.diagonal_runs import MIN_RUN, multiply_diagonal_run, run_end, run_start
-from qmlstudio.engine.kernels import gather, layer_reduced1, layer_reduced2, undo_costate1
+from qmlstudio.engine.kernels import (
+    gather,
+    layer_reduced1,
+    layer_reduced2,
+    rotate_two,
+    undo_costate1,
+)
 from qmlstudio.engine.leading_layer import (
     boundary_contractions,
     product_expectation,
@@ -109,6 +116,18 @@ def _kept_before(prog, layer_runs, use_product, op):
     the one before ``op`` (see the module docstring)."""
     return (op >= 0 and op + 1 < len(prog.op_kind) and prog.op_kind[op] == PERM
             and layer_runs[op + 1] >= 0 and not (use_product and prog.op_lead[op]))
+
+
+@kernel
+def _rotate_layer_pair(prog, a, b, u_const, re, im, lanes_log2, adjoint):
+    """Apply blocks ``a`` and ``b`` of one layer (undo them, with ``adjoint``) to the chunk
+    in one pass (:func:`.kernels.rotate_two`)."""
+    t_a = prog.op_t0[a] + lanes_log2
+    t_b = prog.op_t0[b] + lanes_log2
+    if t_a > t_b:
+        rotate_two(re, im, t_a, u_const[a], t_b, u_const[b], adjoint)
+    else:
+        rotate_two(re, im, t_b, u_const[b], t_a, u_const[a], adjoint)
 
 
 @kernel
@@ -272,6 +291,10 @@ def run_forward(prog, n, x, weights, init_re, init_im, lead_fwd, flip, zmask, ny
                     elif (layer >= 0 and op > 0 and layer_runs[op - 1] != layer
                           and not _kept_before(prog, layer_runs, use_product, op - 1)):
                         _keep(re, im, layer_states, c, layer)
+                if layer >= 0 and op + 1 < n_ops and layer_runs[op + 1] == layer:
+                    _rotate_layer_pair(prog, op, op + 1, u_const, re, im, lanes_log2, False)
+                    op += 2
+                    continue
                 apply_block(prog, op, u_const[op], re, im, sre, sim, lanes_log2, 0, size)
                 if prog.op_kind[op] == PERM:
                     re, sre = sre, re
@@ -408,7 +431,11 @@ def run_backward(prog, n, lead_inv, flip, zmask, ny, use_product, n_samples, cot
                     o = other - 1
                 if start == 0 and not use_product:
                     break  # the first block: no block before it wants λ or ψ
-                for o in range(op, start - 1, -1):
+                o = op
+                while o > start:
+                    _rotate_layer_pair(prog, o, o - 1, u_const, lre, lim, lanes_log2, True)
+                    o -= 2
+                if o == start:
                     undo_costate1(lre, lim, prog.op_t0[o] + lanes_log2, u_const[o], 0,
                                   size >> 1)
                 if _kept_before(prog, layer_runs, use_product, start - 1):

@@ -266,3 +266,16 @@ def test_layers_with_fixed_blocks_odd_widths_and_rings_give_the_reference_gradie
     X = rng.uniform(0, np.pi, size=(n_samples, n))
     ws = rng.normal(size=circuit.n_weights)
     _check(circuit, X, ws, ["Z0", "X1 Y2", "Y3 Z4"])
+
+
+@pytest.mark.parametrize("n_samples", [1, 11])
+def test_wide_layers_taken_two_blocks_per_pass_give_the_reference_gradients(n_samples):
+    # Both passes apply (undo) a layer's blocks two per pass (kernels.rotate_two), in runs of
+    # at most ROTATION_TILE (64) quadruples: with 8 lanes the 6 wires sit at bits 3–8, and
+    # wires 0 and 1 (bits 8 and 7) make runs of 128, which are cut; one sample puts wires 3–5
+    # at bits 0–2 (two plain sweeps).
+    rng = np.random.default_rng(n_samples)
+    circuit = _ladder(6, 2)
+    X = rng.uniform(0, np.pi, size=(n_samples, 6))
+    ws = rng.normal(size=circuit.n_weights)
+    _check(circuit, X, ws, ["Z0", "X3 Y5"])
