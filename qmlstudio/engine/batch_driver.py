@@ -122,12 +122,10 @@ def _kept_before(prog, layer_runs, use_product, op):
 def _rotate_layer_pair(prog, a, b, u_const, re, im, lanes_log2, adjoint):
     """Apply blocks ``a`` and ``b`` of one layer (undo them, with ``adjoint``) to the chunk
     in one pass (:func:`.kernels.rotate_two`)."""
-    t_a = prog.op_t0[a] + lanes_log2
-    t_b = prog.op_t0[b] + lanes_log2
-    if t_a > t_b:
-        rotate_two(re, im, t_a, u_const[a], t_b, u_const[b], adjoint)
-    else:
-        rotate_two(re, im, t_b, u_const[b], t_a, u_const[a], adjoint)
+    hi, lo = (a, b) if prog.op_t0[a] > prog.op_t0[b] else (b, a)
+    # one call: each call site is another inlined copy of the kernel's loops to compile
+    rotate_two(re, im, prog.op_t0[hi] + lanes_log2, u_const[hi], prog.op_t0[lo] + lanes_log2,
+               u_const[lo], adjoint)
 
 
 @kernel

@@ -106,13 +106,11 @@ def rotate_two(re, im, t_hi, u_hi, t_lo, u_lo, adjoint):
     The pass goes quadruple by quadruple in runs of at most :data:`ROTATION_TILE`, four
     short loops per run: the second rotation reads what the first wrote from L1 cache, where
     two sweeps would each read the state from L2. (One loop doing both rotations on eight
-    slices is not vectorised by LLVM: it would need too many overlap checks.)"""
+    slices is not vectorised by LLVM: it would need too many overlap checks.) Below bit 3
+    the runs are short (1, 2 or 4: a batch of at most four samples), and so are its states.
+    """
     m_hi = _rotation(u_hi, adjoint)
     m_lo = _rotation(u_lo, adjoint)
-    if t_lo < 3:  # runs of 1, 2 or 4: two plain sweeps
-        _rotate_pairs(re, im, t_lo, m_lo, 0, re.shape[0] >> 1)
-        _rotate_pairs(re, im, t_hi, m_hi, 0, re.shape[0] >> 1)
-        return
     s = 1 << t_lo
     big = 1 << t_hi
     hi = re.shape[0] >> 2

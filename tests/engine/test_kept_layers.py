@@ -273,7 +273,7 @@ def test_wide_layers_taken_two_blocks_per_pass_give_the_reference_gradients(n_sa
     # Both passes apply (undo) a layer's blocks two per pass (kernels.rotate_two), in runs of
     # at most ROTATION_TILE (64) quadruples: with 8 lanes the 6 wires sit at bits 3–8, and
     # wires 0 and 1 (bits 8 and 7) make runs of 128, which are cut; one sample puts wires 3–5
-    # at bits 0–2 (two plain sweeps).
+    # at bits 0–2 (runs of 1, 2 or 4).
     rng = np.random.default_rng(n_samples)
     circuit = _ladder(6, 2)
     X = rng.uniform(0, np.pi, size=(n_samples, 6))
