@@ -5,9 +5,10 @@ exist (wide vectors lower the clock of some older models), and numba compiles fo
 tuning. The engine's sweeps are multiply-adds on long contiguous runs, and measured on this
 machine (Xeon, Emerald Rapids; one thread) 512-bit vectors make them faster: twelve
 rotations over a 2**15-amplitude chunk took 170 µs at 256 bits and 149 µs at 512 (123 µs in
-pairs, :func:`.kernels.rotate_two`); a W2 loss + gradient 58.7 → 51.4 ms, W1 5.1 → 4.2 ms
-(``tests/benchmarks/bench_cotangent.py`` against the code before). On a processor without
-AVX-512 the setting changes nothing.
+pairs, :func:`.kernels.rotate_two`); the same engine code compiled for 256 and for 512 bits
+took 61.2 and 51.4 ms for a W2 loss + gradient, 5.1 and 4.2 ms for W1 (minimum of 7, two
+runs of ``tests/benchmarks/bench_cotangent.py``). On a processor without AVX-512 the
+setting changes nothing.
 
 Only the engine's code gets it: while an engine kernel compiles (numba's compiler lock
 held, so no other code compiles meanwhile), numba's codegen makes its code libraries as

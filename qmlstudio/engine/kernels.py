@@ -107,7 +107,9 @@ def rotate_two(re, im, t_hi, u_hi, t_lo, u_lo, adjoint):
     short loops per run: the second rotation reads what the first wrote from L1 cache, where
     two sweeps would each read the state from L2. (One loop doing both rotations on eight
     slices is not vectorised by LLVM: it would need too many overlap checks.) Below bit 3
-    the runs are short (1, 2 or 4: a batch of at most four samples), and so are its states.
+    (a batch of at most four samples) runs are 1, 2 or 4 long: slower per amplitude (a vjp of
+    W2's circuit on 4 samples 2.26 against 2.19 ms), but not worth a second copy of the loops
+    to compile on a cold cache.
     """
     m_hi = _rotation(u_hi, adjoint)
     m_lo = _rotation(u_lo, adjoint)
