@@ -45,7 +45,7 @@ from qmlstudio.engine.diagonal_runs import multiply_diagonal_run, run_start
 from qmlstudio.engine.kernels import layer_reduced1, layer_reduced2, undo_costate1
 from qmlstudio.engine.leading_layer import boundary_contractions
 from qmlstudio.engine.measure import lane_costate
-from qmlstudio.engine.readout_loss import BINARY, CROSS_ENTROPY, adam_update, readout_cotangent
+from qmlstudio.engine.readout_loss import prepare_step_kernels
 from qmlstudio.engine.threads import thread_cap
 
 __all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_pass", "compile_in_background",
@@ -101,18 +101,6 @@ def _backward_kernels(prog, n, flip, zmask, ny, lead_inv, count):
                        re)
 
 
-def _readout_kernels() -> None:
-    """Compile (or load) the two kernels of :mod:`.readout_loss` a training run calls from
-    Python (its readout and loss, its Adam updates), by calling each once on one sample with
-    the types the models pass."""
-    values, targets = np.zeros((1, 1)), np.zeros(1)
-    vector, moment = np.array([1.0, 0.0]), np.zeros(2)
-    outputs = np.empty((1, 2))
-    readout_cotangent(values, vector[:1], vector[1:], False, BINARY, CROSS_ENTROPY, targets,
-                      outputs, np.empty_like(outputs), np.empty((1, 1)), np.empty(2))
-    adam_update(vector, vector, moment, moment.copy(), 1, 0.1, 0.9, 0.999, 1e-8, np.empty(2))
-
-
 def compile_backward_pass() -> None:
     """Compile (or load) :func:`.batch_driver.run_backward`'s serial twin and the kernels only
     it calls, with the types the engine calls it with, and the readout kernels, then write
@@ -132,7 +120,7 @@ def compile_backward_pass() -> None:
         np.empty((0, 4, 4), np.complex128), rows, plane, plane, np.empty((0, 0, 2, 0)), False,
         np.empty((1, 1), np.complex128))
     run_backward.serial.compile(tuple(typeof(a) for a in arguments))
-    _readout_kernels()
+    prepare_step_kernels()
     with suppress(OSError):  # else a later process starts a child again: harmless
         READY.touch()
 

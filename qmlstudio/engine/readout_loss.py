@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from qmlstudio.engine._jit import entry_kernel, python_kernel
 
 __all__ = ["BINARY", "CLASSES", "CROSS_ENTROPY", "HINGE", "LOSS_CODES", "MSE",
            "PROBABILITY_MSE", "REGRESSION", "adam_update", "momentum_update", "output_loss",
-           "output_width", "readout_cotangent", "readout_outputs", "softmax_rows"]
+           "output_width", "prepare_step_kernels", "readout_cotangent", "readout_outputs",
+           "softmax_rows"]
 
 BINARY, CLASSES, REGRESSION = 0, 1, 2
 """Kinds of outputs (see the module docstring)."""
@@ -208,3 +211,15 @@ def momentum_update(params, grad, velocity, learning_rate, momentum, out):
         velocity[i] = momentum * velocity[i] + grad[i]
         out[i] = params[i] - learning_rate * velocity[i]
     return squares
+
+
+def prepare_step_kernels() -> None:
+    """Compile (or load) the two kernels a training step calls from Python (its readout and
+    loss, its Adam update), by calling each once on one sample with the types the models
+    pass."""
+    values, targets = np.zeros((1, 1)), np.zeros(1)
+    vector, moment = np.array([1.0, 0.0]), np.zeros(2)
+    outputs = np.empty((1, 2))
+    readout_cotangent(values, vector[:1], vector[1:], False, BINARY, CROSS_ENTROPY, targets,
+                      outputs, np.empty_like(outputs), np.empty((1, 1)), np.empty(2))
+    adam_update(vector, vector, moment, moment.copy(), 1, 0.1, 0.9, 0.999, 1e-8, np.empty(2))

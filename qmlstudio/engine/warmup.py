@@ -29,6 +29,7 @@ from qmlstudio.core import Circuit, w, x
 from qmlstudio.engine import batch_driver
 from qmlstudio.engine._jit import KERNEL_READY
 from qmlstudio.engine.api import statevector, vjp
+from qmlstudio.engine.readout_loss import prepare_step_kernels
 from qmlstudio.engine.simulate import SAMPLE_PARALLEL_MAX_QUBITS
 
 __all__ = ["Progress", "is_prepared", "kernels_to_prepare", "prepare", "prepares_for"]
@@ -85,11 +86,21 @@ def _referenced(function: types.FunctionType) -> Iterable[object]:
 
 
 def _warm_up_calls() -> None:
-    """The public calls whose compiled code the first training step and state need."""
+    """The public calls whose compiled code the first training step and state need, and
+    the step's readout and Adam kernels."""
     circuit = (Circuit(2).add("ry", 0, x(0)).add("rx", 1, w(0)).add("cx", [0, 1])
                .add("rz", 1, w(1)))
     features = np.array([[0.1], [0.2], [0.3]])
-    vjp(circuit, features, np.zeros(2), ["Z0"], lambda values: values)
+
+    def cotangent(values: np.ndarray) -> np.ndarray:
+        # Between the two passes, as in a training step. On a cold cache the compile helper
+        # is still compiling the backward pass here (it finished 0.7 s after this process's
+        # forward pass in a timed cold moons run), and it would compile these next, with
+        # this process waiting for them once it trains (1.5 s of CPU).
+        prepare_step_kernels()
+        return values
+
+    vjp(circuit, features, np.zeros(2), ["Z0"], cotangent)
     statevector(circuit, features[0], np.zeros(2))
 
 

@@ -15,7 +15,7 @@ from numba.core import event
 
 import qmlstudio
 from qmlstudio import engine
-from qmlstudio.engine import _jit, compile_helper
+from qmlstudio.engine import _jit, compile_helper, training_epoch
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -162,6 +162,8 @@ def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_c
     started = []
     monkeypatch.setattr(subprocess, "Popen", lambda args, **_: started.append(args))
     monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
+    # not the real cache's file, which exists once a helper compiled the training steps
+    monkeypatch.setattr(training_epoch, "TRAINING_READY", tmp_path / "training.ready")
     monkeypatch.setattr(compile_helper, "_children", [])
     monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
     monkeypatch.setenv(compile_helper.NO_HELPER_VARIABLE, "1")  # as in the child
@@ -175,5 +177,8 @@ def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_c
     assert len(started) == 1
     monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
     compile_helper.READY.touch()
+    compile_helper.start()  # the training steps are still to compile: a child for them
+    assert len(started) == 2
+    training_epoch.TRAINING_READY.touch()
     compile_helper.start()
-    assert len(started) == 1
+    assert len(started) == 2

@@ -1,15 +1,23 @@
 """Preparing the simulator ahead of the first result (qmlstudio.engine.prepare), and the
 kernels compiled without a Python wrapper refusing a Python call instead of crashing."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from numba.core.dispatcher import Dispatcher
 
 from qmlstudio import engine
 from qmlstudio.core import Circuit, QMLStudioError, w, x
+from qmlstudio.engine import compile_helper
 from qmlstudio.engine.block_steps import apply_block
 from qmlstudio.engine.measure import expectation
 from qmlstudio.engine.warmup import kernels_to_prepare
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_kernels_to_prepare_are_the_batch_drivers_call_graph():
@@ -32,6 +40,21 @@ def test_prepare_reports_progress_and_then_the_engine_is_prepared():
         dones = [done for done, _ in reports]
         assert dones == sorted(dones) and dones[0] == 0 and dones[-1] == reports[-1][1]
     engine.prepare(lambda done, total: pytest.fail("prepared twice"))  # no second warm-up
+
+
+def test_prepare_also_loads_a_training_steps_readout_and_adam_kernels():
+    # in a fresh process: in this one another test may have called them already
+    probe = ("from qmlstudio import engine\n"
+             "from qmlstudio.engine import readout_loss as r\n"
+             "before = [len(k.signatures) for k in (r.readout_cotangent, r.adam_update)]\n"
+             "engine.prepare()\n"
+             "print(before, [len(k.signatures) for k in (r.readout_cotangent, r.adam_update)])")
+    env = {**os.environ, compile_helper.NO_HELPER_VARIABLE: "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                            text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split("\n")[0] == "[0, 0] [1, 1]"
 
 
 def test_results_after_prepare_match_a_dense_reference():
