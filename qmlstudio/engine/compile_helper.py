@@ -16,10 +16,11 @@ twice. Measured on this 2-core machine (``bench_first_run.py``, interleaved): th
 backward kernels and the parent one whole driver, 10.1–11.0 s with the drivers split.
 
 The child also compiles the readout and Adam kernels a training step calls
-(:mod:`.readout_loss`) and then, once its parent is idle or has exited, the compiled training
-steps (:mod:`.training_epoch`: about 20 s of CPU that would slow a first run still working on
-the other core); it writes one ready file for each part, and a process starts no child once
-both exist.
+(:mod:`.readout_loss`; the parent's warm-up has usually compiled them by then, between its
+two passes, and the child loads them) and then, once its parent is idle or has exited, the
+compiled training steps (:mod:`.training_epoch`: about 20 s of CPU that would slow a first
+run still working on the other core); it writes one ready file for each part, and a process
+starts no child once both exist.
 
 If the child cannot start or fails, the parent compiles everything itself, as before. Frozen
 (PyInstaller) builds have no ``python -m`` to start it with and skip it.
