@@ -22,8 +22,10 @@ compiled training steps (:mod:`.training_epoch`: about 20 s of CPU that would sl
 run still working on the other core); it writes one ready file for each part, and a process
 starts no child once both exist.
 
-If the child cannot start or fails, the parent compiles everything itself, as before. Frozen
-(PyInstaller) builds have no ``python -m`` to start it with and skip it.
+If the child cannot start or fails, the parent compiles everything itself, as before. The
+child is ``python -c`` :data:`CHILD_CODE`; a frozen (PyInstaller) app has no interpreter to
+give ``-c``, so it starts itself with those arguments, and its entry script
+(``packaging/qmlstudio_main.py``) hands them to :func:`run_as_child`.
 """
 
 from __future__ import annotations
@@ -49,13 +51,14 @@ from qmlstudio.engine.measure import lane_costate
 from qmlstudio.engine.readout_loss import prepare_step_kernels
 from qmlstudio.engine.threads import thread_cap
 
-__all__ = ["NO_HELPER_VARIABLE", "READY", "compile_backward_pass", "compile_in_background",
-           "start"]
+__all__ = ["CHILD_CODE", "NO_HELPER_VARIABLE", "READY", "compile_backward_pass",
+           "compile_in_background", "run_as_child", "start"]
 
 READY = CACHE_DIR / "backward-half.ready"
 """Written by the child once its kernels are in the cache: later processes start none."""
 
-_CHILD = f"from {__name__} import compile_in_background; compile_in_background()"
+CHILD_CODE = f"from {__name__} import compile_in_background; compile_in_background()"
+"""What the child runs, as ``python -c CHILD_CODE`` (or ``APP -c CHILD_CODE``, frozen)."""
 NO_HELPER_VARIABLE = "QMLSTUDIO_NO_COMPILE_HELPER"
 """With this environment variable set, :func:`start` starts no child. It is set in the
 child's environment (the child starts none of its own); a benchmark of one process's compile
@@ -176,15 +179,28 @@ def start() -> None:
     from qmlstudio.engine.training_epoch import TRAINING_READY
 
     if (NO_HELPER_VARIABLE in os.environ or (READY.exists() and TRAINING_READY.exists())
-            or config.DISABLE_JIT
-            or getattr(sys, "frozen", False) or not caches(run_backward.serial)
+            or config.DISABLE_JIT or not caches(run_backward.serial)
             or thread_cap() < 2):  # one core (or NUMBA_NUM_THREADS=1): it would only compete
         return
     package_parent = str(Path(__file__).resolve().parents[2])
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, NO_HELPER_VARIABLE: "1",
            "PYTHONPATH": package_parent + (os.pathsep + path if path else "")}
+    if getattr(sys, "frozen", False):
+        # PyInstaller: the child is an app of its own, which may outlive this one (else it
+        # would take over this process's bootloader state)
+        env["PYINSTALLER_RESET_ENVIRONMENT"] = "1"
     with suppress(OSError):  # then this process compiles everything itself
         _children.append(subprocess.Popen(
-            [sys.executable, "-c", _CHILD], env=env, stdin=subprocess.DEVNULL,
+            [sys.executable, "-c", CHILD_CODE], env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def run_as_child(arguments: list[str]) -> None:
+    """A frozen app's entry for its own compile helper: the arguments after ``-c`` must be
+    exactly ``[CHILD_CODE]`` (the app runs no other code it is given); anything else exits
+    with a message and status 2, as an unknown option would."""
+    if arguments != [CHILD_CODE]:
+        print("qmlstudio: -c is the compile helper's own option", file=sys.stderr)
+        raise SystemExit(2)
+    compile_in_background()

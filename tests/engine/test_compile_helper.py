@@ -159,8 +159,13 @@ def test_a_lock_held_too_long_is_not_waited_for(monkeypatch):
 
 def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_child(
         monkeypatch, tmp_path):
-    started = []
-    monkeypatch.setattr(subprocess, "Popen", lambda args, **_: started.append(args))
+    started, environments = [], []
+
+    def popen(args, env, **_):
+        started.append(args)
+        environments.append(env)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
     monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
     # not the real cache's file, which exists once a helper compiled the training steps
     monkeypatch.setattr(training_epoch, "TRAINING_READY", tmp_path / "training.ready")
@@ -171,7 +176,8 @@ def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_c
     assert started == []
     monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE)
     compile_helper.start()
-    assert len(started) == 1 and started[0][0] == sys.executable
+    assert started == [[sys.executable, "-c", compile_helper.CHILD_CODE]]
+    assert "PYINSTALLER_RESET_ENVIRONMENT" not in environments[0]
     monkeypatch.setattr(compile_helper, "thread_cap", lambda: 1)  # e.g. NUMBA_NUM_THREADS=1
     compile_helper.start()
     assert len(started) == 1
@@ -182,3 +188,25 @@ def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_c
     training_epoch.TRAINING_READY.touch()
     compile_helper.start()
     assert len(started) == 2
+
+
+def test_a_frozen_app_starts_itself_as_its_helper_on_its_own(monkeypatch, tmp_path):
+    started, environments = [], []
+
+    def popen(args, env, **_):
+        started.append(args)
+        environments.append(env)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
+    monkeypatch.setattr(training_epoch, "TRAINING_READY", tmp_path / "training.ready")
+    monkeypatch.setattr(compile_helper, "_children", [])
+    monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
+    monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE, raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # as PyInstaller's bootloader sets
+    compile_helper.start()
+    # the app's entry script hands "-c CHILD_CODE" to run_as_child (tests/packaging)
+    assert started == [[sys.executable, "-c", compile_helper.CHILD_CODE]]
+    # an app of its own, not one sharing this one's bootloader state, which it outlives
+    assert environments[0]["PYINSTALLER_RESET_ENVIRONMENT"] == "1"
+    assert environments[0][compile_helper.NO_HELPER_VARIABLE] == "1"

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import qmlstudio
+from qmlstudio.engine import compile_helper, training_epoch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,6 +75,16 @@ def test_frozen_app_trains_a_bundled_example_and_reuses_its_numba_cache(app, use
     assert first.returncode == 0 and "train_accuracy" in first.stdout
     cached = list((tmp_path / "cache" / "qmlstudio").rglob("*.nbi"))
     assert cached, "the frozen engine wrote no numba cache"
+    # the app started itself as its compile helper (engine/compile_helper.py), which goes on
+    # to compile the training steps once the run is over
+    (folder,) = (tmp_path / "cache" / "qmlstudio").glob("engine-*")
+    ready = [folder / compile_helper.READY.name, folder / training_epoch.TRAINING_READY.name]
+    deadline = time.monotonic() + 600
+    while not all(f.exists() for f in ready) and time.monotonic() < deadline:
+        time.sleep(1)
+    print(f"helper's ready files after {600 - deadline + time.monotonic():.0f} s: "
+          f"{[f.name for f in ready if f.exists()]}")
+    assert all(f.exists() for f in ready)
     started = time.perf_counter()
     second = run(command, env=user_dirs, timeout=600)
     assert second.returncode == 0

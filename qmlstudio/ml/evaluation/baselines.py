@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
 __all__ = ["BASELINES", "FOREST_TREES", "MLP_MAX_ITER", "baseline_metrics",
-           "baseline_models", "load_baselines"]
+           "baseline_models", "baseline_modules", "load_baselines"]
 
 MLP_MAX_ITER = 300
 """Iterations the baseline MLPs may take (L-BFGS steps): enough for small tabular data."""
@@ -65,13 +65,19 @@ class as "module.Class" below ``sklearn``, its arguments)`` — names, so that s
 baselines imports no scikit-learn (1–1.5 s; the app's start-up)."""
 
 
+def baseline_modules() -> tuple[str, ...]:
+    """The scikit-learn modules the baselines import by name (a frozen build bundles them:
+    ``packaging/qmlstudio.spec``)."""
+    return ("sklearn.exceptions", "sklearn.pipeline", "sklearn.preprocessing",
+            *sorted({f"sklearn.{path.rpartition('.')[0]}" for task in BASELINES.values()
+                     for _, path, _ in task.values()}))
+
+
 def load_baselines() -> None:
     """Import the scikit-learn modules the baselines use, now rather than at their first fit
     (see ``qmlstudio train``, which fits them at its end)."""
-    for module in ("exceptions", "pipeline", "preprocessing",
-                   *{path.rpartition(".")[0] for task in BASELINES.values()
-                     for _, path, _ in task.values()}):
-        importlib.import_module(f"sklearn.{module}")
+    for module in baseline_modules():
+        importlib.import_module(module)
 
 
 def _unfitted(path: str, arguments: dict) -> BaseEstimator:
