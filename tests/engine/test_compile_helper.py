@@ -157,56 +157,50 @@ def test_a_lock_held_too_long_is_not_waited_for(monkeypatch):
         assert 0.3 <= waited < 5  # then this process compiles the kernel itself
 
 
-def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_child(
-        monkeypatch, tmp_path):
-    started, environments = [], []
-
-    def popen(args, env, **_):
-        started.append(args)
-        environments.append(env)
-
-    monkeypatch.setattr(subprocess, "Popen", popen)
+@pytest.fixture
+def starts(monkeypatch, tmp_path) -> list[tuple[list[str], dict[str, str]]]:
+    """Each child :func:`compile_helper.start` would start, as (command, environment), on a
+    cold cache of its own (ready files in ``tmp_path``) and two cores."""
+    started = []
+    monkeypatch.setattr(subprocess, "Popen",
+                        lambda args, env, **_: started.append((args, env)))
     monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
     # not the real cache's file, which exists once a helper compiled the training steps
     monkeypatch.setattr(training_epoch, "TRAINING_READY", tmp_path / "training.ready")
     monkeypatch.setattr(compile_helper, "_children", [])
     monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
+    monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE, raising=False)
+    return started
+
+
+def test_a_child_starts_only_on_a_cold_cache_with_two_cores_and_never_from_the_child(
+        monkeypatch, starts):
     monkeypatch.setenv(compile_helper.NO_HELPER_VARIABLE, "1")  # as in the child
     compile_helper.start()
-    assert started == []
+    assert starts == []
     monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE)
     compile_helper.start()
-    assert started == [[sys.executable, "-c", compile_helper.CHILD_CODE]]
-    assert "PYINSTALLER_RESET_ENVIRONMENT" not in environments[0]
+    ((command, env),) = starts
+    assert command == [sys.executable, "-c", compile_helper.CHILD_CODE]
+    assert "PYINSTALLER_RESET_ENVIRONMENT" not in env
     monkeypatch.setattr(compile_helper, "thread_cap", lambda: 1)  # e.g. NUMBA_NUM_THREADS=1
     compile_helper.start()
-    assert len(started) == 1
+    assert len(starts) == 1
     monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
     compile_helper.READY.touch()
     compile_helper.start()  # the training steps are still to compile: a child for them
-    assert len(started) == 2
+    assert len(starts) == 2
     training_epoch.TRAINING_READY.touch()
     compile_helper.start()
-    assert len(started) == 2
+    assert len(starts) == 2
 
 
-def test_a_frozen_app_starts_itself_as_its_helper_on_its_own(monkeypatch, tmp_path):
-    started, environments = [], []
-
-    def popen(args, env, **_):
-        started.append(args)
-        environments.append(env)
-
-    monkeypatch.setattr(subprocess, "Popen", popen)
-    monkeypatch.setattr(compile_helper, "READY", tmp_path / "backward-half.ready")
-    monkeypatch.setattr(training_epoch, "TRAINING_READY", tmp_path / "training.ready")
-    monkeypatch.setattr(compile_helper, "_children", [])
-    monkeypatch.setattr(compile_helper, "thread_cap", lambda: 2)
-    monkeypatch.delenv(compile_helper.NO_HELPER_VARIABLE, raising=False)
+def test_a_frozen_app_starts_itself_as_its_helper_on_its_own(monkeypatch, starts):
     monkeypatch.setattr(sys, "frozen", True, raising=False)  # as PyInstaller's bootloader sets
     compile_helper.start()
+    ((command, env),) = starts
     # the app's entry script hands "-c CHILD_CODE" to run_as_child (tests/packaging)
-    assert started == [[sys.executable, "-c", compile_helper.CHILD_CODE]]
+    assert command == [sys.executable, "-c", compile_helper.CHILD_CODE]
     # an app of its own, not one sharing this one's bootloader state, which it outlives
-    assert environments[0]["PYINSTALLER_RESET_ENVIRONMENT"] == "1"
-    assert environments[0][compile_helper.NO_HELPER_VARIABLE] == "1"
+    assert env["PYINSTALLER_RESET_ENVIRONMENT"] == "1"
+    assert env[compile_helper.NO_HELPER_VARIABLE] == "1"
