@@ -187,8 +187,9 @@ def start() -> None:
     env = {**os.environ, NO_HELPER_VARIABLE: "1",
            "PYTHONPATH": package_parent + (os.pathsep + path if path else "")}
     if getattr(sys, "frozen", False):
-        # PyInstaller: the child is an app of its own, which may outlive this one (else it
-        # would take over this process's bootloader state)
+        # PyInstaller: the child is an instance of the app of its own, not a part of this
+        # one (a one-file build's child would use this process's unpacked files, which go
+        # when this process exits, and the child may go on compiling after that)
         env["PYINSTALLER_RESET_ENVIRONMENT"] = "1"
     with suppress(OSError):  # then this process compiles everything itself
         _children.append(subprocess.Popen(
